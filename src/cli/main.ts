@@ -1,0 +1,99 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../config';
+import { openDatabase } from '../db/data-source';
+import { hasPendingMigrations, migrate } from '../db/bootstrap';
+import { createServices } from '../container';
+import { seedDemoData } from '../seed/seed';
+import { writeSchemaFile } from './emit-schema';
+
+const USAGE = `Usage: npm run c360 -- <command> [options]
+
+Commands:
+  migrate                                   apply pending migrations (PostgreSQL or the embedded database)
+  seed --customers N [--as-of YYYY-MM-DD] [--seed S]
+                                            add N deterministic demo customers with their history
+  import-orders <file> --format cdnow|csv [--source NAME]
+                                            load a purchase log; bad rows are reported by line number
+  emit-schema                               write schema.graphql from the code
+  config                                    list the environment variables as a Markdown table
+`;
+
+async function withDatabase<T>(run: (db: Awaited<ReturnType<typeof openDatabase>>, config: ReturnType<typeof loadConfig>) => Promise<T>) {
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  try {
+    if (db.kind === 'pglite') await migrate(db);
+    else if (await hasPendingMigrations(db)) throw new ConfigError('Pending migrations: run `npm run migrate` first.');
+    return await run(db, config);
+  } finally {
+    await db.close();
+  }
+}
+
+async function main(argv: string[]) {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'migrate': {
+      const config = loadConfig();
+      const db = await openDatabase(config);
+      try {
+        const applied = await migrate(db);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Nothing to migrate.');
+      } finally {
+        await db.close();
+      }
+      return;
+    }
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { customers: { type: 'string' }, 'as-of': { type: 'string' }, seed: { type: 'string' } } });
+      const customers = Number(values.customers);
+      if (!Number.isInteger(customers) || customers < 1) throw new ConfigError('--customers must be a positive whole number');
+      const asOf = values['as-of'] ? new Date(`${values['as-of']}T00:00:00Z`) : undefined;
+      if (asOf && Number.isNaN(asOf.getTime())) throw new ConfigError('--as-of must be YYYY-MM-DD');
+      await withDatabase(async (db, config) => {
+        const report = await seedDemoData(db, config, {
+          customers, currency: config.shopCurrency, asOf, seed: values.seed ? Number(values.seed) : undefined,
+          onProgress: (done) => process.stderr.write(`\r${done} / ${customers} customers`),
+        });
+        process.stderr.write('\n');
+        console.log(JSON.stringify(report));
+      });
+      return;
+    }
+    case 'import-orders': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string' }, source: { type: 'string' } } });
+      const [file] = positionals;
+      if (!file || !fs.existsSync(file)) throw new ConfigError(`No such file: ${file ?? '(none given)'}`);
+      if (values.format !== 'cdnow' && values.format !== 'csv') throw new ConfigError('--format must be cdnow or csv');
+      const format = values.format;
+      await withDatabase(async (db, config) => {
+        const services = createServices(config, db.dataSource);
+        const report = await services.orderImport.importFile(file, {
+          format, source: values.source ?? (format === 'cdnow' ? 'cdnow' : 'import'),
+          onProgress: (r) => process.stderr.write(`\r${r.rows} rows, ${r.created} new orders, ${r.rejected.length} rejected`),
+        });
+        process.stderr.write('\n');
+        for (const rejection of report.rejected) console.error(`line ${rejection.line}: ${rejection.message}`);
+        console.log(JSON.stringify({ ...report, rejected: report.rejected.length }));
+      });
+      return;
+    }
+    case 'emit-schema':
+      console.log(`Wrote ${await writeSchemaFile()}`);
+      return;
+    case 'config':
+      console.log('| variable | default | meaning |\n|---|---|---|');
+      for (const v of CONFIG_VARIABLES) console.log(`| \`${v.env}\` | \`${v.defaultValue}\` | ${v.description} |`);
+      return;
+    default:
+      console.log(USAGE);
+      if (command && command !== 'help') process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ArgumentValidationError } from 'type-graphql';
+
+/** The closed set of `extensions.code` values; they are public API and listed in the README. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR';
+
+export class AppError extends GraphQLError {
+  constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...details } });
+  }
+}
+
+export class BadUserInputError extends AppError {
+  constructor(message: string, details: { field?: string; [key: string]: unknown } = {}) {
+    super(message, 'BAD_USER_INPUT', details);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(entity: string, id: string) {
+    super(`${entity} ${id} not found`, 'NOT_FOUND', { entity, id });
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(message, 'CONFLICT', details);
+  }
+}
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+}
+
+const isPgError = (error: unknown): error is PgError =>
+  typeof error === 'object' && error !== null && typeof (error as PgError).code === 'string';
+
+/** Maps a thrown value to the public error; anything unknown becomes a generic internal error. */
+export function toAppError(error: unknown): AppError | GraphQLError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ArgumentValidationError) {
+    const fields = error.extensions.validationErrors as { property: string; constraints?: object }[];
+    return new BadUserInputError(`Invalid input: ${describeValidation(fields)}`, {
+      fields: flattenValidation(fields),
+    });
+  }
+  const driverError = (error as { driverError?: unknown })?.driverError ?? error;
+  if (isPgError(driverError)) {
+    if (driverError.code === '23505') return new ConflictError('A record with the same unique key exists', { constraint: driverError.constraint });
+    if (driverError.code === '23503') return new BadUserInputError('A referenced record does not exist', { constraint: driverError.constraint });
+    if (driverError.code === '23514' || driverError.code === '22P02' || driverError.code === '22003') {
+      return new BadUserInputError('A value is out of range or malformed', { constraint: driverError.constraint });
+    }
+    if (driverError.code === '57014') return new AppError('The query took too long and was cancelled', 'INTERNAL_SERVER_ERROR', { reason: 'STATEMENT_TIMEOUT' });
+  }
+  return new AppError('Internal server error', 'INTERNAL_SERVER_ERROR');
+}
+
+interface ValidationNode {
+  property: string;
+  constraints?: object;
+  children?: ValidationNode[];
+}
+
+function flattenValidation(nodes: ValidationNode[], prefix = ''): { field: string; problems: string[] }[] {
+  return nodes.flatMap((node) => {
+    const field = prefix ? `${prefix}.${node.property}` : node.property;
+    const own = node.constraints ? [{ field, problems: Object.values(node.constraints) as string[] }] : [];
+    return [...own, ...flattenValidation(node.children ?? [], field)];
+  });
+}
+
+function describeValidation(nodes: ValidationNode[]): string {
+  return flattenValidation(nodes)
+    .map((f) => f.problems.join('; '))
+    .join('; ');
+}
+
+/**
+ * Apollo's formatError: the one place where errors become public. GraphQL syntax and validation
+ * errors keep their own codes; resolver errors go through toAppError.
+ */
+export function createErrorFormatter(options: { exposeInternals: boolean; log: (error: unknown) => void }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const code = formatted.extensions?.code;
+    if (original === error && code && code !== 'INTERNAL_SERVER_ERROR') {
+      // Parse, validation and variable-coercion errors from graphql-js and Apollo.
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    const mapped = toAppError(original);
+    if (mapped.extensions.code === 'INTERNAL_SERVER_ERROR') options.log(original);
+    const extensions: Record<string, unknown> = { ...mapped.extensions };
+    if (options.exposeInternals && mapped.extensions.code === 'INTERNAL_SERVER_ERROR') {
+      extensions.debugMessage = (original as Error)?.message;
+    }
+    return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions };
+  };
+}

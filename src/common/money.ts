@@ -1,0 +1,53 @@
+import { Field, ObjectType } from 'type-graphql';
+import { BadUserInputError } from './errors';
+
+/** Digits after the decimal point of a currency (2 for USD, 0 for JPY), from the runtime's ICU data. */
+export function currencyExponent(currency: string): number {
+  try {
+    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits ?? 2;
+  } catch {
+    throw new BadUserInputError(`Unknown currency ${currency}`, { field: 'currency' });
+  }
+}
+
+/** "12.34" → 1234n in the currency's minor units; exact, no floating point on the way. */
+export function parseMoney(amount: string, currency: string, field = 'amount'): bigint {
+  const exponent = currencyExponent(currency);
+  const match = /^(-?)(\d{1,15})(?:\.(\d+))?$/.exec(amount.trim());
+  if (!match) throw new BadUserInputError(`${field} must be a decimal number such as 12.50`, { field });
+  const [, sign, whole, fraction = ''] = match;
+  if (fraction.length > exponent) {
+    throw new BadUserInputError(`${field} has more than ${exponent} decimals for ${currency}`, { field });
+  }
+  const minor = BigInt(whole + fraction.padEnd(exponent, '0'));
+  return sign === '-' ? -minor : minor;
+}
+
+/** 1234n → "12.34" */
+export function formatMinorUnits(minor: bigint | number | string, currency: string): string {
+  const exponent = currencyExponent(currency);
+  const value = BigInt(minor);
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(exponent + 1, '0');
+  const whole = digits.slice(0, digits.length - exponent);
+  const fraction = exponent > 0 ? `.${digits.slice(digits.length - exponent)}` : '';
+  return `${negative ? '-' : ''}${whole}${fraction}`;
+}
+
+@ObjectType({ description: 'An amount of money. Stored as integer minor units; shown as a decimal string.' })
+export class Money {
+  @Field({ description: 'The amount as a decimal string in major units, e.g. "12.50"; exact, never a float.' })
+  amount: string;
+
+  @Field({ description: 'ISO 4217 currency code, e.g. "USD".' })
+  currency: string;
+
+  @Field(() => String, { description: 'The amount in minor units (cents) as an integer string, for exact arithmetic.' })
+  minorUnits: string;
+}
+
+export function money(minor: bigint | number | string | null | undefined, currency: string): Money {
+  const value = BigInt(minor ?? 0);
+  return { amount: formatMinorUnits(value, currency), currency, minorUnits: value.toString() };
+}

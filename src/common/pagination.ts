@@ -1,0 +1,163 @@
+import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { BadUserInputError } from './errors';
+
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+@ArgsType()
+export class ConnectionArgs {
+  @Field(() => Int, { nullable: true, description: `Page size from the start (after \`after\`), 1 to ${MAX_PAGE_SIZE}.` })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Opaque cursor: return items after this one.' })
+  after?: string | null;
+
+  @Field(() => Int, { nullable: true, description: `Page size from the end (before \`before\`), 1 to ${MAX_PAGE_SIZE}.` })
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Opaque cursor: return items before this one.' })
+  before?: string | null;
+}
+
+@ObjectType({ description: 'Relay page information.' })
+export class PageInfo {
+  @Field({ description: 'More items follow the last edge.' })
+  hasNextPage: boolean;
+
+  @Field({ description: 'More items precede the first edge.' })
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first edge.' })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge.' })
+  endCursor: string | null;
+}
+
+/** A resolved page request: how many rows, which way, and from which keyset position. */
+export interface PageWindow {
+  limit: number;
+  backward: boolean;
+  cursor: unknown[] | null;
+  hasCursor: boolean;
+}
+
+export function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, field: string, arity: number): unknown[] {
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === arity) return values;
+  } catch {
+    // fall through to the error below
+  }
+  throw new BadUserInputError(`${field} is not a cursor of this list`, { field });
+}
+
+function checkSize(value: number, field: string) {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
+    throw new BadUserInputError(`${field} must be between 1 and ${MAX_PAGE_SIZE}`, { field });
+  }
+}
+
+export function resolvePageWindow(args: ConnectionArgs, arity: number): PageWindow {
+  const { first, after, last, before } = args;
+  if (first != null && last != null) {
+    throw new BadUserInputError('Pass first or last, not both', { field: 'last' });
+  }
+  if (first != null) checkSize(first, 'first');
+  if (last != null) checkSize(last, 'last');
+  if (last != null || (before != null && first == null)) {
+    if (after != null) throw new BadUserInputError('after goes with first, not last', { field: 'after' });
+    const cursor = before != null ? decodeCursor(before, 'before', arity) : null;
+    return { limit: last ?? DEFAULT_PAGE_SIZE, backward: true, cursor, hasCursor: cursor !== null };
+  }
+  if (before != null) throw new BadUserInputError('before goes with last, not first', { field: 'before' });
+  const cursor = after != null ? decodeCursor(after, 'after', arity) : null;
+  return { limit: first ?? DEFAULT_PAGE_SIZE, backward: false, cursor, hasCursor: cursor !== null };
+}
+
+export interface SortKey {
+  /** SQL expression; must not be null for any row (coalesce it). */
+  sql: string;
+  /** How to cast the cursor value back in SQL, e.g. 'timestamptz', 'bigint', 'text', 'uuid'. */
+  cast: string;
+}
+
+/**
+ * Keyset SQL for a page: a row-value comparison against the cursor and the matching order by.
+ * Every key sorts in the same direction, so `(a, b) > ($1, $2)` is exact and can use an index.
+ */
+export function keysetSql(keys: SortKey[], descending: boolean, window: PageWindow, firstParam: number) {
+  const readDescending = window.backward ? !descending : descending;
+  const direction = readDescending ? 'desc' : 'asc';
+  const orderBy = keys.map((k) => `${k.sql} ${direction}`).join(', ');
+  if (!window.cursor) return { where: 'true', orderBy, params: [] as unknown[] };
+  const row = keys.map((k) => k.sql).join(', ');
+  const placeholders = keys.map((k, i) => `$${firstParam + i}::${k.cast}`).join(', ');
+  const where = `(${row}) ${readDescending ? '<' : '>'} (${placeholders})`;
+  return { where, orderBy, params: window.cursor };
+}
+
+export interface Page<T> {
+  edges: { cursor: string; node: T }[];
+  nodes: T[];
+  pageInfo: PageInfo;
+  totalCount: () => Promise<number>;
+}
+
+/** Turns limit+1 fetched rows into a Relay page. */
+export function toPage<T>(
+  rows: T[],
+  window: PageWindow,
+  cursorOf: (row: T) => unknown[],
+  countAll: () => Promise<number>,
+): Page<T> {
+  const hasMore = rows.length > window.limit;
+  const pageRows = rows.slice(0, window.limit);
+  if (window.backward) pageRows.reverse();
+  const edges = pageRows.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  let counted: Promise<number> | null = null;
+  return {
+    edges,
+    nodes: pageRows,
+    pageInfo: {
+      hasNextPage: window.backward ? window.hasCursor : hasMore,
+      hasPreviousPage: window.backward ? hasMore : window.hasCursor,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+    totalCount: () => (counted ??= countAll()),
+  };
+}
+
+/** Relay connection type for a node type (type-graphql's generic-types pattern). */
+export function Connection<T extends object>(nodeType: ClassType<T>, typeName: string, what: string) {
+  @ObjectType(`${typeName}Edge`, { description: `An edge in a page of ${what}.` })
+  class Edge {
+    @Field({ description: 'Opaque cursor of this edge; pass it as after or before.' })
+    cursor: string;
+
+    @Field(() => nodeType, { description: `The ${typeName.replace(/Connection$/, '')} at this edge.` })
+    node: T;
+  }
+
+  @ObjectType(typeName, { description: `A page of ${what} (Relay connection).` })
+  class ConnectionType {
+    @Field(() => [Edge], { description: 'The edges of this page, in order.' })
+    edges: Edge[];
+
+    @Field(() => [nodeType], { description: 'The nodes of this page, in order (shortcut for edges.node).' })
+    nodes: T[];
+
+    @Field(() => PageInfo, { description: 'Whether more pages exist, and the cursors at the page ends.' })
+    pageInfo: PageInfo;
+
+    // A function on the page object: graphql-js calls it, so the count query runs only when asked for.
+    @Field(() => Int, { description: 'How many items match in all pages (counted only when asked for).' })
+    totalCount: number;
+  }
+  return ConnectionType;
+}

@@ -1,0 +1,13 @@
+/** Collects positional parameters while a SQL string is built, so placeholders never drift. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  add(value: unknown, cast?: string): string {
+    this.values.push(value);
+    return cast ? `$${this.values.length}::${cast}` : `$${this.values.length}`;
+  }
+}
+
+/** Rows from pg have bigint and numeric as strings; these keep the conversions in one place. */
+export const toNumber = (value: unknown): number => (value == null ? 0 : Number(value));
+export const toNullableNumber = (value: unknown): number | null => (value == null ? null : Number(value));

@@ -1,0 +1,102 @@
+/**
+ * Every environment variable the server reads, parsed once into a frozen AppConfig.
+ * A small declarative table rather than envalid: it doubles as the README's configuration table
+ * (`npm run c360 -- config`) and reports every problem in one message.
+ */
+export interface AppConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string | null;
+  readonly pgliteDataDir: string | null;
+  readonly dbPoolSize: number;
+  readonly dbStatementTimeoutMs: number;
+  readonly shopCurrency: string;
+  readonly demoSeedCustomers: number;
+  readonly logSql: boolean;
+}
+
+interface VariableSpec<K extends keyof AppConfig> {
+  env: string;
+  key: K;
+  description: string;
+  defaultValue: string;
+  parse: (raw: string) => AppConfig[K];
+}
+
+class ConfigValueError extends Error {}
+
+const integerIn = (min: number, max: number) => (raw: string) => {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigValueError(`must be an integer from ${min} to ${max}`);
+  }
+  return value;
+};
+
+const oneOf =
+  <T extends string>(...values: T[]) =>
+  (raw: string): T => {
+    if (!values.includes(raw as T)) throw new ConfigValueError(`must be one of ${values.join(', ')}`);
+    return raw as T;
+  };
+
+const boolean = (raw: string) => {
+  if (!['true', 'false', '1', '0'].includes(raw)) throw new ConfigValueError('must be true or false');
+  return raw === 'true' || raw === '1';
+};
+
+const optionalString = (raw: string) => (raw === '' ? null : raw);
+
+const postgresUrl = (raw: string) => {
+  if (raw === '') return null;
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigValueError('must start with postgres://');
+  return raw;
+};
+
+export const CONFIG_VARIABLES = [
+  { env: 'NODE_ENV', key: 'nodeEnv', defaultValue: 'development', parse: oneOf('development', 'production', 'test'),
+    description: 'development shows error details in logs; production never reveals internals.' },
+  { env: 'HOST', key: 'host', defaultValue: '127.0.0.1', parse: (raw: string) => raw,
+    description: 'Address the HTTP server listens on (0.0.0.0 in a container).' },
+  { env: 'PORT', key: 'port', defaultValue: '4000', parse: integerIn(0, 65535),
+    description: 'HTTP port; GraphQL is served at /graphql.' },
+  { env: 'DATABASE_URL', key: 'databaseUrl', defaultValue: '', parse: postgresUrl,
+    description: 'PostgreSQL connection string. Empty: the embedded PGlite database is used.' },
+  { env: 'PGLITE_DATA_DIR', key: 'pgliteDataDir', defaultValue: '.data/pglite', parse: optionalString,
+    description: 'Folder of the embedded database (git-ignored). Empty: in memory, lost at exit.' },
+  { env: 'DB_POOL_SIZE', key: 'dbPoolSize', defaultValue: '10', parse: integerIn(1, 200),
+    description: 'PostgreSQL connections per server process (PGlite always uses one).' },
+  { env: 'DB_STATEMENT_TIMEOUT_MS', key: 'dbStatementTimeoutMs', defaultValue: '10000', parse: integerIn(100, 3600000),
+    description: 'PostgreSQL statement_timeout: no single SQL statement of a request runs longer.' },
+  { env: 'SHOP_CURRENCY', key: 'shopCurrency', defaultValue: 'USD',
+    parse: (raw: string) => {
+      if (!/^[A-Z]{3}$/.test(raw)) throw new ConfigValueError('must be an ISO 4217 code such as USD');
+      return raw;
+    },
+    description: 'The currency of orders, spend totals and loyalty money values.' },
+  { env: 'DEMO_SEED_CUSTOMERS', key: 'demoSeedCustomers', defaultValue: '300', parse: integerIn(0, 100000),
+    description: 'Customers seeded when the server starts on an empty embedded database (0: none).' },
+  { env: 'LOG_SQL', key: 'logSql', defaultValue: 'false', parse: boolean,
+    description: 'Print every SQL statement (development only).' },
+] as const satisfies readonly VariableSpec<keyof AppConfig>[];
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const config: Record<string, unknown> = {};
+  for (const spec of CONFIG_VARIABLES) {
+    const raw = env[spec.env] ?? spec.defaultValue;
+    try {
+      config[spec.key] = (spec.parse as (raw: string) => unknown)(raw.trim());
+    } catch (error) {
+      if (!(error instanceof ConfigValueError)) throw error;
+      problems.push(`${spec.env}=${JSON.stringify(raw)}: ${error.message}`);
+    }
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return Object.freeze(config) as unknown as AppConfig;
+}

@@ -1,0 +1,53 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { AppConfig } from './config';
+import { CustomerListService, CustomerResolver, CustomerService } from './modules/customers';
+import {
+  CustomerOrdersResolver, OrderImportService, OrderLineResolver, OrderResolver, OrderReturnResolver, OrderService,
+  OrderWriterService,
+} from './modules/orders';
+import { CustomerFeedbackResolver, FeedbackResolver, FeedbackService } from './modules/feedback';
+import { CommunicationResolver, CommunicationService, CustomerCommunicationsResolver } from './modules/communications';
+import {
+  CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, LoyaltyProgramService, LoyaltyResolver, LoyaltyService,
+} from './modules/loyalty';
+import { CustomerSummaryResolver } from './modules/metrics';
+import { CustomerTimelineResolver, TIMELINE_SOURCES } from './modules/timeline';
+import { NodeResolver } from './node.resolver';
+
+/** The composition root: every service is built here, once, by hand. */
+export function createServices(config: AppConfig, dataSource: DataSource) {
+  const customers = new CustomerService(dataSource);
+  const orders = new OrderService(dataSource, config.shopCurrency);
+  const orderWriter = new OrderWriterService(dataSource, orders, customers);
+  const orderImport = new OrderImportService(dataSource, orders, customers);
+  const feedback = new FeedbackService(dataSource, customers, orders);
+  const communications = new CommunicationService(dataSource, customers, orders, feedback);
+  const loyaltyPrograms = new LoyaltyProgramService(dataSource, orders);
+  const loyalty = new LoyaltyService(dataSource, loyaltyPrograms, customers, orders);
+  const customerList = new CustomerListService(dataSource, config.shopCurrency, [feedback.openComplaintFilter, loyaltyPrograms.tierFilter]);
+  orderWriter.onOrderWritten(loyalty.onOrderWritten);
+  orderImport.onOrdersImported((manager: EntityManager, customerIds: string[]) => loyaltyPrograms.evaluate(manager, customerIds, new Date()));
+  return { customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+export function createResolvers(config: AppConfig, services: Services) {
+  return [
+    new NodeResolver(),
+    new CustomerResolver(services.customers, services.customerList),
+    new OrderResolver(services.orderWriter, services.orders),
+    new OrderLineResolver(),
+    new OrderReturnResolver(),
+    new CustomerOrdersResolver(),
+    new FeedbackResolver(services.feedback),
+    new CustomerFeedbackResolver(),
+    new CommunicationResolver(services.communications),
+    new CustomerCommunicationsResolver(),
+    new LoyaltyResolver(services.loyalty, services.loyaltyPrograms),
+    new CustomerLoyaltyResolver(services.loyalty),
+    new CustomerLoyaltyFieldResolver(),
+    new CustomerSummaryResolver(config.shopCurrency),
+    new CustomerTimelineResolver(TIMELINE_SOURCES),
+  ];
+}

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import type { Services } from './container';
+import { createCustomerLoaders } from './modules/customers/customer.loaders';
+import { createOrderLoaders } from './modules/orders/order.loaders';
+import { createFeedbackLoaders } from './modules/feedback/feedback.loaders';
+import { createCommunicationLoaders } from './modules/communications/communication.loaders';
+import { createLoyaltyLoaders } from './modules/loyalty/loyalty.loaders';
+
+export interface RequestContext {
+  requestId: string;
+  /** One clock reading per request, so every field of a response agrees on "now". */
+  now: Date;
+  loaders: ReturnType<typeof createLoaders>;
+}
+
+/** Loaders live for one request only, so no request sees another's cached rows. */
+function createLoaders(services: Services) {
+  return {
+    customers: createCustomerLoaders(services.customers),
+    orders: createOrderLoaders(services.orders),
+    feedback: createFeedbackLoaders(services.feedback),
+    communications: createCommunicationLoaders(services.communications),
+    loyalty: createLoyaltyLoaders(services.loyalty),
+  };
+}
+
+export function createContext(services: Services, requestId: string = randomUUID()): RequestContext {
+  return { requestId, now: new Date(), loaders: createLoaders(services) };
+}

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import { DataSource, DataSourceOptions, Logger } from 'typeorm';
+import { AppConfig } from '../config';
+import { SnakeNamingStrategy } from './naming-strategy';
+import { ENTITIES } from './entities';
+import { SqlStatementLogger } from '../common/sql-statements';
+
+export const MIGRATIONS_GLOB = path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
+
+/** The part of a PGlite instance we hold on to (its CJS and ESM typings differ). */
+interface EmbeddedDatabase {
+  closed: boolean;
+  close(): Promise<void>;
+}
+
+export interface Database {
+  dataSource: DataSource;
+  kind: 'postgres' | 'pglite';
+  /** Closes the pool and, for PGlite, the embedded instance (destroy() alone leaves it open). */
+  close(): Promise<void>;
+}
+
+function commonOptions(config: AppConfig, logger: Logger) {
+  return {
+    type: 'postgres' as const,
+    entities: ENTITIES,
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: 'typeorm_migrations',
+    synchronize: false,
+    uuidExtension: 'pgcrypto' as const,
+    installExtensions: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    logger,
+    logging: config.logSql ? ('all' as const) : ['error' as const],
+  };
+}
+
+/** The one place that chooses PostgreSQL (DATABASE_URL) or the embedded PGlite. */
+export async function createDataSourceOptions(
+  config: AppConfig,
+  logger: Logger = new SqlStatementLogger(config.logSql),
+): Promise<{ options: DataSourceOptions; pglite: EmbeddedDatabase | null }> {
+  if (config.databaseUrl) {
+    return {
+      options: {
+        ...commonOptions(config, logger),
+        url: config.databaseUrl,
+        poolSize: config.dbPoolSize,
+        extra: { statement_timeout: config.dbStatementTimeoutMs, application_name: 'customer360' },
+      },
+      pglite: null,
+    };
+  }
+  // Loaded lazily: PGlite is 27 MB of wasm that a PostgreSQL deployment never needs.
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+  if (config.pgliteDataDir) fs.mkdirSync(config.pgliteDataDir, { recursive: true });
+  const pglite = new PGlite(config.pgliteDataDir ?? undefined);
+  await pglite.waitReady;
+  await pglite.exec(`set statement_timeout = ${config.dbStatementTimeoutMs}`);
+  return {
+    // An instance, not a path (STACK P11); one connection, since PGlite is a single session.
+    options: { ...commonOptions(config, logger), poolSize: 1, extra: createPgConfig(pglite) },
+    pglite,
+  };
+}
+
+export async function openDatabase(config: AppConfig, logger?: Logger): Promise<Database> {
+  const { options, pglite } = await createDataSourceOptions(config, logger);
+  const dataSource = new DataSource(options);
+  await dataSource.initialize();
+  return {
+    dataSource,
+    kind: pglite ? 'pglite' : 'postgres',
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      if (pglite && !pglite.closed) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import { CustomerConsentEventEntity, CustomerEntity, CustomerIdentifierEntity } from '../modules/customers/customer.entity';
+import { OrderEntity, OrderLineEntity, OrderReturnEntity, ProductEntity } from '../modules/orders/order.entity';
+import { FeedbackEntity } from '../modules/feedback/feedback.entity';
+import { CommunicationEntity } from '../modules/communications/communication.entity';
+import {
+  LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyProgramEntity, LoyaltyTierEntity,
+} from '../modules/loyalty/loyalty.entity';
+
+/** Every table TypeORM knows, for migrations and the drift check. */
+export const ENTITIES = [
+  CustomerEntity, CustomerIdentifierEntity, CustomerConsentEventEntity,
+  ProductEntity, OrderEntity, OrderLineEntity, OrderReturnEntity,
+  FeedbackEntity, CommunicationEntity,
+  LoyaltyProgramEntity, LoyaltyTierEntity, LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity,
+];

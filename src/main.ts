@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/data-source';
+import { hasPendingMigrations, isEmpty, migrate } from './db/bootstrap';
+import { createApp } from './app';
+import { seedDemoData } from './seed/seed';
+
+async function main() {
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  if (db.kind === 'pglite') {
+    const applied = await migrate(db);
+    if (applied.length) console.log(`Embedded database migrated: ${applied.join(', ')}`);
+    if (config.demoSeedCustomers > 0 && (await isEmpty(db))) {
+      console.log(`Seeding ${config.demoSeedCustomers} demo customers into the empty embedded database…`);
+      const report = await seedDemoData(db, config, { customers: config.demoSeedCustomers, currency: config.shopCurrency });
+      console.log(`Seeded ${report.customers} customers, ${report.orders} orders in ${report.seconds.toFixed(1)} s`);
+    }
+  } else if (await hasPendingMigrations(db)) {
+    await db.close();
+    throw new ConfigError('The PostgreSQL database has pending migrations: run `npm run migrate` first.');
+  }
+  const { httpServer, stop } = await createApp(config, db);
+  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite (${config.pgliteDataDir ?? 'in memory'})`;
+  console.log(`Customer 360 GraphQL API on http://${config.host}:${config.port}/graphql (${where})`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing in-flight requests…`);
+    await stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+import { DataSource } from 'typeorm';
+import { BadUserInputError } from '../../common/errors';
+import { alignToKeys } from '../../common/loaders';
+import { fetchNestedPages, mapPage } from '../../common/nested-pages';
+import { Page } from '../../common/pagination';
+import { isUuid, toDatabaseId } from '../../common/relay';
+import { toNumber } from '../../common/sql';
+import { CustomerService } from '../customers';
+import { OrderService } from '../orders';
+import { FeedbackKind, FeedbackService } from '../feedback';
+import { CustomerCommunicationsArgs, LogCommunicationInput } from './communication.inputs';
+import { Communication, CommunicationPurpose, CommunicationRow, toCommunication } from './communication.types';
+
+export class CommunicationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly customers: CustomerService,
+    private readonly orders: OrderService,
+    private readonly feedback: FeedbackService,
+  ) {}
+
+  async findByIds(ids: readonly string[]): Promise<(Communication | null)[]> {
+    const rows: CommunicationRow[] = await this.dataSource.query('select * from communications where id = any($1::uuid[])', [ids.filter(isUuid)]);
+    return alignToKeys(ids, rows.map(toCommunication), (c) => c.databaseId);
+  }
+
+  async pagesByCustomerIds(customerIds: readonly string[], args: CustomerCommunicationsArgs, countOf: (id: string) => Promise<number>): Promise<Page<Communication>[]> {
+    const pages = await fetchNestedPages<CommunicationRow, CustomerCommunicationsArgs>(
+      {
+        query: (sql, params) => this.dataSource.query(sql, params),
+        from: 'communications t',
+        parentColumn: 'customer_id',
+        keys: [{ sql: 't.occurred_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }],
+        descending: true,
+        where: (a, params) => (a.channels?.length ? [`t.channel = any(${params.add(a.channels, 'text[]')})`] : []),
+        parentIdOf: (row) => row.customer_id,
+        cursorOf: (row) => [row.occurred_at.toISOString(), row.id],
+      },
+      customerIds, args, countOf,
+    );
+    return pages.map((page) => mapPage(page, toCommunication));
+  }
+
+  async countByCustomerIds(customerIds: readonly string[], channels: string[] | null): Promise<number[]> {
+    const rows: { customer_id: string; count: string }[] = await this.dataSource.query(
+      `select customer_id, count(*) from communications where customer_id = any($1::uuid[])
+       and ($2::text[] is null or channel = any($2::text[])) group by customer_id`,
+      [customerIds, channels],
+    );
+    return alignToKeys(customerIds, rows, (r) => r.customer_id).map((r) => toNumber(r?.count));
+  }
+
+  async log(input: LogCommunicationInput): Promise<Communication> {
+    const customerId = toDatabaseId(input.customerId, 'Customer', 'customerId');
+    const orderId = input.orderId ? toDatabaseId(input.orderId, 'Order', 'orderId') : null;
+    const complaintId = input.complaintId ? toDatabaseId(input.complaintId, 'Feedback', 'complaintId') : null;
+    if (input.purpose === CommunicationPurpose.CAMPAIGN && input.direction === 'INBOUND') {
+      throw new BadUserInputError('A campaign is always outbound', { field: 'direction' });
+    }
+    return this.dataSource.transaction(async (manager) => {
+      await this.customers.getByIdOrThrow(customerId, manager);
+      if (orderId) {
+        const [order] = await this.orders.findByIds([orderId]);
+        if (order?.customerId !== customerId) throw new BadUserInputError('The order is not one of this customer’s', { field: 'orderId' });
+      }
+      if (complaintId) {
+        const [complaint] = await this.feedback.findByIds([complaintId]);
+        if (complaint?.customerId !== customerId || complaint.kind !== FeedbackKind.COMPLAINT) {
+          throw new BadUserInputError('Not a complaint of this customer', { field: 'complaintId' });
+        }
+      }
+      const [row]: CommunicationRow[] = await manager.query(
+        `insert into communications (customer_id, channel, direction, purpose, subject, outcome, occurred_at, order_id, complaint_id, agent)
+         values ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()), $8, $9, $10) returning *`,
+        [customerId, input.channel, input.direction, input.purpose, input.subject ?? null, input.outcome ?? null,
+          input.occurredAt ?? null, orderId, complaintId, input.agent ?? null],
+      );
+      return toCommunication(row);
+    });
+  }
+}

@@ -1,0 +1,211 @@
+import { ArgsType, Field, InputType, Int } from 'type-graphql';
+import {
+  ArrayMaxSize, IsDate, IsEmail, IsIn, IsInt, IsISO31661Alpha2, IsLocale, IsOptional, Length, Matches, Max,
+  MaxLength, Min, ValidateNested,
+} from 'class-validator';
+import { GraphQLJSONObject, GraphQLLocalDate } from 'graphql-scalars';
+import { describeEnum, SortDirection } from '../../common/enums';
+import { ConnectionArgs } from '../../common/pagination';
+import { ConsentChannel, IdentifierType } from './customer.types';
+
+@InputType({ description: 'An identifier to link to a customer.' })
+export class IdentifierInput {
+  @Field(() => IdentifierType, { description: 'Kind of identifier.' })
+  type: IdentifierType;
+
+  @Field({ description: 'The identifier value.' })
+  @Length(1, 200)
+  value: string;
+
+  @Field({ description: 'The system it comes from, e.g. "shopify".' })
+  @Length(1, 100)
+  source: string;
+}
+
+@InputType({ description: 'A change of marketing consent on one channel.' })
+export class ConsentInput {
+  @Field(() => ConsentChannel, { description: 'The channel.' })
+  channel: ConsentChannel;
+
+  @Field({ description: 'True to record consent, false to record its withdrawal.' })
+  granted: boolean;
+
+  @Field({ description: 'Where it was given or withdrawn, e.g. "checkout".' })
+  @Length(1, 100)
+  source: string;
+
+  @Field(() => Date, { nullable: true, description: 'When; defaults to now.' })
+  @IsOptional()
+  @IsDate()
+  occurredAt?: Date | null;
+}
+
+@InputType({ description: 'A month and day.' })
+export class NameDayInput {
+  @Field(() => Int, { description: 'Month, 1 to 12.' })
+  @IsInt() @Min(1) @Max(12)
+  month: number;
+
+  @Field(() => Int, { description: 'Day, 1 to 31 (checked against the month).' })
+  @IsInt() @Min(1) @Max(31)
+  day: number;
+}
+
+@InputType({ description: 'Profile fields; on update, omitted fields stay as they are and null clears a field.' })
+export class CustomerProfileInput {
+  @Field(() => String, { nullable: true, description: 'Given name.' })
+  @IsOptional() @MaxLength(200)
+  givenName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Family name.' })
+  @IsOptional() @MaxLength(200)
+  familyName?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Primary email.' })
+  @IsOptional() @IsEmail()
+  email?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Primary phone, E.164 such as +385911234567.' })
+  @IsOptional() @Matches(/^\+?[0-9 ()-]{6,20}$/, { message: 'phone must be a phone number such as +385911234567' })
+  phone?: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Date of birth, YYYY-MM-DD.' })
+  @IsOptional()
+  birthDate?: string | null;
+
+  @Field(() => NameDayInput, { nullable: true, description: 'Name day.' })
+  @IsOptional() @ValidateNested()
+  nameDay?: NameDayInput | null;
+
+  @Field(() => String, { nullable: true, description: 'Locale, BCP 47.' })
+  @IsOptional() @IsLocale()
+  locale?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Country, ISO 3166-1 alpha-2.' })
+  @IsOptional() @IsISO31661Alpha2()
+  country?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'City.' })
+  @IsOptional() @MaxLength(200)
+  city?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Tags; replaces the existing set.' })
+  @IsOptional() @ArrayMaxSize(50) @Length(1, 50, { each: true })
+  tags?: string[] | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Custom attributes; merged into the existing object (a key set to null is removed).' })
+  @IsOptional()
+  attributes?: Record<string, unknown> | null;
+}
+
+@InputType({ description: 'A new customer.' })
+export class CreateCustomerInput extends CustomerProfileInput {
+  @Field(() => Date, { nullable: true, description: 'Signup date (the anniversary); defaults to now.' })
+  @IsOptional() @IsDate()
+  signupAt?: Date | null;
+
+  @Field(() => [IdentifierInput], { nullable: true, description: 'Identifiers to link.' })
+  @IsOptional() @ValidateNested({ each: true }) @ArrayMaxSize(20)
+  identifiers?: IdentifierInput[] | null;
+
+  @Field(() => [ConsentInput], { nullable: true, description: 'Consents to record.' })
+  @IsOptional() @ValidateNested({ each: true }) @ArrayMaxSize(10)
+  consents?: ConsentInput[] | null;
+}
+
+@InputType({ description: 'Changes to a customer.' })
+export class UpdateCustomerInput extends CustomerProfileInput {
+  @Field(() => Date, { nullable: true, description: 'Corrected signup date.' })
+  @IsOptional() @IsDate()
+  signupAt?: Date | null;
+
+  @Field(() => [IdentifierInput], { nullable: true, description: 'Identifiers to link in addition to the existing ones.' })
+  @IsOptional() @ValidateNested({ each: true }) @ArrayMaxSize(20)
+  addIdentifiers?: IdentifierInput[] | null;
+
+  @Field(() => [IdentifierInput], { nullable: true, description: 'Identifiers to unlink.' })
+  @IsOptional() @ValidateNested({ each: true }) @ArrayMaxSize(20)
+  removeIdentifiers?: IdentifierInput[] | null;
+
+  @Field(() => [ConsentInput], { nullable: true, description: 'Consent changes to record (history is kept).' })
+  @IsOptional() @ValidateNested({ each: true }) @ArrayMaxSize(10)
+  consents?: ConsentInput[] | null;
+}
+
+@InputType({ description: 'Which customers to list; all conditions must hold.' })
+export class CustomerFilter {
+  @Field(() => String, { nullable: true, description: 'Text contained in the name or email (case-insensitive).' })
+  @IsOptional() @Length(1, 100)
+  search?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'The customer has all of these tags.' })
+  @IsOptional() @ArrayMaxSize(20)
+  tags?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'Country is one of these (ISO 3166-1 alpha-2).' })
+  @IsOptional() @IsISO31661Alpha2({ each: true })
+  countries?: string[] | null;
+
+  @Field(() => Date, { nullable: true, description: 'Signed up at or after.' })
+  signedUpFrom?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Signed up before.' })
+  signedUpBefore?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Last order at or after.' })
+  lastOrderFrom?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Last order before (customers without orders are excluded).' })
+  lastOrderBefore?: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Net spent (in the shop currency) at least this, e.g. "100.00".' })
+  totalSpentMin?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Net spent at most this.' })
+  totalSpentMax?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Current loyalty tier code, e.g. "GOLD".' })
+  loyaltyTier?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'True: only customers with an open complaint; false: only those without.' })
+  hasOpenComplaint?: boolean | null;
+
+  @Field(() => Date, { nullable: true, description: 'Changed at or after (incremental reads).' })
+  updatedSince?: Date | null;
+}
+
+export enum CustomerOrderField {
+  NAME = 'NAME',
+  SIGNUP_DATE = 'SIGNUP_DATE',
+  LAST_ORDER_DATE = 'LAST_ORDER_DATE',
+  TOTAL_SPENT = 'TOTAL_SPENT',
+  UPDATED_AT = 'UPDATED_AT',
+}
+describeEnum(CustomerOrderField, 'CustomerOrderField', 'What to sort customers by (ties broken by id).', {
+  NAME: 'Family name, then given name.',
+  SIGNUP_DATE: 'Signup date.',
+  LAST_ORDER_DATE: 'Date of the last order; customers who never ordered sort as the oldest.',
+  TOTAL_SPENT: 'Net spent over all orders.',
+  UPDATED_AT: 'Last change of the record.',
+});
+
+@InputType({ description: 'Sort order of a customer list.' })
+export class CustomerOrder {
+  @Field(() => CustomerOrderField, { description: 'The sort key.' })
+  field: CustomerOrderField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC, description: 'The direction.' })
+  @IsIn([SortDirection.ASC, SortDirection.DESC])
+  direction: SortDirection;
+}
+
+@ArgsType()
+export class CustomersArgs extends ConnectionArgs {
+  @Field(() => CustomerFilter, { nullable: true, description: 'Conditions on the customers.' })
+  @IsOptional() @ValidateNested()
+  filter?: CustomerFilter | null;
+
+  @Field(() => CustomerOrder, { nullable: true, description: 'Sort order; default name ascending.' })
+  @IsOptional() @ValidateNested()
+  orderBy?: CustomerOrder | null;
+}

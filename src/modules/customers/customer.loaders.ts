@@ -1,0 +1,8 @@
+import DataLoader from 'dataloader';
+import { CustomerService } from './customer.service';
+
+export const createCustomerLoaders = (customers: CustomerService) => ({
+  byId: new DataLoader((ids: readonly string[]) => customers.findByIds(ids)),
+  identifiers: new DataLoader((ids: readonly string[]) => customers.identifiersByCustomerIds(ids)),
+  consents: new DataLoader((ids: readonly string[]) => customers.consentsByCustomerIds(ids)),
+});

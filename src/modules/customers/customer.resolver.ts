@@ -1,0 +1,57 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { toDatabaseId } from '../../common/relay';
+import { Customer, CustomerConnection, CustomerIdentifier, IdentifierType, MarketingConsent } from './customer.types';
+import { CreateCustomerInput, CustomersArgs, UpdateCustomerInput } from './customer.inputs';
+import { CustomerService } from './customer.service';
+import { CustomerListService } from './customer-list.service';
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  constructor(
+    private readonly customerService: CustomerService,
+    private readonly customerList: CustomerListService,
+  ) {}
+
+  @Query(() => Customer, { nullable: true, description: 'One customer by id; null when there is none.' })
+  customer(@Arg('id', () => ID, { description: 'Customer id (global id or UUID).' }) id: string, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.customers.byId.load(toDatabaseId(id, 'Customer'));
+  }
+
+  @Query(() => Customer, { nullable: true, description: 'One customer by an identifier from another system; null when none matches.' })
+  customerByIdentifier(
+    @Arg('type', () => IdentifierType, { description: 'Kind of identifier.' }) type: IdentifierType,
+    @Arg('value', { description: 'The identifier value (emails match case-insensitively).' }) value: string,
+    @Arg('source', () => String, { nullable: true, description: 'System the identifier comes from; needed only when several use the same value.' }) source?: string | null,
+  ) {
+    return this.customerService.findByIdentifier(type, value, source);
+  }
+
+  @Query(() => CustomerConnection, { description: 'Customers, filtered and sorted, paged by keyset cursors.' })
+  customers(@Args() args: CustomersArgs) {
+    return this.customerList.list(args);
+  }
+
+  @Mutation(() => Customer, { description: 'Create a customer with identifiers and consents, in one transaction.' })
+  createCustomer(@Arg('input', { description: 'The new customer.' }) input: CreateCustomerInput) {
+    return this.customerService.create(input);
+  }
+
+  @Mutation(() => Customer, { description: 'Change a customer’s profile, identifiers and consents, in one transaction.' })
+  updateCustomer(
+    @Arg('id', () => ID, { description: 'Customer id.' }) id: string,
+    @Arg('input', { description: 'The changes.' }) input: UpdateCustomerInput,
+  ) {
+    return this.customerService.update(toDatabaseId(id, 'Customer'), input);
+  }
+
+  @FieldResolver(() => [CustomerIdentifier], { description: 'Identifiers from other systems. Email and phone identifiers are personal data.' })
+  identifiers(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.customers.identifiers.load(customer.databaseId);
+  }
+
+  @FieldResolver(() => [MarketingConsent], { description: 'Current marketing consent per channel; a channel not listed has never been asked.' })
+  consents(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.customers.consents.load(customer.databaseId);
+  }
+}

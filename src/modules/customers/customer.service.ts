@@ -1,0 +1,234 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { BadUserInputError, ConflictError, NotFoundError } from '../../common/errors';
+import { alignToKeys, groupToKeys } from '../../common/loaders';
+import { isUuid } from '../../common/relay';
+import {
+  ConsentInput, CreateCustomerInput, CustomerProfileInput, IdentifierInput, UpdateCustomerInput,
+} from './customer.inputs';
+import {
+  ConsentChannel, Customer, CustomerIdentifier, CustomerRow, IdentifierType, MarketingConsent, toCustomer,
+} from './customer.types';
+
+/** Order totals per customer, computed by the orders module and kept on the customer row. */
+export interface CustomerOrderStats {
+  customerId: string;
+  orderCount: number;
+  netSpentMinor: string;
+  firstOrderAt: Date | null;
+  lastOrderAt: Date | null;
+}
+
+/** A customer reference in an imported file: found by identifier, or created. */
+export interface CustomerReference {
+  type: IdentifierType;
+  source: string;
+  value: string;
+  signupAt: Date;
+}
+
+const PROFILE_COLUMNS: [keyof CustomerProfileInput, string][] = [
+  ['givenName', 'given_name'], ['familyName', 'family_name'], ['email', 'email'], ['phone', 'phone'],
+  ['birthDate', 'birth_date'], ['locale', 'locale'], ['country', 'country'], ['city', 'city'], ['tags', 'tags'],
+];
+
+export class CustomerService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async findByIds(ids: readonly string[]): Promise<(Customer | null)[]> {
+    const valid = ids.filter(isUuid);
+    const rows: CustomerRow[] = valid.length
+      ? await this.dataSource.query('select * from customers where id = any($1::uuid[])', [valid])
+      : [];
+    return alignToKeys(ids, rows.map(toCustomer), (c) => c.databaseId);
+  }
+
+  async getByIdOrThrow(id: string, manager: EntityManager = this.dataSource.manager): Promise<Customer> {
+    const rows: CustomerRow[] = await manager.query('select * from customers where id = $1', [id]);
+    if (!rows[0]) throw new NotFoundError('Customer', id);
+    return toCustomer(rows[0]);
+  }
+
+  /** Without a source, the value must be unique across sources for the type. */
+  async findByIdentifier(type: IdentifierType, value: string, source?: string | null): Promise<Customer | null> {
+    const rows: CustomerRow[] = await this.dataSource.query(
+      `select c.* from customer_identifiers i join customers c on c.id = i.customer_id
+       where i.type = $1 and i.value = $2 and ($3::text is null or i.source = $3) limit 2`,
+      [type, normaliseIdentifier(type, value), source ?? null],
+    );
+    if (rows.length > 1) {
+      throw new BadUserInputError('Several sources use this identifier; pass source', { field: 'source' });
+    }
+    return rows[0] ? toCustomer(rows[0]) : null;
+  }
+
+  async identifiersByCustomerIds(customerIds: readonly string[]): Promise<CustomerIdentifier[][]> {
+    const rows: (CustomerIdentifier & { customerId: string })[] = await this.dataSource.query(
+      `select customer_id as "customerId", type, value, source, created_at as "createdAt"
+       from customer_identifiers where customer_id = any($1::uuid[]) order by type, source, value`,
+      [customerIds],
+    );
+    return groupToKeys(customerIds, rows, (r) => r.customerId);
+  }
+
+  /** The latest event per channel is the current consent. */
+  async consentsByCustomerIds(customerIds: readonly string[]): Promise<MarketingConsent[][]> {
+    const rows: (MarketingConsent & { customerId: string })[] = await this.dataSource.query(
+      `select distinct on (customer_id, channel) customer_id as "customerId", channel, granted,
+              occurred_at as "changedAt", source
+       from customer_consent_events where customer_id = any($1::uuid[])
+       order by customer_id, channel, occurred_at desc, created_at desc`,
+      [customerIds],
+    );
+    return groupToKeys(customerIds, rows, (r) => r.customerId);
+  }
+
+  async create(input: CreateCustomerInput): Promise<Customer> {
+    return this.dataSource.transaction(async (manager) => {
+      const [{ id }] = await manager.query(
+        `insert into customers (signup_at) values (coalesce($1::timestamptz, now())) returning id`,
+        [input.signupAt ?? null],
+      );
+      await this.writeProfile(manager, id, input);
+      await this.addIdentifiers(manager, id, input.identifiers ?? []);
+      await this.recordConsents(manager, id, input.consents ?? []);
+      return this.getByIdOrThrow(id, manager);
+    });
+  }
+
+  async update(id: string, input: UpdateCustomerInput): Promise<Customer> {
+    return this.dataSource.transaction(async (manager) => {
+      const found = await manager.query('select id from customers where id = $1 for update', [id]);
+      if (found.length === 0) throw new NotFoundError('Customer', id);
+      await this.writeProfile(manager, id, input);
+      if (input.signupAt) await manager.query('update customers set signup_at = $2 where id = $1', [id, input.signupAt]);
+      for (const identifier of input.removeIdentifiers ?? []) {
+        await manager.query(
+          'delete from customer_identifiers where customer_id = $1 and type = $2 and source = $3 and value = $4',
+          [id, identifier.type, identifier.source, normaliseIdentifier(identifier.type, identifier.value)],
+        );
+      }
+      await this.addIdentifiers(manager, id, input.addIdentifiers ?? []);
+      await this.recordConsents(manager, id, input.consents ?? []);
+      await manager.query('update customers set updated_at = now() where id = $1', [id]);
+      return this.getByIdOrThrow(id, manager);
+    });
+  }
+
+  /** Finds or creates customers for imported references, in the caller's transaction. */
+  async ensureByReferences(manager: EntityManager, refs: CustomerReference[]): Promise<Map<string, string>> {
+    const key = (r: { type: string; source: string; value: string }) => `${r.type}\u0000${r.source}\u0000${r.value}`;
+    const unique = [...new Map(refs.map((r) => [key(r), r])).values()];
+    const find = async () => {
+      const rows: { customer_id: string; type: string; source: string; value: string }[] = await manager.query(
+        `select i.customer_id, i.type, i.source, i.value from customer_identifiers i
+         join unnest($1::text[], $2::text[], $3::text[]) as r(type, source, value)
+           on i.type = r.type and i.source = r.source and i.value = r.value`,
+        [unique.map((r) => r.type), unique.map((r) => r.source), unique.map((r) => r.value)],
+      );
+      return new Map(rows.map((r) => [key(r), r.customer_id]));
+    };
+    const found = await find();
+    const missing = unique.filter((r) => !found.has(key(r)));
+    if (missing.length > 0) {
+      await manager.query(
+        // The CTE is referenced twice, so PostgreSQL materialises it: one id per reference.
+        `with refs as (
+           select gen_random_uuid() as id, r.* from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
+             as r(type, source, value, signup_at)),
+         created as (insert into customers (id, signup_at) select id, signup_at from refs)
+         insert into customer_identifiers (customer_id, type, source, value)
+         select id, type, source, value from refs`,
+        [missing.map((r) => r.type), missing.map((r) => r.source), missing.map((r) => r.value), missing.map((r) => r.signupAt)],
+      );
+      return find();
+    }
+    return found;
+  }
+
+  /** Called by the orders module in the transaction that changed the orders. */
+  async applyOrderStats(manager: EntityManager, stats: CustomerOrderStats[]): Promise<void> {
+    if (stats.length === 0) return;
+    await manager.query(
+      `update customers c set order_count = s.order_count, net_spent_minor = s.net_spent_minor,
+         first_order_at = s.first_order_at, last_order_at = s.last_order_at, updated_at = now()
+       from unnest($1::uuid[], $2::int[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])
+         as s(customer_id, order_count, net_spent_minor, first_order_at, last_order_at)
+       where c.id = s.customer_id`,
+      [stats.map((s) => s.customerId), stats.map((s) => s.orderCount), stats.map((s) => s.netSpentMinor),
+        stats.map((s) => s.firstOrderAt), stats.map((s) => s.lastOrderAt)],
+    );
+  }
+
+  private async writeProfile(manager: EntityManager, id: string, input: CustomerProfileInput): Promise<void> {
+    const sets: string[] = [];
+    const values: unknown[] = [id];
+    for (const [field, column] of PROFILE_COLUMNS) {
+      if (input[field] === undefined) continue;
+      values.push(field === 'country' && input.country ? input.country.toUpperCase() : input[field]);
+      sets.push(`${column} = $${values.length}`);
+    }
+    if (input.nameDay !== undefined) {
+      if (input.nameDay) checkCalendarDay(input.nameDay.month, input.nameDay.day);
+      values.push(input.nameDay?.month ?? null, input.nameDay?.day ?? null);
+      sets.push(`name_day_month = $${values.length - 1}`, `name_day_day = $${values.length}`);
+    }
+    if (input.attributes) {
+      values.push(JSON.stringify(input.attributes));
+      // Merge, then drop keys the input set to null.
+      sets.push(`attributes = jsonb_strip_nulls(attributes || $${values.length}::jsonb)`);
+    }
+    if (sets.length === 0) return;
+    await manager.query(`update customers set ${sets.join(', ')} where id = $1`, values);
+    // A second statement: SET expressions see the old row, and sort_name follows the new names.
+    await manager.query(
+      `update customers set sort_name = lower(trim(concat_ws(' ', family_name, given_name))) where id = $1`,
+      [id],
+    );
+  }
+
+  private async addIdentifiers(manager: EntityManager, customerId: string, identifiers: IdentifierInput[]) {
+    for (const identifier of identifiers) {
+      const value = normaliseIdentifier(identifier.type, identifier.value);
+      const owner = await manager.query(
+        'select customer_id from customer_identifiers where type = $1 and source = $2 and value = $3',
+        [identifier.type, identifier.source, value],
+      );
+      if (owner[0] && owner[0].customer_id !== customerId) {
+        throw new ConflictError('The identifier belongs to another customer', { field: 'identifiers', type: identifier.type, source: identifier.source });
+      }
+      if (owner[0]) continue;
+      await manager.query(
+        'insert into customer_identifiers (customer_id, type, source, value) values ($1, $2, $3, $4)',
+        [customerId, identifier.type, identifier.source, value],
+      );
+    }
+  }
+
+  private async recordConsents(manager: EntityManager, customerId: string, consents: ConsentInput[]) {
+    const channels = consents.map((c) => c.channel);
+    if (new Set(channels).size !== channels.length) {
+      throw new BadUserInputError('Each channel may appear once per change', { field: 'consents' });
+    }
+    for (const consent of consents) {
+      await manager.query(
+        `insert into customer_consent_events (customer_id, channel, granted, source, occurred_at)
+         values ($1, $2, $3, $4, coalesce($5::timestamptz, now()))`,
+        [customerId, consent.channel, consent.granted, consent.source, consent.occurredAt ?? null],
+      );
+    }
+  }
+}
+
+export function normaliseIdentifier(type: IdentifierType, value: string): string {
+  const trimmed = value.trim();
+  if (type === IdentifierType.EMAIL) return trimmed.toLowerCase();
+  if (type === IdentifierType.PHONE) return trimmed.replace(/[\s()-]/g, '');
+  return trimmed;
+}
+
+function checkCalendarDay(month: number, day: number) {
+  const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (day > daysInMonth) throw new BadUserInputError(`Month ${month} has no day ${day}`, { field: 'nameDay.day' });
+}
+
+export const CONSENT_CHANNELS = Object.values(ConsentChannel);

@@ -1,0 +1,48 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { Customer } from '../customers';
+import { Order, Product } from '../orders';
+import { CustomerFeedbackArgs, RecordFeedbackInput } from './feedback.inputs';
+import { FeedbackService } from './feedback.service';
+import { Feedback, FeedbackConnection } from './feedback.types';
+
+@Resolver(() => Feedback)
+export class FeedbackResolver {
+  constructor(private readonly feedbackService: FeedbackService) {}
+
+  @Mutation(() => Feedback, { description: 'Record feedback; a complaint starts open.' })
+  recordFeedback(@Arg('input', { description: 'The feedback.' }) input: RecordFeedbackInput) {
+    return this.feedbackService.record(input);
+  }
+
+  @Mutation(() => Feedback, { description: 'Resolve an open complaint.' })
+  resolveComplaint(
+    @Arg('id', () => ID, { description: 'The complaint (a Feedback of kind COMPLAINT).' }) id: string,
+    @Arg('resolution', { description: 'How it was resolved.' }) resolution: string,
+  ) {
+    return this.feedbackService.resolveComplaint(id, resolution);
+  }
+
+  @FieldResolver(() => Customer, { description: 'Who gave it.' })
+  customer(@Root() feedback: Feedback, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.customers.byId.load(feedback.customerId);
+  }
+
+  @FieldResolver(() => Order, { nullable: true, description: 'The order it is about, if any.' })
+  order(@Root() feedback: Feedback, @Ctx() ctx: RequestContext) {
+    return feedback.orderId ? ctx.loaders.orders.byId.load(feedback.orderId) : null;
+  }
+
+  @FieldResolver(() => Product, { nullable: true, description: 'The product it is about, if any.' })
+  product(@Root() feedback: Feedback, @Ctx() ctx: RequestContext) {
+    return feedback.productId ? ctx.loaders.orders.productById.load(feedback.productId) : null;
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerFeedbackResolver {
+  @FieldResolver(() => FeedbackConnection, { description: 'The customer’s feedback, newest first.' })
+  feedback(@Root() customer: Customer, @Args() args: CustomerFeedbackArgs, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.feedback.pageByCustomerId.load({ parentId: customer.databaseId, args: { ...args } });
+  }
+}

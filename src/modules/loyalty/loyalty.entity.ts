@@ -1,0 +1,130 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { CustomerEntity } from '../customers/customer.entity';
+
+@Entity({ name: 'loyalty_programs' })
+export class LoyaltyProgramEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'char', length: 3 })
+  currency: string;
+
+  /** SPEND_12M (threshold in minor units) or POINTS_12M (threshold in points earned). */
+  @Column({ type: 'text' })
+  tierBasis: string;
+
+  @Column({ type: 'integer', nullable: true })
+  pointsValidityMonths: number | null;
+
+  /** Partial unique index: at most one active program. */
+  @Index('loyalty_programs_one_active', { unique: true, where: 'active' })
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+@Entity({ name: 'loyalty_tiers' })
+@Index('loyalty_tiers_program_code_unique', ['programId', 'code'], { unique: true })
+export class LoyaltyTierEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  programId: string;
+
+  @Column({ type: 'text' })
+  code: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'bigint' })
+  threshold: string;
+
+  @Column({ type: 'text', array: true, default: '{}' })
+  benefits: string[];
+
+  @ManyToOne(() => LoyaltyProgramEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'program_id' })
+  private programRef?: Relation<LoyaltyProgramEntity>;
+}
+
+/** Append-only: the balance is always the sum of this ledger, never a stored counter. */
+@Entity({ name: 'loyalty_ledger_entries' })
+@Index('loyalty_ledger_customer_idx', ['customerId', 'occurredAt', 'id'])
+@Index('loyalty_ledger_one_earn_per_order', ['customerId', 'orderId'], { unique: true, where: `kind = 'EARN' and order_id is not null` })
+@Check('loyalty_ledger_points_check', `points <> 0 and ((kind = 'EARN' and points > 0) or (kind in ('REDEEM', 'EXPIRE') and points < 0) or kind = 'ADJUST')`)
+export class LoyaltyLedgerEntryEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'uuid' })
+  programId: string;
+
+  @Column({ type: 'text' })
+  kind: string;
+
+  @Column({ type: 'integer' })
+  points: number;
+
+  @Column({ type: 'text' })
+  reason: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  orderId: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  expiresAt: Date | null;
+
+  // Milliseconds, like a JS Date, so keyset cursors round-trip exactly.
+  @Column({ type: 'timestamptz', precision: 3 })
+  occurredAt: Date;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @ManyToOne(() => CustomerEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'customer_id' })
+  private customerRef?: Relation<CustomerEntity>;
+
+  @ManyToOne(() => LoyaltyProgramEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'program_id' })
+  private programRef?: Relation<LoyaltyProgramEntity>;
+}
+
+/** Tier state per customer (a state, not a balance): evaluated from orders and the ledger. */
+@Entity({ name: 'loyalty_memberships' })
+@Index('loyalty_memberships_tier_idx', ['programId', 'tierCode'])
+export class LoyaltyMembershipEntity {
+  @Column({ type: 'uuid', primary: true })
+  customerId: string;
+
+  @Column({ type: 'uuid' })
+  programId: string;
+
+  @Column({ type: 'text', nullable: true })
+  tierCode: string | null;
+
+  @Column({ type: 'timestamptz' })
+  tierSince: Date;
+
+  @Column({ type: 'timestamptz' })
+  evaluatedAt: Date;
+
+  @ManyToOne(() => CustomerEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'customer_id' })
+  private customerRef?: Relation<CustomerEntity>;
+
+  @ManyToOne(() => LoyaltyProgramEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'program_id' })
+  private programRef?: Relation<LoyaltyProgramEntity>;
+}

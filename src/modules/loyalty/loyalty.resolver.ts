@@ -1,0 +1,73 @@
+import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { Customer } from '../customers';
+import { Order } from '../orders';
+import { ConfigureLoyaltyProgramInput, LedgerArgs, LoyaltyPointsInput } from './loyalty.inputs';
+import { LoyaltyProgramService } from './loyalty-program.service';
+import { LoyaltyService } from './loyalty.service';
+import { CustomerLoyalty, LoyaltyLedgerConnection, LoyaltyLedgerEntry, LoyaltyProgram } from './loyalty.types';
+
+@Resolver(() => LoyaltyLedgerEntry)
+export class LoyaltyResolver {
+  constructor(
+    private readonly loyalty: LoyaltyService,
+    private readonly programs: LoyaltyProgramService,
+  ) {}
+
+  @Query(() => LoyaltyProgram, { nullable: true, description: 'The active loyalty program; null when none is configured.' })
+  loyaltyProgram() {
+    return this.programs.findActive();
+  }
+
+  @Mutation(() => LoyaltyProgram, { description: 'Set the program and its tiers; every customer’s tier is re-evaluated.' })
+  configureLoyaltyProgram(@Arg('input', { description: 'The settings.' }) input: ConfigureLoyaltyProgramInput) {
+    return this.programs.configure(input);
+  }
+
+  @Mutation(() => LoyaltyLedgerEntry, { description: 'Add earned points (an order earns at most once).' })
+  earnLoyaltyPoints(@Arg('input', { description: 'Points, positive.' }) input: LoyaltyPointsInput) {
+    return this.loyalty.earn(input);
+  }
+
+  @Mutation(() => LoyaltyLedgerEntry, { description: 'Spend points; never takes the balance below zero, even under concurrent requests.' })
+  redeemLoyaltyPoints(@Arg('input', { description: 'Points to spend, positive.' }) input: LoyaltyPointsInput) {
+    return this.loyalty.redeem(input);
+  }
+
+  @Mutation(() => LoyaltyLedgerEntry, { description: 'Correct the balance by a signed number of points (not below zero).' })
+  adjustLoyaltyPoints(@Arg('input', { description: 'Signed points and the reason.' }) input: LoyaltyPointsInput) {
+    return this.loyalty.adjust(input);
+  }
+
+  @FieldResolver(() => Order, { nullable: true, description: 'The order that earned the points, if any.' })
+  order(@Root() entry: LoyaltyLedgerEntry, @Ctx() ctx: RequestContext) {
+    return entry.orderId ? ctx.loaders.orders.byId.load(entry.orderId) : null;
+  }
+}
+
+@Resolver(() => CustomerLoyalty)
+export class CustomerLoyaltyResolver {
+  constructor(private readonly loyalty: LoyaltyService) {}
+
+  @FieldResolver(() => Int, { description: 'Points that expire within the given days (first in, first out), including overdue points not yet written off.' })
+  async pointsExpiringSoon(
+    @Root() standing: CustomerLoyalty,
+    @Arg('days', () => Int, { defaultValue: 30, description: 'Days ahead, 0 to 3650.' }) days: number,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.loyalty.pointsExpiringSoon(await ctx.loaders.loyalty.movements.load(standing.customerId), new Date(), days);
+  }
+
+  @FieldResolver(() => LoyaltyLedgerConnection, { description: 'The points ledger, newest first.' })
+  ledger(@Root() standing: CustomerLoyalty, @Args() args: LedgerArgs, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.loyalty.ledgerPage.load({ parentId: standing.customerId, args: { ...args } });
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerLoyaltyFieldResolver {
+  @FieldResolver(() => CustomerLoyalty, { nullable: true, description: 'Loyalty balance, tier and ledger; null when no program is configured.' })
+  loyalty(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.loyalty.standing.load(customer.databaseId);
+  }
+}

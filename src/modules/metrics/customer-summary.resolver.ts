@@ -1,0 +1,18 @@
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { Customer } from '../customers';
+import { CustomerSummary, summariseCustomer } from './customer-summary';
+
+@Resolver(() => Customer)
+export class CustomerSummaryResolver {
+  constructor(private readonly shopCurrency: string) {}
+
+  @FieldResolver(() => CustomerSummary, { description: 'Order count, spend, rhythm, NPS, CSAT and open complaints.' })
+  async summary(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    const [spend, satisfaction] = await Promise.all([
+      ctx.loaders.orders.totals.load(customer.databaseId),
+      ctx.loaders.feedback.totals.load(customer.databaseId),
+    ]);
+    return summariseCustomer(spend, satisfaction, ctx.now, this.shopCurrency);
+  }
+}

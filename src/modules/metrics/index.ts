@@ -1,0 +1,2 @@
+export { CustomerSummaryResolver } from './customer-summary.resolver';
+export { CustomerSummary, summariseCustomer } from './customer-summary';

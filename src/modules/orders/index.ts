@@ -1,0 +1,9 @@
+export { OrderService } from './order.service';
+export type { OrderTotals } from './order.service';
+export { OrderWriterService } from './order-writer.service';
+export type { OrderWrittenListener } from './order-writer.service';
+export { OrderImportService } from './order-import.service';
+export { Order, OrderReturn, Product, OrderStatus, SalesChannel } from './order.types';
+export { createOrderLoaders } from './order.loaders';
+export { OrderResolver, OrderLineResolver, OrderReturnResolver } from './order.resolver';
+export { CustomerOrdersResolver } from './customer-orders.resolver';

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { parse } from 'csv-parse';
+import { parseMoney } from '../../common/money';
+
+/** One order read from a file, or the reason its row was rejected. */
+export type ParsedRow =
+  | { ok: true; line: number; customerRef: string; orderRef: string; placedAt: Date; amountMinor: bigint; quantity: number | null; sku: string | null }
+  | { ok: false; line: number; message: string };
+
+export type ImportFormat = 'cdnow' | 'csv';
+
+function parseDate(raw: string): Date | null {
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(raw);
+  const text = compact ? `${compact[1]}-${compact[2]}-${compact[3]}` : raw;
+  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) return null;
+  const date = new Date(text.length === 10 ? `${text}T00:00:00Z` : text.replace(' ', 'T'));
+  if (Number.isNaN(date.getTime())) return null;
+  // Reject 2023-02-30 and the like, which Date silently rolls over.
+  if (text.length === 10 && date.toISOString().slice(0, 10) !== text) return null;
+  return date;
+}
+
+function parseQuantity(raw: string | undefined): number | null | 'bad' {
+  if (raw === undefined || raw === '') return null;
+  return /^\d{1,6}$/.test(raw) && Number(raw) > 0 ? Number(raw) : 'bad';
+}
+
+function toRow(line: number, customerRef: string, orderRef: string, dateText: string, amountText: string,
+  quantityText: string | undefined, sku: string | null, currency: string): ParsedRow {
+  if (!customerRef) return { ok: false, line, message: 'customer reference is empty' };
+  if (!orderRef) return { ok: false, line, message: 'order reference is empty' };
+  const placedAt = parseDate(dateText);
+  if (!placedAt) return { ok: false, line, message: `date "${dateText}" is not YYYYMMDD or ISO 8601` };
+  let amountMinor: bigint;
+  try {
+    amountMinor = parseMoney(amountText, currency);
+  } catch {
+    return { ok: false, line, message: `amount "${amountText}" is not a decimal number` };
+  }
+  if (amountMinor < 0n) return { ok: false, line, message: 'amount is negative' };
+  const quantity = parseQuantity(quantityText);
+  if (quantity === 'bad') return { ok: false, line, message: `quantity "${quantityText}" is not a positive whole number` };
+  return { ok: true, line, customerRef, orderRef, placedAt, amountMinor, quantity, sku };
+}
+
+/**
+ * CDNOW purchase logs (Hardie's data sets): whitespace-separated, the 4-column master file
+ * (customer, date, CDs, dollars; one header line) or the 5-column 1/10 sample (master id, sample
+ * id, date, CDs, dollars; no header). Customers are keyed by the master id in both, so the sample
+ * finds the customers of the master. A row's order reference is customer-date-n, n counting the
+ * customer's rows on that day, so re-importing a file, or the sample after the master, adds nothing.
+ */
+export async function* readCdnow(file: string, currency: string): AsyncGenerator<ParsedRow> {
+  const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
+  const seen = new Map<string, number>();
+  let lineNo = 0;
+  for await (const text of lines) {
+    lineNo += 1;
+    const fields = text.trim().split(/\s+/);
+    if (fields.length === 1 && fields[0] === '') continue;
+    if (lineNo === 1 && !/^\d+$/.test(fields[0])) continue;
+    if (fields.length !== 4 && fields.length !== 5) {
+      yield { ok: false, line: lineNo, message: `expected 4 or 5 fields, found ${fields.length}` };
+      continue;
+    }
+    const [customer, date, cds, dollars] = fields.length === 4 ? fields : [fields[0], fields[2], fields[3], fields[4]];
+    const customerRef = customer.replace(/^0+(?=\d)/, '');
+    const dayKey = `${customerRef}-${date}`;
+    const n = (seen.get(dayKey) ?? 0) + 1;
+    seen.set(dayKey, n);
+    yield toRow(lineNo, customerRef, `${dayKey}-${n}`, date, dollars, cds, null, currency);
+  }
+}
+
+export const CSV_COLUMNS = ['customer_ref', 'order_ref', 'date', 'amount', 'quantity', 'sku'] as const;
+
+/**
+ * Generic CSV with a header row: customer_ref, order_ref, date (YYYY-MM-DD or ISO 8601), amount
+ * (decimal, the order's paid amount), and optional quantity and sku. One row is one order.
+ */
+export async function* readCsv(file: string, currency: string): AsyncGenerator<ParsedRow> {
+  const parser = fs.createReadStream(file).pipe(parse({
+    columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+    skip_empty_lines: true, trim: true, relax_column_count: true, info: true,
+  }));
+  let checked = false;
+  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    if (!checked) {
+      const missing = ['customer_ref', 'order_ref', 'date', 'amount'].filter((c) => !(c in record));
+      if (missing.length > 0) throw new Error(`The CSV header lacks ${missing.join(', ')} (expected ${CSV_COLUMNS.join(',')})`);
+      checked = true;
+    }
+    yield toRow(info.lines, record.customer_ref ?? '', record.order_ref ?? '', record.date ?? '', record.amount ?? '',
+      record.quantity, record.sku || null, currency);
+  }
+}

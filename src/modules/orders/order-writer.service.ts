@@ -1,0 +1,205 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { AppError, BadUserInputError, NotFoundError, toAppError } from '../../common/errors';
+import { parseMoney } from '../../common/money';
+import { toDatabaseId } from '../../common/relay';
+import { CustomerService } from '../customers';
+import { OrderService } from './order.service';
+import { ProductInput, RecordOrderInput, RecordReturnInput } from './order.inputs';
+import { Order, OrderLineRow, OrderRow, OrderStatus, Product, ProductRow, toOrder, toProduct } from './order.types';
+
+export interface RecordOrderResult {
+  order: Order;
+  created: boolean;
+}
+
+export interface BatchItemResult {
+  index: number;
+  order: Order | null;
+  created: boolean;
+  error: AppError | null;
+}
+
+/** Called in the transaction of every order write, so other modules (loyalty) stay in step. */
+export type OrderWrittenListener = (manager: EntityManager, event: { customerId: string; orderId: string; kind: 'RECORDED' | 'RETURNED' }) => Promise<void>;
+
+export const MAX_BATCH_ORDERS = 500;
+
+export class OrderWriterService {
+  private readonly listeners: OrderWrittenListener[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly orders: OrderService,
+    private readonly customers: CustomerService,
+  ) {}
+
+  onOrderWritten(listener: OrderWrittenListener) {
+    this.listeners.push(listener);
+  }
+
+  async upsertProducts(inputs: ProductInput[]): Promise<Product[]> {
+    if (inputs.length === 0 || inputs.length > 1000) {
+      throw new BadUserInputError('Give 1 to 1000 products', { field: 'products' });
+    }
+    const currency = this.orders.shopCurrency;
+    const prices = inputs.map((p, i) => parseMoney(p.unitPrice, currency, `products[${i}].unitPrice`).toString());
+    if (new Set(inputs.map((p) => p.sku)).size !== inputs.length) {
+      throw new BadUserInputError('Each sku may appear once', { field: 'products' });
+    }
+    const rows: ProductRow[] = await this.dataSource.query(
+      `insert into products (sku, name, category, unit_price_minor, currency)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
+       on conflict (sku) do update set name = excluded.name, category = excluded.category,
+         unit_price_minor = excluded.unit_price_minor, currency = excluded.currency
+       returning *`,
+      [inputs.map((p) => p.sku), inputs.map((p) => p.name), inputs.map((p) => p.category), prices, inputs.map(() => currency)],
+    );
+    return rows.map(toProduct);
+  }
+
+  recordOrder(input: RecordOrderInput): Promise<RecordOrderResult> {
+    return this.dataSource.transaction((manager) => this.recordOrderIn(manager, input));
+  }
+
+  /** Each order in its own transaction: one bad order is reported and the rest are kept. */
+  async recordOrders(inputs: RecordOrderInput[]): Promise<BatchItemResult[]> {
+    if (inputs.length > MAX_BATCH_ORDERS) {
+      throw new BadUserInputError(`At most ${MAX_BATCH_ORDERS} orders per batch`, { field: 'orders' });
+    }
+    const results: BatchItemResult[] = [];
+    for (const [index, input] of inputs.entries()) {
+      try {
+        const { order, created } = await this.recordOrder(input);
+        results.push({ index, order, created, error: null });
+      } catch (error) {
+        const appError = toAppError(error);
+        if (appError.extensions.code === 'INTERNAL_SERVER_ERROR') throw error;
+        results.push({ index, order: null, created: false, error: appError as AppError });
+      }
+    }
+    return results;
+  }
+
+  private async recordOrderIn(manager: EntityManager, input: RecordOrderInput): Promise<RecordOrderResult> {
+    const currency = this.orders.shopCurrency;
+    if (input.currency !== currency) {
+      throw new BadUserInputError(`Orders must be in the shop currency ${currency}`, { field: 'currency' });
+    }
+    const customerId = await this.resolveCustomer(manager, input);
+    const lines = await this.priceLines(manager, input);
+    const gross = lines.length > 0 ? lines.reduce((sum, l) => sum + l.totalMinor, 0n) : this.grossWithoutLines(input);
+    const discount = parseMoney(input.discount, currency, 'discount');
+    if (discount > gross) throw new BadUserInputError('discount is larger than the order amount', { field: 'discount' });
+    const itemCount = lines.length > 0 ? lines.reduce((sum, l) => sum + l.quantity, 0) : (input.itemCount ?? 1);
+    const inserted: OrderRow[] = await manager.query(
+      `insert into orders (customer_id, source, external_ref, placed_at, status, channel, currency, gross_minor,
+         discount_minor, net_minor, item_count)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8::bigint - $9::bigint, $10)
+       on conflict (source, external_ref) do nothing returning *`,
+      [customerId, input.source, input.externalRef, input.placedAt, input.status, input.channel, currency,
+        gross.toString(), discount.toString(), itemCount],
+    );
+    if (inserted.length === 0) {
+      const [existing]: OrderRow[] = await manager.query(
+        'select * from orders where source = $1 and external_ref = $2', [input.source, input.externalRef]);
+      return { order: toOrder(existing), created: false };
+    }
+    const order = inserted[0];
+    if (lines.length > 0) {
+      await manager.query(
+        `insert into order_lines (customer_id, order_id, line_no, product_id, quantity, unit_price_minor, line_total_minor)
+         select $1, $2, n, p, q, u, t from unnest($3::int[], $4::uuid[], $5::int[], $6::bigint[], $7::bigint[]) as l(n, p, q, u, t)`,
+        [customerId, order.id, lines.map((_, i) => i + 1), lines.map((l) => l.productId), lines.map((l) => l.quantity),
+          lines.map((l) => l.unitMinor.toString()), lines.map((l) => l.totalMinor.toString())],
+      );
+    }
+    await this.afterWrite(manager, customerId, order.id, 'RECORDED');
+    return { order: toOrder(order), created: true };
+  }
+
+  async recordReturn(input: RecordReturnInput): Promise<Order> {
+    const orderId = toDatabaseId(input.orderId, 'Order', 'orderId');
+    const lineIds = input.lines.map((l, i) => toDatabaseId(l.orderLineId, 'OrderLine', `lines[${i}].orderLineId`));
+    if (new Set(lineIds).size !== lineIds.length) throw new BadUserInputError('Each line may appear once', { field: 'lines' });
+    return this.dataSource.transaction(async (manager) => {
+      const [order]: OrderRow[] = await manager.query('select * from orders where id = $1 for update', [orderId]);
+      if (!order) throw new NotFoundError('Order', input.orderId);
+      if (order.status === OrderStatus.CANCELLED) throw new BadUserInputError('A cancelled order cannot be returned', { field: 'orderId' });
+      const lines: OrderLineRow[] = await manager.query('select * from order_lines where order_id = $1 order by line_no', [orderId]);
+      const byId = new Map(lines.map((l) => [l.id, l]));
+      const netShare = (minor: bigint) => (BigInt(order.gross_minor) === 0n ? 0n
+        : (minor * BigInt(order.net_minor)) / BigInt(order.gross_minor));
+      let refundTotal = 0n;
+      for (const [i, item] of input.lines.entries()) {
+        const line = byId.get(lineIds[i]);
+        if (!line) throw new BadUserInputError('The line is not part of this order', { field: `lines[${i}].orderLineId` });
+        if (item.quantity > line.quantity - line.returned_quantity) {
+          throw new BadUserInputError(`Only ${line.quantity - line.returned_quantity} units are left to return`, { field: `lines[${i}].quantity` });
+        }
+        const refund = item.refund != null
+          ? parseMoney(item.refund, order.currency, `lines[${i}].refund`)
+          : netShare((BigInt(line.line_total_minor) * BigInt(item.quantity)) / BigInt(line.quantity));
+        refundTotal += refund;
+        await manager.query(
+          `insert into order_returns (customer_id, order_id, order_line_id, quantity, refund_minor, reason, returned_at)
+           values ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()))`,
+          [order.customer_id, orderId, line.id, item.quantity, refund.toString(), input.reason ?? null, input.returnedAt ?? null],
+        );
+        await manager.query(
+          'update order_lines set returned_quantity = returned_quantity + $2, refunded_minor = refunded_minor + $3 where id = $1',
+          [line.id, item.quantity, refund.toString()]);
+        line.returned_quantity += item.quantity;
+      }
+      if (BigInt(order.refunded_minor) + refundTotal > BigInt(order.net_minor)) {
+        throw new BadUserInputError('Refunds would exceed what was paid for the order', { field: 'lines' });
+      }
+      const allBack = lines.length > 0 && lines.every((l) => l.returned_quantity === l.quantity);
+      const [updated]: OrderRow[] = await manager.query(
+        `update orders set refunded_minor = refunded_minor + $2, status = $3, updated_at = now() where id = $1 returning *`,
+        [orderId, refundTotal.toString(), allBack ? OrderStatus.RETURNED : OrderStatus.PARTIALLY_RETURNED]);
+      await this.afterWrite(manager, order.customer_id, orderId, 'RETURNED');
+      return toOrder(updated);
+    });
+  }
+
+  private async afterWrite(manager: EntityManager, customerId: string, orderId: string, kind: 'RECORDED' | 'RETURNED') {
+    await this.customers.applyOrderStats(manager, await this.orders.statsForCustomers(manager, [customerId]));
+    for (const listener of this.listeners) await listener(manager, { customerId, orderId, kind });
+  }
+
+  private async resolveCustomer(manager: EntityManager, input: RecordOrderInput): Promise<string> {
+    const { id, identifierType, identifierSource, identifierValue } = input.customer;
+    const byIdentifier = identifierType != null || identifierSource != null || identifierValue != null;
+    if ((id != null) === byIdentifier || (byIdentifier && !(identifierType && identifierSource && identifierValue))) {
+      throw new BadUserInputError('Give the customer id, or identifierType, identifierSource and identifierValue', { field: 'customer' });
+    }
+    if (id != null) {
+      const customerId = toDatabaseId(id, 'Customer', 'customer.id');
+      await this.customers.getByIdOrThrow(customerId, manager);
+      return customerId;
+    }
+    const ref = { type: identifierType!, source: identifierSource!, value: identifierValue!.trim(), signupAt: input.placedAt };
+    const ids = await this.customers.ensureByReferences(manager, [ref]);
+    return [...ids.values()][0];
+  }
+
+  private grossWithoutLines(input: RecordOrderInput): bigint {
+    if (input.gross == null) throw new BadUserInputError('Give lines or gross', { field: 'gross' });
+    return parseMoney(input.gross, input.currency, 'gross');
+  }
+
+  private async priceLines(manager: EntityManager, input: RecordOrderInput) {
+    const lines = input.lines ?? [];
+    if (lines.length > 0 && input.gross != null) throw new BadUserInputError('Give lines or gross, not both', { field: 'gross' });
+    if (lines.length === 0) return [];
+    const products: { id: string; sku: string }[] = await manager.query(
+      'select id, sku from products where sku = any($1::text[])', [lines.map((l) => l.sku)]);
+    const bySku = new Map(products.map((p) => [p.sku, p.id]));
+    return lines.map((line, i) => {
+      const productId = bySku.get(line.sku);
+      if (!productId) throw new BadUserInputError(`Unknown sku ${line.sku}`, { field: `lines[${i}].sku` });
+      const unitMinor = parseMoney(line.unitPrice, input.currency, `lines[${i}].unitPrice`);
+      return { productId, quantity: line.quantity, unitMinor, totalMinor: unitMinor * BigInt(line.quantity) };
+    });
+  }
+}

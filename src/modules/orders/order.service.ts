@@ -1,0 +1,164 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { alignToKeys, groupToKeys } from '../../common/loaders';
+import { fetchNestedPages, mapPage } from '../../common/nested-pages';
+import { ConnectionArgs, Page } from '../../common/pagination';
+import { toNumber } from '../../common/sql';
+import { isUuid } from '../../common/relay';
+import type { CustomerOrderStats } from '../customers';
+import { CustomerOrdersArgs } from './order.inputs';
+import {
+  Order, OrderLine, OrderLineRow, OrderReturn, OrderReturnRow, OrderRow, Product, ProductRow, toOrder, toOrderLine,
+  toOrderReturn, toProduct,
+} from './order.types';
+
+/** Spend figures of one customer, in minor units of the shop currency. */
+export interface OrderTotals {
+  customerId: string;
+  orderCount: number;
+  purchaseDays: number;
+  grossMinor: bigint;
+  netMinor: bigint;
+  refundedMinor: bigint;
+  firstOrderAt: Date | null;
+  lastOrderAt: Date | null;
+}
+
+export const COUNTED = `status <> 'CANCELLED'`;
+
+export class OrderService {
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly shopCurrency: string,
+  ) {}
+
+  async findByIds(ids: readonly string[]): Promise<(Order | null)[]> {
+    const rows: OrderRow[] = await this.dataSource.query('select * from orders where id = any($1::uuid[])', [ids.filter(isUuid)]);
+    return alignToKeys(ids, rows.map(toOrder), (o) => o.databaseId);
+  }
+
+  async productIdBySku(sku: string): Promise<string | null> {
+    const rows: { id: string }[] = await this.dataSource.query('select id from products where sku = $1', [sku]);
+    return rows[0]?.id ?? null;
+  }
+
+  async productsByIds(ids: readonly string[]): Promise<(Product | null)[]> {
+    const rows: ProductRow[] = await this.dataSource.query('select * from products where id = any($1::uuid[])', [ids.filter(isUuid)]);
+    return alignToKeys(ids, rows.map(toProduct), (p) => p.databaseId);
+  }
+
+  async returnsByIds(ids: readonly string[]): Promise<(OrderReturn | null)[]> {
+    const rows: OrderReturnRow[] = await this.dataSource.query('select * from order_returns where id = any($1::uuid[])', [ids.filter(isUuid)]);
+    return alignToKeys(ids, rows.map((r) => toOrderReturn(r, this.shopCurrency)), (r) => r.databaseId);
+  }
+
+  async linesByOrderIds(orderIds: readonly string[]): Promise<OrderLine[][]> {
+    const rows: OrderLineRow[] = await this.dataSource.query(
+      'select * from order_lines where order_id = any($1::uuid[]) order by order_id, line_no',
+      [orderIds],
+    );
+    return groupToKeys(orderIds, rows.map((r) => toOrderLine(r, this.shopCurrency)), (l) => l.orderId);
+  }
+
+  async returnsByOrderIds(orderIds: readonly string[]): Promise<OrderReturn[][]> {
+    const rows: OrderReturnRow[] = await this.dataSource.query(
+      'select * from order_returns where order_id = any($1::uuid[]) order by order_id, returned_at, id',
+      [orderIds],
+    );
+    return groupToKeys(orderIds, rows.map((r) => toOrderReturn(r, this.shopCurrency)), (r) => r.orderId);
+  }
+
+  async pagesByCustomerIds(customerIds: readonly string[], args: CustomerOrdersArgs, countOf: (id: string) => Promise<number>): Promise<Page<Order>[]> {
+    const pages = await fetchNestedPages<OrderRow, CustomerOrdersArgs>(
+      {
+        query: (sql, params) => this.dataSource.query(sql, params),
+        from: 'orders t',
+        parentColumn: 'customer_id',
+        keys: [{ sql: 't.placed_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }],
+        descending: true,
+        where: (a, params) => (a.statuses?.length ? [`t.status = any(${params.add(a.statuses, 'text[]')})`] : []),
+        parentIdOf: (row) => row.customer_id,
+        cursorOf: (row) => [row.placed_at.toISOString(), row.id],
+      },
+      customerIds, args, countOf,
+    );
+    return pages.map((page) => mapPage(page, toOrder));
+  }
+
+  async returnPagesByCustomerIds(customerIds: readonly string[], args: ConnectionArgs, countOf: (id: string) => Promise<number>): Promise<Page<OrderReturn>[]> {
+    const pages = await fetchNestedPages<OrderReturnRow, ConnectionArgs>(
+      {
+        query: (sql, params) => this.dataSource.query(sql, params),
+        from: 'order_returns t',
+        parentColumn: 'customer_id',
+        keys: [{ sql: 't.returned_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }],
+        descending: true,
+        parentIdOf: (row) => row.customer_id,
+        cursorOf: (row) => [row.returned_at.toISOString(), row.id],
+      },
+      customerIds, args, countOf,
+    );
+    return pages.map((page) => mapPage(page, (r) => toOrderReturn(r, this.shopCurrency)));
+  }
+
+  async countReturnsByCustomerIds(customerIds: readonly string[]): Promise<number[]> {
+    const rows: { customer_id: string; count: string }[] = await this.dataSource.query(
+      'select customer_id, count(*) from order_returns where customer_id = any($1::uuid[]) group by customer_id', [customerIds]);
+    return alignToKeys(customerIds, rows, (r) => r.customer_id).map((r) => toNumber(r?.count));
+  }
+
+  async countByCustomerIds(customerIds: readonly string[], statuses: string[] | null): Promise<number[]> {
+    const rows: { customer_id: string; count: string }[] = await this.dataSource.query(
+      `select customer_id, count(*) from orders where customer_id = any($1::uuid[])
+       and ($2::text[] is null or status = any($2::text[])) group by customer_id`,
+      [customerIds, statuses],
+    );
+    return alignToKeys(customerIds, rows, (r) => r.customer_id).map((r) => toNumber(r?.count));
+  }
+
+  async totalsByCustomerIds(customerIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<OrderTotals[]> {
+    const rows: Record<string, string | Date | null>[] = await manager.query(
+      `select customer_id, count(*) as order_count, count(distinct (placed_at at time zone 'UTC')::date) as purchase_days,
+         sum(gross_minor) as gross, sum(net_minor) as net, sum(refunded_minor) as refunded,
+         min(placed_at) as first_order_at, max(placed_at) as last_order_at
+       from orders where customer_id = any($1::uuid[]) and ${COUNTED} group by customer_id`,
+      [customerIds],
+    );
+    const byId = new Map(rows.map((r) => [r.customer_id as string, r]));
+    return customerIds.map((customerId) => {
+      const r = byId.get(customerId);
+      return {
+        customerId,
+        orderCount: toNumber(r?.order_count),
+        purchaseDays: toNumber(r?.purchase_days),
+        grossMinor: BigInt((r?.gross as string) ?? 0),
+        netMinor: BigInt((r?.net as string) ?? 0),
+        refundedMinor: BigInt((r?.refunded as string) ?? 0),
+        firstOrderAt: (r?.first_order_at as Date) ?? null,
+        lastOrderAt: (r?.last_order_at as Date) ?? null,
+      };
+    });
+  }
+
+  /** Net spend (after refunds) since a date, per customer; all customers with spend when ids is null. */
+  async netSpendSince(customerIds: readonly string[] | null, since: Date, manager: EntityManager = this.dataSource.manager): Promise<Map<string, bigint>> {
+    const rows: { customer_id: string; spend: string }[] = await manager.query(
+      `select customer_id, sum(net_minor - refunded_minor) as spend from orders
+       where ($1::uuid[] is null or customer_id = any($1::uuid[])) and placed_at >= $2 and ${COUNTED}
+       group by customer_id`,
+      [customerIds, since],
+    );
+    return new Map(rows.map((r) => [r.customer_id, BigInt(r.spend)]));
+  }
+
+  /** The roll-up the customers module keeps for list filters and ordering. */
+  async statsForCustomers(manager: EntityManager, customerIds: string[]): Promise<CustomerOrderStats[]> {
+    const totals = await this.totalsByCustomerIds(customerIds, manager);
+    return totals.map((t) => ({
+      customerId: t.customerId,
+      orderCount: t.orderCount,
+      netSpentMinor: (t.netMinor - t.refundedMinor).toString(),
+      firstOrderAt: t.firstOrderAt,
+      lastOrderAt: t.lastOrderAt,
+    }));
+  }
+}

@@ -1,0 +1,2 @@
+export { CustomerTimelineResolver } from './timeline.resolver';
+export { TIMELINE_SOURCES } from './timeline-sources';

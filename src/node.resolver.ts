@@ -1,0 +1,40 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from './context';
+import { BadUserInputError } from './common/errors';
+import { Node, parseGlobalId } from './common/relay';
+
+type NodeFetcher = (ctx: RequestContext, id: string) => Promise<Node | null>;
+
+/** How node(id) reaches each type: through the owning module's loader. */
+export const NODE_FETCHERS: Record<string, NodeFetcher> = {
+  Customer: (ctx, id) => ctx.loaders.customers.byId.load(id),
+  Order: (ctx, id) => ctx.loaders.orders.byId.load(id),
+  Product: (ctx, id) => ctx.loaders.orders.productById.load(id),
+  OrderReturn: (ctx, id) => ctx.loaders.orders.returnById.load(id),
+  Feedback: (ctx, id) => ctx.loaders.feedback.byId.load(id),
+  Communication: (ctx, id) => ctx.loaders.communications.byId.load(id),
+  LoyaltyLedgerEntry: (ctx, id) => ctx.loaders.loyalty.byId.load(id),
+};
+
+export const MAX_NODES = 100;
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: 'Any object by its global id; null when it does not exist.' })
+  node(@Arg('id', () => ID, { description: 'A global id.' }) id: string, @Ctx() ctx: RequestContext) {
+    return fetchNode(ctx, id);
+  }
+
+  @Query(() => [Node], { nullable: 'items', description: `Objects by global id, in the order given (at most ${MAX_NODES}); null for each that does not exist.` })
+  nodes(@Arg('ids', () => [ID], { description: 'Global ids.' }) ids: string[], @Ctx() ctx: RequestContext) {
+    if (ids.length > MAX_NODES) throw new BadUserInputError(`At most ${MAX_NODES} ids`, { field: 'ids' });
+    return Promise.all(ids.map((id) => fetchNode(ctx, id)));
+  }
+}
+
+function fetchNode(ctx: RequestContext, globalId: string): Promise<Node | null> {
+  const parsed = parseGlobalId(globalId);
+  const fetcher = parsed && NODE_FETCHERS[parsed.typeName];
+  if (!parsed || !fetcher) throw new BadUserInputError('Not a global id of this API', { field: 'id' });
+  return fetcher(ctx, parsed.id.toLowerCase());
+}

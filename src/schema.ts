@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema, NonEmptyArray } from 'type-graphql';
+
+export const SCHEMA_FILE = path.resolve(__dirname, '..', 'schema.graphql');
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ResolverInstance = object;
+
+/** Builds the executable schema from resolver instances made in the composition root. */
+export async function createSchema(resolvers: ResolverInstance[]): Promise<GraphQLSchema> {
+  const byClass = new Map<Function, ResolverInstance>(resolvers.map((r) => [r.constructor, r]));
+  return buildSchema({
+    resolvers: resolvers.map((r) => r.constructor) as unknown as NonEmptyArray<Function>,
+    container: { get: (someClass) => byClass.get(someClass as Function) },
+    // forbidUnknownValues off: type-graphql validates its own input classes, not arbitrary objects.
+    validate: { forbidUnknownValues: false },
+  });
+}
+
+/** The committed schema.graphql is exactly this text. */
+export function printCommittedSchema(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}
