@@ -105,7 +105,7 @@ export interface Page<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: () => Promise<number>;
+  countAll: () => Promise<number>;
 }
 
 /** Turns limit+1 fetched rows into a Relay page. */
@@ -129,7 +129,7 @@ export function toPage<T>(
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
-    totalCount: () => (counted ??= countAll()),
+    countAll: () => (counted ??= countAll()),
   };
 }
 
@@ -155,9 +155,13 @@ export function Connection<T extends object>(nodeType: ClassType<T>, typeName: s
     @Field(() => PageInfo, { description: 'Whether more pages exist, and the cursors at the page ends.' })
     pageInfo: PageInfo;
 
-    // A function on the page object: graphql-js calls it, so the count query runs only when asked for.
+    countAll: () => Promise<number>;
+
+    // A method, so the count query runs only when a client asks for it.
     @Field(() => Int, { description: 'How many items match in all pages (counted only when asked for).' })
-    totalCount: number;
+    totalCount(): Promise<number> {
+      return this.countAll();
+    }
   }
   return ConnectionType;
 }

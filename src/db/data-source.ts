@@ -1,10 +1,15 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { DataSource, DataSourceOptions, Logger } from 'typeorm';
+import { types } from 'pg';
 import { AppConfig } from '../config';
 import { SnakeNamingStrategy } from './naming-strategy';
 import { ENTITIES } from './entities';
 import { SqlStatementLogger } from '../common/sql-statements';
+
+// A calendar date (birth date) stays "YYYY-MM-DD": as a JS Date it would shift with the time zone.
+const DATE_OID = 1082;
+types.setTypeParser(DATE_OID, (value: string) => value);
 
 export const MIGRATIONS_GLOB = path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 

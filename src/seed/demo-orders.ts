@@ -53,7 +53,11 @@ function pickSkus(ctx: DemoCustomerContext, bought: Set<string>, at: Date): stri
   if (persona.cycle && bought.has(persona.cycle.sku) && rng.chance(0.85)) skus.add(persona.cycle.sku);
   const followers = [...bought].flatMap((sku) => persona.followers[sku] ?? []).filter((sku) => !bought.has(sku));
   if (followers.length > 0 && rng.chance(0.6)) skus.add(rng.weighted(followers, inSeason));
-  if (skus.size === 0 || rng.chance(0.3)) skus.add(rng.weighted(persona.starters, inSeason));
+  const freshStarters = persona.starters.filter((sku) => !bought.has(sku) || sku === persona.cycle?.sku);
+  if (skus.size === 0 || rng.chance(0.3)) {
+    // Once a persona has everything it starts with, it browses the whole catalogue.
+    skus.add(rng.weighted(freshStarters.length > 0 ? freshStarters : PRODUCTS.map((p) => p.sku), inSeason));
+  }
   if (rng.chance(0.08)) skus.add(rng.weighted(PRODUCTS.map((p) => p.sku), inSeason));
   for (const sku of skus) bought.add(sku);
   return [...skus];

@@ -43,7 +43,7 @@ export class CustomerTimelineResolver {
         startCursor: edges[0]?.cursor ?? null,
         endCursor: edges[edges.length - 1]?.cursor ?? null,
       },
-      totalCount: async () => (await Promise.all(pages.map((p) => p.totalCount()))).reduce((a, b) => a + b, 0),
+      countAll: async () => (await Promise.all(pages.map((p) => p.countAll()))).reduce((a, b) => a + b, 0),
     };
   }
 }

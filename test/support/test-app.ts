@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import request from 'supertest';
+import { createApp, App } from '../../src/app';
+import { AppConfig } from '../../src/config';
+import { SqlStatementLogger } from '../../src/common/sql-statements';
+import { createTestDatabase, TestDatabase } from './test-db';
+
+export interface GqlResponse<T = any> {
+  status: number;
+  data: T;
+  errors?: { message: string; path?: string[]; extensions: Record<string, any> }[];
+  /** SQL statements the request ran. */
+  statements: number;
+}
+
+export interface TestApp {
+  app: App;
+  database: TestDatabase;
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>>;
+  /** Runs a query and fails the test on any GraphQL error. */
+  ok<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  sql<T = any>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(overrides);
+  const app = await createApp(database.config, database.db);
+  const gql = async (query: string, variables?: Record<string, unknown>) => {
+    const before = SqlStatementLogger.count;
+    const res = await request(app.app).post('/graphql').set('content-type', 'application/json').send({ query, variables });
+    return { status: res.status, data: res.body.data, errors: res.body.errors, statements: SqlStatementLogger.count - before };
+  };
+  return {
+    app, database, gql,
+    async ok(query, variables) {
+      const res = await gql(query, variables);
+      if (res.errors) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors, null, 2)}`);
+      return res.data;
+    },
+    sql: (text, params) => database.db.dataSource.query(text, params),
+    async close() {
+      await app.stop();
+      await database.drop();
+    },
+  };
+}
