@@ -48,13 +48,12 @@ export class LoyaltyProgramService {
           'insert into loyalty_programs (name, currency, tier_basis, points_validity_months) values ($1, $2, $3, $4) returning id',
           [input.name, currency, input.tierBasis, input.pointsValidityMonths ?? null]);
       }
-      await manager.query(
-        `insert into loyalty_tiers (program_id, code, name, threshold, benefits)
-         select $1, code, name, threshold, string_to_array(benefits, E'\\x1f')
-         from unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) as t(code, name, threshold, benefits)`,
-        [programId, input.tiers.map((t) => t.code), input.tiers.map((t) => t.name), thresholds.map(String),
-          input.tiers.map((t) => (t.benefits.length ? t.benefits.join('\x1f') : null))],
-      );
+      for (const [i, tier] of input.tiers.entries()) {
+        await manager.query(
+          'insert into loyalty_tiers (program_id, code, name, threshold, benefits) values ($1, $2, $3, $4, $5::text[])',
+          [programId, tier.code, tier.name, thresholds[i].toString(), tier.benefits],
+        );
+      }
       await this.evaluateAll(manager, new Date());
       return (await this.findActive(manager))!;
     });
