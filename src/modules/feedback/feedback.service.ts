@@ -118,7 +118,8 @@ export class FeedbackService {
       if (!row) throw new NotFoundError('Feedback', id);
       if (row.kind !== FeedbackKind.COMPLAINT) throw new BadUserInputError('Only complaints can be resolved', { field: 'id' });
       if (row.complaint_status === ComplaintStatus.RESOLVED) throw new BadUserInputError('The complaint is already resolved', { field: 'id' });
-      const [updated]: FeedbackRow[] = await manager.query(
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [[updated]]: [FeedbackRow[], number] = await manager.query(
         `update feedback set complaint_status = 'RESOLVED', resolution = $2, resolved_at = now() where id = $1 returning *`,
         [feedbackId, resolution.trim()],
       );

@@ -127,8 +127,7 @@ export class OrderWriterService {
       if (order.status === OrderStatus.CANCELLED) throw new BadUserInputError('A cancelled order cannot be returned', { field: 'orderId' });
       const lines: OrderLineRow[] = await manager.query('select * from order_lines where order_id = $1 order by line_no', [orderId]);
       const byId = new Map(lines.map((l) => [l.id, l]));
-      const netShare = (minor: bigint) => (BigInt(order.gross_minor) === 0n ? 0n
-        : (minor * BigInt(order.net_minor)) / BigInt(order.gross_minor));
+      const paid = paidPerLine(lines, BigInt(order.gross_minor), BigInt(order.net_minor));
       let refundTotal = 0n;
       for (const [i, item] of input.lines.entries()) {
         const line = byId.get(lineIds[i]);
@@ -136,9 +135,14 @@ export class OrderWriterService {
         if (item.quantity > line.quantity - line.returned_quantity) {
           throw new BadUserInputError(`Only ${line.quantity - line.returned_quantity} units are left to return`, { field: `lines[${i}].quantity` });
         }
+        const linePaid = paid.get(line.id)!;
+        const lastUnits = line.returned_quantity + item.quantity === line.quantity;
+        // The last units refund what is left of the line, so a full return refunds exactly what was paid.
         const refund = item.refund != null
           ? parseMoney(item.refund, order.currency, `lines[${i}].refund`)
-          : netShare((BigInt(line.line_total_minor) * BigInt(item.quantity)) / BigInt(line.quantity));
+          : lastUnits ? linePaid - BigInt(line.refunded_minor)
+            : (linePaid * BigInt(item.quantity)) / BigInt(line.quantity);
+        line.refunded_minor = (BigInt(line.refunded_minor) + refund).toString();
         refundTotal += refund;
         await manager.query(
           `insert into order_returns (customer_id, order_id, order_line_id, quantity, refund_minor, reason, returned_at)
@@ -154,7 +158,8 @@ export class OrderWriterService {
         throw new BadUserInputError('Refunds would exceed what was paid for the order', { field: 'lines' });
       }
       const allBack = lines.length > 0 && lines.every((l) => l.returned_quantity === l.quantity);
-      const [updated]: OrderRow[] = await manager.query(
+      // TypeORM answers an UPDATE with [rows, affected].
+      const [[updated]]: [OrderRow[], number] = await manager.query(
         `update orders set refunded_minor = refunded_minor + $2, status = $3, updated_at = now() where id = $1 returning *`,
         [orderId, refundTotal.toString(), allBack ? OrderStatus.RETURNED : OrderStatus.PARTIALLY_RETURNED]);
       await this.afterWrite(manager, order.customer_id, orderId, 'RETURNED');
@@ -202,4 +207,20 @@ export class OrderWriterService {
       return { productId, quantity: line.quantity, unitMinor, totalMinor: unitMinor * BigInt(line.quantity) };
     });
   }
+}
+
+/**
+ * What the customer paid for each line: the order discount spread by line value, rounded down,
+ * with the rounding remainder on the last line so that the lines add up to the order's net.
+ */
+function paidPerLine(lines: OrderLineRow[], grossMinor: bigint, netMinor: bigint): Map<string, bigint> {
+  const paid = new Map<string, bigint>();
+  let allocated = 0n;
+  lines.forEach((line, i) => {
+    const share = i === lines.length - 1 ? netMinor - allocated
+      : grossMinor === 0n ? 0n : (BigInt(line.line_total_minor) * netMinor) / grossMinor;
+    allocated += share;
+    paid.set(line.id, share);
+  });
+  return paid;
 }
