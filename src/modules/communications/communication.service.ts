@@ -60,11 +60,11 @@ export class CommunicationService {
     return this.dataSource.transaction(async (manager) => {
       await this.customers.getByIdOrThrow(customerId, manager);
       if (orderId) {
-        const [order] = await this.orders.findByIds([orderId]);
+        const [order] = await this.orders.findByIds([orderId], manager);
         if (order?.customerId !== customerId) throw new BadUserInputError('The order is not one of this customer’s', { field: 'orderId' });
       }
       if (complaintId) {
-        const [complaint] = await this.feedback.findByIds([complaintId]);
+        const [complaint] = await this.feedback.findByIds([complaintId], manager);
         if (complaint?.customerId !== customerId || complaint.kind !== FeedbackKind.COMPLAINT) {
           throw new BadUserInputError('Not a complaint of this customer', { field: 'complaintId' });
         }

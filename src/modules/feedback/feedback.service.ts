@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { alignToKeys } from '../../common/loaders';
 import { fetchNestedPages, mapPage } from '../../common/nested-pages';
@@ -22,8 +22,8 @@ export class FeedbackService {
     private readonly orders: OrderService,
   ) {}
 
-  async findByIds(ids: readonly string[]): Promise<(Feedback | null)[]> {
-    const rows: FeedbackRow[] = await this.dataSource.query('select * from feedback where id = any($1::uuid[])', [ids.filter(isUuid)]);
+  async findByIds(ids: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<(Feedback | null)[]> {
+    const rows: FeedbackRow[] = await manager.query('select * from feedback where id = any($1::uuid[])', [ids.filter(isUuid)]);
     return alignToKeys(ids, rows.map(toFeedback), (f) => f.databaseId);
   }
 
@@ -91,12 +91,12 @@ export class FeedbackService {
     return this.dataSource.transaction(async (manager) => {
       await this.customers.getByIdOrThrow(customerId, manager);
       if (orderId) {
-        const [order] = await this.orders.findByIds([orderId]);
+        const [order] = await this.orders.findByIds([orderId], manager);
         if (!order || order.customerId !== customerId) {
           throw new BadUserInputError('The order is not one of this customer’s', { field: 'orderId' });
         }
       }
-      if (productId && !(await this.orders.productsByIds([productId]))[0]) {
+      if (productId && !(await this.orders.productsByIds([productId], manager))[0]) {
         throw new BadUserInputError('Unknown product', { field: 'productId' });
       }
       const [row]: FeedbackRow[] = await manager.query(

@@ -104,7 +104,7 @@ export class LoyaltyService {
       if (!program) throw new BadUserInputError('No loyalty program is configured', { field: 'customerId' });
       await this.customers.getByIdOrThrow(customerId, manager);
       if (orderId) {
-        const [order] = await this.orders.findByIds([orderId]);
+        const [order] = await this.orders.findByIds([orderId], manager);
         if (order?.customerId !== customerId) throw new BadUserInputError('The order is not one of this customer’s', { field: 'orderId' });
       }
       // Serialises point writes per customer, so concurrent redemptions cannot both spend the same points.

@@ -31,8 +31,8 @@ export class OrderService {
     readonly shopCurrency: string,
   ) {}
 
-  async findByIds(ids: readonly string[]): Promise<(Order | null)[]> {
-    const rows: OrderRow[] = await this.dataSource.query('select * from orders where id = any($1::uuid[])', [ids.filter(isUuid)]);
+  async findByIds(ids: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<(Order | null)[]> {
+    const rows: OrderRow[] = await manager.query('select * from orders where id = any($1::uuid[])', [ids.filter(isUuid)]);
     return alignToKeys(ids, rows.map(toOrder), (o) => o.databaseId);
   }
 
@@ -41,8 +41,8 @@ export class OrderService {
     return rows[0]?.id ?? null;
   }
 
-  async productsByIds(ids: readonly string[]): Promise<(Product | null)[]> {
-    const rows: ProductRow[] = await this.dataSource.query('select * from products where id = any($1::uuid[])', [ids.filter(isUuid)]);
+  async productsByIds(ids: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<(Product | null)[]> {
+    const rows: ProductRow[] = await manager.query('select * from products where id = any($1::uuid[])', [ids.filter(isUuid)]);
     return alignToKeys(ids, rows.map(toProduct), (p) => p.databaseId);
   }
 
