@@ -6,4 +6,5 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testTimeout: 120000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  setupFiles: ['reflect-metadata'],
 };

@@ -2,13 +2,11 @@ import { Field, ObjectType } from 'type-graphql';
 import { BadUserInputError } from './errors';
 
 /** Digits after the decimal point of a currency (2 for USD, 0 for JPY), from the runtime's ICU data. */
+const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
 export function currencyExponent(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
-  } catch {
-    throw new BadUserInputError(`Unknown currency ${currency}`, { field: 'currency' });
-  }
+  if (!KNOWN_CURRENCIES.has(currency)) throw new BadUserInputError(`Unknown currency ${currency}`, { field: 'currency' });
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /** "12.34" → 1234n in the currency's minor units; exact, no floating point on the way. */
