@@ -6,7 +6,7 @@ import { seedDemoData } from '../../src/seed/seed';
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp();
-  await seedDemoData(t.database.db, t.database.config, { customers: 60, currency: 'USD', asOf: new Date('2026-11-01T00:00:00Z') });
+  await seedDemoData(t.database.db, t.database.config, { customers: 60, currency: 'USD' });
 });
 afterAll(async () => { await t.close(); });
 
