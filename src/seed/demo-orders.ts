@@ -47,7 +47,7 @@ function pickSkus(ctx: DemoCustomerContext, bought: Set<string>, at: Date): stri
   const month = at.getUTCMonth() + 1;
   const inSeason = (sku: string) => {
     const season = PRODUCTS.find((p) => p.sku === sku)!.season;
-    return season.length === 0 || season.includes(month) ? 3 : 1;
+    return season.length === 0 ? 2 : season.includes(month) ? 6 : 0.3;
   };
   const skus = new Set<string>();
   if (persona.cycle && bought.has(persona.cycle.sku) && rng.chance(0.85)) skus.add(persona.cycle.sku);
