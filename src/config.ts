@@ -56,7 +56,7 @@ const postgresUrl = (raw: string) => {
 
 export const CONFIG_VARIABLES = [
   { env: 'NODE_ENV', key: 'nodeEnv', defaultValue: 'development', parse: oneOf('development', 'production', 'test'),
-    description: 'development shows error details in logs; production never reveals internals.' },
+    description: 'development adds the internal message to INTERNAL_SERVER_ERROR responses; test and production never do.' },
   { env: 'HOST', key: 'host', defaultValue: '127.0.0.1', parse: (raw: string) => raw,
     description: 'Address the HTTP server listens on (0.0.0.0 in a container).' },
   { env: 'PORT', key: 'port', defaultValue: '4000', parse: integerIn(0, 65535),

@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import request from 'supertest';
+import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/data-source';
+import { hasPendingMigrations, migrate } from '../src/db/bootstrap';
+import { createApp } from '../src/app';
+import { seedDemoData } from '../src/seed/seed';
+import { SqlStatementLogger } from '../src/common/sql-statements';
+import { CUSTOMER_PAGE_QUERY } from './customer-page-query';
+
+/**
+ * `npm run bench -- customer-page [--customers 100000] [--runs 200]`: seeds the database once (reused when it
+ * already holds enough customers), then times the 50-customer page query through HTTP and counts its statements.
+ */
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command !== 'customer-page') throw new Error('usage: npm run bench -- customer-page [--customers N] [--runs N]');
+  const { values } = parseArgs({ args: rest, options: { customers: { type: 'string', default: '100000' }, runs: { type: 'string', default: '200' } } });
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  if (db.kind === 'pglite') await migrate(db);
+  else if (await hasPendingMigrations(db)) await migrate(db);
+  const [{ count }] = await db.dataSource.query('select count(*)::int as count from customers');
+  const wanted = Number(values.customers);
+  if (count < wanted) {
+    console.log(`seeding ${wanted - count} customers on ${db.kind}…`);
+    const report = await seedDemoData(db, config, { customers: wanted - count, currency: config.shopCurrency });
+    console.log(`seed: ${report.customers} customers, ${report.orders} orders, ${report.rows} rows in ${report.seconds.toFixed(1)} s`);
+  }
+  const [sizes] = await db.dataSource.query(`select (select count(*) from customers)::int as customers, (select count(*) from orders)::int as orders,
+    (select count(*) from order_lines)::int as lines, (select count(*) from communications)::int as communications`);
+  console.log(`data: ${JSON.stringify(sizes)}`);
+  const { app, stop } = await createApp(config, db);
+  const runs = Number(values.runs);
+  const timings: number[] = [];
+  let statements = 0;
+  for (let i = 0; i < runs + 10; i++) {
+    const before = SqlStatementLogger.count;
+    const started = process.hrtime.bigint();
+    const res = await request(app).post('/graphql').send({ query: CUSTOMER_PAGE_QUERY, variables: { first: 50 } });
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
+    if (i >= 10) timings.push(ms);
+    statements = SqlStatementLogger.count - before;
+  }
+  timings.sort((a, b) => a - b);
+  const at = (q: number) => timings[Math.min(timings.length - 1, Math.floor(q * timings.length))].toFixed(1);
+  console.log(`customer page (50 customers, every nested field): runs=${runs} p50=${at(0.5)} ms p95=${at(0.95)} ms max=${at(1)} ms statements=${statements}`);
+  await stop();
+  await db.close();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
