@@ -43,6 +43,7 @@ export interface SeedWorld {
 }
 
 export interface DemoCustomerContext {
+  index: number;
   rng: Random;
   world: SeedWorld;
   customerId: string;
@@ -88,7 +89,7 @@ export function simulateCustomer(index: number, seed: number, world: SeedWorld, 
     const withdrawnAt = new Date(signupAt.getTime() + rng.next() * (world.asOf.getTime() - signupAt.getTime()));
     out.customer_consent_events.push([rng.uuid(), customerId, 'EMAIL', false, iso(withdrawnAt), 'preference centre']);
   }
-  const ctx: DemoCustomerContext = { rng, world, customerId, persona, signupAt, consents, loyaltyMember: true };
+  const ctx: DemoCustomerContext = { index, rng, world, customerId, persona, signupAt, consents, loyaltyMember: true };
   const orders = simulateOrders(ctx, out);
   simulateAfterOrders(ctx, orders, out);
   return orders;

@@ -91,7 +91,7 @@ function writeOrder(ctx: DemoCustomerContext, out: SeedTables, placedAt: Date, s
     return [l.id, customerId, orderId, l.lineNo, world.productIds.get(l.sku)!, l.quantity, l.unit, l.total, isReturned ? l.quantity : 0, refund];
   });
   if (returnedAt) status = (returning as typeof lines).length === lines.length ? 'RETURNED' : 'PARTIALLY_RETURNED';
-  const externalRef = `D${customerId.slice(0, 8)}-${n + 1}`;
+  const externalRef = `D${ctx.index}-${n + 1}`;
   const channel = rng.weighted(['WEB', 'APP', 'STORE', 'PHONE'], (c) => ({ WEB: 6, APP: 3, STORE: 2, PHONE: 0.5 })[c]!);
   out.orders.push([orderId, customerId, 'demo-shop', externalRef, iso(placedAt), status, channel, world.currency, gross, discount, net, refunded,
     lines.reduce((sum, l) => sum + l.quantity, 0)]);

@@ -56,10 +56,12 @@ export async function seedDemoData(db: Database, config: AppConfig, options: See
       const end = Math.min(options.customers, start + CHUNK);
       for (let i = start; i < end; i++) orders += simulateCustomer(firstIndex + i, options.seed ?? 360, world, tables).length;
       customerIds.push(...tables.customers.map((c) => c[0] as string));
-      for (const table of Object.keys(SEED_COLUMNS) as (keyof SeedTables)[]) {
-        await writer.write(table, SEED_COLUMNS[table], tables[table]);
-        rows += tables[table].length;
-      }
+      await writer.inTransaction(async () => {
+        for (const table of Object.keys(SEED_COLUMNS) as (keyof SeedTables)[]) {
+          await writer.write(table, SEED_COLUMNS[table], tables[table]);
+          rows += tables[table].length;
+        }
+      });
       options.onProgress?.(end);
     }
   } finally {

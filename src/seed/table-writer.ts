@@ -2,11 +2,13 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
 import type { Row } from './demo-customer';
 
 /** Bulk loads rows: COPY on PostgreSQL, multi-row INSERT on PGlite (whose adapter has no COPY). */
 export interface TableWriter {
+  /** Runs the writes of one batch of customers in one transaction: a batch is in whole or not at all. */
+  inTransaction(work: () => Promise<void>): Promise<void>;
   write(table: string, columns: string[], rows: Row[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -20,6 +22,17 @@ function copyText(value: Row[number]): string {
 
 class CopyWriter implements TableWriter {
   constructor(private readonly client: PoolClient, private readonly release: () => Promise<void>) {}
+
+  async inTransaction(work: () => Promise<void>) {
+    await this.client.query('begin');
+    try {
+      await work();
+      await this.client.query('commit');
+    } catch (error) {
+      await this.client.query('rollback');
+      throw error;
+    }
+  }
 
   async write(table: string, columns: string[], rows: Row[]) {
     if (rows.length === 0) return;
@@ -38,7 +51,18 @@ class CopyWriter implements TableWriter {
 const PARAMETER_LIMIT = 60_000;
 
 class InsertWriter implements TableWriter {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly runner: QueryRunner) {}
+
+  async inTransaction(work: () => Promise<void>) {
+    await this.runner.startTransaction();
+    try {
+      await work();
+      await this.runner.commitTransaction();
+    } catch (error) {
+      await this.runner.rollbackTransaction();
+      throw error;
+    }
+  }
 
   async write(table: string, columns: string[], rows: Row[]) {
     const perStatement = Math.floor(PARAMETER_LIMIT / columns.length);
@@ -49,16 +73,18 @@ class InsertWriter implements TableWriter {
         values.push(v !== null && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : v);
         return `$${values.length}`;
       }).join(', ')})`);
-      await this.dataSource.query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`, values);
+      await this.runner.query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`, values);
     }
   }
 
-  async close() {}
+  close() {
+    return this.runner.release();
+  }
 }
 
 export async function openTableWriter(dataSource: DataSource, kind: 'postgres' | 'pglite'): Promise<TableWriter> {
-  if (kind === 'pglite') return new InsertWriter(dataSource);
   const runner = dataSource.createQueryRunner();
+  if (kind === 'pglite') return new InsertWriter(runner);
   const client = (await runner.connect()) as PoolClient;
   return new CopyWriter(client, () => runner.release());
 }
