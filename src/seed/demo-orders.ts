@@ -24,8 +24,8 @@ const RETURN_REASONS = ['wrong size', 'damaged in transit', 'not as described', 
  */
 export function simulateOrders(ctx: DemoCustomerContext, out: SeedTables): SimulatedOrder[] {
   const { rng, world, persona, customerId } = ctx;
-  const ratePerDay = rng.gamma(0.9, 1 / 40 / 0.9);
-  const dropout = persona.cycle ? rng.beta(1, 25) : rng.beta(1, 7);
+  const ratePerDay = rng.gamma(0.9, 1 / 26 / 0.9);
+  const dropout = persona.cycle ? rng.beta(1, 30) : rng.beta(1, 10);
   const bought = new Set<string>();
   const orders: SimulatedOrder[] = [];
   let t = ctx.signupAt.getTime() + rng.int(0, 2 * 24) * 3_600_000;

@@ -3,7 +3,7 @@ import { createNestedPageLoader } from '../../common/nested-pages';
 import { createFilteredCountLoader } from '../../common/count-loader';
 import { CustomerOrdersArgs } from './order.inputs';
 import { OrderService } from './order.service';
-import { Order, OrderReturn } from './order.types';
+import { Order, OrderLine, OrderReturn } from './order.types';
 import { ConnectionArgs } from '../../common/pagination';
 
 export const createOrderLoaders = (orders: OrderService) => {
@@ -13,7 +13,7 @@ export const createOrderLoaders = (orders: OrderService) => {
     byId: new DataLoader((ids: readonly string[]) => orders.findByIds(ids)),
     productById: new DataLoader((ids: readonly string[]) => orders.productsByIds(ids)),
     returnById: new DataLoader((ids: readonly string[]) => orders.returnsByIds(ids)),
-    lines: new DataLoader((ids: readonly string[]) => orders.linesByOrderIds(ids)),
+    lines: new DataLoader<{ customerId: string; orderId: string }, OrderLine[], string>((keys) => orders.linesByOrders(keys), { cacheKeyFn: (k) => k.orderId }),
     returns: new DataLoader((ids: readonly string[]) => orders.returnsByOrderIds(ids)),
     totals: new DataLoader((ids: readonly string[]) => orders.totalsByCustomerIds(ids)),
     returnPageByCustomerId: createNestedPageLoader<OrderReturn, ConnectionArgs>((ids, args) =>

@@ -86,7 +86,7 @@ export class OrderResolver {
 
   @FieldResolver(() => [OrderLine], { description: 'The lines, in order; empty for orders recorded without lines.' })
   lines(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.orders.lines.load(order.databaseId);
+    return ctx.loaders.orders.lines.load({ customerId: order.customerId, orderId: order.databaseId });
   }
 
   @FieldResolver(() => [OrderReturn], { description: 'Returns recorded against this order, oldest first.' })

@@ -51,12 +51,14 @@ export class OrderService {
     return alignToKeys(ids, rows.map((r) => toOrderReturn(r, this.shopCurrency)), (r) => r.databaseId);
   }
 
-  async linesByOrderIds(orderIds: readonly string[]): Promise<OrderLine[][]> {
+  /** Keyed by customer and order, so the lookup uses the index that leads with customer_id. */
+  async linesByOrders(keys: readonly { customerId: string; orderId: string }[]): Promise<OrderLine[][]> {
     const rows: OrderLineRow[] = await this.dataSource.query(
-      'select * from order_lines where order_id = any($1::uuid[]) order by order_id, line_no',
-      [orderIds],
+      'select * from order_lines where customer_id = any($1::uuid[]) and order_id = any($2::uuid[]) order by order_id, line_no',
+      [[...new Set(keys.map((k) => k.customerId))], keys.map((k) => k.orderId)],
     );
-    return groupToKeys(orderIds, rows.map((r) => toOrderLine(r, this.shopCurrency)), (l) => l.orderId);
+    const lines = groupToKeys(keys.map((k) => k.orderId), rows.map((r) => toOrderLine(r, this.shopCurrency)), (l) => l.orderId);
+    return lines;
   }
 
   async returnsByOrderIds(orderIds: readonly string[]): Promise<OrderReturn[][]> {
