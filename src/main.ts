@@ -21,7 +21,11 @@ async function main() {
     throw new ConfigError('The PostgreSQL database has pending migrations: run `npm run migrate` first.');
   }
   const { httpServer, stop } = await createApp(config, db);
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new ConfigError(`Port ${config.port} on ${config.host} is in use: set PORT to a free one.`) : error));
+    httpServer.listen(config.port, config.host, resolve);
+  });
   const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite (${config.pgliteDataDir ?? 'in memory'})`;
   console.log(`Customer 360 GraphQL API on http://${config.host}:${config.port}/graphql (${where})`);
 

@@ -34,6 +34,12 @@ describe('createCustomer and updateCustomer', () => {
     expect(byUuid.customer.id).toBe(created.id);
     const byIdentifier = await t.ok(`{ customerByIdentifier(type: SHOP_CUSTOMER_ID, value: "S-1") { id } }`);
     expect(byIdentifier.customerByIdentifier.id).toBe(created.id);
+    await createCustomer(t, { identifiers: [{ type: 'SHOP_CUSTOMER_ID', value: 'S-1', source: 'woocommerce' }] });
+    const ambiguous = await t.gql(`{ customerByIdentifier(type: SHOP_CUSTOMER_ID, value: "S-1") { id } }`);
+    expect(ambiguous.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'source' });
+    const bySource = await t.ok(`{ customerByIdentifier(type: SHOP_CUSTOMER_ID, value: "S-1", source: "shopify") { id } }`);
+    expect(bySource.customerByIdentifier.id).toBe(created.id);
+    expect((await t.ok(`{ customerByIdentifier(type: LOYALTY_CARD, value: "none") { id } }`)).customerByIdentifier).toBeNull();
     const byEmail = await t.ok(`{ customerByIdentifier(type: EMAIL, value: " ANA.horvat@example.com ", source: "newsletter") { id } }`);
     expect(byEmail.customerByIdentifier.id).toBe(created.id);
   });

@@ -32,6 +32,8 @@ describe('loyalty', () => {
     const program = await t.ok(`mutation { configureLoyaltyProgram(input: { name: "Club", tierBasis: POINTS_12M, pointsValidityMonths: 12, tiers: [
       { code: "BRONZE", name: "Bronze", threshold: "0" }, { code: "SILVER", name: "Silver", threshold: "500", benefits: ["Free shipping"] }] })
       { name tierBasis pointsValidityMonths tiers { code thresholdPoints thresholdSpend { amount } benefits } } }`);
+    const read = await t.ok(`{ loyaltyProgram { name tierBasis pointsValidityMonths tiers { code } } }`);
+    expect(read.loyaltyProgram).toEqual({ name: 'Club', tierBasis: 'POINTS_12M', pointsValidityMonths: 12, tiers: [{ code: 'BRONZE' }, { code: 'SILVER' }] });
     expect(program.configureLoyaltyProgram.tiers).toEqual([
       { code: 'BRONZE', thresholdPoints: 0, thresholdSpend: null, benefits: [] },
       { code: 'SILVER', thresholdPoints: 500, thresholdSpend: null, benefits: ['Free shipping'] },

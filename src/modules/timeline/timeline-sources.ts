@@ -24,6 +24,7 @@ export const TIMELINE_SOURCES: TimelineSource[] = [
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const humanise = (value: string) => value.toLowerCase().replace(/_/g, ' ');
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 export function describeEvent(kind: TimelineEventKind, subject: Subject): TimelineEvent {
   const base = { kind, subject, databaseId: subject.databaseId };
@@ -40,16 +41,20 @@ export function describeEvent(kind: TimelineEventKind, subject: Subject): Timeli
       const f = subject as Feedback;
       const score = f.score != null ? ` ${f.score}/${f.scaleMax}` : '';
       const status = f.complaintStatus ? ` (${humanise(f.complaintStatus)})` : '';
-      return { ...base, occurredAt: f.givenAt, title: `${humanise(f.kind).replace(/^nps|^csat/, (m) => m.toUpperCase())}${score}${status}` };
+      return { ...base, occurredAt: f.givenAt, title: `${f.kind === 'NPS' || f.kind === 'CSAT' ? f.kind : capitalise(humanise(f.kind))}${score}${status}` };
     }
     case TimelineEventKind.COMMUNICATION: {
       const c = subject as Communication;
-      const outcome = c.outcome ? ` (${humanise(c.outcome)})` : '';
-      return { ...base, occurredAt: c.occurredAt, title: `${humanise(c.direction)} ${humanise(c.channel)}, ${humanise(c.purpose)}${c.subject ? `: ${c.subject}` : ''}${outcome}` };
+      const way = c.direction === 'INBOUND' ? 'from the customer' : 'to the customer';
+      const what = `${capitalise(humanise(c.channel))} ${humanise(c.purpose)} ${way}`;
+      return { ...base, occurredAt: c.occurredAt, title: `${what}${c.subject ? `: ${c.subject}` : ''}${c.outcome ? ` (${humanise(c.outcome)})` : ''}` };
     }
     default: {
       const e = subject as LoyaltyLedgerEntry;
-      return { ...base, occurredAt: e.occurredAt, title: `${humanise(e.kind)} ${plural(Math.abs(e.points), 'point')}: ${e.reason}` };
+      const points = plural(Math.abs(e.points), 'point');
+      const title = e.kind === 'EARN' ? `Earned ${points}: ${e.reason}` : e.kind === 'REDEEM' ? `Redeemed ${points}: ${e.reason}`
+        : e.kind === 'EXPIRE' ? `${capitalise(points)} expired` : `Points adjusted by ${e.points > 0 ? '+' : '−'}${Math.abs(e.points)}: ${e.reason}`;
+      return { ...base, occurredAt: e.occurredAt, title };
     }
   }
 }
