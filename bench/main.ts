@@ -8,6 +8,7 @@ import { createApp } from '../src/app';
 import { seedDemoData } from '../src/seed/seed';
 import { SqlStatementLogger } from '../src/common/sql-statements';
 import { CUSTOMER_PAGE_QUERY } from './customer-page-query';
+import { benchClv } from './clv';
 
 /**
  * `npm run bench -- customer-page [--customers 100000] [--runs 200]`: seeds the database once (reused when it
@@ -15,7 +16,12 @@ import { CUSTOMER_PAGE_QUERY } from './customer-page-query';
  */
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
-  if (command !== 'customer-page') throw new Error('usage: npm run bench -- customer-page [--customers N] [--runs N]');
+  if (command === 'clv') {
+    const { values } = parseArgs({ args: rest, options: { sizes: { type: 'string', default: '100000,1000000' }, reps: { type: 'string', default: '5,3' } } });
+    benchClv(values.sizes!.split(',').map(Number), values.reps!.split(',').map(Number));
+    return;
+  }
+  if (command !== 'customer-page') throw new Error('usage: npm run bench -- customer-page [--customers N] [--runs N] | clv [--sizes 100000,1000000] [--reps 5,3]');
   const { values } = parseArgs({ args: rest, options: { customers: { type: 'string', default: '100000' }, runs: { type: 'string', default: '200' } } });
   const config = loadConfig();
   const db = await openDatabase(config);

@@ -96,6 +96,14 @@ describe('BG/NBD (Fader, Hardie & Lee 2005)', () => {
     expect(heavy).toBeGreaterThan(40);
     expect(heavy).toBeLessThan(60);
     expect(probabilityAlive(cdnow, { x: 5000, tx: 500, T: 1000 })).toBeLessThan(1e-10);
+    // a = 1 is a removable singularity: the value there lies between its neighbours.
+    const atOne = expectedPurchases({ ...cdnow, a: 1 }, { x: 2, tx: 30, T: 39 }, 39);
+    const below = expectedPurchases({ ...cdnow, a: 0.999 }, { x: 2, tx: 30, T: 39 }, 39);
+    const above = expectedPurchases({ ...cdnow, a: 1.001 }, { x: 2, tx: 30, T: 39 }, 39);
+    expect(Number.isFinite(atOne)).toBe(true);
+    expect(atOne).toBeGreaterThan(Math.min(below, above));
+    expect(atOne).toBeLessThan(Math.max(below, above));
+    expect(Number.isFinite(expectedPurchasesNewCustomer({ ...cdnow, a: 1 }, 39))).toBe(true);
     // The probabilities of 0, 1, 2… purchases of a new customer add up to 1.
     let total = 0;
     for (let n = 0; n < 200; n++) total += probabilityOfPurchases(cdnow, 39, n);

@@ -45,37 +45,88 @@ export function bgNbdLogLikelihood(params: BgNbdParams, customer: PurchaseSummar
   return terms(params, customer).ll;
 }
 
-/** Sum of weighted log-likelihoods and its analytic gradient in (r, alpha, a, b). */
-export function bgNbdLogLikelihoodWithGradient(params: BgNbdParams, customers: PurchaseSummary[]): { value: number; gradient: number[] } {
-  const { r, alpha, a, b } = params;
-  let value = 0;
-  const g = [0, 0, 0, 0];
-  const psiR = digamma(r);
-  const psiAB = digamma(a + b);
-  const psiB = digamma(b);
+/** Customers as columns: the fit touches every one of them on every iteration. */
+export interface SummaryColumns {
+  x: Float64Array;
+  tx: Float64Array;
+  T: Float64Array;
+  weight: Float64Array;
+}
+
+/** Merges customers with the same (x, tx, T) into one weighted row; real bases have many. */
+export function toColumns(customers: PurchaseSummary[]): SummaryColumns {
+  const index = new Map<string, number>();
+  const rows: PurchaseSummary[] = [];
   for (const c of customers) {
-    const w = c.weight ?? 1;
-    const t = terms(params, c);
-    value += w * t.ll;
-    const share4 = c.x > 0 ? Math.exp(t.lnA4 - logSumExp(t.lnA3, t.lnA4)) : 0;
-    const share3 = 1 - share4;
-    const rx = r + c.x;
-    const dr = digamma(rx) - psiR + Math.log(alpha) - share3 * Math.log(alpha + c.T) - share4 * (c.x > 0 ? Math.log(alpha + c.tx) : 0);
-    const dAlpha = r / alpha - share3 * rx / (alpha + c.T) - share4 * (c.x > 0 ? rx / (alpha + c.tx) : 0);
-    const psiABX = digamma(a + b + c.x);
-    const da = psiAB - psiABX + share4 / a;
-    const db = psiAB + digamma(b + c.x) - psiB - psiABX - (c.x > 0 ? share4 / (b + c.x - 1) : 0);
-    g[0] += w * dr; g[1] += w * dAlpha; g[2] += w * da; g[3] += w * db;
+    const key = `${c.x}|${c.tx}|${c.T}`;
+    const at = index.get(key);
+    if (at === undefined) {
+      index.set(key, rows.length);
+      rows.push({ ...c, weight: c.weight ?? 1 });
+    } else rows[at].weight! += c.weight ?? 1;
   }
-  return { value, gradient: g };
+  return {
+    x: Float64Array.from(rows, (r) => r.x), tx: Float64Array.from(rows, (r) => r.tx),
+    T: Float64Array.from(rows, (r) => r.T), weight: Float64Array.from(rows, (r) => r.weight!),
+  };
+}
+
+/**
+ * Sum of weighted log-likelihoods and its analytic gradient in (r, alpha, a, b). The gamma and digamma
+ * terms depend on x only, so they are computed once per distinct x, not once per customer.
+ */
+export function bgNbdLogLikelihoodWithGradient(params: BgNbdParams, data: SummaryColumns | PurchaseSummary[]): { value: number; gradient: number[] } {
+  const { x, tx, T, weight } = Array.isArray(data) ? toColumns(data) : data;
+  const { r, alpha, a, b } = params;
+  const perX = new Map<number, { lnA12: number; dr: number; da: number; db: number }>();
+  const base = { lnA: -gammaln(r) + r * Math.log(alpha) + gammaln(a + b) - gammaln(b), psiR: digamma(r), psiAB: digamma(a + b), psiB: digamma(b) };
+  const logAlpha = Math.log(alpha);
+  const logA = Math.log(a);
+  let value = 0;
+  let gr = 0, gAlpha = 0, ga = 0, gb = 0;
+  for (let i = 0; i < x.length; i++) {
+    const xi = x[i];
+    let k = perX.get(xi);
+    if (!k) {
+      const psiABX = digamma(a + b + xi);
+      k = {
+        lnA12: base.lnA + gammaln(r + xi) + gammaln(b + xi) - gammaln(a + b + xi),
+        dr: digamma(r + xi) - base.psiR + logAlpha,
+        da: base.psiAB - psiABX,
+        db: base.psiAB + digamma(b + xi) - base.psiB - psiABX,
+      };
+      perX.set(xi, k);
+    }
+    const w = weight[i];
+    const rx = r + xi;
+    const logAT = Math.log(alpha + T[i]);
+    const lnA3 = -rx * logAT;
+    let lse = lnA3;
+    let share4 = 0;
+    let logATx = 0;
+    if (xi > 0) {
+      logATx = Math.log(alpha + tx[i]);
+      const lnA4 = logA - Math.log(b + xi - 1) - rx * logATx;
+      lse = logSumExp(lnA3, lnA4);
+      share4 = Math.exp(lnA4 - lse);
+    }
+    const share3 = 1 - share4;
+    value += w * (k.lnA12 + lse);
+    gr += w * (k.dr - share3 * logAT - share4 * logATx);
+    gAlpha += w * (r / alpha - share3 * rx / (alpha + T[i]) - (xi > 0 ? share4 * rx / (alpha + tx[i]) : 0));
+    ga += w * (k.da + share4 / a);
+    gb += w * (k.db - (xi > 0 ? share4 / (b + xi - 1) : 0));
+  }
+  return { value, gradient: [gr, gAlpha, ga, gb] };
 }
 
 /** Maximum-likelihood fit, in log-parameters so every parameter stays positive. */
-export function fitBgNbd(customers: PurchaseSummary[], start: BgNbdParams = { r: 1, alpha: 1, a: 1, b: 1 }) {
+export function fitBgNbd(customers: PurchaseSummary[] | SummaryColumns, start: BgNbdParams = { r: 1, alpha: 1, a: 1, b: 1 }) {
+  const data = Array.isArray(customers) ? toColumns(customers) : customers;
   const toParams = (theta: number[]): BgNbdParams => ({ r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) });
   const result = maximiseLogLikelihood((theta) => {
     const p = toParams(theta);
-    const { value, gradient } = bgNbdLogLikelihoodWithGradient(p, customers);
+    const { value, gradient } = bgNbdLogLikelihoodWithGradient(p, data);
     // Chain rule for the log-parameters.
     return { value, gradient: [gradient[0] * p.r, gradient[1] * p.alpha, gradient[2] * p.a, gradient[3] * p.b] };
   }, [Math.log(start.r), Math.log(start.alpha), Math.log(start.a), Math.log(start.b)]);
@@ -89,9 +140,22 @@ export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: 
   return 1 / (1 + Math.exp(logOdds));
 }
 
-/** E[X(t)] for a new customer over t (Eq. 7). */
-export function expectedPurchasesNewCustomer({ r, alpha, a, b }: BgNbdParams, t: number): number {
+/**
+ * a = 1 is a removable singularity of Eqs. 9 and 10 ((a - 1) divides a bracket that is then 0): there the
+ * value is the mean of the two sides, which differ by O(h^2) from the limit.
+ */
+function nearOne<T extends BgNbdParams>(params: T, evaluate: (p: T) => number): number | null {
+  if (Math.abs(params.a - 1) >= 1e-7) return null;
+  const h = 1e-4;
+  return (evaluate({ ...params, a: 1 - h }) + evaluate({ ...params, a: 1 + h })) / 2;
+}
+
+/** E[X(t)] for a new customer over t (Eq. 9). */
+export function expectedPurchasesNewCustomer(params: BgNbdParams, t: number): number {
+  const { r, alpha, a, b } = params;
   if (t === 0) return 0;
+  const limit = nearOne(params, (p) => expectedPurchasesNewCustomer(p, t));
+  if (limit !== null) return limit;
   const z = t / (alpha + t);
   const hyp = Math.exp(logHyp2f1(r, b, a + b - 1, z));
   return ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp);
@@ -102,6 +166,8 @@ export function expectedPurchases(params: BgNbdParams, customer: PurchaseSummary
   const { r, alpha, a, b } = params;
   const { x, tx, T } = customer;
   if (t <= 0) return 0;
+  const limit = nearOne(params, (p) => expectedPurchases(p, customer, t));
+  if (limit !== null) return limit;
   const z = t / (alpha + T + t);
   const logHyp = logHyp2f1(r + x, b + x, a + b + x - 1, z);
   const logPower = (r + x) * (Math.log(alpha + T) - Math.log(alpha + T + t));
