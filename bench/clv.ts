@@ -1,7 +1,7 @@
-import { BgNbdParams, fitBgNbd, probabilityAlive, expectedPurchases, toColumns, PurchaseSummary } from '../src/modules/metrics/models/bg-nbd';
+import { BgNbdParams, bgNbdLogLikelihoodWithGradient, fitBgNbd, probabilityAlive, expectedPurchases, toColumns, PurchaseSummary } from '../src/modules/metrics/models/bg-nbd';
 import { expectedAverageSpend } from '../src/modules/metrics/models/gamma-gamma';
 import { discountedClv } from '../src/modules/metrics/models/clv';
-import { Random } from '../src/seed/random';
+import { Random } from '../src/common/random';
 
 const SIM: BgNbdParams = { r: 0.25, alpha: 4, a: 0.8, b: 2.5 };
 
@@ -42,10 +42,13 @@ function time<T>(run: () => T, reps: number): { seconds: number; result: T } {
 export function benchClv(sizes: number[], reps: number[]) {
   for (const [i, n] of sizes.entries()) {
     const customers = simulateCustomers(n, 42);
-    const fit = time(() => fitBgNbd(toColumns(customers)), reps[i]);
-    const grouped = toColumns(customers).x.length;
+    const columns = toColumns(customers, { group: false });
+    const evaluation = time(() => bgNbdLogLikelihoodWithGradient(SIM, columns), 5);
+    const fit = time(() => fitBgNbd(columns), reps[i]);
+    const grouped = columns.x.length;
     const p = fit.result.params;
-    console.log(`fit BG/NBD n=${n} (${grouped} distinct rows): median ${fit.seconds.toFixed(3)} s, ${fit.result.iterations} iterations, `
+    console.log(`one log-likelihood + gradient evaluation n=${n}: ${(evaluation.seconds * 1000).toFixed(1)} ms`);
+    console.log(`fit BG/NBD n=${n} (${grouped} rows, ungrouped): median ${fit.seconds.toFixed(3)} s, ${fit.result.iterations} iterations, `
       + `r=${p.r.toFixed(4)} alpha=${p.alpha.toFixed(4)} a=${p.a.toFixed(4)} b=${p.b.toFixed(4)} LL=${fit.result.logLikelihood.toFixed(2)}`);
     const daily = customers.map((c) => ({ x: c.x, tx: Math.round(c.tx * 7) / 7, T: Math.round(c.T * 7) / 7 }));
     const compressed = time(() => fitBgNbd(toColumns(daily)), reps[i]);

@@ -10,7 +10,9 @@ import { CommunicationResolver, CommunicationService, CustomerCommunicationsReso
 import {
   CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, LoyaltyProgramService, LoyaltyResolver, LoyaltyService,
 } from './modules/loyalty';
-import { CustomerSummaryResolver } from './modules/metrics';
+import {
+  CustomerMetricsFieldResolver, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, ModelFitResolver, ModelFitService,
+} from './modules/metrics';
 import { CustomerTimelineResolver, TIMELINE_SOURCES } from './modules/timeline';
 import { NodeResolver } from './node.resolver';
 
@@ -27,7 +29,9 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   const customerList = new CustomerListService(dataSource, config.shopCurrency, [feedback.openComplaintFilter, loyaltyPrograms.tierFilter]);
   orderWriter.onOrderWritten(loyalty.onOrderWritten);
   orderImport.onOrdersImported((manager: EntityManager, customerIds: string[]) => loyaltyPrograms.evaluate(manager, customerIds, new Date()));
-  return { customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty };
+  const modelFits = new ModelFitService(dataSource, orders);
+  const metrics = new MetricsService(modelFits, orders, feedback, communications);
+  return { customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, modelFits, metrics };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -49,5 +53,8 @@ export function createResolvers(config: AppConfig, services: Services) {
     new CustomerLoyaltyFieldResolver(),
     new CustomerSummaryResolver(config.shopCurrency),
     new CustomerTimelineResolver(TIMELINE_SOURCES),
+    new ModelFitResolver(services.modelFits),
+    new CustomerMetricsFieldResolver(services.metrics, config.shopCurrency),
+    new CustomerMetricsResolver(services.metrics, config.shopCurrency),
   ];
 }

@@ -5,6 +5,7 @@ import { createOrderLoaders } from './modules/orders/order.loaders';
 import { createFeedbackLoaders } from './modules/feedback/feedback.loaders';
 import { createCommunicationLoaders } from './modules/communications/communication.loaders';
 import { createLoyaltyLoaders } from './modules/loyalty/loyalty.loaders';
+import { createMetricsLoaders } from './modules/metrics/metrics.loaders';
 
 export interface RequestContext {
   requestId: string;
@@ -14,16 +15,18 @@ export interface RequestContext {
 }
 
 /** Loaders live for one request only, so no request sees another's cached rows. */
-function createLoaders(services: Services) {
+function createLoaders(services: Services, now: Date) {
   return {
     customers: createCustomerLoaders(services.customers),
     orders: createOrderLoaders(services.orders),
     feedback: createFeedbackLoaders(services.feedback),
     communications: createCommunicationLoaders(services.communications),
     loyalty: createLoyaltyLoaders(services.loyalty),
+    metrics: createMetricsLoaders(services.metrics, now),
   };
 }
 
 export function createContext(services: Services, requestId: string = randomUUID()): RequestContext {
-  return { requestId, now: new Date(), loaders: createLoaders(services) };
+  const now = new Date();
+  return { requestId, now, loaders: createLoaders(services, now) };
 }

@@ -16,6 +16,8 @@ Commands:
                                             add N deterministic demo customers with their history
   import-orders <file> --format cdnow|csv [--source NAME]
                                             load a purchase log; bad rows are reported by line number
+  fit-models --as-of YYYY-MM-DD [--time-unit week|day] [--json]
+                                            fit BG/NBD and Gamma-Gamma on purchases up to that day and store the fit
   emit-schema                               write schema.graphql from the code
   config                                    list the environment variables as a Markdown table
 `;
@@ -77,6 +79,24 @@ async function main(argv: string[]) {
         process.stderr.write('\n');
         for (const rejection of report.rejected) console.error(`line ${rejection.line}: ${rejection.message}`);
         console.log(JSON.stringify({ ...report, rejected: report.rejected.length }));
+      });
+      return;
+    }
+    case 'fit-models': {
+      const { values } = parseArgs({ args: rest, options: { 'as-of': { type: 'string' }, 'time-unit': { type: 'string', default: 'week' }, json: { type: 'boolean', default: false } } });
+      const unit = values['time-unit'];
+      if (unit !== 'week' && unit !== 'day') throw new ConfigError('--time-unit must be week or day');
+      if (!values['as-of']) throw new ConfigError('--as-of YYYY-MM-DD is required');
+      await withDatabase(async (db, config) => {
+        const fit = await createServices(config, db.dataSource).modelFits.fit(values['as-of']!, unit);
+        const { r, alpha, a, b, logLikelihood } = fit.bgNbd;
+        const summary = {
+          bgnbd: { r, alpha, a, b, logLikelihood },
+          gammaGamma: fit.gammaGamma && { p: fit.gammaGamma.p, q: fit.gammaGamma.q, gamma: fit.gammaGamma.gamma },
+          customers: fit.customers, asOf: fit.asOf, timeUnit: fit.timeUnit,
+        };
+        if (values.json) console.log(JSON.stringify(summary));
+        else console.log(`Fit ${fit.id} on ${fit.customers} customers (${fit.repeatCustomers} repeat) in ${fit.durationMs} ms:\n${JSON.stringify(summary, null, 2)}`);
       });
       return;
     }

@@ -6,10 +6,13 @@ import {
   LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyProgramEntity, LoyaltyTierEntity,
 } from '../modules/loyalty/loyalty.entity';
 
+import { ModelFitEntity } from '../modules/metrics/model-fit.entity';
+
 /** Every table TypeORM knows, for migrations and the drift check. */
 export const ENTITIES = [
   CustomerEntity, CustomerIdentifierEntity, CustomerConsentEventEntity,
   ProductEntity, OrderEntity, OrderLineEntity, OrderReturnEntity,
   FeedbackEntity, CommunicationEntity,
   LoyaltyProgramEntity, LoyaltyTierEntity, LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity,
+  ModelFitEntity,
 ];

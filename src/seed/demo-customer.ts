@@ -1,4 +1,4 @@
-import { Random } from './random';
+import { Random } from '../common/random';
 import { COUNTRIES, DemoProduct, Persona, PERSONAS, PRODUCTS } from './demo-catalogue';
 import { simulateOrders, SimulatedOrder } from './demo-orders';
 import { simulateAfterOrders } from './demo-engagement';

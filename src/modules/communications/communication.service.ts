@@ -50,6 +50,19 @@ export class CommunicationService {
     return alignToKeys(customerIds, rows, (r) => r.customer_id).map((r) => toNumber(r?.count));
   }
 
+  /** Campaign messages sent in the 90 days before asOf, and how many got a reaction (opened, clicked, replied). */
+  async campaignReactions(customerIds: readonly string[], asOf: Date): Promise<{ sent: number; reacted: number }[]> {
+    const rows: { customer_id: string; sent: string; reacted: string }[] = await this.dataSource.query(
+      `select customer_id, count(*) as sent, count(*) filter (where outcome in ('OPENED', 'CLICKED', 'REPLIED')) as reacted
+       from communications where customer_id = any($1::uuid[]) and purpose = 'CAMPAIGN' and direction = 'OUTBOUND'
+         and occurred_at > $2::timestamptz - interval '90 days' and occurred_at <= $2
+       group by customer_id`,
+      [customerIds, asOf],
+    );
+    const byId = new Map(rows.map((r) => [r.customer_id, r]));
+    return customerIds.map((id) => ({ sent: toNumber(byId.get(id)?.sent), reacted: toNumber(byId.get(id)?.reacted) }));
+  }
+
   async log(input: LogCommunicationInput): Promise<Communication> {
     const customerId = toDatabaseId(input.customerId, 'Customer', 'customerId');
     const orderId = input.orderId ? toDatabaseId(input.orderId, 'Order', 'orderId') : null;

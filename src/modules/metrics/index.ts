@@ -1,2 +1,6 @@
 export { CustomerSummaryResolver } from './customer-summary.resolver';
 export { CustomerSummary, summariseCustomer } from './customer-summary';
+export { ModelFitService } from './model-fit.service';
+export { MetricsService } from './metrics.service';
+export { createMetricsLoaders } from './metrics.loaders';
+export { ModelFitResolver, CustomerMetricsFieldResolver, CustomerMetricsResolver } from './metrics.resolver';

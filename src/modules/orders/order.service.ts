@@ -25,6 +25,18 @@ export interface OrderTotals {
 
 export const COUNTED = `status <> 'CANCELLED'`;
 
+/** One customer's purchase history in the terms of the purchase models (days; minor units). */
+export interface PurchaseHistory {
+  customerId: string;
+  x: number;
+  recencyDays: number;
+  ageDays: number;
+  /** Net value of the repeat purchase days together. */
+  repeatValueMinor: bigint;
+  /** Net value of all purchase days. */
+  totalValueMinor: bigint;
+}
+
 export class OrderService {
   constructor(
     private readonly dataSource: DataSource,
@@ -150,6 +162,47 @@ export class OrderService {
       [customerIds, since],
     );
     return new Map(rows.map((r) => [r.customer_id, BigInt(r.spend)]));
+  }
+
+  /**
+   * The purchase history in the literature's terms (Fader, Hardie & Lee 2005), as of the end of a day:
+   * purchases on one (UTC) day are one transaction, x = purchase days after the first, recency and age in
+   * days from the first purchase day, and the mean value of the repeat days net of refunds. Cancelled
+   * orders do not count; customers without purchases by then are left out.
+   */
+  async purchaseSummaries(asOfDay: string, customerIds: readonly string[] | null, manager: EntityManager = this.dataSource.manager): Promise<PurchaseHistory[]> {
+    const rows: { customer_id: string; x: number; recency_days: number; age_days: number; repeat_value: string; total_value: string }[] = await manager.query(
+      `with days as (
+         select customer_id, (placed_at at time zone 'UTC')::date as day, sum(net_minor - refunded_minor) as value
+         from orders
+         where ${COUNTED} and placed_at < ($1::date + 1)::timestamp at time zone 'UTC'
+           and ($2::uuid[] is null or customer_id = any($2::uuid[]))
+         group by customer_id, day)
+       select customer_id, (count(*) - 1)::int as x, (max(day) - min(day))::int as recency_days,
+         ($1::date - min(day))::int as age_days, (sum(value) - (array_agg(value order by day))[1])::text as repeat_value,
+         sum(value)::text as total_value
+       from days group by customer_id`,
+      [asOfDay, customerIds],
+    );
+    return rows.map((r) => ({
+      customerId: r.customer_id, x: r.x, recencyDays: r.recency_days, ageDays: r.age_days,
+      repeatValueMinor: BigInt(r.repeat_value), totalValueMinor: BigInt(r.total_value),
+    }));
+  }
+
+  /** Net spend in the half year before asOf and the half year before that, per customer (minor units). */
+  async spendByHalfYear(customerIds: readonly string[], asOf: Date): Promise<{ last: number; previous: number }[]> {
+    const rows: { customer_id: string; last: string; previous: string }[] = await this.dataSource.query(
+      `select customer_id,
+         coalesce(sum(net_minor - refunded_minor) filter (where placed_at >= $2::timestamptz - interval '6 months'), 0)::text as last,
+         coalesce(sum(net_minor - refunded_minor) filter (where placed_at < $2::timestamptz - interval '6 months'), 0)::text as previous
+       from orders where customer_id = any($1::uuid[]) and ${COUNTED}
+         and placed_at >= $2::timestamptz - interval '12 months' and placed_at <= $2
+       group by customer_id`,
+      [customerIds, asOf],
+    );
+    const byId = new Map(rows.map((r) => [r.customer_id, r]));
+    return customerIds.map((id) => ({ last: Number(byId.get(id)?.last ?? 0), previous: Number(byId.get(id)?.previous ?? 0) }));
   }
 
   /** The roll-up the customers module keeps for list filters and ordering. */

@@ -4,7 +4,7 @@ import {
   BgNbdParams, bgNbdLogLikelihoodWithGradient, expectedPurchases, expectedPurchasesNewCustomer, fitBgNbd, probabilityAlive,
   probabilityOfPurchases, PurchaseSummary,
 } from '../../../src/modules/metrics/models/bg-nbd';
-import { Random } from '../../../src/seed/random';
+import { Random } from '../../../src/common/random';
 
 const CDNOW = path.resolve(__dirname, '../../../../shared/datasets/cdnow/cdnow_customers_summary_with_transactions.csv');
 

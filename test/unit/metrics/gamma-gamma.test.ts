@@ -3,7 +3,7 @@ import path from 'node:path';
 import {
   expectedAverageSpend, fitGammaGamma, gammaGammaLogLikelihoodWithGradient, GammaGammaParams, SpendSummary,
 } from '../../../src/modules/metrics/models/gamma-gamma';
-import { Random } from '../../../src/seed/random';
+import { Random } from '../../../src/common/random';
 
 const CDNOW = path.resolve(__dirname, '../../../../shared/datasets/cdnow/cdnow_customers_summary_with_transactions.csv');
 

@@ -53,8 +53,17 @@ export interface SummaryColumns {
   weight: Float64Array;
 }
 
-/** Merges customers with the same (x, tx, T) into one weighted row; real bases have many. */
-export function toColumns(customers: PurchaseSummary[]): SummaryColumns {
+/**
+ * Customers as columns. By default customers with the same (x, tx, T) become one weighted row: real
+ * bases, summarised in whole days, have many.
+ */
+export function toColumns(customers: PurchaseSummary[], options: { group: boolean } = { group: true }): SummaryColumns {
+  if (!options.group) {
+    return {
+      x: Float64Array.from(customers, (c) => c.x), tx: Float64Array.from(customers, (c) => c.tx),
+      T: Float64Array.from(customers, (c) => c.T), weight: Float64Array.from(customers, (c) => c.weight ?? 1),
+    };
+  }
   const index = new Map<string, number>();
   const rows: PurchaseSummary[] = [];
   for (const c of customers) {
@@ -107,8 +116,17 @@ export function bgNbdLogLikelihoodWithGradient(params: BgNbdParams, data: Summar
     if (xi > 0) {
       logATx = Math.log(alpha + tx[i]);
       const lnA4 = logA - Math.log(b + xi - 1) - rx * logATx;
-      lse = logSumExp(lnA3, lnA4);
-      share4 = Math.exp(lnA4 - lse);
+      // log-sum-exp with one exp: share4 = e4 / (e3 + e4) = 1 / (1 + exp(lnA3 - lnA4)).
+      const d = lnA3 - lnA4;
+      if (d > 0) {
+        const e = Math.exp(-d);
+        lse = lnA3 + Math.log1p(e);
+        share4 = e / (1 + e);
+      } else {
+        const e = Math.exp(d);
+        lse = lnA4 + Math.log1p(e);
+        share4 = 1 / (1 + e);
+      }
     }
     const share3 = 1 - share4;
     value += w * (k.lnA12 + lse);
@@ -122,15 +140,27 @@ export function bgNbdLogLikelihoodWithGradient(params: BgNbdParams, data: Summar
 
 /** Maximum-likelihood fit, in log-parameters so every parameter stays positive. */
 export function fitBgNbd(customers: PurchaseSummary[] | SummaryColumns, start: BgNbdParams = { r: 1, alpha: 1, a: 1, b: 1 }) {
-  const data = Array.isArray(customers) ? toColumns(customers) : customers;
-  const toParams = (theta: number[]): BgNbdParams => ({ r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) });
+  const columns = Array.isArray(customers) ? toColumns(customers) : customers;
+  // Time in units of the longest observation, as lifetimes does: the fit is then well conditioned
+  // whatever the unit; alpha is scaled back at the end.
+  let longest = 0;
+  for (const t of columns.T) longest = Math.max(longest, t);
+  const scale = longest > 0 ? 1 / longest : 1;
+  const data = { ...columns, tx: columns.tx.map((t) => t * scale), T: columns.T.map((t) => t * scale) };
+  const scaled = { ...start, alpha: start.alpha * scale };
+  const toScaledParams = (theta: number[]): BgNbdParams => ({ r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) });
+  const toParams = (theta: number[]): BgNbdParams => ({ ...toScaledParams(theta), alpha: Math.exp(theta[1]) / scale });
   const result = maximiseLogLikelihood((theta) => {
-    const p = toParams(theta);
+    const p = toScaledParams(theta);
     const { value, gradient } = bgNbdLogLikelihoodWithGradient(p, data);
     // Chain rule for the log-parameters.
     return { value, gradient: [gradient[0] * p.r, gradient[1] * p.alpha, gradient[2] * p.a, gradient[3] * p.b] };
-  }, [Math.log(start.r), Math.log(start.alpha), Math.log(start.a), Math.log(start.b)]);
-  return { params: toParams(result.theta), logLikelihood: result.value, iterations: result.iterations, converged: result.converged };
+  }, [Math.log(scaled.r), Math.log(scaled.alpha), Math.log(scaled.a), Math.log(scaled.b)]);
+  // Rescaling time shifts the log-likelihood by a constant, so it is evaluated again on the original times.
+  const params = toParams(result.theta);
+  const logLikelihood = bgNbdLogLikelihoodWithGradient(params, columns).value;
+  const thetaInTime = [result.theta[0], result.theta[1] - Math.log(scale), result.theta[2], result.theta[3]];
+  return { params, logLikelihood, theta: thetaInTime, iterations: result.iterations, converged: result.converged };
 }
 
 /** P(alive | x, tx, T) (FHL 2008, Eq. 2). */

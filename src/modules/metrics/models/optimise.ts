@@ -54,6 +54,10 @@ export function maximiseLogLikelihood(objective: Objective, start: number[], max
     const s = next.theta.map((t, i) => t - theta[i]);
     const y = next.gradient.map((g, i) => g - current.gradient[i]);
     const sy = dot(s, y);
+    if (sy > 1e-12 && iteration === 1) {
+      // Scale the first guess of the inverse Hessian by the observed curvature (Nocedal & Wright, Eq. 6.20).
+      H = identity(sy / dot(y, y));
+    }
     if (sy > 1e-12) {
       const Hy = H.map((row) => dot(row, y));
       const yHy = dot(y, Hy);

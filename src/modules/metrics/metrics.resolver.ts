@@ -1,0 +1,63 @@
+import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLLocalDate } from 'graphql-scalars';
+import type { RequestContext } from '../../context';
+import { BadUserInputError } from '../../common/errors';
+import { Customer } from '../customers';
+import { CustomerMetrics } from './customer-metrics';
+import { CountPrediction, ModelFit, ModelTimeUnit, MoneyPrediction, PredictedClvArgs } from './metrics.types';
+import { MetricsService, toModelFit } from './metrics.service';
+import { ModelFitService } from './model-fit.service';
+
+@Resolver(() => ModelFit)
+export class ModelFitResolver {
+  constructor(private readonly fits: ModelFitService) {}
+
+  @Query(() => ModelFit, { nullable: true, description: 'The current model fit (the newest); null before the first.' })
+  async modelFit() {
+    const fit = await this.fits.current();
+    return fit && toModelFit(fit);
+  }
+
+  @Query(() => [ModelFit], { description: 'Model fits, newest first.' })
+  async modelFits(@Arg('first', () => Int, { defaultValue: 20, description: 'How many, 1 to 100.' }) first: number) {
+    if (first < 1 || first > 100) throw new BadUserInputError('first must be between 1 and 100', { field: 'first' });
+    return (await this.fits.history(first)).map(toModelFit);
+  }
+
+  @Mutation(() => ModelFit, { description: 'Fit BG/NBD and Gamma-Gamma on the whole base with purchases up to asOf, store the fit and make it current.' })
+  async fitModels(
+    @Arg('asOf', () => GraphQLLocalDate, { description: 'Use purchases up to the end of this day.' }) asOf: string,
+    @Arg('timeUnit', () => ModelTimeUnit, { defaultValue: ModelTimeUnit.WEEK, description: 'Time unit of the purchase model.' }) timeUnit: ModelTimeUnit,
+  ) {
+    return toModelFit(await this.fits.fit(asOf, timeUnit));
+  }
+}
+
+@Resolver(() => Customer)
+export class CustomerMetricsFieldResolver {
+  constructor(private readonly metricsService: MetricsService, private readonly shopCurrency: string) {}
+
+  @FieldResolver(() => CustomerMetrics, { description: 'Computed metrics: CLV, activity, churn risk with reasons, RFM, NPS and CSAT.' })
+  async metrics(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    return this.metricsService.metrics(await ctx.loaders.metrics.sources.load(customer.databaseId), this.shopCurrency);
+  }
+}
+
+@Resolver(() => CustomerMetrics)
+export class CustomerMetricsResolver {
+  constructor(private readonly metrics: MetricsService, private readonly shopCurrency: string) {}
+
+  @FieldResolver(() => MoneyPrediction, { nullable: true, description: 'Discounted CLV over the coming months with an 80% interval; null before the first fit.' })
+  predictedClv(@Root() metrics: CustomerMetrics, @Args() args: PredictedClvArgs) {
+    return this.metrics.predictedClv(metrics.source, args.months, args.discountRate, this.shopCurrency);
+  }
+
+  @FieldResolver(() => CountPrediction, { nullable: true, description: 'Expected purchases in the coming days with an 80% interval; null before the first fit.' })
+  expectedPurchases(
+    @Root() metrics: CustomerMetrics,
+    @Arg('days', () => Int, { defaultValue: 90, description: 'Days ahead, 1 to 3650.' }) days: number,
+  ) {
+    if (days < 1 || days > 3650) throw new BadUserInputError('days must be 1 to 3650', { field: 'days' });
+    return this.metrics.expectedPurchasesIn(metrics.source, days);
+  }
+}

@@ -1,0 +1,142 @@
+import { Random } from '../../common/random';
+import { money, currencyExponent, Money } from '../../common/money';
+import { OrderService, PurchaseHistory } from '../orders';
+import { FeedbackService } from '../feedback';
+import { CommunicationService } from '../communications';
+import { BgNbdParams, expectedPurchases, probabilityAlive, PurchaseSummary } from './models/bg-nbd';
+import { expectedAverageSpend } from './models/gamma-gamma';
+import { discountedClv, UNITS_PER_MONTH } from './models/clv';
+import { drawParameters, quantile } from './models/uncertainty';
+import { churnRisk } from './models/churn-risk';
+import { rfmScores, rfmSegment } from './models/rfm';
+import { DAYS_PER_UNIT, FitRecord, ModelFitService, toModelInput } from './model-fit.service';
+import { CustomerMetrics, MetricsSource } from './customer-metrics';
+import { ChurnRiskLevel, ModelFit, ModelTimeUnit, RfmSegmentName } from './metrics.types';
+
+const DRAWS = 200;
+const DAY_MS = 86_400_000;
+
+export function toModelFit(fit: FitRecord): ModelFit {
+  return {
+    id: fit.id, asOf: fit.asOf, timeUnit: fit.timeUnit as ModelTimeUnit, r: fit.bgNbd.r, alpha: fit.bgNbd.alpha, a: fit.bgNbd.a,
+    b: fit.bgNbd.b, logLikelihood: fit.bgNbd.logLikelihood, p: fit.gammaGamma?.p ?? null, q: fit.gammaGamma?.q ?? null,
+    gamma: fit.gammaGamma?.gamma ?? null, customers: fit.customers, repeatCustomers: fit.repeatCustomers,
+    fittedAt: fit.fittedAt, durationMs: fit.durationMs,
+  };
+}
+
+export class MetricsService {
+  /** Parameter draws per fit: a fit never changes, so its draws are computed once. */
+  private readonly drawsByFit = new Map<string, BgNbdParams[]>();
+
+  constructor(
+    private readonly fits: ModelFitService,
+    private readonly orders: OrderService,
+    private readonly feedback: FeedbackService,
+    private readonly communications: CommunicationService,
+  ) {}
+
+  /** Everything Customer.metrics needs for a batch of customers: six statements, whatever the batch size. */
+  async sourcesFor(customerIds: readonly string[], asOf: Date): Promise<MetricsSource[]> {
+    const day = asOf.toISOString().slice(0, 10);
+    const [fit, histories, totals, satisfaction, halves, campaigns] = await Promise.all([
+      this.fits.current(), this.orders.purchaseSummaries(day, customerIds), this.orders.totalsByCustomerIds(customerIds),
+      this.feedback.totalsByCustomerIds(customerIds), this.orders.spendByHalfYear(customerIds, asOf),
+      this.communications.campaignReactions(customerIds, asOf),
+    ]);
+    const historyOf = new Map(histories.map((h) => [h.customerId, h]));
+    return customerIds.map((customerId, i) => ({
+      customerId, asOf, fit, history: historyOf.get(customerId) ?? null,
+      netSpentMinor: totals[i].netMinor - totals[i].refundedMinor,
+      latestNps: satisfaction[i].latestNps, averageCsat: satisfaction[i].averageCsat, openComplaints: satisfaction[i].openComplaints,
+      spendLastHalfYear: halves[i].last, spendPreviousHalfYear: halves[i].previous,
+      recentCampaigns: campaigns[i].sent, recentCampaignReactions: campaigns[i].reacted,
+    }));
+  }
+
+  metrics(source: MetricsSource, currency: string): CustomerMetrics {
+    const { fit, history } = source;
+    const model = fit && history ? this.modelView(fit, history) : null;
+    const alive = model ? probabilityAlive(model.params, model.customer) : null;
+    const averageDays = history && history.x > 0 ? Math.round((history.recencyDays / history.x) * 10) / 10 : null;
+    const risk = model && history && alive !== null ? churnRisk({
+      probabilityAlive: alive, daysSinceLastPurchase: history.ageDays - history.recencyDays, averageDaysBetweenPurchases: averageDays,
+      latestNps: source.latestNps, openComplaints: source.openComplaints, spendLastHalfYear: source.spendLastHalfYear,
+      spendPreviousHalfYear: source.spendPreviousHalfYear, recentCampaigns: source.recentCampaigns, recentCampaignReactions: source.recentCampaignReactions,
+    }) : null;
+    const scores = fit && history ? rfmScores(fit.rfmCuts, {
+      daysSinceLastPurchase: history.ageDays - history.recencyDays, purchaseDays: history.x + 1, netValueMinor: Number(history.totalValueMinor),
+    }) : null;
+    return {
+      source,
+      historicClv: money(source.netSpentMinor, currency),
+      probabilityAlive: alive === null ? null : Math.round(alive * 10_000) / 10_000,
+      expectedNextOrderAt: model ? this.nextOrderAt(model, source.asOf) : null,
+      averageDaysBetweenOrders: averageDays,
+      churnRisk: risk && { ...risk, level: risk.level as ChurnRiskLevel },
+      rfm: scores && { ...scores, segment: rfmSegment(scores.recencyScore, scores.frequencyScore, scores.monetaryScore) as RfmSegmentName },
+      nps: source.latestNps,
+      csat: source.averageCsat,
+      computedAt: source.asOf,
+      modelFit: fit && toModelFit(fit),
+    };
+  }
+
+  /** Expected purchases in the next `days`, with the 10th and 90th percentiles over parameter draws. */
+  expectedPurchasesIn(source: MetricsSource, days: number) {
+    if (!source.fit) return null;
+    const model = this.modelView(source.fit, source.history);
+    const t = days / DAYS_PER_UNIT[source.fit.timeUnit];
+    const spread = this.draws(source.fit).map((p) => expectedPurchases(p, model.customer, t));
+    const round = (v: number) => Math.round(v * 1000) / 1000;
+    return { value: round(expectedPurchases(model.params, model.customer, t)), low: round(quantile(spread, 0.1)), high: round(quantile(spread, 0.9)) };
+  }
+
+  /** Discounted CLV over the horizon, with its 80% interval; the spend model is held at its estimate. */
+  predictedClv(source: MetricsSource, months: number, monthlyDiscountRate: number, currency: string): { value: Money; low: Money; high: Money } | null {
+    const { fit } = source;
+    if (!fit?.gammaGamma) return null;
+    const model = this.modelView(fit, source.history);
+    const spend = expectedAverageSpend(fit.gammaGamma, { x: model.customer.x, mBar: model.mBar });
+    const horizon = { months, monthlyDiscountRate, unitsPerMonth: UNITS_PER_MONTH[fit.timeUnit] };
+    const scale = 10 ** currencyExponent(currency);
+    const asMoney = (major: number) => money(BigInt(Math.round(major * scale)), currency);
+    const spread = this.draws(fit).map((p) => discountedClv(p, model.customer, spend, horizon));
+    return {
+      value: asMoney(discountedClv(model.params, model.customer, spend, horizon)),
+      low: asMoney(quantile(spread, 0.1)), high: asMoney(quantile(spread, 0.9)),
+    };
+  }
+
+  /** The customer as the model sees them; a customer without purchases is a new customer (x = 0, T = 0). */
+  private modelView(fit: FitRecord, history: PurchaseHistory | null) {
+    const input = history ? toModelInput(history, fit.timeUnit) : { x: 0, tx: 0, T: 0, mBar: 0 };
+    const customer: PurchaseSummary = { x: input.x, tx: input.tx, T: input.T };
+    return { params: fit.bgNbd as BgNbdParams, customer, mBar: input.mBar, unitDays: DAYS_PER_UNIT[fit.timeUnit] };
+  }
+
+  private nextOrderAt(model: ReturnType<MetricsService['modelView']>, asOf: Date): Date | null {
+    const horizon = (5 * 365) / model.unitDays;
+    if (expectedPurchases(model.params, model.customer, horizon) < 1) return null;
+    let low = 0;
+    let high = horizon;
+    for (let i = 0; i < 40; i++) {
+      const mid = (low + high) / 2;
+      if (expectedPurchases(model.params, model.customer, mid) < 1) low = mid;
+      else high = mid;
+    }
+    return new Date(asOf.getTime() + Math.round(high * model.unitDays) * DAY_MS);
+  }
+
+  private draws(fit: FitRecord): BgNbdParams[] {
+    const cached = this.drawsByFit.get(fit.id);
+    if (cached) return cached;
+    const rng = new Random(0x5eed);
+    const normals = Array.from({ length: DRAWS }, () => Array.from({ length: 4 }, () => rng.normal()));
+    const mean = [Math.log(fit.bgNbd.r), Math.log(fit.bgNbd.alpha), Math.log(fit.bgNbd.a), Math.log(fit.bgNbd.b)];
+    const draws = drawParameters(mean, fit.bgNbdCovariance, normals)
+      .map((theta) => ({ r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) }));
+    this.drawsByFit.set(fit.id, draws);
+    return draws;
+  }
+}

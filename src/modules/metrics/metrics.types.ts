@@ -1,0 +1,152 @@
+import { ArgsType, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Max, Min } from 'class-validator';
+import { GraphQLLocalDate } from 'graphql-scalars';
+import { describeEnum } from '../../common/enums';
+import { Money } from '../../common/money';
+
+export enum ModelTimeUnit { WEEK = 'week', DAY = 'day' }
+describeEnum(ModelTimeUnit, 'ModelTimeUnit', 'The time unit the purchase model is fitted in.', {
+  WEEK: 'Weeks, as in the BG/NBD literature (CDNOW).',
+  DAY: 'Days, for shops with frequent purchases.',
+});
+
+export enum ChurnRiskLevel { LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH' }
+describeEnum(ChurnRiskLevel, 'ChurnRiskLevel', 'Churn risk band.', {
+  LOW: 'Score below 0.3.', MEDIUM: 'Score from 0.3 to 0.6.', HIGH: 'Score 0.6 or more.',
+});
+
+export enum RfmSegmentName {
+  CHAMPIONS = 'CHAMPIONS', LOYAL = 'LOYAL', POTENTIAL_LOYALIST = 'POTENTIAL_LOYALIST', NEW = 'NEW', PROMISING = 'PROMISING',
+  NEEDS_ATTENTION = 'NEEDS_ATTENTION', ABOUT_TO_SLEEP = 'ABOUT_TO_SLEEP', AT_RISK = 'AT_RISK', CANNOT_LOSE = 'CANNOT_LOSE',
+  HIBERNATING = 'HIBERNATING', LOST = 'LOST',
+}
+describeEnum(RfmSegmentName, 'RfmSegment', 'RFM segment from the recency, frequency and monetary scores.', {
+  CHAMPIONS: 'Bought recently, often and for a lot.', LOYAL: 'Buy regularly and recently.',
+  POTENTIAL_LOYALIST: 'Recent, with average frequency and spend.', NEW: 'Bought recently for the first time.',
+  PROMISING: 'Recent, but low frequency and spend.', NEEDS_ATTENTION: 'Average on all three; slipping.',
+  ABOUT_TO_SLEEP: 'Average recency, low frequency and spend.', AT_RISK: 'Used to buy often; not for a while.',
+  CANNOT_LOSE: 'Were among the best; not seen for a while.', HIBERNATING: 'Long ago, little and seldom.',
+  LOST: 'Lowest recency, frequency and spend.',
+});
+
+@ObjectType({ description: 'A stored fit of the purchase (BG/NBD) and spend (Gamma-Gamma) models on the whole base.' })
+export class ModelFit {
+  @Field(() => ID, { description: 'Fit id.' })
+  id: string;
+
+  @Field(() => GraphQLLocalDate, { description: 'Only purchases up to the end of this day were used.' })
+  asOf: string;
+
+  @Field(() => ModelTimeUnit, { description: 'Time unit of recency, T and alpha.' })
+  timeUnit: ModelTimeUnit;
+
+  @Field(() => Float, { description: 'BG/NBD r: shape of the purchase-rate distribution.' })
+  r: number;
+
+  @Field(() => Float, { description: 'BG/NBD alpha: scale of the purchase-rate distribution, in the time unit.' })
+  alpha: number;
+
+  @Field(() => Float, { description: 'BG/NBD a: dropout-probability Beta parameter.' })
+  a: number;
+
+  @Field(() => Float, { description: 'BG/NBD b: dropout-probability Beta parameter.' })
+  b: number;
+
+  @Field(() => Float, { description: 'BG/NBD maximised log-likelihood.' })
+  logLikelihood: number;
+
+  @Field(() => Float, { nullable: true, description: 'Gamma-Gamma p (shape of spend per transaction); null without repeat buyers.' })
+  p: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Gamma-Gamma q.' })
+  q: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Gamma-Gamma gamma.' })
+  gamma: number | null;
+
+  @Field(() => Int, { description: 'Customers with purchases by asOf.' })
+  customers: number;
+
+  @Field(() => Int, { description: 'Of them, customers with repeat purchases.' })
+  repeatCustomers: number;
+
+  @Field({ description: 'When the fit was made.' })
+  fittedAt: Date;
+
+  @Field(() => Int, { description: 'How long the fit took, in milliseconds.' })
+  durationMs: number;
+}
+
+@ObjectType({ description: 'A prediction with its 80% interval from the uncertainty of the fitted parameters.' })
+export class MoneyPrediction {
+  @Field(() => Money, { description: 'Point prediction at the fitted parameters.' })
+  value: Money;
+
+  @Field(() => Money, { description: '10th percentile over parameter draws.' })
+  low: Money;
+
+  @Field(() => Money, { description: '90th percentile over parameter draws.' })
+  high: Money;
+}
+
+@ObjectType({ description: 'Expected purchases with an 80% interval.' })
+export class CountPrediction {
+  @Field(() => Float, { description: 'Point prediction.' })
+  value: number;
+
+  @Field(() => Float, { description: '10th percentile over parameter draws.' })
+  low: number;
+
+  @Field(() => Float, { description: '90th percentile over parameter draws.' })
+  high: number;
+}
+
+@ObjectType({ description: 'One reason behind a churn-risk score.' })
+export class ChurnReason {
+  @Field({ description: 'Stable code: MODEL, OVERDUE, DETRACTOR, OPEN_COMPLAINT, FALLING_SPEND, NO_REACTION.' })
+  code: string;
+
+  @Field({ description: 'The reason in words.' })
+  description: string;
+
+  @Field(() => Float, { description: 'The part of the score this reason accounts for; the weights add up to the score.' })
+  weight: number;
+}
+
+@ObjectType({ description: 'Churn risk with its reasons.' })
+export class ChurnRisk {
+  @Field(() => Float, { description: 'From 0 (will stay) to 1 (gone).' })
+  score: number;
+
+  @Field(() => ChurnRiskLevel, { description: 'Band of the score.' })
+  level: ChurnRiskLevel;
+
+  @Field(() => [ChurnReason], { description: 'What drives the score, largest first.' })
+  reasons: ChurnReason[];
+}
+
+@ObjectType({ description: 'RFM scores (1 to 5, quintiles of the base at the fit) and segment.' })
+export class Rfm {
+  @Field(() => Int, { description: '5: among the most recent buyers.' })
+  recencyScore: number;
+
+  @Field(() => Int, { description: '5: among the most frequent buyers.' })
+  frequencyScore: number;
+
+  @Field(() => Int, { description: '5: among the biggest spenders.' })
+  monetaryScore: number;
+
+  @Field(() => RfmSegmentName, { description: 'Segment.' })
+  segment: RfmSegmentName;
+}
+
+@ArgsType()
+export class PredictedClvArgs {
+  @Field(() => Int, { defaultValue: 12, description: 'Horizon in months, 1 to 120.' })
+  @Min(1) @Max(120)
+  months: number;
+
+  @Field(() => Float, { defaultValue: 0.01, description: 'Monthly discount rate, 0 to 0.5.' })
+  @Min(0) @Max(0.5)
+  discountRate: number;
+}

@@ -1,0 +1,91 @@
+import { DataSource } from 'typeorm';
+import { BadUserInputError } from '../../common/errors';
+import { OrderService, PurchaseHistory } from '../orders';
+import { bgNbdLogLikelihoodWithGradient, fitBgNbd, PurchaseSummary, toColumns } from './models/bg-nbd';
+import { fitGammaGamma } from './models/gamma-gamma';
+import { covarianceAt } from './models/uncertainty';
+import { quintileCuts } from './models/rfm';
+import { TimeUnit } from './models/clv';
+import { ModelFitEntity } from './model-fit.entity';
+
+export const DAYS_PER_UNIT: Record<TimeUnit, number> = { week: 7, day: 1 };
+
+/** A purchase history in the model's time unit; spend in major units. */
+export function toModelInput(history: PurchaseHistory, unit: TimeUnit) {
+  const days = DAYS_PER_UNIT[unit];
+  return {
+    x: history.x, tx: history.recencyDays / days, T: history.ageDays / days,
+    mBar: history.x > 0 ? Number(history.repeatValueMinor) / history.x / 100 : 0,
+  };
+}
+
+export interface FitRecord {
+  id: string;
+  asOf: string;
+  timeUnit: TimeUnit;
+  bgNbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number; iterations: number; converged: boolean };
+  bgNbdCovariance: number[][];
+  gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number; converged: boolean } | null;
+  rfmCuts: { recencyDays: number[]; frequency: number[]; monetaryMinor: number[] };
+  customers: number;
+  repeatCustomers: number;
+  fittedAt: Date;
+  durationMs: number;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export class ModelFitService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly orders: OrderService,
+  ) {}
+
+  /** Fits BG/NBD and Gamma-Gamma on every customer's purchases up to the end of asOf, and stores the fit. */
+  async fit(asOf: string, unit: TimeUnit): Promise<FitRecord> {
+    if (!DAY.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) throw new BadUserInputError('asOf must be a date, YYYY-MM-DD', { field: 'asOf' });
+    const started = process.hrtime.bigint();
+    const histories = await this.orders.purchaseSummaries(asOf, null);
+    if (histories.filter((h) => h.x > 0).length < 2) {
+      throw new BadUserInputError('Fitting needs customers with repeat purchases before asOf', { field: 'asOf' });
+    }
+    const inputs = histories.map((h) => toModelInput(h, unit));
+    const columns = toColumns(inputs.map(({ x, tx, T }): PurchaseSummary => ({ x, tx, T })));
+    const bg = fitBgNbd(columns);
+    const covariance = covarianceAt((theta) => {
+      const params = { r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) };
+      const { gradient } = bgNbdLogLikelihoodWithGradient(params, columns);
+      return [gradient[0] * params.r, gradient[1] * params.alpha, gradient[2] * params.a, gradient[3] * params.b];
+    }, bg.theta);
+    const repeat = inputs.filter((i) => i.x > 0 && i.mBar > 0).map((i) => ({ x: i.x, mBar: i.mBar }));
+    const gg = repeat.length >= 2 ? fitGammaGamma(repeat) : null;
+    const rfmCuts = {
+      recencyDays: quintileCuts(histories.map((h) => h.ageDays - h.recencyDays)),
+      frequency: quintileCuts(histories.map((h) => h.x + 1)),
+      monetaryMinor: quintileCuts(histories.map((h) => Number(h.totalValueMinor))),
+    };
+    const record = this.dataSource.getRepository(ModelFitEntity).create({
+      asOf, timeUnit: unit,
+      bgNbd: { ...bg.params, logLikelihood: bg.logLikelihood, iterations: bg.iterations, converged: bg.converged },
+      bgNbdCovariance: covariance,
+      gammaGamma: gg && { ...gg.params, logLikelihood: gg.logLikelihood, converged: gg.converged },
+      rfmCuts, customers: histories.length, repeatCustomers: histories.filter((h) => h.x > 0).length,
+      fittedAt: new Date(), durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
+    });
+    return toRecord(await this.dataSource.getRepository(ModelFitEntity).save(record));
+  }
+
+  async current(): Promise<FitRecord | null> {
+    const [row] = await this.dataSource.getRepository(ModelFitEntity).find({ order: { fittedAt: 'DESC', id: 'DESC' }, take: 1 });
+    return row ? toRecord(row) : null;
+  }
+
+  async history(limit: number): Promise<FitRecord[]> {
+    const rows = await this.dataSource.getRepository(ModelFitEntity).find({ order: { fittedAt: 'DESC', id: 'DESC' }, take: limit });
+    return rows.map(toRecord);
+  }
+}
+
+function toRecord(row: ModelFitEntity): FitRecord {
+  return row as unknown as FitRecord;
+}

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { startTestApp, TestApp } from '../support/test-app';
+import { createCustomer, recordOrder } from '../support/factories';
+
+const SAMPLE = path.resolve(__dirname, '../../../shared/datasets/cdnow/CDNOW_sample.txt');
+
+const FIT = `mutation($asOf: LocalDate!, $unit: ModelTimeUnit!) { fitModels(asOf: $asOf, timeUnit: $unit) {
+  id asOf timeUnit r alpha a b logLikelihood p q gamma customers repeatCustomers fittedAt durationMs } }`;
+
+const METRICS = `query($id: ID!) { customer(id: $id) { metrics { historicClv { amount } probabilityAlive expectedNextOrderAt averageDaysBetweenOrders
+  nps csat computedAt predictedClv(months: 12, discountRate: 0.01) { value { amount } low { amount } high { amount } }
+  expectedPurchases(days: 273) { value low high } churnRisk { score level reasons { code description weight } }
+  rfm { recencyScore frequencyScore monetaryScore segment } modelFit { id } } } }`;
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+  await t.app.services.orderImport.importFile(SAMPLE, { format: 'cdnow', source: 'cdnow' });
+});
+afterAll(async () => { await t.close(); });
+
+describe('fitModels on CDNOW', () => {
+  it('summarises the purchase log in SQL as the literature does and reproduces the published estimates', async () => {
+    expect((await t.ok(`{ modelFit { id } }`)).modelFit).toBeNull();
+    const { fitModels: fit } = await t.ok(FIT, { asOf: '1997-09-30', unit: 'WEEK' });
+    // FHL (2005): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4 on 2,357 customers, 946 repeat buyers.
+    expect(fit).toMatchObject({ asOf: '1997-09-30', timeUnit: 'WEEK', customers: 2357, repeatCustomers: 946 });
+    expect(fit.r).toBeCloseTo(0.243, 2);
+    expect(fit.alpha).toBeCloseTo(4.414, 1);
+    expect(fit.a).toBeCloseTo(0.793, 2);
+    expect(fit.b).toBeCloseTo(2.426, 1);
+    expect(fit.logLikelihood).toBeCloseTo(-9582.4, 0);
+    // Gamma-Gamma on the same calibration data (Fader & Hardie 2013): p = 6.25, q = 3.74, gamma = 15.44.
+    expect(fit.p).toBeCloseTo(6.25, 0);
+    expect(fit.q).toBeCloseTo(3.74, 0);
+    expect(fit.gamma).toBeCloseTo(15.44, -1);
+    const current = await t.ok(`{ modelFit { id } modelFits(first: 5) { id } }`);
+    expect(current.modelFit.id).toBe(fit.id);
+    expect(current.modelFits.map((f: any) => f.id)).toEqual([fit.id]);
+  });
+
+  it('gives each customer metrics with intervals and explained churn risk', async () => {
+    const data = await t.ok(`{ customerByIdentifier(type: SHOP_CUSTOMER_ID, value: "4", source: "cdnow") { id } }`);
+    const { customer } = await t.ok(METRICS, { id: data.customerByIdentifier.id });
+    const m = customer.metrics;
+    expect(Number(m.historicClv.amount)).toBeGreaterThan(0);
+    expect(m.probabilityAlive).toBeGreaterThanOrEqual(0);
+    expect(m.probabilityAlive).toBeLessThanOrEqual(1);
+    expect(m.expectedPurchases.low).toBeLessThanOrEqual(m.expectedPurchases.value);
+    expect(m.expectedPurchases.high).toBeGreaterThanOrEqual(m.expectedPurchases.value);
+    expect(Number(m.predictedClv.low.amount)).toBeLessThanOrEqual(Number(m.predictedClv.value.amount));
+    expect(Number(m.predictedClv.high.amount)).toBeGreaterThanOrEqual(Number(m.predictedClv.value.amount));
+    // Long after 1998 every CDNOW customer is overdue: the model and the overdue sign explain the score.
+    expect(m.churnRisk.level).toBe('HIGH');
+    expect(m.churnRisk.reasons.map((r: any) => r.code)).toEqual(expect.arrayContaining(['MODEL']));
+    const sum = m.churnRisk.reasons.reduce((s: number, r: any) => s + r.weight, 0);
+    expect(sum).toBeCloseTo(m.churnRisk.score, 2);
+    expect(m.rfm.segment).toMatch(/^[A-Z_]+$/);
+    expect(m.modelFit.id).toBeTruthy();
+  });
+
+  it('rejects a bad date and a base without repeat buyers with BAD_USER_INPUT', async () => {
+    expect((await t.gql(FIT, { asOf: '1997-13-01', unit: 'WEEK' })).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect((await t.gql(FIT, { asOf: '1990-01-01', unit: 'WEEK' })).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect((await t.gql(`{ modelFits(first: 0) { id } }`)).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('metrics of a recent customer', () => {
+  it('explains the risk of a regular who stopped: overdue, detractor, open complaint', async () => {
+    await t.ok(FIT, { asOf: '1998-06-30', unit: 'WEEK' });
+    const { id } = await createCustomer(t);
+    const day = 86_400_000;
+    for (const ago of [200, 170, 140, 110]) await recordOrder(t, id, { gross: '30.00', placedAt: new Date(Date.now() - ago * day).toISOString() });
+    await t.ok(`mutation($id: ID!) { a: recordFeedback(input: { customerId: $id, kind: NPS, score: 3 }) { id }
+      b: recordFeedback(input: { customerId: $id, kind: COMPLAINT, comment: "Broken" }) { id } }`, { id });
+    const m = (await t.ok(METRICS, { id })).customer.metrics;
+    expect(m.historicClv.amount).toBe('120.00');
+    expect(m.averageDaysBetweenOrders).toBe(30);
+    expect(m.nps).toBe(3);
+    expect(m.churnRisk.reasons.map((r: any) => r.code)).toEqual(expect.arrayContaining(['OVERDUE', 'DETRACTOR', 'OPEN_COMPLAINT']));
+    expect(m.churnRisk.reasons.find((r: any) => r.code === 'OVERDUE').description).toMatch(/No order for 110 days against a usual 30/);
+    const fresh = await createCustomer(t);
+    const none = (await t.ok(METRICS, { id: fresh.id })).customer.metrics;
+    expect(none).toMatchObject({ historicClv: { amount: '0.00' }, probabilityAlive: null, churnRisk: null, rfm: null });
+    // A customer without purchases is predicted as a new customer of the fitted base.
+    expect(none.expectedPurchases.value).toBeGreaterThan(0);
+  });
+});
