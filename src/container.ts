@@ -11,7 +11,8 @@ import {
   CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, LoyaltyProgramService, LoyaltyResolver, LoyaltyService,
 } from './modules/loyalty';
 import {
-  CustomerMetricsFieldResolver, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, ModelFitResolver, ModelFitService,
+  CustomerMetricsFieldResolver, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, MetricsStoreService, ModelFitResolver,
+  ModelFitService,
 } from './modules/metrics';
 import { CustomerTimelineResolver, TIMELINE_SOURCES } from './modules/timeline';
 import { NodeResolver } from './node.resolver';
@@ -26,12 +27,17 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   const communications = new CommunicationService(dataSource, customers, orders, feedback);
   const loyaltyPrograms = new LoyaltyProgramService(dataSource, orders);
   const loyalty = new LoyaltyService(dataSource, loyaltyPrograms, customers, orders);
-  const customerList = new CustomerListService(dataSource, config.shopCurrency, [feedback.openComplaintFilter, loyaltyPrograms.tierFilter]);
   orderWriter.onOrderWritten(loyalty.onOrderWritten);
   orderImport.onOrdersImported((manager: EntityManager, customerIds: string[]) => loyaltyPrograms.evaluate(manager, customerIds, new Date()));
   const modelFits = new ModelFitService(dataSource, orders);
   const metrics = new MetricsService(modelFits, orders, feedback, communications);
-  return { customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, modelFits, metrics };
+  const metricsStore = new MetricsStoreService(dataSource, metrics, modelFits, customers, config.shopCurrency);
+  const customerList = new CustomerListService(dataSource, config.shopCurrency,
+    [feedback.openComplaintFilter, loyaltyPrograms.tierFilter, metricsStore.filter], { PREDICTED_CLV: metricsStore.predictedClvSort });
+  // Stored metrics follow each customer's writes once they are committed (they read outside the transaction).
+  orderWriter.onOrderCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
+  feedback.onFeedbackCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
+  return { customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, modelFits, metrics, metricsStore };
 }
 
 export type Services = ReturnType<typeof createServices>;

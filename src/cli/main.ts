@@ -18,6 +18,7 @@ Commands:
                                             load a purchase log; bad rows are reported by line number
   fit-models --as-of YYYY-MM-DD [--time-unit week|day] [--json]
                                             fit BG/NBD and Gamma-Gamma on purchases up to that day and store the fit
+  refresh-metrics                           recompute every customer's stored metrics from the current fit
   emit-schema                               write schema.graphql from the code
   config                                    list the environment variables as a Markdown table
 `;
@@ -100,6 +101,13 @@ async function main(argv: string[]) {
       });
       return;
     }
+    case 'refresh-metrics':
+      await withDatabase(async (db, config) => {
+        const report = await createServices(config, db.dataSource).metricsStore.refreshAll((done) => process.stderr.write(`\r${done} customers`));
+        process.stderr.write('\n');
+        console.log(JSON.stringify(report));
+      });
+      return;
     case 'emit-schema':
       console.log(`Wrote ${await writeSchemaFile()}`);
       return;

@@ -7,6 +7,7 @@ import {
 } from '../modules/loyalty/loyalty.entity';
 
 import { ModelFitEntity } from '../modules/metrics/model-fit.entity';
+import { CustomerMetricsEntity } from '../modules/metrics/customer-metrics.entity';
 
 /** Every table TypeORM knows, for migrations and the drift check. */
 export const ENTITIES = [
@@ -14,5 +15,5 @@ export const ENTITIES = [
   ProductEntity, OrderEntity, OrderLineEntity, OrderReturnEntity,
   FeedbackEntity, CommunicationEntity,
   LoyaltyProgramEntity, LoyaltyTierEntity, LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity,
-  ModelFitEntity,
+  ModelFitEntity, CustomerMetricsEntity,
 ];

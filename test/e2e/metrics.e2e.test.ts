@@ -87,3 +87,34 @@ describe('metrics of a recent customer', () => {
     expect(none.expectedPurchases.value).toBeGreaterThan(0);
   });
 });
+
+describe('stored metrics', () => {
+  it('refreshes every customer after a fit, keeps one customer fresh after its writes, and filters and sorts on them', async () => {
+    await t.ok(FIT, { asOf: '1998-06-30', unit: 'WEEK' });
+    const report = await t.app.services.metricsStore.refreshAll();
+    const [{ n }] = await t.sql('select count(*)::int as n from customers');
+    expect(report.customers).toBe(n);
+    const LIST = `query($filter: CustomerFilter) { customers(first: 5, filter: $filter, orderBy: { field: PREDICTED_CLV, direction: DESC }) {
+      totalCount nodes { id metrics { predictedClv { value { amount } } churnRisk { level } rfm { segment } } } } }`;
+    const top = (await t.ok(LIST, {})).customers.nodes;
+    const values = top.map((c: any) => Number(c.metrics.predictedClv.value.amount));
+    expect([...values].sort((a, b) => b - a)).toEqual(values);
+    const high = await t.ok(LIST, { filter: { churnRiskLevel: 'HIGH' } });
+    expect(high.customers.totalCount).toBeGreaterThan(0);
+    expect(high.customers.nodes.every((c: any) => c.metrics.churnRisk.level === 'HIGH')).toBe(true);
+    const segment = top[0].metrics.rfm.segment;
+    const bySegment = await t.ok(LIST, { filter: { rfmSegment: segment } });
+    expect(bySegment.customers.nodes.every((c: any) => c.metrics.rfm.segment === segment)).toBe(true);
+    const rich = await t.ok(LIST, { filter: { predictedClvMin: top[1].metrics.predictedClv.value.amount } });
+    expect(rich.customers.totalCount).toBeGreaterThanOrEqual(2);
+
+    const { id, databaseId } = await createCustomer(t);
+    expect(await t.sql('select 1 from customer_metrics where customer_id = $1', [databaseId])).toHaveLength(0);
+    await recordOrder(t, id, { gross: '25.00', placedAt: new Date(Date.now() - 10 * 86_400_000).toISOString() });
+    const [stored] = await t.sql('select predicted_clv_minor, rfm_segment from customer_metrics where customer_id = $1', [databaseId]);
+    expect(Number(stored.predicted_clv_minor)).toBeGreaterThan(0);
+    expect(stored.rfm_segment).toBeTruthy();
+    const bad = await t.gql(LIST, { filter: { churnRiskLevel: 'SOMETIMES' } });
+    expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});

@@ -13,7 +13,13 @@ import { CustomerFilter, CustomerOrderField, CustomersArgs } from './customer.in
  */
 export type CustomerFilterExtension = (filter: CustomerFilter, params: SqlParams) => string | null;
 
-const SORT_KEYS: Record<CustomerOrderField, SortKey> = {
+/** A sort key owned by another module: a left join on `c` and a non-null expression over it. */
+export interface CustomerSortExtension {
+  join: string;
+  key: SortKey;
+}
+
+const SORT_KEYS: Partial<Record<CustomerOrderField, SortKey>> = {
   NAME: { sql: 'c.sort_name', cast: 'text' },
   SIGNUP_DATE: { sql: 'c.signup_at', cast: 'timestamptz' },
   LAST_ORDER_DATE: { sql: `coalesce(c.last_order_at, '-infinity'::timestamptz)`, cast: 'timestamptz' },
@@ -32,6 +38,7 @@ export class CustomerListService {
     private readonly dataSource: DataSource,
     private readonly shopCurrency: string,
     private readonly extensions: CustomerFilterExtension[],
+    private readonly sortExtensions: Partial<Record<CustomerOrderField, CustomerSortExtension>> = {},
   ) {}
 
   async list(args: CustomersArgs): Promise<Page<Customer>> {
@@ -43,11 +50,14 @@ export class CustomerListService {
     }
     const params = new SqlParams();
     const conditions = this.conditions(args.filter ?? {}, params);
-    const keys = [SORT_KEYS[field], ID_KEY];
+    const sortKey = SORT_KEYS[field] ?? this.sortExtensions[field]?.key;
+    if (!sortKey) throw new BadUserInputError(`Sorting by ${field} is not available`, { field: 'orderBy' });
+    const join = this.sortExtensions[field]?.join ?? '';
+    const keys = [sortKey, ID_KEY];
     const pageWindow = { ...window, cursor: window.cursor?.slice(1) ?? null };
     const keyset = keysetSql(keys, descending, pageWindow, params.values.length + 1);
     const where = conditions.join(' and ');
-    const sql = `select c.*, (${SORT_KEYS[field].sql})::text as sort_value from customers c
+    const sql = `select c.*, (${sortKey.sql})::text as sort_value from customers c ${join}
       where ${where} and ${keyset.where} order by ${keyset.orderBy} limit ${window.limit + 1}`;
     const rows: ListedRow[] = await this.dataSource.query(sql, [...params.values, ...keyset.params]);
     const countAll = async () => {

@@ -170,6 +170,18 @@ export class CustomerFilter {
   @Field(() => Boolean, { nullable: true, description: 'True: only customers with an open complaint; false: only those without.' })
   hasOpenComplaint?: boolean | null;
 
+  @Field(() => String, { nullable: true, description: 'Churn risk level from the stored metrics: LOW, MEDIUM or HIGH.' })
+  @IsOptional() @IsIn(['LOW', 'MEDIUM', 'HIGH'])
+  churnRiskLevel?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Stored 12-month predicted CLV at least this, e.g. "100.00".' })
+  @IsOptional()
+  predictedClvMin?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'RFM segment from the stored metrics, e.g. "AT_RISK".' })
+  @IsOptional() @Matches(/^[A-Z_]{1,40}$/)
+  rfmSegment?: string | null;
+
   @Field(() => Date, { nullable: true, description: 'Changed at or after (incremental reads).' })
   updatedSince?: Date | null;
 }
@@ -180,6 +192,7 @@ export enum CustomerOrderField {
   LAST_ORDER_DATE = 'LAST_ORDER_DATE',
   TOTAL_SPENT = 'TOTAL_SPENT',
   UPDATED_AT = 'UPDATED_AT',
+  PREDICTED_CLV = 'PREDICTED_CLV',
 }
 describeEnum(CustomerOrderField, 'CustomerOrderField', 'What to sort customers by (ties broken by id).', {
   NAME: 'Family name, then given name.',
@@ -187,6 +200,7 @@ describeEnum(CustomerOrderField, 'CustomerOrderField', 'What to sort customers b
   LAST_ORDER_DATE: 'Date of the last order; customers who never ordered sort as the oldest.',
   TOTAL_SPENT: 'Net spent over all orders.',
   UPDATED_AT: 'Last change of the record.',
+  PREDICTED_CLV: 'Stored 12-month predicted CLV (customers without one sort as the lowest).',
 });
 
 @InputType({ description: 'Sort order of a customer list.' })

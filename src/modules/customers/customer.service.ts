@@ -42,6 +42,13 @@ export class CustomerService {
     return alignToKeys(ids, rows.map(toCustomer), (c) => c.databaseId);
   }
 
+  /** Customer ids in id order after a given one: for walking the whole base in chunks. */
+  async idsAfter(afterId: string | null, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      'select id from customers where ($1::uuid is null or id > $1) order by id limit $2', [afterId, limit]);
+    return rows.map((r) => r.id);
+  }
+
   async getByIdOrThrow(id: string, manager: EntityManager = this.dataSource.manager): Promise<Customer> {
     const rows: CustomerRow[] = await manager.query('select * from customers where id = $1', [id]);
     if (!rows[0]) throw new NotFoundError('Customer', id);

@@ -16,6 +16,8 @@ const DEFAULT_SCALES: Record<FeedbackKind, [number, number] | null> = {
 };
 
 export class FeedbackService {
+  private readonly committedListeners: ((customerId: string) => Promise<void>)[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly customers: CustomerService,
@@ -83,7 +85,24 @@ export class FeedbackService {
     return filter.hasOpenComplaint ? exists : `not ${exists}`;
   };
 
+  /** Called after feedback is committed; a failure there is logged, the write stands. */
+  onFeedbackCommitted(listener: (customerId: string) => Promise<void>) {
+    this.committedListeners.push(listener);
+  }
+
+  private async afterCommit(customerId: string) {
+    for (const listener of this.committedListeners) {
+      await listener(customerId).catch((error) => console.error('[feedback] after-commit listener failed', error));
+    }
+  }
+
   async record(input: RecordFeedbackInput): Promise<Feedback> {
+    const feedback = await this.recordInTransaction(input);
+    await this.afterCommit(feedback.customerId);
+    return feedback;
+  }
+
+  private async recordInTransaction(input: RecordFeedbackInput): Promise<Feedback> {
     const customerId = toDatabaseId(input.customerId, 'Customer', 'customerId');
     const [scaleMin, scaleMax] = this.scaleOf(input);
     const orderId = input.orderId ? toDatabaseId(input.orderId, 'Order', 'orderId') : null;
@@ -113,7 +132,7 @@ export class FeedbackService {
   async resolveComplaint(id: string, resolution: string): Promise<Feedback> {
     const feedbackId = toDatabaseId(id, 'Feedback');
     if (!resolution.trim()) throw new BadUserInputError('resolution must not be empty', { field: 'resolution' });
-    return this.dataSource.transaction(async (manager) => {
+    const resolved = await this.dataSource.transaction(async (manager) => {
       const [row]: FeedbackRow[] = await manager.query('select * from feedback where id = $1 for update', [feedbackId]);
       if (!row) throw new NotFoundError('Feedback', id);
       if (row.kind !== FeedbackKind.COMPLAINT) throw new BadUserInputError('Only complaints can be resolved', { field: 'id' });
@@ -125,6 +144,8 @@ export class FeedbackService {
       );
       return toFeedback(updated);
     });
+    await this.afterCommit(resolved.customerId);
+    return resolved;
   }
 
   private scaleOf(input: RecordFeedbackInput): [number | null, number | null] {

@@ -4,3 +4,4 @@ export { ModelFitService } from './model-fit.service';
 export { MetricsService } from './metrics.service';
 export { createMetricsLoaders } from './metrics.loaders';
 export { ModelFitResolver, CustomerMetricsFieldResolver, CustomerMetricsResolver } from './metrics.resolver';
+export { MetricsStoreService } from './metrics-store.service';

@@ -37,10 +37,11 @@ export class MetricsService {
   ) {}
 
   /** Everything Customer.metrics needs for a batch of customers: six statements, whatever the batch size. */
-  async sourcesFor(customerIds: readonly string[], asOf: Date): Promise<MetricsSource[]> {
+  // The fit may be passed in by a caller that already holds it (bulk refreshes).
+  async sourcesFor(customerIds: readonly string[], asOf: Date, knownFit?: FitRecord | null): Promise<MetricsSource[]> {
     const day = asOf.toISOString().slice(0, 10);
     const [fit, histories, totals, satisfaction, halves, campaigns] = await Promise.all([
-      this.fits.current(), this.orders.purchaseSummaries(day, customerIds), this.orders.totalsByCustomerIds(customerIds),
+      knownFit !== undefined ? knownFit : this.fits.current(), this.orders.purchaseSummaries(day, customerIds), this.orders.totalsByCustomerIds(customerIds),
       this.feedback.totalsByCustomerIds(customerIds), this.orders.spendByHalfYear(customerIds, asOf),
       this.communications.campaignReactions(customerIds, asOf),
     ]);
@@ -94,6 +95,15 @@ export class MetricsService {
 
   /** Discounted CLV over the horizon, with its 80% interval; the spend model is held at its estimate. */
   predictedClv(source: MetricsSource, months: number, monthlyDiscountRate: number, currency: string): { value: Money; low: Money; high: Money } | null {
+    return this.clv(source, months, monthlyDiscountRate, currency, true);
+  }
+
+  /** The point prediction alone, for bulk refreshes. */
+  predictedClvValue(source: MetricsSource, months: number, monthlyDiscountRate: number, currency: string): Money | null {
+    return this.clv(source, months, monthlyDiscountRate, currency, false)?.value ?? null;
+  }
+
+  private clv(source: MetricsSource, months: number, monthlyDiscountRate: number, currency: string, withInterval: boolean) {
     const { fit } = source;
     if (!fit?.gammaGamma) return null;
     const model = this.modelView(fit, source.history);
@@ -101,11 +111,10 @@ export class MetricsService {
     const horizon = { months, monthlyDiscountRate, unitsPerMonth: UNITS_PER_MONTH[fit.timeUnit] };
     const scale = 10 ** currencyExponent(currency);
     const asMoney = (major: number) => money(BigInt(Math.round(major * scale)), currency);
+    const value = asMoney(discountedClv(model.params, model.customer, spend, horizon));
+    if (!withInterval) return { value, low: value, high: value };
     const spread = this.draws(fit).map((p) => discountedClv(p, model.customer, spend, horizon));
-    return {
-      value: asMoney(discountedClv(model.params, model.customer, spend, horizon)),
-      low: asMoney(quantile(spread, 0.1)), high: asMoney(quantile(spread, 0.9)),
-    };
+    return { value, low: asMoney(quantile(spread, 0.1)), high: asMoney(quantile(spread, 0.9)) };
   }
 
   /** The customer as the model sees them; a customer without purchases is a new customer (x = 0, T = 0). */

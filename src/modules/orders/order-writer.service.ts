@@ -26,6 +26,7 @@ export const MAX_BATCH_ORDERS = 500;
 
 export class OrderWriterService {
   private readonly listeners: OrderWrittenListener[] = [];
+  private readonly committedListeners: ((customerId: string) => Promise<void>)[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -35,6 +36,17 @@ export class OrderWriterService {
 
   onOrderWritten(listener: OrderWrittenListener) {
     this.listeners.push(listener);
+  }
+
+  /** Called after the order's transaction committed; a failure there is logged, the write stands. */
+  onOrderCommitted(listener: (customerId: string) => Promise<void>) {
+    this.committedListeners.push(listener);
+  }
+
+  private async afterCommit(customerId: string) {
+    for (const listener of this.committedListeners) {
+      await listener(customerId).catch((error) => console.error('[orders] after-commit listener failed', error));
+    }
   }
 
   async upsertProducts(inputs: ProductInput[]): Promise<Product[]> {
@@ -57,8 +69,10 @@ export class OrderWriterService {
     return rows.map(toProduct);
   }
 
-  recordOrder(input: RecordOrderInput): Promise<RecordOrderResult> {
-    return this.dataSource.transaction((manager) => this.recordOrderIn(manager, input));
+  async recordOrder(input: RecordOrderInput): Promise<RecordOrderResult> {
+    const result = await this.dataSource.transaction((manager) => this.recordOrderIn(manager, input));
+    if (result.created) await this.afterCommit(result.order.customerId);
+    return result;
   }
 
   /** Each order in its own transaction: one bad order is reported and the rest are kept. */
@@ -121,7 +135,7 @@ export class OrderWriterService {
     const orderId = toDatabaseId(input.orderId, 'Order', 'orderId');
     const lineIds = input.lines.map((l, i) => toDatabaseId(l.orderLineId, 'OrderLine', `lines[${i}].orderLineId`));
     if (new Set(lineIds).size !== lineIds.length) throw new BadUserInputError('Each line may appear once', { field: 'lines' });
-    return this.dataSource.transaction(async (manager) => {
+    const returned = await this.dataSource.transaction(async (manager) => {
       const [order]: OrderRow[] = await manager.query('select * from orders where id = $1 for update', [orderId]);
       if (!order) throw new NotFoundError('Order', input.orderId);
       if (order.status === OrderStatus.CANCELLED) throw new BadUserInputError('A cancelled order cannot be returned', { field: 'orderId' });
@@ -165,6 +179,8 @@ export class OrderWriterService {
       await this.afterWrite(manager, order.customer_id, orderId, 'RETURNED');
       return toOrder(updated);
     });
+    await this.afterCommit(returned.customerId);
+    return returned;
   }
 
   private async afterWrite(manager: EntityManager, customerId: string, orderId: string, kind: 'RECORDED' | 'RETURNED') {

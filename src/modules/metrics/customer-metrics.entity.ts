@@ -1,0 +1,45 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { CustomerEntity } from '../customers/customer.entity';
+
+/**
+ * Metrics stored per customer so that lists can filter and sort on them with an index; refreshed in bulk
+ * after a fit and for one customer after each of its orders or feedback.
+ */
+@Entity({ name: 'customer_metrics' })
+@Index('customer_metrics_clv_idx', ['predictedClvMinor', 'customerId'])
+@Index('customer_metrics_churn_idx', ['churnLevel', 'customerId'])
+@Index('customer_metrics_segment_idx', ['rfmSegment', 'customerId'])
+export class CustomerMetricsEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'uuid' })
+  fitId: string;
+
+  @Column({ type: 'double precision', nullable: true })
+  probabilityAlive: number | null;
+
+  /** 12 months at 1% a month, in minor units. */
+  @Column({ type: 'bigint', nullable: true })
+  predictedClvMinor: string | null;
+
+  @Column({ type: 'double precision', nullable: true })
+  churnScore: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  churnLevel: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  rfmSegment: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  expectedNextOrderAt: Date | null;
+
+  @Column({ type: 'timestamptz' })
+  computedAt: Date;
+
+  @ManyToOne(() => CustomerEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'customer_id' })
+  private customerRef?: Relation<CustomerEntity>;
+}
