@@ -11,7 +11,7 @@ import {
   CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, LoyaltyProgramService, LoyaltyResolver, LoyaltyService,
 } from './modules/loyalty';
 import {
-  CustomerMetricsFieldResolver, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, MetricsStoreService, ModelFitResolver,
+  AnalyticsResolver, AnalyticsService, CustomerMetricsFieldResolver, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, MetricsStoreService, ModelFitResolver,
   ModelFitService,
 } from './modules/metrics';
 import { CustomerTimelineResolver, TIMELINE_SOURCES } from './modules/timeline';
@@ -31,13 +31,14 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   orderImport.onOrdersImported((manager: EntityManager, customerIds: string[]) => loyaltyPrograms.evaluate(manager, customerIds, new Date()));
   const modelFits = new ModelFitService(dataSource, orders);
   const metrics = new MetricsService(modelFits, orders, feedback, communications);
+  const analytics = new AnalyticsService(dataSource, orders, feedback, config.shopCurrency);
   const metricsStore = new MetricsStoreService(dataSource, metrics, modelFits, customers, config.shopCurrency);
   const customerList = new CustomerListService(dataSource, config.shopCurrency,
     [feedback.openComplaintFilter, loyaltyPrograms.tierFilter, metricsStore.filter], { PREDICTED_CLV: metricsStore.predictedClvSort });
   // Stored metrics follow each customer's writes once they are committed (they read outside the transaction).
   orderWriter.onOrderCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
   feedback.onFeedbackCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
-  return { customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, modelFits, metrics, metricsStore };
+  return { customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, modelFits, metrics, metricsStore, analytics };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -60,6 +61,7 @@ export function createResolvers(config: AppConfig, services: Services) {
     new CustomerSummaryResolver(config.shopCurrency),
     new CustomerTimelineResolver(TIMELINE_SOURCES),
     new ModelFitResolver(services.modelFits),
+    new AnalyticsResolver(services.analytics),
     new CustomerMetricsFieldResolver(services.metrics, config.shopCurrency),
     new CustomerMetricsResolver(services.metrics, config.shopCurrency),
   ];

@@ -118,3 +118,40 @@ describe('stored metrics', () => {
     expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('whole-base analytics', () => {
+  it('backtests the model on the CDNOW holdout: close to what happened, and better than each customer keeping their rate', async () => {
+    const { modelReport: r } = await t.ok(`{ modelReport(calibrationEnd: "1997-09-30", holdoutEnd: "1998-06-30") { r alpha a b customers predictedTotal actualTotal
+      weekly { week predicted actual } buckets { frequency customers predicted actual } meanAbsoluteError naiveMeanAbsoluteError } }`);
+    expect(r.customers).toBeGreaterThanOrEqual(2357);
+    expect(r.r).toBeCloseTo(0.243, 1);
+    expect(Math.abs(r.predictedTotal - r.actualTotal) / r.actualTotal).toBeLessThan(0.15);
+    expect(r.weekly).toHaveLength(39);
+    expect(r.weekly.reduce((s: number, w: any) => s + (w.actual ?? 0), 0)).toBe(r.actualTotal);
+    expect(r.buckets.map((b: any) => b.frequency)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7+']);
+    expect(r.meanAbsoluteError).toBeLessThan(r.naiveMeanAbsoluteError);
+    const bad = await t.gql(`{ modelReport(calibrationEnd: "1997-09-30", holdoutEnd: "1997-10-02") { r } }`);
+    expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('computes retention with its counts, monthly cohorts, NPS and segments', async () => {
+    const { retention } = await t.ok(`{ retention(periodStart: "1997-04-01T00:00:00Z", periodEnd: "1997-10-01T00:00:00Z", activeDays: 90) {
+      customersAtStart customersAtEnd customersAcquired rate activeDays } }`);
+    expect(retention.customersAcquired).toBe(0);
+    expect(retention.customersAtStart).toBeGreaterThan(retention.customersAtEnd);
+    expect(retention.rate).toBeCloseTo(((retention.customersAtEnd - 0) / retention.customersAtStart) * 100, 1);
+    const { cohorts } = await t.ok(`{ cohorts(from: "1997-01-01T00:00:00Z", to: "1997-04-01T00:00:00Z") { cohort size activeCustomers retention } }`);
+    expect(cohorts.map((c: any) => c.cohort)).toEqual(['1997-01', '1997-02', '1997-03']);
+    expect(cohorts.reduce((s: number, c: any) => s + c.size, 0)).toBe(2357);
+    for (const c of cohorts) expect(c.retention[0]).toBe(1);
+    const { id } = await createCustomer(t);
+    for (const score of [10, 9, 8, 3]) {
+      await t.ok(`mutation($id: ID!, $s: Int!) { recordFeedback(input: { customerId: $id, kind: NPS, score: $s, touchpoint: "app", givenAt: "2030-01-02T00:00:00Z" }) { id } }`, { id, s: score });
+    }
+    const { nps } = await t.ok(`{ nps(from: "2030-01-01T00:00:00Z", to: "2030-02-01T00:00:00Z", touchpoint: "app") { promoters passives detractors responses score } }`);
+    expect(nps).toEqual({ promoters: 2, passives: 1, detractors: 1, responses: 4, score: 25 });
+    await t.app.services.metricsStore.refreshAll();
+    const { segments } = await t.ok(`{ segments { segment customers totalPredictedClv { amount } averagePredictedClv { amount } } }`);
+    expect(segments.reduce((s: number, g: any) => s + g.customers, 0)).toBeGreaterThan(2000);
+  });
+});

@@ -78,6 +78,17 @@ export class FeedbackService {
     });
   }
 
+  /** NPS answers in a period (optionally at one touchpoint): promoters 9–10, passives 7–8, detractors 0–6. */
+  async npsCounts(from: Date, to: Date, touchpoint: string | null): Promise<{ promoters: number; passives: number; detractors: number }> {
+    const [row] = await this.dataSource.query(
+      `select count(*) filter (where score >= 9)::int as promoters, count(*) filter (where score between 7 and 8)::int as passives,
+         count(*) filter (where score <= 6)::int as detractors
+       from feedback where kind = 'NPS' and score is not null and given_at >= $1 and given_at < $2 and ($3::text is null or touchpoint = $3)`,
+      [from, to, touchpoint],
+    );
+    return row;
+  }
+
   /** Condition for CustomerFilter.hasOpenComplaint, on the customers alias `c`. */
   readonly openComplaintFilter = (filter: CustomerFilter, _params: SqlParams): string | null => {
     if (filter.hasOpenComplaint == null) return null;

@@ -5,3 +5,5 @@ export { MetricsService } from './metrics.service';
 export { createMetricsLoaders } from './metrics.loaders';
 export { ModelFitResolver, CustomerMetricsFieldResolver, CustomerMetricsResolver } from './metrics.resolver';
 export { MetricsStoreService } from './metrics-store.service';
+export { AnalyticsService } from './analytics.service';
+export { AnalyticsResolver } from './analytics.resolver';

@@ -205,6 +205,74 @@ export class OrderService {
     return customerIds.map((id) => ({ last: Number(byId.get(id)?.last ?? 0), previous: Number(byId.get(id)?.previous ?? 0) }));
   }
 
+  /**
+   * Retention counts: a customer counts at a moment when they bought within the active window before it.
+   * Returns customers at the start, at the end, and those whose first purchase fell in the period.
+   */
+  async retentionCounts(start: Date, end: Date, activeDays: number): Promise<{ atStart: number; atEnd: number; acquired: number }> {
+    const [row] = await this.dataSource.query(
+      `with firsts as (select customer_id, min(placed_at) as first_at from orders where ${COUNTED} group by customer_id)
+       select
+         (select count(distinct customer_id) from orders where ${COUNTED} and placed_at < $1 and placed_at >= $1::timestamptz - make_interval(days => $3))::int as at_start,
+         (select count(distinct customer_id) from orders where ${COUNTED} and placed_at < $2 and placed_at >= $2::timestamptz - make_interval(days => $3))::int as at_end,
+         (select count(*) from firsts where first_at >= $1 and first_at < $2)::int as acquired`,
+      [start, end, activeDays],
+    );
+    return { atStart: row.at_start, atEnd: row.at_end, acquired: row.acquired };
+  }
+
+  /** Cohorts by month of first purchase: size, and customers buying again in each later month. */
+  async monthlyCohorts(from: Date, to: Date): Promise<{ cohort: string; size: number; active: number[] }[]> {
+    const rows: { cohort: string; offset: number; customers: number }[] = await this.dataSource.query(
+      `with firsts as (
+         select customer_id, date_trunc('month', min(placed_at) at time zone 'UTC') as cohort from orders where ${COUNTED} group by customer_id),
+       activity as (
+         select distinct o.customer_id, f.cohort,
+           ((extract(year from o.placed_at at time zone 'UTC') - extract(year from f.cohort)) * 12
+             + extract(month from o.placed_at at time zone 'UTC') - extract(month from f.cohort))::int as month_offset
+         from orders o join firsts f using (customer_id)
+         where o.status <> 'CANCELLED' and f.cohort >= date_trunc('month', $1::timestamptz at time zone 'UTC')
+           and f.cohort < $2::timestamptz at time zone 'UTC')
+       select to_char(cohort, 'YYYY-MM') as cohort, month_offset as offset, count(*)::int as customers
+       from activity group by 1, 2 order by 1, 2`,
+      [from, to],
+    );
+    const byCohort = new Map<string, number[]>();
+    for (const r of rows) {
+      const counts = byCohort.get(r.cohort) ?? [];
+      counts[r.offset] = r.customers;
+      byCohort.set(r.cohort, counts);
+    }
+    return [...byCohort].map(([cohort, counts]) => ({ cohort, size: counts[0] ?? 0, active: Array.from(counts, (c) => c ?? 0) }));
+  }
+
+  /** Purchase days per holdout week in (from, to], of customers who first bought by `from`. */
+  async weeklyPurchaseDays(fromDay: string, toDay: string): Promise<number[]> {
+    const rows: { week: number; days: number }[] = await this.dataSource.query(
+      `with known as (select customer_id from orders where ${COUNTED} group by customer_id
+                      having min(placed_at) < ($1::date + 1)::timestamp at time zone 'UTC'),
+       days as (select distinct o.customer_id, (o.placed_at at time zone 'UTC')::date as day from orders o join known using (customer_id)
+                where o.status <> 'CANCELLED' and o.placed_at >= ($1::date + 1)::timestamp at time zone 'UTC'
+                  and o.placed_at < ($2::date + 1)::timestamp at time zone 'UTC')
+       select ((day - $1::date - 1) / 7)::int as week, count(*)::int as days from days group by 1 order by 1`,
+      [fromDay, toDay],
+    );
+    const weeks: number[] = [];
+    for (const r of rows) weeks[r.week] = r.days;
+    return Array.from(weeks, (d) => d ?? 0);
+  }
+
+  /** Distinct purchase days per customer in (from, to], for backtests. */
+  async purchaseDaysBetween(fromDay: string, toDay: string): Promise<Map<string, number>> {
+    const rows: { customer_id: string; days: number }[] = await this.dataSource.query(
+      `select customer_id, count(distinct (placed_at at time zone 'UTC')::date)::int as days from orders
+       where ${COUNTED} and placed_at >= ($1::date + 1)::timestamp at time zone 'UTC' and placed_at < ($2::date + 1)::timestamp at time zone 'UTC'
+       group by customer_id`,
+      [fromDay, toDay],
+    );
+    return new Map(rows.map((r) => [r.customer_id, r.days]));
+  }
+
   /** The roll-up the customers module keeps for list filters and ordering. */
   async statsForCustomers(manager: EntityManager, customerIds: string[]): Promise<CustomerOrderStats[]> {
     const totals = await this.totalsByCustomerIds(customerIds, manager);

@@ -1,0 +1,77 @@
+import { DataSource } from 'typeorm';
+import { BadUserInputError } from '../../common/errors';
+import { money } from '../../common/money';
+import { OrderService } from '../orders';
+import { FeedbackService } from '../feedback';
+import { fitBgNbd, toColumns } from './models/bg-nbd';
+import { backtest } from './models/backtest';
+import { toModelInput } from './model-fit.service';
+import { Cohort, ModelReport, NpsReport, Retention, SegmentSummary } from './analytics.types';
+import { RfmSegmentName } from './metrics.types';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const checkDay = (value: string, field: string) => {
+  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new BadUserInputError(`${field} must be a date, YYYY-MM-DD`, { field });
+};
+const checkPeriod = (start: Date, end: Date) => {
+  if (!(start < end)) throw new BadUserInputError('The period must end after it starts', { field: 'periodEnd' });
+};
+
+/** Whole-base analytics for BI: retention, cohorts, NPS, segments and the model backtest. */
+export class AnalyticsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly orders: OrderService,
+    private readonly feedback: FeedbackService,
+    private readonly currency: string,
+  ) {}
+
+  async retention(periodStart: Date, periodEnd: Date, activeDays: number): Promise<Retention> {
+    checkPeriod(periodStart, periodEnd);
+    if (activeDays < 1 || activeDays > 3650) throw new BadUserInputError('activeDays must be 1 to 3650', { field: 'activeDays' });
+    const c = await this.orders.retentionCounts(periodStart, periodEnd, activeDays);
+    const rate = c.atStart > 0 ? Math.round(((c.atEnd - c.acquired) / c.atStart) * 10_000) / 100 : null;
+    return { periodStart, periodEnd, activeDays, customersAtStart: c.atStart, customersAtEnd: c.atEnd, customersAcquired: c.acquired, rate };
+  }
+
+  async cohorts(from: Date, to: Date): Promise<Cohort[]> {
+    checkPeriod(from, to);
+    return (await this.orders.monthlyCohorts(from, to)).map((c) => ({
+      cohort: c.cohort, size: c.size, activeCustomers: c.active,
+      retention: c.active.map((n) => (c.size > 0 ? Math.round((n / c.size) * 10_000) / 10_000 : 0)),
+    }));
+  }
+
+  async nps(from: Date, to: Date, touchpoint: string | null): Promise<NpsReport> {
+    checkPeriod(from, to);
+    const c = await this.feedback.npsCounts(from, to, touchpoint);
+    const responses = c.promoters + c.passives + c.detractors;
+    return { ...c, responses, score: responses > 0 ? Math.round(((c.promoters - c.detractors) / responses) * 1000) / 10 : null };
+  }
+
+  async segments(): Promise<SegmentSummary[]> {
+    const rows: { segment: RfmSegmentName; customers: number; total: string }[] = await this.dataSource.query(
+      `select rfm_segment as segment, count(*)::int as customers, coalesce(sum(predicted_clv_minor), 0)::text as total
+       from customer_metrics where rfm_segment is not null group by 1 order by 3::bigint desc`);
+    return rows.map((r) => ({
+      segment: r.segment, customers: r.customers, totalPredictedClv: money(r.total, this.currency),
+      averagePredictedClv: money(BigInt(r.total) / BigInt(r.customers), this.currency),
+    }));
+  }
+
+  async modelReport(calibrationEnd: string, holdoutEnd: string): Promise<ModelReport> {
+    checkDay(calibrationEnd, 'calibrationEnd');
+    checkDay(holdoutEnd, 'holdoutEnd');
+    const holdoutDays = (Date.parse(holdoutEnd) - Date.parse(calibrationEnd)) / 86_400_000;
+    if (holdoutDays < 7) throw new BadUserInputError('The holdout must be at least a week long', { field: 'holdoutEnd' });
+    const histories = await this.orders.purchaseSummaries(calibrationEnd, null);
+    if (histories.filter((h) => h.x > 0).length < 2) throw new BadUserInputError('No repeat buyers before calibrationEnd', { field: 'calibrationEnd' });
+    const [actualByCustomer, weeklyActual] = await Promise.all([
+      this.orders.purchaseDaysBetween(calibrationEnd, holdoutEnd), this.orders.weeklyPurchaseDays(calibrationEnd, holdoutEnd),
+    ]);
+    const customers = histories.map((h) => ({ ...toModelInput(h, 'week'), actual: actualByCustomer.get(h.customerId) ?? 0 }));
+    const { params } = fitBgNbd(toColumns(customers.map(({ x, tx, T }) => ({ x, tx, T }))));
+    const report = backtest(params, customers, holdoutDays / 7, 1, weeklyActual);
+    return { calibrationEnd, holdoutEnd, ...params, ...report };
+  }
+}

@@ -1,0 +1,71 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Money } from '../../common/money';
+import { RfmSegmentName } from './metrics.types';
+
+@ObjectType({ description: 'Retention over a period: (customers at the end − customers acquired in the period) / customers at the start × 100.' })
+export class Retention {
+  @Field({ description: 'Start of the period.' }) periodStart: Date;
+  @Field({ description: 'End of the period.' }) periodEnd: Date;
+  @Field(() => Int, { description: 'Days a customer counts as a customer after a purchase.' }) activeDays: number;
+  @Field(() => Int, { description: 'Customers at the start (bought within activeDays before it).' }) customersAtStart: number;
+  @Field(() => Int, { description: 'Customers at the end.' }) customersAtEnd: number;
+  @Field(() => Int, { description: 'Customers whose first purchase fell in the period.' }) customersAcquired: number;
+  @Field(() => Float, { nullable: true, description: 'Retention rate in percent; null without customers at the start.' }) rate: number | null;
+}
+
+@ObjectType({ description: 'One cohort of customers by month of first purchase.' })
+export class Cohort {
+  @Field({ description: 'Month of first purchase, YYYY-MM.' }) cohort: string;
+  @Field(() => Int, { description: 'Customers in the cohort.' }) size: number;
+  @Field(() => [Int], { description: 'Customers who bought in month 0, 1, 2… after their first.' }) activeCustomers: number[];
+  @Field(() => [Float], { description: 'The same as shares of the cohort, 0 to 1.' }) retention: number[];
+}
+
+@ObjectType({ description: 'Net Promoter Score over a period.' })
+export class NpsReport {
+  @Field(() => Int, { description: 'Answers 9–10.' }) promoters: number;
+  @Field(() => Int, { description: 'Answers 7–8.' }) passives: number;
+  @Field(() => Int, { description: 'Answers 0–6.' }) detractors: number;
+  @Field(() => Int, { description: 'All answers.' }) responses: number;
+  @Field(() => Float, { nullable: true, description: '% promoters − % detractors, −100 to 100; null without answers.' }) score: number | null;
+}
+
+@ObjectType({ description: 'An RFM segment with its size and value, from the stored metrics.' })
+export class SegmentSummary {
+  @Field(() => RfmSegmentName, { description: 'Segment.' }) segment: RfmSegmentName;
+  @Field(() => Int, { description: 'Customers in it.' }) customers: number;
+  @Field(() => Money, { description: 'Sum of their stored 12-month predicted CLV.' }) totalPredictedClv: Money;
+  @Field(() => Money, { description: 'Mean stored 12-month predicted CLV.' }) averagePredictedClv: Money;
+}
+
+@ObjectType({ description: 'Predicted against actual purchases in one holdout week.' })
+export class BacktestWeek {
+  @Field(() => Int, { description: 'Week of the holdout, from 1.' }) week: number;
+  @Field(() => Float, { description: 'Predicted repeat purchases in the week.' }) predicted: number;
+  @Field(() => Int, { nullable: true, description: 'Actual purchase days in the week.' }) actual: number | null;
+}
+
+@ObjectType({ description: 'Predicted against actual holdout purchases per customer, by calibration frequency.' })
+export class BacktestBucket {
+  @Field({ description: 'Repeat purchases in calibration: 0, 1, … 7+.' }) frequency: string;
+  @Field(() => Int, { description: 'Customers in the bucket.' }) customers: number;
+  @Field(() => Float, { description: 'Mean predicted holdout purchases.' }) predicted: number;
+  @Field(() => Float, { description: 'Mean actual holdout purchases.' }) actual: number;
+}
+
+@ObjectType({ description: 'A backtest: fit on the calibration period, predict the holdout, compare with what happened.' })
+export class ModelReport {
+  @Field({ description: 'End of calibration (YYYY-MM-DD).' }) calibrationEnd: string;
+  @Field({ description: 'End of holdout (YYYY-MM-DD).' }) holdoutEnd: string;
+  @Field(() => Float, { description: 'BG/NBD r of the calibration fit.' }) r: number;
+  @Field(() => Float, { description: 'BG/NBD alpha (weeks).' }) alpha: number;
+  @Field(() => Float, { description: 'BG/NBD a.' }) a: number;
+  @Field(() => Float, { description: 'BG/NBD b.' }) b: number;
+  @Field(() => Int, { description: 'Customers with a purchase by the calibration end.' }) customers: number;
+  @Field(() => Float, { description: 'Predicted repeat purchases in the holdout, all customers.' }) predictedTotal: number;
+  @Field(() => Int, { description: 'Actual repeat purchase days in the holdout.' }) actualTotal: number;
+  @Field(() => [BacktestWeek], { description: 'Week by week.' }) weekly: BacktestWeek[];
+  @Field(() => [BacktestBucket], { description: 'By calibration frequency.' }) buckets: BacktestBucket[];
+  @Field(() => Float, { description: 'Mean absolute error per customer of the model.' }) meanAbsoluteError: number;
+  @Field(() => Float, { description: 'Mean absolute error per customer of the naive baseline (each keeps their past rate).' }) naiveMeanAbsoluteError: number;
+}

@@ -1,0 +1,69 @@
+/**
+ * Backtest of the purchase model: predicted against actual repeat purchases in a holdout period, in total,
+ * per week and per calibration-frequency bucket, and the mean absolute error per customer against a naive
+ * baseline in which each customer keeps their calibration rate (x / T). Pure: the data come in.
+ */
+import { BgNbdParams, expectedPurchases, PurchaseSummary } from './bg-nbd';
+
+export interface BacktestCustomer extends PurchaseSummary {
+  actual: number;
+}
+
+export interface BacktestReport {
+  customers: number;
+  predictedTotal: number;
+  actualTotal: number;
+  weekly: { week: number; predicted: number; actual: number | null }[];
+  buckets: { frequency: string; customers: number; predicted: number; actual: number }[];
+  meanAbsoluteError: number;
+  naiveMeanAbsoluteError: number;
+}
+
+const BUCKET_LIMIT = 7;
+
+/** holdout is in model time units; weeklyActual[k] is the actual count in holdout week k + 1 when known. */
+export function backtest(params: BgNbdParams, customers: BacktestCustomer[], holdout: number, unitsPerWeek: number, weeklyActual: number[]): BacktestReport {
+  let predictedTotal = 0;
+  let actualTotal = 0;
+  let error = 0;
+  let naiveError = 0;
+  const buckets = new Map<number, { customers: number; predicted: number; actual: number }>();
+  for (const c of customers) {
+    const predicted = expectedPurchases(params, c, holdout);
+    const naive = c.T > 0 ? (c.x / c.T) * holdout : 0;
+    predictedTotal += predicted;
+    actualTotal += c.actual;
+    error += Math.abs(predicted - c.actual);
+    naiveError += Math.abs(naive - c.actual);
+    const bucket = Math.min(c.x, BUCKET_LIMIT);
+    const b = buckets.get(bucket) ?? { customers: 0, predicted: 0, actual: 0 };
+    b.customers += 1;
+    b.predicted += predicted;
+    b.actual += c.actual;
+    buckets.set(bucket, b);
+  }
+  const weeks = Math.ceil(holdout / unitsPerWeek);
+  const cumulative = (t: number) => customers.reduce((sum, c) => sum + expectedPurchases(params, c, t), 0);
+  const weekly: BacktestReport['weekly'] = [];
+  let previous = 0;
+  for (let week = 1; week <= weeks; week++) {
+    const now = cumulative(Math.min(week * unitsPerWeek, holdout));
+    weekly.push({ week, predicted: round(now - previous), actual: weeklyActual[week - 1] ?? null });
+    previous = now;
+  }
+  const n = Math.max(customers.length, 1);
+  return {
+    customers: customers.length,
+    predictedTotal: round(predictedTotal),
+    actualTotal,
+    weekly,
+    buckets: [...buckets].sort(([a], [b]) => a - b).map(([x, b]) => ({
+      frequency: x === BUCKET_LIMIT ? `${BUCKET_LIMIT}+` : String(x),
+      customers: b.customers, predicted: round(b.predicted / b.customers), actual: round(b.actual / b.customers),
+    })),
+    meanAbsoluteError: round(error / n),
+    naiveMeanAbsoluteError: round(naiveError / n),
+  };
+}
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
