@@ -16,7 +16,7 @@ Commands:
                                             add N deterministic demo customers with their history
   import-orders <file> --format cdnow|csv [--source NAME]
                                             load a purchase log; bad rows are reported by line number
-  fit-models --as-of YYYY-MM-DD [--time-unit week|day] [--json]
+  fit-models --as-of YYYY-MM-DD [--time-unit week|day] [--model bg-nbd|pareto-nbd] [--json]
                                             fit BG/NBD and Gamma-Gamma on purchases up to that day and store the fit
   refresh-metrics                           recompute every customer's stored metrics from the current fit
   emit-schema                               write schema.graphql from the code
@@ -84,15 +84,18 @@ async function main(argv: string[]) {
       return;
     }
     case 'fit-models': {
-      const { values } = parseArgs({ args: rest, options: { 'as-of': { type: 'string' }, 'time-unit': { type: 'string', default: 'week' }, json: { type: 'boolean', default: false } } });
+      const { values } = parseArgs({ args: rest, options: { 'as-of': { type: 'string' }, 'time-unit': { type: 'string', default: 'week' },
+        model: { type: 'string', default: 'bg-nbd' }, json: { type: 'boolean', default: false } } });
+      const model = ({ 'bg-nbd': 'BG_NBD', 'pareto-nbd': 'PARETO_NBD' } as const)[values.model as 'bg-nbd' | 'pareto-nbd'];
+      if (!model) throw new ConfigError('--model must be bg-nbd or pareto-nbd');
       const unit = values['time-unit'];
       if (unit !== 'week' && unit !== 'day') throw new ConfigError('--time-unit must be week or day');
       if (!values['as-of']) throw new ConfigError('--as-of YYYY-MM-DD is required');
       await withDatabase(async (db, config) => {
-        const fit = await createServices(config, db.dataSource).modelFits.fit(values['as-of']!, unit);
-        const { r, alpha, a, b, logLikelihood } = fit.bgNbd;
+        const fit = await createServices(config, db.dataSource).modelFits.fit(values['as-of']!, unit, model);
+        const { iterations: _iterations, converged: _converged, ...params } = fit.purchaseParams as Record<string, number>;
         const summary = {
-          bgnbd: { r, alpha, a, b, logLikelihood },
+          [model === 'BG_NBD' ? 'bgnbd' : 'paretoNbd']: params,
           gammaGamma: fit.gammaGamma && { p: fit.gammaGamma.p, q: fit.gammaGamma.q, gamma: fit.gammaGamma.gamma },
           customers: fit.customers, asOf: fit.asOf, timeUnit: fit.timeUnit,
         };

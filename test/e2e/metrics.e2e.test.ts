@@ -4,8 +4,8 @@ import { createCustomer, recordOrder } from '../support/factories';
 
 const SAMPLE = path.resolve(__dirname, '../../../shared/datasets/cdnow/CDNOW_sample.txt');
 
-const FIT = `mutation($asOf: LocalDate!, $unit: ModelTimeUnit!) { fitModels(asOf: $asOf, timeUnit: $unit) {
-  id asOf timeUnit r alpha a b logLikelihood p q gamma customers repeatCustomers fittedAt durationMs } }`;
+const FIT = `mutation($asOf: LocalDate!, $unit: ModelTimeUnit!, $model: PurchaseModel) { fitModels(asOf: $asOf, timeUnit: $unit, purchaseModel: $model) {
+  id asOf timeUnit purchaseModel r alpha a b s beta logLikelihood p q gamma customers repeatCustomers fittedAt durationMs } }`;
 
 const METRICS = `query($id: ID!) { customer(id: $id) { metrics { historicClv { amount } probabilityAlive expectedNextOrderAt averageDaysBetweenOrders
   nps csat computedAt predictedClv(months: 12, discountRate: 0.01) { value { amount } low { amount } high { amount } }
@@ -24,7 +24,7 @@ describe('fitModels on CDNOW', () => {
     expect((await t.ok(`{ modelFit { id } }`)).modelFit).toBeNull();
     const { fitModels: fit } = await t.ok(FIT, { asOf: '1997-09-30', unit: 'WEEK' });
     // FHL (2005): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4 on 2,357 customers, 946 repeat buyers.
-    expect(fit).toMatchObject({ asOf: '1997-09-30', timeUnit: 'WEEK', customers: 2357, repeatCustomers: 946 });
+    expect(fit).toMatchObject({ asOf: '1997-09-30', timeUnit: 'WEEK', purchaseModel: 'BG_NBD', customers: 2357, repeatCustomers: 946, s: null, beta: null });
     expect(fit.r).toBeCloseTo(0.243, 2);
     expect(fit.alpha).toBeCloseTo(4.414, 1);
     expect(fit.a).toBeCloseTo(0.793, 2);
@@ -37,6 +37,20 @@ describe('fitModels on CDNOW', () => {
     const current = await t.ok(`{ modelFit { id } modelFits(first: 5) { id } }`);
     expect(current.modelFit.id).toBe(fit.id);
     expect(current.modelFits.map((f: any) => f.id)).toEqual([fit.id]);
+  });
+
+  it('fits the Pareto/NBD instead when asked, reproducing its published estimates', async () => {
+    const { fitModels: fit } = await t.ok(FIT, { asOf: '1997-09-30', unit: 'WEEK', model: 'PARETO_NBD' });
+    expect(fit).toMatchObject({ purchaseModel: 'PARETO_NBD', a: null, b: null });
+    expect(fit.r).toBeCloseTo(0.55, 1);
+    expect(fit.alpha).toBeCloseTo(10.58, 0);
+    expect(fit.s).toBeCloseTo(0.61, 1);
+    expect(fit.logLikelihood).toBeCloseTo(-9595.0, 0);
+    const data = await t.ok(`{ customerByIdentifier(type: SHOP_CUSTOMER_ID, value: "4", source: "cdnow") { id } }`);
+    const { customer } = await t.ok(METRICS, { id: data.customerByIdentifier.id });
+    expect(customer.metrics.modelFit.id).toBe(fit.id);
+    expect(customer.metrics.expectedPurchases.low).toBeLessThanOrEqual(customer.metrics.expectedPurchases.value);
+    await t.ok(FIT, { asOf: '1997-09-30', unit: 'WEEK' });
   });
 
   it('gives each customer metrics with intervals and explained churn risk', async () => {

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../context';
 import { BadUserInputError } from '../../common/errors';
 import { Customer } from '../customers';
 import { CustomerMetrics } from './customer-metrics';
-import { CountPrediction, ModelFit, ModelTimeUnit, MoneyPrediction, PredictedClvArgs } from './metrics.types';
+import { CountPrediction, ModelFit, ModelTimeUnit, MoneyPrediction, PredictedClvArgs, PurchaseModel } from './metrics.types';
 import { MetricsService, toModelFit } from './metrics.service';
 import { ModelFitService } from './model-fit.service';
 
@@ -24,12 +24,13 @@ export class ModelFitResolver {
     return (await this.fits.history(first)).map(toModelFit);
   }
 
-  @Mutation(() => ModelFit, { description: 'Fit BG/NBD and Gamma-Gamma on the whole base with purchases up to asOf, store the fit and make it current.' })
+  @Mutation(() => ModelFit, { description: 'Fit a purchase model (BG/NBD by default) and Gamma-Gamma on the whole base with purchases up to asOf, store the fit and make it current.' })
   async fitModels(
     @Arg('asOf', () => GraphQLLocalDate, { description: 'Use purchases up to the end of this day.' }) asOf: string,
     @Arg('timeUnit', () => ModelTimeUnit, { defaultValue: ModelTimeUnit.WEEK, description: 'Time unit of the purchase model.' }) timeUnit: ModelTimeUnit,
+    @Arg('purchaseModel', () => PurchaseModel, { defaultValue: PurchaseModel.BG_NBD, description: 'Which purchase model to fit.' }) purchaseModel: PurchaseModel,
   ) {
-    return toModelFit(await this.fits.fit(asOf, timeUnit));
+    return toModelFit(await this.fits.fit(asOf, timeUnit, purchaseModel));
   }
 }
 

@@ -3,7 +3,8 @@ import { money, currencyExponent, Money } from '../../common/money';
 import { OrderService, PurchaseHistory } from '../orders';
 import { FeedbackService } from '../feedback';
 import { CommunicationService } from '../communications';
-import { BgNbdParams, expectedPurchases, probabilityAlive, PurchaseSummary } from './models/bg-nbd';
+import { PurchaseSummary } from './models/bg-nbd';
+import { PARAMETER_NAMES, predictorFor, PurchasePredictor } from './models/purchase-models';
 import { expectedAverageSpend } from './models/gamma-gamma';
 import { discountedClv, UNITS_PER_MONTH } from './models/clv';
 import { drawParameters, quantile } from './models/uncertainty';
@@ -11,15 +12,17 @@ import { churnRisk } from './models/churn-risk';
 import { rfmScores, rfmSegment } from './models/rfm';
 import { DAYS_PER_UNIT, FitRecord, ModelFitService, toModelInput } from './model-fit.service';
 import { CustomerMetrics, MetricsSource } from './customer-metrics';
-import { ChurnRiskLevel, ModelFit, ModelTimeUnit, RfmSegmentName } from './metrics.types';
+import { ChurnRiskLevel, ModelFit, ModelTimeUnit, PurchaseModel, RfmSegmentName } from './metrics.types';
 
 const DRAWS = 200;
 const DAY_MS = 86_400_000;
 
 export function toModelFit(fit: FitRecord): ModelFit {
+  const params = fit.purchaseParams;
   return {
-    id: fit.id, asOf: fit.asOf, timeUnit: fit.timeUnit as ModelTimeUnit, r: fit.bgNbd.r, alpha: fit.bgNbd.alpha, a: fit.bgNbd.a,
-    b: fit.bgNbd.b, logLikelihood: fit.bgNbd.logLikelihood, p: fit.gammaGamma?.p ?? null, q: fit.gammaGamma?.q ?? null,
+    id: fit.id, asOf: fit.asOf, timeUnit: fit.timeUnit as ModelTimeUnit, purchaseModel: fit.purchaseModel as PurchaseModel,
+    r: params.r, alpha: params.alpha, a: params.a ?? null, b: params.b ?? null, s: params.s ?? null, beta: params.beta ?? null,
+    logLikelihood: params.logLikelihood, p: fit.gammaGamma?.p ?? null, q: fit.gammaGamma?.q ?? null,
     gamma: fit.gammaGamma?.gamma ?? null, customers: fit.customers, repeatCustomers: fit.repeatCustomers,
     fittedAt: fit.fittedAt, durationMs: fit.durationMs,
   };
@@ -27,7 +30,7 @@ export function toModelFit(fit: FitRecord): ModelFit {
 
 export class MetricsService {
   /** Parameter draws per fit: a fit never changes, so its draws are computed once. */
-  private readonly drawsByFit = new Map<string, BgNbdParams[]>();
+  private readonly drawsByFit = new Map<string, PurchasePredictor[]>();
 
   constructor(
     private readonly fits: ModelFitService,
@@ -58,7 +61,7 @@ export class MetricsService {
   metrics(source: MetricsSource, currency: string): CustomerMetrics {
     const { fit, history } = source;
     const model = fit && history ? this.modelView(fit, history) : null;
-    const alive = model ? probabilityAlive(model.params, model.customer) : null;
+    const alive = model ? model.predictor.probabilityAlive(model.customer) : null;
     const averageDays = history && history.x > 0 ? Math.round((history.recencyDays / history.x) * 10) / 10 : null;
     const risk = model && history && alive !== null ? churnRisk({
       probabilityAlive: alive, daysSinceLastPurchase: history.ageDays - history.recencyDays, averageDaysBetweenPurchases: averageDays,
@@ -88,9 +91,9 @@ export class MetricsService {
     if (!source.fit) return null;
     const model = this.modelView(source.fit, source.history);
     const t = days / DAYS_PER_UNIT[source.fit.timeUnit];
-    const spread = this.draws(source.fit).map((p) => expectedPurchases(p, model.customer, t));
+    const spread = this.draws(source.fit).map((p) => p.expectedPurchases(model.customer, t));
     const round = (v: number) => Math.round(v * 1000) / 1000;
-    return { value: round(expectedPurchases(model.params, model.customer, t)), low: round(quantile(spread, 0.1)), high: round(quantile(spread, 0.9)) };
+    return { value: round(model.predictor.expectedPurchases(model.customer, t)), low: round(quantile(spread, 0.1)), high: round(quantile(spread, 0.9)) };
   }
 
   /** Discounted CLV over the horizon, with its 80% interval; the spend model is held at its estimate. */
@@ -111,9 +114,9 @@ export class MetricsService {
     const horizon = { months, monthlyDiscountRate, unitsPerMonth: UNITS_PER_MONTH[fit.timeUnit] };
     const scale = 10 ** currencyExponent(currency);
     const asMoney = (major: number) => money(BigInt(Math.round(major * scale)), currency);
-    const value = asMoney(discountedClv(model.params, model.customer, spend, horizon));
+    const value = asMoney(discountedClv((t) => model.predictor.expectedPurchases(model.customer, t), spend, horizon));
     if (!withInterval) return { value, low: value, high: value };
-    const spread = this.draws(fit).map((p) => discountedClv(p, model.customer, spend, horizon));
+    const spread = this.draws(fit).map((p) => discountedClv((t) => p.expectedPurchases(model.customer, t), spend, horizon));
     return { value, low: asMoney(quantile(spread, 0.1)), high: asMoney(quantile(spread, 0.9)) };
   }
 
@@ -121,30 +124,31 @@ export class MetricsService {
   private modelView(fit: FitRecord, history: PurchaseHistory | null) {
     const input = history ? toModelInput(history, fit.timeUnit) : { x: 0, tx: 0, T: 0, mBar: 0 };
     const customer: PurchaseSummary = { x: input.x, tx: input.tx, T: input.T };
-    return { params: fit.bgNbd as BgNbdParams, customer, mBar: input.mBar, unitDays: DAYS_PER_UNIT[fit.timeUnit] };
+    return { predictor: predictorFor(fit.purchaseModel, fit.purchaseParams), customer, mBar: input.mBar, unitDays: DAYS_PER_UNIT[fit.timeUnit] };
   }
 
   private nextOrderAt(model: ReturnType<MetricsService['modelView']>, asOf: Date): Date | null {
     const horizon = (5 * 365) / model.unitDays;
-    if (expectedPurchases(model.params, model.customer, horizon) < 1) return null;
+    if (model.predictor.expectedPurchases(model.customer, horizon) < 1) return null;
     let low = 0;
     let high = horizon;
     for (let i = 0; i < 40; i++) {
       const mid = (low + high) / 2;
-      if (expectedPurchases(model.params, model.customer, mid) < 1) low = mid;
+      if (model.predictor.expectedPurchases(model.customer, mid) < 1) low = mid;
       else high = mid;
     }
     return new Date(asOf.getTime() + Math.round(high * model.unitDays) * DAY_MS);
   }
 
-  private draws(fit: FitRecord): BgNbdParams[] {
+  private draws(fit: FitRecord): PurchasePredictor[] {
     const cached = this.drawsByFit.get(fit.id);
     if (cached) return cached;
     const rng = new Random(0x5eed);
     const normals = Array.from({ length: DRAWS }, () => Array.from({ length: 4 }, () => rng.normal()));
-    const mean = [Math.log(fit.bgNbd.r), Math.log(fit.bgNbd.alpha), Math.log(fit.bgNbd.a), Math.log(fit.bgNbd.b)];
-    const draws = drawParameters(mean, fit.bgNbdCovariance, normals)
-      .map((theta) => ({ r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) }));
+    const names = PARAMETER_NAMES[fit.purchaseModel];
+    const mean = names.map((name) => Math.log(fit.purchaseParams[name]));
+    const draws = drawParameters(mean, fit.purchaseCovariance, normals)
+      .map((theta) => predictorFor(fit.purchaseModel, Object.fromEntries(names.map((name, i) => [name, Math.exp(theta[i])]))));
     this.drawsByFit.set(fit.id, draws);
     return draws;
   }

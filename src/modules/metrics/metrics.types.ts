@@ -10,6 +10,12 @@ describeEnum(ModelTimeUnit, 'ModelTimeUnit', 'The time unit the purchase model i
   DAY: 'Days, for shops with frequent purchases.',
 });
 
+export enum PurchaseModel { BG_NBD = 'BG_NBD', PARETO_NBD = 'PARETO_NBD' }
+describeEnum(PurchaseModel, 'PurchaseModel', 'The model of purchase counts and drop-out.', {
+  BG_NBD: 'BG/NBD (Fader, Hardie & Lee 2005): customers may drop out right after a purchase.',
+  PARETO_NBD: 'Pareto/NBD (Schmittlein, Morrison & Colombo 1987): customers may drop out at any time.',
+});
+
 export enum ChurnRiskLevel { LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH' }
 describeEnum(ChurnRiskLevel, 'ChurnRiskLevel', 'Churn risk band.', {
   LOW: 'Score below 0.3.', MEDIUM: 'Score from 0.3 to 0.6.', HIGH: 'Score 0.6 or more.',
@@ -40,19 +46,28 @@ export class ModelFit {
   @Field(() => ModelTimeUnit, { description: 'Time unit of recency, T and alpha.' })
   timeUnit: ModelTimeUnit;
 
-  @Field(() => Float, { description: 'BG/NBD r: shape of the purchase-rate distribution.' })
+  @Field(() => PurchaseModel, { description: 'Which purchase model was fitted.' })
+  purchaseModel: PurchaseModel;
+
+  @Field(() => Float, { description: 'r: shape of the purchase-rate distribution (both models).' })
   r: number;
 
-  @Field(() => Float, { description: 'BG/NBD alpha: scale of the purchase-rate distribution, in the time unit.' })
+  @Field(() => Float, { description: 'alpha: scale of the purchase-rate distribution, in the time unit (both models).' })
   alpha: number;
 
-  @Field(() => Float, { description: 'BG/NBD a: dropout-probability Beta parameter.' })
-  a: number;
+  @Field(() => Float, { nullable: true, description: 'BG/NBD a: dropout-probability Beta parameter.' })
+  a: number | null;
 
-  @Field(() => Float, { description: 'BG/NBD b: dropout-probability Beta parameter.' })
-  b: number;
+  @Field(() => Float, { nullable: true, description: 'BG/NBD b: dropout-probability Beta parameter.' })
+  b: number | null;
 
-  @Field(() => Float, { description: 'BG/NBD maximised log-likelihood.' })
+  @Field(() => Float, { nullable: true, description: 'Pareto/NBD s: shape of the dropout-rate distribution.' })
+  s: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Pareto/NBD beta: scale of the dropout-rate distribution, in the time unit.' })
+  beta: number | null;
+
+  @Field(() => Float, { description: 'The purchase model’s maximised log-likelihood.' })
   logLikelihood: number;
 
   @Field(() => Float, { nullable: true, description: 'Gamma-Gamma p (shape of spend per transaction); null without repeat buyers.' })

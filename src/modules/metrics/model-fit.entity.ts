@@ -13,13 +13,17 @@ export class ModelFitEntity {
   @Column({ type: 'text' })
   timeUnit: string;
 
-  /** { r, alpha, a, b, logLikelihood, iterations, converged } */
-  @Column({ type: 'jsonb' })
-  bgNbd: Record<string, number | boolean>;
+  /** BG_NBD or PARETO_NBD. */
+  @Column({ type: 'text' })
+  purchaseModel: string;
 
-  /** Covariance of (ln r, ln alpha, ln a, ln b) from the likelihood's curvature, for intervals. */
+  /** { r, alpha, a, b } or { r, alpha, s, beta }, with logLikelihood, iterations, converged. */
   @Column({ type: 'jsonb' })
-  bgNbdCovariance: number[][];
+  purchaseParams: Record<string, number | boolean>;
+
+  /** Covariance of the log-parameters from the likelihood's curvature, for intervals. */
+  @Column({ type: 'jsonb' })
+  purchaseCovariance: number[][];
 
   /** { p, q, gamma, logLikelihood } or null when no customer bought twice. */
   @Column({ type: 'jsonb', nullable: true })

@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import { OrderService, PurchaseHistory } from '../orders';
-import { bgNbdLogLikelihoodWithGradient, fitBgNbd, PurchaseSummary, toColumns } from './models/bg-nbd';
+import { PurchaseSummary, toColumns } from './models/bg-nbd';
+import { fitPurchaseModel, PurchaseModelName } from './models/purchase-models';
 import { fitGammaGamma } from './models/gamma-gamma';
-import { covarianceAt } from './models/uncertainty';
 import { quintileCuts } from './models/rfm';
 import { TimeUnit } from './models/clv';
 import { ModelFitEntity } from './model-fit.entity';
@@ -23,8 +23,9 @@ export interface FitRecord {
   id: string;
   asOf: string;
   timeUnit: TimeUnit;
-  bgNbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number; iterations: number; converged: boolean };
-  bgNbdCovariance: number[][];
+  purchaseModel: PurchaseModelName;
+  purchaseParams: Record<string, number> & { logLikelihood: number; iterations: number };
+  purchaseCovariance: number[][];
   gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number; converged: boolean } | null;
   rfmCuts: { recencyDays: number[]; frequency: number[]; monetaryMinor: number[] };
   customers: number;
@@ -42,7 +43,7 @@ export class ModelFitService {
   ) {}
 
   /** Fits BG/NBD and Gamma-Gamma on every customer's purchases up to the end of asOf, and stores the fit. */
-  async fit(asOf: string, unit: TimeUnit): Promise<FitRecord> {
+  async fit(asOf: string, unit: TimeUnit, model: PurchaseModelName = 'BG_NBD'): Promise<FitRecord> {
     if (!DAY.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) throw new BadUserInputError('asOf must be a date, YYYY-MM-DD', { field: 'asOf' });
     const started = process.hrtime.bigint();
     const histories = await this.orders.purchaseSummaries(asOf, null);
@@ -51,12 +52,7 @@ export class ModelFitService {
     }
     const inputs = histories.map((h) => toModelInput(h, unit));
     const columns = toColumns(inputs.map(({ x, tx, T }): PurchaseSummary => ({ x, tx, T })));
-    const bg = fitBgNbd(columns);
-    const covariance = covarianceAt((theta) => {
-      const params = { r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) };
-      const { gradient } = bgNbdLogLikelihoodWithGradient(params, columns);
-      return [gradient[0] * params.r, gradient[1] * params.alpha, gradient[2] * params.a, gradient[3] * params.b];
-    }, bg.theta);
+    const purchase = fitPurchaseModel(model, columns);
     const repeat = inputs.filter((i) => i.x > 0 && i.mBar > 0).map((i) => ({ x: i.x, mBar: i.mBar }));
     const gg = repeat.length >= 2 ? fitGammaGamma(repeat) : null;
     const rfmCuts = {
@@ -66,8 +62,9 @@ export class ModelFitService {
     };
     const record = this.dataSource.getRepository(ModelFitEntity).create({
       asOf, timeUnit: unit,
-      bgNbd: { ...bg.params, logLikelihood: bg.logLikelihood, iterations: bg.iterations, converged: bg.converged },
-      bgNbdCovariance: covariance,
+      purchaseModel: model,
+      purchaseParams: { ...purchase.params, logLikelihood: purchase.logLikelihood, iterations: purchase.iterations, converged: purchase.converged },
+      purchaseCovariance: purchase.covariance,
       gammaGamma: gg && { ...gg.params, logLikelihood: gg.logLikelihood, converged: gg.converged },
       rfmCuts, customers: histories.length, repeatCustomers: histories.filter((h) => h.x > 0).length,
       fittedAt: new Date(), durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),

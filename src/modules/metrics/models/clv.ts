@@ -4,7 +4,6 @@
  * expected spend per purchase, discounted by (1 + monthly rate)^i. Time units per month convert the
  * purchase model's unit (weeks or days) into months.
  */
-import { BgNbdParams, expectedPurchases, PurchaseSummary } from './bg-nbd';
 
 export const UNITS_PER_MONTH = { week: 365.25 / 12 / 7, day: 365.25 / 12 } as const;
 export type TimeUnit = keyof typeof UNITS_PER_MONTH;
@@ -16,11 +15,12 @@ export interface ClvHorizon {
   unitsPerMonth: number;
 }
 
-export function discountedClv(params: BgNbdParams, customer: PurchaseSummary, spendPerPurchase: number, horizon: ClvHorizon): number {
+/** cumulativePurchases(t): expected purchases in the next t time units (from any purchase model). */
+export function discountedClv(cumulativePurchases: (t: number) => number, spendPerPurchase: number, horizon: ClvHorizon): number {
   let total = 0;
   let previous = 0;
   for (let month = 1; month <= horizon.months; month++) {
-    const cumulative = expectedPurchases(params, customer, month * horizon.unitsPerMonth);
+    const cumulative = cumulativePurchases(month * horizon.unitsPerMonth);
     total += (spendPerPurchase * (cumulative - previous)) / Math.pow(1 + horizon.monthlyDiscountRate, month);
     previous = cumulative;
   }
