@@ -8,6 +8,7 @@ import { createApp } from '../src/app';
 import { seedDemoData } from '../src/seed/seed';
 import { SqlStatementLogger } from '../src/common/sql-statements';
 import { CUSTOMER_PAGE_QUERY } from './customer-page-query';
+import { createServices } from '../src/container';
 import { benchClv } from './clv';
 
 /**
@@ -17,8 +18,10 @@ import { benchClv } from './clv';
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'clv') {
-    const { values } = parseArgs({ args: rest, options: { sizes: { type: 'string', default: '100000,1000000' }, reps: { type: 'string', default: '5,3' } } });
+    const { values } = parseArgs({ args: rest, options: { sizes: { type: 'string', default: '100000,1000000' }, reps: { type: 'string', default: '5,3' },
+      customers: { type: 'string', default: '100000' } } });
     benchClv(values.sizes!.split(',').map(Number), values.reps!.split(',').map(Number));
+    await benchRefresh(Number(values.customers));
     return;
   }
   if (command !== 'customer-page') throw new Error('usage: npm run bench -- customer-page [--customers N] [--runs N] | clv [--sizes 100000,1000000] [--reps 5,3]');
@@ -54,6 +57,28 @@ async function main() {
   const at = (q: number) => timings[Math.min(timings.length - 1, Math.floor(q * timings.length))].toFixed(1);
   console.log(`customer page (50 customers, every nested field): runs=${runs} p50=${at(0.5)} ms p95=${at(0.95)} ms max=${at(1)} ms statements=${statements}`);
   await stop();
+  await db.close();
+}
+
+/** With DATABASE_URL: fit on the seeded base and refresh every customer's stored metrics. */
+async function benchRefresh(customers: number) {
+  const config = loadConfig();
+  if (!config.databaseUrl) {
+    console.log('refresh-metrics: skipped (set DATABASE_URL to measure it on PostgreSQL)');
+    return;
+  }
+  const db = await openDatabase(config);
+  if (await hasPendingMigrations(db)) await migrate(db);
+  const [{ count }] = await db.dataSource.query('select count(*)::int as count from customers');
+  if (count < customers) await seedDemoData(db, config, { customers: customers - count, currency: config.shopCurrency });
+  const services = createServices(config, db.dataSource);
+  const [{ orders }] = await db.dataSource.query('select count(*)::int as orders from orders');
+  const fitStarted = process.hrtime.bigint();
+  const fit = await services.modelFits.fit(new Date().toISOString().slice(0, 10), 'week');
+  const fitSeconds = Number(process.hrtime.bigint() - fitStarted) / 1e9;
+  const refresh = await services.metricsStore.refreshAll();
+  console.log(`PostgreSQL, ${fit.customers} customers with purchases, ${orders} orders: fit-models ${fitSeconds.toFixed(2)} s (SQL summary + BG/NBD + Gamma-Gamma), `
+    + `refresh-metrics ${refresh.customers} customers ${refresh.seconds.toFixed(2)} s`);
   await db.close();
 }
 
