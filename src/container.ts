@@ -8,7 +8,8 @@ import {
 import { CustomerFeedbackResolver, FeedbackResolver, FeedbackService } from './modules/feedback';
 import { CommunicationResolver, CommunicationService, CustomerCommunicationsResolver } from './modules/communications';
 import {
-  CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, LoyaltyProgramService, LoyaltyResolver, LoyaltyService,
+  CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
+  LoyaltyService,
 } from './modules/loyalty';
 import {
   AnalyticsResolver, AnalyticsService, CustomerMetricsFieldResolver, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, MetricsStoreService, ModelFitResolver,
@@ -27,6 +28,12 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   const communications = new CommunicationService(dataSource, customers, orders, feedback);
   const loyaltyPrograms = new LoyaltyProgramService(dataSource, orders);
   const loyalty = new LoyaltyService(dataSource, loyaltyPrograms, customers, orders);
+  const loyaltyEarning = new LoyaltyEarningService(dataSource, loyaltyPrograms, orders);
+  // Earning is part of the order's own transaction: an order is never recorded without its points.
+  orderWriter.onOrderWritten(async (manager: EntityManager, event) => {
+    if (event.kind === 'RECORDED') await loyaltyEarning.earnForOrder(manager, event.orderId);
+    else await loyaltyEarning.takeBackForReturn(manager, event.orderId);
+  });
   orderWriter.onOrderWritten(loyalty.onOrderWritten);
   orderImport.onOrdersImported((manager: EntityManager, customerIds: string[]) => loyaltyPrograms.evaluate(manager, customerIds, new Date()));
   const modelFits = new ModelFitService(dataSource, orders);
@@ -38,7 +45,7 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   // Stored metrics follow each customer's writes once they are committed (they read outside the transaction).
   orderWriter.onOrderCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
   feedback.onFeedbackCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
-  return { customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, modelFits, metrics, metricsStore, analytics };
+  return { customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, modelFits, metrics, metricsStore, analytics };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -56,6 +63,7 @@ export function createResolvers(config: AppConfig, services: Services) {
     new CommunicationResolver(services.communications),
     new CustomerCommunicationsResolver(),
     new LoyaltyResolver(services.loyalty, services.loyaltyPrograms),
+    new LoyaltyRulesResolver(services.loyaltyEarning, config.shopCurrency),
     new CustomerLoyaltyResolver(services.loyalty),
     new CustomerLoyaltyFieldResolver(),
     new CustomerSummaryResolver(config.shopCurrency),

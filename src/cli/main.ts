@@ -18,6 +18,9 @@ Commands:
                                             load a purchase log; bad rows are reported by line number
   fit-models --as-of YYYY-MM-DD [--time-unit week|day] [--model bg-nbd|pareto-nbd] [--json]
                                             fit BG/NBD and Gamma-Gamma on purchases up to that day and store the fit
+  loyalty replay                            earn for every past order that has not earned yet (idempotent)
+  loyalty expire [--until YYYY-MM-DD]       write expiry entries for points expired by then, oldest first (idempotent)
+  loyalty check                             prove every balance equals its ledger and none is negative
   refresh-metrics                           recompute every customer's stored metrics from the current fit
   emit-schema                               write schema.graphql from the code
   config                                    list the environment variables as a Markdown table
@@ -101,6 +104,24 @@ async function main(argv: string[]) {
         };
         if (values.json) console.log(JSON.stringify(summary));
         else console.log(`Fit ${fit.id} on ${fit.customers} customers (${fit.repeatCustomers} repeat) in ${fit.durationMs} ms:\n${JSON.stringify(summary, null, 2)}`);
+      });
+      return;
+    }
+    case 'loyalty': {
+      const [action, ...options] = rest;
+      const { values } = parseArgs({ args: options, options: { until: { type: 'string' } } });
+      await withDatabase(async (db, config) => {
+        const earning = createServices(config, db.dataSource).loyaltyEarning;
+        if (action === 'replay') console.log(JSON.stringify(await earning.replay((orders) => process.stderr.write(`\r${orders} orders`))));
+        else if (action === 'expire') {
+          const until = values.until ? new Date(`${values.until}T23:59:59.999Z`) : new Date();
+          if (Number.isNaN(until.getTime())) throw new ConfigError('--until must be YYYY-MM-DD');
+          console.log(JSON.stringify(await earning.expireUntil(until)));
+        } else if (action === 'check') {
+          const report = await earning.check();
+          console.log(JSON.stringify({ customers: report.customers, negativeBalances: report.negativeBalances.length, overdrawnLedgers: report.overdrawnLedgers.length }));
+          if (report.negativeBalances.length || report.overdrawnLedgers.length) process.exitCode = 3;
+        } else throw new ConfigError('loyalty takes replay, expire or check');
       });
       return;
     }

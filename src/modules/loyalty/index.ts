@@ -2,4 +2,5 @@ export { LoyaltyService } from './loyalty.service';
 export { LoyaltyProgramService } from './loyalty-program.service';
 export { LoyaltyLedgerEntry, LedgerEntryKind, TierBasis } from './loyalty.types';
 export { createLoyaltyLoaders } from './loyalty.loaders';
-export { LoyaltyResolver, CustomerLoyaltyResolver, CustomerLoyaltyFieldResolver } from './loyalty.resolver';
+export { LoyaltyResolver, CustomerLoyaltyResolver, CustomerLoyaltyFieldResolver, LoyaltyRulesResolver } from './loyalty.resolver';
+export { LoyaltyEarningService } from './loyalty-earning.service';

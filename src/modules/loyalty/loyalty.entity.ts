@@ -82,6 +82,10 @@ export class LoyaltyLedgerEntryEntity {
   @Column({ type: 'uuid', nullable: true })
   orderId: string | null;
 
+  /** The rule version an order earned under. */
+  @Column({ type: 'uuid', nullable: true })
+  ruleVersionId: string | null;
+
   @Column({ type: 'timestamptz', nullable: true })
   expiresAt: Date | null;
 
@@ -123,6 +127,66 @@ export class LoyaltyMembershipEntity {
   @ManyToOne(() => CustomerEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'customer_id' })
   private customerRef?: Relation<CustomerEntity>;
+
+  @ManyToOne(() => LoyaltyProgramEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'program_id' })
+  private programRef?: Relation<LoyaltyProgramEntity>;
+}
+
+/**
+ * Earning rules as data, versioned: an order earns under the version in force when it was placed, so
+ * changing the rules never rewrites the past.
+ */
+@Entity({ name: 'loyalty_rule_versions' })
+@Index('loyalty_rule_versions_program_version_unique', ['programId', 'version'], { unique: true })
+@Index('loyalty_rule_versions_effective_idx', ['programId', 'effectiveFrom'])
+export class LoyaltyRuleVersionEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  programId: string;
+
+  @Column({ type: 'integer' })
+  version: number;
+
+  @Column({ type: 'timestamptz', precision: 3 })
+  effectiveFrom: Date;
+
+  /** Points per major currency unit of net order value. */
+  @Column({ type: 'numeric', precision: 12, scale: 4 })
+  pointsPerUnit: string;
+
+  /** { category: multiplier } */
+  @Column({ type: 'jsonb', default: {} })
+  categoryMultipliers: Record<string, number>;
+
+  /** { sku: multiplier }, applied on top of the category's. */
+  @Column({ type: 'jsonb', default: {} })
+  productMultipliers: Record<string, number>;
+
+  /** { tierCode: multiplier } */
+  @Column({ type: 'jsonb', default: {} })
+  tierMultipliers: Record<string, number>;
+
+  @Column({ type: 'integer', default: 0 })
+  welcomeBonus: number;
+
+  @Column({ type: 'integer', default: 0 })
+  birthdayBonus: number;
+
+  @Column({ type: 'bigint', default: 0 })
+  minOrderMinor: string;
+
+  @Column({ type: 'text', array: true })
+  earningStatuses: string[];
+
+  /** What one point is worth in minor units, for the liability. */
+  @Column({ type: 'numeric', precision: 12, scale: 4, default: 1 })
+  pointValueMinor: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
 
   @ManyToOne(() => LoyaltyProgramEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'program_id' })

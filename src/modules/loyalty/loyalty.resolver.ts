@@ -1,7 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
-import { Order } from '../orders';
+import { Order, OrderStatus } from '../orders';
+import { BadUserInputError } from '../../common/errors';
+import { money, parseMoney } from '../../common/money';
+import { LoyaltyEarningService, RuleVersion } from './loyalty-earning.service';
+import { LoyaltyRules, LoyaltyRulesInput } from './loyalty-rules.types';
 import { ConfigureLoyaltyProgramInput, LedgerArgs, LoyaltyPointsInput } from './loyalty.inputs';
 import { LoyaltyProgramService } from './loyalty-program.service';
 import { LoyaltyService } from './loyalty.service';
@@ -42,6 +46,41 @@ export class LoyaltyResolver {
   @FieldResolver(() => Order, { nullable: true, description: 'The order that earned the points, if any.' })
   order(@Root() entry: LoyaltyLedgerEntry, @Ctx() ctx: RequestContext) {
     return entry.orderId ? ctx.loaders.orders.byId.load(entry.orderId) : null;
+  }
+}
+
+const toPairs = (map: Record<string, number>) => Object.entries(map).map(([name, multiplier]) => ({ name, multiplier }));
+const toMap = (pairs: { name: string; multiplier: number }[]) => Object.fromEntries(pairs.map((p) => [p.name, p.multiplier]));
+
+@Resolver(() => LoyaltyRules)
+export class LoyaltyRulesResolver {
+  constructor(private readonly earning: LoyaltyEarningService, private readonly shopCurrency: string) {}
+
+  private present(rule: RuleVersion): LoyaltyRules {
+    return {
+      ...rule, categoryMultipliers: toPairs(rule.categoryMultipliers), productMultipliers: toPairs(rule.productMultipliers),
+      tierMultipliers: toPairs(rule.tierMultipliers), minOrder: money(rule.minOrderMinor, this.shopCurrency),
+      earningStatuses: rule.earningStatuses as OrderStatus[],
+    };
+  }
+
+  @Query(() => [LoyaltyRules], { description: 'Earning rule versions of the active program, newest first.' })
+  async loyaltyRules() {
+    return (await this.earning.rules()).map((r) => this.present(r));
+  }
+
+  @Mutation(() => LoyaltyRules, { description: 'Add a version of the earning rules; past orders keep the version they earned under.' })
+  async setLoyaltyRules(@Arg('input', { description: 'The rules.' }) input: LoyaltyRulesInput) {
+    if (input.earningStatuses.some((s) => s === OrderStatus.CANCELLED || s === OrderStatus.RETURNED)) {
+      throw new BadUserInputError('Cancelled and returned orders never earn', { field: 'earningStatuses' });
+    }
+    const rule = await this.earning.setRules({
+      effectiveFrom: input.effectiveFrom, pointsPerUnit: input.pointsPerUnit, categoryMultipliers: toMap(input.categoryMultipliers),
+      productMultipliers: toMap(input.productMultipliers), tierMultipliers: toMap(input.tierMultipliers), welcomeBonus: input.welcomeBonus,
+      birthdayBonus: input.birthdayBonus, minOrder: parseMoney(input.minOrder, this.shopCurrency, 'minOrder'),
+      earningStatuses: input.earningStatuses, pointValueMinor: input.pointValueMinor,
+    });
+    return this.present(rule);
   }
 }
 

@@ -273,6 +273,27 @@ export class OrderService {
     return new Map(rows.map((r) => [r.customer_id, r.days]));
   }
 
+  /** An order with what earning rules need of its lines: the paid share, the product's sku and category. */
+  async orderForEarning(manager: EntityManager, orderId: string) {
+    const [order]: OrderRow[] = await manager.query('select * from orders where id = $1', [orderId]);
+    if (!order) return null;
+    const lines: { line_total_minor: string; sku: string | null; category: string | null }[] = await manager.query(
+      `select l.line_total_minor, p.sku, p.category from order_lines l left join products p on p.id = l.product_id
+       where l.customer_id = $1 and l.order_id = $2 order by l.line_no`, [order.customer_id, orderId]);
+    return {
+      id: order.id, customerId: order.customer_id, externalRef: order.external_ref, status: order.status, placedAt: order.placed_at,
+      grossMinor: BigInt(order.gross_minor), netMinor: BigInt(order.net_minor), refundedMinor: BigInt(order.refunded_minor),
+      lines: lines.map((l) => ({ totalMinor: BigInt(l.line_total_minor), sku: l.sku, category: l.category })),
+    };
+  }
+
+  /** Order ids in id order after a given one, for replays over the whole history. */
+  async orderIdsAfter(afterId: string | null, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      'select id from orders where ($1::uuid is null or id > $1) order by id limit $2', [afterId, limit]);
+    return rows.map((r) => r.id);
+  }
+
   /** The roll-up the customers module keeps for list filters and ordering. */
   async statsForCustomers(manager: EntityManager, customerIds: string[]): Promise<CustomerOrderStats[]> {
     const totals = await this.totalsByCustomerIds(customerIds, manager);
