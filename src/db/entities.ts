@@ -3,7 +3,7 @@ import { OrderEntity, OrderLineEntity, OrderReturnEntity, ProductEntity } from '
 import { FeedbackEntity } from '../modules/feedback/feedback.entity';
 import { CommunicationEntity } from '../modules/communications/communication.entity';
 import {
-  LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyProgramEntity, LoyaltyRuleVersionEntity, LoyaltyTierEntity,
+  LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyProgramEntity, LoyaltyRuleVersionEntity, LoyaltyTierChangeEntity, LoyaltyTierEntity,
 } from '../modules/loyalty/loyalty.entity';
 
 import { ModelFitEntity } from '../modules/metrics/model-fit.entity';
@@ -14,6 +14,6 @@ export const ENTITIES = [
   CustomerEntity, CustomerIdentifierEntity, CustomerConsentEventEntity,
   ProductEntity, OrderEntity, OrderLineEntity, OrderReturnEntity,
   FeedbackEntity, CommunicationEntity,
-  LoyaltyProgramEntity, LoyaltyTierEntity, LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyRuleVersionEntity,
+  LoyaltyProgramEntity, LoyaltyTierEntity, LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyRuleVersionEntity, LoyaltyTierChangeEntity,
   ModelFitEntity, CustomerMetricsEntity,
 ];

@@ -90,3 +90,28 @@ describe('loyalty earning rules', () => {
     expect(balance).toBe(70);
   });
 });
+
+describe('tiers with retention and history', () => {
+  it('qualifies up, keeps a tier down to its retention threshold, and records every change with its reason', async () => {
+    await t.ok(`mutation { configureLoyaltyProgram(input: { name: "Club", tierBasis: SPEND_12M, pointsValidityMonths: 12, tiers: [
+      { code: "MEMBER", name: "Member", threshold: "0" }, { code: "GOLD", name: "Gold", threshold: "100.00", retentionThreshold: "60.00" }] }) { tiers { code retentionSpend { amount } } } }`);
+    const { id } = await createCustomer(t);
+    const HISTORY = `query($id: ID!) { customer(id: $id) { loyalty { tier { code } tierHistory { fromTier toTier reason } } } }`;
+    const order = await recordOrder(t, id, { placedAt: daysAgo(3), lines: [{ sku: 'BEANS', quantity: 12, unitPrice: '10.00' }] });
+    let loyalty = (await t.ok(HISTORY, { id })).customer.loyalty;
+    expect(loyalty.tier.code).toBe('GOLD');
+    expect(loyalty.tierHistory[0]).toMatchObject({ fromTier: null, toTier: 'GOLD' });
+    // Returning 5 of 12 leaves 70.00: below GOLD's threshold, above its retention threshold.
+    await t.ok(`mutation($o: ID!, $l: ID!) { recordReturn(input: { orderId: $o, lines: [{ orderLineId: $l, quantity: 5 }] }) { id } }`, { o: order.id, l: order.lines[0].id });
+    loyalty = (await t.ok(HISTORY, { id })).customer.loyalty;
+    expect(loyalty.tier.code).toBe('GOLD');
+    expect(loyalty.tierHistory).toHaveLength(1);
+    await t.ok(`mutation($o: ID!, $l: ID!) { recordReturn(input: { orderId: $o, lines: [{ orderLineId: $l, quantity: 2 }] }) { id } }`, { o: order.id, l: order.lines[0].id });
+    loyalty = (await t.ok(HISTORY, { id })).customer.loyalty;
+    expect(loyalty.tier.code).toBe('MEMBER');
+    expect(loyalty.tierHistory[0]).toMatchObject({ fromTier: 'GOLD', toTier: 'MEMBER' });
+    expect(loyalty.tierHistory[0].reason).toMatch(/retention threshold/);
+    const bad = await t.gql(`mutation { configureLoyaltyProgram(input: { name: "X", tierBasis: SPEND_12M, tiers: [{ code: "A", name: "A", threshold: "10.00", retentionThreshold: "20.00" }] }) { name } }`);
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'tiers[0].retentionThreshold' });
+  });
+});

@@ -5,11 +5,11 @@ import { SqlParams } from '../../common/sql';
 import type { CustomerFilter } from '../customers';
 import { OrderService } from '../orders';
 import { ConfigureLoyaltyProgramInput } from './loyalty.inputs';
-import { placeInTiers, twelveMonthsBefore } from './loyalty-rules';
+import { nextTier, twelveMonthsBefore } from './loyalty-rules';
 import { LoyaltyProgram, LoyaltyTier, TierBasis } from './loyalty.types';
 
 interface ProgramRow { id: string; name: string; currency: string; tier_basis: TierBasis; points_validity_months: number | null }
-interface TierRow { code: string; name: string; threshold: string; benefits: string[] }
+interface TierRow { code: string; name: string; threshold: string; retention_threshold: string | null; benefits: string[] }
 
 const EVALUATION_CHUNK = 5000;
 
@@ -23,7 +23,7 @@ export class LoyaltyProgramService {
     const [program]: ProgramRow[] = await manager.query('select * from loyalty_programs where active');
     if (!program) return null;
     const tiers: TierRow[] = await manager.query(
-      'select code, name, threshold, benefits from loyalty_tiers where program_id = $1 order by threshold', [program.id]);
+      'select code, name, threshold, retention_threshold, benefits from loyalty_tiers where program_id = $1 order by threshold', [program.id]);
     return {
       id: program.id, name: program.name, currency: program.currency, tierBasis: program.tier_basis,
       pointsValidityMonths: program.points_validity_months,
@@ -49,9 +49,14 @@ export class LoyaltyProgramService {
           [input.name, currency, input.tierBasis, input.pointsValidityMonths ?? null]);
       }
       for (const [i, tier] of input.tiers.entries()) {
+        const retention = tier.retentionThreshold != null
+          ? parseThreshold(tier.retentionThreshold, input.tierBasis, currency, `tiers[${i}].retentionThreshold`) : null;
+        if (retention !== null && retention > thresholds[i]) {
+          throw new BadUserInputError('A retention threshold cannot exceed the tier threshold', { field: `tiers[${i}].retentionThreshold` });
+        }
         await manager.query(
-          'insert into loyalty_tiers (program_id, code, name, threshold, benefits) values ($1, $2, $3, $4, $5::text[])',
-          [programId, tier.code, tier.name, thresholds[i].toString(), tier.benefits],
+          'insert into loyalty_tiers (program_id, code, name, threshold, retention_threshold, benefits) values ($1, $2, $3, $4, $5, $6::text[])',
+          [programId, tier.code, tier.name, thresholds[i].toString(), retention?.toString() ?? null, tier.benefits],
         );
       }
       await this.evaluateAll(manager, new Date());
@@ -82,15 +87,29 @@ export class LoyaltyProgramService {
   async evaluateAll(manager: EntityManager, asOf: Date): Promise<void> {
     const program = await this.findActive(manager);
     if (!program) return;
-    const values = [...(await this.qualifyingValues(manager, program, null, asOf)).entries()];
-    await manager.query('update loyalty_memberships set tier_code = null, tier_since = $1, evaluated_at = $1 where tier_code is not null', [asOf]);
+    const qualifying = await this.qualifyingValues(manager, program, null, asOf);
+    // Members without a qualifying value any more are evaluated at zero, so they can lose their tier.
+    const members: { customer_id: string }[] = await manager.query('select customer_id from loyalty_memberships');
+    for (const m of members) if (!qualifying.has(m.customer_id)) qualifying.set(m.customer_id, 0n);
+    const values = [...qualifying.entries()];
     for (let i = 0; i < values.length; i += EVALUATION_CHUNK) {
       await this.storeTiers(manager, program, values.slice(i, i + EVALUATION_CHUNK), asOf);
     }
   }
 
+  /** Writes the tiers that follow from the values (with retention), and a history row for every change. */
   private async storeTiers(manager: EntityManager, program: LoyaltyProgram, values: [string, bigint][], asOf: Date) {
-    const codes = values.map(([, value]) => placeInTiers(program.tiers, value).tier?.code ?? null);
+    const current = await this.currentCodes(manager, values.map(([id]) => id));
+    const decisions = values.map(([id, value]) => ({ id, value, ...nextTier(program.tiers, current.get(id) ?? null, value) }));
+    const codes = decisions.map((d) => d.code);
+    const changes = decisions.filter((d) => d.reason !== null);
+    if (changes.length > 0) {
+      await manager.query(
+        `insert into loyalty_tier_changes (customer_id, program_id, from_code, to_code, reason, qualifying_value, changed_at)
+         select c, $1, f, t, r, v, $7 from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::bigint[]) as x(c, f, t, r, v)`,
+        [program.id, changes.map((c) => c.id), changes.map((c) => current.get(c.id) ?? null), changes.map((c) => c.code),
+          changes.map((c) => c.reason), changes.map((c) => c.value.toString()), asOf]);
+    }
     await manager.query(
       `insert into loyalty_memberships (customer_id, program_id, tier_code, tier_since, evaluated_at)
        select customer_id, $1, tier_code, $4, $4 from unnest($2::uuid[], $3::text[]) as m(customer_id, tier_code)
@@ -100,6 +119,20 @@ export class LoyaltyProgramService {
          tier_code = excluded.tier_code`,
       [program.id, values.map(([id]) => id), codes, asOf],
     );
+  }
+
+  async currentCodes(manager: EntityManager, customerIds: readonly string[]): Promise<Map<string, string | null>> {
+    const rows: { customer_id: string; tier_code: string | null }[] = await manager.query(
+      'select customer_id, tier_code from loyalty_memberships where customer_id = any($1::uuid[])', [customerIds]);
+    return new Map(rows.map((r) => [r.customer_id, r.tier_code]));
+  }
+
+  async tierHistory(customerIds: readonly string[]) {
+    const rows: { customer_id: string; from_code: string | null; to_code: string | null; reason: string; changed_at: Date }[] = await this.dataSource.query(
+      `select customer_id, from_code, to_code, reason, changed_at from loyalty_tier_changes where customer_id = any($1::uuid[])
+       order by customer_id, changed_at desc, id`, [customerIds]);
+    return customerIds.map((id) => rows.filter((r) => r.customer_id === id)
+      .map((r) => ({ fromTier: r.from_code, toTier: r.to_code, reason: r.reason, changedAt: r.changed_at })));
   }
 
   /** Condition for CustomerFilter.loyaltyTier, on the customers alias `c`. */
@@ -118,8 +151,11 @@ function parseThreshold(raw: string, basis: TierBasis, currency: string, field: 
 
 export function toTier(row: TierRow, basis: TierBasis, currency: string): LoyaltyTier {
   const threshold = BigInt(row.threshold);
+  const retentionThreshold = row.retention_threshold === null ? null : BigInt(row.retention_threshold);
   return {
-    code: row.code, name: row.name, benefits: row.benefits, threshold,
+    code: row.code, name: row.name, benefits: row.benefits, threshold, retentionThreshold,
+    retentionPoints: basis === TierBasis.POINTS_12M ? Number(retentionThreshold ?? threshold) : null,
+    retentionSpend: basis === TierBasis.SPEND_12M ? money(retentionThreshold ?? threshold, currency) : null,
     thresholdPoints: basis === TierBasis.POINTS_12M ? Number(threshold) : null,
     thresholdSpend: basis === TierBasis.SPEND_12M ? money(threshold, currency) : null,
   };

@@ -72,3 +72,26 @@ export function addMonths(date: Date, months: number): Date {
   result.setUTCMonth(result.getUTCMonth() + months);
   return result;
 }
+
+export interface TierWithRetention extends TierThreshold {
+  /** To keep the tier once in it; defaults to the threshold. */
+  retentionThreshold: bigint | null;
+}
+
+/**
+ * The tier a customer should hold: the highest they qualify for, unless their current tier is higher and
+ * they still meet its retention threshold. Returns the reason in words when the tier changes.
+ */
+export function nextTier<T extends TierWithRetention>(tiers: T[], currentCode: string | null, value: bigint): { code: string | null; reason: string | null } {
+  const qualified = placeInTiers(tiers, value).tier;
+  const current = tiers.find((t) => t.code === currentCode) ?? null;
+  const keepsCurrent = current !== null && value >= (current.retentionThreshold ?? current.threshold)
+    && (qualified === null || qualified.threshold <= current.threshold);
+  const code = keepsCurrent ? current.code : qualified?.code ?? null;
+  if (code === currentCode) return { code, reason: null };
+  const target = tiers.find((t) => t.code === code) ?? null;
+  const up = target && (!current || target.threshold > current.threshold);
+  const reason = up ? `Qualified for ${code}: ${value} against a threshold of ${target!.threshold}`
+    : current ? `Below the ${current.code} retention threshold of ${current.retentionThreshold ?? current.threshold}: ${value}` : 'Tier removed';
+  return { code, reason };
+}

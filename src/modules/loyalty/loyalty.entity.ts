@@ -44,8 +44,13 @@ export class LoyaltyTierEntity {
   @Column({ type: 'text' })
   name: string;
 
+  /** To qualify for the tier. */
   @Column({ type: 'bigint' })
   threshold: string;
+
+  /** To keep the tier once in it (at most the threshold); null: the threshold. */
+  @Column({ type: 'bigint', nullable: true })
+  retentionThreshold: string | null;
 
   @Column({ type: 'text', array: true, default: '{}' })
   benefits: string[];
@@ -191,4 +196,37 @@ export class LoyaltyRuleVersionEntity {
   @ManyToOne(() => LoyaltyProgramEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'program_id' })
   private programRef?: Relation<LoyaltyProgramEntity>;
+}
+
+/** Every change of a customer's tier, with why: the tier history is never rewritten. */
+@Entity({ name: 'loyalty_tier_changes' })
+@Index('loyalty_tier_changes_customer_idx', ['customerId', 'changedAt'])
+export class LoyaltyTierChangeEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  @Column({ type: 'uuid' })
+  programId: string;
+
+  @Column({ type: 'text', nullable: true })
+  fromCode: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  toCode: string | null;
+
+  @Column({ type: 'text' })
+  reason: string;
+
+  @Column({ type: 'bigint' })
+  qualifyingValue: string;
+
+  @Column({ type: 'timestamptz', precision: 3 })
+  changedAt: Date;
+
+  @ManyToOne(() => CustomerEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'customer_id' })
+  private customerRef?: Relation<CustomerEntity>;
 }

@@ -17,6 +17,10 @@ export class LoyaltyTierInput {
   @Matches(/^\d{1,13}(\.\d{1,4})?$/, { message: 'threshold must be a non-negative number' })
   threshold: string;
 
+  @Field(() => String, { nullable: true, description: 'To keep the tier once in it (same unit as threshold, at most it); default the threshold.' })
+  @IsOptional() @Matches(/^\d{1,13}(\.\d{1,4})?$/, { message: 'retentionThreshold must be a non-negative number' })
+  retentionThreshold?: string | null;
+
   @Field(() => [String], { defaultValue: [], description: 'Benefits.' })
   @ArrayMaxSize(20)
   benefits: string[];

@@ -9,7 +9,7 @@ import { LoyaltyRules, LoyaltyRulesInput } from './loyalty-rules.types';
 import { ConfigureLoyaltyProgramInput, LedgerArgs, LoyaltyPointsInput } from './loyalty.inputs';
 import { LoyaltyProgramService } from './loyalty-program.service';
 import { LoyaltyService } from './loyalty.service';
-import { CustomerLoyalty, LoyaltyLedgerConnection, LoyaltyLedgerEntry, LoyaltyProgram } from './loyalty.types';
+import { CustomerLoyalty, LoyaltyLedgerConnection, LoyaltyLedgerEntry, LoyaltyProgram, TierChange } from './loyalty.types';
 
 @Resolver(() => LoyaltyLedgerEntry)
 export class LoyaltyResolver {
@@ -95,6 +95,11 @@ export class CustomerLoyaltyResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return this.loyalty.pointsExpiringSoon(await ctx.loaders.loyalty.movements.load(standing.customerId), new Date(), days);
+  }
+
+  @FieldResolver(() => [TierChange], { description: 'Every tier change with its reason, newest first.' })
+  tierHistory(@Root() standing: CustomerLoyalty, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.loyalty.tierHistory.load(standing.customerId);
   }
 
   @FieldResolver(() => LoyaltyLedgerConnection, { description: 'The points ledger, newest first.' })

@@ -9,7 +9,7 @@ import { toNumber } from '../../common/sql';
 import { CustomerService } from '../customers';
 import { OrderService } from '../orders';
 import { LedgerArgs, LoyaltyPointsInput } from './loyalty.inputs';
-import { addMonths, LedgerMovement, placeInTiers, pointsExpiringWithin } from './loyalty-rules';
+import { addMonths, LedgerMovement, nextTier, pointsExpiringWithin } from './loyalty-rules';
 import { LoyaltyProgramService } from './loyalty-program.service';
 import { CustomerLoyalty, LedgerEntryKind, LedgerRow, LoyaltyLedgerEntry, LoyaltyProgram, TierBasis, toLedgerEntry } from './loyalty.types';
 
@@ -30,14 +30,15 @@ export class LoyaltyService {
   async standingByCustomerIds(customerIds: readonly string[], asOf: Date): Promise<(CustomerLoyalty | null)[]> {
     const program = await this.programs.findActive();
     if (!program) return customerIds.map(() => null);
-    const [balances, values] = await Promise.all([
+    const [balances, values, codes] = await Promise.all([
       this.dataSource.query(
         'select customer_id, sum(points) as balance from loyalty_ledger_entries where customer_id = any($1::uuid[]) group by customer_id',
         [customerIds]) as Promise<{ customer_id: string; balance: string }[]>,
       this.programs.qualifyingValues(this.dataSource.manager, program, customerIds, asOf),
+      this.programs.currentCodes(this.dataSource.manager, customerIds),
     ]);
     const balanceOf = new Map(balances.map((b) => [b.customer_id, toNumber(b.balance)]));
-    return customerIds.map((customerId) => standing(program, customerId, balanceOf.get(customerId) ?? 0, values.get(customerId) ?? 0n));
+    return customerIds.map((customerId) => standing(program, customerId, balanceOf.get(customerId) ?? 0, values.get(customerId) ?? 0n, codes.get(customerId) ?? null));
   }
 
   async movementsByCustomerIds(customerIds: readonly string[]): Promise<LedgerMovement[][]> {
@@ -128,15 +129,19 @@ export class LoyaltyService {
   }
 }
 
-function standing(program: LoyaltyProgram, customerId: string, balance: number, value: bigint): CustomerLoyalty {
-  const { tier, nextTier } = placeInTiers(program.tiers, value);
-  const remaining = nextTier ? nextTier.threshold - value : 0n;
+function standing(program: LoyaltyProgram, customerId: string, balance: number, value: bigint, storedCode: string | null): CustomerLoyalty {
+  // The tier the customer holds now, retention included; the next tier is the next one up from it.
+  const code = nextTier(program.tiers, storedCode, value).code;
+  const sorted = [...program.tiers].sort((a, b) => (a.threshold < b.threshold ? -1 : 1));
+  const tier = sorted.find((t) => t.code === code) ?? null;
+  const upcoming = sorted.find((t) => t.threshold > (tier?.threshold ?? -1n) && t.threshold > value) ?? null;
+  const remaining = upcoming ? upcoming.threshold - value : 0n;
   const floor = tier?.threshold ?? 0n;
-  const progress = nextTier ? Number(value - floor) / Number(nextTier.threshold - floor) : 1;
+  const progress = upcoming ? Math.max(0, Number(value - floor)) / Number(upcoming.threshold - floor) : 1;
   return {
-    customerId, balance, tier, nextTier,
-    pointsToNextTier: nextTier && program.tierBasis === TierBasis.POINTS_12M ? Number(remaining) : null,
-    spendToNextTier: nextTier && program.tierBasis === TierBasis.SPEND_12M ? money(remaining, program.currency) : null,
+    customerId, balance, tier, nextTier: upcoming,
+    pointsToNextTier: upcoming && program.tierBasis === TierBasis.POINTS_12M ? Number(remaining) : null,
+    spendToNextTier: upcoming && program.tierBasis === TierBasis.SPEND_12M ? money(remaining, program.currency) : null,
     progressToNextTier: Math.round(progress * 1000) / 1000,
   };
 }

@@ -36,10 +36,32 @@ export class LoyaltyTier {
   @Field(() => Money, { nullable: true, description: 'Net spend in 12 months to reach it (SPEND_12M programs).' })
   thresholdSpend: Money | null;
 
+  @Field(() => Int, { nullable: true, description: 'Points in 12 months to keep the tier once in it (POINTS_12M programs).' })
+  retentionPoints: number | null;
+
+  @Field(() => Money, { nullable: true, description: 'Net spend in 12 months to keep the tier once in it (SPEND_12M programs).' })
+  retentionSpend: Money | null;
+
   @Field(() => [String], { description: 'What members of the tier get.' })
   benefits: string[];
 
   threshold: bigint;
+  retentionThreshold: bigint | null;
+}
+
+@ObjectType({ description: 'A change of a customer’s tier.' })
+export class TierChange {
+  @Field(() => String, { nullable: true, description: 'Tier code before; null when the customer had none.' })
+  fromTier: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Tier code after; null when the tier was removed.' })
+  toTier: string | null;
+
+  @Field({ description: 'Why, in words.' })
+  reason: string;
+
+  @Field({ description: 'When.' })
+  changedAt: Date;
 }
 
 @ObjectType({ description: 'The shop’s loyalty program.' })
