@@ -8,7 +8,7 @@ import {
 import { CustomerFeedbackResolver, FeedbackResolver, FeedbackService } from './modules/feedback';
 import { CommunicationResolver, CommunicationService, CustomerCommunicationsResolver } from './modules/communications';
 import {
-  CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
+  CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, LoyaltyAnalyticsService, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
   LoyaltyService,
 } from './modules/loyalty';
 import {
@@ -29,6 +29,7 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   const loyaltyPrograms = new LoyaltyProgramService(dataSource, orders);
   const loyalty = new LoyaltyService(dataSource, loyaltyPrograms, customers, orders);
   const loyaltyEarning = new LoyaltyEarningService(dataSource, loyaltyPrograms, orders);
+  const loyaltyAnalytics = new LoyaltyAnalyticsService(dataSource, loyaltyPrograms, loyaltyEarning);
   // Earning is part of the order's own transaction: an order is never recorded without its points.
   orderWriter.onOrderWritten(async (manager: EntityManager, event) => {
     if (event.kind === 'RECORDED') await loyaltyEarning.earnForOrder(manager, event.orderId);
@@ -45,7 +46,7 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   // Stored metrics follow each customer's writes once they are committed (they read outside the transaction).
   orderWriter.onOrderCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
   feedback.onFeedbackCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
-  return { customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, modelFits, metrics, metricsStore, analytics };
+  return { customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -63,7 +64,7 @@ export function createResolvers(config: AppConfig, services: Services) {
     new CommunicationResolver(services.communications),
     new CustomerCommunicationsResolver(),
     new LoyaltyResolver(services.loyalty, services.loyaltyPrograms),
-    new LoyaltyRulesResolver(services.loyaltyEarning, config.shopCurrency),
+    new LoyaltyRulesResolver(services.loyaltyEarning, services.loyaltyAnalytics, config.shopCurrency),
     new CustomerLoyaltyResolver(services.loyalty),
     new CustomerLoyaltyFieldResolver(),
     new CustomerSummaryResolver(config.shopCurrency),

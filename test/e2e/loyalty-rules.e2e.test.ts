@@ -77,6 +77,17 @@ describe('loyalty earning rules', () => {
     expect(rows).toEqual([{ points: 30 }]);
   });
 
+  it('reports members, monthly movements, liability and redemption rate', async () => {
+    const { loyaltyReport: r } = await t.ok(`{ loyaltyReport { members activeMembers outstandingPoints liability { amount currency } redemptionRate
+      months { month issued redeemed expired } } }`);
+    const [sums] = await t.sql(`select count(distinct customer_id)::int as members, sum(points)::int as outstanding,
+      sum(points) filter (where points > 0 and kind in ('EARN', 'ADJUST'))::int as issued from loyalty_ledger_entries`);
+    expect(r).toMatchObject({ members: sums.members, outstandingPoints: sums.outstanding });
+    // Point value 1 minor unit: 100 points are worth 1.00.
+    expect(r.liability.amount).toBe((sums.outstanding / 100).toFixed(2));
+    expect(r.months.reduce((s: number, m: any) => s + m.issued, 0)).toBe(sums.issued);
+  });
+
   it('expires points first in, first out, idempotently', async () => {
     const { id, databaseId } = await createCustomer(t);
     await t.ok(`mutation($id: ID!) { a: earnLoyaltyPoints(input: { customerId: $id, points: 100, reason: "old", occurredAt: "${daysAgo(400)}" }) { id }

@@ -4,3 +4,4 @@ export { LoyaltyLedgerEntry, LedgerEntryKind, TierBasis } from './loyalty.types'
 export { createLoyaltyLoaders } from './loyalty.loaders';
 export { LoyaltyResolver, CustomerLoyaltyResolver, CustomerLoyaltyFieldResolver, LoyaltyRulesResolver } from './loyalty.resolver';
 export { LoyaltyEarningService } from './loyalty-earning.service';
+export { LoyaltyAnalyticsService } from './loyalty-analytics';

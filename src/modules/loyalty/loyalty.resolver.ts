@@ -6,6 +6,7 @@ import { BadUserInputError } from '../../common/errors';
 import { money, parseMoney } from '../../common/money';
 import { LoyaltyEarningService, RuleVersion } from './loyalty-earning.service';
 import { LoyaltyRules, LoyaltyRulesInput } from './loyalty-rules.types';
+import { LoyaltyAnalyticsService, LoyaltyProgramReport } from './loyalty-analytics';
 import { ConfigureLoyaltyProgramInput, LedgerArgs, LoyaltyPointsInput } from './loyalty.inputs';
 import { LoyaltyProgramService } from './loyalty-program.service';
 import { LoyaltyService } from './loyalty.service';
@@ -54,7 +55,7 @@ const toMap = (pairs: { name: string; multiplier: number }[]) => Object.fromEntr
 
 @Resolver(() => LoyaltyRules)
 export class LoyaltyRulesResolver {
-  constructor(private readonly earning: LoyaltyEarningService, private readonly shopCurrency: string) {}
+  constructor(private readonly earning: LoyaltyEarningService, private readonly analytics: LoyaltyAnalyticsService, private readonly shopCurrency: string) {}
 
   private present(rule: RuleVersion): LoyaltyRules {
     return {
@@ -62,6 +63,11 @@ export class LoyaltyRulesResolver {
       tierMultipliers: toPairs(rule.tierMultipliers), minOrder: money(rule.minOrderMinor, this.shopCurrency),
       earningStatuses: rule.earningStatuses as OrderStatus[],
     };
+  }
+
+  @Query(() => LoyaltyProgramReport, { nullable: true, description: 'Members, points issued, redeemed and expired per month, liability and redemption rate.' })
+  loyaltyReport() {
+    return this.analytics.report();
   }
 
   @Query(() => [LoyaltyRules], { description: 'Earning rule versions of the active program, newest first.' })
