@@ -65,7 +65,7 @@ export function createResolvers(config: AppConfig, services: Services) {
     new CustomerCommunicationsResolver(),
     new LoyaltyResolver(services.loyalty, services.loyaltyPrograms),
     new LoyaltyRulesResolver(services.loyaltyEarning, services.loyaltyAnalytics, config.shopCurrency),
-    new CustomerLoyaltyResolver(services.loyalty),
+    new CustomerLoyaltyResolver(services.loyalty, config.shopCurrency),
     new CustomerLoyaltyFieldResolver(),
     new CustomerSummaryResolver(config.shopCurrency),
     new CustomerTimelineResolver(TIMELINE_SOURCES),

@@ -21,7 +21,7 @@ function createLoaders(services: Services, now: Date) {
     orders: createOrderLoaders(services.orders),
     feedback: createFeedbackLoaders(services.feedback),
     communications: createCommunicationLoaders(services.communications),
-    loyalty: createLoyaltyLoaders(services.loyalty, services.loyaltyPrograms),
+    loyalty: createLoyaltyLoaders(services.loyalty, services.loyaltyPrograms, services.loyaltyEarning),
     metrics: createMetricsLoaders(services.metrics, now),
   };
 }

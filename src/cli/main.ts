@@ -20,6 +20,7 @@ Commands:
                                             fit BG/NBD and Gamma-Gamma on purchases up to that day and store the fit
   loyalty replay                            earn for every past order that has not earned yet (idempotent)
   loyalty expire [--until YYYY-MM-DD]       write expiry entries for points expired by then, oldest first (idempotent)
+  loyalty birthdays [--until YYYY-MM-DD]    birthday bonus points for customers born on that day, once a year
   loyalty evaluate-tiers                    re-evaluate every customer's tier, recording each change
   loyalty check                             prove every balance equals its ledger and none is negative
   refresh-metrics                           recompute every customer's stored metrics from the current fit
@@ -118,6 +119,11 @@ async function main(argv: string[]) {
           const until = values.until ? new Date(`${values.until}T23:59:59.999Z`) : new Date();
           if (Number.isNaN(until.getTime())) throw new ConfigError('--until must be YYYY-MM-DD');
           console.log(JSON.stringify(await earning.expireUntil(until)));
+        } else if (action === 'birthdays') {
+          const services = createServices(config, db.dataSource);
+          const on = values.until ? new Date(`${values.until}T00:00:00Z`) : new Date();
+          const granted = await services.loyaltyEarning.grantBirthdayBonuses(await services.customers.idsWithBirthday(on), on);
+          console.log(JSON.stringify({ on: on.toISOString().slice(0, 10), granted }));
         } else if (action === 'evaluate-tiers') {
           const services = createServices(config, db.dataSource);
           await db.dataSource.transaction((manager) => services.loyaltyPrograms.evaluateAll(manager, new Date()));
@@ -126,7 +132,7 @@ async function main(argv: string[]) {
           const report = await earning.check();
           console.log(JSON.stringify({ customers: report.customers, negativeBalances: report.negativeBalances.length, overdrawnLedgers: report.overdrawnLedgers.length }));
           if (report.negativeBalances.length || report.overdrawnLedgers.length) process.exitCode = 3;
-        } else throw new ConfigError('loyalty takes replay, expire, evaluate-tiers or check');
+        } else throw new ConfigError('loyalty takes replay, expire, birthdays, evaluate-tiers or check');
       });
       return;
     }

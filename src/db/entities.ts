@@ -3,7 +3,7 @@ import { OrderEntity, OrderLineEntity, OrderReturnEntity, ProductEntity } from '
 import { FeedbackEntity } from '../modules/feedback/feedback.entity';
 import { CommunicationEntity } from '../modules/communications/communication.entity';
 import {
-  LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyProgramEntity, LoyaltyRuleVersionEntity, LoyaltyTierChangeEntity, LoyaltyTierEntity,
+  LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyProgramEntity, LoyaltyRuleVersionEntity, LoyaltyTierChangeEntity, LoyaltyTierEntity, StoreCreditEntryEntity,
 } from '../modules/loyalty/loyalty.entity';
 
 import { ModelFitEntity } from '../modules/metrics/model-fit.entity';
@@ -15,5 +15,5 @@ export const ENTITIES = [
   ProductEntity, OrderEntity, OrderLineEntity, OrderReturnEntity,
   FeedbackEntity, CommunicationEntity,
   LoyaltyProgramEntity, LoyaltyTierEntity, LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyRuleVersionEntity, LoyaltyTierChangeEntity,
-  ModelFitEntity, CustomerMetricsEntity,
+  StoreCreditEntryEntity, ModelFitEntity, CustomerMetricsEntity,
 ];

@@ -102,6 +102,50 @@ describe('loyalty earning rules', () => {
   });
 });
 
+describe('product and tier multipliers', () => {
+  it('multiplies by product on top of category, and by the customer’s tier', async () => {
+    await t.ok(RULES, { input: { effectiveFrom: daysAgo(1), pointsPerUnit: 1, categoryMultipliers: [{ name: 'kitchen', multiplier: 2 }],
+      productMultipliers: [{ name: 'MUG', multiplier: 1.5 }], tierMultipliers: [{ name: 'GOLD', multiplier: 2 }] } });
+    const { id, databaseId } = await createCustomer(t);
+    // 10.00 of mugs: 10 x 2 (kitchen) x 1.5 (MUG) = 30 points; the customer holds no GOLD yet.
+    await recordOrder(t, id, { placedAt: new Date().toISOString(), lines: [{ sku: 'MUG', quantity: 2, unitPrice: '5.00' }] });
+    const points = async () => (await t.sql(`select points from loyalty_ledger_entries where customer_id = $1 and kind = 'EARN' and order_id is not null order by occurred_at`, [databaseId])).map((r) => r.points);
+    expect(await points()).toEqual([30]);
+    await t.sql(`update loyalty_memberships set tier_code = 'GOLD' where customer_id = $1`, [databaseId]);
+    await recordOrder(t, id, { placedAt: new Date(Date.now() + 1000).toISOString(), lines: [{ sku: 'BEANS', quantity: 1, unitPrice: '10.00' }] });
+    // 10.00 of coffee under this version (no coffee multiplier) = 10, doubled for GOLD.
+    expect(await points()).toEqual([30, 20]);
+  });
+});
+
+describe('cashback and birthdays', () => {
+  it('pays cashback as store credit once per order and reverses the refunded share', async () => {
+    await t.ok(RULES, { input: { effectiveFrom: daysAgo(1), pointsPerUnit: 1, cashbackPercent: 5 } });
+    const { id } = await createCustomer(t);
+    const recent = { placedAt: new Date().toISOString(), externalRef: 'CB-1', lines: [{ sku: 'BEANS', quantity: 4, unitPrice: '10.00' }] };
+    const order = await recordOrder(t, id, recent);
+    await recordOrder(t, id, recent);
+    const CREDIT = `query($id: ID!) { customer(id: $id) { loyalty { storeCredit { amount } } } }`;
+    expect((await t.ok(CREDIT, { id })).customer.loyalty.storeCredit.amount).toBe('2.00');
+    await t.ok(`mutation($o: ID!, $l: ID!) { recordReturn(input: { orderId: $o, lines: [{ orderLineId: $l, quantity: 2 }] }) { id } }`, { o: order.id, l: order.lines[0].id });
+    expect((await t.ok(CREDIT, { id })).customer.loyalty.storeCredit.amount).toBe('1.00');
+  });
+
+  it('grants the birthday bonus once a year to customers born on the day', async () => {
+    await t.ok(RULES, { input: { effectiveFrom: daysAgo(1), pointsPerUnit: 1, birthdayBonus: 25 } });
+    const today = new Date();
+    const birthDate = `1990-${String(today.getUTCMonth() + 1).padStart(2, '0')}-${String(Math.min(today.getUTCDate(), 28)).padStart(2, '0')}`;
+    const on = new Date(`${today.getUTCFullYear()}-${birthDate.slice(5)}T00:00:00Z`);
+    const { databaseId } = await createCustomer(t, { birthDate });
+    const ids = await t.app.services.customers.idsWithBirthday(on);
+    expect(ids).toContain(databaseId);
+    await t.app.services.loyaltyEarning.grantBirthdayBonuses(ids, on);
+    await t.app.services.loyaltyEarning.grantBirthdayBonuses(ids, on);
+    const rows = await t.sql(`select points from loyalty_ledger_entries where customer_id = $1 and reason like 'Birthday bonus%'`, [databaseId]);
+    expect(rows).toEqual([{ points: 25 }]);
+  });
+});
+
 describe('tiers with retention and history', () => {
   it('qualifies up, keeps a tier down to its retention threshold, and records every change with its reason', async () => {
     await t.ok(`mutation { configureLoyaltyProgram(input: { name: "Club", tierBasis: SPEND_12M, pointsValidityMonths: 12, tiers: [

@@ -49,6 +49,17 @@ export class CustomerService {
     return rows.map((r) => r.id);
   }
 
+  /** Customers born on this month and day (29 February birthdays are kept on 28 February in other years). */
+  async idsWithBirthday(on: Date): Promise<string[]> {
+    const month = on.getUTCMonth() + 1;
+    const day = on.getUTCDate();
+    const leapCatchUp = month === 2 && day === 28 && new Date(Date.UTC(on.getUTCFullYear(), 1, 29)).getUTCMonth() !== 1;
+    const rows: { id: string }[] = await this.dataSource.query(
+      `select id from customers where birth_date is not null and extract(month from birth_date) = $1
+         and (extract(day from birth_date) = $2 or ($3 and extract(day from birth_date) = 29))`, [month, day, leapCatchUp]);
+    return rows.map((r) => r.id);
+  }
+
   async getByIdOrThrow(id: string, manager: EntityManager = this.dataSource.manager): Promise<Customer> {
     const rows: CustomerRow[] = await manager.query('select * from customers where id = $1', [id]);
     if (!rows[0]) throw new NotFoundError('Customer', id);

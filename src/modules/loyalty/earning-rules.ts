@@ -19,9 +19,14 @@ export interface EarningOrder {
   lines: { totalMinor: bigint; sku: string | null; category: string | null }[];
 }
 
-/** Points for an order; 0 when its status does not earn or it is below the minimum value. */
+/** Whether an order earns at all: a status that earns, and at least the minimum value. */
+export function isEligible(rule: EarningRule, order: EarningOrder): boolean {
+  return rule.earningStatuses.includes(order.status) && order.netMinor >= rule.minOrderMinor && order.netMinor > 0n;
+}
+
+/** Points for an order; 0 when it is not eligible. */
 export function pointsForOrder(rule: EarningRule, order: EarningOrder, tierCode: string | null, minorPerUnit: number): number {
-  if (!rule.earningStatuses.includes(order.status) || order.netMinor < rule.minOrderMinor || order.netMinor <= 0n) return 0;
+  if (!isEligible(rule, order)) return 0;
   const net = Number(order.netMinor);
   let weighted: number;
   if (order.lines.length === 0 || order.grossMinor === 0n) {

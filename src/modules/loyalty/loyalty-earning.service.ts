@@ -4,7 +4,7 @@ import { currencyExponent } from '../../common/money';
 import { OrderService } from '../orders';
 import { LoyaltyProgramService } from './loyalty-program.service';
 import { addMonths, LedgerMovement, remainingLots } from './loyalty-rules';
-import { EarningRule, pointsForOrder, pointsToTakeBack } from './earning-rules';
+import { EarningRule, isEligible, pointsForOrder, pointsToTakeBack } from './earning-rules';
 
 export interface RuleVersion extends EarningRule {
   id: string;
@@ -13,6 +13,7 @@ export interface RuleVersion extends EarningRule {
   welcomeBonus: number;
   birthdayBonus: number;
   pointValueMinor: number;
+  cashbackPercent: number;
 }
 
 export interface RuleVersionInput {
@@ -26,19 +27,20 @@ export interface RuleVersionInput {
   minOrder: bigint;
   earningStatuses: string[];
   pointValueMinor: number;
+  cashbackPercent: number;
 }
 
 interface RuleRow {
   id: string; version: number; effective_from: Date; points_per_unit: string; category_multipliers: Record<string, number>;
   product_multipliers: Record<string, number>; tier_multipliers: Record<string, number>; welcome_bonus: number; birthday_bonus: number;
-  min_order_minor: string; earning_statuses: string[]; point_value_minor: string;
+  min_order_minor: string; earning_statuses: string[]; point_value_minor: string; cashback_percent: string;
 }
 
 const toRule = (r: RuleRow): RuleVersion => ({
   id: r.id, version: r.version, effectiveFrom: r.effective_from, pointsPerUnit: Number(r.points_per_unit),
   categoryMultipliers: r.category_multipliers, productMultipliers: r.product_multipliers, tierMultipliers: r.tier_multipliers,
   welcomeBonus: r.welcome_bonus, birthdayBonus: r.birthday_bonus, minOrderMinor: BigInt(r.min_order_minor),
-  earningStatuses: r.earning_statuses, pointValueMinor: Number(r.point_value_minor),
+  earningStatuses: r.earning_statuses, pointValueMinor: Number(r.point_value_minor), cashbackPercent: Number(r.cashback_percent),
 });
 
 const lock = (manager: EntityManager, customerId: string) =>
@@ -64,10 +66,10 @@ export class LoyaltyEarningService {
       const [{ next }] = await manager.query('select coalesce(max(version), 0) + 1 as next from loyalty_rule_versions where program_id = $1', [program.id]);
       const [row]: RuleRow[] = await manager.query(
         `insert into loyalty_rule_versions (program_id, version, effective_from, points_per_unit, category_multipliers, product_multipliers,
-           tier_multipliers, welcome_bonus, birthday_bonus, min_order_minor, earning_statuses, point_value_minor)
-         values ($1, $2, coalesce($3::timestamptz, now()), $4, $5, $6, $7, $8, $9, $10, $11, $12) returning *`,
+           tier_multipliers, welcome_bonus, birthday_bonus, min_order_minor, earning_statuses, point_value_minor, cashback_percent)
+         values ($1, $2, coalesce($3::timestamptz, now()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning *`,
         [program.id, next, input.effectiveFrom ?? null, input.pointsPerUnit, JSON.stringify(input.categoryMultipliers), JSON.stringify(input.productMultipliers),
-          JSON.stringify(input.tierMultipliers), input.welcomeBonus, input.birthdayBonus, input.minOrder.toString(), input.earningStatuses, input.pointValueMinor],
+          JSON.stringify(input.tierMultipliers), input.welcomeBonus, input.birthdayBonus, input.minOrder.toString(), input.earningStatuses, input.pointValueMinor, input.cashbackPercent],
       );
       return toRule(row);
     });
@@ -97,6 +99,7 @@ export class LoyaltyEarningService {
     await lock(manager, order.customerId);
     const [membership] = await manager.query('select tier_code from loyalty_memberships where customer_id = $1', [order.customerId]);
     const points = pointsForOrder(rule, order, membership?.tier_code ?? null, 10 ** currencyExponent(program.currency));
+    await this.payCashback(manager, rule, order, program.currency);
     if (points <= 0) return 0;
     const expiresAt = program.pointsValidityMonths ? addMonths(order.placedAt, program.pointsValidityMonths) : null;
     const inserted = await manager.query(
@@ -114,12 +117,70 @@ export class LoyaltyEarningService {
     return inserted.length > 0 ? points : 0;
   }
 
+  /** Cashback as store credit, once per order, for orders that earn under the rule. */
+  private async payCashback(manager: EntityManager, rule: RuleVersion, order: NonNullable<Awaited<ReturnType<OrderService['orderForEarning']>>>, currency: string) {
+    if (rule.cashbackPercent <= 0 || !isEligible(rule, order)) return;
+    const amount = (order.netMinor * BigInt(Math.round(rule.cashbackPercent * 1000))) / 100_000n;
+    if (amount <= 0n) return;
+    await manager.query(
+      `insert into store_credit_entries (customer_id, kind, amount_minor, currency, reason, order_id, occurred_at)
+       values ($1, 'CASHBACK', $2, $3, $4, $5, $6) on conflict do nothing`,
+      [order.customerId, amount.toString(), currency, `Cashback ${rule.cashbackPercent}% on order ${order.externalRef}`, order.id, order.placedAt]);
+  }
+
+  /** Reverses the refunded share of an order's cashback, never below a zero store-credit balance. */
+  private async reverseCashback(manager: EntityManager, order: NonNullable<Awaited<ReturnType<OrderService['orderForEarning']>>>) {
+    const [row] = await manager.query(
+      `select coalesce(sum(amount_minor) filter (where kind = 'CASHBACK'), 0)::text as paid,
+         coalesce(-sum(amount_minor) filter (where kind = 'REVERSAL'), 0)::text as reversed, max(currency) as currency
+       from store_credit_entries where customer_id = $1 and order_id = $2`, [order.customerId, order.id]);
+    const paid = BigInt(row.paid);
+    if (paid <= 0n || order.netMinor <= 0n) return;
+    const due = (paid * order.refundedMinor) / order.netMinor - BigInt(row.reversed);
+    const [{ balance }] = await manager.query('select coalesce(sum(amount_minor), 0)::text as balance from store_credit_entries where customer_id = $1', [order.customerId]);
+    const amount = due < BigInt(balance) ? due : BigInt(balance);
+    if (amount <= 0n) return;
+    await manager.query(
+      `insert into store_credit_entries (customer_id, kind, amount_minor, currency, reason, order_id, occurred_at) values ($1, 'REVERSAL', $2, $3, $4, $5, now())`,
+      [order.customerId, (-amount).toString(), row.currency, `Return of order ${order.externalRef}`, order.id]);
+  }
+
+  async storeCreditBalances(customerIds: readonly string[]): Promise<bigint[]> {
+    const rows: { customer_id: string; balance: string }[] = await this.dataSource.query(
+      'select customer_id, sum(amount_minor)::text as balance from store_credit_entries where customer_id = any($1::uuid[]) group by customer_id', [customerIds]);
+    const byId = new Map(rows.map((r) => [r.customer_id, BigInt(r.balance)]));
+    return customerIds.map((id) => byId.get(id) ?? 0n);
+  }
+
+  /** Birthday bonus points for customers born on this day, once a year each; idempotent. */
+  async grantBirthdayBonuses(customerIds: string[], on: Date): Promise<number> {
+    const program = await this.programs.findActive();
+    const rule = await this.ruleAt(this.dataSource.manager, on);
+    if (!program || !rule || rule.birthdayBonus <= 0) return 0;
+    const reason = `Birthday bonus ${on.getUTCFullYear()}`;
+    let granted = 0;
+    for (const customerId of customerIds) {
+      await this.dataSource.transaction(async (manager) => {
+        await lock(manager, customerId);
+        const done = await manager.query(`select 1 from loyalty_ledger_entries where customer_id = $1 and kind = 'EARN' and reason = $2`, [customerId, reason]);
+        if (done.length > 0) return;
+        const expiresAt = program.pointsValidityMonths ? addMonths(on, program.pointsValidityMonths) : null;
+        await manager.query(
+          `insert into loyalty_ledger_entries (customer_id, program_id, kind, points, reason, rule_version_id, expires_at, occurred_at)
+           values ($1, $2, 'EARN', $3, $4, $5, $6, $7)`, [customerId, program.id, rule.birthdayBonus, reason, rule.id, expiresAt, on]);
+        granted += 1;
+      });
+    }
+    return granted;
+  }
+
   /** After a return: takes back the refunded share of what the order earned, never below a zero balance. */
   async takeBackForReturn(manager: EntityManager, orderId: string): Promise<number> {
     const order = await this.orders.orderForEarning(manager, orderId);
     const program = await this.programs.findActive(manager);
     if (!order || !program) return 0;
     await lock(manager, order.customerId);
+    await this.reverseCashback(manager, order);
     const [row] = await manager.query(
       `select coalesce(sum(points) filter (where kind = 'EARN'), 0)::int as earned, coalesce(-sum(points) filter (where kind = 'ADJUST'), 0)::int as taken
        from loyalty_ledger_entries where customer_id = $1 and order_id = $2`, [order.customerId, orderId]);

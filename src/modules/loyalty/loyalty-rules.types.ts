@@ -29,6 +29,7 @@ export class LoyaltyRules {
   @Field(() => Money, { description: 'Orders below this net value earn nothing.' }) minOrder: Money;
   @Field(() => [OrderStatus], { description: 'Statuses that earn; cancelled and returned orders never do.' }) earningStatuses: OrderStatus[];
   @Field(() => Float, { description: 'What one point is worth in minor currency units (for the liability).' }) pointValueMinor: number;
+  @Field(() => Float, { description: 'Share of the net order value paid back as store credit, in percent.' }) cashbackPercent: number;
 }
 
 @InputType({ description: 'A new version of the earning rules.' })
@@ -44,4 +45,5 @@ export class LoyaltyRulesInput {
   @Field(() => [OrderStatus], { defaultValue: [OrderStatus.PLACED, OrderStatus.FULFILLED, OrderStatus.PARTIALLY_RETURNED], description: 'Statuses that earn.' })
   earningStatuses: OrderStatus[];
   @Field(() => Float, { defaultValue: 1, description: 'Value of a point in minor units.' }) @Min(0) @Max(1_000_000) pointValueMinor: number;
+  @Field(() => Float, { defaultValue: 0, description: 'Cashback as store credit, percent of the net order value, 0 to 50.' }) @Min(0) @Max(50) cashbackPercent: number;
 }

@@ -186,6 +186,10 @@ export class LoyaltyRuleVersionEntity {
   @Column({ type: 'text', array: true })
   earningStatuses: string[];
 
+  /** Share of the net order value paid back as store credit, in percent. */
+  @Column({ type: 'numeric', precision: 6, scale: 3, default: 0 })
+  cashbackPercent: string;
+
   /** What one point is worth in minor units, for the liability. */
   @Column({ type: 'numeric', precision: 12, scale: 4, default: 1 })
   pointValueMinor: string;
@@ -225,6 +229,41 @@ export class LoyaltyTierChangeEntity {
 
   @Column({ type: 'timestamptz', precision: 3 })
   changedAt: Date;
+
+  @ManyToOne(() => CustomerEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'customer_id' })
+  private customerRef?: Relation<CustomerEntity>;
+}
+
+/** Store credit (cashback) as money, append-only like the points ledger: the balance is the sum. */
+@Entity({ name: 'store_credit_entries' })
+@Index('store_credit_customer_idx', ['customerId', 'occurredAt'])
+@Index('store_credit_one_cashback_per_order', ['customerId', 'orderId'], { unique: true, where: `kind = 'CASHBACK'` })
+export class StoreCreditEntryEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  customerId: string;
+
+  /** CASHBACK (positive), REVERSAL (negative, after a return), SPEND (negative). */
+  @Column({ type: 'text' })
+  kind: string;
+
+  @Column({ type: 'bigint' })
+  amountMinor: string;
+
+  @Column({ type: 'char', length: 3 })
+  currency: string;
+
+  @Column({ type: 'text' })
+  reason: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  orderId: string | null;
+
+  @Column({ type: 'timestamptz', precision: 3 })
+  occurredAt: Date;
 
   @ManyToOne(() => CustomerEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'customer_id' })

@@ -3,15 +3,17 @@ import { createNestedPageLoader } from '../../common/nested-pages';
 import { LedgerArgs } from './loyalty.inputs';
 import { LoyaltyService } from './loyalty.service';
 import { LoyaltyProgramService } from './loyalty-program.service';
+import { LoyaltyEarningService } from './loyalty-earning.service';
 import { LoyaltyLedgerEntry } from './loyalty.types';
 
-export const createLoyaltyLoaders = (loyalty: LoyaltyService, programs: LoyaltyProgramService) => {
+export const createLoyaltyLoaders = (loyalty: LoyaltyService, programs: LoyaltyProgramService, earning: LoyaltyEarningService) => {
   const asOf = new Date();
   const counts = new DataLoader((ids: readonly string[]) => loyalty.countByCustomerIds(ids));
   return {
     byId: new DataLoader((ids: readonly string[]) => loyalty.findByIds(ids)),
     standing: new DataLoader((ids: readonly string[]) => loyalty.standingByCustomerIds(ids, asOf)),
     movements: new DataLoader((ids: readonly string[]) => loyalty.movementsByCustomerIds(ids)),
+    storeCredit: new DataLoader((ids: readonly string[]) => earning.storeCreditBalances(ids)),
     tierHistory: new DataLoader((ids: readonly string[]) => programs.tierHistory(ids)),
     ledgerPage: createNestedPageLoader<LoyaltyLedgerEntry, LedgerArgs>((ids, args) =>
       loyalty.pagesByCustomerIds(ids, args, (id) => counts.load(id))),

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { Order, OrderStatus } from '../orders';
 import { BadUserInputError } from '../../common/errors';
-import { money, parseMoney } from '../../common/money';
+import { money, Money, parseMoney } from '../../common/money';
 import { LoyaltyEarningService, RuleVersion } from './loyalty-earning.service';
 import { LoyaltyRules, LoyaltyRulesInput } from './loyalty-rules.types';
 import { LoyaltyAnalyticsService, LoyaltyProgramReport } from './loyalty-analytics';
@@ -84,7 +84,7 @@ export class LoyaltyRulesResolver {
       effectiveFrom: input.effectiveFrom, pointsPerUnit: input.pointsPerUnit, categoryMultipliers: toMap(input.categoryMultipliers),
       productMultipliers: toMap(input.productMultipliers), tierMultipliers: toMap(input.tierMultipliers), welcomeBonus: input.welcomeBonus,
       birthdayBonus: input.birthdayBonus, minOrder: parseMoney(input.minOrder, this.shopCurrency, 'minOrder'),
-      earningStatuses: input.earningStatuses, pointValueMinor: input.pointValueMinor,
+      earningStatuses: input.earningStatuses, pointValueMinor: input.pointValueMinor, cashbackPercent: input.cashbackPercent,
     });
     return this.present(rule);
   }
@@ -92,7 +92,7 @@ export class LoyaltyRulesResolver {
 
 @Resolver(() => CustomerLoyalty)
 export class CustomerLoyaltyResolver {
-  constructor(private readonly loyalty: LoyaltyService) {}
+  constructor(private readonly loyalty: LoyaltyService, private readonly shopCurrency: string) {}
 
   @FieldResolver(() => Int, { description: 'Points that expire within the given days (first in, first out), including overdue points not yet written off.' })
   async pointsExpiringSoon(
@@ -101,6 +101,11 @@ export class CustomerLoyaltyResolver {
     @Ctx() ctx: RequestContext,
   ) {
     return this.loyalty.pointsExpiringSoon(await ctx.loaders.loyalty.movements.load(standing.customerId), new Date(), days);
+  }
+
+  @FieldResolver(() => Money, { description: 'Store credit (cashback) balance: the sum of its own ledger.' })
+  async storeCredit(@Root() standing: CustomerLoyalty, @Ctx() ctx: RequestContext) {
+    return money(await ctx.loaders.loyalty.storeCredit.load(standing.customerId), this.shopCurrency);
   }
 
   @FieldResolver(() => [TierChange], { description: 'Every tier change with its reason, newest first.' })
