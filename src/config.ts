@@ -14,6 +14,7 @@ export interface AppConfig {
   readonly shopCurrency: string;
   readonly demoSeedCustomers: number;
   readonly logSql: boolean;
+  readonly actionQuietDays: number;
 }
 
 interface VariableSpec<K extends keyof AppConfig> {
@@ -77,6 +78,8 @@ export const CONFIG_VARIABLES = [
     description: 'The currency of orders, spend totals and loyalty money values.' },
   { env: 'DEMO_SEED_CUSTOMERS', key: 'demoSeedCustomers', defaultValue: '300', parse: integerIn(0, 100000),
     description: 'Customers seeded when the server starts on an empty embedded database (0: none).' },
+  { env: 'NBA_QUIET_DAYS', key: 'actionQuietDays', defaultValue: '7', parse: integerIn(0, 365),
+    description: 'Next best actions propose nothing to a customer contacted (outbound) within this many days.' },
   { env: 'LOG_SQL', key: 'logSql', defaultValue: 'false', parse: boolean,
     description: 'Print every SQL statement (development only).' },
 ] as const satisfies readonly VariableSpec<keyof AppConfig>[];

@@ -16,6 +16,10 @@ import {
   ModelFitService,
 } from './modules/metrics';
 import { CustomerTimelineResolver, TIMELINE_SOURCES } from './modules/timeline';
+import {
+  ActionsQueryResolver, ActionsService, CustomerActionsResolver, NextBestActionResolver, ProductComplementResolver, ProductComplementsResolver,
+  ProductRecommendationResolver,
+} from './modules/actions';
 import { NodeResolver } from './node.resolver';
 
 /** The composition root: every service is built here, once, by hand. */
@@ -46,7 +50,9 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   // Stored metrics follow each customer's writes once they are committed (they read outside the transaction).
   orderWriter.onOrderCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
   feedback.onFeedbackCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
-  return { customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
+  const actions = new ActionsService(dataSource, customers, orders, communications, loyalty, loyaltyEarning, metrics, metricsStore,
+    config.shopCurrency, config.actionQuietDays);
+  return { actions, customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -71,6 +77,12 @@ export function createResolvers(config: AppConfig, services: Services) {
     new CustomerTimelineResolver(TIMELINE_SOURCES),
     new ModelFitResolver(services.modelFits),
     new AnalyticsResolver(services.analytics),
+    new CustomerActionsResolver(services.actions, config.shopCurrency),
+    new ActionsQueryResolver(services.actions, config.shopCurrency),
+    new NextBestActionResolver(),
+    new ProductRecommendationResolver(),
+    new ProductComplementResolver(),
+    new ProductComplementsResolver(services.actions),
     new CustomerMetricsFieldResolver(services.metrics, config.shopCurrency),
     new CustomerMetricsResolver(services.metrics, config.shopCurrency),
   ];

@@ -6,6 +6,7 @@ import { createFeedbackLoaders } from './modules/feedback/feedback.loaders';
 import { createCommunicationLoaders } from './modules/communications/communication.loaders';
 import { createLoyaltyLoaders } from './modules/loyalty/loyalty.loaders';
 import { createMetricsLoaders } from './modules/metrics/metrics.loaders';
+import { createActionsLoaders } from './modules/actions/actions.loaders';
 
 export interface RequestContext {
   requestId: string;
@@ -23,6 +24,7 @@ function createLoaders(services: Services, now: Date) {
     communications: createCommunicationLoaders(services.communications),
     loyalty: createLoyaltyLoaders(services.loyalty, services.loyaltyPrograms, services.loyaltyEarning),
     metrics: createMetricsLoaders(services.metrics, now),
+    actions: createActionsLoaders(services.actions, now),
   };
 }
 

@@ -7,6 +7,7 @@ import {
 } from '../modules/loyalty/loyalty.entity';
 
 import { ModelFitEntity } from '../modules/metrics/model-fit.entity';
+import { ProductAssociationEntity } from '../modules/actions/product-association.entity';
 import { CustomerMetricsEntity } from '../modules/metrics/customer-metrics.entity';
 
 /** Every table TypeORM knows, for migrations and the drift check. */
@@ -15,5 +16,5 @@ export const ENTITIES = [
   ProductEntity, OrderEntity, OrderLineEntity, OrderReturnEntity,
   FeedbackEntity, CommunicationEntity,
   LoyaltyProgramEntity, LoyaltyTierEntity, LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyRuleVersionEntity, LoyaltyTierChangeEntity,
-  StoreCreditEntryEntity, ModelFitEntity, CustomerMetricsEntity,
+  StoreCreditEntryEntity, ModelFitEntity, ProductAssociationEntity, CustomerMetricsEntity,
 ];

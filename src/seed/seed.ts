@@ -75,5 +75,9 @@ export async function seedDemoData(db: Database, config: AppConfig, options: See
   }
   await db.dataSource.transaction((manager) => services.loyaltyPrograms.evaluateAll(manager, new Date()));
   if (db.kind === 'postgres') await db.dataSource.query('analyze');
+  // The computed layer, so that a fresh demo shows metrics, segments and every kind of next best action.
+  await services.modelFits.fit(asOf.toISOString().slice(0, 10), 'week');
+  await services.metricsStore.refreshAll();
+  await services.actions.mineAssociations(180, 0.001);
   return { customers: options.customers, orders, rows, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }

@@ -63,6 +63,15 @@ export class CommunicationService {
     return customerIds.map((id) => ({ sent: toNumber(byId.get(id)?.sent), reacted: toNumber(byId.get(id)?.reacted) }));
   }
 
+  /** The last outbound contact per customer, or null. */
+  async lastOutboundAt(customerIds: readonly string[]): Promise<(Date | null)[]> {
+    const rows: { customer_id: string; at: Date }[] = await this.dataSource.query(
+      `select customer_id, max(occurred_at) as at from communications where customer_id = any($1::uuid[]) and direction = 'OUTBOUND'
+         and purpose <> 'TRANSACTIONAL' group by customer_id`, [customerIds]);
+    const byId = new Map(rows.map((r) => [r.customer_id, r.at]));
+    return customerIds.map((id) => byId.get(id) ?? null);
+  }
+
   async log(input: LogCommunicationInput): Promise<Communication> {
     const customerId = toDatabaseId(input.customerId, 'Customer', 'customerId');
     const orderId = input.orderId ? toDatabaseId(input.orderId, 'Order', 'orderId') : null;

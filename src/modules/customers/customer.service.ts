@@ -60,6 +60,14 @@ export class CustomerService {
     return rows.map((r) => r.id);
   }
 
+  /** What moments are computed from, for every customer. */
+  async momentSources(): Promise<{ id: string; birthDate: string | null; nameDay: { month: number; day: number } | null; signupAt: Date }[]> {
+    const rows: { id: string; birth_date: string | null; name_day_month: number | null; name_day_day: number | null; signup_at: Date }[] =
+      await this.dataSource.query('select id, birth_date, name_day_month, name_day_day, signup_at from customers');
+    return rows.map((r) => ({ id: r.id, birthDate: r.birth_date, signupAt: r.signup_at,
+      nameDay: r.name_day_month && r.name_day_day ? { month: r.name_day_month, day: r.name_day_day } : null }));
+  }
+
   async getByIdOrThrow(id: string, manager: EntityManager = this.dataSource.manager): Promise<Customer> {
     const rows: CustomerRow[] = await manager.query('select * from customers where id = $1', [id]);
     if (!rows[0]) throw new NotFoundError('Customer', id);

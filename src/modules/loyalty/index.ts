@@ -5,3 +5,4 @@ export { createLoyaltyLoaders } from './loyalty.loaders';
 export { LoyaltyResolver, CustomerLoyaltyResolver, CustomerLoyaltyFieldResolver, LoyaltyRulesResolver } from './loyalty.resolver';
 export { LoyaltyEarningService } from './loyalty-earning.service';
 export { LoyaltyAnalyticsService } from './loyalty-analytics';
+export { pointsExpiringWithin } from './loyalty-rules';

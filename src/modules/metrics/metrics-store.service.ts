@@ -63,6 +63,18 @@ export class MetricsStoreService {
     );
   }
 
+  /** The stored predicted CLV at a quantile of the base (0.8: the key-customer line), in minor units. */
+  async predictedClvQuantile(q: number): Promise<number | null> {
+    const [row] = await this.dataSource.query(
+      'select percentile_disc($1) within group (order by predicted_clv_minor) as value from customer_metrics where predicted_clv_minor is not null', [q]);
+    return row?.value == null ? null : Number(row.value);
+  }
+
+  /** Customers whose stored churn level is this one. */
+  async customerIdsWithChurnLevel(level: string): Promise<string[]> {
+    return (await this.dataSource.query('select customer_id from customer_metrics where churn_level = $1', [level])).map((r: { customer_id: string }) => r.customer_id);
+  }
+
   /** CustomerFilter.churnRiskLevel, predictedClvMin and rfmSegment, on the customers alias `c`. */
   readonly filter = (filter: CustomerFilter, params: SqlParams): string | null => {
     const conditions: string[] = [];

@@ -1,5 +1,5 @@
 export { OrderService } from './order.service';
-export type { OrderTotals, PurchaseHistory } from './order.service';
+export type { OrderTotals, PurchaseHistory, ProductCycleRow, AssociationRow } from './order.service';
 export { OrderWriterService } from './order-writer.service';
 export type { OrderWrittenListener } from './order-writer.service';
 export { OrderImportService } from './order-import.service';

@@ -1,0 +1,7 @@
+import DataLoader from 'dataloader';
+import { ActionsService } from './actions.service';
+
+export const createActionsLoaders = (actions: ActionsService, now: Date) => ({
+  replenishment: new DataLoader((ids: readonly string[]) => actions.replenishmentByCustomerIds(ids)),
+  nextBestActions: new DataLoader((ids: readonly string[]) => actions.nextBestActions(ids, now)),
+});

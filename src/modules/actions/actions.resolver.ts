@@ -1,0 +1,152 @@
+import { Arg, Args, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLLocalDate } from 'graphql-scalars';
+import type { RequestContext } from '../../context';
+import { BadUserInputError } from '../../common/errors';
+import { money } from '../../common/money';
+import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, Page } from '../../common/pagination';
+import { Customer } from '../customers';
+import { Product } from '../orders';
+import { ActionsService, Replenishment } from './actions.service';
+import {
+  ActionKindName, ContactChannel, CustomerMoment, ForwardPageArgs, MomentConnection, MomentKindName, NextBestAction, NextBestActionConnection,
+  ProductComplement, ProductRecommendation, ReplenishmentConnection, ReplenishmentCycle,
+} from './actions.types';
+import type { ProposedAction } from './next-best-action';
+
+/** Pages a sorted in-memory list by the tuple key of its items (the lists here are computed, not stored). */
+function pageOf<T>(items: T[], args: ForwardPageArgs, keyOf: (item: T) => string[]): Page<T> {
+  if (args.first < 1 || args.first > MAX_PAGE_SIZE) throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`, { field: 'first' });
+  const after = args.after ? (decodeCursor(args.after, 'after', keyOf(items[0] ?? ({} as T)).length || 3) as string[]) : null;
+  const start = after ? items.findIndex((item) => keyOf(item).join('\u0000') > after.join('\u0000')) : 0;
+  const slice = start < 0 ? [] : items.slice(start, start + args.first);
+  const edges = slice.map((node) => ({ cursor: encodeCursor(keyOf(node)), node }));
+  return {
+    edges, nodes: slice,
+    pageInfo: { hasNextPage: start >= 0 && start + args.first < items.length, hasPreviousPage: after !== null,
+      startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
+    countAll: async () => items.length,
+  };
+}
+
+const toCycle = (r: Replenishment): ReplenishmentCycle => ({ ...r, lastPurchaseDate: r.lastPurchaseDay, dueDate: r.dueDay });
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+@Resolver(() => Customer)
+export class CustomerActionsResolver {
+  constructor(private readonly actions: ActionsService, private readonly currency: string) {}
+
+  @FieldResolver(() => [ReplenishmentCycle], { description: 'Products the customer buys on a cycle, with when each is due again.' })
+  async replenishment(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.actions.replenishment.load(customer.databaseId)).map(toCycle);
+  }
+
+  @FieldResolver(() => [ProductRecommendation], { description: 'Products that go with what the customer bought, not yet bought, best lift first.' })
+  async recommendedProducts(@Root() customer: Customer, @Arg('first', () => Int, { defaultValue: 5, description: 'How many, 1 to 20.' }) first: number) {
+    if (first < 1 || first > 20) throw new BadUserInputError('first must be 1 to 20', { field: 'first' });
+    const [list] = await this.actions.recommendations([customer.databaseId], first);
+    return list.map((r) => ({ ...r, becauseOfIds: r.becauseOf }));
+  }
+
+  @FieldResolver(() => [CustomerMoment], { description: 'Birthday, name day and signup anniversary within the coming year, soonest first.' })
+  moments(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    return this.actions.momentsOf(customer, ctx.now).map((m) => ({ customerId: customer.databaseId, kind: m.kind as MomentKindName, date: m.day, years: m.years }));
+  }
+
+  @FieldResolver(() => [NextBestAction], { description: 'What to do next for this customer, ranked; only on consented channels, nothing within the quiet period.' })
+  async nextBestActions(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.actions.nextBestActions.load(customer.databaseId)).map((a) => toAction(customer.databaseId, a, this.currency));
+  }
+}
+
+export function toAction(customerId: string, a: ProposedAction, currency: string): NextBestAction {
+  return { customerId, kind: a.kind as ActionKindName, reason: a.reason, dueDate: a.dueDay, channel: a.channel as ContactChannel,
+    expectedValue: money(BigInt(Math.max(0, Math.round(a.expectedValueMinor))), currency) };
+}
+
+@Resolver()
+export class ActionsQueryResolver {
+  constructor(private readonly actions: ActionsService, private readonly currency: string) {}
+
+  @Query(() => ReplenishmentConnection, { description: 'Replenishment cycles falling due between two days, soonest first, for reminder campaigns.' })
+  async replenishmentDue(
+    @Arg('from', () => GraphQLLocalDate, { description: 'First due day.' }) from: string,
+    @Arg('to', () => GraphQLLocalDate, { description: 'Last due day.' }) to: string,
+    @Args() page: ForwardPageArgs,
+  ) {
+    const items = (await this.actions.replenishmentDue(from, to)).map(toCycle);
+    return pageOf(items, page, (r) => [r.dueDate, r.customerId, r.productId]);
+  }
+
+  @Query(() => MomentConnection, { description: 'Customers’ birthdays, name days and signup anniversaries in the coming days, soonest first.' })
+  async upcomingMoments(
+    @Arg('days', () => Int, { description: 'Days ahead, 0 to 366.' }) days: number,
+    @Args() page: ForwardPageArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
+    const items = (await this.actions.upcomingMoments(ctx.now, days)).map((m) => ({ customerId: m.customerId, kind: m.kind as MomentKindName, date: m.day, years: m.years }));
+    return pageOf(items, page, (m) => [m.date, m.customerId, m.kind]);
+  }
+
+  @Query(() => NextBestActionConnection, { description: 'Next best actions of one kind across the base, due in a window, for campaign tools.' })
+  async nextBestActions(
+    @Arg('kind', () => ActionKindName, { description: 'Which actions.' }) kind: ActionKindName,
+    @Arg('dueFrom', () => GraphQLLocalDate, { nullable: true, description: 'Due on or after; default today.' }) dueFrom: string | null,
+    @Arg('dueTo', () => GraphQLLocalDate, { nullable: true, description: 'Due on or before; default in 7 days.' }) dueTo: string | null,
+    @Args() page: ForwardPageArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
+    const from = dueFrom ?? day(ctx.now);
+    const to = dueTo ?? day(new Date(ctx.now.getTime() + 7 * 86_400_000));
+    const items = await this.actions.actionsAcrossBase(kind, from, to, ctx.now);
+    return pageOf(items.map(({ customerId, action }) => toAction(customerId, action, this.currency)), page, (a) => [a.dueDate, a.customerId, a.reason]);
+  }
+
+  @Mutation(() => Int, { description: 'Mine association rules from order lines (A then B within the window); returns how many were kept.' })
+  async mineAssociations(
+    @Arg('windowDays', () => Int, { defaultValue: 180, description: 'B must follow A within this many days.' }) windowDays: number,
+    @Arg('minSupport', () => Float, { defaultValue: 0.001, description: 'Keep rules with at least this share of customers.' }) minSupport: number,
+  ) {
+    return (await this.actions.mineAssociations(windowDays, minSupport)).rules;
+  }
+}
+
+@Resolver(() => NextBestAction)
+export class NextBestActionResolver {
+  @FieldResolver(() => Customer, { description: 'The customer.' })
+  customer(@Root() action: NextBestAction, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.customers.byId.load(action.customerId);
+  }
+}
+
+@Resolver(() => ProductRecommendation)
+export class ProductRecommendationResolver {
+  @FieldResolver(() => Product, { description: 'The recommended product.' })
+  product(@Root() r: ProductRecommendation, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.orders.productById.load(r.productId);
+  }
+
+  @FieldResolver(() => [Product], { description: 'What the customer bought that suggests it ("because you bought …").' })
+  async becauseOf(@Root() r: ProductRecommendation, @Ctx() ctx: RequestContext) {
+    return (await ctx.loaders.orders.productById.loadMany(r.becauseOfIds)).filter((p) => p && !(p instanceof Error));
+  }
+}
+
+@Resolver(() => ProductComplement)
+export class ProductComplementResolver {
+  @FieldResolver(() => Product, { description: 'The product that tends to follow.' })
+  product(@Root() c: ProductComplement, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.orders.productById.load(c.productId);
+  }
+}
+
+@Resolver(() => Product)
+export class ProductComplementsResolver {
+  constructor(private readonly actions: ActionsService) {}
+
+  @FieldResolver(() => [ProductComplement], { description: 'Products customers buy after this one, best lift first.' })
+  async complements(@Root() product: Product, @Arg('first', () => Int, { defaultValue: 5, description: 'How many, 1 to 20.' }) first: number) {
+    if (first < 1 || first > 20) throw new BadUserInputError('first must be 1 to 20', { field: 'first' });
+    const [list] = await this.actions.complements([product.databaseId], first);
+    return list.map((c) => ({ productId: c.consequentId, support: c.support, confidence: c.confidence, lift: c.lift }));
+  }
+}

@@ -1,0 +1,6 @@
+export { ActionsService } from './actions.service';
+export { createActionsLoaders } from './actions.loaders';
+export {
+  ActionsQueryResolver, CustomerActionsResolver, NextBestActionResolver, ProductComplementResolver, ProductComplementsResolver,
+  ProductRecommendationResolver,
+} from './actions.resolver';
