@@ -1,5 +1,6 @@
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, createProducts, recordOrder } from '../support/factories';
+import { seedDemoData } from '../../src/seed/seed';
 
 let t: TestApp;
 const DAY = 86_400_000;
@@ -91,7 +92,6 @@ describe('the demo data', () => {
   it('makes every kind of next best action appear', async () => {
     const demo = await startTestApp();
     try {
-      const { seedDemoData } = await import('../../src/seed/seed');
       await seedDemoData(demo.database.db, demo.database.config, { customers: 400, currency: 'USD' });
       const kinds = new Set<string>();
       let after: string | null = null;
