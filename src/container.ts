@@ -18,7 +18,7 @@ import {
 import { CustomerTimelineResolver, TIMELINE_SOURCES } from './modules/timeline';
 import {
   ActionsQueryResolver, ActionsService, CustomerActionsResolver, NextBestActionResolver, ProductComplementResolver, ProductComplementsResolver,
-  ProductRecommendationResolver,
+  ProductRecommendationResolver, SegmentsResolver, SegmentsService,
 } from './modules/actions';
 import { NodeResolver } from './node.resolver';
 
@@ -45,14 +45,15 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   const metrics = new MetricsService(modelFits, orders, feedback, communications);
   const analytics = new AnalyticsService(dataSource, orders, feedback, config.shopCurrency);
   const metricsStore = new MetricsStoreService(dataSource, metrics, modelFits, customers, config.shopCurrency);
+  const segments = new SegmentsService(dataSource, config.shopCurrency);
   const customerList = new CustomerListService(dataSource, config.shopCurrency,
-    [feedback.openComplaintFilter, loyaltyPrograms.tierFilter, metricsStore.filter], { PREDICTED_CLV: metricsStore.predictedClvSort });
+    [feedback.openComplaintFilter, loyaltyPrograms.tierFilter, metricsStore.filter, segments.filter], { PREDICTED_CLV: metricsStore.predictedClvSort });
   // Stored metrics follow each customer's writes once they are committed (they read outside the transaction).
   orderWriter.onOrderCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
   feedback.onFeedbackCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
   const actions = new ActionsService(dataSource, customers, orders, communications, loyalty, loyaltyEarning, metrics, metricsStore,
     config.shopCurrency, config.actionQuietDays);
-  return { actions, customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
+  return { actions, segments, customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -83,6 +84,7 @@ export function createResolvers(config: AppConfig, services: Services) {
     new ProductRecommendationResolver(),
     new ProductComplementResolver(),
     new ProductComplementsResolver(services.actions),
+    new SegmentsResolver(services.segments, services.customerList),
     new CustomerMetricsFieldResolver(services.metrics, config.shopCurrency),
     new CustomerMetricsResolver(services.metrics, config.shopCurrency),
   ];

@@ -89,21 +89,51 @@ describe('next best actions', () => {
 });
 
 describe('the demo data', () => {
+  let demo: TestApp;
+  beforeAll(async () => {
+    demo = await startTestApp();
+    await seedDemoData(demo.database.db, demo.database.config, { customers: 400, currency: 'USD' });
+  });
+  afterAll(async () => { await demo.close(); });
+
   it('makes every kind of next best action appear', async () => {
-    const demo = await startTestApp();
-    try {
-      await seedDemoData(demo.database.db, demo.database.config, { customers: 400, currency: 'USD' });
-      const kinds = new Set<string>();
-      let after: string | null = null;
-      for (let page = 0; page < 4; page++) {
-        const data: any = await demo.ok(`query($after: String) { customers(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { nextBestActions { kind } } } }`, { after });
-        for (const c of data.customers.nodes) for (const a of c.nextBestActions) kinds.add(a.kind);
-        if (!data.customers.pageInfo.hasNextPage) break;
-        after = data.customers.pageInfo.endCursor;
-      }
-      expect([...kinds].sort()).toEqual(['COMPLEMENTARY_PRODUCT', 'GREETING', 'POINTS_EXPIRING', 'REORDER_REMINDER', 'SERVICE_FOLLOW_UP', 'THANK_YOU', 'TIER_NUDGE', 'WIN_BACK']);
-    } finally {
-      await demo.close();
+    const kinds = new Set<string>();
+    let after: string | null = null;
+    for (let page = 0; page < 4; page++) {
+      const data: any = await demo.ok(`query($after: String) { customers(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { nextBestActions { kind } } } }`, { after });
+      for (const c of data.customers.nodes) for (const a of c.nextBestActions) kinds.add(a.kind);
+      if (!data.customers.pageInfo.hasNextPage) break;
+      after = data.customers.pageInfo.endCursor;
     }
+    expect([...kinds].sort()).toEqual(['COMPLEMENTARY_PRODUCT', 'GREETING', 'POINTS_EXPIRING', 'REORDER_REMINDER', 'SERVICE_FOLLOW_UP', 'THANK_YOU', 'TIER_NUDGE', 'WIN_BACK']);
+  });
+
+  it('reports the segments with meaning, and lists each one’s customers through the customers filter', async () => {
+    const { segmentReports } = await demo.ok(`{ segmentReports { kind rule customers netSpent { amount } predictedClv { amount } } }`);
+    expect(segmentReports.map((r: any) => r.kind)).toEqual(['KEY_CUSTOMERS', 'ACTIVE_LOYAL', 'PASSIVE_LOYAL', 'PROBLEM_CUSTOMERS', 'LAPSED_WORTH_WINNING_BACK']);
+    for (const report of segmentReports) {
+      expect(report.customers).toBeGreaterThan(0);
+      const list = await demo.ok(`query($s: String!) { customers(first: 1, filter: { segment: $s }) { totalCount } }`, { s: report.kind });
+      expect(list.customers.totalCount).toBe(report.customers);
+    }
+    // Key customers are the top fifth by predicted CLV (ties at the line can move it by one or two).
+    const [{ n }] = await demo.sql('select count(*)::int as n from customer_metrics where predicted_clv_minor is not null');
+    expect(segmentReports[0].customers / n).toBeGreaterThan(0.18);
+    expect(segmentReports[0].customers / n).toBeLessThanOrEqual(0.2);
+    const bad = await demo.gql(`{ customers(first: 1, filter: { segment: "NOPE" }) { totalCount } }`);
+    expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('saves a custom segment with the customers filter and lists it again', async () => {
+    const filter = { countries: ['HR'], totalSpentMin: '100.00', signedUpFrom: '2020-01-01T00:00:00Z', segment: 'PASSIVE_LOYAL' };
+    const { saveSegment } = await demo.ok(`mutation($f: CustomerFilter!) { saveSegment(name: "Croatian passive loyal", filter: $f, description: "For the autumn call") { id name } }`, { f: filter });
+    const direct = await demo.ok(`query($f: CustomerFilter!) { customers(first: 100, filter: $f) { totalCount nodes { id } } }`, { f: filter });
+    const { savedSegments } = await demo.ok(`{ savedSegments { id name description customers(first: 100) { totalCount nodes { id } } } }`);
+    expect(savedSegments).toHaveLength(1);
+    expect(savedSegments[0].customers).toEqual(direct.customers);
+    const twice = await demo.gql(`mutation($f: CustomerFilter!) { saveSegment(name: "Croatian passive loyal", filter: $f) { id } }`, { f: filter });
+    expect(twice.errors?.[0].extensions.code).toBe('CONFLICT');
+    expect((await demo.ok(`mutation($id: ID!) { deleteSegment(id: $id) }`, { id: saveSegment.id })).deleteSegment).toBe(true);
+    expect((await demo.gql(`mutation($id: ID!) { deleteSegment(id: $id) }`, { id: saveSegment.id })).errors?.[0].extensions.code).toBe('NOT_FOUND');
   });
 });

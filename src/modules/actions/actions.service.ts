@@ -147,7 +147,7 @@ export class ActionsService {
         candidates.push({ kind: 'SERVICE_FOLLOW_UP', reason: source.openComplaints > 0 ? `${source.openComplaints} open complaint(s)` : `Detractor NPS answer (${source.latestNps})`,
           dueDay: day, expectedValueMinor: clv, channels: ['PHONE', 'EMAIL'], weight: 0.9 });
       }
-      if (keyLine !== null && clv >= keyLine && clv > 0 && source.openComplaints === 0) {
+      if (keyLine !== null && clv > keyLine && source.openComplaints === 0) {
         candidates.push({ kind: 'THANK_YOU', reason: 'Key customer: among the top 20% by predicted CLV', dueDay: day, expectedValueMinor: Math.round(clv * 0.02),
           channels: ['EMAIL', 'PHONE'], weight: 0.5 });
       }

@@ -4,3 +4,5 @@ export {
   ActionsQueryResolver, CustomerActionsResolver, NextBestActionResolver, ProductComplementResolver, ProductComplementsResolver,
   ProductRecommendationResolver,
 } from './actions.resolver';
+export { SegmentsService } from './segments.service';
+export { SegmentsResolver } from './segments.resolver';

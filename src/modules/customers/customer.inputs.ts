@@ -182,6 +182,10 @@ export class CustomerFilter {
   @IsOptional() @Matches(/^[A-Z_]{1,40}$/)
   rfmSegment?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'A segment with meaning: KEY_CUSTOMERS, ACTIVE_LOYAL, PASSIVE_LOYAL, PROBLEM_CUSTOMERS or LAPSED_WORTH_WINNING_BACK (rules in the SegmentKind enum).' })
+  @IsOptional() @Matches(/^[A-Z_]{1,40}$/)
+  segment?: string | null;
+
   @Field(() => Date, { nullable: true, description: 'Changed at or after (incremental reads).' })
   updatedSince?: Date | null;
 }

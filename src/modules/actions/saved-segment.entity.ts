@@ -1,0 +1,22 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A named customer filter, saved for reuse by campaign and BI tools. */
+@Entity({ name: 'saved_segments' })
+export class SavedSegmentEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index('saved_segments_name_unique', { unique: true })
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'text', nullable: true })
+  description: string | null;
+
+  /** The CustomerFilter input as JSON. */
+  @Column({ type: 'jsonb' })
+  filter: Record<string, unknown>;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,50 @@
+import { Arg, Args, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { toDatabaseId } from '../../common/relay';
+import { ConnectionArgs } from '../../common/pagination';
+import { CustomerConnection, CustomerFilter, CustomerListService } from '../customers';
+import { SegmentReport } from './segments';
+import { SegmentsService } from './segments.service';
+
+@ObjectType({ description: 'A saved customer filter.' })
+export class SavedSegment {
+  @Field(() => ID, { description: 'Saved segment id.' }) id: string;
+  @Field({ description: 'Unique name.' }) name: string;
+  @Field(() => String, { nullable: true, description: 'What it is for.' }) description: string | null;
+  @Field(() => GraphQLJSONObject, { description: 'The CustomerFilter it applies, as JSON.' }) filter: Record<string, unknown>;
+  @Field({ description: 'When it was saved.' }) createdAt: Date;
+}
+
+@Resolver(() => SavedSegment)
+export class SegmentsResolver {
+  constructor(private readonly segments: SegmentsService, private readonly customerList: CustomerListService) {}
+
+  @Query(() => [SegmentReport], { description: 'Segments with meaning: each with its rule, how many customers, their spend and predicted CLV.' })
+  segmentReports() {
+    return this.segments.reports();
+  }
+
+  @Query(() => [SavedSegment], { description: 'Saved customer filters, by name.' })
+  savedSegments() {
+    return this.segments.list();
+  }
+
+  @Mutation(() => SavedSegment, { description: 'Save a customer filter under a unique name.' })
+  saveSegment(
+    @Arg('name', { description: 'Unique name.' }) name: string,
+    @Arg('filter', () => CustomerFilter, { description: 'The same filter input as customers.' }) filter: CustomerFilter,
+    @Arg('description', () => String, { nullable: true, description: 'What it is for.' }) description?: string | null,
+  ) {
+    return this.segments.save(name, description ?? null, filter);
+  }
+
+  @Mutation(() => Boolean, { description: 'Delete a saved segment.' })
+  deleteSegment(@Arg('id', () => ID, { description: 'Saved segment id.' }) id: string) {
+    return this.segments.remove(toDatabaseId(id, 'SavedSegment'));
+  }
+
+  @FieldResolver(() => CustomerConnection, { description: 'The customers the saved filter selects now, by name.' })
+  customers(@Root() segment: SavedSegment, @Args() page: ConnectionArgs) {
+    return this.customerList.list({ ...page, filter: this.segments.toFilter(segment.filter) });
+  }
+}
