@@ -23,6 +23,8 @@ Commands:
   loyalty birthdays [--until YYYY-MM-DD]    birthday bonus points for customers born on that day, once a year
   loyalty evaluate-tiers                    re-evaluate every customer's tier, recording each change
   loyalty check                             prove every balance equals its ledger and none is negative
+  mine-associations [--window-days 180] [--min-support 0.001]
+                                            mine complementary-product rules from order lines
   refresh-metrics                           recompute every customer's stored metrics from the current fit
   emit-schema                               write schema.graphql from the code
   config                                    list the environment variables as a Markdown table
@@ -133,6 +135,15 @@ async function main(argv: string[]) {
           console.log(JSON.stringify({ customers: report.customers, negativeBalances: report.negativeBalances.length, overdrawnLedgers: report.overdrawnLedgers.length }));
           if (report.negativeBalances.length || report.overdrawnLedgers.length) process.exitCode = 3;
         } else throw new ConfigError('loyalty takes replay, expire, birthdays, evaluate-tiers or check');
+      });
+      return;
+    }
+    case 'mine-associations': {
+      const { values } = parseArgs({ args: rest, options: { 'window-days': { type: 'string', default: '180' }, 'min-support': { type: 'string', default: '0.001' } } });
+      await withDatabase(async (db, config) => {
+        const started = Date.now();
+        const report = await createServices(config, db.dataSource).actions.mineAssociations(Number(values['window-days']), Number(values['min-support']));
+        console.log(JSON.stringify({ ...report, ms: Date.now() - started }));
       });
       return;
     }
