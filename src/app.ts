@@ -4,13 +4,18 @@ import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import pino from 'pino';
+import { pinoHttp } from 'pino-http';
 import { AppConfig } from './config';
 import { Database } from './db/data-source';
 import { createContext, RequestContext } from './context';
 import { createResolvers, createServices, Services } from './container';
 import { createSchema } from './schema';
 import { createErrorFormatter } from './common/errors';
+import { createMetrics, observabilityPlugin, requestFacts } from './common/observability';
+import { hasPendingMigrations } from './db/bootstrap';
+import { IDE_DEFAULT_QUERY } from './ide-query';
 
 export interface App {
   app: express.Express;
@@ -28,6 +33,9 @@ export async function createApp(config: AppConfig, db: Database): Promise<App> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'] });
+  const metrics = createMetrics();
+  let shuttingDown = false;
   const apollo = new ApolloServer<RequestContext>({
     schema,
     formatError: createErrorFormatter({
@@ -36,20 +44,61 @@ export async function createApp(config: AppConfig, db: Database): Promise<App> {
     }),
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
-    // Apollo's default landing page loads from a CDN and is blank offline.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginLandingPageDisabled()],
+    // main.ts handles SIGTERM itself: readiness first, then drain.
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      observabilityPlugin(metrics, logger),
+      // Apollo's own landing page loads from a CDN and is blank offline; this GraphiQL is inlined from npm.
+      { async serverWillStart() {
+        const html = renderGraphiQL({ endpoint: '/graphql', title: 'Customer 360 API', defaultQuery: IDE_DEFAULT_QUERY });
+        return { async renderLandingPage() { return { html }; } };
+      } },
+    ],
   });
   await apollo.start();
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get('/readyz', async (_req, res) => {
+    if (shuttingDown) return void res.status(503).json({ status: 'shutting down' });
+    try {
+      await db.dataSource.query('select 1');
+      if (await hasPendingMigrations(db)) return void res.status(503).json({ status: 'migrations pending' });
+      res.json({ status: 'ready', database: db.kind });
+    } catch {
+      res.status(503).json({ status: 'database unreachable' });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    const pool = (db.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+    if (pool) {
+      metrics.pool.set({ state: 'total' }, pool.totalCount);
+      metrics.pool.set({ state: 'idle' }, pool.idleCount);
+      metrics.pool.set({ state: 'waiting' }, pool.waitingCount);
+    }
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.use(
     '/graphql',
+    // The request id comes in as x-request-id (or is made here) and goes back out on the response.
+    (req, res, next) => {
+      const requestId = (req.headers['x-request-id'] as string) || randomUUID();
+      res.setHeader('x-request-id', requestId);
+      requestFacts.run({ requestId, sqlStatements: 0 }, next);
+    },
+    pinoHttp({ logger, customProps: () => ({ requestId: requestFacts.getStore()?.requestId }), autoLogging: false }),
     express.json({ limit: MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(services, (req.headers['x-request-id'] as string) || randomUUID()),
+      context: async () => createContext(services, requestFacts.getStore()?.requestId ?? randomUUID()),
     }),
   );
-  return { app, httpServer, services, stop: () => apollo.stop() };
+  return {
+    app, httpServer, services,
+    stop: async () => {
+      shuttingDown = true;
+      await apollo.stop();
+    },
+  };
 }

@@ -15,6 +15,7 @@ export interface AppConfig {
   readonly demoSeedCustomers: number;
   readonly logSql: boolean;
   readonly actionQuietDays: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
 }
 
 interface VariableSpec<K extends keyof AppConfig> {
@@ -80,6 +81,8 @@ export const CONFIG_VARIABLES = [
     description: 'Customers seeded when the server starts on an empty embedded database (0: none).' },
   { env: 'NBA_QUIET_DAYS', key: 'actionQuietDays', defaultValue: '7', parse: integerIn(0, 365),
     description: 'Next best actions propose nothing to a customer contacted (outbound) within this many days.' },
+  { env: 'LOG_LEVEL', key: 'logLevel', defaultValue: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'silent'),
+    description: 'JSON log level (pino): one line per request with request id, operation, duration and SQL statements; never personal data.' },
   { env: 'LOG_SQL', key: 'logSql', defaultValue: 'false', parse: boolean,
     description: 'Print every SQL statement (development only).' },
 ] as const satisfies readonly VariableSpec<keyof AppConfig>[];

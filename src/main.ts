@@ -34,6 +34,8 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing in-flight requests…`);
+    // A hard deadline, so that a stuck request cannot keep the process from exiting.
+    setTimeout(() => process.exit(1), 20_000).unref();
     await stop();
     await db.close();
     process.exit(0);

@@ -7,6 +7,7 @@ import { hasPendingMigrations, migrate } from '../db/bootstrap';
 import { createServices } from '../container';
 import { seedDemoData } from '../seed/seed';
 import { writeSchemaFile } from './emit-schema';
+import { exportCustomers } from './export-customers';
 
 const USAGE = `Usage: npm run c360 -- <command> [options]
 
@@ -25,6 +26,8 @@ Commands:
   loyalty check                             prove every balance equals its ledger and none is negative
   mine-associations [--window-days 180] [--min-support 0.001]
                                             mine complementary-product rules from order lines
+  export customers --format ndjson|csv [--updated-since DATE]
+                                            stream every customer with summary and metrics to stdout
   refresh-metrics                           recompute every customer's stored metrics from the current fit
   emit-schema                               write schema.graphql from the code
   config                                    list the environment variables as a Markdown table
@@ -144,6 +147,19 @@ async function main(argv: string[]) {
         const started = Date.now();
         const report = await createServices(config, db.dataSource).actions.mineAssociations(Number(values['window-days']), Number(values['min-support']));
         console.log(JSON.stringify({ ...report, ms: Date.now() - started }));
+      });
+      return;
+    }
+    case 'export': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string', default: 'ndjson' }, 'updated-since': { type: 'string' } } });
+      if (positionals[0] !== 'customers') throw new ConfigError('export takes: customers');
+      if (values.format !== 'ndjson' && values.format !== 'csv') throw new ConfigError('--format must be ndjson or csv');
+      const since = values['updated-since'] ? new Date(values['updated-since']) : null;
+      if (since && Number.isNaN(since.getTime())) throw new ConfigError('--updated-since must be a date or ISO 8601 time');
+      const format = values.format;
+      await withDatabase(async (db, config) => {
+        const count = await exportCustomers(createServices(config, db.dataSource), config.shopCurrency, format, since, process.stdout);
+        process.stderr.write(`${count} customers exported\n`);
       });
       return;
     }

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 export class AppError extends GraphQLError {
@@ -54,6 +55,7 @@ export function toAppError(error: unknown): AppError | GraphQLError {
     });
   }
   const driverError = (error as { driverError?: unknown })?.driverError ?? error;
+  if (isUnavailable(driverError)) return new AppError('The database is unavailable; try again shortly', 'SERVICE_UNAVAILABLE');
   if (isPgError(driverError)) {
     if (driverError.code === '23505') return new ConflictError('A record with the same unique key exists', { constraint: driverError.constraint });
     if (driverError.code === '23503') return new BadUserInputError('A referenced record does not exist', { constraint: driverError.constraint });
@@ -63,6 +65,14 @@ export function toAppError(error: unknown): AppError | GraphQLError {
     if (driverError.code === '57014') return new AppError('The query took too long and was cancelled', 'INTERNAL_SERVER_ERROR', { reason: 'STATEMENT_TIMEOUT' });
   }
   return new AppError('Internal server error', 'INTERNAL_SERVER_ERROR');
+}
+
+/** Connection-level failures: the database is down or restarting, not a fault of the request. */
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  const message = (error as Error)?.message ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code ?? '')
+    || /Connection terminated|timeout exceeded when trying to connect/.test(message);
 }
 
 interface ValidationNode {

@@ -1,4 +1,5 @@
 import { AbstractLogger, LogLevel, LogMessage, QueryRunner } from 'typeorm';
+import { requestFacts } from './observability';
 
 /**
  * Counts SQL statements (for the N+1 guard in tests and the benchmark) and prints them when asked.
@@ -17,6 +18,8 @@ export class SqlStatementLogger extends AbstractLogger {
 
   logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
     SqlStatementLogger.counter += 1;
+    const facts = requestFacts.getStore();
+    if (facts) facts.sqlStatements += 1;
     super.logQuery(query, parameters, queryRunner);
   }
 

@@ -21,7 +21,7 @@ export interface TestDatabase {
 /** A fresh, migrated database for one test file: a clone of the template, or an in-memory PGlite. */
 export async function createTestDatabase(overrides: Partial<AppConfig> = {}): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
-  const base = { ...loadConfig({ NODE_ENV: 'test' }), ...overrides };
+  const base = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...overrides };
   if (!url) {
     const config = { ...base, databaseUrl: null, pgliteDataDir: null };
     const db = await openDatabase(config);

@@ -70,6 +70,15 @@ export class MetricsStoreService {
     return row?.value == null ? null : Number(row.value);
   }
 
+  /** Stored metrics per customer (null when none were stored yet). */
+  async storedByCustomerIds(customerIds: readonly string[]) {
+    const rows: { customer_id: string; probability_alive: number | null; predicted_clv_minor: string | null; churn_level: string | null;
+      churn_score: number | null; rfm_segment: string | null; computed_at: Date }[] = await this.dataSource.query(
+      'select * from customer_metrics where customer_id = any($1::uuid[])', [customerIds]);
+    const byId = new Map(rows.map((r) => [r.customer_id, r]));
+    return customerIds.map((id) => byId.get(id) ?? null);
+  }
+
   /** Customers whose stored churn level is this one. */
   async customerIdsWithChurnLevel(level: string): Promise<string[]> {
     return (await this.dataSource.query('select customer_id from customer_metrics where churn_level = $1', [level])).map((r: { customer_id: string }) => r.customer_id);
