@@ -16,6 +16,8 @@ import { createErrorFormatter } from './common/errors';
 import { createMetrics, observabilityPlugin, requestFacts } from './common/observability';
 import { hasPendingMigrations } from './db/bootstrap';
 import { IDE_DEFAULT_QUERY } from './ide-query';
+import { hasScope, presentedKey, Principal } from './modules/partners';
+import { introspectionGuard } from './introspection-guard';
 
 export interface App {
   app: express.Express;
@@ -27,7 +29,7 @@ export interface App {
 
 export const MAX_BODY_BYTES = '1mb';
 
-export async function createApp(config: AppConfig, db: Database): Promise<App> {
+export async function createApp(config: AppConfig, db: Database, options: { ideKey?: string | null } = {}): Promise<App> {
   const services = createServices(config, db.dataSource);
   const schema = await createSchema(createResolvers(config, services));
   const app = express();
@@ -49,9 +51,11 @@ export async function createApp(config: AppConfig, db: Database): Promise<App> {
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       observabilityPlugin(metrics, logger),
+      introspectionGuard((ctx: RequestContext) => hasScope(ctx.principal, 'schema:read')),
       // Apollo's own landing page loads from a CDN and is blank offline; this GraphiQL is inlined from npm.
       { async serverWillStart() {
-        const html = renderGraphiQL({ endpoint: '/graphql', title: 'Customer 360 API', defaultQuery: IDE_DEFAULT_QUERY });
+        const headers = JSON.stringify({ 'X-API-Key': options.ideKey ?? 'paste an API key here' }, null, 2);
+        const html = renderGraphiQL({ endpoint: '/graphql', title: 'Customer 360 API', defaultQuery: IDE_DEFAULT_QUERY, headers });
         return { async renderLandingPage() { return { html }; } };
       } },
     ],
@@ -89,9 +93,22 @@ export async function createApp(config: AppConfig, db: Database): Promise<App> {
       requestFacts.run({ requestId, sqlStatements: 0 }, next);
     },
     pinoHttp({ logger, customProps: () => ({ requestId: requestFacts.getStore()?.requestId }), autoLogging: false }),
+    // No anonymous access: every GraphQL request needs a valid key (the browser's IDE page excepted).
+    async (req, res, next) => {
+      if (req.method === 'GET' && req.accepts(['text/html', 'application/json']) === 'text/html') return next();
+      const key = presentedKey(req.headers);
+      const principal = key ? await services.apiKeys.authenticate(key).catch(() => null) : null;
+      if (!principal) {
+        res.status(401).json({ errors: [{ message: key ? 'The API key is invalid, revoked or expired' : 'An API key is required: Authorization: Bearer <key> or X-API-Key',
+          extensions: { code: 'UNAUTHENTICATED' } }] });
+        return;
+      }
+      res.locals.principal = principal;
+      next();
+    },
     express.json({ limit: MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
-      context: async () => createContext(services, requestFacts.getStore()?.requestId ?? randomUUID()),
+      context: async ({ res }) => createContext(services, requestFacts.getStore()?.requestId ?? randomUUID(), (res.locals.principal as Principal) ?? null),
     }),
   );
   return {

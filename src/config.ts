@@ -16,6 +16,7 @@ export interface AppConfig {
   readonly logSql: boolean;
   readonly actionQuietDays: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  readonly apiKeyHashKey: string;
 }
 
 interface VariableSpec<K extends keyof AppConfig> {
@@ -27,6 +28,8 @@ interface VariableSpec<K extends keyof AppConfig> {
 }
 
 class ConfigValueError extends Error {}
+
+const DEVELOPMENT_HASH_KEY = 'development-only-api-key-hash-key';
 
 const integerIn = (min: number, max: number) => (raw: string) => {
   const value = Number(raw);
@@ -83,6 +86,11 @@ export const CONFIG_VARIABLES = [
     description: 'Next best actions propose nothing to a customer contacted (outbound) within this many days.' },
   { env: 'LOG_LEVEL', key: 'logLevel', defaultValue: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'silent'),
     description: 'JSON log level (pino): one line per request with request id, operation, duration and SQL statements; never personal data.' },
+  { env: 'API_KEY_HASH_KEY', key: 'apiKeyHashKey', defaultValue: DEVELOPMENT_HASH_KEY, parse: (raw: string) => {
+      if (raw.length < 16) throw new ConfigValueError('must be at least 16 characters');
+      return raw;
+    },
+    description: 'Server secret for the keyed hash of API keys. Required in production; changing it invalidates every key.' },
   { env: 'LOG_SQL', key: 'logSql', defaultValue: 'false', parse: boolean,
     description: 'Print every SQL statement (development only).' },
 ] as const satisfies readonly VariableSpec<keyof AppConfig>[];
@@ -100,6 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       if (!(error instanceof ConfigValueError)) throw error;
       problems.push(`${spec.env}=${JSON.stringify(raw)}: ${error.message}`);
     }
+  }
+  if (config.nodeEnv === 'production' && config.apiKeyHashKey === DEVELOPMENT_HASH_KEY) {
+    problems.push('API_KEY_HASH_KEY must be set in production (a long random secret)');
   }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

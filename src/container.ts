@@ -20,6 +20,7 @@ import {
   ActionsQueryResolver, ActionsService, CustomerActionsResolver, NextBestActionResolver, ProductComplementResolver, ProductComplementsResolver,
   ProductRecommendationResolver, SegmentsResolver, SegmentsService,
 } from './modules/actions';
+import { ApiKeyResolver, ApiKeyService } from './modules/partners';
 import { NodeResolver } from './node.resolver';
 
 /** The composition root: every service is built here, once, by hand. */
@@ -53,7 +54,8 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   feedback.onFeedbackCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
   const actions = new ActionsService(dataSource, customers, orders, communications, loyalty, loyaltyEarning, metrics, metricsStore,
     config.shopCurrency, config.actionQuietDays);
-  return { actions, segments, customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
+  const apiKeys = new ApiKeyService(dataSource, config.apiKeyHashKey);
+  return { apiKeys, actions, segments, customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -61,6 +63,7 @@ export type Services = ReturnType<typeof createServices>;
 export function createResolvers(config: AppConfig, services: Services) {
   return [
     new NodeResolver(),
+    new ApiKeyResolver(services.apiKeys),
     new CustomerResolver(services.customers, services.customerList),
     new OrderResolver(services.orderWriter, services.orders),
     new OrderLineResolver(),

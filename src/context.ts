@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from './container';
+import type { Principal } from './modules/partners';
 import { createCustomerLoaders } from './modules/customers/customer.loaders';
 import { createOrderLoaders } from './modules/orders/order.loaders';
 import { createFeedbackLoaders } from './modules/feedback/feedback.loaders';
@@ -10,6 +11,8 @@ import { createActionsLoaders } from './modules/actions/actions.loaders';
 
 export interface RequestContext {
   requestId: string;
+  /** The API key's holder and scopes; null without a valid key. */
+  principal: Principal | null;
   /** One clock reading per request, so every field of a response agrees on "now". */
   now: Date;
   loaders: ReturnType<typeof createLoaders>;
@@ -28,7 +31,7 @@ function createLoaders(services: Services, now: Date) {
   };
 }
 
-export function createContext(services: Services, requestId: string = randomUUID()): RequestContext {
+export function createContext(services: Services, requestId: string = randomUUID(), principal: Principal | null = null): RequestContext {
   const now = new Date();
-  return { requestId, now, loaders: createLoaders(services, now) };
+  return { requestId, principal, now, loaders: createLoaders(services, now) };
 }

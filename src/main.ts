@@ -4,6 +4,7 @@ import { openDatabase } from './db/data-source';
 import { hasPendingMigrations, isEmpty, migrate } from './db/bootstrap';
 import { createApp } from './app';
 import { seedDemoData } from './seed/seed';
+import { ensureDemoKey } from './demo-key';
 
 async function main() {
   const config = loadConfig();
@@ -20,7 +21,8 @@ async function main() {
     await db.close();
     throw new ConfigError('The PostgreSQL database has pending migrations: run `npm run migrate` first.');
   }
-  const { httpServer, stop } = await createApp(config, db);
+  const demoKey = db.kind === 'pglite' && config.pgliteDataDir ? await ensureDemoKey(db, config) : null;
+  const { httpServer, stop } = await createApp(config, db, { ideKey: demoKey });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new ConfigError(`Port ${config.port} on ${config.host} is in use: set PORT to a free one.`) : error));

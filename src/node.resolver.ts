@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from './context';
 import { BadUserInputError } from './common/errors';
 import { Node, parseGlobalId } from './common/relay';
+import { requireScope } from './modules/partners';
 
 type NodeFetcher = (ctx: RequestContext, id: string) => Promise<Node | null>;
 
@@ -14,6 +15,12 @@ export const NODE_FETCHERS: Record<string, NodeFetcher> = {
   Feedback: (ctx, id) => ctx.loaders.feedback.byId.load(id),
   Communication: (ctx, id) => ctx.loaders.communications.byId.load(id),
   LoyaltyLedgerEntry: (ctx, id) => ctx.loaders.loyalty.byId.load(id),
+};
+
+/** The scope that reads each type: node(id) is no way around the scopes. */
+const NODE_SCOPES: Record<string, string> = {
+  Customer: 'customers:read', Order: 'orders:read', Product: 'orders:read', OrderReturn: 'orders:read', Feedback: 'feedback:read',
+  Communication: 'communications:read', LoyaltyLedgerEntry: 'loyalty:read',
 };
 
 export const MAX_NODES = 100;
@@ -36,5 +43,6 @@ function fetchNode(ctx: RequestContext, globalId: string): Promise<Node | null> 
   const parsed = parseGlobalId(globalId);
   const fetcher = parsed && NODE_FETCHERS[parsed.typeName];
   if (!parsed || !fetcher) throw new BadUserInputError('Not a global id of this API', { field: 'id' });
+  requireScope(ctx.principal, NODE_SCOPES[parsed.typeName]);
   return fetcher(ctx, parsed.id.toLowerCase());
 }

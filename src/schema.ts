@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import path from 'node:path';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
+import { scopeChecker } from './modules/partners';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '..', 'schema.graphql');
 
@@ -15,6 +16,7 @@ export async function createSchema(resolvers: ResolverInstance[]): Promise<Graph
     container: { get: (someClass) => byClass.get(someClass as Function) },
     // forbidUnknownValues off: type-graphql validates its own input classes, not arbitrary objects.
     validate: { forbidUnknownValues: false },
+    authChecker: scopeChecker,
   });
   // type-graphql gives the root types no description; BI tools show them first.
   schema.getQueryType()!.description = 'Reads: customers with everything about them, single objects by id, the loyalty program.';

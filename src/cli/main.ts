@@ -19,6 +19,8 @@ Commands:
                                             load a purchase log; bad rows are reported by line number
   fit-models --as-of YYYY-MM-DD [--time-unit week|day] [--model bg-nbd|pareto-nbd] [--json]
                                             fit BG/NBD and Gamma-Gamma on purchases up to that day and store the fit
+  apikey create --name N --scopes a,b [--expires YYYY-MM-DD]   print a new key once
+  apikey list | revoke <id> | rotate <id> [--grace-hours 24]
   loyalty replay                            earn for every past order that has not earned yet (idempotent)
   loyalty expire [--until YYYY-MM-DD]       write expiry entries for points expired by then, oldest first (idempotent)
   loyalty birthdays [--until YYYY-MM-DD]    birthday bonus points for customers born on that day, once a year
@@ -114,6 +116,30 @@ async function main(argv: string[]) {
       });
       return;
     }
+    case 'apikey': {
+      const [action, ...options] = rest;
+      const { values, positionals } = parseArgs({ args: options, allowPositionals: true, options: {
+        name: { type: 'string' }, scopes: { type: 'string' }, expires: { type: 'string' }, 'grace-hours': { type: 'string', default: '24' } } });
+      await withDatabase(async (db, config) => {
+        const keys = createServices(config, db.dataSource).apiKeys;
+        if (action === 'create') {
+          const expires = values.expires ? new Date(`${values.expires}T00:00:00Z`) : null;
+          const { key, record } = await keys.create(values.name ?? '', (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean), expires);
+          console.log(`Key ${record.id} (${record.scopes.join(', ')}). Store it now, it is not shown again:\n${key}`);
+        } else if (action === 'list') {
+          for (const k of await keys.list()) {
+            console.log([k.id, k.name, k.scopes.join(','), k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : k.expiresAt ? `expires ${k.expiresAt.toISOString()}` : 'active',
+              `last used ${k.lastUsedAt?.toISOString() ?? 'never'}`].join('\t'));
+          }
+        } else if (action === 'revoke') {
+          console.log(`Revoked ${(await keys.revoke(positionals[0] ?? '')).id}`);
+        } else if (action === 'rotate') {
+          const { key, record } = await keys.rotate(positionals[0] ?? '', Number(values['grace-hours']));
+          console.log(`New key ${record.id}; the old one works for ${values['grace-hours']} more hours. Store it now:\n${key}`);
+        } else throw new ConfigError('apikey takes create, list, revoke or rotate');
+      });
+      return;
+    }
     case 'loyalty': {
       const [action, ...options] = rest;
       const { values } = parseArgs({ args: options, options: { until: { type: 'string' } } });
@@ -184,6 +210,7 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  const code = (error as { extensions?: { code?: string } })?.extensions?.code;
+  console.error(error instanceof ConfigError ? error.message : code ? `${code}: ${error.message}` : error);
   process.exit(1);
 });

@@ -17,9 +17,9 @@ describe('operations endpoints', () => {
   });
 
   it('exports Prometheus metrics: requests by operation, errors by code, SQL statements per request', async () => {
-    await request(t.app.app).post('/graphql').set('x-request-id', 'req-42').send({ query: 'query CustomerCount { customers(first: 1) { totalCount } }' })
+    await request(t.app.app).post('/graphql').set('authorization', `Bearer ${t.adminKey}`).set('x-request-id', 'req-42').send({ query: 'query CustomerCount { customers(first: 1) { totalCount } }' })
       .expect('x-request-id', 'req-42');
-    await request(t.app.app).post('/graphql').send({ query: '{ customer(id: "nope") { id } }' });
+    await request(t.app.app).post('/graphql').set('authorization', `Bearer ${t.adminKey}`).send({ query: '{ customer(id: "nope") { id } }' });
     const text = (await request(t.app.app).get('/metrics')).text;
     expect(text).toMatch(/graphql_requests_total\{type="query",operation="CustomerCount"\} 1/);
     expect(text).toMatch(/graphql_errors_total\{code="BAD_USER_INPUT"\} 1/);

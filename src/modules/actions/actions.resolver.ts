@@ -1,10 +1,11 @@
-import { Arg, Args, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root, Authorized } from 'type-graphql';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
 import { BadUserInputError } from '../../common/errors';
 import { money } from '../../common/money';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, Page } from '../../common/pagination';
 import { Customer } from '../customers';
+import { hasScope } from '../partners';
 import { Product } from '../orders';
 import { ActionsService, Replenishment } from './actions.service';
 import {
@@ -35,11 +36,13 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 export class CustomerActionsResolver {
   constructor(private readonly actions: ActionsService, private readonly currency: string) {}
 
+  @Authorized('orders:read')
   @FieldResolver(() => [ReplenishmentCycle], { description: 'Products the customer buys on a cycle, with when each is due again.' })
   async replenishment(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return (await ctx.loaders.actions.replenishment.load(customer.databaseId)).map(toCycle);
   }
 
+  @Authorized('orders:read')
   @FieldResolver(() => [ProductRecommendation], { description: 'Products that go with what the customer bought, not yet bought, best lift first.' })
   async recommendedProducts(@Root() customer: Customer, @Arg('first', () => Int, { defaultValue: 5, description: 'How many, 1 to 20.' }) first: number) {
     if (first < 1 || first > 20) throw new BadUserInputError('first must be 1 to 20', { field: 'first' });
@@ -47,11 +50,13 @@ export class CustomerActionsResolver {
     return list.map((r) => ({ ...r, becauseOfIds: r.becauseOf }));
   }
 
+  @Authorized('customers:read')
   @FieldResolver(() => [CustomerMoment], { description: 'Birthday, name day and signup anniversary within the coming year, soonest first.' })
   moments(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return this.actions.momentsOf(customer, ctx.now).map((m) => ({ customerId: customer.databaseId, kind: m.kind as MomentKindName, date: m.day, years: m.years }));
+    return this.actions.momentsOf(customer, ctx.now).filter((m) => m.kind === 'SIGNUP_ANNIVERSARY' || hasScope(ctx.principal, 'pii:read')).map((m) => ({ customerId: customer.databaseId, kind: m.kind as MomentKindName, date: m.day, years: m.years }));
   }
 
+  @Authorized('metrics:read')
   @FieldResolver(() => [NextBestAction], { description: 'What to do next for this customer, ranked; only on consented channels, nothing within the quiet period.' })
   async nextBestActions(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return (await ctx.loaders.actions.nextBestActions.load(customer.databaseId)).map((a) => toAction(customer.databaseId, a, this.currency));
@@ -67,6 +72,7 @@ export function toAction(customerId: string, a: ProposedAction, currency: string
 export class ActionsQueryResolver {
   constructor(private readonly actions: ActionsService, private readonly currency: string) {}
 
+  @Authorized('orders:read')
   @Query(() => ReplenishmentConnection, { description: 'Replenishment cycles falling due between two days, soonest first, for reminder campaigns.' })
   async replenishmentDue(
     @Arg('from', () => GraphQLLocalDate, { description: 'First due day.' }) from: string,
@@ -77,16 +83,20 @@ export class ActionsQueryResolver {
     return pageOf(items, page, (r) => [r.dueDate, r.customerId, r.productId]);
   }
 
+  @Authorized('customers:read')
   @Query(() => MomentConnection, { description: 'Customers’ birthdays, name days and signup anniversaries in the coming days, soonest first.' })
   async upcomingMoments(
     @Arg('days', () => Int, { description: 'Days ahead, 0 to 366.' }) days: number,
     @Args() page: ForwardPageArgs,
     @Ctx() ctx: RequestContext,
   ) {
-    const items = (await this.actions.upcomingMoments(ctx.now, days)).map((m) => ({ customerId: m.customerId, kind: m.kind as MomentKindName, date: m.day, years: m.years }));
+    const items = (await this.actions.upcomingMoments(ctx.now, days))
+      // Birthdays and name days are personal data.
+      .filter((m) => m.kind === 'SIGNUP_ANNIVERSARY' || hasScope(ctx.principal, 'pii:read')).map((m) => ({ customerId: m.customerId, kind: m.kind as MomentKindName, date: m.day, years: m.years }));
     return pageOf(items, page, (m) => [m.date, m.customerId, m.kind]);
   }
 
+  @Authorized('metrics:read')
   @Query(() => NextBestActionConnection, { description: 'Next best actions of one kind across the base, due in a window, for campaign tools.' })
   async nextBestActions(
     @Arg('kind', () => ActionKindName, { description: 'Which actions.' }) kind: ActionKindName,
@@ -101,6 +111,7 @@ export class ActionsQueryResolver {
     return pageOf(items.map(({ customerId, action }) => toAction(customerId, action, this.currency)), page, (a) => [a.dueDate, a.customerId, a.reason]);
   }
 
+  @Authorized('admin')
   @Mutation(() => Int, { description: 'Mine association rules from order lines (A then B within the window); returns how many were kept.' })
   async mineAssociations(
     @Arg('windowDays', () => Int, { defaultValue: 180, description: 'B must follow A within this many days.' }) windowDays: number,
@@ -112,6 +123,7 @@ export class ActionsQueryResolver {
 
 @Resolver(() => NextBestAction)
 export class NextBestActionResolver {
+  @Authorized('customers:read')
   @FieldResolver(() => Customer, { description: 'The customer.' })
   customer(@Root() action: NextBestAction, @Ctx() ctx: RequestContext) {
     return ctx.loaders.customers.byId.load(action.customerId);
@@ -143,6 +155,7 @@ export class ProductComplementResolver {
 export class ProductComplementsResolver {
   constructor(private readonly actions: ActionsService) {}
 
+  @Authorized('orders:read')
   @FieldResolver(() => [ProductComplement], { description: 'Products customers buy after this one, best lift first.' })
   async complements(@Root() product: Product, @Arg('first', () => Int, { defaultValue: 5, description: 'How many, 1 to 20.' }) first: number) {
     if (first < 1 || first > 20) throw new BadUserInputError('first must be 1 to 20', { field: 'first' });

@@ -1,4 +1,4 @@
-import { Arg, Args, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root, Authorized } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { toDatabaseId } from '../../common/relay';
 import { ConnectionArgs } from '../../common/pagination';
@@ -19,16 +19,19 @@ export class SavedSegment {
 export class SegmentsResolver {
   constructor(private readonly segments: SegmentsService, private readonly customerList: CustomerListService) {}
 
+  @Authorized('metrics:read')
   @Query(() => [SegmentReport], { description: 'Segments with meaning: each with its rule, how many customers, their spend and predicted CLV.' })
   segmentReports() {
     return this.segments.reports();
   }
 
+  @Authorized('customers:read')
   @Query(() => [SavedSegment], { description: 'Saved customer filters, by name.' })
   savedSegments() {
     return this.segments.list();
   }
 
+  @Authorized('admin')
   @Mutation(() => SavedSegment, { description: 'Save a customer filter under a unique name.' })
   saveSegment(
     @Arg('name', { description: 'Unique name.' }) name: string,
@@ -38,6 +41,7 @@ export class SegmentsResolver {
     return this.segments.save(name, description ?? null, filter);
   }
 
+  @Authorized('admin')
   @Mutation(() => Boolean, { description: 'Delete a saved segment.' })
   deleteSegment(@Arg('id', () => ID, { description: 'Saved segment id.' }) id: string) {
     return this.segments.remove(toDatabaseId(id, 'SavedSegment'));

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root, Authorized } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { Order } from '../orders';
@@ -11,21 +11,25 @@ import { Communication, CommunicationConnection } from './communication.types';
 export class CommunicationResolver {
   constructor(private readonly communicationService: CommunicationService) {}
 
+  @Authorized('communications:write')
   @Mutation(() => Communication, { description: 'Log a contact with a customer.' })
   logCommunication(@Arg('input', { description: 'The contact.' }) input: LogCommunicationInput) {
     return this.communicationService.log(input);
   }
 
+  @Authorized('customers:read')
   @FieldResolver(() => Customer, { description: 'The customer.' })
   customer(@Root() communication: Communication, @Ctx() ctx: RequestContext) {
     return ctx.loaders.customers.byId.load(communication.customerId);
   }
 
+  @Authorized('orders:read')
   @FieldResolver(() => Order, { nullable: true, description: 'The order it was about, if any.' })
   order(@Root() communication: Communication, @Ctx() ctx: RequestContext) {
     return communication.orderId ? ctx.loaders.orders.byId.load(communication.orderId) : null;
   }
 
+  @Authorized('feedback:read')
   @FieldResolver(() => Feedback, { nullable: true, description: 'The complaint it was about, if any.' })
   complaint(@Root() communication: Communication, @Ctx() ctx: RequestContext) {
     return communication.complaintId ? ctx.loaders.feedback.byId.load(communication.complaintId) : null;
@@ -34,6 +38,7 @@ export class CommunicationResolver {
 
 @Resolver(() => Customer)
 export class CustomerCommunicationsResolver {
+  @Authorized('communications:read')
   @FieldResolver(() => CommunicationConnection, { description: 'The communications log, newest first.' })
   communications(@Root() customer: Customer, @Args() args: CustomerCommunicationsArgs, @Ctx() ctx: RequestContext) {
     return ctx.loaders.communications.pageByCustomerId.load({ parentId: customer.databaseId, args: { ...args } });

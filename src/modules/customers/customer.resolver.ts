@@ -1,10 +1,13 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Authorized } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { toDatabaseId } from '../../common/relay';
 import { Customer, CustomerConnection, CustomerIdentifier, IdentifierType, MarketingConsent } from './customer.types';
 import { CreateCustomerInput, CustomersArgs, UpdateCustomerInput } from './customer.inputs';
 import { CustomerService } from './customer.service';
 import { CustomerListService } from './customer-list.service';
+import { hasScope } from '../partners';
+
+const PII_IDENTIFIERS = new Set<string>([IdentifierType.EMAIL, IdentifierType.PHONE]);
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -13,11 +16,13 @@ export class CustomerResolver {
     private readonly customerList: CustomerListService,
   ) {}
 
+  @Authorized('customers:read')
   @Query(() => Customer, { nullable: true, description: 'One customer by id; null when there is none.' })
   customer(@Arg('id', () => ID, { description: 'Customer id (global id or UUID).' }) id: string, @Ctx() ctx: RequestContext) {
     return ctx.loaders.customers.byId.load(toDatabaseId(id, 'Customer'));
   }
 
+  @Authorized('customers:read')
   @Query(() => Customer, { nullable: true, description: 'One customer by an identifier from another system; null when none matches.' })
   customerByIdentifier(
     @Arg('type', () => IdentifierType, { description: 'Kind of identifier.' }) type: IdentifierType,
@@ -27,16 +32,19 @@ export class CustomerResolver {
     return this.customerService.findByIdentifier(type, value, source);
   }
 
+  @Authorized('customers:read')
   @Query(() => CustomerConnection, { description: 'Customers, filtered and sorted, paged by keyset cursors.' })
   customers(@Args() args: CustomersArgs) {
     return this.customerList.list(args);
   }
 
+  @Authorized('customers:write')
   @Mutation(() => Customer, { description: 'Create a customer with identifiers and consents, in one transaction.' })
   createCustomer(@Arg('input', { description: 'The new customer.' }) input: CreateCustomerInput) {
     return this.customerService.create(input);
   }
 
+  @Authorized('customers:write')
   @Mutation(() => Customer, { description: 'Change a customer’s profile, identifiers and consents, in one transaction.' })
   updateCustomer(
     @Arg('id', () => ID, { description: 'Customer id.' }) id: string,
@@ -46,8 +54,10 @@ export class CustomerResolver {
   }
 
   @FieldResolver(() => [CustomerIdentifier], { description: 'Identifiers from other systems. Email and phone identifiers are personal data.' })
-  identifiers(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.customers.identifiers.load(customer.databaseId);
+  async identifiers(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+    const identifiers = await ctx.loaders.customers.identifiers.load(customer.databaseId);
+    if (hasScope(ctx.principal, 'pii:read')) return identifiers;
+    return identifiers.map((i) => (PII_IDENTIFIERS.has(i.type) ? { ...i, value: null } : i));
   }
 
   @FieldResolver(() => [MarketingConsent], { description: 'Current marketing consent per channel; a channel not listed has never been asked.' })

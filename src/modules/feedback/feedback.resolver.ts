@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Authorized } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { Order, Product } from '../orders';
@@ -10,11 +10,13 @@ import { Feedback, FeedbackConnection } from './feedback.types';
 export class FeedbackResolver {
   constructor(private readonly feedbackService: FeedbackService) {}
 
+  @Authorized('feedback:write')
   @Mutation(() => Feedback, { description: 'Record feedback; a complaint starts open.' })
   recordFeedback(@Arg('input', { description: 'The feedback.' }) input: RecordFeedbackInput) {
     return this.feedbackService.record(input);
   }
 
+  @Authorized('feedback:write')
   @Mutation(() => Feedback, { description: 'Resolve an open complaint.' })
   resolveComplaint(
     @Arg('id', () => ID, { description: 'The complaint (a Feedback of kind COMPLAINT).' }) id: string,
@@ -23,11 +25,13 @@ export class FeedbackResolver {
     return this.feedbackService.resolveComplaint(id, resolution);
   }
 
+  @Authorized('customers:read')
   @FieldResolver(() => Customer, { description: 'Who gave it.' })
   customer(@Root() feedback: Feedback, @Ctx() ctx: RequestContext) {
     return ctx.loaders.customers.byId.load(feedback.customerId);
   }
 
+  @Authorized('orders:read')
   @FieldResolver(() => Order, { nullable: true, description: 'The order it is about, if any.' })
   order(@Root() feedback: Feedback, @Ctx() ctx: RequestContext) {
     return feedback.orderId ? ctx.loaders.orders.byId.load(feedback.orderId) : null;
@@ -41,6 +45,7 @@ export class FeedbackResolver {
 
 @Resolver(() => Customer)
 export class CustomerFeedbackResolver {
+  @Authorized('feedback:read')
   @FieldResolver(() => FeedbackConnection, { description: 'The customer’s feedback, newest first.' })
   feedback(@Root() customer: Customer, @Args() args: CustomerFeedbackArgs, @Ctx() ctx: RequestContext) {
     return ctx.loaders.feedback.pageByCustomerId.load({ parentId: customer.databaseId, args: { ...args } });

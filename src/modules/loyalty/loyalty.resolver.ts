@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Authorized } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { Order, OrderStatus } from '../orders';
@@ -19,31 +19,37 @@ export class LoyaltyResolver {
     private readonly programs: LoyaltyProgramService,
   ) {}
 
+  @Authorized('loyalty:read')
   @Query(() => LoyaltyProgram, { nullable: true, description: 'The active loyalty program; null when none is configured.' })
   loyaltyProgram() {
     return this.programs.findActive();
   }
 
+  @Authorized('admin')
   @Mutation(() => LoyaltyProgram, { description: 'Set the program and its tiers; every customer’s tier is re-evaluated.' })
   configureLoyaltyProgram(@Arg('input', { description: 'The settings.' }) input: ConfigureLoyaltyProgramInput) {
     return this.programs.configure(input);
   }
 
+  @Authorized('loyalty:write')
   @Mutation(() => LoyaltyLedgerEntry, { description: 'Add earned points (an order earns at most once).' })
   earnLoyaltyPoints(@Arg('input', { description: 'Points, positive.' }) input: LoyaltyPointsInput) {
     return this.loyalty.earn(input);
   }
 
+  @Authorized('loyalty:write')
   @Mutation(() => LoyaltyLedgerEntry, { description: 'Spend points; never takes the balance below zero, even under concurrent requests.' })
   redeemLoyaltyPoints(@Arg('input', { description: 'Points to spend, positive.' }) input: LoyaltyPointsInput) {
     return this.loyalty.redeem(input);
   }
 
+  @Authorized('loyalty:write')
   @Mutation(() => LoyaltyLedgerEntry, { description: 'Correct the balance by a signed number of points (not below zero).' })
   adjustLoyaltyPoints(@Arg('input', { description: 'Signed points and the reason.' }) input: LoyaltyPointsInput) {
     return this.loyalty.adjust(input);
   }
 
+  @Authorized('orders:read')
   @FieldResolver(() => Order, { nullable: true, description: 'The order that earned the points, if any.' })
   order(@Root() entry: LoyaltyLedgerEntry, @Ctx() ctx: RequestContext) {
     return entry.orderId ? ctx.loaders.orders.byId.load(entry.orderId) : null;
@@ -65,16 +71,19 @@ export class LoyaltyRulesResolver {
     };
   }
 
+  @Authorized('loyalty:read')
   @Query(() => LoyaltyProgramReport, { nullable: true, description: 'Members, points issued, redeemed and expired per month, liability and redemption rate.' })
   loyaltyReport() {
     return this.analytics.report();
   }
 
+  @Authorized('loyalty:read')
   @Query(() => [LoyaltyRules], { description: 'Earning rule versions of the active program, newest first.' })
   async loyaltyRules() {
     return (await this.earning.rules()).map((r) => this.present(r));
   }
 
+  @Authorized('admin')
   @Mutation(() => LoyaltyRules, { description: 'Add a version of the earning rules; past orders keep the version they earned under.' })
   async setLoyaltyRules(@Arg('input', { description: 'The rules.' }) input: LoyaltyRulesInput) {
     if (input.earningStatuses.some((s) => s === OrderStatus.CANCELLED || s === OrderStatus.RETURNED)) {
@@ -121,6 +130,7 @@ export class CustomerLoyaltyResolver {
 
 @Resolver(() => Customer)
 export class CustomerLoyaltyFieldResolver {
+  @Authorized('loyalty:read')
   @FieldResolver(() => CustomerLoyalty, { nullable: true, description: 'Loyalty balance, tier and ledger; null when no program is configured.' })
   loyalty(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return ctx.loaders.loyalty.standing.load(customer.databaseId);

@@ -1,4 +1,4 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root, Authorized } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { CustomerSummary, summariseCustomer } from './customer-summary';
@@ -7,6 +7,7 @@ import { CustomerSummary, summariseCustomer } from './customer-summary';
 export class CustomerSummaryResolver {
   constructor(private readonly shopCurrency: string) {}
 
+  @Authorized('orders:read')
   @FieldResolver(() => CustomerSummary, { description: 'Order count, spend, rhythm, NPS, CSAT and open complaints.' })
   async summary(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     const [spend, satisfaction] = await Promise.all([

@@ -1,4 +1,4 @@
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Resolver, Root, Authorized } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { CustomerOrdersArgs } from './order.inputs';
@@ -7,6 +7,7 @@ import { OrderConnection } from './order.types';
 /** The orders module adds Customer.orders; customers/ knows nothing of orders. */
 @Resolver(() => Customer)
 export class CustomerOrdersResolver {
+  @Authorized('orders:read')
   @FieldResolver(() => OrderConnection, { description: 'The customer’s orders, newest first.' })
   orders(@Root() customer: Customer, @Args() args: CustomerOrdersArgs, @Ctx() ctx: RequestContext) {
     return ctx.loaders.orders.pageByCustomerId.load({ parentId: customer.databaseId, args: { ...args } });

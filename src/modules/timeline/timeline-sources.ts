@@ -10,16 +10,18 @@ type Subject = Order | OrderReturn | Feedback | Communication | LoyaltyLedgerEnt
 
 export interface TimelineSource {
   kind: TimelineEventKind;
+  /** The scope that reads this kind of event. */
+  scope: string;
   page(ctx: RequestContext, customerId: string, args: ConnectionArgs): Promise<Page<Subject>>;
 }
 
 /** Each source is a module's own paged loader; the timeline never reads their tables. */
 export const TIMELINE_SOURCES: TimelineSource[] = [
-  { kind: TimelineEventKind.ORDER, page: (ctx, id, args) => ctx.loaders.orders.pageByCustomerId.load({ parentId: id, args }) },
-  { kind: TimelineEventKind.RETURN, page: (ctx, id, args) => ctx.loaders.orders.returnPageByCustomerId.load({ parentId: id, args }) },
-  { kind: TimelineEventKind.FEEDBACK, page: (ctx, id, args) => ctx.loaders.feedback.pageByCustomerId.load({ parentId: id, args }) },
-  { kind: TimelineEventKind.COMMUNICATION, page: (ctx, id, args) => ctx.loaders.communications.pageByCustomerId.load({ parentId: id, args }) },
-  { kind: TimelineEventKind.LOYALTY, page: (ctx, id, args) => ctx.loaders.loyalty.ledgerPage.load({ parentId: id, args }) },
+  { kind: TimelineEventKind.ORDER, scope: 'orders:read', page: (ctx, id, args) => ctx.loaders.orders.pageByCustomerId.load({ parentId: id, args }) },
+  { kind: TimelineEventKind.RETURN, scope: 'orders:read', page: (ctx, id, args) => ctx.loaders.orders.returnPageByCustomerId.load({ parentId: id, args }) },
+  { kind: TimelineEventKind.FEEDBACK, scope: 'feedback:read', page: (ctx, id, args) => ctx.loaders.feedback.pageByCustomerId.load({ parentId: id, args }) },
+  { kind: TimelineEventKind.COMMUNICATION, scope: 'communications:read', page: (ctx, id, args) => ctx.loaders.communications.pageByCustomerId.load({ parentId: id, args }) },
+  { kind: TimelineEventKind.LOYALTY, scope: 'loyalty:read', page: (ctx, id, args) => ctx.loaders.loyalty.ledgerPage.load({ parentId: id, args }) },
 ];
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,8 +1,9 @@
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Resolver, Root, Authorized } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { decodeCursor, encodeCursor, Page, resolvePageWindow } from '../../common/pagination';
 import { BadUserInputError } from '../../common/errors';
 import { Customer } from '../customers';
+import { hasScope } from '../partners';
 import { describeEvent, TimelineSource } from './timeline-sources';
 import { TimelineArgs, TimelineConnection, TimelineEvent, TimelineEventKind } from './timeline.types';
 
@@ -17,6 +18,7 @@ const MIN_UUID = '00000000-0000-0000-0000-000000000000';
 export class CustomerTimelineResolver {
   constructor(private readonly sources: TimelineSource[]) {}
 
+  @Authorized('customers:read')
   @FieldResolver(() => TimelineConnection, { description: 'Orders, returns, feedback, communications and loyalty events in one list, newest first.' })
   async timeline(@Root() customer: Customer, @Args() args: TimelineArgs, @Ctx() ctx: RequestContext): Promise<Page<TimelineEvent>> {
     const window = resolvePageWindow({ first: args.first }, 3);
@@ -24,7 +26,8 @@ export class CustomerTimelineResolver {
     if (cursor && (Number.isNaN(Date.parse(cursor[0])) || !Object.values(TimelineEventKind).includes(cursor[1]))) {
       throw new BadUserInputError('after is not a timeline cursor', { field: 'after' });
     }
-    const wanted = this.sources.filter((s) => !args.kinds?.length || args.kinds.includes(s.kind));
+    // Only the kinds this key may read: the timeline is no way around the scopes.
+    const wanted = this.sources.filter((s) => (!args.kinds?.length || args.kinds.includes(s.kind)) && hasScope(ctx.principal, s.scope));
     const pages = await Promise.all(wanted.map((source) => {
       const after = cursor ? encodeCursor([cursor[0], source.kind === cursor[1] ? cursor[2] : source.kind < cursor[1] ? MAX_UUID : MIN_UUID]) : null;
       return source.page(ctx, customer.databaseId, { first: window.limit, after });

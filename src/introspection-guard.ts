@@ -1,0 +1,20 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { visit } from 'graphql';
+import { AppError } from './common/errors';
+
+/** Introspection (__schema, __type) only for keys with schema:read: BI tools get the schema, others do not. */
+export function introspectionGuard<C>(allowed: (context: C) => boolean): ApolloServerPlugin<C & object> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, contextValue }) {
+          let introspects = false;
+          visit(document, { Field(node) { if (node.name.value === '__schema' || node.name.value === '__type') introspects = true; } });
+          if (introspects && !allowed(contextValue as C)) {
+            throw new AppError('Introspection needs the schema:read scope', 'FORBIDDEN', { requiredScopes: ['schema:read'], http: { status: 403 } });
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { Arg, Authorized, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { ApiKeyService } from './api-key.service';
+
+@ObjectType({ description: 'An API key as stored: never the secret.' })
+export class ApiKey {
+  @Field(() => ID, { description: 'Key id.' }) id: string;
+  @Field({ description: 'The public part of the key (after c360_).' }) publicId: string;
+  @Field({ description: 'Who or what the key is for.' }) name: string;
+  @Field(() => [String], { description: 'Scopes the key holds.' }) scopes: string[];
+  @Field(() => Date, { nullable: true, description: 'When it stops working.' }) expiresAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When it was revoked.' }) revokedAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'Last request with it (to the minute).' }) lastUsedAt: Date | null;
+  @Field(() => ID, { nullable: true, description: 'The key it replaced by rotation.' }) rotatedFromId: string | null;
+  @Field({ description: 'When it was created.' }) createdAt: Date;
+}
+
+@ObjectType({ description: 'A new key: the only time its secret is shown.' })
+export class IssuedApiKey {
+  @Field({ description: 'The full key; store it now, it cannot be shown again.' }) key: string;
+  @Field(() => ApiKey, { description: 'The stored key.' }) apiKey: ApiKey;
+}
+
+@Resolver(() => ApiKey)
+export class ApiKeyResolver {
+  constructor(private readonly keys: ApiKeyService) {}
+
+  @Authorized('admin')
+  @Query(() => [ApiKey], { description: 'All API keys, newest first (admin).' })
+  apiKeys() {
+    return this.keys.list();
+  }
+
+  @Authorized('admin')
+  @Mutation(() => IssuedApiKey, { description: 'Create an API key (admin).' })
+  async createApiKey(
+    @Arg('name', { description: 'Who or what it is for.' }) name: string,
+    @Arg('scopes', () => [String], { description: 'Scopes, e.g. customers:read.' }) scopes: string[],
+    @Arg('expiresAt', () => Date, { nullable: true, description: 'When it stops working.' }) expiresAt?: Date | null,
+  ) {
+    const { key, record } = await this.keys.create(name, scopes, expiresAt ?? null);
+    return { key, apiKey: record };
+  }
+
+  @Authorized('admin')
+  @Mutation(() => ApiKey, { description: 'Revoke an API key at once (admin).' })
+  revokeApiKey(@Arg('id', () => ID, { description: 'Key id.' }) id: string) {
+    return this.keys.revoke(id);
+  }
+
+  @Authorized('admin')
+  @Mutation(() => IssuedApiKey, { description: 'Replace a key; the old one keeps working for the grace period (admin).' })
+  async rotateApiKey(
+    @Arg('id', () => ID, { description: 'Key id.' }) id: string,
+    @Arg('graceHours', () => Int, { defaultValue: 24, description: 'Hours the old key keeps working, 0 to 720.' }) graceHours: number,
+  ) {
+    const { key, record } = await this.keys.rotate(id, graceHours);
+    return { key, apiKey: record };
+  }
+}

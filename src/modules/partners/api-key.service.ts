@@ -1,0 +1,109 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { BadUserInputError, NotFoundError } from '../../common/errors';
+import { isUuid } from '../../common/relay';
+import { Principal, SCOPES } from './scopes';
+
+const PREFIX = 'c360';
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const LAST_USED_EVERY_MS = 60_000;
+
+function base62(bytes: Buffer): string {
+  return [...bytes].map((b) => ALPHABET[b % 62]).join('');
+}
+
+/** A short checksum so that a mistyped or truncated key is rejected before any database lookup. */
+function checksum(body: string): string {
+  return createHmac('sha256', 'c360-key-checksum').update(body).digest('hex').slice(0, 6);
+}
+
+export interface ApiKeyRecord {
+  id: string; publicId: string; name: string; scopes: string[]; expiresAt: Date | null; revokedAt: Date | null;
+  lastUsedAt: Date | null; rotatedFromId: string | null; createdAt: Date;
+}
+
+interface KeyRow {
+  id: string; public_id: string; name: string; scopes: string[]; secret_hash: string; expires_at: Date | null; revoked_at: Date | null;
+  last_used_at: Date | null; rotated_from_id: string | null; created_at: Date;
+}
+
+const toRecord = (r: KeyRow): ApiKeyRecord => ({
+  id: r.id, publicId: r.public_id, name: r.name, scopes: r.scopes, expiresAt: r.expires_at, revokedAt: r.revoked_at,
+  lastUsedAt: r.last_used_at, rotatedFromId: r.rotated_from_id, createdAt: r.created_at,
+});
+
+/**
+ * API keys: `c360_<public id>_<secret>_<checksum>`. The secret has 190 bits of entropy, so a fast keyed hash
+ * (HMAC-SHA256 with a server key) is enough; a slow password hash would only slow every request.
+ */
+export class ApiKeyService {
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  constructor(private readonly dataSource: DataSource, private readonly hashKey: string) {}
+
+  private hash(secret: string): string {
+    return createHmac('sha256', this.hashKey).update(secret).digest('hex');
+  }
+
+  async create(name: string, scopes: string[], expiresAt: Date | null, rotatedFromId: string | null = null): Promise<{ key: string; record: ApiKeyRecord }> {
+    if (!name.trim()) throw new BadUserInputError('name must not be empty', { field: 'name' });
+    const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+    if (scopes.length === 0 || unknown.length > 0) throw new BadUserInputError(`Unknown or missing scopes: ${unknown.join(', ') || 'none given'}`, { field: 'scopes' });
+    if (expiresAt && expiresAt.getTime() <= Date.now()) throw new BadUserInputError('expiresAt must be in the future', { field: 'expiresAt' });
+    const publicId = base62(randomBytes(12));
+    const secret = base62(randomBytes(32));
+    const body = `${PREFIX}_${publicId}_${secret}`;
+    const [row]: KeyRow[] = await this.dataSource.query(
+      `insert into api_keys (public_id, name, scopes, secret_hash, expires_at, rotated_from_id) values ($1, $2, $3, $4, $5, $6) returning *`,
+      [publicId, name.trim(), [...new Set(scopes)], this.hash(secret), expiresAt, rotatedFromId]);
+    return { key: `${body}_${checksum(body)}`, record: toRecord(row) };
+  }
+
+  async list(): Promise<ApiKeyRecord[]> {
+    return (await this.dataSource.query('select * from api_keys order by created_at desc')).map(toRecord);
+  }
+
+  async revoke(id: string): Promise<ApiKeyRecord> {
+    if (!isUuid(id)) throw new BadUserInputError('id is not an API key id', { field: 'id' });
+    const [rows]: [KeyRow[], number] = await this.dataSource.query(
+      'update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1 returning *', [id]);
+    if (!rows[0]) throw new NotFoundError('ApiKey', id);
+    return toRecord(rows[0]);
+  }
+
+  /** A new key with the same name and scopes; the old one keeps working until the grace period ends. */
+  async rotate(id: string, graceHours: number): Promise<{ key: string; record: ApiKeyRecord }> {
+    if (!isUuid(id)) throw new BadUserInputError('id is not an API key id', { field: 'id' });
+    if (graceHours < 0 || graceHours > 24 * 30) throw new BadUserInputError('graceHours must be 0 to 720', { field: 'graceHours' });
+    return this.dataSource.transaction(async (manager) => {
+      const [old]: KeyRow[] = await manager.query('select * from api_keys where id = $1 for update', [id]);
+      if (!old || old.revoked_at) throw new NotFoundError('ApiKey', id);
+      const until = new Date(Date.now() + graceHours * 3_600_000);
+      await manager.query('update api_keys set expires_at = least(coalesce(expires_at, $2), $2) where id = $1', [id, until]);
+      const publicId = base62(randomBytes(12));
+      const secret = base62(randomBytes(32));
+      const body = `${PREFIX}_${publicId}_${secret}`;
+      const [row]: KeyRow[] = await manager.query(
+        `insert into api_keys (public_id, name, scopes, secret_hash, expires_at, rotated_from_id) values ($1, $2, $3, $4, $5, $6) returning *`,
+        [publicId, old.name, old.scopes, this.hash(secret), old.expires_at && old.expires_at > until ? old.expires_at : null, id]);
+      return { key: `${body}_${checksum(body)}`, record: toRecord(row) };
+    });
+  }
+
+  /** The principal behind a presented key, or null when it is malformed, unknown, revoked or expired. */
+  async authenticate(presented: string): Promise<Principal | null> {
+    const match = /^c360_([0-9A-Za-z]{12})_([0-9A-Za-z]{32})_([0-9a-f]{6})$/.exec(presented.trim());
+    if (!match || checksum(`${PREFIX}_${match[1]}_${match[2]}`) !== match[3]) return null;
+    const [row]: KeyRow[] = await this.dataSource.query('select * from api_keys where public_id = $1', [match[1]]);
+    if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return null;
+    const expected = Buffer.from(row.secret_hash, 'hex');
+    const actual = Buffer.from(this.hash(match[2]), 'hex');
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+    const now = Date.now();
+    if (now - (this.lastUsedWritten.get(row.id) ?? 0) > LAST_USED_EVERY_MS) {
+      this.lastUsedWritten.set(row.id, now);
+      await this.dataSource.query('update api_keys set last_used_at = now() where id = $1', [row.id]);
+    }
+    return { keyId: row.id, name: row.name, scopes: new Set(row.scopes) };
+  }
+}

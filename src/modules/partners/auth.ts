@@ -1,0 +1,23 @@
+import type { AuthChecker } from 'type-graphql';
+import { AppError } from '../../common/errors';
+import { hasScope, Principal } from './scopes';
+
+/** type-graphql's check for @Authorized(scope…): every listed scope is needed (admin holds them all). */
+export const scopeChecker: AuthChecker<{ principal: Principal | null }> = ({ context }, scopes) => {
+  if (!context.principal) throw new AppError('An API key is required', 'UNAUTHENTICATED');
+  const missing = scopes.filter((scope) => !hasScope(context.principal, scope));
+  if (missing.length > 0) throw new AppError(`This key lacks the scope ${missing.join(', ')}`, 'FORBIDDEN', { requiredScopes: missing });
+  return true;
+};
+
+export function requireScope(principal: Principal | null, scope: string) {
+  if (!hasScope(principal, scope)) throw new AppError(`This key lacks the scope ${scope}`, 'FORBIDDEN', { requiredScopes: [scope] });
+}
+
+/** The key from `Authorization: Bearer …` or `X-API-Key`. */
+export function presentedKey(headers: Record<string, string | string[] | undefined>): string | null {
+  const auth = headers.authorization;
+  if (typeof auth === 'string' && /^Bearer\s+/i.test(auth)) return auth.replace(/^Bearer\s+/i, '').trim();
+  const header = headers['x-api-key'];
+  return typeof header === 'string' && header.trim() ? header.trim() : null;
+}

@@ -1,0 +1,93 @@
+import request from 'supertest';
+import { startTestApp, TestApp } from '../support/test-app';
+import { createCustomer, recordOrder } from '../support/factories';
+
+let t: TestApp;
+let customerId: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  const c = await createCustomer(t, { email: 'pii@example.com', phone: '+385911111111', city: 'Zagreb', birthDate: '1990-01-02',
+    identifiers: [{ type: 'EMAIL', value: 'pii@example.com', source: 'shop' }, { type: 'SHOP_CUSTOMER_ID', value: 'S-9', source: 'shop' }] });
+  customerId = c.id;
+  await recordOrder(t, customerId, { gross: '10.00' });
+});
+afterAll(async () => { await t.close(); });
+
+const PAGE = `query($id: ID!) { customer(id: $id) { id country email phone fullName city birthDate identifiers { type value } orders(first: 1) { totalCount } } }`;
+
+describe('API keys', () => {
+  it('refuses requests without a key, with a malformed, unknown, revoked or expired key: 401 UNAUTHENTICATED', async () => {
+    const none = await t.gql(PAGE, { id: customerId }, null);
+    expect(none.status).toBe(401);
+    expect(none.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    for (const key of ['nonsense', `${t.adminKey.slice(0, -1)}0`, 'c360_AAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB_000000']) {
+      const res = await t.gql(PAGE, { id: customerId }, key);
+      expect(res.status).toBe(401);
+      expect(res.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
+    }
+    const { createApiKey } = await t.ok(`mutation { createApiKey(name: "partner", scopes: ["customers:read"]) { key apiKey { id scopes } } }`);
+    expect((await t.gql(PAGE, { id: customerId }, createApiKey.key)).status).toBe(200);
+    await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: createApiKey.apiKey.id });
+    expect((await t.gql(PAGE, { id: customerId }, createApiKey.key)).status).toBe(401);
+    const stored = await t.sql('select secret_hash from api_keys where id = $1', [createApiKey.apiKey.id]);
+    expect(createApiKey.key).not.toContain(stored[0].secret_hash);
+  });
+
+  it('takes the key from X-API-Key too, and rotation keeps the old key for its grace period', async () => {
+    const { createApiKey } = await t.ok(`mutation { createApiKey(name: "rotating", scopes: ["customers:read"]) { key apiKey { id } } }`);
+    const res = await request(t.app.app).post('/graphql').set('x-api-key', createApiKey.key).send({ query: '{ customers(first: 1) { totalCount } }' });
+    expect(res.status).toBe(200);
+    const { rotateApiKey } = await t.ok(`mutation($id: ID!) { rotateApiKey(id: $id, graceHours: 1) { key apiKey { rotatedFromId } } }`, { id: createApiKey.apiKey.id });
+    expect(rotateApiKey.apiKey.rotatedFromId).toBe(createApiKey.apiKey.id);
+    expect((await t.gql('{ customers(first: 1) { totalCount } }', {}, createApiKey.key)).status).toBe(200);
+    expect((await t.gql('{ customers(first: 1) { totalCount } }', {}, rotateApiKey.key)).status).toBe(200);
+    const second = (await t.ok('{ apiKeys { id rotatedFromId } }')).apiKeys.find((k: any) => k.rotatedFromId === createApiKey.apiKey.id);
+    const { rotateApiKey: third } = await t.ok(`mutation($id: ID!) { rotateApiKey(id: $id, graceHours: 0) { key } }`, { id: second.id });
+    expect((await t.gql('{ customers(first: 1) { totalCount } }', {}, third.key)).status).toBe(200);
+    expect((await t.gql('{ customers(first: 1) { totalCount } }', {}, rotateApiKey.key)).status).toBe(401);
+  });
+});
+
+describe('scopes', () => {
+  it('nulls personal fields with FORBIDDEN on their paths and keeps the rest of the response', async () => {
+    const key = await t.keyWith(['customers:read', 'orders:read']);
+    const res = await t.gql(PAGE, { id: customerId }, key);
+    expect(res.status).toBe(200);
+    expect(res.data.customer).toMatchObject({ id: customerId, email: null, phone: null, fullName: null, city: null, birthDate: null, orders: { totalCount: 1 } });
+    expect(res.data.customer.identifiers).toEqual(expect.arrayContaining([{ type: 'EMAIL', value: null }, { type: 'SHOP_CUSTOMER_ID', value: 'S-9' }]));
+    const paths = res.errors!.map((e) => e.path!.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['customer.email', 'customer.phone', 'customer.fullName', 'customer.city', 'customer.birthDate']));
+    expect(res.errors!.every((e) => e.extensions.code === 'FORBIDDEN')).toBe(true);
+    const withPii = await t.gql(PAGE, { id: customerId }, await t.keyWith(['customers:read', 'orders:read', 'pii:read']));
+    expect(withPii.errors).toBeUndefined();
+    expect(withPii.data.customer.email).toBe('pii@example.com');
+  });
+
+  it('checks the scope of every operation and every way to reach a record, node and nodes included', async () => {
+    const readOnly = await t.keyWith(['customers:read']);
+    const write = await t.gql(`mutation { createCustomer(input: { givenName: "X" }) { id } }`, {}, readOnly);
+    expect(write.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', requiredScopes: ['customers:write'] });
+    const orders = await t.gql(`query($id: ID!) { customer(id: $id) { orders(first: 1) { totalCount } } }`, { id: customerId }, readOnly);
+    expect(orders.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    const { customer } = await t.ok(`query($id: ID!) { customer(id: $id) { orders(first: 1) { nodes { id } } } }`, { id: customerId });
+    const viaNode = await t.gql(`query($id: ID!) { node(id: $id) { id } }`, { id: customer.orders.nodes[0].id }, readOnly);
+    expect(viaNode.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    const viaNodes = await t.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [customer.orders.nodes[0].id] }, readOnly);
+    expect(viaNodes.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    const lookup = await t.gql(`{ customerByIdentifier(type: SHOP_CUSTOMER_ID, value: "S-9") { id email } }`, {}, await t.keyWith(['orders:read']));
+    expect(lookup.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    const timeline = await t.gql(`query($id: ID!) { customer(id: $id) { timeline(first: 10) { nodes { kind } } } }`, { id: customerId }, readOnly);
+    expect(timeline.data.customer.timeline.nodes).toEqual([]);
+    const admin = await t.gql(`mutation { createApiKey(name: "x", scopes: ["admin"]) { key } }`, {}, readOnly);
+    expect(admin.errors?.[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('allows introspection only with schema:read', async () => {
+    const denied = await t.gql('{ __schema { queryType { name } } }', {}, await t.keyWith(['customers:read']));
+    expect(denied.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    const typeProbe = await t.gql('{ __type(name: "Customer") { name } }', {}, await t.keyWith(['customers:read']));
+    expect(typeProbe.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    const bi = await t.gql('{ __schema { queryType { name } } }', {}, await t.keyWith(['schema:read']));
+    expect(bi.data.__schema.queryType.name).toBe('Query');
+  });
+});
