@@ -16,6 +16,7 @@ import { createErrorFormatter } from './common/errors';
 import { createMetrics, observabilityPlugin, requestFacts } from './common/observability';
 import { hasPendingMigrations } from './db/bootstrap';
 import { IDE_DEFAULT_QUERY } from './ide-query';
+import { MAX_TOKENS, queryLimits } from './common/query-limits';
 import { hasScope, presentedKey, Principal } from './modules/partners';
 import { introspectionGuard } from './introspection-guard';
 
@@ -45,6 +46,9 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       log: (error) => console.error('[graphql] internal error', error),
     }),
     includeStacktraceInErrorResponses: false,
+    validationRules: [queryLimits()],
+    parseOptions: { maxTokens: MAX_TOKENS },
+    allowBatchedHttpRequests: false,
     hideSchemaDetailsFromClientErrors: true,
     // main.ts handles SIGTERM itself: readiness first, then drain.
     stopOnTerminationSignals: false,

@@ -91,3 +91,22 @@ describe('scopes', () => {
     expect(bi.data.__schema.queryType.name).toBe('Query');
   });
 });
+
+describe('query limits', () => {
+  it('rejects deep nesting, alias floods, token floods and batched arrays with clear errors, and keeps serving', async () => {
+    const deep = await t.gql(`{ customers(first: 1) { nodes { orders(first: 1) { nodes { customer { orders(first: 1) { nodes { customer { orders(first: 1) { nodes { id } } } } } } } } } } }`);
+    expect(deep.status).toBe(400);
+    expect(deep.errors?.[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' });
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: customers(first: 1) { totalCount }`).join(' ');
+    const flood = await t.gql(`{ ${aliases} }`);
+    expect(flood.errors?.[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'aliases' });
+    const tokens = await t.gql(`{ customers(first: 1) { ${'totalCount '.repeat(1200)} } }`);
+    expect(tokens.status).toBe(400);
+    expect(tokens.errors?.[0].message).toMatch(/token limit/i);
+    const batched = await request(t.app.app).post('/graphql').set('authorization', `Bearer ${t.adminKey}`)
+      .send([{ query: '{ customers(first: 1) { totalCount } }' }, { query: '{ customers(first: 1) { totalCount } }' }]);
+    expect(batched.status).toBe(400);
+    const fine = await t.gql('{ customers(first: 1) { totalCount } }');
+    expect(fine.status).toBe(200);
+  });
+});
