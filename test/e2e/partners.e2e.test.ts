@@ -102,7 +102,7 @@ describe('query limits', () => {
     expect(flood.errors?.[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'aliases' });
     const tokens = await t.gql(`{ customers(first: 1) { ${'totalCount '.repeat(1200)} } }`);
     expect(tokens.status).toBe(400);
-    expect(tokens.errors?.[0].message).toMatch(/more th.n 1000 tokens/i);
+    expect(tokens.errors?.[0].message).toMatch(/1000 tokens/);
     const batched = await request(t.app.app).post('/graphql').set('authorization', `Bearer ${t.adminKey}`)
       .send([{ query: '{ customers(first: 1) { totalCount } }' }, { query: '{ customers(first: 1) { totalCount } }' }]);
     expect(batched.status).toBe(400);
