@@ -110,3 +110,34 @@ describe('query limits', () => {
     expect(fine.status).toBe(200);
   });
 });
+
+describe('GDPR', () => {
+  it('exports everything about a customer, then erases every personal field in one go, keeping orders and totals', async () => {
+    const c = await createCustomer(t, { givenName: 'Erika', familyName: 'Erased', email: 'erika@example.com', phone: '+385922222222', city: 'Split',
+      identifiers: [{ type: 'EMAIL', value: 'erika@example.com', source: 'shop' }] });
+    await recordOrder(t, c.id, { gross: '42.00' });
+    await t.ok(`mutation($id: ID!) { recordFeedback(input: { customerId: $id, kind: COMPLAINT, comment: "Call me at erika@example.com" }) { id } }`, { id: c.id });
+    await t.ok(`mutation($id: ID!) { logCommunication(input: { customerId: $id, channel: EMAIL, direction: INBOUND, purpose: SUPPORT, subject: "From erika@example.com" }) { id } }`, { id: c.id });
+    const { exportCustomerData: data } = await t.ok(`query($id: ID!) { exportCustomerData(id: $id) }`, { id: c.id });
+    expect(data.customer.email).toBe('erika@example.com');
+    expect(data.orders).toHaveLength(1);
+    expect(data.feedback).toHaveLength(1);
+    expect(data.communications).toHaveLength(1);
+    expect(data.identifiers).toHaveLength(1);
+    const { eraseCustomer } = await t.ok(`mutation($id: ID!) { eraseCustomer(id: $id) { customerId erasedAt } }`, { id: c.id });
+    expect(eraseCustomer.erasedAt).toBeTruthy();
+    // No text column anywhere still holds the email.
+    const tables: { table_name: string; column_name: string }[] = await t.sql(
+      `select table_name, column_name from information_schema.columns where table_schema = 'public' and data_type in ('text', 'character varying', 'jsonb')`);
+    for (const { table_name, column_name } of tables) {
+      const hits = await t.sql(`select count(*)::int as n from "${table_name}" where "${column_name}"::text ilike '%erika@example.com%'`);
+      expect({ table: table_name, column: column_name, n: hits[0].n }).toEqual({ table: table_name, column: column_name, n: 0 });
+    }
+    const after = await t.ok(`query($id: ID!) { customer(id: $id) { email fullName summary { orderCount netSpent { amount } } } }`, { id: c.id });
+    expect(after.customer).toEqual({ email: null, fullName: null, summary: { orderCount: 1, netSpent: { amount: '42.00' } } });
+    const again = await t.ok(`mutation($id: ID!) { eraseCustomer(id: $id) { erasedAt } }`, { id: c.id });
+    expect(again.eraseCustomer.erasedAt).toBe(eraseCustomer.erasedAt);
+    const partner = await t.gql(`mutation($id: ID!) { eraseCustomer(id: $id) { erasedAt } }`, { id: c.id }, await t.keyWith(['customers:write']));
+    expect(partner.errors?.[0].extensions.code).toBe('FORBIDDEN');
+  });
+});

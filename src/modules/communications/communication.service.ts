@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import { alignToKeys } from '../../common/loaders';
 import { fetchNestedPages, mapPage } from '../../common/nested-pages';
@@ -70,6 +70,15 @@ export class CommunicationService {
          and purpose <> 'TRANSACTIONAL' group by customer_id`, [customerIds]);
     const byId = new Map(rows.map((r) => [r.customer_id, r.at]));
     return customerIds.map((id) => byId.get(id) ?? null);
+  }
+
+  async exportRows(customerId: string) {
+    return { communications: await this.dataSource.query('select * from communications where customer_id = $1 order by occurred_at', [customerId]) };
+  }
+
+  /** Erasure keeps the contact history's shape (channel, purpose, outcome) and drops subjects. */
+  async erase(manager: EntityManager, customerId: string) {
+    await manager.query('update communications set subject = null where customer_id = $1', [customerId]);
   }
 
   async log(input: LogCommunicationInput): Promise<Communication> {

@@ -73,6 +73,10 @@ export class CustomerEntity {
   @Column({ type: 'timestamptz', nullable: true })
   lastOrderAt: Date | null;
 
+  /** Set when the customer's personal data were erased (GDPR Art. 17); the pseudonymous row remains. */
+  @Column({ type: 'timestamptz', nullable: true })
+  erasedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -68,6 +68,27 @@ export class CustomerService {
       nameDay: r.name_day_month && r.name_day_day ? { month: r.name_day_month, day: r.name_day_day } : null }));
   }
 
+  /** Everything this module holds about one customer, for a data-subject access request. */
+  async exportRows(customerId: string) {
+    const [customer] = await this.dataSource.query('select * from customers where id = $1', [customerId]);
+    return {
+      customer: customer ?? null,
+      identifiers: await this.dataSource.query('select type, source, value, created_at from customer_identifiers where customer_id = $1', [customerId]),
+      consentHistory: await this.dataSource.query('select channel, granted, occurred_at, source from customer_consent_events where customer_id = $1 order by occurred_at', [customerId]),
+    };
+  }
+
+  /** GDPR erasure of the profile: personal fields emptied, identifiers removed; the pseudonymous row stays. */
+  async erase(manager: EntityManager, customerId: string): Promise<boolean> {
+    const [rows] = await manager.query(
+      `update customers set given_name = null, family_name = null, sort_name = '', email = null, phone = null, birth_date = null,
+         name_day_month = null, name_day_day = null, city = null, locale = null, tags = '{}', attributes = '{}', erased_at = coalesce(erased_at, now()),
+         updated_at = now() where id = $1 returning id`, [customerId]);
+    if (rows.length === 0) return false;
+    await manager.query('delete from customer_identifiers where customer_id = $1', [customerId]);
+    return true;
+  }
+
   async getByIdOrThrow(id: string, manager: EntityManager = this.dataSource.manager): Promise<Customer> {
     const rows: CustomerRow[] = await manager.query('select * from customers where id = $1', [id]);
     if (!rows[0]) throw new NotFoundError('Customer', id);

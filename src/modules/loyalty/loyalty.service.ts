@@ -76,6 +76,14 @@ export class LoyaltyService {
     return alignToKeys(customerIds, rows, (r) => r.customer_id).map((r) => toNumber(r?.count));
   }
 
+  async exportRows(customerId: string) {
+    return {
+      loyaltyLedger: await this.dataSource.query('select * from loyalty_ledger_entries where customer_id = $1 order by occurred_at', [customerId]),
+      storeCredit: await this.dataSource.query('select * from store_credit_entries where customer_id = $1 order by occurred_at', [customerId]),
+      tierHistory: await this.dataSource.query('select * from loyalty_tier_changes where customer_id = $1 order by changed_at', [customerId]),
+    };
+  }
+
   earn(input: LoyaltyPointsInput) {
     if (input.points <= 0) throw new BadUserInputError('Earned points must be positive', { field: 'points' });
     return this.write(input, LedgerEntryKind.EARN, input.points);

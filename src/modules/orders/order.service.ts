@@ -358,6 +358,19 @@ export class OrderService {
     );
   }
 
+  async exportRows(customerId: string) {
+    return {
+      orders: await this.dataSource.query('select * from orders where customer_id = $1 order by placed_at', [customerId]),
+      orderLines: await this.dataSource.query('select * from order_lines where customer_id = $1 order by order_id, line_no', [customerId]),
+      returns: await this.dataSource.query('select * from order_returns where customer_id = $1 order by returned_at', [customerId]),
+    };
+  }
+
+  /** Erasure keeps orders and amounts (bookkeeping) but drops the free-text return reasons. */
+  async erase(manager: EntityManager, customerId: string) {
+    await manager.query('update order_returns set reason = null where customer_id = $1', [customerId]);
+  }
+
   /** The roll-up the customers module keeps for list filters and ordering. */
   async statsForCustomers(manager: EntityManager, customerIds: string[]): Promise<CustomerOrderStats[]> {
     const totals = await this.totalsByCustomerIds(customerIds, manager);

@@ -1,5 +1,8 @@
 import { Arg, Authorized, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { toDatabaseId } from '../../common/relay';
 import { ApiKeyService } from './api-key.service';
+import { GdprService } from './gdpr.service';
 
 @ObjectType({ description: 'An API key as stored: never the secret.' })
 export class ApiKey {
@@ -55,5 +58,28 @@ export class ApiKeyResolver {
   ) {
     const { key, record } = await this.keys.rotate(id, graceHours);
     return { key, apiKey: record };
+  }
+}
+
+@ObjectType({ description: 'Receipt of an erasure.' })
+export class ErasureReceipt {
+  @Field(() => ID, { description: 'The customer (pseudonymous from now on).' }) customerId: string;
+  @Field({ description: 'When the personal data were erased.' }) erasedAt: Date;
+}
+
+@Resolver()
+export class GdprResolver {
+  constructor(private readonly gdpr: GdprService) {}
+
+  @Authorized('admin')
+  @Mutation(() => ErasureReceipt, { description: 'Erase a customer’s personal data everywhere in one transaction; orders and amounts stay, pseudonymous (admin).' })
+  eraseCustomer(@Arg('id', () => ID, { description: 'Customer id.' }) id: string) {
+    return this.gdpr.erase(toDatabaseId(id, 'Customer'));
+  }
+
+  @Authorized('admin', 'pii:read')
+  @Query(() => GraphQLJSONObject, { description: 'Everything held about one customer, as one JSON document (access and portability requests; admin).' })
+  exportCustomerData(@Arg('id', () => ID, { description: 'Customer id.' }) id: string) {
+    return this.gdpr.export(toDatabaseId(id, 'Customer'));
   }
 }

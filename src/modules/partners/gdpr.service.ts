@@ -1,0 +1,47 @@
+import { DataSource } from 'typeorm';
+import { NotFoundError } from '../../common/errors';
+import { CustomerService } from '../customers';
+import { OrderService } from '../orders';
+import { FeedbackService } from '../feedback';
+import { CommunicationService } from '../communications';
+import { LoyaltyService } from '../loyalty';
+import { MetricsStoreService } from '../metrics';
+
+/**
+ * Data-subject requests. Erasure (Art. 17) empties every personal field in every module in one transaction
+ * and keeps the pseudonymous orders and amounts, so totals and models stay right; export (Art. 15/20) returns
+ * everything held about one customer as one JSON document.
+ */
+export class GdprService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly customers: CustomerService,
+    private readonly orders: OrderService,
+    private readonly feedback: FeedbackService,
+    private readonly communications: CommunicationService,
+    private readonly loyalty: LoyaltyService,
+    private readonly metricsStore: MetricsStoreService,
+  ) {}
+
+  async erase(customerId: string): Promise<{ customerId: string; erasedAt: Date }> {
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.customers.erase(manager, customerId))) throw new NotFoundError('Customer', customerId);
+      await this.orders.erase(manager, customerId);
+      await this.feedback.erase(manager, customerId);
+      await this.communications.erase(manager, customerId);
+    });
+    await this.metricsStore.refreshCustomers([customerId]);
+    const [{ erased_at }] = await this.dataSource.query('select erased_at from customers where id = $1', [customerId]);
+    return { customerId, erasedAt: erased_at };
+  }
+
+  async export(customerId: string): Promise<Record<string, unknown>> {
+    const profile = await this.customers.exportRows(customerId);
+    if (!profile.customer) throw new NotFoundError('Customer', customerId);
+    const [orders, feedback, communications, loyalty, [metrics]] = await Promise.all([
+      this.orders.exportRows(customerId), this.feedback.exportRows(customerId), this.communications.exportRows(customerId),
+      this.loyalty.exportRows(customerId), this.metricsStore.storedByCustomerIds([customerId]),
+    ]);
+    return { exportedAt: new Date().toISOString(), ...profile, ...orders, ...feedback, ...communications, ...loyalty, storedMetrics: metrics };
+  }
+}
