@@ -55,6 +55,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       observabilityPlugin(metrics, logger),
+      services.audit.plugin(),
       introspectionGuard((ctx: RequestContext) => hasScope(ctx.principal, 'schema:read')),
       // Apollo's own landing page loads from a CDN and is blank offline; this GraphiQL is inlined from npm.
       { async serverWillStart() {

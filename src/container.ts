@@ -20,7 +20,7 @@ import {
   ActionsQueryResolver, ActionsService, CustomerActionsResolver, NextBestActionResolver, ProductComplementResolver, ProductComplementsResolver,
   ProductRecommendationResolver, SegmentsResolver, SegmentsService,
 } from './modules/actions';
-import { ApiKeyResolver, ApiKeyService, GdprResolver, GdprService } from './modules/partners';
+import { ApiKeyResolver, ApiKeyService, AuditResolver, AuditService, GdprResolver, GdprService } from './modules/partners';
 import { NodeResolver } from './node.resolver';
 
 /** The composition root: every service is built here, once, by hand. */
@@ -56,7 +56,8 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
     config.shopCurrency, config.actionQuietDays);
   const apiKeys = new ApiKeyService(dataSource, config.apiKeyHashKey);
   const gdpr = new GdprService(dataSource, customers, orders, feedback, communications, loyalty, metricsStore);
-  return { apiKeys, gdpr, actions, segments, customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
+  const audit = new AuditService(dataSource);
+  return { apiKeys, gdpr, audit, actions, segments, customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -66,6 +67,7 @@ export function createResolvers(config: AppConfig, services: Services) {
     new NodeResolver(),
     new ApiKeyResolver(services.apiKeys),
     new GdprResolver(services.gdpr),
+    new AuditResolver(services.audit),
     new CustomerResolver(services.customers, services.customerList),
     new OrderResolver(services.orderWriter, services.orders),
     new OrderLineResolver(),

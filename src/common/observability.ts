@@ -7,6 +7,17 @@ import type { Logger } from 'pino';
 export interface RequestFacts {
   requestId: string;
   sqlStatements: number;
+  /** Kinds of personal data the response contains, and whose (for the audit log). */
+  piiCategories?: Set<string>;
+  piiCustomers?: Set<string>;
+}
+
+/** Notes that personal data of one customer went into the response. */
+export function notePersonalData(category: string, customerId: string | undefined) {
+  const facts = requestFacts.getStore();
+  if (!facts) return;
+  (facts.piiCategories ??= new Set()).add(category);
+  if (customerId) (facts.piiCustomers ??= new Set()).add(customerId);
 }
 
 export const requestFacts = new AsyncLocalStorage<RequestFacts>();

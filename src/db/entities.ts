@@ -10,6 +10,7 @@ import { ModelFitEntity } from '../modules/metrics/model-fit.entity';
 import { ProductAssociationEntity } from '../modules/actions/product-association.entity';
 import { SavedSegmentEntity } from '../modules/actions/saved-segment.entity';
 import { ApiKeyEntity } from '../modules/partners/api-key.entity';
+import { AuditEventEntity } from '../modules/partners/audit-event.entity';
 import { CustomerMetricsEntity } from '../modules/metrics/customer-metrics.entity';
 
 /** Every table TypeORM knows, for migrations and the drift check. */
@@ -18,5 +19,5 @@ export const ENTITIES = [
   ProductEntity, OrderEntity, OrderLineEntity, OrderReturnEntity,
   FeedbackEntity, CommunicationEntity,
   LoyaltyProgramEntity, LoyaltyTierEntity, LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyRuleVersionEntity, LoyaltyTierChangeEntity,
-  StoreCreditEntryEntity, ModelFitEntity, ProductAssociationEntity, SavedSegmentEntity, ApiKeyEntity, CustomerMetricsEntity,
+  StoreCreditEntryEntity, ModelFitEntity, ProductAssociationEntity, SavedSegmentEntity, ApiKeyEntity, AuditEventEntity, CustomerMetricsEntity,
 ];

@@ -141,3 +141,20 @@ describe('GDPR', () => {
     expect(partner.errors?.[0].extensions.code).toBe('FORBIDDEN');
   });
 });
+
+describe('audit log', () => {
+  it('records reads of personal data and writes: key, operation, categories, customer count and result, never values', async () => {
+    const key = await t.keyWith(['customers:read', 'pii:read', 'customers:write']);
+    await t.gql(`query CustomerPage($id: ID!) { customer(id: $id) { email phone country } }`, { id: customerId }, key);
+    await t.gql(`query NoPii($id: ID!) { customer(id: $id) { country } }`, { id: customerId }, key);
+    await t.gql(`mutation Bad { createCustomer(input: { email: "not-an-email" }) { id } }`, {}, key);
+    const { auditEvents } = await t.ok(`{ auditEvents(first: 20) { keyName operationType operationName piiCategories customers result } }`);
+    const mine = auditEvents.filter((e: any) => e.keyName === 'test customers:read pii:read customers:write');
+    expect(mine).toEqual([
+      { keyName: expect.any(String), operationType: 'mutation', operationName: 'Bad', piiCategories: [], customers: 0, result: 'BAD_USER_INPUT' },
+      { keyName: expect.any(String), operationType: 'query', operationName: 'CustomerPage', piiCategories: ['email', 'phone'], customers: 1, result: 'OK' },
+    ]);
+    const rows = await t.sql(`select * from audit_events`);
+    expect(JSON.stringify(rows)).not.toContain('pii@example.com');
+  });
+});

@@ -5,7 +5,7 @@ import { BadUserInputError } from '../../common/errors';
 import { money } from '../../common/money';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, Page } from '../../common/pagination';
 import { Customer } from '../customers';
-import { hasScope } from '../partners';
+import { hasScope } from '../../common/scopes';
 import { Product } from '../orders';
 import { ActionsService, Replenishment } from './actions.service';
 import {

@@ -5,7 +5,8 @@ import { Customer, CustomerConnection, CustomerIdentifier, IdentifierType, Marke
 import { CreateCustomerInput, CustomersArgs, UpdateCustomerInput } from './customer.inputs';
 import { CustomerService } from './customer.service';
 import { CustomerListService } from './customer-list.service';
-import { hasScope } from '../partners';
+import { hasScope } from '../../common/scopes';
+import { notePersonalData } from '../../common/observability';
 
 const PII_IDENTIFIERS = new Set<string>([IdentifierType.EMAIL, IdentifierType.PHONE]);
 
@@ -56,7 +57,10 @@ export class CustomerResolver {
   @FieldResolver(() => [CustomerIdentifier], { description: 'Identifiers from other systems. Email and phone identifiers are personal data.' })
   async identifiers(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     const identifiers = await ctx.loaders.customers.identifiers.load(customer.databaseId);
-    if (hasScope(ctx.principal, 'pii:read')) return identifiers;
+    if (hasScope(ctx.principal, 'pii:read')) {
+      if (identifiers.some((i) => PII_IDENTIFIERS.has(i.type))) notePersonalData('identifier', customer.databaseId);
+      return identifiers;
+    }
     return identifiers.map((i) => (PII_IDENTIFIERS.has(i.type) ? { ...i, value: null } : i));
   }
 

@@ -3,6 +3,9 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { toDatabaseId } from '../../common/relay';
 import { ApiKeyService } from './api-key.service';
 import { GdprService } from './gdpr.service';
+import { AuditEvent, AuditService } from './audit';
+import { notePersonalData } from '../../common/observability';
+import { BadUserInputError } from '../../common/errors';
 
 @ObjectType({ description: 'An API key as stored: never the secret.' })
 export class ApiKey {
@@ -80,6 +83,23 @@ export class GdprResolver {
   @Authorized('admin', 'pii:read')
   @Query(() => GraphQLJSONObject, { description: 'Everything held about one customer, as one JSON document (access and portability requests; admin).' })
   exportCustomerData(@Arg('id', () => ID, { description: 'Customer id.' }) id: string) {
-    return this.gdpr.export(toDatabaseId(id, 'Customer'));
+    const customerId = toDatabaseId(id, 'Customer');
+    notePersonalData('all', customerId);
+    return this.gdpr.export(customerId);
+  }
+}
+
+@Resolver(() => AuditEvent)
+export class AuditResolver {
+  constructor(private readonly audit: AuditService) {}
+
+  @Authorized('admin')
+  @Query(() => [AuditEvent], { description: 'Audited requests (personal-data reads and writes), newest first (admin).' })
+  auditEvents(
+    @Arg('first', () => Int, { defaultValue: 50, description: 'How many, 1 to 100.' }) first: number,
+    @Arg('keyId', () => ID, { nullable: true, description: 'Only this key’s requests.' }) keyId?: string | null,
+  ) {
+    if (first < 1 || first > 100) throw new BadUserInputError('first must be between 1 and 100', { field: 'first' });
+    return this.audit.list(first, keyId ?? null);
   }
 }

@@ -2,7 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/relay';
-import { Principal, SCOPES } from './scopes';
+import { Principal, SCOPES } from '../../common/scopes';
 
 const PREFIX = 'c360';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

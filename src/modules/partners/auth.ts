@@ -1,12 +1,19 @@
 import type { AuthChecker } from 'type-graphql';
 import { AppError } from '../../common/errors';
-import { hasScope, Principal } from './scopes';
+import { notePersonalData } from '../../common/observability';
+import { hasScope, Principal } from '../../common/scopes';
 
 /** type-graphql's check for @Authorized(scope…): every listed scope is needed (admin holds them all). */
-export const scopeChecker: AuthChecker<{ principal: Principal | null }> = ({ context }, scopes) => {
+const PII_CATEGORIES: Record<string, string> = {
+  givenName: 'name', familyName: 'name', fullName: 'name', email: 'email', phone: 'phone', birthDate: 'birth_date', nameDay: 'name_day', city: 'address',
+};
+
+export const scopeChecker: AuthChecker<{ principal: Principal | null }> = ({ context, root, info }, scopes) => {
   if (!context.principal) throw new AppError('An API key is required', 'UNAUTHENTICATED');
   const missing = scopes.filter((scope) => !hasScope(context.principal, scope));
   if (missing.length > 0) throw new AppError(`This key lacks the scope ${missing.join(', ')}`, 'FORBIDDEN', { requiredScopes: missing });
+  // A personal field is being read: the audit log records the kind of data and whose, never the value.
+  if (scopes.includes('pii:read')) notePersonalData(PII_CATEGORIES[info.fieldName] ?? info.fieldName, (root as { databaseId?: string })?.databaseId);
   return true;
 };
 

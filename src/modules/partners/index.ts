@@ -1,6 +1,7 @@
 export { ApiKeyService } from './api-key.service';
-export { ApiKeyResolver, GdprResolver } from './api-key.resolver';
+export { ApiKeyResolver, AuditResolver, GdprResolver } from './api-key.resolver';
+export { AuditService } from './audit';
 export { GdprService } from './gdpr.service';
 export { scopeChecker, requireScope, presentedKey } from './auth';
-export { SCOPES, READ_SCOPES, hasScope } from './scopes';
-export type { Principal, Scope } from './scopes';
+export { SCOPES, READ_SCOPES, hasScope } from '../../common/scopes';
+export type { Principal, Scope } from '../../common/scopes';

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../context';
 import { decodeCursor, encodeCursor, Page, resolvePageWindow } from '../../common/pagination';
 import { BadUserInputError } from '../../common/errors';
 import { Customer } from '../customers';
-import { hasScope } from '../partners';
+import { hasScope } from '../../common/scopes';
 import { describeEvent, TimelineSource } from './timeline-sources';
 import { TimelineArgs, TimelineConnection, TimelineEvent, TimelineEventKind } from './timeline.types';
 

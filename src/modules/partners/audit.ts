@@ -1,0 +1,50 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { DataSource } from 'typeorm';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { requestFacts } from '../../common/observability';
+import type { Principal } from '../../common/scopes';
+
+@ObjectType({ description: 'One audited request: a read of personal data or a write.' })
+export class AuditEvent {
+  @Field(() => ID, { description: 'Event id.' }) id: string;
+  @Field(() => ID, { nullable: true, description: 'The API key used.' }) keyId: string | null;
+  @Field({ description: 'The key’s name.' }) keyName: string;
+  @Field({ description: 'The request id (x-request-id).' }) requestId: string;
+  @Field({ description: 'query or mutation.' }) operationType: string;
+  @Field({ description: 'Operation name, or "anonymous".' }) operationName: string;
+  @Field(() => [String], { description: 'Kinds of personal data returned: name, email, phone, birth_date, name_day, address, identifier, all.' }) piiCategories: string[];
+  @Field(() => Int, { description: 'How many customers’ personal data were returned.' }) customers: number;
+  @Field({ description: 'OK, or the error codes.' }) result: string;
+  @Field({ description: 'When.' }) occurredAt: Date;
+}
+
+export class AuditService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(first: number, keyId: string | null): Promise<AuditEvent[]> {
+    return this.dataSource.query(
+      `select id, key_id as "keyId", key_name as "keyName", request_id as "requestId", operation_type as "operationType",
+         operation_name as "operationName", pii_categories as "piiCategories", customers, result, occurred_at as "occurredAt"
+       from audit_events where ($2::uuid is null or key_id = $2) order by occurred_at desc, id desc limit $1`, [first, keyId]);
+  }
+
+  /** Records every request by a key that read personal data or wrote; never values or variables. */
+  plugin(): ApolloServerPlugin<{ principal: Principal | null }> {
+    return {
+      requestDidStart: async () => ({
+        willSendResponse: async ({ operation, operationName, errors, contextValue }) => {
+          const facts = requestFacts.getStore();
+          const principal = contextValue.principal;
+          const pii = [...(facts?.piiCategories ?? [])];
+          if (!principal || !operation || (operation.operation !== 'mutation' && pii.length === 0)) return;
+          const codes = [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+          await this.dataSource.query(
+            `insert into audit_events (key_id, key_name, request_id, operation_type, operation_name, pii_categories, customers, result, occurred_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, now())`,
+            [principal.keyId, principal.name, facts?.requestId ?? 'unknown', operation.operation, operationName ?? 'anonymous', pii.sort(),
+              facts?.piiCustomers?.size ?? 0, codes.length ? codes.join(',') : 'OK']);
+        },
+      }),
+    };
+  }
+}
