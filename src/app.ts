@@ -17,6 +17,9 @@ import { createMetrics, observabilityPlugin, requestFacts } from './common/obser
 import { hasPendingMigrations } from './db/bootstrap';
 import { IDE_DEFAULT_QUERY } from './ide-query';
 import { MAX_TOKENS, queryLimits } from './common/query-limits';
+import { CostBucket, MemoryBucket, RedisBucket } from './common/cost-bucket';
+import { costPlugin } from './modules/partners';
+import { createClient, RedisClientType } from 'redis';
 import { hasScope, presentedKey, Principal } from './modules/partners';
 import { introspectionGuard } from './introspection-guard';
 
@@ -38,6 +41,9 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
   const httpServer = http.createServer(app);
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'] });
   const metrics = createMetrics();
+  const bucket: CostBucket = config.redisUrl
+    ? new RedisBucket((await createClient({ url: config.redisUrl }).connect()) as RedisClientType)
+    : new MemoryBucket();
   let shuttingDown = false;
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -56,6 +62,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       ApolloServerPluginDrainHttpServer({ httpServer }),
       observabilityPlugin(metrics, logger),
       services.audit.plugin(),
+      costPlugin(bucket),
       introspectionGuard((ctx: RequestContext) => hasScope(ctx.principal, 'schema:read')),
       // Apollo's own landing page loads from a CDN and is blank offline; this GraphiQL is inlined from npm.
       { async serverWillStart() {
@@ -121,6 +128,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     stop: async () => {
       shuttingDown = true;
       await apollo.stop();
+      await bucket.close();
     },
   };
 }

@@ -17,6 +17,7 @@ export interface AppConfig {
   readonly actionQuietDays: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly apiKeyHashKey: string;
+  readonly redisUrl: string | null;
 }
 
 interface VariableSpec<K extends keyof AppConfig> {
@@ -91,6 +92,12 @@ export const CONFIG_VARIABLES = [
       return raw;
     },
     description: 'Server secret for the keyed hash of API keys. Required in production; changing it invalidates every key.' },
+  { env: 'REDIS_URL', key: 'redisUrl', defaultValue: '', parse: (raw: string) => {
+      if (raw === '') return null;
+      if (!/^rediss?:\/\//.test(raw)) throw new ConfigValueError('must start with redis://');
+      return raw;
+    },
+    description: 'Redis for the per-key rate-limit buckets shared by several server processes. Empty: buckets in memory.' },
   { env: 'LOG_SQL', key: 'logSql', defaultValue: 'false', parse: boolean,
     description: 'Print every SQL statement (development only).' },
 ] as const satisfies readonly VariableSpec<keyof AppConfig>[];

@@ -5,3 +5,4 @@ export { GdprService } from './gdpr.service';
 export { scopeChecker, requireScope, presentedKey } from './auth';
 export { SCOPES, READ_SCOPES, hasScope } from '../../common/scopes';
 export type { Principal, Scope } from '../../common/scopes';
+export { costPlugin, MAX_QUERY_COST } from './cost';
