@@ -30,7 +30,12 @@ export function costPlugin(bucket: CostBucket): ApolloServerPlugin<{ principal: 
       let remaining = BUCKET_CAPACITY;
       return {
         async didResolveOperation({ request, document, schema, contextValue, response }) {
-          cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [connectionEstimator] });
+          try {
+            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [connectionEstimator] });
+          } catch {
+            // Variables that do not coerce: execution refuses them next with BAD_USER_INPUT, before any cost is run up.
+            return;
+          }
           const principal = contextValue.principal;
           if (!principal || hasScope(principal, 'admin')) return;
           if (cost > MAX_QUERY_COST) {
