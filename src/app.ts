@@ -87,7 +87,11 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       res.status(503).json({ status: 'database unreachable' });
     }
   });
-  app.get('/metrics', async (_req, res) => {
+  // Metrics describe the whole service: only for admin keys (Prometheus sends one as a bearer token).
+  app.get('/metrics', async (req, res) => {
+    const key = presentedKey(req.headers);
+    const principal = key ? await services.apiKeys.authenticate(key).catch(() => null) : null;
+    if (!hasScope(principal, 'admin')) return void res.status(principal ? 403 : 401).json({ error: 'an admin API key is required' });
     const pool = (db.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
     if (pool) {
       metrics.pool.set({ state: 'total' }, pool.totalCount);

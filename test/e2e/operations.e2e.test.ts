@@ -20,7 +20,9 @@ describe('operations endpoints', () => {
     await request(t.app.app).post('/graphql').set('authorization', `Bearer ${t.adminKey}`).set('x-request-id', 'req-42').send({ query: 'query CustomerCount { customers(first: 1) { totalCount } }' })
       .expect('x-request-id', 'req-42');
     await request(t.app.app).post('/graphql').set('authorization', `Bearer ${t.adminKey}`).send({ query: '{ customer(id: "nope") { id } }' });
-    const text = (await request(t.app.app).get('/metrics')).text;
+    expect((await request(t.app.app).get('/metrics')).status).toBe(401);
+    expect((await request(t.app.app).get('/metrics').set('x-api-key', await t.keyWith(['customers:read']))).status).toBe(403);
+    const text = (await request(t.app.app).get('/metrics').set('authorization', `Bearer ${t.adminKey}`)).text;
     expect(text).toMatch(/graphql_requests_total\{type="query",operation="CustomerCount"\} 1/);
     expect(text).toMatch(/graphql_errors_total\{code="BAD_USER_INPUT"\} 1/);
     expect(text).toMatch(/graphql_sql_statements_per_request_count 2/);

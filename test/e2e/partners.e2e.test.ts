@@ -158,3 +158,36 @@ describe('audit log', () => {
     expect(JSON.stringify(rows)).not.toContain('pii@example.com');
   });
 });
+
+describe('races', () => {
+  it('stores an order sent several times at once exactly once', async () => {
+    const input = { customer: { id: customerId }, source: 'race', externalRef: 'SAME-1', placedAt: '2026-03-01T00:00:00Z', currency: 'USD', gross: '9.00' };
+    const results = await Promise.all(Array.from({ length: 6 }, () =>
+      t.gql(`mutation($input: RecordOrderInput!) { recordOrder(input: $input) { created order { id } } }`, { input })));
+    expect(results.every((r) => !r.errors)).toBe(true);
+    expect(new Set(results.map((r) => r.data.recordOrder.order.id)).size).toBe(1);
+    expect(results.filter((r) => r.data.recordOrder.created)).toHaveLength(1);
+    const [{ n }] = await t.sql(`select count(*)::int as n from orders where source = 'race'`);
+    expect(n).toBe(1);
+  });
+});
+
+describe('GraphQL over HTTP', () => {
+  it('follows the spec’s musts for POST and GET', async () => {
+    const auth = { authorization: `Bearer ${t.adminKey}` };
+    const post = await request(t.app.app).post('/graphql').set(auth).set('accept', 'application/graphql-response+json').send({ query: '{ __typename }' });
+    expect(post.status).toBe(200);
+    expect(post.headers['content-type']).toMatch(/application\/graphql-response\+json/);
+    expect(post.body).toEqual({ data: { __typename: 'Query' }, extensions: expect.any(Object) });
+    const json = await request(t.app.app).post('/graphql').set(auth).set('accept', 'application/json').send({ query: '{ __typename }' });
+    expect(json.headers['content-type']).toMatch(/application\/json/);
+    const get = await request(t.app.app).get('/graphql').query({ query: '{ __typename }' }).set(auth).set('apollo-require-preflight', '1').set('accept', 'application/json');
+    expect(get.status).toBe(200);
+    expect(get.body.data).toEqual({ __typename: 'Query' });
+    const variables = await request(t.app.app).get('/graphql').query({ query: 'query($n: Int) { customers(first: $n) { totalCount } }', variables: '{"n":1}' })
+      .set(auth).set('apollo-require-preflight', '1').set('accept', 'application/json');
+    expect(variables.status).toBe(200);
+    const invalid = await request(t.app.app).post('/graphql').set(auth).set('accept', 'application/graphql-response+json').send({ query: '{ nope }' });
+    expect(invalid.status).toBe(400);
+  });
+});
