@@ -6,13 +6,13 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 @ArgsType()
 export class ConnectionArgs {
-  @Field(() => Int, { nullable: true, description: `Page size from the start (after \`after\`), 1 to ${MAX_PAGE_SIZE}.` })
+  @Field(() => Int, { nullable: true, description: `Page size from the start (after \`after\`), 1 to ${MAX_PAGE_SIZE}; first or last is required.` })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Opaque cursor: return items after this one.' })
   after?: string | null;
 
-  @Field(() => Int, { nullable: true, description: `Page size from the end (before \`before\`), 1 to ${MAX_PAGE_SIZE}.` })
+  @Field(() => Int, { nullable: true, description: `Page size from the end (before \`before\`), 1 to ${MAX_PAGE_SIZE}; first or last is required.` })
   last?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Opaque cursor: return items before this one.' })
@@ -67,6 +67,8 @@ export function resolvePageWindow(args: ConnectionArgs, arity: number): PageWind
   if (first != null && last != null) {
     throw new BadUserInputError('Pass first or last, not both', { field: 'last' });
   }
+  // Like GitHub and Shopify: a client always says how many it wants, so the cost of a query is known up front.
+  if (first == null && last == null) throw new BadUserInputError('Pass first or last (1 to 100)', { field: 'first' });
   if (first != null) checkSize(first, 'first');
   if (last != null) checkSize(last, 'last');
   if (last != null || (before != null && first == null)) {

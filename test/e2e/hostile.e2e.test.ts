@@ -30,6 +30,7 @@ const CASES: [string, () => Promise<request.Response>, number, string | null][] 
   ['unknown operation name', () => post({ query: 'query A { __typename }', operationName: 'B' }), 400, null],
   ['first over 100 directly', () => post({ query: '{ customers(first: 101) { totalCount } }' }), 200, 'BAD_USER_INPUT'],
   ['first over 100 through variables', () => post({ query: 'query($n: Int) { customers(first: $n) { totalCount } }', variables: { n: 1000 } }), 200, 'BAD_USER_INPUT'],
+  ['a connection without first or last', () => post({ query: '{ customers { totalCount } }' }), 200, 'BAD_USER_INPUT'],
   ['negative last', () => post({ query: '{ customers(last: -5) { totalCount } }' }), 200, 'BAD_USER_INPUT'],
   ['first as a string', () => post({ query: 'query($n: Int) { customers(first: $n) { totalCount } }', variables: { n: '10' } }), 400, 'BAD_USER_INPUT'],
   ['float for an Int', () => post({ query: '{ customers(first: 1.5) { totalCount } }' }), 400, 'GRAPHQL_VALIDATION_FAILED'],

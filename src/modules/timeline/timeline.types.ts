@@ -50,7 +50,7 @@ export const TimelineConnection = Connection(TimelineEvent, 'TimelineConnection'
 
 @ArgsType()
 export class TimelineArgs {
-  @Field(() => Int, { nullable: true, description: 'Page size, 1 to 100 (default 20).' })
+  @Field(() => Int, { nullable: true, description: 'Page size, 1 to 100; required.' })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Opaque cursor: events older than this one.' })

@@ -2,8 +2,9 @@ import { decodeCursor, encodeCursor, keysetSql, resolvePageWindow, toPage } from
 import { parseGlobalId, toDatabaseId, toGlobalId } from '../../../src/common/relay';
 
 describe('page windows and keyset SQL', () => {
-  it('reads forwards by default and backwards with last', () => {
-    expect(resolvePageWindow({}, 2)).toEqual({ limit: 20, backward: false, cursor: null, hasCursor: false });
+  it('needs first or last, reads forwards with first and backwards with last', () => {
+    expect(() => resolvePageWindow({}, 2)).toThrow('Pass first or last');
+    expect(resolvePageWindow({ first: 20 }, 2)).toEqual({ limit: 20, backward: false, cursor: null, hasCursor: false });
     const cursor = encodeCursor(['2026-01-01', 'id']);
     expect(resolvePageWindow({ last: 5, before: cursor }, 2)).toEqual({ limit: 5, backward: true, cursor: ['2026-01-01', 'id'], hasCursor: true });
   });
