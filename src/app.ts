@@ -12,7 +12,7 @@ import { Database } from './db/data-source';
 import { createContext, RequestContext } from './context';
 import { createResolvers, createServices, Services } from './container';
 import { createSchema } from './schema';
-import { createErrorFormatter } from './common/errors';
+import { createErrorFormatter, toAppError } from './common/errors';
 import { createMetrics, observabilityPlugin, requestFacts } from './common/observability';
 import { hasPendingMigrations } from './db/bootstrap';
 import { IDE_DEFAULT_QUERY } from './ide-query';
@@ -61,6 +61,13 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       observabilityPlugin(metrics, logger),
+      // A request that writes reads from the primary too, so replication lag never hides its own writes.
+      { async requestDidStart() {
+        return { async didResolveOperation({ operation }) {
+          const facts = requestFacts.getStore();
+          if (facts && operation?.operation === 'mutation') facts.readsFromPrimary = true;
+        } };
+      } },
       services.audit.plugin(),
       costPlugin(bucket),
       introspectionGuard((ctx: RequestContext) => hasScope(ctx.principal, 'schema:read')),
@@ -113,7 +120,17 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     async (req, res, next) => {
       if (req.method === 'GET' && req.accepts(['text/html', 'application/json']) === 'text/html') return next();
       const key = presentedKey(req.headers);
-      const principal = key ? await services.apiKeys.authenticate(key).catch(() => null) : null;
+      let principal: Principal | null;
+      try {
+        principal = key ? await services.apiKeys.authenticate(key) : null;
+      } catch (error) {
+        // A key cannot be checked while the database is away: that is an outage, not a bad key.
+        const appError = toAppError(error);
+        const unavailable = appError.extensions.code === 'SERVICE_UNAVAILABLE';
+        if (!unavailable) console.error('[auth] key check failed', error);
+        res.status(unavailable ? 503 : 500).json({ errors: [{ message: appError.message, extensions: { code: appError.extensions.code } }] });
+        return;
+      }
       if (!principal) {
         res.status(401).json({ errors: [{ message: key ? 'The API key is invalid, revoked or expired' : 'An API key is required: Authorization: Bearer <key> or X-API-Key',
           extensions: { code: 'UNAUTHENTICATED' } }] });

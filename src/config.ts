@@ -8,6 +8,7 @@ export interface AppConfig {
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string | null;
+  readonly databaseReplicaUrls: readonly string[];
   readonly pgliteDataDir: string | null;
   readonly dbPoolSize: number;
   readonly dbStatementTimeoutMs: number;
@@ -69,6 +70,12 @@ export const CONFIG_VARIABLES = [
     description: 'HTTP port; GraphQL is served at /graphql.' },
   { env: 'DATABASE_URL', key: 'databaseUrl', defaultValue: '', parse: postgresUrl,
     description: 'PostgreSQL connection string. Empty: the embedded PGlite database is used.' },
+  { env: 'DATABASE_REPLICA_URLS', key: 'databaseReplicaUrls', defaultValue: '', parse: (raw: string) => {
+      const urls = raw.split(',').map((url) => url.trim()).filter(Boolean);
+      for (const url of urls) postgresUrl(url);
+      return Object.freeze(urls);
+    },
+    description: 'Comma-separated PostgreSQL read replicas (streaming). Reads outside transactions and outside mutations go to them; writes to DATABASE_URL.' },
   { env: 'PGLITE_DATA_DIR', key: 'pgliteDataDir', defaultValue: '.data/pglite', parse: optionalString,
     description: 'Folder of the embedded database (git-ignored). Empty: in memory, lost at exit.' },
   { env: 'DB_POOL_SIZE', key: 'dbPoolSize', defaultValue: '10', parse: integerIn(1, 200),
@@ -118,6 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (config.nodeEnv === 'production' && config.apiKeyHashKey === DEVELOPMENT_HASH_KEY) {
     problems.push('API_KEY_HASH_KEY must be set in production (a long random secret)');
+  }
+  if ((config.databaseReplicaUrls as string[] | undefined)?.length && !config.databaseUrl) {
+    problems.push('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary); the embedded database has no replicas');
   }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 export interface RequestFacts {
   requestId: string;
   sqlStatements: number;
+  /** Set for a request that writes: all its reads then go to the primary (read your own writes). */
+  readsFromPrimary?: boolean;
   /** Kinds of personal data the response contains, and whose (for the audit log). */
   piiCategories?: Set<string>;
   piiCustomers?: Set<string>;

@@ -1,3 +1,5 @@
+import type { DataSource } from 'typeorm';
+
 /** Collects positional parameters while a SQL string is built, so placeholders never drift. */
 export class SqlParams {
   readonly values: unknown[] = [];
@@ -11,3 +13,16 @@ export class SqlParams {
 /** Rows from pg have bigint and numeric as strings; these keep the conversions in one place. */
 export const toNumber = (value: unknown): number => (value == null ? 0 : Number(value));
 export const toNullableNumber = (value: unknown): number | null => (value == null ? null : Number(value));
+
+/**
+ * Runs a read on the primary even when reads go to replicas: for what must not lag behind a write made
+ * elsewhere (an API key just revoked must stop working at once).
+ */
+export async function queryPrimary<T = any>(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
+  const runner = dataSource.createQueryRunner('master');
+  try {
+    return await runner.query(sql, params);
+  } finally {
+    await runner.release();
+  }
+}

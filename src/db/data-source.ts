@@ -5,6 +5,7 @@ import { types } from 'pg';
 import { AppConfig } from '../config';
 import { SnakeNamingStrategy } from './naming-strategy';
 import { ENTITIES } from './entities';
+import { ReplicatedDataSource } from './replicated-data-source';
 import { SqlStatementLogger } from '../common/sql-statements';
 
 // A calendar date (birth date) stays "YYYY-MM-DD": as a JS Date it would shift with the time zone.
@@ -50,9 +51,12 @@ export async function createDataSourceOptions(
     return {
       options: {
         ...commonOptions(config, logger),
-        url: config.databaseUrl,
+        ...(config.databaseReplicaUrls.length
+          ? { replication: { master: { url: config.databaseUrl }, slaves: config.databaseReplicaUrls.map((url) => ({ url })) } }
+          : { url: config.databaseUrl }),
         poolSize: config.dbPoolSize,
-        extra: { statement_timeout: config.dbStatementTimeoutMs, application_name: 'customer360' },
+        // A connection attempt gives up after 5 s, so a vanished database answers SERVICE_UNAVAILABLE instead of hanging.
+        extra: { statement_timeout: config.dbStatementTimeoutMs, application_name: 'customer360', connectionTimeoutMillis: 5000 },
       },
       pglite: null,
     };
@@ -73,7 +77,7 @@ export async function createDataSourceOptions(
 
 export async function openDatabase(config: AppConfig, logger?: Logger): Promise<Database> {
   const { options, pglite } = await createDataSourceOptions(config, logger);
-  const dataSource = new DataSource(options);
+  const dataSource = new ReplicatedDataSource(options);
   await dataSource.initialize();
   return {
     dataSource,

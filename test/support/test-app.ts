@@ -28,7 +28,11 @@ export interface TestApp {
 }
 
 export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
-  const database = await createTestDatabase(overrides);
+  return startTestAppOn(await createTestDatabase(overrides));
+}
+
+/** The same, on a database the test prepared itself (a cluster of its own, a replica set). */
+export async function startTestAppOn(database: TestDatabase): Promise<TestApp> {
   const app = await createApp(database.config, database.db);
   const adminKey = (await app.services.apiKeys.create('tests', ['admin'], null)).key;
   const gql = async (query: string, variables?: Record<string, unknown>, key: string | null = adminKey) => {

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/relay';
+import { queryPrimary } from '../../common/sql';
 import { Principal, SCOPES } from '../../common/scopes';
 
 const PREFIX = 'c360';
@@ -94,7 +95,7 @@ export class ApiKeyService {
   async authenticate(presented: string): Promise<Principal | null> {
     const match = /^c360_([0-9A-Za-z]{12})_([0-9A-Za-z]{32})_([0-9a-f]{6})$/.exec(presented.trim());
     if (!match || checksum(`${PREFIX}_${match[1]}_${match[2]}`) !== match[3]) return null;
-    const [row]: KeyRow[] = await this.dataSource.query('select * from api_keys where public_id = $1', [match[1]]);
+    const [row]: KeyRow[] = await queryPrimary(this.dataSource, 'select * from api_keys where public_id = $1', [match[1]]);
     if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return null;
     const expected = Buffer.from(row.secret_hash, 'hex');
     const actual = Buffer.from(this.hash(match[2]), 'hex');
