@@ -22,6 +22,8 @@ import { costPlugin } from './modules/partners';
 import { createClient, RedisClientType } from 'redis';
 import { hasScope, presentedKey, Principal } from './modules/partners';
 import { introspectionGuard } from './introspection-guard';
+import { loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
+import { RedisDocumentCache } from './common/redis-document-cache';
 
 export interface App {
   app: express.Express;
@@ -41,9 +43,9 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
   const httpServer = http.createServer(app);
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'] });
   const metrics = createMetrics();
-  const bucket: CostBucket = config.redisUrl
-    ? new RedisBucket((await createClient({ url: config.redisUrl }).connect()) as RedisClientType)
-    : new MemoryBucket();
+  const redis = config.redisUrl ? ((await createClient({ url: config.redisUrl }).connect()) as RedisClientType) : null;
+  const bucket: CostBucket = redis ? new RedisBucket(redis) : new MemoryBucket();
+  const trustedDocuments = config.trustedDocumentsFile ? loadTrustedDocuments(config.trustedDocumentsFile) : null;
   let shuttingDown = false;
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -55,6 +57,8 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     validationRules: [queryLimits()],
     parseOptions: { maxTokens: MAX_TOKENS },
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries: in Redis when several processes serve, so a hash registered on one works on all.
+    persistedQueries: { ttl: 7 * 24 * 3600, ...(redis ? { cache: new RedisDocumentCache(redis) } : {}) },
     hideSchemaDetailsFromClientErrors: true,
     // main.ts handles SIGTERM itself: readiness first, then drain.
     stopOnTerminationSignals: false,
@@ -69,6 +73,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
         } };
       } },
       services.audit.plugin(),
+      trustedDocumentsPlugin(trustedDocuments),
       costPlugin(bucket),
       introspectionGuard((ctx: RequestContext) => hasScope(ctx.principal, 'schema:read')),
       // Apollo's own landing page loads from a CDN and is blank offline; this GraphiQL is inlined from npm.
@@ -140,6 +145,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       next();
     },
     express.json({ limit: MAX_BODY_BYTES }),
+    refuseUntrustedDocuments(trustedDocuments),
     expressMiddleware(apollo, {
       context: async ({ res }) => createContext(services, requestFacts.getStore()?.requestId ?? randomUUID(), (res.locals.principal as Principal) ?? null),
     }),

@@ -1,3 +1,5 @@
+import { loadTrustedDocuments } from './modules/partners/trusted-documents';
+
 /**
  * Every environment variable the server reads, parsed once into a frozen AppConfig.
  * A small declarative table rather than envalid: it doubles as the README's configuration table
@@ -19,6 +21,7 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly apiKeyHashKey: string;
   readonly redisUrl: string | null;
+  readonly trustedDocumentsFile: string | null;
 }
 
 interface VariableSpec<K extends keyof AppConfig> {
@@ -105,6 +108,16 @@ export const CONFIG_VARIABLES = [
       return raw;
     },
     description: 'Redis for the per-key rate-limit buckets shared by several server processes. Empty: buckets in memory.' },
+  { env: 'TRUSTED_DOCUMENTS_FILE', key: 'trustedDocumentsFile', defaultValue: '', parse: (raw: string) => {
+      if (raw === '') return null;
+      try {
+        loadTrustedDocuments(raw);
+      } catch (error) {
+        throw new ConfigValueError((error as Error).message);
+      }
+      return raw;
+    },
+    description: 'Persisted-query manifest (Apollo format) of the registered operations. Keys created with trustedDocumentsOnly run nothing else; any key may send a registered hash alone.' },
   { env: 'LOG_SQL', key: 'logSql', defaultValue: 'false', parse: boolean,
     description: 'Print every SQL statement (development only).' },
 ] as const satisfies readonly VariableSpec<keyof AppConfig>[];

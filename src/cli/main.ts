@@ -19,7 +19,7 @@ Commands:
                                             load a purchase log; bad rows are reported by line number
   fit-models --as-of YYYY-MM-DD [--time-unit week|day] [--model bg-nbd|pareto-nbd] [--json]
                                             fit BG/NBD and Gamma-Gamma on purchases up to that day and store the fit
-  apikey create --name N --scopes a,b [--expires YYYY-MM-DD]   print a new key once
+  apikey create --name N --scopes a,b [--expires YYYY-MM-DD] [--trusted-documents-only]   print a new key once
   apikey list | revoke <id> | rotate <id> [--grace-hours 24]
   loyalty replay                            earn for every past order that has not earned yet (idempotent)
   loyalty expire [--until YYYY-MM-DD]       write expiry entries for points expired by then, oldest first (idempotent)
@@ -119,12 +119,13 @@ async function main(argv: string[]) {
     case 'apikey': {
       const [action, ...options] = rest;
       const { values, positionals } = parseArgs({ args: options, allowPositionals: true, options: {
-        name: { type: 'string' }, scopes: { type: 'string' }, expires: { type: 'string' }, 'grace-hours': { type: 'string', default: '24' } } });
+        name: { type: 'string' }, scopes: { type: 'string' }, expires: { type: 'string' }, 'trusted-documents-only': { type: 'boolean', default: false }, 'grace-hours': { type: 'string', default: '24' } } });
       await withDatabase(async (db, config) => {
         const keys = createServices(config, db.dataSource).apiKeys;
         if (action === 'create') {
           const expires = values.expires ? new Date(`${values.expires}T00:00:00Z`) : null;
-          const { key, record } = await keys.create(values.name ?? '', (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean), expires);
+          const { key, record } = await keys.create(values.name ?? '', (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean), expires,
+            { trustedDocumentsOnly: values['trusted-documents-only'] });
           console.log(`Key ${record.id} (${record.scopes.join(', ')}). Store it now, it is not shown again:\n${key}`);
         } else if (action === 'list') {
           for (const k of await keys.list()) {

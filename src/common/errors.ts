@@ -108,6 +108,11 @@ export function createErrorFormatter(options: { exposeInternals: boolean; log: (
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
+    const status = (original as GraphQLError)?.extensions?.http as { status?: number } | undefined;
+    if (original === error && original instanceof GraphQLError && !original.path && status?.status === 400) {
+      // Request errors Apollo raises without a code (a persisted query whose hash does not match its text).
+      return { message: original.message, extensions: { code: 'BAD_REQUEST' } };
+    }
     const mapped = toAppError(original);
     if (mapped.extensions.code === 'INTERNAL_SERVER_ERROR') options.log(original);
     const extensions: Record<string, unknown> = { ...mapped.extensions };

@@ -12,6 +12,8 @@ export interface Principal {
   keyId: string;
   name: string;
   scopes: ReadonlySet<string>;
+  /** Only operations from the trusted-documents manifest may run with this key. */
+  trustedDocumentsOnly: boolean;
 }
 
 export const hasScope = (principal: Principal | null, scope: string): boolean =>

@@ -30,6 +30,10 @@ export class ApiKeyEntity {
   @Column({ type: 'timestamptz', nullable: true })
   lastUsedAt: Date | null;
 
+  /** A partner key that may only run the registered operations (trusted documents). */
+  @Column({ type: 'boolean', default: false })
+  trustedDocumentsOnly: boolean;
+
   /** The key this one replaced, when made by rotation. */
   @Column({ type: 'uuid', nullable: true })
   rotatedFromId: string | null;

@@ -17,6 +17,7 @@ export class ApiKey {
   @Field(() => Date, { nullable: true, description: 'When it was revoked.' }) revokedAt: Date | null;
   @Field(() => Date, { nullable: true, description: 'Last request with it (to the minute).' }) lastUsedAt: Date | null;
   @Field(() => ID, { nullable: true, description: 'The key it replaced by rotation.' }) rotatedFromId: string | null;
+  @Field({ description: 'Whether the key may run only the operations registered as trusted documents.' }) trustedDocumentsOnly: boolean;
   @Field({ description: 'When it was created.' }) createdAt: Date;
 }
 
@@ -42,8 +43,10 @@ export class ApiKeyResolver {
     @Arg('name', { description: 'Who or what it is for.' }) name: string,
     @Arg('scopes', () => [String], { description: 'Scopes, e.g. customers:read.' }) scopes: string[],
     @Arg('expiresAt', () => Date, { nullable: true, description: 'When it stops working.' }) expiresAt?: Date | null,
+    @Arg('trustedDocumentsOnly', { defaultValue: false, description: 'Allow only the registered operations (TRUSTED_DOCUMENTS_FILE), as for a partner integration.' })
+    trustedDocumentsOnly?: boolean,
   ) {
-    const { key, record } = await this.keys.create(name, scopes, expiresAt ?? null);
+    const { key, record } = await this.keys.create(name, scopes, expiresAt ?? null, { trustedDocumentsOnly });
     return { key, apiKey: record };
   }
 

@@ -20,17 +20,17 @@ function checksum(body: string): string {
 
 export interface ApiKeyRecord {
   id: string; publicId: string; name: string; scopes: string[]; expiresAt: Date | null; revokedAt: Date | null;
-  lastUsedAt: Date | null; rotatedFromId: string | null; createdAt: Date;
+  lastUsedAt: Date | null; rotatedFromId: string | null; trustedDocumentsOnly: boolean; createdAt: Date;
 }
 
 interface KeyRow {
   id: string; public_id: string; name: string; scopes: string[]; secret_hash: string; expires_at: Date | null; revoked_at: Date | null;
-  last_used_at: Date | null; rotated_from_id: string | null; created_at: Date;
+  last_used_at: Date | null; rotated_from_id: string | null; trusted_documents_only: boolean; created_at: Date;
 }
 
 const toRecord = (r: KeyRow): ApiKeyRecord => ({
   id: r.id, publicId: r.public_id, name: r.name, scopes: r.scopes, expiresAt: r.expires_at, revokedAt: r.revoked_at,
-  lastUsedAt: r.last_used_at, rotatedFromId: r.rotated_from_id, createdAt: r.created_at,
+  lastUsedAt: r.last_used_at, rotatedFromId: r.rotated_from_id, trustedDocumentsOnly: r.trusted_documents_only, createdAt: r.created_at,
 });
 
 /**
@@ -46,7 +46,7 @@ export class ApiKeyService {
     return createHmac('sha256', this.hashKey).update(secret).digest('hex');
   }
 
-  async create(name: string, scopes: string[], expiresAt: Date | null, rotatedFromId: string | null = null): Promise<{ key: string; record: ApiKeyRecord }> {
+  async create(name: string, scopes: string[], expiresAt: Date | null, options: { trustedDocumentsOnly?: boolean } = {}): Promise<{ key: string; record: ApiKeyRecord }> {
     if (!name.trim()) throw new BadUserInputError('name must not be empty', { field: 'name' });
     const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (scopes.length === 0 || unknown.length > 0) throw new BadUserInputError(`Unknown or missing scopes: ${unknown.join(', ') || 'none given'}`, { field: 'scopes' });
@@ -55,8 +55,8 @@ export class ApiKeyService {
     const secret = base62(randomBytes(32));
     const body = `${PREFIX}_${publicId}_${secret}`;
     const [row]: KeyRow[] = await this.dataSource.query(
-      `insert into api_keys (public_id, name, scopes, secret_hash, expires_at, rotated_from_id) values ($1, $2, $3, $4, $5, $6) returning *`,
-      [publicId, name.trim(), [...new Set(scopes)], this.hash(secret), expiresAt, rotatedFromId]);
+      `insert into api_keys (public_id, name, scopes, secret_hash, expires_at, trusted_documents_only) values ($1, $2, $3, $4, $5, $6) returning *`,
+      [publicId, name.trim(), [...new Set(scopes)], this.hash(secret), expiresAt, options.trustedDocumentsOnly ?? false]);
     return { key: `${body}_${checksum(body)}`, record: toRecord(row) };
   }
 
@@ -85,8 +85,8 @@ export class ApiKeyService {
       const secret = base62(randomBytes(32));
       const body = `${PREFIX}_${publicId}_${secret}`;
       const [row]: KeyRow[] = await manager.query(
-        `insert into api_keys (public_id, name, scopes, secret_hash, expires_at, rotated_from_id) values ($1, $2, $3, $4, $5, $6) returning *`,
-        [publicId, old.name, old.scopes, this.hash(secret), old.expires_at && old.expires_at > until ? old.expires_at : null, id]);
+        `insert into api_keys (public_id, name, scopes, secret_hash, expires_at, rotated_from_id, trusted_documents_only) values ($1, $2, $3, $4, $5, $6, $7) returning *`,
+        [publicId, old.name, old.scopes, this.hash(secret), old.expires_at && old.expires_at > until ? old.expires_at : null, id, old.trusted_documents_only]);
       return { key: `${body}_${checksum(body)}`, record: toRecord(row) };
     });
   }
@@ -105,6 +105,6 @@ export class ApiKeyService {
       this.lastUsedWritten.set(row.id, now);
       await this.dataSource.query('update api_keys set last_used_at = now() where id = $1', [row.id]);
     }
-    return { keyId: row.id, name: row.name, scopes: new Set(row.scopes) };
+    return { keyId: row.id, name: row.name, scopes: new Set(row.scopes), trustedDocumentsOnly: row.trusted_documents_only };
   }
 }

@@ -6,3 +6,4 @@ export { scopeChecker, requireScope, presentedKey } from './auth';
 export { SCOPES, READ_SCOPES, hasScope } from '../../common/scopes';
 export type { Principal, Scope } from '../../common/scopes';
 export { costPlugin, MAX_QUERY_COST } from './cost';
+export { loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './trusted-documents';

@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Principal } from '../../common/scopes';
+
+/** The registered operations, by the SHA-256 of their text (the id automatic persisted queries use too). */
+export interface TrustedDocuments {
+  readonly byHash: ReadonlyMap<string, { name: string | null; body: string }>;
+}
+
+interface ManifestOperation {
+  id?: unknown;
+  name?: unknown;
+  body?: unknown;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Reads a persisted-query manifest in Apollo's format (`@apollo/generate-persisted-query-manifest` writes it):
+ * `{ format: "apollo-persisted-query-manifest", version: 1, operations: [{ id, name, type, body }] }`.
+ * Every id must be the SHA-256 of its body, so a manifest cannot smuggle a document under another's hash.
+ */
+export function loadTrustedDocuments(file: string): TrustedDocuments {
+  let manifest: { format?: unknown; version?: unknown; operations?: unknown };
+  try {
+    manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1 || !Array.isArray(manifest.operations)) {
+    throw new Error(`${file} is not an apollo-persisted-query-manifest, version 1, with an operations list`);
+  }
+  const byHash = new Map<string, { name: string | null; body: string }>();
+  for (const [index, op] of (manifest.operations as ManifestOperation[]).entries()) {
+    if (typeof op.body !== 'string' || typeof op.id !== 'string') throw new Error(`${file}: operation ${index} needs an id and a body`);
+    if (sha256(op.body) !== op.id) throw new Error(`${file}: operation ${index} (${String(op.name)}) has an id that is not the SHA-256 of its body`);
+    byHash.set(op.id, { name: typeof op.name === 'string' ? op.name : null, body: op.body });
+  }
+  return { byHash };
+}
+
+/** A registered hash runs without a registration round trip: the manifest supplies the text. */
+export function trustedDocumentsPlugin(documents: TrustedDocuments | null): ApolloServerPlugin {
+  return {
+    async requestDidStart({ request }) {
+      const hash = (request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+      if (!documents || typeof hash !== 'string' || request.query !== undefined) return;
+      const registered = documents.byHash.get(hash);
+      if (registered) request.query = registered.body;
+    },
+  };
+}
+
+interface GraphQLHttpParams {
+  query?: unknown;
+  extensions?: unknown;
+}
+
+/** The document a request names: its persisted-query hash, or the SHA-256 of the text it sends. */
+function requestedHash(params: GraphQLHttpParams): string | null {
+  let extensions = params.extensions;
+  if (typeof extensions === 'string') {
+    try {
+      extensions = JSON.parse(extensions);
+    } catch {
+      extensions = undefined;
+    }
+  }
+  const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+  if (typeof hash === 'string') return hash;
+  return typeof params.query === 'string' ? sha256(params.query) : null;
+}
+
+/**
+ * A key marked trustedDocumentsOnly (a partner integration) runs only registered operations, whether it sends
+ * the hash or the full text. Checked before Apollo sees the request, so a refused document is never parsed and
+ * costs the key nothing.
+ */
+export function refuseUntrustedDocuments(documents: TrustedDocuments | null) {
+  return (req: { method: string; body?: GraphQLHttpParams; query?: unknown }, res: { locals: Record<string, unknown>; status(code: number): { json(body: unknown): void } },
+    next: () => void) => {
+    const principal = res.locals.principal as Principal | undefined;
+    if (!principal?.trustedDocumentsOnly) return next();
+    const hash = requestedHash((req.method === 'GET' ? req.query : req.body) as GraphQLHttpParams ?? {});
+    if (hash && documents?.byHash.has(hash)) return next();
+    res.status(400).json({ errors: [{
+      message: 'This API key may run only registered operations: send the sha256Hash of an operation in the trusted-documents manifest',
+      extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' },
+    }] });
+  };
+}
