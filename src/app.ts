@@ -4,6 +4,7 @@ import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import pino from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -22,6 +23,7 @@ import { costPlugin } from './modules/partners';
 import { createClient, RedisClientType } from 'redis';
 import { hasScope, presentedKey, Principal } from './modules/partners';
 import { introspectionGuard } from './introspection-guard';
+import { toSubgraphSchema } from './federation';
 import { loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
 import { RedisDocumentCache } from './common/redis-document-cache';
 
@@ -37,7 +39,10 @@ export const MAX_BODY_BYTES = '1mb';
 
 export async function createApp(config: AppConfig, db: Database, options: { ideKey?: string | null } = {}): Promise<App> {
   const services = createServices(config, db.dataSource);
-  const schema = await createSchema(createResolvers(config, services));
+  const graph = await createSchema(createResolvers(config, services));
+  const schema = config.federationSubgraph
+    ? toSubgraphSchema(graph, [{ typeName: 'Customer', scope: 'customers:read', load: (id, ctx) => ctx.loaders.customers.byId.load(id) }])
+    : graph;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -64,6 +69,8 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo turns on inline traces (timings per field, for GraphOS) for any subgraph; we report to no one.
+      ...(config.federationSubgraph ? [ApolloServerPluginInlineTraceDisabled()] : []),
       observabilityPlugin(metrics, logger),
       // A request that writes reads from the primary too, so replication lag never hides its own writes.
       { async requestDidStart() {

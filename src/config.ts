@@ -22,6 +22,7 @@ export interface AppConfig {
   readonly apiKeyHashKey: string;
   readonly redisUrl: string | null;
   readonly trustedDocumentsFile: string | null;
+  readonly federationSubgraph: boolean;
 }
 
 interface VariableSpec<K extends keyof AppConfig> {
@@ -118,6 +119,8 @@ export const CONFIG_VARIABLES = [
       return raw;
     },
     description: 'Persisted-query manifest (Apollo format) of the registered operations. Keys created with trustedDocumentsOnly run nothing else; any key may send a registered hash alone.' },
+  { env: 'FEDERATION_SUBGRAPH', key: 'federationSubgraph', defaultValue: 'false', parse: boolean,
+    description: 'Serve the graph as an Apollo Federation 2 subgraph: Customer is an entity keyed by id; _entities and _service obey the same scopes.' },
   { env: 'LOG_SQL', key: 'logSql', defaultValue: 'false', parse: boolean,
     description: 'Print every SQL statement (development only).' },
 ] as const satisfies readonly VariableSpec<keyof AppConfig>[];

@@ -2,6 +2,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { visit } from 'graphql';
 import { AppError } from './common/errors';
 
+// _service is a federation subgraph's schema (SDL): introspection by another name.
+const SCHEMA_FIELDS = new Set(['__schema', '__type', '_service']);
+
 /** Introspection (__schema, __type) only for keys with schema:read: BI tools get the schema, others do not. */
 export function introspectionGuard<C>(allowed: (context: C) => boolean): ApolloServerPlugin<C & object> {
   return {
@@ -9,7 +12,7 @@ export function introspectionGuard<C>(allowed: (context: C) => boolean): ApolloS
       return {
         async didResolveOperation({ document, contextValue }) {
           let introspects = false;
-          visit(document, { Field(node) { if (node.name.value === '__schema' || node.name.value === '__type') introspects = true; } });
+          visit(document, { Field(node) { if (SCHEMA_FIELDS.has(node.name.value)) introspects = true; } });
           if (introspects && !allowed(contextValue as C)) {
             throw new AppError('Introspection needs the schema:read scope', 'FORBIDDEN', { requiredScopes: ['schema:read'], http: { status: 403 } });
           }
