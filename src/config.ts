@@ -23,6 +23,8 @@ export interface AppConfig {
   readonly redisUrl: string | null;
   readonly trustedDocumentsFile: string | null;
   readonly federationSubgraph: boolean;
+  readonly otlpEndpoint: string | null;
+  readonly otelServiceName: string;
 }
 
 interface VariableSpec<K extends keyof AppConfig> {
@@ -121,6 +123,14 @@ export const CONFIG_VARIABLES = [
     description: 'Persisted-query manifest (Apollo format) of the registered operations. Keys created with trustedDocumentsOnly run nothing else; any key may send a registered hash alone.' },
   { env: 'FEDERATION_SUBGRAPH', key: 'federationSubgraph', defaultValue: 'false', parse: boolean,
     description: 'Serve the graph as an Apollo Federation 2 subgraph: Customer is an entity keyed by id; _entities and _service obey the same scopes.' },
+  { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'otlpEndpoint', defaultValue: '', parse: (raw: string) => {
+      if (raw === '') return null;
+      if (!/^https?:\/\/[^/]+/.test(raw)) throw new ConfigValueError('must be an http(s) URL such as http://127.0.0.1:4318');
+      return raw;
+    },
+    description: 'OpenTelemetry collector (OTLP over HTTP). Set: traces of HTTP requests, GraphQL operations and SQL statements are sent to <url>/v1/traces, never variables or SQL parameters. Empty: no tracing.' },
+  { env: 'OTEL_SERVICE_NAME', key: 'otelServiceName', defaultValue: 'customer360', parse: (raw: string) => raw || 'customer360',
+    description: 'Service name on the traces.' },
   { env: 'LOG_SQL', key: 'logSql', defaultValue: 'false', parse: boolean,
     description: 'Print every SQL statement (development only).' },
 ] as const satisfies readonly VariableSpec<keyof AppConfig>[];

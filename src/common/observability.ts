@@ -35,6 +35,7 @@ export function createMetrics() {
     errors: new Counter({ name: 'graphql_errors_total', help: 'GraphQL errors by extensions.code.', labelNames: ['code'], registers: [registry] }),
     sqlStatements: new Histogram({ name: 'graphql_sql_statements_per_request', help: 'SQL statements run for one GraphQL request.',
       buckets: [0, 1, 2, 5, 10, 20, 35, 50, 100, 250], registers: [registry] }),
+    throttled: new Counter({ name: 'graphql_throttled_requests_total', help: 'Requests refused because the key had used up its rate-limit budget (429).', registers: [registry] }),
     pool: new Gauge({ name: 'db_pool_connections', help: 'PostgreSQL pool connections by state.', labelNames: ['state'], registers: [registry] }),
   };
 }
@@ -60,8 +61,10 @@ export function observabilityPlugin(metrics: Metrics, logger: Logger): ApolloSer
           metrics.requests.inc({ type, operation });
           metrics.duration.observe({ type, operation }, seconds);
           for (const code of codes) metrics.errors.inc({ code });
+          if (codes.includes('THROTTLED')) metrics.throttled.inc();
           if (facts) metrics.sqlStatements.observe(facts.sqlStatements);
-          logger.info({ requestId: facts?.requestId, type, operation, ms: Math.round(seconds * 1000), sqlStatements: facts?.sqlStatements, errors: codes }, 'graphql');
+          const keyId = (ctx.contextValue as { principal?: { keyId: string } | null }).principal?.keyId;
+          logger.info({ requestId: facts?.requestId, keyId, type, operation, ms: Math.round(seconds * 1000), sqlStatements: facts?.sqlStatements, errors: codes }, 'graphql');
         },
       };
     },
