@@ -1,0 +1,172 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { AppConfig } from '../src/config';
+import { openDatabase } from '../src/db/data-source';
+import { hasPendingMigrations, migrate } from '../src/db/bootstrap';
+import { seedDemoData } from '../src/seed/seed';
+import { createServices } from '../src/container';
+import { apiScenarios, Scenario } from './api-scenarios';
+
+const ROOT = path.resolve(__dirname, '..');
+const SERVER_PORT = 4610;
+const FLOOR_PORT = 4611;
+const BENCH_HASH_KEY = 'benchmark-api-key-hash-key-0123456789';
+
+interface LoadResult { requests: number; seconds: number; rps: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number }
+interface Measured { rps: number; p50: number; p99: number; statements: number | null; rssMb: number; failures: number }
+
+export interface ApiBenchOptions { customers: number; seconds: number; rounds: number; warmupSeconds: number; connections: number; only: string | null }
+
+function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${seen}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      seen += chunk;
+      if (pattern.test(seen)) { clearTimeout(timer); resolve(); }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk) => { seen += chunk; });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${what} exited (${code}):\n${seen}`)); });
+  });
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+/** One autocannon run in its own process, with the server's RSS sampled while it runs. */
+async function load(url: string, headers: Record<string, string>, bodies: string[], seconds: number, connections: number, serverPid: number) {
+  let peak = rssMb(serverPid);
+  const sampler = setInterval(() => { peak = Math.max(peak, rssMb(serverPid)); }, 250);
+  const plan = JSON.stringify({ url, headers, bodies, connections, seconds });
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'load.ts'), plan], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (c) => { text += c; });
+    child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`load generator exited ${code}`))));
+  });
+  clearInterval(sampler);
+  return { result: JSON.parse(out) as LoadResult, peakRssMb: peak };
+}
+
+async function post(url: string, headers: Record<string, string>, body: string) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return res.json() as Promise<{ data?: unknown; errors?: unknown[] }>;
+}
+
+/** SQL statements per GraphQL request so far, from the server's own Prometheus histogram. */
+async function statementTotals(adminKey: string): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${SERVER_PORT}/metrics`, { headers: { authorization: `Bearer ${adminKey}` } })).text();
+  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { sum: read('graphql_sql_statements_per_request_sum'), count: read('graphql_sql_statements_per_request_count') };
+}
+
+export async function benchApi(config: AppConfig, options: ApiBenchOptions) {
+  if (!config.databaseUrl) throw new Error('bench api measures the PostgreSQL deployment: set DATABASE_URL');
+  const db = await openDatabase(config);
+  if (await hasPendingMigrations(db)) await migrate(db);
+  const [{ count }] = await db.dataSource.query('select count(*)::int as count from customers');
+  if (count < options.customers) {
+    console.log(`seeding ${options.customers - count} customers…`);
+    const report = await seedDemoData(db, config, { customers: options.customers - count, currency: config.shopCurrency });
+    console.log(`seed: ${report.customers} customers, ${report.orders} orders in ${report.seconds.toFixed(1)} s`);
+  } else console.log(`reusing the seeded database (${count} customers)`);
+  const customerIds = (await db.dataSource.query(`select id from customers where order_count > 0 order by md5(id::text) limit 1000`)).map((r: { id: string }) => r.id);
+  const countries = (await db.dataSource.query(`select country from customers where country is not null group by country having count(*) >= 50 order by count(*) desc limit 10`))
+    .map((r: { country: string }) => r.country.trim());
+  const benchConfig = { ...config, apiKeyHashKey: BENCH_HASH_KEY };
+  const keys = createServices(benchConfig, db.dataSource).apiKeys;
+  const { key, record } = await keys.create('benchmark api', ['admin'], new Date(Date.now() + 4 * 3_600_000));
+  await db.close();
+
+  console.log('building (tsc)…');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+  const server = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(SERVER_PORT), API_KEY_HASH_KEY: BENCH_HASH_KEY, LOG_LEVEL: 'info', DB_POOL_SIZE: String(config.dbPoolSize) },
+  });
+  const floor = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'floor-server.ts'), String(FLOOR_PORT), config.databaseUrl,
+    config.shopCurrency, String(config.dbPoolSize)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await Promise.all([waitForLine(server, /GraphQL API on http/, 'the server'), waitForLine(floor, /floor listening/, 'the floor')]);
+    server.stdout!.resume();
+    floor.stdout!.resume();
+    const auth = { authorization: `Bearer ${key}` };
+    const graphqlUrl = `http://127.0.0.1:${SERVER_PORT}/graphql`;
+    const floorUrl = `http://127.0.0.1:${FLOOR_PORT}/`;
+    const scenarios = apiScenarios(config.shopCurrency, { customerIds, countries }).filter((s) => !options.only || s.name.startsWith(options.only));
+    const rows: string[] = [];
+    for (const scenario of scenarios) {
+      const values = Array.from({ length: 200 }, (_, i) => scenario.variable(i));
+      const graphqlBodies = values.map((v) => JSON.stringify({ query: scenario.query, variables: scenario.variables(v) }));
+      const floorBodies = values.map((v) => JSON.stringify({ scenario: scenario.name, value: v }));
+      await checkSameData(scenario, values.slice(0, 5), graphqlUrl, auth, floorUrl);
+      for (const [url, headers, bodies] of [[graphqlUrl, auth, graphqlBodies], [floorUrl, {}, floorBodies]] as const) {
+        await load(url, headers, [...bodies], options.warmupSeconds, options.connections, server.pid!);
+      }
+      const totals = { graphql: [] as LoadResult[], floor: [] as LoadResult[] };
+      let graphqlRss = 0;
+      const before = await statementTotals(key);
+      // Alternating rounds, so that a slow moment of the machine falls on both sides alike.
+      for (let round = 0; round < options.rounds; round++) {
+        const seconds = options.seconds / options.rounds;
+        const g = await load(graphqlUrl, auth, graphqlBodies, seconds, options.connections, server.pid!);
+        totals.graphql.push(g.result);
+        graphqlRss = Math.max(graphqlRss, g.peakRssMb);
+        totals.floor.push((await load(floorUrl, {}, floorBodies, seconds, options.connections, floor.pid!)).result);
+      }
+      const after = await statementTotals(key);
+      const graphql = summarise(totals.graphql, (after.sum - before.sum) / Math.max(1, after.count - before.count), graphqlRss);
+      const floorResult = summarise(totals.floor, 1, rssMb(floor.pid!));
+      rows.push(...tableRows(scenario.name, graphql, floorResult));
+    }
+    console.log(`\n${options.connections} connections, ${options.warmupSeconds} s warm-up, ${options.seconds} s measured per side in ${options.rounds} alternating rounds; `
+      + `PostgreSQL pool ${config.dbPoolSize}; ${customerIds.length} sample customers, countries ${countries.join(',')}\n`);
+    console.log('| load | server | req/s | p50 ms | p99 ms | SQL statements / request | server RSS MB | failed |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const row of rows) console.log(row);
+  } finally {
+    server.kill('SIGTERM');
+    floor.kill('SIGTERM');
+    const cleanup = await openDatabase(config);
+    await createServices(benchConfig, cleanup.dataSource).apiKeys.revoke(record.id);
+    await cleanup.close();
+  }
+}
+
+function summarise(runs: LoadResult[], statements: number, rss: number): Measured {
+  const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const seconds = runs.reduce((n, r) => n + r.seconds, 0);
+  // Per-round percentiles: the median p50 and the worst p99 of the rounds (autocannon keeps no shared histogram).
+  const p50s = runs.map((r) => r.p50).sort((a, b) => a - b);
+  return { rps: requests / seconds, p50: p50s[Math.floor(p50s.length / 2)], p99: Math.max(...runs.map((r) => r.p99)), statements, rssMb: rss,
+    failures: runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0) };
+}
+
+function tableRows(name: string, graphql: Measured, floor: Measured): string[] {
+  const fmt = (m: Measured, label: string) => `| ${name} | ${label} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${m.p99.toFixed(1)} | ${m.statements?.toFixed(1) ?? '-'} | ${m.rssMb.toFixed(0)} | ${m.failures} |`;
+  return [fmt(graphql, 'GraphQL'), fmt(floor, 'SQL floor'),
+    `| ${name} | **ratio** | **${(graphql.rps / floor.rps).toFixed(2)}×** | ${(graphql.p50 / floor.p50).toFixed(2)}× | **${(graphql.p99 / floor.p99).toFixed(2)}×** | | | |`];
+}
+
+/** Key order aside, the floor must serve exactly what the graph serves, or the comparison means nothing. */
+async function checkSameData(scenario: Scenario, values: string[], graphqlUrl: string, auth: Record<string, string>, floorUrl: string) {
+  const canonical = (v: unknown): unknown => Array.isArray(v) ? v.map(canonical)
+    : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)])) : v;
+  for (const value of values) {
+    const graphql = await post(graphqlUrl, auth, JSON.stringify({ query: scenario.query, variables: scenario.variables(value) }));
+    if (graphql.errors) throw new Error(`${scenario.name}: GraphQL errors ${JSON.stringify(graphql.errors)}`);
+    const floor = await post(floorUrl, {}, JSON.stringify({ scenario: scenario.name, value }));
+    if (!isDeepStrictEqual(canonical(graphql.data), canonical(floor.data))) {
+      const a = JSON.stringify(canonical(graphql.data));
+      const b = JSON.stringify(canonical(floor.data));
+      const at = [...a].findIndex((ch, i) => ch !== b[i]);
+      throw new Error(`${scenario.name} (${value}): the floor differs from the graph near\n graph: …${a.slice(Math.max(0, at - 200), at + 200)}\n floor: …${b.slice(Math.max(0, at - 200), at + 200)}`);
+    }
+  }
+  console.log(`${scenario.name}: the floor serves the same data as the graph (${values.length} samples checked)`);
+}
