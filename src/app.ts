@@ -4,7 +4,7 @@ import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import pino from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -71,6 +71,8 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Apollo turns on inline traces (timings per field, for GraphOS) for any subgraph; we report to no one.
       ...(config.federationSubgraph ? [ApolloServerPluginInlineTraceDisabled()] : []),
+      // No field sets cache hints, and Apollo's cache-control plugin would wrap every field resolver to look for them.
+      ApolloServerPluginCacheControlDisabled(),
       observabilityPlugin(metrics, logger),
       // A request that writes reads from the primary too, so replication lag never hides its own writes.
       { async requestDidStart() {

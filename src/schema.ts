@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import path from 'node:path';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
-import { scopeChecker } from './modules/partners';
+import { enforceScopes } from './modules/partners';
+import { validateArgument } from './common/validation';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '..', 'schema.graphql');
 
@@ -14,10 +15,10 @@ export async function createSchema(resolvers: ResolverInstance[]): Promise<Graph
   const schema = await buildSchema({
     resolvers: resolvers.map((r) => r.constructor) as unknown as NonEmptyArray<Function>,
     container: { get: (someClass) => byClass.get(someClass as Function) },
-    // forbidUnknownValues off: type-graphql validates its own input classes, not arbitrary objects.
-    validate: { forbidUnknownValues: false },
-    authChecker: scopeChecker,
+    // class-validator on every input and args class, forbidUnknownValues off (see validateArgument).
+    validateFn: validateArgument,
   });
+  enforceScopes(schema);
   // type-graphql gives the root types no description; BI tools show them first.
   schema.getQueryType()!.description = 'Reads: customers with everything about them, single objects by id, the loyalty program.';
   schema.getMutationType()!.description = 'Writes from the systems that feed the graph; each runs in one transaction.';

@@ -4,9 +4,16 @@ import { BadUserInputError } from './errors';
 /** Digits after the decimal point of a currency (2 for USD, 0 for JPY), from the runtime's ICU data. */
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
+// Building an Intl.NumberFormat costs tens of microseconds and a page formats thousands of amounts: once per currency.
+const exponents = new Map<string, number>();
+
 export function currencyExponent(currency: string): number {
+  const known = exponents.get(currency);
+  if (known !== undefined) return known;
   if (!KNOWN_CURRENCIES.has(currency)) throw new BadUserInputError(`Unknown currency ${currency}`, { field: 'currency' });
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const exponent = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  exponents.set(currency, exponent);
+  return exponent;
 }
 
 /** "12.34" → 1234n in the currency's minor units; exact, no floating point on the way. */

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root, Authorized } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
 import { BadUserInputError } from '../../common/errors';
@@ -13,6 +13,7 @@ import {
   ProductComplement, ProductRecommendation, ReplenishmentConnection, ReplenishmentCycle,
 } from './actions.types';
 import type { ProposedAction } from './next-best-action';
+import { RequireScopes } from '../../common/require-scopes';
 
 /** Pages a sorted in-memory list by the tuple key of its items (the lists here are computed, not stored). */
 function pageOf<T>(items: T[], args: ForwardPageArgs, keyOf: (item: T) => string[]): Page<T> {
@@ -36,13 +37,13 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 export class CustomerActionsResolver {
   constructor(private readonly actions: ActionsService, private readonly currency: string) {}
 
-  @Authorized('orders:read')
+  @RequireScopes('orders:read')
   @FieldResolver(() => [ReplenishmentCycle], { description: 'Products the customer buys on a cycle, with when each is due again.' })
   async replenishment(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return (await ctx.loaders.actions.replenishment.load(customer.databaseId)).map(toCycle);
   }
 
-  @Authorized('orders:read')
+  @RequireScopes('orders:read')
   @FieldResolver(() => [ProductRecommendation], { description: 'Products that go with what the customer bought, not yet bought, best lift first.' })
   async recommendedProducts(@Root() customer: Customer, @Arg('first', () => Int, { defaultValue: 5, description: 'How many, 1 to 20.' }) first: number) {
     if (first < 1 || first > 20) throw new BadUserInputError('first must be 1 to 20', { field: 'first' });
@@ -50,13 +51,13 @@ export class CustomerActionsResolver {
     return list.map((r) => ({ ...r, becauseOfIds: r.becauseOf }));
   }
 
-  @Authorized('customers:read')
+  @RequireScopes('customers:read')
   @FieldResolver(() => [CustomerMoment], { description: 'Birthday, name day and signup anniversary within the coming year, soonest first.' })
   moments(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return this.actions.momentsOf(customer, ctx.now).filter((m) => m.kind === 'SIGNUP_ANNIVERSARY' || hasScope(ctx.principal, 'pii:read')).map((m) => ({ customerId: customer.databaseId, kind: m.kind as MomentKindName, date: m.day, years: m.years }));
   }
 
-  @Authorized('metrics:read')
+  @RequireScopes('metrics:read')
   @FieldResolver(() => [NextBestAction], { description: 'What to do next for this customer, ranked; only on consented channels, nothing within the quiet period.' })
   async nextBestActions(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return (await ctx.loaders.actions.nextBestActions.load(customer.databaseId)).map((a) => toAction(customer.databaseId, a, this.currency));
@@ -72,7 +73,7 @@ export function toAction(customerId: string, a: ProposedAction, currency: string
 export class ActionsQueryResolver {
   constructor(private readonly actions: ActionsService, private readonly currency: string) {}
 
-  @Authorized('orders:read')
+  @RequireScopes('orders:read')
   @Query(() => ReplenishmentConnection, { description: 'Replenishment cycles falling due between two days, soonest first, for reminder campaigns.' })
   async replenishmentDue(
     @Arg('from', () => GraphQLLocalDate, { description: 'First due day.' }) from: string,
@@ -83,7 +84,7 @@ export class ActionsQueryResolver {
     return pageOf(items, page, (r) => [r.dueDate, r.customerId, r.productId]);
   }
 
-  @Authorized('customers:read')
+  @RequireScopes('customers:read')
   @Query(() => MomentConnection, { description: 'Customers’ birthdays, name days and signup anniversaries in the coming days, soonest first.' })
   async upcomingMoments(
     @Arg('days', () => Int, { description: 'Days ahead, 0 to 366.' }) days: number,
@@ -96,7 +97,7 @@ export class ActionsQueryResolver {
     return pageOf(items, page, (m) => [m.date, m.customerId, m.kind]);
   }
 
-  @Authorized('metrics:read')
+  @RequireScopes('metrics:read')
   @Query(() => NextBestActionConnection, { description: 'Next best actions of one kind across the base, due in a window, for campaign tools.' })
   async nextBestActions(
     @Arg('kind', () => ActionKindName, { description: 'Which actions.' }) kind: ActionKindName,
@@ -111,7 +112,7 @@ export class ActionsQueryResolver {
     return pageOf(items.map(({ customerId, action }) => toAction(customerId, action, this.currency)), page, (a) => [a.dueDate, a.customerId, a.reason]);
   }
 
-  @Authorized('admin')
+  @RequireScopes('admin')
   @Mutation(() => Int, { description: 'Mine association rules from order lines (A then B within the window); returns how many were kept.' })
   async mineAssociations(
     @Arg('windowDays', () => Int, { defaultValue: 180, description: 'B must follow A within this many days.' }) windowDays: number,
@@ -123,7 +124,7 @@ export class ActionsQueryResolver {
 
 @Resolver(() => NextBestAction)
 export class NextBestActionResolver {
-  @Authorized('customers:read')
+  @RequireScopes('customers:read')
   @FieldResolver(() => Customer, { description: 'The customer.' })
   customer(@Root() action: NextBestAction, @Ctx() ctx: RequestContext) {
     return ctx.loaders.customers.byId.load(action.customerId);
@@ -155,7 +156,7 @@ export class ProductComplementResolver {
 export class ProductComplementsResolver {
   constructor(private readonly actions: ActionsService) {}
 
-  @Authorized('orders:read')
+  @RequireScopes('orders:read')
   @FieldResolver(() => [ProductComplement], { description: 'Products customers buy after this one, best lift first.' })
   async complements(@Root() product: Product, @Arg('first', () => Int, { defaultValue: 5, description: 'How many, 1 to 20.' }) first: number) {
     if (first < 1 || first > 20) throw new BadUserInputError('first must be 1 to 20', { field: 'first' });

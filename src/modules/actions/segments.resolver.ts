@@ -1,10 +1,11 @@
-import { Arg, Args, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root, Authorized } from 'type-graphql';
+import { Arg, Args, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { toDatabaseId } from '../../common/relay';
 import { ConnectionArgs } from '../../common/pagination';
 import { CustomerConnection, CustomerFilter, CustomerListService } from '../customers';
 import { SegmentReport } from './segments';
 import { SegmentsService } from './segments.service';
+import { RequireScopes } from '../../common/require-scopes';
 
 @ObjectType({ description: 'A saved customer filter.' })
 export class SavedSegment {
@@ -19,19 +20,19 @@ export class SavedSegment {
 export class SegmentsResolver {
   constructor(private readonly segments: SegmentsService, private readonly customerList: CustomerListService) {}
 
-  @Authorized('metrics:read')
+  @RequireScopes('metrics:read')
   @Query(() => [SegmentReport], { description: 'Segments with meaning: each with its rule, how many customers, their spend and predicted CLV.' })
   segmentReports() {
     return this.segments.reports();
   }
 
-  @Authorized('customers:read')
+  @RequireScopes('customers:read')
   @Query(() => [SavedSegment], { description: 'Saved customer filters, by name.' })
   savedSegments() {
     return this.segments.list();
   }
 
-  @Authorized('admin')
+  @RequireScopes('admin')
   @Mutation(() => SavedSegment, { description: 'Save a customer filter under a unique name.' })
   saveSegment(
     @Arg('name', { description: 'Unique name.' }) name: string,
@@ -41,7 +42,7 @@ export class SegmentsResolver {
     return this.segments.save(name, description ?? null, filter);
   }
 
-  @Authorized('admin')
+  @RequireScopes('admin')
   @Mutation(() => Boolean, { description: 'Delete a saved segment.' })
   deleteSegment(@Arg('id', () => ID, { description: 'Saved segment id.' }) id: string) {
     return this.segments.remove(toDatabaseId(id, 'SavedSegment'));

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root, Authorized } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { Order } from '../orders';
@@ -6,30 +6,31 @@ import { Feedback } from '../feedback';
 import { CustomerCommunicationsArgs, LogCommunicationInput } from './communication.inputs';
 import { CommunicationService } from './communication.service';
 import { Communication, CommunicationConnection } from './communication.types';
+import { RequireScopes } from '../../common/require-scopes';
 
 @Resolver(() => Communication)
 export class CommunicationResolver {
   constructor(private readonly communicationService: CommunicationService) {}
 
-  @Authorized('communications:write')
+  @RequireScopes('communications:write')
   @Mutation(() => Communication, { description: 'Log a contact with a customer.' })
   logCommunication(@Arg('input', { description: 'The contact.' }) input: LogCommunicationInput) {
     return this.communicationService.log(input);
   }
 
-  @Authorized('customers:read')
+  @RequireScopes('customers:read')
   @FieldResolver(() => Customer, { description: 'The customer.' })
   customer(@Root() communication: Communication, @Ctx() ctx: RequestContext) {
     return ctx.loaders.customers.byId.load(communication.customerId);
   }
 
-  @Authorized('orders:read')
+  @RequireScopes('orders:read')
   @FieldResolver(() => Order, { nullable: true, description: 'The order it was about, if any.' })
   order(@Root() communication: Communication, @Ctx() ctx: RequestContext) {
     return communication.orderId ? ctx.loaders.orders.byId.load(communication.orderId) : null;
   }
 
-  @Authorized('feedback:read')
+  @RequireScopes('feedback:read')
   @FieldResolver(() => Feedback, { nullable: true, description: 'The complaint it was about, if any.' })
   complaint(@Root() communication: Communication, @Ctx() ctx: RequestContext) {
     return communication.complaintId ? ctx.loaders.feedback.byId.load(communication.complaintId) : null;
@@ -38,7 +39,7 @@ export class CommunicationResolver {
 
 @Resolver(() => Customer)
 export class CustomerCommunicationsResolver {
-  @Authorized('communications:read')
+  @RequireScopes('communications:read')
   @FieldResolver(() => CommunicationConnection, { description: 'The communications log, newest first.' })
   communications(@Root() customer: Customer, @Args() args: CustomerCommunicationsArgs, @Ctx() ctx: RequestContext) {
     return ctx.loaders.communications.pageByCustomerId.load({ parentId: customer.databaseId, args: { ...args } });

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Authorized } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { toDatabaseId } from '../../common/relay';
 import { Customer, CustomerConnection, CustomerIdentifier, IdentifierType, MarketingConsent } from './customer.types';
@@ -7,6 +7,7 @@ import { CustomerService } from './customer.service';
 import { CustomerListService } from './customer-list.service';
 import { hasScope } from '../../common/scopes';
 import { notePersonalData } from '../../common/observability';
+import { RequireScopes } from '../../common/require-scopes';
 
 const PII_IDENTIFIERS = new Set<string>([IdentifierType.EMAIL, IdentifierType.PHONE]);
 
@@ -17,13 +18,13 @@ export class CustomerResolver {
     private readonly customerList: CustomerListService,
   ) {}
 
-  @Authorized('customers:read')
+  @RequireScopes('customers:read')
   @Query(() => Customer, { nullable: true, description: 'One customer by id; null when there is none.' })
   customer(@Arg('id', () => ID, { description: 'Customer id (global id or UUID).' }) id: string, @Ctx() ctx: RequestContext) {
     return ctx.loaders.customers.byId.load(toDatabaseId(id, 'Customer'));
   }
 
-  @Authorized('customers:read')
+  @RequireScopes('customers:read')
   @Query(() => Customer, { nullable: true, description: 'One customer by an identifier from another system; null when none matches.' })
   customerByIdentifier(
     @Arg('type', () => IdentifierType, { description: 'Kind of identifier.' }) type: IdentifierType,
@@ -33,19 +34,19 @@ export class CustomerResolver {
     return this.customerService.findByIdentifier(type, value, source);
   }
 
-  @Authorized('customers:read')
+  @RequireScopes('customers:read')
   @Query(() => CustomerConnection, { description: 'Customers, filtered and sorted, paged by keyset cursors.' })
   customers(@Args() args: CustomersArgs) {
     return this.customerList.list(args);
   }
 
-  @Authorized('customers:write')
+  @RequireScopes('customers:write')
   @Mutation(() => Customer, { description: 'Create a customer with identifiers and consents, in one transaction.' })
   createCustomer(@Arg('input', { description: 'The new customer.' }) input: CreateCustomerInput) {
     return this.customerService.create(input);
   }
 
-  @Authorized('customers:write')
+  @RequireScopes('customers:write')
   @Mutation(() => Customer, { description: 'Change a customer’s profile, identifiers and consents, in one transaction.' })
   updateCustomer(
     @Arg('id', () => ID, { description: 'Customer id.' }) id: string,

@@ -1,8 +1,9 @@
-import { Authorized, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject, GraphQLLocalDate } from 'graphql-scalars';
 import { describeEnum } from '../../common/enums';
 import { Node, toGlobalId } from '../../common/relay';
 import { Connection } from '../../common/pagination';
+import { RequireScopes } from '../../common/require-scopes';
 
 export enum IdentifierType {
   EMAIL = 'EMAIL',
@@ -78,31 +79,31 @@ export class Customer extends Node {
   @Field(() => ID, { description: 'The database id (UUID); stable, for joins in BI tools.' })
   databaseId: string;
 
-  @Authorized('pii:read')
+  @RequireScopes('pii:read')
   @Field(() => String, { nullable: true, description: 'Given (first) name. Personal data.' })
   givenName: string | null;
 
-  @Authorized('pii:read')
+  @RequireScopes('pii:read')
   @Field(() => String, { nullable: true, description: 'Family (last) name. Personal data.' })
   familyName: string | null;
 
-  @Authorized('pii:read')
+  @RequireScopes('pii:read')
   @Field(() => String, { nullable: true, description: 'Given and family name joined, for display. Personal data.' })
   fullName: string | null;
 
-  @Authorized('pii:read')
+  @RequireScopes('pii:read')
   @Field(() => String, { nullable: true, description: 'Primary email address. Personal data.' })
   email: string | null;
 
-  @Authorized('pii:read')
+  @RequireScopes('pii:read')
   @Field(() => String, { nullable: true, description: 'Primary phone number, E.164 preferred. Personal data.' })
   phone: string | null;
 
-  @Authorized('pii:read')
+  @RequireScopes('pii:read')
   @Field(() => GraphQLLocalDate, { nullable: true, description: 'Date of birth. Personal data.' })
   birthDate: string | null;
 
-  @Authorized('pii:read')
+  @RequireScopes('pii:read')
   @Field(() => NameDay, { nullable: true, description: 'Name day (month and day), where the customer’s culture celebrates one. Personal data.' })
   nameDay: NameDay | null;
 
@@ -112,7 +113,7 @@ export class Customer extends Node {
   @Field(() => String, { nullable: true, description: 'Country, ISO 3166-1 alpha-2.' })
   country: string | null;
 
-  @Authorized('pii:read')
+  @RequireScopes('pii:read')
   @Field(() => String, { nullable: true, description: 'City. Personal data.' })
   city: string | null;
 

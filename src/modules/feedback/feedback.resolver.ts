@@ -1,22 +1,23 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Resolver, Root, Authorized } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { Order, Product } from '../orders';
 import { CustomerFeedbackArgs, RecordFeedbackInput } from './feedback.inputs';
 import { FeedbackService } from './feedback.service';
 import { Feedback, FeedbackConnection } from './feedback.types';
+import { RequireScopes } from '../../common/require-scopes';
 
 @Resolver(() => Feedback)
 export class FeedbackResolver {
   constructor(private readonly feedbackService: FeedbackService) {}
 
-  @Authorized('feedback:write')
+  @RequireScopes('feedback:write')
   @Mutation(() => Feedback, { description: 'Record feedback; a complaint starts open.' })
   recordFeedback(@Arg('input', { description: 'The feedback.' }) input: RecordFeedbackInput) {
     return this.feedbackService.record(input);
   }
 
-  @Authorized('feedback:write')
+  @RequireScopes('feedback:write')
   @Mutation(() => Feedback, { description: 'Resolve an open complaint.' })
   resolveComplaint(
     @Arg('id', () => ID, { description: 'The complaint (a Feedback of kind COMPLAINT).' }) id: string,
@@ -25,13 +26,13 @@ export class FeedbackResolver {
     return this.feedbackService.resolveComplaint(id, resolution);
   }
 
-  @Authorized('customers:read')
+  @RequireScopes('customers:read')
   @FieldResolver(() => Customer, { description: 'Who gave it.' })
   customer(@Root() feedback: Feedback, @Ctx() ctx: RequestContext) {
     return ctx.loaders.customers.byId.load(feedback.customerId);
   }
 
-  @Authorized('orders:read')
+  @RequireScopes('orders:read')
   @FieldResolver(() => Order, { nullable: true, description: 'The order it is about, if any.' })
   order(@Root() feedback: Feedback, @Ctx() ctx: RequestContext) {
     return feedback.orderId ? ctx.loaders.orders.byId.load(feedback.orderId) : null;
@@ -45,7 +46,7 @@ export class FeedbackResolver {
 
 @Resolver(() => Customer)
 export class CustomerFeedbackResolver {
-  @Authorized('feedback:read')
+  @RequireScopes('feedback:read')
   @FieldResolver(() => FeedbackConnection, { description: 'The customer’s feedback, newest first.' })
   feedback(@Root() customer: Customer, @Args() args: CustomerFeedbackArgs, @Ctx() ctx: RequestContext) {
     return ctx.loaders.feedback.pageByCustomerId.load({ parentId: customer.databaseId, args: { ...args } });

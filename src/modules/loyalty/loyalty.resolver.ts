@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Authorized } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { Order, OrderStatus } from '../orders';
@@ -10,7 +10,8 @@ import { LoyaltyAnalyticsService, LoyaltyProgramReport } from './loyalty-analyti
 import { ConfigureLoyaltyProgramInput, LedgerArgs, LoyaltyPointsInput } from './loyalty.inputs';
 import { LoyaltyProgramService } from './loyalty-program.service';
 import { LoyaltyService } from './loyalty.service';
-import { CustomerLoyalty, LoyaltyLedgerConnection, LoyaltyLedgerEntry, LoyaltyProgram, TierChange } from './loyalty.types';
+import { CustomerLoyalty, LoyaltyLedgerConnection, LoyaltyLedgerEntry, LoyaltyProgram, LoyaltyStanding, LoyaltyTier, TierChange } from './loyalty.types';
+import { RequireScopes } from '../../common/require-scopes';
 
 @Resolver(() => LoyaltyLedgerEntry)
 export class LoyaltyResolver {
@@ -19,37 +20,37 @@ export class LoyaltyResolver {
     private readonly programs: LoyaltyProgramService,
   ) {}
 
-  @Authorized('loyalty:read')
+  @RequireScopes('loyalty:read')
   @Query(() => LoyaltyProgram, { nullable: true, description: 'The active loyalty program; null when none is configured.' })
   loyaltyProgram() {
     return this.programs.findActive();
   }
 
-  @Authorized('admin')
+  @RequireScopes('admin')
   @Mutation(() => LoyaltyProgram, { description: 'Set the program and its tiers; every customer’s tier is re-evaluated.' })
   configureLoyaltyProgram(@Arg('input', { description: 'The settings.' }) input: ConfigureLoyaltyProgramInput) {
     return this.programs.configure(input);
   }
 
-  @Authorized('loyalty:write')
+  @RequireScopes('loyalty:write')
   @Mutation(() => LoyaltyLedgerEntry, { description: 'Add earned points (an order earns at most once).' })
   earnLoyaltyPoints(@Arg('input', { description: 'Points, positive.' }) input: LoyaltyPointsInput) {
     return this.loyalty.earn(input);
   }
 
-  @Authorized('loyalty:write')
+  @RequireScopes('loyalty:write')
   @Mutation(() => LoyaltyLedgerEntry, { description: 'Spend points; never takes the balance below zero, even under concurrent requests.' })
   redeemLoyaltyPoints(@Arg('input', { description: 'Points to spend, positive.' }) input: LoyaltyPointsInput) {
     return this.loyalty.redeem(input);
   }
 
-  @Authorized('loyalty:write')
+  @RequireScopes('loyalty:write')
   @Mutation(() => LoyaltyLedgerEntry, { description: 'Correct the balance by a signed number of points (not below zero).' })
   adjustLoyaltyPoints(@Arg('input', { description: 'Signed points and the reason.' }) input: LoyaltyPointsInput) {
     return this.loyalty.adjust(input);
   }
 
-  @Authorized('orders:read')
+  @RequireScopes('orders:read')
   @FieldResolver(() => Order, { nullable: true, description: 'The order that earned the points, if any.' })
   order(@Root() entry: LoyaltyLedgerEntry, @Ctx() ctx: RequestContext) {
     return entry.orderId ? ctx.loaders.orders.byId.load(entry.orderId) : null;
@@ -71,19 +72,19 @@ export class LoyaltyRulesResolver {
     };
   }
 
-  @Authorized('loyalty:read')
+  @RequireScopes('loyalty:read')
   @Query(() => LoyaltyProgramReport, { nullable: true, description: 'Members, points issued, redeemed and expired per month, liability and redemption rate.' })
   loyaltyReport() {
     return this.analytics.report();
   }
 
-  @Authorized('loyalty:read')
+  @RequireScopes('loyalty:read')
   @Query(() => [LoyaltyRules], { description: 'Earning rule versions of the active program, newest first.' })
   async loyaltyRules() {
     return (await this.earning.rules()).map((r) => this.present(r));
   }
 
-  @Authorized('admin')
+  @RequireScopes('admin')
   @Mutation(() => LoyaltyRules, { description: 'Add a version of the earning rules; past orders keep the version they earned under.' })
   async setLoyaltyRules(@Arg('input', { description: 'The rules.' }) input: LoyaltyRulesInput) {
     if (input.earningStatuses.some((s) => s === OrderStatus.CANCELLED || s === OrderStatus.RETURNED)) {
@@ -102,6 +103,40 @@ export class LoyaltyRulesResolver {
 @Resolver(() => CustomerLoyalty)
 export class CustomerLoyaltyResolver {
   constructor(private readonly loyalty: LoyaltyService, private readonly shopCurrency: string) {}
+
+  private async standing(root: CustomerLoyalty, ctx: RequestContext): Promise<LoyaltyStanding> {
+    return (await ctx.loaders.loyalty.standing.load(root.customerId)) as LoyaltyStanding;
+  }
+
+  @FieldResolver(() => Int, { description: 'Points balance: the sum of the ledger.' })
+  balance(@Root() root: CustomerLoyalty, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.loyalty.balance.load(root.customerId);
+  }
+
+  @FieldResolver(() => LoyaltyTier, { nullable: true, description: 'Current tier; null below the first threshold.' })
+  async tier(@Root() root: CustomerLoyalty, @Ctx() ctx: RequestContext) {
+    return (await this.standing(root, ctx)).tier;
+  }
+
+  @FieldResolver(() => LoyaltyTier, { nullable: true, description: 'The next tier up; null at the top.' })
+  async nextTier(@Root() root: CustomerLoyalty, @Ctx() ctx: RequestContext) {
+    return (await this.standing(root, ctx)).nextTier;
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Points still to earn for the next tier (POINTS_12M programs).' })
+  async pointsToNextTier(@Root() root: CustomerLoyalty, @Ctx() ctx: RequestContext) {
+    return (await this.standing(root, ctx)).pointsToNextTier;
+  }
+
+  @FieldResolver(() => Money, { nullable: true, description: 'Spend still needed for the next tier (SPEND_12M programs).' })
+  async spendToNextTier(@Root() root: CustomerLoyalty, @Ctx() ctx: RequestContext) {
+    return (await this.standing(root, ctx)).spendToNextTier;
+  }
+
+  @FieldResolver(() => Float, { description: 'Progress from the current tier’s threshold to the next, 0 to 1 (1 at the top tier).' })
+  async progressToNextTier(@Root() root: CustomerLoyalty, @Ctx() ctx: RequestContext) {
+    return (await this.standing(root, ctx)).progressToNextTier;
+  }
 
   @FieldResolver(() => Int, { description: 'Points that expire within the given days (first in, first out), including overdue points not yet written off.' })
   async pointsExpiringSoon(
@@ -130,9 +165,9 @@ export class CustomerLoyaltyResolver {
 
 @Resolver(() => Customer)
 export class CustomerLoyaltyFieldResolver {
-  @Authorized('loyalty:read')
+  @RequireScopes('loyalty:read')
   @FieldResolver(() => CustomerLoyalty, { nullable: true, description: 'Loyalty balance, tier and ledger; null when no program is configured.' })
-  loyalty(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.loyalty.standing.load(customer.databaseId);
+  async loyalty(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<CustomerLoyalty | null> {
+    return (await ctx.loaders.loyalty.program.load('active')) ? { customerId: customer.databaseId } : null;
   }
 }

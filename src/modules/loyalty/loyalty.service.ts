@@ -11,7 +11,7 @@ import { OrderService } from '../orders';
 import { LedgerArgs, LoyaltyPointsInput } from './loyalty.inputs';
 import { addMonths, LedgerMovement, nextTier, pointsExpiringWithin } from './loyalty-rules';
 import { LoyaltyProgramService } from './loyalty-program.service';
-import { CustomerLoyalty, LedgerEntryKind, LedgerRow, LoyaltyLedgerEntry, LoyaltyProgram, TierBasis, toLedgerEntry } from './loyalty.types';
+import { LoyaltyStanding, LedgerEntryKind, LedgerRow, LoyaltyLedgerEntry, LoyaltyProgram, TierBasis, toLedgerEntry } from './loyalty.types';
 
 export class LoyaltyService {
   constructor(
@@ -27,18 +27,23 @@ export class LoyaltyService {
   }
 
   /** Balance, tier and progress per customer, from the ledger and the orders. */
-  async standingByCustomerIds(customerIds: readonly string[], asOf: Date): Promise<(CustomerLoyalty | null)[]> {
-    const program = await this.programs.findActive();
-    if (!program) return customerIds.map(() => null);
+  async standingByCustomerIds(customerIds: readonly string[], asOf: Date, program?: LoyaltyProgram | null): Promise<(LoyaltyStanding | null)[]> {
+    const active = program === undefined ? await this.programs.findActive() : program;
+    if (!active) return customerIds.map(() => null);
     const [balances, values, codes] = await Promise.all([
-      this.dataSource.query(
-        'select customer_id, sum(points) as balance from loyalty_ledger_entries where customer_id = any($1::uuid[]) group by customer_id',
-        [customerIds]) as Promise<{ customer_id: string; balance: string }[]>,
-      this.programs.qualifyingValues(this.dataSource.manager, program, customerIds, asOf),
+      this.balancesByCustomerIds(customerIds),
+      this.programs.qualifyingValues(this.dataSource.manager, active, customerIds, asOf),
       this.programs.currentCodes(this.dataSource.manager, customerIds),
     ]);
-    const balanceOf = new Map(balances.map((b) => [b.customer_id, toNumber(b.balance)]));
-    return customerIds.map((customerId) => standing(program, customerId, balanceOf.get(customerId) ?? 0, values.get(customerId) ?? 0n, codes.get(customerId) ?? null));
+    return customerIds.map((customerId, i) => standing(active, customerId, balances[i], values.get(customerId) ?? 0n, codes.get(customerId) ?? null));
+  }
+
+  /** Points balance per customer: the sum of the ledger. */
+  async balancesByCustomerIds(customerIds: readonly string[]): Promise<number[]> {
+    const rows: { customer_id: string; balance: string }[] = await this.dataSource.query(
+      'select customer_id, sum(points) as balance from loyalty_ledger_entries where customer_id = any($1::uuid[]) group by customer_id', [customerIds]);
+    const balanceOf = new Map(rows.map((b) => [b.customer_id, toNumber(b.balance)]));
+    return customerIds.map((id) => balanceOf.get(id) ?? 0);
   }
 
   async movementsByCustomerIds(customerIds: readonly string[]): Promise<LedgerMovement[][]> {
@@ -137,7 +142,7 @@ export class LoyaltyService {
   }
 }
 
-function standing(program: LoyaltyProgram, customerId: string, balance: number, value: bigint, storedCode: string | null): CustomerLoyalty {
+function standing(program: LoyaltyProgram, customerId: string, balance: number, value: bigint, storedCode: string | null): LoyaltyStanding {
   // The tier the customer holds now, retention included; the next tier is the next one up from it.
   const code = nextTier(program.tiers, storedCode, value).code;
   const sorted = [...program.tiers].sort((a, b) => (a.threshold < b.threshold ? -1 : 1));

@@ -111,26 +111,23 @@ export class LoyaltyLedgerEntry extends Node {
 
 export const LoyaltyLedgerConnection = Connection(LoyaltyLedgerEntry, 'LoyaltyLedgerConnection', 'loyalty ledger entries');
 
+/**
+ * A customer’s standing in the loyalty program. Its fields are resolved one by one (CustomerLoyaltyResolver):
+ * a page that shows only balances reads only the ledger, not the 12 months of orders that tiers need.
+ */
 @ObjectType({ description: 'A customer’s standing in the loyalty program.' })
 export class CustomerLoyalty {
   customerId: string;
+}
 
-  @Field(() => Int, { description: 'Points balance: the sum of the ledger.' })
+/** Balance, tier and progress as computed together from the ledger, the orders and the stored tier. */
+export interface LoyaltyStanding {
+  customerId: string;
   balance: number;
-
-  @Field(() => LoyaltyTier, { nullable: true, description: 'Current tier; null below the first threshold.' })
   tier: LoyaltyTier | null;
-
-  @Field(() => LoyaltyTier, { nullable: true, description: 'The next tier up; null at the top.' })
   nextTier: LoyaltyTier | null;
-
-  @Field(() => Int, { nullable: true, description: 'Points still to earn for the next tier (POINTS_12M programs).' })
   pointsToNextTier: number | null;
-
-  @Field(() => Money, { nullable: true, description: 'Spend still needed for the next tier (SPEND_12M programs).' })
   spendToNextTier: Money | null;
-
-  @Field({ description: 'Progress from the current tier’s threshold to the next, 0 to 1 (1 at the top tier).' })
   progressToNextTier: number;
 }
 

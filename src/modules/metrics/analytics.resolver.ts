@@ -1,12 +1,13 @@
-import { Arg, Int, Query, Resolver, Authorized } from 'type-graphql';
+import { Arg, Int, Query, Resolver } from 'type-graphql';
 import { AnalyticsService } from './analytics.service';
 import { Cohort, ModelReport, NpsReport, Retention, SegmentSummary } from './analytics.types';
+import { RequireScopes } from '../../common/require-scopes';
 
 @Resolver()
 export class AnalyticsResolver {
   constructor(private readonly analytics: AnalyticsService) {}
 
-  @Authorized('metrics:read')
+  @RequireScopes('metrics:read')
   @Query(() => Retention, { description: 'Retention over a period with its three counts.' })
   retention(
     @Arg('periodStart', { description: 'Start of the period.' }) periodStart: Date,
@@ -16,7 +17,7 @@ export class AnalyticsResolver {
     return this.analytics.retention(periodStart, periodEnd, activeDays);
   }
 
-  @Authorized('metrics:read')
+  @RequireScopes('metrics:read')
   @Query(() => [Cohort], { description: 'Monthly cohorts by first purchase, as a retention matrix.' })
   cohorts(
     @Arg('from', { description: 'First cohort month (its first day or any day in it).' }) from: Date,
@@ -25,7 +26,7 @@ export class AnalyticsResolver {
     return this.analytics.cohorts(from, to);
   }
 
-  @Authorized('metrics:read')
+  @RequireScopes('metrics:read')
   @Query(() => NpsReport, { description: 'Net Promoter Score of the answers in a period.' })
   nps(
     @Arg('from', { description: 'Answers at or after.' }) from: Date,
@@ -35,13 +36,13 @@ export class AnalyticsResolver {
     return this.analytics.nps(from, to, touchpoint ?? null);
   }
 
-  @Authorized('metrics:read')
+  @RequireScopes('metrics:read')
   @Query(() => [SegmentSummary], { description: 'Customers, total and average predicted CLV per RFM segment (stored metrics).' })
   segments() {
     return this.analytics.segments();
   }
 
-  @Authorized('metrics:read')
+  @RequireScopes('metrics:read')
   @Query(() => ModelReport, { description: 'Backtest: fit on purchases up to calibrationEnd, predict to holdoutEnd, compare with what happened.' })
   modelReport(
     @Arg('calibrationEnd', { description: 'Last day of calibration, YYYY-MM-DD.' }) calibrationEnd: string,

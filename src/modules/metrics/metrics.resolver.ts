@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Authorized } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
 import { BadUserInputError } from '../../common/errors';
@@ -7,26 +7,27 @@ import { CustomerMetrics } from './customer-metrics';
 import { CountPrediction, ModelFit, ModelTimeUnit, MoneyPrediction, PredictedClvArgs, PurchaseModel } from './metrics.types';
 import { MetricsService, toModelFit } from './metrics.service';
 import { ModelFitService } from './model-fit.service';
+import { RequireScopes } from '../../common/require-scopes';
 
 @Resolver(() => ModelFit)
 export class ModelFitResolver {
   constructor(private readonly fits: ModelFitService) {}
 
-  @Authorized('metrics:read')
+  @RequireScopes('metrics:read')
   @Query(() => ModelFit, { nullable: true, description: 'The current model fit (the newest); null before the first.' })
   async modelFit() {
     const fit = await this.fits.current();
     return fit && toModelFit(fit);
   }
 
-  @Authorized('metrics:read')
+  @RequireScopes('metrics:read')
   @Query(() => [ModelFit], { description: 'Model fits, newest first.' })
   async modelFits(@Arg('first', () => Int, { defaultValue: 20, description: 'How many, 1 to 100.' }) first: number) {
     if (first < 1 || first > 100) throw new BadUserInputError('first must be between 1 and 100', { field: 'first' });
     return (await this.fits.history(first)).map(toModelFit);
   }
 
-  @Authorized('admin')
+  @RequireScopes('admin')
   @Mutation(() => ModelFit, { description: 'Fit a purchase model (BG/NBD by default) and Gamma-Gamma on the whole base with purchases up to asOf, store the fit and make it current.' })
   async fitModels(
     @Arg('asOf', () => GraphQLLocalDate, { description: 'Use purchases up to the end of this day.' }) asOf: string,
@@ -41,7 +42,7 @@ export class ModelFitResolver {
 export class CustomerMetricsFieldResolver {
   constructor(private readonly metricsService: MetricsService, private readonly shopCurrency: string) {}
 
-  @Authorized('metrics:read')
+  @RequireScopes('metrics:read')
   @FieldResolver(() => CustomerMetrics, { description: 'Computed metrics: CLV, activity, churn risk with reasons, RFM, NPS and CSAT.' })
   async metrics(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
     return this.metricsService.metrics(await ctx.loaders.metrics.sources.load(customer.databaseId), this.shopCurrency);

@@ -1,10 +1,11 @@
-import { Arg, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root, Authorized } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { Order, OrderLine, OrderReturn, Product } from './order.types';
 import { ProductInput, RecordOrderInput, RecordReturnInput } from './order.inputs';
 import { MAX_BATCH_ORDERS, OrderWriterService } from './order-writer.service';
 import { OrderService } from './order.service';
+import { RequireScopes } from '../../common/require-scopes';
 
 @ObjectType({ description: 'The result of recording an order.' })
 class RecordOrderPayload {
@@ -49,26 +50,26 @@ export class OrderResolver {
     private readonly orderService: OrderService,
   ) {}
 
-  @Authorized('orders:read')
+  @RequireScopes('orders:read')
   @Query(() => Product, { nullable: true, description: 'A product by sku.' })
   async productBySku(@Arg('sku', { description: 'Stock keeping unit.' }) sku: string, @Ctx() ctx: RequestContext) {
     const id = await this.orderService.productIdBySku(sku);
     return id ? ctx.loaders.orders.productById.load(id) : null;
   }
 
-  @Authorized('orders:write')
+  @RequireScopes('orders:write')
   @Mutation(() => [Product], { description: 'Create or update products by sku.' })
   upsertProducts(@Arg('products', () => [ProductInput], { description: 'Products, at most 1000.' }) products: ProductInput[]) {
     return this.writer.upsertProducts(products);
   }
 
-  @Authorized('orders:write')
+  @RequireScopes('orders:write')
   @Mutation(() => RecordOrderPayload, { description: 'Record an order with its lines in one transaction; idempotent on (source, externalRef).' })
   recordOrder(@Arg('input', { description: 'The order.' }) input: RecordOrderInput) {
     return this.writer.recordOrder(input);
   }
 
-  @Authorized('orders:write')
+  @RequireScopes('orders:write')
   @Mutation(() => [RecordOrdersItem], { description: `Record up to ${MAX_BATCH_ORDERS} orders, each in its own transaction, with a result per order.` })
   async recordOrders(@Arg('orders', () => [RecordOrderInput], { description: 'The orders.' }) orders: RecordOrderInput[]) {
     const results = await this.writer.recordOrders(orders);
@@ -78,13 +79,13 @@ export class OrderResolver {
     }));
   }
 
-  @Authorized('orders:write')
+  @RequireScopes('orders:write')
   @Mutation(() => Order, { description: 'Record returned items and refunds against order lines, in one transaction.' })
   recordReturn(@Arg('input', { description: 'The return.' }) input: RecordReturnInput) {
     return this.writer.recordReturn(input);
   }
 
-  @Authorized('customers:read')
+  @RequireScopes('customers:read')
   @FieldResolver(() => Customer, { description: 'The customer who placed the order.' })
   customer(@Root() order: Order, @Ctx() ctx: RequestContext) {
     return ctx.loaders.customers.byId.load(order.customerId);
@@ -111,7 +112,7 @@ export class OrderLineResolver {
 
 @Resolver(() => OrderReturn)
 export class OrderReturnResolver {
-  @Authorized('orders:read')
+  @RequireScopes('orders:read')
   @FieldResolver(() => Order, { description: 'The order the items came from.' })
   order(@Root() orderReturn: OrderReturn, @Ctx() ctx: RequestContext) {
     return ctx.loaders.orders.byId.load(orderReturn.orderId);

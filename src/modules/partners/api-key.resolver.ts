@@ -1,4 +1,4 @@
-import { Arg, Authorized, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { toDatabaseId } from '../../common/relay';
 import { ApiKeyService } from './api-key.service';
@@ -6,6 +6,7 @@ import { GdprService } from './gdpr.service';
 import { AuditEvent, AuditService } from './audit';
 import { notePersonalData } from '../../common/observability';
 import { BadUserInputError } from '../../common/errors';
+import { RequireScopes } from '../../common/require-scopes';
 
 @ObjectType({ description: 'An API key as stored: never the secret.' })
 export class ApiKey {
@@ -31,13 +32,13 @@ export class IssuedApiKey {
 export class ApiKeyResolver {
   constructor(private readonly keys: ApiKeyService) {}
 
-  @Authorized('admin')
+  @RequireScopes('admin')
   @Query(() => [ApiKey], { description: 'All API keys, newest first (admin).' })
   apiKeys() {
     return this.keys.list();
   }
 
-  @Authorized('admin')
+  @RequireScopes('admin')
   @Mutation(() => IssuedApiKey, { description: 'Create an API key (admin).' })
   async createApiKey(
     @Arg('name', { description: 'Who or what it is for.' }) name: string,
@@ -50,13 +51,13 @@ export class ApiKeyResolver {
     return { key, apiKey: record };
   }
 
-  @Authorized('admin')
+  @RequireScopes('admin')
   @Mutation(() => ApiKey, { description: 'Revoke an API key at once (admin).' })
   revokeApiKey(@Arg('id', () => ID, { description: 'Key id.' }) id: string) {
     return this.keys.revoke(id);
   }
 
-  @Authorized('admin')
+  @RequireScopes('admin')
   @Mutation(() => IssuedApiKey, { description: 'Replace a key; the old one keeps working for the grace period (admin).' })
   async rotateApiKey(
     @Arg('id', () => ID, { description: 'Key id.' }) id: string,
@@ -77,13 +78,13 @@ export class ErasureReceipt {
 export class GdprResolver {
   constructor(private readonly gdpr: GdprService) {}
 
-  @Authorized('admin')
+  @RequireScopes('admin')
   @Mutation(() => ErasureReceipt, { description: 'Erase a customer’s personal data everywhere in one transaction; orders and amounts stay, pseudonymous (admin).' })
   eraseCustomer(@Arg('id', () => ID, { description: 'Customer id.' }) id: string) {
     return this.gdpr.erase(toDatabaseId(id, 'Customer'));
   }
 
-  @Authorized('admin', 'pii:read')
+  @RequireScopes('admin', 'pii:read')
   @Query(() => GraphQLJSONObject, { description: 'Everything held about one customer, as one JSON document (access and portability requests; admin).' })
   exportCustomerData(@Arg('id', () => ID, { description: 'Customer id.' }) id: string) {
     const customerId = toDatabaseId(id, 'Customer');
@@ -96,7 +97,7 @@ export class GdprResolver {
 export class AuditResolver {
   constructor(private readonly audit: AuditService) {}
 
-  @Authorized('admin')
+  @RequireScopes('admin')
   @Query(() => [AuditEvent], { description: 'Audited requests (personal-data reads and writes), newest first (admin).' })
   auditEvents(
     @Arg('first', () => Int, { defaultValue: 50, description: 'How many, 1 to 100.' }) first: number,

@@ -1,21 +1,36 @@
-import type { AuthChecker } from 'type-graphql';
+import { defaultFieldResolver, GraphQLResolveInfo, GraphQLSchema, isObjectType } from 'graphql';
 import { AppError } from '../../common/errors';
 import { notePersonalData } from '../../common/observability';
 import { hasScope, Principal } from '../../common/scopes';
 
-/** type-graphql's check for @Authorized(scope…): every listed scope is needed (admin holds them all). */
 const PII_CATEGORIES: Record<string, string> = {
   givenName: 'name', familyName: 'name', fullName: 'name', email: 'email', phone: 'phone', birthDate: 'birth_date', nameDay: 'name_day', city: 'address',
 };
 
-export const scopeChecker: AuthChecker<{ principal: Principal | null }> = ({ context, root, info }, scopes) => {
+/** The check of @RequireScopes(scope…): every listed scope is needed (admin holds them all). */
+export function checkScopes(context: { principal: Principal | null }, root: unknown, info: GraphQLResolveInfo, scopes: readonly string[]): void {
   if (!context.principal) throw new AppError('An API key is required', 'UNAUTHENTICATED');
   const missing = scopes.filter((scope) => !hasScope(context.principal, scope));
   if (missing.length > 0) throw new AppError(`This key lacks the scope ${missing.join(', ')}`, 'FORBIDDEN', { requiredScopes: missing });
   // A personal field is being read: the audit log records the kind of data and whose, never the value.
   if (scopes.includes('pii:read')) notePersonalData(PII_CATEGORIES[info.fieldName] ?? info.fieldName, (root as { databaseId?: string })?.databaseId);
-  return true;
-};
+}
+
+/** Puts the check of each field's requiredScopes (see RequireScopes) in front of its resolver. */
+export function enforceScopes(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const scopes = field.extensions?.requiredScopes as readonly string[] | undefined;
+      if (!scopes?.length) continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (root, args, context, info) => {
+        checkScopes(context, root, info, scopes);
+        return resolve(root, args, context, info);
+      };
+    }
+  }
+}
 
 export function requireScope(principal: Principal | null, scope: string) {
   if (!hasScope(principal, scope)) throw new AppError(`This key lacks the scope ${scope}`, 'FORBIDDEN', { requiredScopes: [scope] });

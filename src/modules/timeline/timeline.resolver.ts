@@ -1,4 +1,4 @@
-import { Args, Ctx, FieldResolver, Resolver, Root, Authorized } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { decodeCursor, encodeCursor, Page, resolvePageWindow } from '../../common/pagination';
 import { BadUserInputError } from '../../common/errors';
@@ -6,6 +6,7 @@ import { Customer } from '../customers';
 import { hasScope } from '../../common/scopes';
 import { describeEvent, TimelineSource } from './timeline-sources';
 import { TimelineArgs, TimelineConnection, TimelineEvent, TimelineEventKind } from './timeline.types';
+import { RequireScopes } from '../../common/require-scopes';
 
 const MAX_UUID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 const MIN_UUID = '00000000-0000-0000-0000-000000000000';
@@ -18,7 +19,7 @@ const MIN_UUID = '00000000-0000-0000-0000-000000000000';
 export class CustomerTimelineResolver {
   constructor(private readonly sources: TimelineSource[]) {}
 
-  @Authorized('customers:read')
+  @RequireScopes('customers:read')
   @FieldResolver(() => TimelineConnection, { description: 'Orders, returns, feedback, communications and loyalty events in one list, newest first.' })
   async timeline(@Root() customer: Customer, @Args() args: TimelineArgs, @Ctx() ctx: RequestContext): Promise<Page<TimelineEvent>> {
     const window = resolvePageWindow({ first: args.first }, 3);
