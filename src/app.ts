@@ -7,7 +7,6 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import pino from 'pino';
-import { pinoHttp } from 'pino-http';
 import { AppConfig } from './config';
 import { Database } from './db/data-source';
 import { createContext, RequestContext } from './context';
@@ -129,7 +128,6 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       res.setHeader('x-request-id', requestId);
       requestFacts.run({ requestId, sqlStatements: 0 }, next);
     },
-    pinoHttp({ logger, customProps: () => ({ requestId: requestFacts.getStore()?.requestId }), autoLogging: false }),
     // No anonymous access: every GraphQL request needs a valid key (the browser's IDE page excepted).
     async (req, res, next) => {
       if (req.method === 'GET' && req.accepts(['text/html', 'application/json']) === 'text/html') return next();

@@ -1,4 +1,4 @@
-import { getMetadataStorage, ValidationError, validateOrReject } from 'class-validator';
+import { getMetadataStorage, ValidationError, ValidationTypes, validateOrReject } from 'class-validator';
 import { ArgumentValidationError } from 'type-graphql';
 
 const OPTIONS = { skipMissingProperties: true, forbidUnknownValues: false };
@@ -8,7 +8,9 @@ const constrained = new Map<Function, boolean>();
 function hasConstraints(type: Function): boolean {
   let known = constrained.get(type);
   if (known === undefined) {
-    known = getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0;
+    // @IsOptional and @Allow alone check nothing: the page arguments of every connection have only those.
+    known = getMetadataStorage().getTargetValidationMetadatas(type, '', true, false)
+      .some((m) => m.type !== ValidationTypes.CONDITIONAL_VALIDATION && m.type !== ValidationTypes.WHITELIST);
     constrained.set(type, known);
   }
   return known;

@@ -20,10 +20,14 @@ export class LoyaltyProgramService {
   ) {}
 
   async findActive(manager: EntityManager = this.dataSource.manager): Promise<LoyaltyProgram | null> {
-    const [program]: ProgramRow[] = await manager.query('select * from loyalty_programs where active');
+    // One statement: every loyalty field of every request starts here.
+    const [program]: (ProgramRow & { tiers: TierRow[] })[] = await manager.query(
+      `select p.*, coalesce((select json_agg(json_build_object('code', t.code, 'name', t.name, 'threshold', t.threshold::text,
+           'retention_threshold', t.retention_threshold::text, 'benefits', t.benefits) order by t.threshold)
+         from loyalty_tiers t where t.program_id = p.id), '[]'::json) as tiers
+       from loyalty_programs p where p.active`);
     if (!program) return null;
-    const tiers: TierRow[] = await manager.query(
-      'select code, name, threshold, retention_threshold, benefits from loyalty_tiers where program_id = $1 order by threshold', [program.id]);
+    const tiers = program.tiers;
     return {
       id: program.id, name: program.name, currency: program.currency, tierBasis: program.tier_basis,
       pointsValidityMonths: program.points_validity_months,

@@ -106,6 +106,7 @@ export class OrderResolver {
 export class OrderLineResolver {
   @FieldResolver(() => Product, { nullable: true, description: 'The product.' })
   product(@Root() line: OrderLine, @Ctx() ctx: RequestContext) {
+    if (line.product !== undefined) return line.product;
     return line.productId ? ctx.loaders.orders.productById.load(line.productId) : null;
   }
 }

@@ -74,11 +74,16 @@ export class OrderService {
 
   /** Keyed by customer and order, so the lookup uses the index that leads with customer_id. */
   async linesByOrders(keys: readonly { customerId: string; orderId: string }[]): Promise<OrderLine[][]> {
-    const rows: OrderLineRow[] = await this.dataSource.query(
-      'select * from order_lines where customer_id = any($1::uuid[]) and order_id = any($2::uuid[]) order by order_id, line_no',
+    // Each line comes with its product: a page of orders shows both, and one statement is cheaper than two.
+    const rows: (OrderLineRow & { product: ProductRow | null })[] = await this.dataSource.query(
+      `select l.*, case when p.id is null then null else json_build_object('id', p.id, 'sku', p.sku, 'name', p.name, 'category', p.category,
+         'unit_price_minor', p.unit_price_minor::text, 'currency', p.currency) end as product
+       from order_lines l left join products p on p.id = l.product_id
+       where l.customer_id = any($1::uuid[]) and l.order_id = any($2::uuid[]) order by l.order_id, l.line_no`,
       [[...new Set(keys.map((k) => k.customerId))], keys.map((k) => k.orderId)],
     );
-    const lines = groupToKeys(keys.map((k) => k.orderId), rows.map((r) => toOrderLine(r, this.shopCurrency)), (l) => l.orderId);
+    const withProducts = rows.map((r) => ({ ...toOrderLine(r, this.shopCurrency), product: r.product ? toProduct(r.product) : null }));
+    const lines = groupToKeys(keys.map((k) => k.orderId), withProducts, (l) => l.orderId);
     return lines;
   }
 

@@ -57,6 +57,9 @@ export class OrderLine {
   @Field(() => ID, { description: 'Global id of the line, used to record returns.' })
   id: string;
 
+  /** The product, when the line was read together with it. */
+  product?: Product | null;
+
   databaseId: string;
   orderId: string;
   productId: string | null;
