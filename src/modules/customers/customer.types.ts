@@ -160,7 +160,8 @@ export interface CustomerRow {
 
 export function toCustomer(row: CustomerRow): Customer {
   const fullName = [row.given_name, row.family_name].filter(Boolean).join(' ') || null;
-  return {
+  // An instance, not a plain object: type-graphql copies a plain root into one for each of a customer's field resolvers.
+  return Object.assign(new Customer(), {
     __typename: 'Customer',
     id: toGlobalId('Customer', row.id),
     databaseId: row.id,
@@ -179,5 +180,5 @@ export function toCustomer(row: CustomerRow): Customer {
     attributes: row.attributes,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
+  });
 }

@@ -168,6 +168,6 @@ export class CustomerLoyaltyFieldResolver {
   @RequireScopes('loyalty:read')
   @FieldResolver(() => CustomerLoyalty, { nullable: true, description: 'Loyalty balance, tier and ledger; null when no program is configured.' })
   async loyalty(@Root() customer: Customer, @Ctx() ctx: RequestContext): Promise<CustomerLoyalty | null> {
-    return (await ctx.loaders.loyalty.program.load('active')) ? { customerId: customer.databaseId } : null;
+    return (await ctx.loaders.loyalty.program.load('active')) ? Object.assign(new CustomerLoyalty(), { customerId: customer.databaseId }) : null;
   }
 }

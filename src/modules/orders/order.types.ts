@@ -166,14 +166,15 @@ export interface ProductRow {
   id: string; sku: string; name: string; category: string; unit_price_minor: string; currency: string;
 }
 
-export const toOrder = (r: OrderRow): Order => ({
+// Instances, not plain objects: type-graphql would copy a plain root into one for every field resolver call.
+export const toOrder = (r: OrderRow): Order => Object.assign(new Order(), {
   __typename: 'Order', id: toGlobalId('Order', r.id), databaseId: r.id, customerId: r.customer_id,
   source: r.source, externalRef: r.external_ref, placedAt: r.placed_at, status: r.status, channel: r.channel,
   gross: money(r.gross_minor, r.currency), discount: money(r.discount_minor, r.currency),
   net: money(r.net_minor, r.currency), refunded: money(r.refunded_minor, r.currency), itemCount: r.item_count,
 });
 
-export const toOrderLine = (r: OrderLineRow, currency: string): OrderLine => ({
+export const toOrderLine = (r: OrderLineRow, currency: string): OrderLine => Object.assign(new OrderLine(), {
   id: toGlobalId('OrderLine', r.id), databaseId: r.id, orderId: r.order_id, productId: r.product_id,
   lineNo: r.line_no, quantity: r.quantity, unitPrice: money(r.unit_price_minor, currency),
   lineTotal: money(r.line_total_minor, currency), returnedQuantity: r.returned_quantity,
