@@ -2,7 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from './config';
 import { CustomerListService, CustomerResolver, CustomerService } from './modules/customers';
 import {
-  CustomerOrdersResolver, OrderImportService, OrderLineResolver, OrderResolver, OrderReturnResolver, OrderService,
+  CustomerOrdersResolver, OrderImportService, OrderResolver, OrderReturnResolver, OrderService,
   OrderWriterService,
 } from './modules/orders';
 import { CustomerFeedbackResolver, FeedbackResolver, FeedbackService } from './modules/feedback';
@@ -70,7 +70,6 @@ export function createResolvers(config: AppConfig, services: Services) {
     new AuditResolver(services.audit),
     new CustomerResolver(services.customers, services.customerList),
     new OrderResolver(services.orderWriter, services.orders),
-    new OrderLineResolver(),
     new OrderReturnResolver(),
     new CustomerOrdersResolver(),
     new FeedbackResolver(services.feedback),

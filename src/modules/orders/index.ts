@@ -5,5 +5,5 @@ export type { OrderWrittenListener } from './order-writer.service';
 export { OrderImportService } from './order-import.service';
 export { Order, OrderReturn, Product, OrderStatus, SalesChannel } from './order.types';
 export { createOrderLoaders } from './order.loaders';
-export { OrderResolver, OrderLineResolver, OrderReturnResolver } from './order.resolver';
+export { OrderResolver, OrderReturnResolver } from './order.resolver';
 export { CustomerOrdersResolver } from './customer-orders.resolver';

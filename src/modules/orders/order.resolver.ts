@@ -102,15 +102,6 @@ export class OrderResolver {
   }
 }
 
-@Resolver(() => OrderLine)
-export class OrderLineResolver {
-  @FieldResolver(() => Product, { nullable: true, description: 'The product.' })
-  product(@Root() line: OrderLine, @Ctx() ctx: RequestContext) {
-    if (line.product !== undefined) return line.product;
-    return line.productId ? ctx.loaders.orders.productById.load(line.productId) : null;
-  }
-}
-
 @Resolver(() => OrderReturn)
 export class OrderReturnResolver {
   @RequireScopes('orders:read')

@@ -82,7 +82,7 @@ export class OrderService {
        where l.customer_id = any($1::uuid[]) and l.order_id = any($2::uuid[]) order by l.order_id, l.line_no`,
       [[...new Set(keys.map((k) => k.customerId))], keys.map((k) => k.orderId)],
     );
-    const withProducts = rows.map((r) => ({ ...toOrderLine(r, this.shopCurrency), product: r.product ? toProduct(r.product) : null }));
+    const withProducts = rows.map((r) => toOrderLine(r, this.shopCurrency, r.product ? toProduct(r.product) : null));
     const lines = groupToKeys(keys.map((k) => k.orderId), withProducts, (l) => l.orderId);
     return lines;
   }
