@@ -17,7 +17,11 @@ const BENCH_HASH_KEY = 'benchmark-api-key-hash-key-0123456789';
 interface LoadResult { requests: number; seconds: number; rps: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number }
 interface Measured { rps: number; p50: number; p99: number; statements: number | null; rssMb: number; failures: number }
 
-export interface ApiBenchOptions { customers: number; seconds: number; rounds: number; warmupSeconds: number; connections: number; only: string | null }
+export interface ApiBenchOptions {
+  customers: number; seconds: number; rounds: number; warmupSeconds: number; connections: number; only: string | null;
+  /** V8 flags for the server process only, e.g. --max-old-space-size=224 (the floor and the load generator keep the defaults). */
+  serverNodeOptions: string;
+}
 
 function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
   let seen = '';
@@ -85,7 +89,7 @@ export async function benchApi(config: AppConfig, options: ApiBenchOptions) {
 
   console.log('building (tsc)…');
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
-  const server = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'main.js')], {
+  const server = spawn(process.execPath, [...options.serverNodeOptions.split(' ').filter(Boolean), path.join(ROOT, 'dist', 'src', 'main.js')], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production', PORT: String(SERVER_PORT), API_KEY_HASH_KEY: BENCH_HASH_KEY, LOG_LEVEL: 'info', DB_POOL_SIZE: String(config.dbPoolSize) },
   });
@@ -125,7 +129,7 @@ export async function benchApi(config: AppConfig, options: ApiBenchOptions) {
       rows.push(...tableRows(scenario.name, graphql, floorResult));
     }
     console.log(`\n${options.connections} connections, ${options.warmupSeconds} s warm-up, ${options.seconds} s measured per side in ${options.rounds} alternating rounds; `
-      + `PostgreSQL pool ${config.dbPoolSize}; ${customerIds.length} sample customers, countries ${countries.join(',')}\n`);
+      + `PostgreSQL pool ${config.dbPoolSize}; ${customerIds.length} sample customers, countries ${countries.join(',')}; server node flags: ${options.serverNodeOptions || '(none)'}\n`);
     console.log('| load | server | req/s | p50 ms | p99 ms | SQL statements / request | server RSS MB | failed |');
     console.log('|---|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);

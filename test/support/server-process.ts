@@ -6,6 +6,8 @@ export interface ServerProcess {
   child: ChildProcess;
   baseUrl: string;
   output(): string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
   /** SIGTERM, then the exit code. */
   terminate(): Promise<number | null>;
 }
@@ -33,7 +35,7 @@ export async function startServerProcess(env: Record<string, string>, port: numb
     child.once('exit', () => { clearTimeout(timer); reject(new Error(`the server exited:\n${output}`)); });
   });
   return {
-    child, baseUrl: `http://127.0.0.1:${port}`, output: () => output,
+    child, baseUrl: `http://127.0.0.1:${port}`, output: () => output, exited,
     async terminate() {
       child.kill('SIGTERM');
       return exited;
