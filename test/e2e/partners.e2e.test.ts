@@ -20,7 +20,9 @@ describe('API keys', () => {
     const none = await t.gql(PAGE, { id: customerId }, null);
     expect(none.status).toBe(401);
     expect(none.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
-    for (const key of ['nonsense', `${t.adminKey.slice(0, -1)}0`, 'c360_AAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB_000000']) {
+    // The checksum is hex, so the last character is changed to one it cannot already be.
+    const mistyped = `${t.adminKey.slice(0, -1)}${t.adminKey.endsWith('0') ? '1' : '0'}`;
+    for (const key of ['nonsense', mistyped, 'c360_AAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB_000000']) {
       const res = await t.gql(PAGE, { id: customerId }, key);
       expect(res.status).toBe(401);
       expect(res.errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
