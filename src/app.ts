@@ -10,7 +10,8 @@ import pino from 'pino';
 import { AppConfig } from './config';
 import { Database } from './db/data-source';
 import { createContext, RequestContext } from './context';
-import { createResolvers, createServices, Services } from './container';
+import { createCompiledReads, createResolvers, createServices, Services } from './container';
+import { compiledReadsPlugin } from './common/compiled-reads';
 import { createSchema } from './schema';
 import { createErrorFormatter, toAppError } from './common/errors';
 import { createMetrics, observabilityPlugin, requestFacts } from './common/observability';
@@ -18,7 +19,7 @@ import { hasPendingMigrations } from './db/bootstrap';
 import { IDE_DEFAULT_QUERY } from './ide-query';
 import { MAX_TOKENS, queryLimits } from './common/query-limits';
 import { CostBucket, MemoryBucket, RedisBucket } from './common/cost-bucket';
-import { costPlugin } from './modules/partners';
+import { costPlugin, notePersonalFieldsRead } from './modules/partners';
 import { createClient, RedisClientType } from 'redis';
 import { hasScope, presentedKey, Principal } from './modules/partners';
 import { introspectionGuard } from './introspection-guard';
@@ -84,6 +85,12 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       trustedDocumentsPlugin(trustedDocuments),
       costPlugin(bucket),
       introspectionGuard((ctx: RequestContext) => hasScope(ctx.principal, 'schema:read')),
+      // Last: it answers from compiled SQL only after every check above has passed.
+      ...(config.compiledReads ? [compiledReadsPlugin({
+        schema, ...createCompiledReads(config, db.dataSource, services),
+        notePersonalData: notePersonalFieldsRead,
+        onCompiled: () => metrics.compiledRequests.inc(),
+      })] : []),
       // Apollo's own landing page loads from a CDN and is blank offline; this GraphiQL is inlined from npm.
       { async serverWillStart() {
         const headers = JSON.stringify({ 'X-API-Key': options.ideKey ?? 'paste an API key here' }, null, 2);

@@ -23,6 +23,7 @@ export interface AppConfig {
   readonly redisUrl: string | null;
   readonly trustedDocumentsFile: string | null;
   readonly federationSubgraph: boolean;
+  readonly compiledReads: boolean;
   readonly otlpEndpoint: string | null;
   readonly otelServiceName: string;
 }
@@ -123,6 +124,8 @@ export const CONFIG_VARIABLES = [
     description: 'Persisted-query manifest (Apollo format) of the registered operations. Keys created with trustedDocumentsOnly run nothing else; any key may send a registered hash alone.' },
   { env: 'FEDERATION_SUBGRAPH', key: 'federationSubgraph', defaultValue: 'false', parse: boolean,
     description: 'Serve the graph as an Apollo Federation 2 subgraph: Customer is an entity keyed by id; _entities and _service obey the same scopes.' },
+  { env: 'COMPILED_READS', key: 'compiledReads', defaultValue: 'true', parse: boolean,
+    description: 'Answer queries whose every field has a SQL projection (customer pages and lists) from one compiled statement instead of per-field resolvers; false sends every query through the resolvers.' },
   { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'otlpEndpoint', defaultValue: '', parse: (raw: string) => {
       if (raw === '') return null;
       if (!/^https?:\/\/[^/]+/.test(raw)) throw new ConfigValueError('must be an http(s) URL such as http://127.0.0.1:4318');

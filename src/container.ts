@@ -1,18 +1,19 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from './config';
-import { CustomerListService, CustomerResolver, CustomerService } from './modules/customers';
+import { customerProjections, customerRootReaders, CustomerListService, CustomerResolver, CustomerService } from './modules/customers';
+import { mergeProjections } from './common/compiled-reads';
 import {
-  CustomerOrdersResolver, OrderImportService, OrderResolver, OrderReturnResolver, OrderService,
+  CustomerOrdersResolver, orderProjections, OrderImportService, OrderResolver, OrderReturnResolver, OrderService,
   OrderWriterService,
 } from './modules/orders';
-import { CustomerFeedbackResolver, FeedbackResolver, FeedbackService } from './modules/feedback';
-import { CommunicationResolver, CommunicationService, CustomerCommunicationsResolver } from './modules/communications';
+import { CustomerFeedbackResolver, feedbackProjections, FeedbackResolver, FeedbackService } from './modules/feedback';
+import { communicationProjections, CommunicationResolver, CommunicationService, CustomerCommunicationsResolver } from './modules/communications';
 import {
-  CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, LoyaltyAnalyticsService, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
+  CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, loyaltyProjections, LoyaltyAnalyticsService, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
   LoyaltyService,
 } from './modules/loyalty';
 import {
-  AnalyticsResolver, AnalyticsService, CustomerMetricsFieldResolver, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, MetricsStoreService, ModelFitResolver,
+  AnalyticsResolver, AnalyticsService, CustomerMetricsFieldResolver, customerSummaryProjections, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, MetricsStoreService, ModelFitResolver,
   ModelFitService,
 } from './modules/metrics';
 import { CustomerTimelineResolver, TIMELINE_SOURCES } from './modules/timeline';
@@ -61,6 +62,15 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
 }
 
 export type Services = ReturnType<typeof createServices>;
+
+/** What the compiled reads know: each module's field projections, and the root fields they answer. */
+export function createCompiledReads(config: AppConfig, dataSource: DataSource, services: Services) {
+  return {
+    projections: mergeProjections(customerProjections, orderProjections(config.shopCurrency), feedbackProjections, communicationProjections,
+      loyaltyProjections, customerSummaryProjections(config.shopCurrency)),
+    roots: customerRootReaders(dataSource, services.customerList),
+  };
+}
 
 export function createResolvers(config: AppConfig, services: Services) {
   return [

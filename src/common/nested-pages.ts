@@ -7,15 +7,19 @@ export interface NestedPageKey<A extends ConnectionArgs = ConnectionArgs> {
   args: A;
 }
 
-export interface NestedPageQuery<Row, A extends ConnectionArgs> {
-  query: (sql: string, params: unknown[]) => Promise<Row[]>;
-  /** `from` clause of the child rows, aliased `t`, e.g. `orders t`. */
-  from: string;
+/** Which child rows make a parent's page and in what order; the compiled reads page by the same description. */
+export interface NestedPageSpec<A> {
+  /** The child table; its rows are aliased `t` in `keys` and `where`. */
+  table: string;
   parentColumn: string;
   keys: SortKey[];
   descending: boolean;
   /** Extra conditions on `t` from the page arguments (a status filter…). */
   where?: (args: A, params: SqlParams) => string[];
+}
+
+export interface NestedPageQuery<Row, A extends ConnectionArgs> extends NestedPageSpec<A> {
+  query: (sql: string, params: unknown[]) => Promise<Row[]>;
   parentIdOf: (row: Row) => string;
   cursorOf: (row: Row) => unknown[];
 }
@@ -36,7 +40,7 @@ export async function fetchNestedPages<Row, A extends ConnectionArgs>(
   const conditions = spec.where?.(args, params) ?? [];
   const keyset = keysetSql(spec.keys, spec.descending, window, params.values.length + 1);
   const sql = `select t.* from unnest(${parents}) as parent(id) cross join lateral (
-      select t.* from ${spec.from} where t.${spec.parentColumn} = parent.id
+      select t.* from ${spec.table} t where t.${spec.parentColumn} = parent.id
         ${conditions.map((c) => `and ${c}`).join(' ')} and ${keyset.where}
       order by ${keyset.orderBy} limit ${window.limit + 1}) t`;
   const rows = await spec.query(sql, [...params.values, ...keyset.params]);

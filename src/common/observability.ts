@@ -36,6 +36,7 @@ export function createMetrics() {
     sqlStatements: new Histogram({ name: 'graphql_sql_statements_per_request', help: 'SQL statements run for one GraphQL request.',
       buckets: [0, 1, 2, 5, 10, 20, 35, 50, 100, 250], registers: [registry] }),
     throttled: new Counter({ name: 'graphql_throttled_requests_total', help: 'Requests refused because the key had used up its rate-limit budget (429).', registers: [registry] }),
+    compiledRequests: new Counter({ name: 'graphql_compiled_requests_total', help: 'Queries answered from one compiled SQL statement per root field instead of per-field resolvers.', registers: [registry] }),
     pool: new Gauge({ name: 'db_pool_connections', help: 'PostgreSQL pool connections by state.', labelNames: ['state'], registers: [registry] }),
   };
 }

@@ -6,6 +6,12 @@ export function toGlobalId(typeName: string, id: string): string {
   return Buffer.from(`${typeName}:${id}`, 'utf8').toString('base64url');
 }
 
+/** toGlobalId in SQL, for statements that build JSON (`encode` wraps at 76 characters, hence the newline removal). */
+export function globalIdSql(typeName: string, idExpression: string): string {
+  if (!/^[A-Za-z]+$/.test(typeName)) throw new Error(`not a type name: ${typeName}`);
+  return `rtrim(translate(encode(convert_to('${typeName}:' || ${idExpression}::text, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseGlobalId(globalId: string): { typeName: string; id: string } | null {

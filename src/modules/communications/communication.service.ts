@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import { alignToKeys } from '../../common/loaders';
-import { fetchNestedPages, mapPage } from '../../common/nested-pages';
+import { fetchNestedPages, mapPage, NestedPageSpec } from '../../common/nested-pages';
 import { Page } from '../../common/pagination';
 import { isUuid, toDatabaseId } from '../../common/relay';
 import { toNumber } from '../../common/sql';
@@ -10,6 +10,15 @@ import { OrderService } from '../orders';
 import { FeedbackKind, FeedbackService } from '../feedback';
 import { CustomerCommunicationsArgs, LogCommunicationInput } from './communication.inputs';
 import { Communication, CommunicationPurpose, CommunicationRow, toCommunication } from './communication.types';
+
+/** A customer's communications page: newest first; shared by the loader and the compiled reads. */
+export const CUSTOMER_COMMUNICATIONS_PAGE: NestedPageSpec<CustomerCommunicationsArgs> = {
+  table: 'communications',
+  parentColumn: 'customer_id',
+  keys: [{ sql: 't.occurred_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }],
+  descending: true,
+  where: (a, params) => (a.channels?.length ? [`t.channel = any(${params.add(a.channels, 'text[]')})`] : []),
+};
 
 export class CommunicationService {
   constructor(
@@ -28,11 +37,7 @@ export class CommunicationService {
     const pages = await fetchNestedPages<CommunicationRow, CustomerCommunicationsArgs>(
       {
         query: (sql, params) => this.dataSource.query(sql, params),
-        from: 'communications t',
-        parentColumn: 'customer_id',
-        keys: [{ sql: 't.occurred_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }],
-        descending: true,
-        where: (a, params) => (a.channels?.length ? [`t.channel = any(${params.add(a.channels, 'text[]')})`] : []),
+        ...CUSTOMER_COMMUNICATIONS_PAGE,
         parentIdOf: (row) => row.customer_id,
         cursorOf: (row) => [row.occurred_at.toISOString(), row.id],
       },

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import { SortDirection } from '../../common/enums';
 import { parseMoney } from '../../common/money';
-import { keysetSql, Page, resolvePageWindow, SortKey, toPage } from '../../common/pagination';
+import { keysetSql, Page, PageWindow, resolvePageWindow, SortKey, toPage } from '../../common/pagination';
 import { SqlParams } from '../../common/sql';
 import { Customer, CustomerRow, toCustomer } from './customer.types';
 import { CustomerFilter, CustomerOrderField, CustomersArgs } from './customer.inputs';
@@ -28,7 +28,18 @@ const SORT_KEYS: Partial<Record<CustomerOrderField, SortKey>> = {
 };
 const ID_KEY: SortKey = { sql: 'c.id', cast: 'uuid' };
 
+export interface CustomerListPlan {
+  field: CustomerOrderField;
+  window: PageWindow;
+  sql: string;
+  values: unknown[];
+  countSql: string;
+  countValues: unknown[];
+}
+
 interface ListedRow extends CustomerRow {
+  /** A node's JSON, when the compiled reads chose the columns. */
+  node?: unknown;
   /** The sort key as PostgreSQL prints it: exact (microseconds, bigint) when cast back. */
   sort_value: string;
 }
@@ -42,6 +53,14 @@ export class CustomerListService {
   ) {}
 
   async list(args: CustomersArgs): Promise<Page<Customer>> {
+    return this.fetch(this.plan(args, () => 'c.*'), toCustomer);
+  }
+
+  /**
+   * The statement for a page of customers; `projection` chooses what each row carries (`c.*`, or a node's
+   * JSON from the compiled reads, which may add parameters of its own). Throws on bad arguments, runs nothing.
+   */
+  plan(args: CustomersArgs, projection: (params: SqlParams) => string): CustomerListPlan {
     const field = args.orderBy?.field ?? CustomerOrderField.NAME;
     const descending = args.orderBy?.direction === SortDirection.DESC;
     const window = resolvePageWindow(args, 3);
@@ -50,22 +69,33 @@ export class CustomerListService {
     }
     const params = new SqlParams();
     const conditions = this.conditions(args.filter ?? {}, params);
+    const conditionValues = [...params.values];
     const sortKey = SORT_KEYS[field] ?? this.sortExtensions[field]?.key;
     if (!sortKey) throw new BadUserInputError(`Sorting by ${field} is not available`, { field: 'orderBy' });
     const join = this.sortExtensions[field]?.join ?? '';
+    const where = conditions.join(' and ');
+    const columns = projection(params);
     const keys = [sortKey, ID_KEY];
     const pageWindow = { ...window, cursor: window.cursor?.slice(1) ?? null };
     const keyset = keysetSql(keys, descending, pageWindow, params.values.length + 1);
-    const where = conditions.join(' and ');
-    const sql = `select c.*, (${sortKey.sql})::text as sort_value from customers c ${join}
-      where ${where} and ${keyset.where} order by ${keyset.orderBy} limit ${window.limit + 1}`;
-    const rows: ListedRow[] = await this.dataSource.query(sql, [...params.values, ...keyset.params]);
+    return {
+      field, window,
+      sql: `select ${columns}, c.id as id, (${sortKey.sql})::text as sort_value from customers c ${join}
+        where ${where} and ${keyset.where} order by ${keyset.orderBy} limit ${window.limit + 1}`,
+      values: [...params.values, ...keyset.params],
+      countSql: `select count(*) from customers c where ${where}`,
+      countValues: conditionValues,
+    };
+  }
+
+  async fetch<T>(plan: CustomerListPlan, map: (row: ListedRow) => T): Promise<Page<T>> {
+    const rows: ListedRow[] = await this.dataSource.query(plan.sql, plan.values);
     const countAll = async () => {
-      const [{ count }] = await this.dataSource.query(`select count(*) from customers c where ${where}`, params.values);
+      const [{ count }] = await this.dataSource.query(plan.countSql, plan.countValues);
       return Number(count);
     };
-    const page = toPage(rows, window, (row) => [field, row.sort_value, row.id], countAll);
-    return { ...page, edges: page.edges.map((e) => ({ ...e, node: toCustomer(e.node) })), nodes: page.nodes.map(toCustomer) };
+    const page = toPage(rows, plan.window, (row) => [plan.field, row.sort_value, row.id], countAll);
+    return { ...page, edges: page.edges.map((e) => ({ ...e, node: map(e.node) })), nodes: page.nodes.map(map) };
   }
 
   private conditions(filter: CustomerFilter, params: SqlParams): string[] {

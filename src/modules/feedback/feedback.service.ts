@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { alignToKeys } from '../../common/loaders';
-import { fetchNestedPages, mapPage } from '../../common/nested-pages';
+import { fetchNestedPages, mapPage, NestedPageSpec } from '../../common/nested-pages';
 import { Page } from '../../common/pagination';
 import { isUuid, toDatabaseId } from '../../common/relay';
 import { SqlParams, toNullableNumber, toNumber } from '../../common/sql';
@@ -13,6 +13,15 @@ import { ComplaintStatus, Feedback, FeedbackKind, FeedbackRow, FeedbackTotals, t
 
 const DEFAULT_SCALES: Record<FeedbackKind, [number, number] | null> = {
   NPS: [0, 10], CSAT: [1, 5], PRODUCT_REVIEW: [1, 5], COMPLAINT: null, TESTIMONIAL: null,
+};
+
+/** A customer's feedback page: newest first; shared by the loader and the compiled reads. */
+export const CUSTOMER_FEEDBACK_PAGE: NestedPageSpec<CustomerFeedbackArgs> = {
+  table: 'feedback',
+  parentColumn: 'customer_id',
+  keys: [{ sql: 't.given_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }],
+  descending: true,
+  where: (a, params) => (a.kinds?.length ? [`t.kind = any(${params.add(a.kinds, 'text[]')})`] : []),
 };
 
 export class FeedbackService {
@@ -33,11 +42,7 @@ export class FeedbackService {
     const pages = await fetchNestedPages<FeedbackRow, CustomerFeedbackArgs>(
       {
         query: (sql, params) => this.dataSource.query(sql, params),
-        from: 'feedback t',
-        parentColumn: 'customer_id',
-        keys: [{ sql: 't.given_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }],
-        descending: true,
-        where: (a, params) => (a.kinds?.length ? [`t.kind = any(${params.add(a.kinds, 'text[]')})`] : []),
+        ...CUSTOMER_FEEDBACK_PAGE,
         parentIdOf: (row) => row.customer_id,
         cursorOf: (row) => [row.given_at.toISOString(), row.id],
       },

@@ -6,3 +6,4 @@ export { LoyaltyResolver, CustomerLoyaltyResolver, CustomerLoyaltyFieldResolver,
 export { LoyaltyEarningService } from './loyalty-earning.service';
 export { LoyaltyAnalyticsService } from './loyalty-analytics';
 export { pointsExpiringWithin } from './loyalty-rules';
+export { loyaltyProjections } from './loyalty.compiled';

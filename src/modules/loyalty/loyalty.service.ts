@@ -63,7 +63,7 @@ export class LoyaltyService {
     const pages = await fetchNestedPages<LedgerRow, LedgerArgs>(
       {
         query: (sql, params) => this.dataSource.query(sql, params),
-        from: 'loyalty_ledger_entries t',
+        table: 'loyalty_ledger_entries',
         parentColumn: 'customer_id',
         keys: [{ sql: 't.occurred_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }],
         descending: true,

@@ -3,12 +3,9 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { selectsAnyOf } from '../../common/selection';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
-import { CustomerSummary, summariseCustomer } from './customer-summary';
+import { CustomerSummary, NOT_ASKED, SATISFACTION_FIELDS, summariseCustomer } from './customer-summary';
 import { RequireScopes } from '../../common/require-scopes';
 
-const SATISFACTION_FIELDS = new Set(['latestNps', 'averageCsat', 'openComplaints']);
-// Never shown: the fields it fills were not selected.
-const NOT_ASKED = { latestNps: null, averageCsat: null, openComplaints: 0 };
 
 @Resolver(() => Customer)
 export class CustomerSummaryResolver {

@@ -56,6 +56,11 @@ export interface SatisfactionFigures {
   openComplaints: number;
 }
 
+/** The figures that come from feedback rather than orders. */
+export const SATISFACTION_FIELDS: ReadonlySet<string> = new Set(['latestNps', 'averageCsat', 'openComplaints']);
+/** Satisfaction figures for a summary whose selection has none of them: never shown. */
+export const NOT_ASKED: SatisfactionFigures = { latestNps: null, averageCsat: null, openComplaints: 0 };
+
 const DAY_MS = 86_400_000;
 
 /** Pure: figures in, summary out; `asOf` is the clock. */

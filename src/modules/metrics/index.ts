@@ -7,3 +7,4 @@ export { ModelFitResolver, CustomerMetricsFieldResolver, CustomerMetricsResolver
 export { MetricsStoreService } from './metrics-store.service';
 export { AnalyticsService } from './analytics.service';
 export { AnalyticsResolver } from './analytics.resolver';
+export { customerSummaryProjections } from './customer-summary.compiled';

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { alignToKeys, groupToKeys } from '../../common/loaders';
-import { fetchNestedPages, mapPage } from '../../common/nested-pages';
+import { fetchNestedPages, mapPage, NestedPageSpec } from '../../common/nested-pages';
 import { ConnectionArgs, Page } from '../../common/pagination';
 import { toNumber } from '../../common/sql';
 import { isUuid } from '../../common/relay';
@@ -45,6 +45,15 @@ export interface PurchaseHistory {
   /** Net value of all purchase days. */
   totalValueMinor: bigint;
 }
+
+/** A customer's orders page: newest first; shared by the loader and the compiled reads. */
+export const CUSTOMER_ORDERS_PAGE: NestedPageSpec<CustomerOrdersArgs> = {
+  table: 'orders',
+  parentColumn: 'customer_id',
+  keys: [{ sql: 't.placed_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }],
+  descending: true,
+  where: (a, params) => (a.statuses?.length ? [`t.status = any(${params.add(a.statuses, 'text[]')})`] : []),
+};
 
 export class OrderService {
   constructor(
@@ -99,11 +108,7 @@ export class OrderService {
     const pages = await fetchNestedPages<OrderRow, CustomerOrdersArgs>(
       {
         query: (sql, params) => this.dataSource.query(sql, params),
-        from: 'orders t',
-        parentColumn: 'customer_id',
-        keys: [{ sql: 't.placed_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }],
-        descending: true,
-        where: (a, params) => (a.statuses?.length ? [`t.status = any(${params.add(a.statuses, 'text[]')})`] : []),
+        ...CUSTOMER_ORDERS_PAGE,
         parentIdOf: (row) => row.customer_id,
         cursorOf: (row) => [row.placed_at.toISOString(), row.id],
       },
@@ -116,7 +121,7 @@ export class OrderService {
     const pages = await fetchNestedPages<OrderReturnRow, ConnectionArgs>(
       {
         query: (sql, params) => this.dataSource.query(sql, params),
-        from: 'order_returns t',
+        table: 'order_returns',
         parentColumn: 'customer_id',
         keys: [{ sql: 't.returned_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }],
         descending: true,

@@ -16,6 +16,11 @@ export function checkScopes(context: { principal: Principal | null }, root: unkn
   if (scopes.includes('pii:read')) notePersonalData(PII_CATEGORIES[info.fieldName] ?? info.fieldName, (root as { databaseId?: string })?.databaseId);
 }
 
+/** The compiled reads' counterpart of the notes checkScopes makes field by field. */
+export function notePersonalFieldsRead(fields: ReadonlySet<string>, customerIds: readonly string[]): void {
+  for (const field of fields) for (const id of customerIds) notePersonalData(PII_CATEGORIES[field] ?? field, id);
+}
+
 /** Puts the check of each field's requiredScopes (see RequireScopes) in front of its resolver. */
 export function enforceScopes(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {

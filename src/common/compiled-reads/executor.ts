@@ -1,0 +1,89 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { FieldNode, FragmentDefinitionNode, getVariableValues, GraphQLField, GraphQLSchema } from 'graphql';
+import { hasScope, Principal } from '../scopes';
+import { NotCompilable, SelectionCompiler } from './compiler';
+import type { FinishContext, TypeProjections } from './projection';
+
+export interface RootField {
+  node: FieldNode;
+  definition: GraphQLField<unknown, unknown>;
+  args: Record<string, unknown>;
+}
+
+/** A root field compiled and ready: `run` does its one statement. */
+export interface RootRead {
+  run(context: FinishContext): Promise<{ value: unknown; personalDataOf: string[] }>;
+}
+
+/**
+ * Compiles one root field (throwing NotCompilable when it cannot), without touching the database. Arguments are
+ * checked here as the resolver would check them; a reader that cannot tell leaves the field to the resolver.
+ */
+export type RootReader = (compiler: SelectionCompiler, field: RootField) => Promise<RootRead>;
+
+export interface CompiledReadsOptions {
+  schema: GraphQLSchema;
+  projections: TypeProjections;
+  roots: Record<string, RootReader>;
+  /** Records that personal fields of these customers were sent (the audit log), as the field checks do. */
+  notePersonalData(fields: ReadonlySet<string>, customerIds: readonly string[]): void;
+  onCompiled?(): void;
+}
+
+interface ReadContext {
+  principal: Principal | null;
+  now: Date;
+}
+
+/**
+ * Answers a query from compiled SQL when every root field has a reader and every selected field a projection,
+ * and when the key holds every scope the selection needs. Otherwise, and for mutations, it returns null and
+ * graphql-js runs the resolvers as always: errors (a missing scope, bad arguments) come from there, so both
+ * paths answer alike. Parsing, validation, depth and cost limits run before this, whichever path answers.
+ */
+export function compiledReadsPlugin(options: CompiledReadsOptions): ApolloServerPlugin<ReadContext> {
+  const queryType = options.schema.getQueryType();
+  return {
+    async requestDidStart() {
+      return {
+        async responseForOperation({ operation, document, request, contextValue, response }) {
+          if (operation.operation !== 'query' || !queryType || !contextValue.principal) return null;
+          const coerced = getVariableValues(options.schema, operation.variableDefinitions ?? [], request.variables ?? {});
+          if (coerced.errors) return null;
+          const fragments: Record<string, FragmentDefinitionNode> = {};
+          for (const definition of document.definitions) {
+            if (definition.kind === 'FragmentDefinition') fragments[definition.name.value] = definition;
+          }
+          const reads: { key: string; read: RootRead }[] = [];
+          const requiredScopes = new Set<string>();
+          const personalFields = new Set<string>();
+          try {
+            const top = new SelectionCompiler(options.schema, options.projections, fragments, coerced.coerced);
+            for (const field of top.fields(queryType, operation.selectionSet)) {
+              const name = field.node.name.value;
+              const reader = options.roots[name];
+              if (!reader) return null;
+              // A compiler per root field: each runs its own statement with its own parameters.
+              const compiler = new SelectionCompiler(options.schema, options.projections, fragments, coerced.coerced);
+              const definition = compiler.fieldDefinition(queryType, field);
+              const read = await reader(compiler, { node: field.node, definition, args: compiler.args(definition, field.node) });
+              compiler.facts.requiredScopes.forEach((s) => requiredScopes.add(s));
+              compiler.facts.personalFields.forEach((f) => personalFields.add(f));
+              reads.push({ key: field.key, read });
+            }
+          } catch (error) {
+            if (error instanceof NotCompilable) return null;
+            throw error;
+          }
+          if (reads.length === 0) return null;
+          for (const scope of requiredScopes) if (!hasScope(contextValue.principal, scope)) return null;
+          const results = await Promise.all(reads.map(({ read }) => read.run({ now: contextValue.now })));
+          if (personalFields.size > 0) options.notePersonalData(personalFields, results.flatMap((r) => r.personalDataOf));
+          options.onCompiled?.();
+          const data = Object.fromEntries(reads.map(({ key }, i) => [key, results[i].value]));
+          return { http: response.http, body: { kind: 'single', singleResult: { data } } };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { getNamedType, GraphQLObjectType } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { ArgumentValidationError } from 'type-graphql';
+import {
+  column, compileConnection, CompiledConnection, globalId, NotCompilable, RootReader, timestamp, TypeProjections,
+} from '../../common/compiled-reads';
+import { BadUserInputError } from '../../common/errors';
+import { isUuid, parseGlobalId } from '../../common/relay';
+import { validateArgument } from '../../common/validation';
+import { CustomerListService } from './customer-list.service';
+import { CustomerFilter, CustomerOrder, CustomersArgs } from './customer.inputs';
+
+/** Customer's fields in SQL, each equal to what toCustomer makes of the row. */
+export const customerProjections: TypeProjections = {
+  Customer: {
+    id: globalId('Customer'),
+    databaseId: column('id'),
+    givenName: column('given_name'),
+    familyName: column('family_name'),
+    fullName: { kind: 'value', sql: (c) => `nullif(concat_ws(' ', nullif(${c}.given_name, ''), nullif(${c}.family_name, '')), '')` },
+    email: column('email'),
+    phone: column('phone'),
+    birthDate: { kind: 'value', sql: (c) => `${c}.birth_date::text` },
+    nameDay: {
+      kind: 'computed',
+      sql: (c) => `json_build_object('month', ${c}.name_day_month, 'day', ${c}.name_day_day)`,
+      finish: (nameDay: { month: number | null; day: number | null }) => (nameDay.month && nameDay.day ? nameDay : null),
+    },
+    locale: column('locale'),
+    country: { kind: 'value', sql: (c) => `trim(${c}.country::text)` },
+    city: column('city'),
+    signupAt: timestamp('signup_at'),
+    tags: { kind: 'value', sql: (c) => `to_json(${c}.tags)` },
+    attributes: column('attributes'),
+    createdAt: timestamp('created_at'),
+    updatedAt: timestamp('updated_at'),
+  },
+};
+
+function databaseIdOf(id: unknown): string {
+  const text = String(id);
+  if (isUuid(text)) return text.toLowerCase();
+  const parsed = parseGlobalId(text);
+  // A malformed id is an error the resolver words.
+  if (!parsed || parsed.typeName !== 'Customer') throw new NotCompilable('customer id');
+  return parsed.id.toLowerCase();
+}
+
+/** The arguments as type-graphql hands them to the resolver: instances, validated the same way. */
+async function customersArgs(raw: Record<string, unknown>): Promise<CustomersArgs> {
+  const args = Object.assign(new CustomersArgs(), raw, {
+    filter: raw.filter ? Object.assign(new CustomerFilter(), raw.filter) : raw.filter,
+    orderBy: raw.orderBy ? Object.assign(new CustomerOrder(), raw.orderBy) : raw.orderBy,
+  });
+  try {
+    await validateArgument(args);
+  } catch (error) {
+    if (error instanceof ArgumentValidationError) throw new NotCompilable('invalid arguments');
+    throw error;
+  }
+  return args;
+}
+
+/** `customer(id)` and `customers(…)` from compiled SQL: one statement each (plus the count when asked for). */
+export function customerRootReaders(dataSource: DataSource, list: CustomerListService): Record<string, RootReader> {
+  return {
+    async customer(compiler, { node, definition, args }) {
+      const databaseId = databaseIdOf(args.id);
+      const customer = compiler.compileObject(getNamedType(definition.type) as GraphQLObjectType, node.selectionSet, 'c', true);
+      const sql = `select c.id, ${customer.sql} as node from customers c where c.id = ${compiler.params.add(databaseId, 'uuid')}`;
+      const values = compiler.params.values;
+      return {
+        async run(context) {
+          const [row]: { id: string; node: Record<string, unknown> }[] = await dataSource.query(sql, values);
+          if (!row) return { value: null, personalDataOf: [] };
+          customer.patch?.(row.node, context);
+          return { value: row.node, personalDataOf: [row.id] };
+        },
+      };
+    },
+
+    async customers(compiler, { node, definition, args }) {
+      let connection: CompiledConnection | null = null;
+      let plan;
+      try {
+        plan = list.plan(await customersArgs(args), (params) => {
+          // The nodes' parameters (a nested page's filter) are numbered after the list's own conditions.
+          compiler.useParams(params);
+          connection = compileConnection(compiler, getNamedType(definition.type) as GraphQLObjectType, node.selectionSet, 'c');
+          return `${connection.node.sql} as node`;
+        });
+      } catch (error) {
+        if (error instanceof BadUserInputError) throw new NotCompilable('list arguments'); // the resolver reports them
+        throw error;
+      }
+      const compiled = connection as unknown as CompiledConnection;
+      return {
+        async run(context) {
+          const page = await list.fetch(plan, (row) => ({ id: row.id, node: row.node }));
+          const nodes = page.nodes.map((n) => n.node);
+          const shaped = await compiled.shape({ ...page, nodes, edges: page.edges.map((e) => ({ cursor: e.cursor, node: e.node.node })) }, context);
+          return { value: shaped, personalDataOf: page.nodes.map((n) => n.id) };
+        },
+      };
+    },
+  };
+}
