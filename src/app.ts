@@ -90,6 +90,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
         schema, ...createCompiledReads(config, db.dataSource, services),
         notePersonalData: notePersonalFieldsRead,
         onCompiled: () => metrics.compiledRequests.inc(),
+        onFailed: (error) => console.error('[compiled-reads] the statement failed; the resolvers answer instead', error),
       })] : []),
       // Apollo's own landing page loads from a CDN and is blank offline; this GraphiQL is inlined from npm.
       { async serverWillStart() {

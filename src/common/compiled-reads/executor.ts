@@ -28,6 +28,8 @@ export interface CompiledReadsOptions {
   /** Records that personal fields of these customers were sent (the audit log), as the field checks do. */
   notePersonalData(fields: ReadonlySet<string>, customerIds: readonly string[]): void;
   onCompiled?(): void;
+  /** A compiled statement failed (the database went away, or a projection is wrong); the resolvers then answer. */
+  onFailed?(error: unknown): void;
 }
 
 interface ReadContext {
@@ -77,7 +79,14 @@ export function compiledReadsPlugin(options: CompiledReadsOptions): ApolloServer
           }
           if (reads.length === 0) return null;
           for (const scope of requiredScopes) if (!hasScope(contextValue.principal, scope)) return null;
-          const results = await Promise.all(reads.map(({ read }) => read.run({ now: contextValue.now })));
+          let results;
+          try {
+            results = await Promise.all(reads.map(({ read }) => read.run({ now: contextValue.now })));
+          } catch (error) {
+            // The resolvers answer instead, with the errors clients know (an outage is SERVICE_UNAVAILABLE there).
+            options.onFailed?.(error);
+            return null;
+          }
           if (personalFields.size > 0) options.notePersonalData(personalFields, results.flatMap((r) => r.personalDataOf));
           options.onCompiled?.();
           const data = Object.fromEntries(reads.map(({ key }, i) => [key, results[i].value]));
