@@ -26,3 +26,12 @@ export async function queryPrimary<T = any>(dataSource: DataSource, sql: string,
     await runner.release();
   }
 }
+
+/**
+ * `query`, as a named prepared statement where the data source can (PostgreSQL; see ReplicatedDataSource):
+ * for long statements that repeat with other parameters.
+ */
+export function queryPrepared<T = any>(dataSource: DataSource, sql: string, params: unknown[]): Promise<T[]> {
+  const preparing = dataSource as DataSource & { queryPrepared?: (sql: string, params: unknown[]) => Promise<T[]> };
+  return preparing.queryPrepared ? preparing.queryPrepared(sql, params) : dataSource.query(sql, params);
+}

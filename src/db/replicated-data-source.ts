@@ -1,9 +1,12 @@
-import { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, QueryFailedError, QueryRunner, ReplicationMode } from 'typeorm';
 import { requestFacts } from '../common/observability';
 
 // Statements that read only. A SELECT that locks rows or calls a function with side effects stays on the primary.
 const READ_ONLY = /^\s*(select|with)\b/i;
 const NOT_ON_A_REPLICA = /\b(insert|update|delete|merge)\b|\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b|\b(nextval|setval|pg_advisory\w*|set_config)\s*\(/i;
+
+const MAX_NAMED = 200;
 
 export function isReadOnlyStatement(sql: string): boolean {
   return READ_ONLY.test(sql) && !NOT_ON_A_REPLICA.test(sql);
@@ -15,8 +18,46 @@ export function isReadOnlyStatement(sql: string): boolean {
  * a request that writes (a mutation) on the primary for all its reads, so it reads its own writes.
  */
 export class ReplicatedDataSource extends DataSource {
+  /** Set for PostgreSQL (pg), whose connections keep named statements; PGlite's adapter runs everything unnamed. */
+  usePreparedStatements = false;
+  private readonly statementNames = new Map<string, string>();
+
   override createQueryRunner(mode: ReplicationMode = 'master'): QueryRunner {
     return super.createQueryRunner(mode === 'slave' && requestFacts.getStore()?.readsFromPrimary ? 'master' : mode);
+  }
+
+  /**
+   * Runs a statement that comes back with other parameters as a named prepared statement: each connection
+   * parses and plans it once (the compiled reads' statements are long, and planning them cost about as much as
+   * running them). At most MAX_NAMED distinct texts get a name, so the server's plan caches stay bounded; others
+   * run unnamed, as `query` runs them.
+   */
+  async queryPrepared<T = any>(sql: string, parameters: unknown[]): Promise<T[]> {
+    const name = this.usePreparedStatements ? this.nameFor(sql) : null;
+    if (!name) return this.query<T[]>(sql, parameters);
+    const mode = this.driver.isReplicated && isReadOnlyStatement(sql) ? 'slave' : 'master';
+    const runner = this.createQueryRunner(mode);
+    try {
+      const client = (await runner.connect()) as { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
+      this.logger.logQuery(sql, parameters, runner);
+      try {
+        return (await client.query({ name, text: sql, values: parameters })).rows;
+      } catch (error) {
+        this.logger.logQueryError(error as Error, sql, parameters, runner);
+        throw new QueryFailedError(sql, parameters, error as Error);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private nameFor(sql: string): string | null {
+    const known = this.statementNames.get(sql);
+    if (known) return known;
+    if (this.statementNames.size >= MAX_NAMED) return null;
+    const name = `c360_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    this.statementNames.set(sql, name);
+    return name;
   }
 
   override async query<T = any>(sql: string, parameters?: any[], queryRunner?: QueryRunner): Promise<T> {

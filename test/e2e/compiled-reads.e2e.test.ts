@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { createApp, App } from '../../src/app';
+import { openDatabase } from '../../src/db/data-source';
+import { ReplicatedDataSource } from '../../src/db/replicated-data-source';
 import { seedDemoData } from '../../src/seed/seed';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, recordOrder } from '../support/factories';
@@ -175,5 +177,22 @@ describe('compiled reads keep the audit log and the statement count', () => {
     const res = await t.gql(`{ customers(first: 50) { nodes { ${PAGE} } } }`);
     expect(res.errors).toBeUndefined();
     expect(res.statements).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('prepared statements', () => {
+  const onPostgres = process.env.DATABASE_URL ? it : it.skip;
+  onPostgres('a repeated statement is prepared once per connection, under a name bounded in number', async () => {
+    const db = await openDatabase({ ...t.database.config, dbPoolSize: 1 });
+    try {
+      const dataSource = db.dataSource as ReplicatedDataSource;
+      const sql = 'select count(*)::int as n from customers where country = $1';
+      expect(await dataSource.queryPrepared(sql, ['HR'])).toEqual(await dataSource.query(sql, ['HR']));
+      await dataSource.queryPrepared(sql, ['US']);
+      const prepared = await dataSource.query(`select name, statement from pg_prepared_statements where name like 'c360_%'`);
+      expect(prepared).toEqual([{ name: expect.stringMatching(/^c360_[0-9a-f]{24}$/), statement: sql }]);
+    } finally {
+      await db.close();
+    }
   });
 });

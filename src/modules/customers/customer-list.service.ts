@@ -3,7 +3,7 @@ import { BadUserInputError } from '../../common/errors';
 import { SortDirection } from '../../common/enums';
 import { parseMoney } from '../../common/money';
 import { keysetSql, Page, PageWindow, resolvePageWindow, SortKey, toPage } from '../../common/pagination';
-import { SqlParams } from '../../common/sql';
+import { queryPrepared, SqlParams } from '../../common/sql';
 import { Customer, CustomerRow, toCustomer } from './customer.types';
 import { CustomerFilter, CustomerOrderField, CustomersArgs } from './customer.inputs';
 
@@ -89,7 +89,7 @@ export class CustomerListService {
   }
 
   async fetch<T>(plan: CustomerListPlan, map: (row: ListedRow) => T): Promise<Page<T>> {
-    const rows: ListedRow[] = await this.dataSource.query(plan.sql, plan.values);
+    const rows: ListedRow[] = await queryPrepared(this.dataSource, plan.sql, plan.values);
     const countAll = async () => {
       const [{ count }] = await this.dataSource.query(plan.countSql, plan.countValues);
       return Number(count);

@@ -6,6 +6,7 @@ import {
 } from '../../common/compiled-reads';
 import { BadUserInputError } from '../../common/errors';
 import { isUuid, parseGlobalId } from '../../common/relay';
+import { queryPrepared } from '../../common/sql';
 import { validateArgument } from '../../common/validation';
 import { CustomerListService } from './customer-list.service';
 import { CustomerFilter, CustomerOrder, CustomersArgs } from './customer.inputs';
@@ -71,7 +72,7 @@ export function customerRootReaders(dataSource: DataSource, list: CustomerListSe
       const values = compiler.params.values;
       return {
         async run(context) {
-          const [row]: { id: string; node: Record<string, unknown> }[] = await dataSource.query(sql, values);
+          const [row]: { id: string; node: Record<string, unknown> }[] = await queryPrepared(dataSource, sql, values);
           if (!row) return { value: null, personalDataOf: [] };
           customer.patch?.(row.node, context);
           return { value: row.node, personalDataOf: [row.id] };
