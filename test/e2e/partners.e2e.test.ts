@@ -193,3 +193,28 @@ describe('GraphQL over HTTP', () => {
     expect(invalid.status).toBe(400);
   });
 });
+
+describe('many requests at once', () => {
+  it('each gets its own key checked and its own audit row, with fewer statements than one per request', async () => {
+    const readers = await Promise.all([1, 2, 3].map(() => t.keyWith(['customers:read', 'pii:read'])));
+    const revoked = await t.ok(`mutation { createApiKey(name: "soon revoked", scopes: ["customers:read"]) { key apiKey { id } } }`);
+    await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: revoked.createApiKey.apiKey.id });
+    const keys = Array.from({ length: 30 }, (_, i) => (i % 10 === 9 ? revoked.createApiKey.key : readers[i % 3]));
+    const before = await t.sql(`select count(*)::int as n from audit_events`);
+    const { SqlStatementLogger } = await import('../../src/common/sql-statements');
+    const statementsBefore = SqlStatementLogger.count;
+    const responses = await Promise.all(keys.map((key, i) => request(t.app.app).post('/graphql').set('authorization', `Bearer ${key}`)
+      .set('x-request-id', `burst-${i}`).send({ query: `query Burst($id: ID!) { customer(id: $id) { email } }`, variables: { id: customerId } })));
+    const statements = SqlStatementLogger.count - statementsBefore;
+    responses.forEach((res, i) => {
+      if (keys[i] === revoked.createApiKey.key) expect(res.status).toBe(401);
+      else expect(res.body.data.customer.email).toBe('pii@example.com');
+    });
+    const rows = await t.sql(`select request_id from audit_events where operation_name = 'Burst' order by request_id`);
+    const served = keys.map((k, i) => (k === revoked.createApiKey.key ? null : `burst-${i}`)).filter(Boolean).sort();
+    expect(rows.map((r: { request_id: string }) => r.request_id)).toEqual(served);
+    expect((await t.sql(`select count(*)::int as n from audit_events`))[0].n - before[0].n).toBe(served.length);
+    // Alone, each served request is three statements (key, read, audit row); together they share key checks and inserts.
+    expect(statements).toBeLessThan(served.length * 3);
+  });
+});

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/relay';
+import { coalescing } from '../../common/coalescing';
 import { queryPrimary } from '../../common/sql';
 import { Principal, SCOPES } from '../../common/scopes';
 
@@ -39,6 +40,12 @@ const toRecord = (r: KeyRow): ApiKeyRecord => ({
  */
 export class ApiKeyService {
   private readonly lastUsedWritten = new Map<string, number>();
+  // Keys are always read on the primary: a key revoked there must stop working at once, whatever a replica lags.
+  private readonly lookups = coalescing<string, KeyRow | null>(async (publicIds) => {
+    const rows: KeyRow[] = await queryPrimary(this.dataSource, 'select * from api_keys where public_id = any($1::text[])', [publicIds]);
+    const byPublicId = new Map(rows.map((r) => [r.public_id, r]));
+    return publicIds.map((id) => byPublicId.get(id) ?? null);
+  });
 
   constructor(private readonly dataSource: DataSource, private readonly hashKey: string) {}
 
@@ -95,7 +102,7 @@ export class ApiKeyService {
   async authenticate(presented: string): Promise<Principal | null> {
     const match = /^c360_([0-9A-Za-z]{12})_([0-9A-Za-z]{32})_([0-9a-f]{6})$/.exec(presented.trim());
     if (!match || checksum(`${PREFIX}_${match[1]}_${match[2]}`) !== match[3]) return null;
-    const [row]: KeyRow[] = await queryPrimary(this.dataSource, 'select * from api_keys where public_id = $1', [match[1]]);
+    const row = await this.lookups.load(match[1]);
     if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return null;
     const expected = Buffer.from(row.secret_hash, 'hex');
     const actual = Buffer.from(this.hash(match[2]), 'hex');

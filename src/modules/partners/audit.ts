@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { DataSource } from 'typeorm';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { coalescing } from '../../common/coalescing';
 import { requestFacts } from '../../common/observability';
 import type { Principal } from '../../common/scopes';
 
@@ -18,7 +19,20 @@ export class AuditEvent {
   @Field({ description: 'When.' }) occurredAt: Date;
 }
 
+type AuditRow = [keyId: string, keyName: string, requestId: string, operationType: string, operationName: string, pii: string[], customers: number, result: string];
+
 export class AuditService {
+  // Each response waits until its own row is committed (the log must not lose a read); rows of concurrent
+  // requests are committed together, one insert for all (group commit).
+  private readonly recorder = coalescing<AuditRow, true>(async (rows) => {
+    const params: unknown[] = [];
+    const values = rows.map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')}, now())`);
+    await this.dataSource.query(
+      `insert into audit_events (key_id, key_name, request_id, operation_type, operation_name, pii_categories, customers, result, occurred_at)
+       values ${values.join(', ')}`, params);
+    return rows.map(() => true as const);
+  });
+
   constructor(private readonly dataSource: DataSource) {}
 
   async list(first: number, keyId: string | null): Promise<AuditEvent[]> {
@@ -38,11 +52,8 @@ export class AuditService {
           const pii = [...(facts?.piiCategories ?? [])];
           if (!principal || !operation || (operation.operation !== 'mutation' && pii.length === 0)) return;
           const codes = [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
-          await this.dataSource.query(
-            `insert into audit_events (key_id, key_name, request_id, operation_type, operation_name, pii_categories, customers, result, occurred_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, now())`,
-            [principal.keyId, principal.name, facts?.requestId ?? 'unknown', operation.operation, operationName ?? 'anonymous', pii.sort(),
-              facts?.piiCustomers?.size ?? 0, codes.length ? codes.join(',') : 'OK']);
+          await this.recorder.load([principal.keyId, principal.name, facts?.requestId ?? 'unknown', operation.operation, operationName ?? 'anonymous', pii.sort(),
+            facts?.piiCustomers?.size ?? 0, codes.length ? codes.join(',') : 'OK']);
         },
       }),
     };
