@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app';
+import { SqlStatementLogger } from '../../src/common/sql-statements';
 import { createCustomer, recordOrder } from '../support/factories';
 
 let t: TestApp;
@@ -201,7 +202,6 @@ describe('many requests at once', () => {
     await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: revoked.createApiKey.apiKey.id });
     const keys = Array.from({ length: 30 }, (_, i) => (i % 10 === 9 ? revoked.createApiKey.key : readers[i % 3]));
     const before = await t.sql(`select count(*)::int as n from audit_events`);
-    const { SqlStatementLogger } = await import('../../src/common/sql-statements');
     const statementsBefore = SqlStatementLogger.count;
     const responses = await Promise.all(keys.map((key, i) => request(t.app.app).post('/graphql').set('authorization', `Bearer ${key}`)
       .set('x-request-id', `burst-${i}`).send({ query: `query Burst($id: ID!) { customer(id: $id) { email } }`, variables: { id: customerId } })));
