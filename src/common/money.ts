@@ -31,10 +31,13 @@ export function parseMoney(amount: string, currency: string, field = 'amount'): 
 
 /** 1234n → "12.34" */
 export function formatMinorUnits(minor: bigint | number | string, currency: string): string {
-  const exponent = currencyExponent(currency);
-  const value = BigInt(minor);
-  const negative = value < 0n;
-  const digits = (negative ? -value : value).toString().padStart(exponent + 1, '0');
+  return formatDigits(BigInt(minor).toString(), currencyExponent(currency));
+}
+
+// On the decimal digits of an integer, so no BigInt arithmetic is needed: a page formats thousands of amounts.
+function formatDigits(integer: string, exponent: number): string {
+  const negative = integer.startsWith('-');
+  const digits = (negative ? integer.slice(1) : integer).padStart(exponent + 1, '0');
   const whole = digits.slice(0, digits.length - exponent);
   const fraction = exponent > 0 ? `.${digits.slice(digits.length - exponent)}` : '';
   return `${negative ? '-' : ''}${whole}${fraction}`;
@@ -52,7 +55,10 @@ export class Money {
   minorUnits: string;
 }
 
+const CANONICAL_INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
+
 export function money(minor: bigint | number | string | null | undefined, currency: string): Money {
-  const value = BigInt(minor ?? 0);
-  return { amount: formatMinorUnits(value, currency), currency, minorUnits: value.toString() };
+  // The database sends canonical integer text; anything else is normalised ("007" → "7") or refused (1.5).
+  const minorUnits = typeof minor === 'string' && CANONICAL_INTEGER.test(minor) ? minor : BigInt(minor ?? 0).toString();
+  return { amount: formatDigits(minorUnits, currencyExponent(currency)), currency, minorUnits };
 }

@@ -1,4 +1,4 @@
-import { formatMinorUnits, parseMoney } from '../../../src/common/money';
+import { formatMinorUnits, money, parseMoney } from '../../../src/common/money';
 
 describe('money', () => {
   it.each([
@@ -18,5 +18,17 @@ describe('money', () => {
     expect(formatMinorUnits(-5n, 'USD')).toBe('-0.05');
     expect(formatMinorUnits('123456', 'EUR')).toBe('1234.56');
     expect(formatMinorUnits(1234, 'KWD')).toBe('1.234');
+  });
+});
+
+describe('money', () => {
+  it('formats canonical integer text as it is and normalises anything else, exactly', () => {
+    expect(money('-5', 'USD')).toEqual({ amount: '-0.05', currency: 'USD', minorUnits: '-5' });
+    expect(money('007', 'USD')).toEqual({ amount: '0.07', currency: 'USD', minorUnits: '7' });
+    expect(money('-0', 'USD')).toEqual({ amount: '0.00', currency: 'USD', minorUnits: '0' });
+    expect(money(123456789012345678901234567890n, 'JPY').amount).toBe('123456789012345678901234567890');
+    expect(money('9007199254740993', 'KWD').amount).toBe('9007199254740.993');
+    expect(money(null, 'EUR').amount).toBe('0.00');
+    expect(() => money('1.5', 'USD')).toThrow();
   });
 });
