@@ -25,6 +25,16 @@ describe('query cost and rate limits', () => {
     expect((await t.gql(nested, { n: 5, m: 5 }, key)).status).toBe(200);
   });
 
+  it('charges each request what its own page sizes and @include conditions cost (the cost is memoised per document and those only)', async () => {
+    const key = await t.keyWith(['customers:read', 'orders:read']);
+    const query = 'query($n: Int, $with: Boolean!, $c: String!) { customers(first: $n, filter: { countries: [$c] }) { nodes { id orders(first: 10) @include(if: $with) { nodes { id } } } } }';
+    const cost = async (variables: Record<string, unknown>) => (await request(t.app.app).post('/graphql').set('x-api-key', key).send({ query, variables })).body.extensions.cost.requestedQueryCost;
+    expect(await cost({ n: 5, with: false, c: 'HR' })).toBe(7);
+    expect(await cost({ n: 5, with: true, c: 'HR' })).toBe(2 + 5 * (1 + 2 + 10));
+    expect(await cost({ n: 6, with: false, c: 'HR' })).toBe(8);
+    expect(await cost({ n: 5, with: false, c: 'SI' })).toBe(7);
+  });
+
   it('answers 429 THROTTLED with Retry-After when the key’s bucket is empty, and not for other keys', async () => {
     const key = await t.keyWith(['customers:read']);
     let throttled: request.Response | null = null;

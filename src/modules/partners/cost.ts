@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getNamedType, isLeafType } from 'graphql';
+import { DocumentNode, getNamedType, GraphQLSchema, isLeafType, Kind, visit } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { AppError } from '../../common/errors';
 import { BUCKET_CAPACITY, CostBucket, RESTORE_PER_SECOND } from '../../common/cost-bucket';
@@ -19,11 +19,51 @@ const connectionEstimator: ComplexityEstimator = ({ field, args, childComplexity
   return 1 + childComplexity;
 };
 
+/** The variables a document's cost depends on: page sizes (first, last) and the conditions of @include/@skip. */
+function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node, _key, _parent, _path, ancestors) {
+      if (node.value.kind !== Kind.VARIABLE) return;
+      const onDirective = (ancestors[ancestors.length - 1] as { kind?: string } | undefined)?.kind === Kind.DIRECTIVE;
+      if (onDirective || node.name.value === 'first' || node.name.value === 'last') names.add(node.value.name.value);
+    },
+  });
+  return [...names].sort();
+}
+
+const MAX_COSTS_PER_DOCUMENT = 32;
+
+/**
+ * The cost of a document is the same for every request that sends the same page sizes and conditions, so it is
+ * computed once per (document, those variables). Apollo hands the same parsed document to each request with the same
+ * text, hence the WeakMap; the per-document map is bounded.
+ */
+class CostMemo {
+  private readonly documents = new WeakMap<DocumentNode, { variables: string[]; costs: Map<string, number> }>();
+
+  cost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): number {
+    let entry = this.documents.get(document);
+    if (!entry) {
+      entry = { variables: costVariables(document), costs: new Map() };
+      this.documents.set(document, entry);
+    }
+    const key = JSON.stringify([operationName ?? null, ...entry.variables.map((name) => variables[name] ?? null)]);
+    const known = entry.costs.get(key);
+    if (known !== undefined) return known;
+    const cost = getComplexity({ schema, query: document, variables, operationName, estimators: [connectionEstimator] });
+    if (entry.costs.size >= MAX_COSTS_PER_DOCUMENT) entry.costs.clear();
+    entry.costs.set(key, cost);
+    return cost;
+  }
+}
+
 /**
  * Static cost before execution, and a per-key leaky bucket (2,000 points, 100 a second). `admin` keys
  * (the shop's own tools) are measured but not limited.
  */
 export function costPlugin(bucket: CostBucket): ApolloServerPlugin<{ principal: Principal | null }> {
+  const memo = new CostMemo();
   return {
     async requestDidStart() {
       let cost = 0;
@@ -31,7 +71,7 @@ export function costPlugin(bucket: CostBucket): ApolloServerPlugin<{ principal: 
       return {
         async didResolveOperation({ request, document, schema, contextValue, response }) {
           try {
-            cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, operationName: request.operationName ?? undefined, estimators: [connectionEstimator] });
+            cost = memo.cost(schema, document, request.variables ?? {}, request.operationName ?? undefined);
           } catch {
             // Variables that do not coerce: execution refuses them next with BAD_USER_INPUT, before any cost is run up.
             return;
