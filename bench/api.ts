@@ -69,6 +69,12 @@ async function statementTotals(adminKey: string): Promise<{ sum: number; count: 
   return { sum: read('graphql_sql_statements_per_request_sum'), count: read('graphql_sql_statements_per_request_count') };
 }
 
+/** The V8 flags `npm start` gives the server, so the bench measures the server as it is deployed. */
+export function startScriptNodeFlags(): string {
+  const start: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start;
+  return /\bnode ((?:--\S+ ?)*)dist\/src\/main\.js/.exec(start)?.[1]?.trim() ?? '';
+}
+
 export async function benchApi(config: AppConfig, options: ApiBenchOptions) {
   if (!config.databaseUrl) throw new Error('bench api measures the PostgreSQL deployment: set DATABASE_URL');
   const db = await openDatabase(config);

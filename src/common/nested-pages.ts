@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { ConnectionArgs, keysetSql, Page, resolvePageWindow, SortKey, toPage } from './pagination';
+import { ConnectionArgs, keysetSql, lazyEdge, Page, resolvePageWindow, SortKey, toPage } from './pagination';
 import { SqlParams } from './sql';
 
 export interface NestedPageKey<A extends ConnectionArgs = ConnectionArgs> {
@@ -86,6 +86,6 @@ export function createNestedPageLoader<Row, A extends ConnectionArgs>(
 }
 
 export function mapPage<T, U>(page: Page<T>, map: (row: T) => U): Page<U> {
-  const edges = page.edges.map((e) => ({ cursor: e.cursor, node: map(e.node) }));
+  const edges = page.edges.map((e) => lazyEdge(map(e.node), () => e.cursor));
   return { ...page, edges, nodes: edges.map((e) => e.node) };
 }

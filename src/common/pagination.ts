@@ -110,21 +110,34 @@ export interface Page<T> {
   countAll: () => Promise<number>;
 }
 
-/** Turns limit+1 fetched rows into a Relay page. */
-export function toPage<T>(
-  rows: T[],
+/** An edge whose cursor is encoded when first read: a client that asks for nodes only never pays for cursors. */
+export function lazyEdge<T>(node: T, cursor: () => string): { cursor: string; node: T } {
+  let encoded: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (encoded ??= cursor());
+    },
+  };
+}
+
+/** Turns limit+1 fetched rows into a Relay page of `map(row)`. */
+export function toPage<R, T = R>(
+  rows: R[],
   window: PageWindow,
-  cursorOf: (row: T) => unknown[],
+  cursorOf: (row: R) => unknown[],
   countAll: () => Promise<number>,
+  map: (row: R) => T = (row) => row as unknown as T,
 ): Page<T> {
   const hasMore = rows.length > window.limit;
   const pageRows = rows.slice(0, window.limit);
   if (window.backward) pageRows.reverse();
-  const edges = pageRows.map((node) => ({ cursor: encodeCursor(cursorOf(node)), node }));
+  const nodes = pageRows.map(map);
+  const edges = pageRows.map((row, i) => lazyEdge(nodes[i], () => encodeCursor(cursorOf(row))));
   let counted: Promise<number> | null = null;
   return {
     edges,
-    nodes: pageRows,
+    nodes,
     pageInfo: {
       hasNextPage: window.backward ? window.hasCursor : hasMore,
       hasPreviousPage: window.backward ? hasMore : window.hasCursor,

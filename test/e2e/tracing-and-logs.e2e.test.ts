@@ -60,6 +60,10 @@ describe('the server process: OpenTelemetry traces and JSON logs', () => {
       .send({ query: QUERY, variables: { search: SECRET } });
     expect(res.status).toBe(200);
     expect(res.body.data.customers.totalCount).toBe(0);
+    // identifiers has no SQL projection, so this one runs on the resolvers.
+    const resolved = await request(server.baseUrl).post('/graphql').set('x-api-key', key)
+      .send({ query: 'query ResolvedCustomers { customers(first: 2) { nodes { identifiers { type } } } }' });
+    expect(resolved.status).toBe(200);
     await request(server.baseUrl).get('/healthz').expect(200);
     exitCode = await server.terminate();
   }, 120_000);
@@ -81,7 +85,11 @@ describe('the server process: OpenTelemetry traces and JSON logs', () => {
     const attribute = (span: Span, ...keys: string[]) => span.attributes.find((a) => keys.includes(a.key))?.value.stringValue;
     const httpSpan = collector.spans.find((s) => s.name === 'POST' && attribute(s, 'url.path', 'http.target') === '/graphql');
     expect(httpSpan).toBeDefined();
-    expect(names).toContain('query TracedCustomers');
+    // The compiled reads answered the first query: their span carries the operation's name; the second ran resolvers.
+    const compiled = collector.spans.find((s) => s.name === 'query TracedCustomers');
+    expect(compiled && attribute(compiled, 'graphql.operation.name')).toBe('TracedCustomers');
+    expect(compiled!.attributes.find((a) => a.key === 'c360.compiled_reads')?.value.boolValue).toBe(true);
+    expect(names).toContain('query ResolvedCustomers');
     expect(names).toEqual(expect.arrayContaining(['graphql.parse', 'graphql.validate', 'graphql.resolve customers']));
     if (onPostgres) {
       const sql = collector.spans.filter((s) => s.attributes.some((a) => a.key === 'db.system' || a.key === 'db.system.name'));

@@ -94,8 +94,7 @@ export class CustomerListService {
       const [{ count }] = await this.dataSource.query(plan.countSql, plan.countValues);
       return Number(count);
     };
-    const page = toPage(rows, plan.window, (row) => [plan.field, row.sort_value, row.id], countAll);
-    return { ...page, edges: page.edges.map((e) => ({ ...e, node: map(e.node) })), nodes: page.nodes.map(map) };
+    return toPage(rows, plan.window, (row) => [plan.field, row.sort_value, row.id], countAll, map);
   }
 
   private conditions(filter: CustomerFilter, params: SqlParams): string[] {

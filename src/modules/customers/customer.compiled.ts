@@ -97,10 +97,12 @@ export function customerRootReaders(dataSource: DataSource, list: CustomerListSe
       const compiled = connection as unknown as CompiledConnection;
       return {
         async run(context) {
-          const page = await list.fetch(plan, (row) => ({ id: row.id, node: row.node }));
-          const nodes = page.nodes.map((n) => n.node);
-          const shaped = await compiled.shape({ ...page, nodes, edges: page.edges.map((e) => ({ cursor: e.cursor, node: e.node.node })) }, context);
-          return { value: shaped, personalDataOf: page.nodes.map((n) => n.id) };
+          const ids: string[] = [];
+          const page = await list.fetch(plan, (row) => {
+            ids.push(row.id);
+            return row.node;
+          });
+          return { value: await compiled.shape(page, context), personalDataOf: ids };
         },
       };
     },
