@@ -1,6 +1,5 @@
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app';
-import { SqlStatementLogger } from '../../src/common/sql-statements';
 import { createCustomer, recordOrder } from '../support/factories';
 
 let t: TestApp;
@@ -196,16 +195,16 @@ describe('GraphQL over HTTP', () => {
 });
 
 describe('many requests at once', () => {
-  it('each gets its own key checked and its own audit row, with fewer statements than one per request', async () => {
+  // Key checks and audit rows of concurrent requests share statements (test/unit/coalescing.test.ts pins the
+  // batching; how much is shared here depends on timing). What must hold whatever the timing: each its own answer.
+  it('each gets its own key checked and its own audit row', async () => {
     const readers = await Promise.all([1, 2, 3].map(() => t.keyWith(['customers:read', 'pii:read'])));
     const revoked = await t.ok(`mutation { createApiKey(name: "soon revoked", scopes: ["customers:read"]) { key apiKey { id } } }`);
     await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: revoked.createApiKey.apiKey.id });
     const keys = Array.from({ length: 30 }, (_, i) => (i % 10 === 9 ? revoked.createApiKey.key : readers[i % 3]));
     const before = await t.sql(`select count(*)::int as n from audit_events`);
-    const statementsBefore = SqlStatementLogger.count;
     const responses = await Promise.all(keys.map((key, i) => request(t.app.app).post('/graphql').set('authorization', `Bearer ${key}`)
       .set('x-request-id', `burst-${i}`).send({ query: `query Burst($id: ID!) { customer(id: $id) { email } }`, variables: { id: customerId } })));
-    const statements = SqlStatementLogger.count - statementsBefore;
     responses.forEach((res, i) => {
       if (keys[i] === revoked.createApiKey.key) expect(res.status).toBe(401);
       else expect(res.body.data.customer.email).toBe('pii@example.com');
@@ -214,7 +213,5 @@ describe('many requests at once', () => {
     const served = keys.map((k, i) => (k === revoked.createApiKey.key ? null : `burst-${i}`)).filter(Boolean).sort();
     expect(rows.map((r: { request_id: string }) => r.request_id)).toEqual(served);
     expect((await t.sql(`select count(*)::int as n from audit_events`))[0].n - before[0].n).toBe(served.length);
-    // Alone, each served request is three statements (key, read, audit row); together they share key checks and inserts.
-    expect(statements).toBeLessThan(served.length * 3);
   });
 });
