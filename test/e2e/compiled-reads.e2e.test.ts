@@ -109,7 +109,7 @@ describe('compiled reads answer as the resolvers do', () => {
   it('edges, cursors and pageInfo, forwards and backwards, with filters and every sort order', async () => {
     const query = `query($after: String, $o: CustomerOrderField!, $d: SortDirection!) { customers(first: 7, after: $after, orderBy: { field: $o, direction: $d }) {
       totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id fullName } } } }`;
-    for (const field of ['NAME', 'SIGNUP_DATE', 'LAST_ORDER_DATE', 'TOTAL_SPENT', 'UPDATED_AT']) {
+    for (const field of ['NAME', 'SIGNUP_DATE', 'LAST_ORDER_DATE', 'TOTAL_SPENT', 'UPDATED_AT', 'PREDICTED_CLV']) {
       for (const direction of ['ASC', 'DESC']) {
         const first = await both(query, { after: null, o: field, d: direction });
         await both(query, { after: first.data.customers.pageInfo.endCursor, o: field, d: direction });
@@ -119,6 +119,9 @@ describe('compiled reads answer as the resolvers do', () => {
     await both(`query($b: String) { customers(last: 4, before: $b, orderBy: { field: SIGNUP_DATE }) { nodes { id } } }`, { b: last.data.customers.pageInfo.startCursor });
     await both(`{ customers(first: 20, filter: { search: "a", totalSpentMin: "10.00", signedUpFrom: "2000-01-01T00:00:00Z" }, orderBy: { field: TOTAL_SPENT, direction: DESC }) { totalCount nodes { id summary { netSpent { amount } } } } }`);
     await both(`{ customers(first: 20, filter: { tags: ["vip"], countries: ["hr"] }) { totalCount nodes { id tags } } }`);
+    // Conditions other modules add (complaints, stored metrics), and a bounded spend range.
+    await both(`{ customers(first: 20, filter: { hasOpenComplaint: true, totalSpentMax: "100000.00", lastOrderFrom: "2001-01-01T00:00:00Z" }) { totalCount nodes { id } } }`);
+    await both(`{ customers(first: 20, filter: { churnRiskLevel: "HIGH" }, orderBy: { field: PREDICTED_CLV, direction: DESC }) { nodes { id } } }`);
   });
 
   it('nested pages with filters and an after cursor', async () => {
