@@ -5,7 +5,7 @@ const OPTIONS = { skipMissingProperties: true, forbidUnknownValues: false };
 const constrained = new Map<Function, boolean>();
 
 /** Whether class-validator has anything to check on instances of this class (its own or inherited rules). */
-function hasConstraints(type: Function): boolean {
+export function hasConstraints(type: Function): boolean {
   let known = constrained.get(type);
   if (known === undefined) {
     // @IsOptional and @Allow alone check nothing: the page arguments of every connection have only those.

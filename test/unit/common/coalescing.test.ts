@@ -1,4 +1,4 @@
-import { coalescing } from '../../src/common/coalescing';
+import { coalescing } from '../../../src/common/coalescing';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
