@@ -19,7 +19,10 @@ beforeAll(async () => {
   resolvers = await createApp({ ...t.database.config, compiledReads: false }, t.database.db);
   await seedDemoData(t.database.db, t.database.config, { customers: 40, currency: 'USD' });
   // Edge cases the seed does not make: no name at all, timestamps with microseconds, a line without a product.
-  const { id } = await createCustomer(t, { givenName: null, familyName: '', email: null, country: 'HR', tags: ['vip', 'b2b'], attributes: { tier: 'x', n: 2 } });
+  const { id } = await createCustomer(t, { givenName: null, familyName: '', email: null, country: 'HR', tags: ['vip', 'b2b'], attributes: { tier: 'x', n: 2 },
+    consents: [{ channel: 'SMS', granted: true, source: 'store', occurredAt: '2025-01-01T00:00:00Z' }, { channel: 'EMAIL', granted: true, source: 'checkout', occurredAt: '2025-01-02T00:00:00Z' }] });
+  // A later withdrawal: the current consent is the latest event per channel.
+  await t.ok(`mutation($id: ID!) { updateCustomer(id: $id, input: { consents: [{ channel: EMAIL, granted: false, source: "preference centre", occurredAt: "2025-06-01T10:00:00.5Z" }] }) { id } }`, { id });
   const order = await recordOrder(t, id, { gross: '19.99', placedAt: '2026-03-01T10:00:00Z' });
   await t.sql(`update orders set placed_at = '2026-03-01 10:00:00.123999+00' where id = $1`, [order.databaseId]);
   await t.sql(`update customers set signup_at = '2020-02-29 23:59:59.999999+00', birth_date = '1990-07-04', name_day_month = 7, name_day_day = 4 where id = $1`,
@@ -55,7 +58,7 @@ async function both(query: string, variables: Record<string, unknown> = {}, opti
 }
 
 const ALL_CUSTOMER_FIELDS = `__typename id databaseId givenName familyName fullName email phone birthDate nameDay { month day } locale country city
-  signupAt tags attributes createdAt updatedAt`;
+  signupAt tags attributes createdAt updatedAt consents { __typename channel granted changedAt source }`;
 const ALL_ORDER_FIELDS = `__typename id databaseId source externalRef placedAt status channel itemCount
   gross { amount currency minorUnits } discount { amount } net { amount currency } refunded { amount minorUnits }
   lines { id lineNo quantity returnedQuantity unitPrice { amount } lineTotal { amount currency } refunded { amount }
@@ -85,6 +88,7 @@ describe('compiled reads answer as the resolvers do', () => {
       communications(first: 3) { totalCount nodes { id databaseId channel direction purpose subject outcome occurredAt agent } } } } }`);
     const nameless = body.data.customers.nodes.find((n: any) => n.fullName === null);
     expect(nameless).toMatchObject({ nameDay: { month: 7, day: 4 }, birthDate: '1990-07-04', signupAt: '2020-02-29T23:59:59.999Z', tags: ['vip', 'b2b'] });
+    expect(nameless.consents.map((c: any) => [c.channel, c.granted])).toEqual([['EMAIL', false], ['SMS', true]]);
     const [{ stored }] = await t.sql(`select placed_at as stored from orders where external_ref = $1`, [nameless.orders.nodes[0].externalRef]);
     expect(nameless.orders.nodes[0].placedAt).toBe(stored.toISOString());
   });

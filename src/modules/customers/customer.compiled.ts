@@ -35,6 +35,19 @@ export const customerProjections: TypeProjections = {
     attributes: column('attributes'),
     createdAt: timestamp('created_at'),
     updatedAt: timestamp('updated_at'),
+    consents: {
+      kind: 'many',
+      // The latest event per channel, as consentsByCustomerIds reads it.
+      from: (c, e) => `(select distinct on (x.channel) x.* from customer_consent_events x where x.customer_id = ${c}.id
+        order by x.channel, x.occurred_at desc, x.created_at desc) ${e}`,
+      orderBy: (e) => `${e}.channel`,
+    },
+  },
+  MarketingConsent: {
+    channel: column('channel'),
+    granted: column('granted'),
+    changedAt: timestamp('occurred_at'),
+    source: column('source'),
   },
 };
 
