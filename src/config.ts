@@ -13,6 +13,7 @@ export interface AppConfig {
   readonly databaseReplicaUrls: readonly string[];
   readonly pgliteDataDir: string | null;
   readonly dbPoolSize: number;
+  readonly dbPreparedStatements: boolean;
   readonly dbStatementTimeoutMs: number;
   readonly shopCurrency: string;
   readonly demoSeedCustomers: number;
@@ -87,6 +88,8 @@ export const CONFIG_VARIABLES = [
     description: 'Folder of the embedded database (git-ignored). Empty: in memory, lost at exit.' },
   { env: 'DB_POOL_SIZE', key: 'dbPoolSize', defaultValue: '10', parse: integerIn(1, 200),
     description: 'PostgreSQL connections per server process (PGlite always uses one).' },
+  { env: 'DB_PREPARED_STATEMENTS', key: 'dbPreparedStatements', defaultValue: 'true', parse: boolean,
+    description: 'Run long statements that repeat (customer lists, compiled reads) as named prepared statements, planned once per connection; false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).' },
   { env: 'DB_STATEMENT_TIMEOUT_MS', key: 'dbStatementTimeoutMs', defaultValue: '10000', parse: integerIn(100, 3600000),
     description: 'PostgreSQL statement_timeout: no single SQL statement of a request runs longer.' },
   { env: 'SHOP_CURRENCY', key: 'shopCurrency', defaultValue: 'USD',

@@ -78,7 +78,7 @@ export async function createDataSourceOptions(
 export async function openDatabase(config: AppConfig, logger?: Logger): Promise<Database> {
   const { options, pglite } = await createDataSourceOptions(config, logger);
   const dataSource = new ReplicatedDataSource(options);
-  dataSource.usePreparedStatements = !pglite;
+  dataSource.usePreparedStatements = !pglite && config.dbPreparedStatements;
   await dataSource.initialize();
   return {
     dataSource,

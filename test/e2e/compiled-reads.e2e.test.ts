@@ -202,4 +202,15 @@ describe('prepared statements', () => {
       await db.close();
     }
   });
+
+  onPostgres('DB_PREPARED_STATEMENTS=false runs them unnamed (for poolers that cannot keep them)', async () => {
+    const db = await openDatabase({ ...t.database.config, dbPoolSize: 1, dbPreparedStatements: false });
+    try {
+      const dataSource = db.dataSource as ReplicatedDataSource;
+      await dataSource.queryPrepared('select count(*)::int as n from customers where country = $1', ['HR']);
+      expect(await dataSource.query(`select name from pg_prepared_statements`)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
 });
