@@ -15,7 +15,9 @@ const FLOOR_PORT = 4611;
 const BENCH_HASH_KEY = 'benchmark-api-key-hash-key-0123456789';
 
 interface LoadResult { requests: number; seconds: number; rps: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number }
-interface Measured { rps: number; p50: number; p99: number; statements: number | null; rssMb: number; failures: number }
+interface Measured { rps: number; p50: number; p99: number; statements: number | null; rssMb: number; failures: number; serverCpuMs: number; postgresCpuMs: number }
+/** A load run and the CPU the server and PostgreSQL spent meanwhile. */
+interface Run { result: LoadResult; peakRssMb: number; serverCpu: number; postgresCpu: number }
 
 export interface ApiBenchOptions {
   customers: number; seconds: number; rounds: number; warmupSeconds: number; connections: number; only: string | null;
@@ -37,14 +39,42 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promis
   });
 }
 
+/**
+ * CPU seconds (user + system) a process has used, from /proc (clock ticks of 1/100 s on Linux); with
+ * `children`, also what its ended children used (the postmaster's, for backends that closed meanwhile).
+ */
+function cpuSeconds(pid: number, children = false): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0)) / 100;
+  } catch {
+    return 0; // the process ended between listing and reading
+  }
+}
+
+/** CPU seconds of every local PostgreSQL process (postmaster and backends); 0 when the server is elsewhere. */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(entry), true);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
 /** One autocannon run in its own process, with the server's RSS sampled while it runs. */
-async function load(url: string, headers: Record<string, string>, bodies: string[], seconds: number, connections: number, serverPid: number) {
+async function load(url: string, headers: Record<string, string>, bodies: string[], seconds: number, connections: number, serverPid: number): Promise<Run> {
   let peak = rssMb(serverPid);
+  const cpuBefore = { server: cpuSeconds(serverPid), postgres: postgresCpuSeconds() };
   const sampler = setInterval(() => { peak = Math.max(peak, rssMb(serverPid)); }, 250);
   const plan = JSON.stringify({ url, headers, bodies, connections, seconds });
   const out = await new Promise<string>((resolve, reject) => {
@@ -54,7 +84,7 @@ async function load(url: string, headers: Record<string, string>, bodies: string
     child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`load generator exited ${code}`))));
   });
   clearInterval(sampler);
-  return { result: JSON.parse(out) as LoadResult, peakRssMb: peak };
+  return { result: JSON.parse(out) as LoadResult, peakRssMb: peak, serverCpu: cpuSeconds(serverPid) - cpuBefore.server, postgresCpu: postgresCpuSeconds() - cpuBefore.postgres };
 }
 
 async function post(url: string, headers: Record<string, string>, body: string) {
@@ -118,16 +148,16 @@ export async function benchApi(config: AppConfig, options: ApiBenchOptions) {
       for (const [url, headers, bodies] of [[graphqlUrl, auth, graphqlBodies], [floorUrl, {}, floorBodies]] as const) {
         await load(url, headers, [...bodies], options.warmupSeconds, options.connections, server.pid!);
       }
-      const totals = { graphql: [] as LoadResult[], floor: [] as LoadResult[] };
+      const totals = { graphql: [] as Run[], floor: [] as Run[] };
       let graphqlRss = 0;
       const before = await statementTotals(key);
       // Alternating rounds, so that a slow moment of the machine falls on both sides alike.
       for (let round = 0; round < options.rounds; round++) {
         const seconds = options.seconds / options.rounds;
         const g = await load(graphqlUrl, auth, graphqlBodies, seconds, options.connections, server.pid!);
-        totals.graphql.push(g.result);
+        totals.graphql.push(g);
         graphqlRss = Math.max(graphqlRss, g.peakRssMb);
-        totals.floor.push((await load(floorUrl, {}, floorBodies, seconds, options.connections, floor.pid!)).result);
+        totals.floor.push(await load(floorUrl, {}, floorBodies, seconds, options.connections, floor.pid!));
       }
       const after = await statementTotals(key);
       const graphql = summarise(totals.graphql, (after.sum - before.sum) / Math.max(1, after.count - before.count), graphqlRss);
@@ -136,8 +166,8 @@ export async function benchApi(config: AppConfig, options: ApiBenchOptions) {
     }
     console.log(`\n${options.connections} connections, ${options.warmupSeconds} s warm-up, ${options.seconds} s measured per side in ${options.rounds} alternating rounds; `
       + `PostgreSQL pool ${config.dbPoolSize}; ${customerIds.length} sample customers, countries ${countries.join(',')}; server node flags: ${options.serverNodeOptions || '(none)'}\n`);
-    console.log('| load | server | req/s | p50 ms | p99 ms | SQL statements / request | server RSS MB | failed |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    console.log('| load | server | req/s | p50 ms | p99 ms | SQL statements / request | server CPU ms / request | PostgreSQL CPU ms / request | server RSS MB | failed |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);
   } finally {
     server.kill('SIGTERM');
@@ -148,19 +178,24 @@ export async function benchApi(config: AppConfig, options: ApiBenchOptions) {
   }
 }
 
-function summarise(runs: LoadResult[], statements: number, rss: number): Measured {
+function summarise(measured: Run[], statements: number, rss: number): Measured {
+  const runs = measured.map((m) => m.result);
   const requests = runs.reduce((n, r) => n + r.requests, 0);
+  const perRequestMs = (seconds: number) => (1000 * seconds) / Math.max(1, requests);
   const seconds = runs.reduce((n, r) => n + r.seconds, 0);
   // Per-round percentiles: the median p50 and the worst p99 of the rounds (autocannon keeps no shared histogram).
   const p50s = runs.map((r) => r.p50).sort((a, b) => a - b);
   return { rps: requests / seconds, p50: p50s[Math.floor(p50s.length / 2)], p99: Math.max(...runs.map((r) => r.p99)), statements, rssMb: rss,
-    failures: runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0) };
+    failures: runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
+    serverCpuMs: perRequestMs(measured.reduce((n, m) => n + m.serverCpu, 0)), postgresCpuMs: perRequestMs(measured.reduce((n, m) => n + m.postgresCpu, 0)) };
 }
 
 function tableRows(name: string, graphql: Measured, floor: Measured): string[] {
-  const fmt = (m: Measured, label: string) => `| ${name} | ${label} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${m.p99.toFixed(1)} | ${m.statements?.toFixed(1) ?? '-'} | ${m.rssMb.toFixed(0)} | ${m.failures} |`;
+  const fmt = (m: Measured, label: string) => `| ${name} | ${label} | ${m.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${m.p99.toFixed(1)} | ${m.statements?.toFixed(1) ?? '-'} | `
+    + `${m.serverCpuMs.toFixed(2)} | ${m.postgresCpuMs.toFixed(2)} | ${m.rssMb.toFixed(0)} | ${m.failures} |`;
   return [fmt(graphql, 'GraphQL'), fmt(floor, 'SQL floor'),
-    `| ${name} | **ratio** | **${(graphql.rps / floor.rps).toFixed(2)}×** | ${(graphql.p50 / floor.p50).toFixed(2)}× | **${(graphql.p99 / floor.p99).toFixed(2)}×** | | | |`];
+    `| ${name} | **ratio** | **${(graphql.rps / floor.rps).toFixed(2)}×** | ${(graphql.p50 / floor.p50).toFixed(2)}× | **${(graphql.p99 / floor.p99).toFixed(2)}×** | | `
+    + `${(graphql.serverCpuMs / floor.serverCpuMs).toFixed(2)}× | ${(graphql.postgresCpuMs / floor.postgresCpuMs).toFixed(2)}× | | |`];
 }
 
 /** Key order aside, the floor must serve exactly what the graph serves, or the comparison means nothing. */
