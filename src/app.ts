@@ -11,7 +11,7 @@ import { AppConfig } from './config';
 import { Database } from './db/data-source';
 import { createContext, RequestContext } from './context';
 import { createCompiledReads, createResolvers, createServices, Services } from './container';
-import { compiledReadsPlugin } from './common/compiled-reads';
+import { compiledReadsPlugin, stringifyResult } from './common/compiled-reads';
 import { createSchema } from './schema';
 import { createErrorFormatter, toAppError } from './common/errors';
 import { createMetrics, observabilityPlugin, requestFacts } from './common/observability';
@@ -45,6 +45,9 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     : graph;
   const app = express();
   app.disable('x-powered-by');
+  // Express hashes every body it sends for an ETag: a SHA-1 over each GraphQL response (hundreds of KB for a
+  // page of customers) that no client revalidates, since queries are POSTed. Off.
+  app.set('etag', false);
   const httpServer = http.createServer(app);
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'] });
   const metrics = createMetrics();
@@ -59,6 +62,8 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       log: (error) => console.error('[graphql] internal error', error),
     }),
     includeStacktraceInErrorResponses: false,
+    // JSON.stringify, splicing in the JSON text of nodes PostgreSQL built (see RawJson).
+    stringifyResult,
     validationRules: [queryLimits()],
     parseOptions: { maxTokens: MAX_TOKENS },
     allowBatchedHttpRequests: false,

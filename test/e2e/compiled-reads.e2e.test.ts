@@ -5,6 +5,8 @@ import { ReplicatedDataSource } from '../../src/db/replicated-data-source';
 import { seedDemoData } from '../../src/seed/seed';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, recordOrder } from '../support/factories';
+import { amountSql } from '../../src/common/compiled-reads';
+import { currencyExponent, money } from '../../src/common/money';
 
 /**
  * The compiled reads must answer exactly as the resolvers do. One database, two apps: the default one
@@ -91,6 +93,33 @@ describe('compiled reads answer as the resolvers do', () => {
     expect(nameless.consents.map((c: any) => [c.channel, c.granted])).toEqual([['EMAIL', false], ['SMS', true]]);
     const [{ stored }] = await t.sql(`select placed_at as stored from orders where external_ref = $1`, [nameless.orders.nodes[0].externalRef]);
     expect(nameless.orders.nodes[0].placedAt).toBe(stored.toISOString());
+  });
+
+  it('summary spend figures and money built in SQL alone: refunds, half-up averages, no orders, first and last orders', async () => {
+    const body = await both(`{ customers(first: 100, orderBy: { field: TOTAL_SPENT, direction: DESC }) { nodes { id nameDay { __typename month day }
+      summary { __typename orderCount netSpent { __typename amount currency minorUnits } grossSpent { amount minorUnits } refunded { amount currency }
+        averageOrderValue { amount minorUnits } firstOrderAt lastOrderAt }
+      orders(first: 3) { nodes { net { amount currency minorUnits } refunded { amount } lines { unitPrice { amount } refunded { minorUnits } product { unitPrice { amount currency } } } } } } } }`);
+    const summaries = body.data.customers.nodes.map((n: any) => n.summary);
+    expect(summaries.some((s: any) => s.refunded.amount !== '0.00')).toBe(true);
+    expect(summaries.some((s: any) => s.orderCount > 1 && s.firstOrderAt !== s.lastOrderAt)).toBe(true);
+    const { id } = await createCustomer(t, { givenName: 'Nobody', familyName: 'Yet', country: 'SI' });
+    const orderless = await both(`query($id: ID!) { customer(id: $id) { summary { orderCount netSpent { amount minorUnits } averageOrderValue { amount } firstOrderAt lastOrderAt } } }`, { id });
+    expect(orderless.data.customer.summary).toEqual({ orderCount: 0, netSpent: { amount: '0.00', minorUnits: '0' }, averageOrderValue: null, firstOrderAt: null, lastOrderAt: null });
+  });
+
+  it('amounts formatted in SQL equal money() for every currency ICU knows, whatever its decimals', async () => {
+    const minors = ['0', '5', '-5', '1190', '-100001', '123456789012345678'];
+    const codes = Intl.supportedValuesOf('currency');
+    const rows: { code: string; minor: string; amount: string }[] = await t.sql(
+      `select code, minor, ${amountSql('minor::bigint', { sql: 'code' })} as amount from unnest($1::text[]) code, unnest($2::text[]) minor`, [codes, minors]);
+    expect(rows).toHaveLength(codes.length * minors.length);
+    for (const row of rows) expect([row.code, row.minor, row.amount]).toEqual([row.code, row.minor, money(row.minor, row.code).amount]);
+    expect(new Set(codes.map(currencyExponent)).size).toBeGreaterThan(2);
+    for (const code of ['USD', 'JPY', 'BHD']) {
+      const [{ amount }] = await t.sql(`select ${amountSql('-1234', { code })} as amount`);
+      expect(amount).toBe(money(-1234, code).amount);
+    }
   });
 
   it('one customer by global id or UUID, a missing one, and several root fields at once', async () => {

@@ -6,7 +6,7 @@ import {
 import { BadUserInputError } from '../errors';
 import { keysetSql, resolvePageWindow } from '../pagination';
 import { SqlParams } from '../sql';
-import { FieldProjection, FinishContext, PageProjection, TypeProjections } from './projection';
+import { FieldProjection, FinishContext, PageProjection, SqlObject, TypeProjections } from './projection';
 
 /** Thrown while compiling when a selection has something the compiler does not read; resolvers take it then. */
 export class NotCompilable extends Error {}
@@ -180,7 +180,49 @@ export class SelectionCompiler {
       }
       case 'page':
         return this.compilePage(projection.page, definition, field, row);
+      case 'object': {
+        const type = this.childObject(definition.type, field, false);
+        const alias = projection.source ? this.alias() : row;
+        let sql: string;
+        try {
+          // An aggregate over `source` gives one row only when it aggregates something.
+          if (projection.source && this.fields(type, field.node.selectionSet).every((f) => f.node.name.value === '__typename')) {
+            throw new NotCompilable(`${definition.name} without an aggregate`);
+          }
+          sql = this.compileSqlObject(type, field.node.selectionSet, projection.value, alias);
+        } catch (error) {
+          if (error instanceof NotCompilable && projection.otherwise) return this.compileField(projection.otherwise, definition, field, row);
+          throw error;
+        }
+        return { sql: projection.source ? `(select ${sql} from ${projection.source(row, alias)})` : sql, patch: null };
+      }
     }
+  }
+
+  /** The selected fields of an object built in SQL alone (see the `object` projection). */
+  private compileSqlObject(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined, value: SqlObject, row: string): string {
+    const parts: string[] = [];
+    for (const field of this.fields(type, selectionSet)) {
+      const name = field.node.name.value;
+      if (name === '__typename') {
+        parts.push(`'${field.key}', '${type.name}'`);
+        continue;
+      }
+      const definition = this.fieldDefinition(type, field);
+      if ((definition.extensions?.requiredScopes as string[] | undefined)?.includes('pii:read')) throw new NotCompilable('personal data in an SQL object');
+      if (Object.keys(this.args(definition, field.node)).length > 0) throw new NotCompilable(`arguments on ${name}`);
+      const inner = value.fields[name];
+      if (!inner) throw new NotCompilable(`no SQL for ${type.name}.${name}`);
+      if (typeof inner === 'function') {
+        if (!isLeafType(getNamedType(definition.type))) throw new NotCompilable(`${name} is not a leaf`);
+        parts.push(`'${field.key}', ${inner(row)}`);
+      } else {
+        parts.push(`'${field.key}', ${this.compileSqlObject(this.childObject(definition.type, field, false), field.node.selectionSet, inner, row)}`);
+      }
+    }
+    if (parts.length === 0) throw new NotCompilable('empty selection');
+    const object = `json_build_object(${parts.join(', ')})`;
+    return value.nullWhen ? `case when ${value.nullWhen(row)} then null else ${object} end` : object;
   }
 
   /** A nested connection: `nodes` as one lateral, index-ordered `limit n`, `totalCount` as a count. */

@@ -6,6 +6,8 @@ import type { FinishContext } from './projection';
 export interface CompiledConnection {
   /** The node's JSON for the row alias passed in (SQL `null` when no node is selected). */
   node: CompiledObject;
+  /** A node is selected and built in SQL alone: fetch it as text and pass it on as RawJson. */
+  raw: boolean;
   /** Builds the selected connection from a page of fetched node JSON. */
   shape(page: Page<any>, context: FinishContext): Promise<Record<string, unknown>>;
 }
@@ -63,6 +65,7 @@ export function compileConnection(compiler: SelectionCompiler, type: GraphQLObje
   const compiled: CompiledObject = node ?? { sql: 'null::json', patch: null };
   return {
     node: compiled,
+    raw: node !== null && compiled.patch === null,
     async shape(page, context) {
       if (compiled.patch) for (const item of page.nodes) compiled.patch(item, context);
       const values = await Promise.all(parts.map((p) => p.part(page)));

@@ -5,3 +5,4 @@ export { compileConnection } from './connection';
 export type { CompiledConnection } from './connection';
 export { compiledReadsPlugin } from './executor';
 export type { CompiledReadsOptions, RootField, RootRead, RootReader } from './executor';
+export { RawJson, stringifyResult } from './raw-json';

@@ -1,4 +1,4 @@
-import { money } from '../money';
+import { currencyExponent } from '../money';
 import type { NestedPageSpec } from '../nested-pages';
 import { globalIdSql } from '../relay';
 
@@ -25,7 +25,21 @@ export type FieldProjection =
   /** Every related row, in order. */
   | { kind: 'many'; from: (row: string, alias: string) => string; orderBy: (alias: string) => string }
   /** A nested connection read as a keyset page (nodes and totalCount; edges and pageInfo go through resolvers). */
-  | { kind: 'page'; page: PageProjection<any> };
+  | { kind: 'page'; page: PageProjection<any> }
+  /**
+   * An object built in SQL alone, from the row or from `source` (a from-and-where clause naming `alias`, for an
+   * aggregate over related rows). A selection with a field the object lacks is read by `otherwise`.
+   */
+  | { kind: 'object'; value: SqlObject; source?: (row: string, alias: string) => string; otherwise?: FieldProjection };
+
+/** A value built in SQL alone: a leaf is an expression over the row; an object nests such values. */
+export type SqlValue = ((row: string) => string) | SqlObject;
+
+export interface SqlObject {
+  fields: Record<string, SqlValue>;
+  /** The object is null when this holds. */
+  nullWhen?: (row: string) => string;
+}
 
 /** The same description of a nested page that fetchNestedPages uses, so both readers page alike. */
 export interface PageProjection<A> extends NestedPageSpec<A> {
@@ -57,17 +71,48 @@ export const timestamp = (name: string): FieldProjection => ({ kind: 'value', sq
 export const globalId = (typeName: string, name = 'id'): FieldProjection => ({ kind: 'value', sql: (row) => globalIdSql(typeName, `${row}.${name}`) });
 
 /**
- * An amount: SQL reads the minor units and the currency, and money() formats them, so amounts are formatted by
- * one function whichever way they are read. `currency` is a column of the row, or a fixed code.
+ * ISO 4217 codes by their number of decimals, from the runtime's ICU data (as money() formats them), so SQL
+ * formats amounts with the same exponent JS would.
  */
-export function moneyOf(minorColumn: string, currency: { column: string } | { code: string }): FieldProjection {
-  if ('code' in currency) {
-    const { code } = currency;
-    return { kind: 'computed', sql: (row) => `${row}.${minorColumn}::text`, finish: (minor: string) => money(minor, code) };
+function currenciesByExponent(): Map<number, string[]> {
+  const byExponent = new Map<number, string[]>();
+  for (const code of Intl.supportedValuesOf('currency')) {
+    const exponent = currencyExponent(code);
+    byExponent.set(exponent, [...(byExponent.get(exponent) ?? []), code]);
   }
+  return byExponent;
+}
+
+/** Integer minor units as the decimal text money() makes: exact numeric scaling, so 1190 → 11.90, -5 → -0.05. */
+const scaledSql = (minor: string, exponent: number) => (exponent === 0 ? `(${minor})::numeric::text` : `((${minor})::numeric * 0.${'0'.repeat(exponent - 1)}1)::text`);
+
+let exponentCase: ((minor: string, currency: string) => string) | null = null;
+
+/** The amount of `minor` units of the currency in the SQL expression `currency`: a CASE over the exponents ICU knows. */
+export function amountSql(minor: string, currency: { sql: string } | { code: string }): string {
+  if ('code' in currency) return scaledSql(minor, currencyExponent(currency.code));
+  if (!exponentCase) {
+    const groups = [...currenciesByExponent()].sort((a, b) => b[1].length - a[1].length);
+    const [[commonest], ...others] = groups;
+    exponentCase = (m, c) => `case ${others.map(([exponent, codes]) => `when ${c} = any('{${codes.join(',')}}'::text[]) then ${scaledSql(m, exponent)}`).join(' ')} else ${scaledSql(m, commonest)} end`;
+  }
+  return exponentCase(minor, currency.sql);
+}
+
+/** A Money object in SQL: `minor` is an integer expression over the row, the currency a column of it or a fixed code. */
+export function moneySql(minor: (row: string) => string, currency: { column: string } | { code: string }): SqlObject {
+  const currencyOf = (row: string) => ('code' in currency ? { code: currency.code } : { sql: `${row}.${currency.column}` });
   return {
-    kind: 'computed',
-    sql: (row) => `json_build_array(${row}.${minorColumn}::text, ${row}.${currency.column})`,
-    finish: ([minor, code]: [string, string]) => money(minor, code),
+    fields: {
+      amount: (row) => amountSql(minor(row), currencyOf(row)),
+      currency: (row) => ('code' in currency ? `'${currency.code}'` : `${row}.${currency.column}`),
+      minorUnits: (row) => `(${minor(row)})::text`,
+    },
   };
+}
+
+/** An amount column of the row as a Money object, formatted in SQL exactly as money() formats it. */
+export function moneyOf(minorColumn: string, currency: { column: string } | { code: string }): FieldProjection {
+  if ('code' in currency && !/^[A-Z]{3}$/.test(currency.code)) throw new Error(`not a currency code: ${currency.code}`);
+  return { kind: 'object', value: moneySql((row) => `${row}.${minorColumn}`, currency) };
 }

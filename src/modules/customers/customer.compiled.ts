@@ -2,7 +2,7 @@ import { getNamedType, GraphQLObjectType } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { ArgumentValidationError } from 'type-graphql';
 import {
-  column, compileConnection, CompiledConnection, globalId, NotCompilable, RootReader, timestamp, TypeProjections,
+  column, compileConnection, CompiledConnection, globalId, NotCompilable, RawJson, RootReader, timestamp, TypeProjections,
 } from '../../common/compiled-reads';
 import { BadUserInputError } from '../../common/errors';
 import { isUuid, parseGlobalId } from '../../common/relay';
@@ -23,9 +23,12 @@ export const customerProjections: TypeProjections = {
     phone: column('phone'),
     birthDate: { kind: 'value', sql: (c) => `${c}.birth_date::text` },
     nameDay: {
-      kind: 'computed',
-      sql: (c) => `json_build_object('month', ${c}.name_day_month, 'day', ${c}.name_day_day)`,
-      finish: (nameDay: { month: number | null; day: number | null }) => (nameDay.month && nameDay.day ? nameDay : null),
+      kind: 'object',
+      // Null unless both parts are set, as toCustomer decides.
+      value: {
+        fields: { month: (c) => `${c}.name_day_month`, day: (c) => `${c}.name_day_day` },
+        nullWhen: (c) => `coalesce(${c}.name_day_month, 0) = 0 or coalesce(${c}.name_day_day, 0) = 0`,
+      },
     },
     locale: column('locale'),
     country: { kind: 'value', sql: (c) => `trim(${c}.country::text)` },
@@ -81,12 +84,15 @@ export function customerRootReaders(dataSource: DataSource, list: CustomerListSe
     async customer(compiler, { node, definition, args }) {
       const databaseId = databaseIdOf(args.id);
       const customer = compiler.compileObject(getNamedType(definition.type) as GraphQLObjectType, node.selectionSet, 'c', true);
-      const sql = `select c.id, ${customer.sql} as node from customers c where c.id = ${compiler.params.add(databaseId, 'uuid')}`;
+      // Built in SQL alone, the node is passed on as the text PostgreSQL wrote.
+      const raw = customer.patch === null;
+      const sql = `select c.id, ${raw ? `(${customer.sql})::text` : customer.sql} as node from customers c where c.id = ${compiler.params.add(databaseId, 'uuid')}`;
       const values = compiler.params.values;
       return {
         async run(context) {
-          const [row]: { id: string; node: Record<string, unknown> }[] = await queryPrepared(dataSource, sql, values);
+          const [row]: { id: string; node: any }[] = await queryPrepared(dataSource, sql, values);
           if (!row) return { value: null, personalDataOf: [] };
+          if (raw) return { value: new RawJson(row.node), personalDataOf: [row.id] };
           customer.patch?.(row.node, context);
           return { value: row.node, personalDataOf: [row.id] };
         },
@@ -101,7 +107,7 @@ export function customerRootReaders(dataSource: DataSource, list: CustomerListSe
           // The nodes' parameters (a nested page's filter) are numbered after the list's own conditions.
           compiler.useParams(params);
           connection = compileConnection(compiler, getNamedType(definition.type) as GraphQLObjectType, node.selectionSet, 'c');
-          return `${connection.node.sql} as node`;
+          return connection.raw ? `(${connection.node.sql})::text as node` : `${connection.node.sql} as node`;
         });
       } catch (error) {
         if (error instanceof BadUserInputError) throw new NotCompilable('list arguments'); // the resolver reports them
@@ -113,7 +119,7 @@ export function customerRootReaders(dataSource: DataSource, list: CustomerListSe
           const ids: string[] = [];
           const page = await list.fetch(plan, (row) => {
             ids.push(row.id);
-            return row.node;
+            return compiled.raw ? new RawJson(row.node as string) : row.node;
           });
           return { value: await compiled.shape(page, context), personalDataOf: ids };
         },

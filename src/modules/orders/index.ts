@@ -7,4 +7,4 @@ export { Order, OrderReturn, Product, OrderStatus, SalesChannel } from './order.
 export { createOrderLoaders } from './order.loaders';
 export { OrderResolver, OrderReturnResolver } from './order.resolver';
 export { CustomerOrdersResolver } from './customer-orders.resolver';
-export { orderProjections, readSpendFigures, spendFiguresSql } from './order.compiled';
+export { countedOrdersSql, orderProjections, readSpendFigures, SPEND_SQL, spendFiguresSql } from './order.compiled';

@@ -51,6 +51,19 @@ export function orderProjections(shopCurrency: string): TypeProjections {
   };
 }
 
+/** A customer's counted orders as a from-and-where clause naming `alias`, for the aggregates of SPEND_SQL. */
+export const countedOrdersSql = (customerId: string, alias: string) => `orders ${alias} where ${alias}.customer_id = ${customerId} and ${COUNTED}`;
+
+/** The spend aggregates over countedOrdersSql's rows (`o` is its alias), the same figures spendFiguresSql reads. */
+export const SPEND_SQL = {
+  orderCount: () => 'count(*)',
+  grossMinor: (o: string) => `coalesce(sum(${o}.gross_minor), 0)`,
+  netMinor: (o: string) => `coalesce(sum(${o}.net_minor), 0)`,
+  refundedMinor: (o: string) => `coalesce(sum(${o}.refunded_minor), 0)`,
+  firstOrderAt: (o: string) => `min(${o}.placed_at)`,
+  lastOrderAt: (o: string) => `max(${o}.placed_at)`,
+};
+
 type SpendFiguresJson = [number, number, string | null, string | null, string | null, number | null, number | null];
 
 /**
