@@ -86,22 +86,30 @@ function currenciesByExponent(): Map<number, string[]> {
 /** Integer minor units as the decimal text money() makes: exact numeric scaling, so 1190 → 11.90, -5 → -0.05. */
 const scaledSql = (minor: string, exponent: number) => (exponent === 0 ? `(${minor})::numeric::text` : `((${minor})::numeric * 0.${'0'.repeat(exponent - 1)}1)::text`);
 
-let exponentCase: ((minor: string, currency: string) => string) | null = null;
+let exponentGroups: { commonest: number; others: [number, string][] } | null = null;
 
-/** The amount of `minor` units of the currency in the SQL expression `currency`: a CASE over the exponents ICU knows. */
-export function amountSql(minor: string, currency: { sql: string } | { code: string }): string {
+/**
+ * The amount of `minor` units of the currency in the SQL expression `currency`: a CASE over the exponents ICU
+ * knows, tested first against `likely` (the shop currency, which nearly every row has).
+ */
+export function amountSql(minor: string, currency: { sql: string; likely?: string } | { code: string }): string {
   if ('code' in currency) return scaledSql(minor, currencyExponent(currency.code));
-  if (!exponentCase) {
-    const groups = [...currenciesByExponent()].sort((a, b) => b[1].length - a[1].length);
-    const [[commonest], ...others] = groups;
-    exponentCase = (m, c) => `case ${others.map(([exponent, codes]) => `when ${c} = any('{${codes.join(',')}}'::text[]) then ${scaledSql(m, exponent)}`).join(' ')} else ${scaledSql(m, commonest)} end`;
+  if (!exponentGroups) {
+    const [[commonest], ...others] = [...currenciesByExponent()].sort((a, b) => b[1].length - a[1].length);
+    exponentGroups = { commonest, others: others.map(([exponent, codes]) => [exponent, `'{${codes.join(',')}}'::text[]`]) };
   }
-  return exponentCase(minor, currency.sql);
+  const c = currency.sql;
+  const likely = currency.likely ? `when ${c} = '${currency.likely}' then ${scaledSql(minor, currencyExponent(currency.likely))} ` : '';
+  const others = exponentGroups.others.map(([exponent, codes]) => `when ${c} = any(${codes}) then ${scaledSql(minor, exponent)}`).join(' ');
+  return `case ${likely}${others} else ${scaledSql(minor, exponentGroups.commonest)} end`;
 }
 
+/** Where a Money's currency comes from: a column of the row (mostly `likely`), or a fixed code. */
+export type MoneyCurrency = { column: string; likely?: string } | { code: string };
+
 /** A Money object in SQL: `minor` is an integer expression over the row, the currency a column of it or a fixed code. */
-export function moneySql(minor: (row: string) => string, currency: { column: string } | { code: string }): SqlObject {
-  const currencyOf = (row: string) => ('code' in currency ? { code: currency.code } : { sql: `${row}.${currency.column}` });
+export function moneySql(minor: (row: string) => string, currency: MoneyCurrency): SqlObject {
+  const currencyOf = (row: string) => ('code' in currency ? { code: currency.code } : { sql: `${row}.${currency.column}`, likely: currency.likely });
   return {
     fields: {
       amount: (row) => amountSql(minor(row), currencyOf(row)),
@@ -112,7 +120,7 @@ export function moneySql(minor: (row: string) => string, currency: { column: str
 }
 
 /** An amount column of the row as a Money object, formatted in SQL exactly as money() formats it. */
-export function moneyOf(minorColumn: string, currency: { column: string } | { code: string }): FieldProjection {
+export function moneyOf(minorColumn: string, currency: MoneyCurrency): FieldProjection {
   if ('code' in currency && !/^[A-Z]{3}$/.test(currency.code)) throw new Error(`not a currency code: ${currency.code}`);
   return { kind: 'object', value: moneySql((row) => `${row}.${minorColumn}`, currency) };
 }

@@ -3,7 +3,8 @@ import { COUNTED, CUSTOMER_ORDERS_PAGE, OrderTotals } from './order.service';
 
 /** Order, line and product fields in SQL, each equal to what toOrder, toOrderLine and toProduct make of the row. */
 export function orderProjections(shopCurrency: string): TypeProjections {
-  const rowCurrency = { column: 'currency' };
+  // Orders are recorded in the shop currency; products may be priced in others.
+  const rowCurrency = { column: 'currency', likely: shopCurrency };
   // Lines are priced in the shop currency, as toOrderLine prices them.
   const shop = { code: shopCurrency };
   return {
