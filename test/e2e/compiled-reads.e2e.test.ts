@@ -139,6 +139,19 @@ describe('compiled reads answer as the resolvers do', () => {
       fragment Who on Customer { name: fullName land: country }`, { yes: true, no: false });
   });
 
+  it('a selection compiled once is reused only while the variables it reads are the same', async () => {
+    const { customers } = await t.ok(`{ customers(first: 2, orderBy: { field: TOTAL_SPENT, direction: DESC }) { nodes { id } } }`);
+    const query = `query($id: ID!, $n: Int!, $withOrders: Boolean!, $kinds: [FeedbackKind!]) { customer(id: $id) { ...Page } }
+      fragment Page on Customer { id fullName orders(first: $n) @include(if: $withOrders) { totalCount nodes { externalRef net { amount } } } feedback(first: 2, kinds: $kinds) { nodes { kind } } }`;
+    for (const [id, n, withOrders, kinds] of [[customers.nodes[0].id, 1, true, null], [customers.nodes[1].id, 1, true, null], [customers.nodes[1].id, 3, true, ['NPS']],
+      [customers.nodes[0].id, 3, false, ['NPS']], [customers.nodes[0].id, 1, true, null]] as const) {
+      const body = await both(query, { id, n, withOrders, kinds });
+      expect(body.data.customer.id).toBe(id);
+      expect(body.data.customer.orders?.nodes.length ?? 0).toBeLessThanOrEqual(withOrders ? n : 0);
+      expect('orders' in body.data.customer).toBe(withOrders);
+    }
+  });
+
   it('edges, cursors and pageInfo, forwards and backwards, with filters and every sort order', async () => {
     const query = `query($after: String, $o: CustomerOrderField!, $d: SortDirection!) { customers(first: 7, after: $after, orderBy: { field: $o, direction: $d }) {
       totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id fullName } } } }`;

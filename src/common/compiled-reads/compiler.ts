@@ -1,7 +1,7 @@
 import {
   FieldNode, FragmentDefinitionNode, getArgumentValues, getDirectiveValues, getNamedType, getNullableType, GraphQLField,
   GraphQLIncludeDirective, GraphQLObjectType, GraphQLOutputType, GraphQLSchema, GraphQLSkipDirective, isLeafType, isListType,
-  isNonNullType, isObjectType, SelectionSetNode,
+  isNonNullType, isObjectType, SelectionSetNode, visit,
 } from 'graphql';
 import { BadUserInputError } from '../errors';
 import { keysetSql, resolvePageWindow } from '../pagination';
@@ -31,6 +31,22 @@ interface Field {
   key: string;
   node: FieldNode;
 }
+
+/** A root node's selection as compiled once, with what compiling it added to the compiler. */
+interface CompiledSelection {
+  result: CompiledObject | NotCompilable;
+  params: unknown[];
+  aliases: number;
+  requiredScopes: string[];
+  personalFields: string[];
+}
+
+// Apollo hands every request with the same text the same parsed document, so a selection set node stands for
+// one selection of one document; its compiled SQL is reused while the variables it reads are the same.
+const compiledSelections = new WeakMap<SelectionSetNode, Map<string, CompiledSelection>>();
+const selectionVariables = new WeakMap<SelectionSetNode, string[]>();
+const MAX_VARIANTS_PER_SELECTION = 64;
+const ABSENT = '\u0000absent';
 
 /**
  * Turns a GraphQL selection into one SQL statement that builds the response JSON in PostgreSQL, the way
@@ -113,6 +129,67 @@ export class SelectionCompiler {
 
   args(definition: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> {
     return getArgumentValues(definition, node, this.variables);
+  }
+
+  /**
+   * A root node's object (see compileObject), compiled once per selection, row alias, parameter position and
+   * values of the variables the selection reads (@include/@skip, nested page arguments): a customer page
+   * asked for by id after id compiles once. Root arguments are not part of it; their readers plan them.
+   */
+  compileRootObject(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined, row: string): CompiledObject {
+    if (!selectionSet) return this.compileObject(type, selectionSet, row, true);
+    let variants = compiledSelections.get(selectionSet);
+    if (!variants) compiledSelections.set(selectionSet, (variants = new Map()));
+    const read = this.variablesOf(selectionSet).map((name) => (name in this.variables ? this.variables[name] : ABSENT));
+    const key = JSON.stringify([type.name, row, this.aliases, this.params.values.length, read]);
+    let compiled = variants.get(key);
+    if (!compiled) {
+      const firstParam = this.params.values.length;
+      const firstAlias = this.aliases;
+      let result: CompiledObject | NotCompilable;
+      try {
+        result = this.compileObject(type, selectionSet, row, true);
+      } catch (error) {
+        if (!(error instanceof NotCompilable)) throw error;
+        result = error;
+      }
+      compiled = {
+        result, params: this.params.values.slice(firstParam), aliases: this.aliases - firstAlias,
+        requiredScopes: [...this.facts.requiredScopes], personalFields: [...this.facts.personalFields],
+      };
+      if (variants.size >= MAX_VARIANTS_PER_SELECTION) variants.clear();
+      variants.set(key, compiled);
+    } else {
+      for (const value of compiled.params) this.params.add(value);
+      this.aliases += compiled.aliases;
+      for (const scope of compiled.requiredScopes) this.facts.requiredScopes.add(scope);
+      for (const field of compiled.personalFields) this.facts.personalFields.add(field);
+    }
+    if (compiled.result instanceof NotCompilable) throw compiled.result;
+    return compiled.result;
+  }
+
+  /** Every variable a selection set reads, in its fragments too. */
+  private variablesOf(selectionSet: SelectionSetNode): string[] {
+    let names = selectionVariables.get(selectionSet);
+    if (!names) {
+      const found = new Set<string>();
+      const visited = new Set<string>();
+      const walk = (node: SelectionSetNode) => visit(node, {
+        Variable: (variable) => { found.add(variable.name.value); },
+        FragmentSpread: (spread) => {
+          const fragment = this.fragments[spread.name.value];
+          if (fragment && !visited.has(spread.name.value)) {
+            visited.add(spread.name.value);
+            walk(fragment.selectionSet);
+          }
+        },
+      });
+      walk(selectionSet);
+      names = [...found].sort();
+      selectionVariables.set(selectionSet, names);
+    }
+    return names;
   }
 
   /**

@@ -23,7 +23,7 @@ export function compileConnection(compiler: SelectionCompiler, type: GraphQLObje
   let node: CompiledObject | null = null;
   const compileNode = (nodeType: GraphQLObjectType, set: SelectionSetNode | undefined) => {
     if (node) throw new NotCompilable('two node selections');
-    node = compiler.compileObject(nodeType, set, row, true);
+    node = compiler.compileRootObject(nodeType, set, row);
   };
   const parts: { key: string; part: Part }[] = [];
   for (const field of compiler.fields(type, selectionSet)) {

@@ -83,7 +83,7 @@ export function customerRootReaders(dataSource: DataSource, list: CustomerListSe
   return {
     async customer(compiler, { node, definition, args }) {
       const databaseId = databaseIdOf(args.id);
-      const customer = compiler.compileObject(getNamedType(definition.type) as GraphQLObjectType, node.selectionSet, 'c', true);
+      const customer = compiler.compileRootObject(getNamedType(definition.type) as GraphQLObjectType, node.selectionSet, 'c');
       // Built in SQL alone, the node is passed on as the text PostgreSQL wrote.
       const raw = customer.patch === null;
       const sql = `select c.id, ${raw ? `(${customer.sql})::text` : customer.sql} as node from customers c where c.id = ${compiler.params.add(databaseId, 'uuid')}`;
