@@ -29,9 +29,10 @@ export async function queryPrimary<T = any>(dataSource: DataSource, sql: string,
 
 /**
  * `query`, as a named prepared statement where the data source can (PostgreSQL; see ReplicatedDataSource):
- * for long statements that repeat with other parameters.
+ * for statements that repeat with other parameters. `primary` keeps a read on the primary (see queryPrimary).
  */
-export function queryPrepared<T = any>(dataSource: DataSource, sql: string, params: unknown[]): Promise<T[]> {
-  const preparing = dataSource as DataSource & { queryPrepared?: (sql: string, params: unknown[]) => Promise<T[]> };
-  return preparing.queryPrepared ? preparing.queryPrepared(sql, params) : dataSource.query(sql, params);
+export function queryPrepared<T = any>(dataSource: DataSource, sql: string, params: unknown[], options: { primary?: boolean } = {}): Promise<T[]> {
+  const preparing = dataSource as DataSource & { queryPrepared?: (sql: string, params: unknown[], options: { primary?: boolean }) => Promise<T[]> };
+  if (preparing.queryPrepared) return preparing.queryPrepared(sql, params, options);
+  return options.primary ? queryPrimary(dataSource, sql, params) : dataSource.query(sql, params);
 }

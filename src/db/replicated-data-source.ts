@@ -32,10 +32,18 @@ export class ReplicatedDataSource extends DataSource {
    * running them). At most MAX_NAMED distinct texts get a name, so the server's plan caches stay bounded; others
    * run unnamed, as `query` runs them.
    */
-  async queryPrepared<T = any>(sql: string, parameters: unknown[]): Promise<T[]> {
+  async queryPrepared<T = any>(sql: string, parameters: unknown[], options: { primary?: boolean } = {}): Promise<T[]> {
     const name = this.usePreparedStatements ? this.nameFor(sql) : null;
-    if (!name) return this.query<T[]>(sql, parameters);
-    const mode = this.driver.isReplicated && isReadOnlyStatement(sql) ? 'slave' : 'master';
+    const mode = this.driver.isReplicated && !options.primary && isReadOnlyStatement(sql) ? 'slave' : 'master';
+    if (!name) {
+      if (mode === 'slave') return this.query<T[]>(sql, parameters);
+      const runner = this.createQueryRunner('master');
+      try {
+        return await runner.query(sql, parameters);
+      } finally {
+        await runner.release();
+      }
+    }
     const runner = this.createQueryRunner(mode);
     try {
       const client = (await runner.connect()) as { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/relay';
 import { coalescing } from '../../common/coalescing';
-import { queryPrimary } from '../../common/sql';
+import { queryPrepared } from '../../common/sql';
 import { Principal, SCOPES } from '../../common/scopes';
 
 const PREFIX = 'c360';
@@ -41,8 +41,9 @@ const toRecord = (r: KeyRow): ApiKeyRecord => ({
 export class ApiKeyService {
   private readonly lastUsedWritten = new Map<string, number>();
   // Keys are always read on the primary: a key revoked there must stop working at once, whatever a replica lags.
+  // One statement text for any number of keys, so each connection prepares it once.
   private readonly lookups = coalescing<string, KeyRow | null>(async (publicIds) => {
-    const rows: KeyRow[] = await queryPrimary(this.dataSource, 'select * from api_keys where public_id = any($1::text[])', [publicIds]);
+    const rows: KeyRow[] = await queryPrepared(this.dataSource, 'select * from api_keys where public_id = any($1::text[])', [publicIds], { primary: true });
     const byPublicId = new Map(rows.map((r) => [r.public_id, r]));
     return publicIds.map((id) => byPublicId.get(id) ?? null);
   });

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { DataSource } from 'typeorm';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { coalescing } from '../../common/coalescing';
+import { queryPrepared } from '../../common/sql';
 import { requestFacts } from '../../common/observability';
 import type { Principal } from '../../common/scopes';
 
@@ -20,16 +21,20 @@ export class AuditEvent {
 }
 
 type AuditRow = [keyId: string, keyName: string, requestId: string, operationType: string, operationName: string, pii: string[], customers: number, result: string];
+const AUDIT_COLUMNS = ['keyId', 'keyName', 'requestId', 'operationType', 'operationName', 'pii', 'customers', 'result'] as const;
 
 export class AuditService {
   // Each response waits until its own row is committed (the log must not lose a read); rows of concurrent
   // requests are committed together, one insert for all (group commit).
   private readonly recorder = coalescing<AuditRow, true>(async (rows) => {
-    const params: unknown[] = [];
-    const values = rows.map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')}, now())`);
-    await this.dataSource.query(
+    // One statement text for any number of rows (columns as arrays), so each connection prepares it once.
+    // Categories travel comma-joined: they are fixed identifiers (name, email…), never free text.
+    const columns = AUDIT_COLUMNS.map((_, i) => rows.map((row) => (i === 5 ? (row[5] as string[]).join(',') : row[i])));
+    await queryPrepared(this.dataSource,
       `insert into audit_events (key_id, key_name, request_id, operation_type, operation_name, pii_categories, customers, result, occurred_at)
-       values ${values.join(', ')}`, params);
+       select key_id, key_name, request_id, operation_type, operation_name, string_to_array(pii, ','), customers, result, now()
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])
+         as row(key_id, key_name, request_id, operation_type, operation_name, pii, customers, result)`, columns);
     return rows.map(() => true as const);
   });
 
