@@ -37,6 +37,22 @@ export interface App {
 
 export const MAX_BODY_BYTES = '1mb';
 
+/**
+ * Express's res.send copies every string body of 1,000 characters or more into a Buffer to learn its length;
+ * Apollo's express integration sends each GraphQL response that way. A response that is plainly a string is
+ * measured and written as it is instead (what express would send: the same status, headers and bytes).
+ */
+function sendTextWithoutCopy(req: express.Request, res: express.Response, next: express.NextFunction) {
+  const send = res.send.bind(res);
+  res.send = (body?: unknown) => {
+    if (typeof body !== 'string' || req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304 || !res.getHeader('content-type')) return send(body);
+    res.setHeader('content-length', Buffer.byteLength(body));
+    res.end(body);
+    return res;
+  };
+  next();
+}
+
 export async function createApp(config: AppConfig, db: Database, options: { ideKey?: string | null } = {}): Promise<App> {
   const services = createServices(config, db.dataSource);
   const graph = await createSchema(createResolvers(config, services));
@@ -166,6 +182,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     },
     express.json({ limit: MAX_BODY_BYTES }),
     refuseUntrustedDocuments(trustedDocuments),
+    sendTextWithoutCopy,
     expressMiddleware(apollo, {
       context: async ({ res }) => createContext(services, requestFacts.getStore()?.requestId ?? randomUUID(), (res.locals.principal as Principal) ?? null),
     }),

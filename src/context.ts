@@ -15,20 +15,34 @@ export interface RequestContext {
   principal: Principal | null;
   /** One clock reading per request, so every field of a response agrees on "now". */
   now: Date;
-  loaders: ReturnType<typeof createLoaders>;
+  loaders: Loaders;
 }
 
-/** Loaders live for one request only, so no request sees another's cached rows. */
+/**
+ * Loaders live for one request only, so no request sees another's cached rows. Each module's are made when a
+ * resolver first asks for them: a request answered by the compiled reads asks for none.
+ */
 function createLoaders(services: Services, now: Date) {
+  const made: Partial<Loaders> = {};
   return {
-    customers: createCustomerLoaders(services.customers),
-    orders: createOrderLoaders(services.orders),
-    feedback: createFeedbackLoaders(services.feedback),
-    communications: createCommunicationLoaders(services.communications),
-    loyalty: createLoyaltyLoaders(services.loyalty, services.loyaltyPrograms, services.loyaltyEarning),
-    metrics: createMetricsLoaders(services.metrics, now),
-    actions: createActionsLoaders(services.actions, now),
+    get customers() { return (made.customers ??= createCustomerLoaders(services.customers)); },
+    get orders() { return (made.orders ??= createOrderLoaders(services.orders)); },
+    get feedback() { return (made.feedback ??= createFeedbackLoaders(services.feedback)); },
+    get communications() { return (made.communications ??= createCommunicationLoaders(services.communications)); },
+    get loyalty() { return (made.loyalty ??= createLoyaltyLoaders(services.loyalty, services.loyaltyPrograms, services.loyaltyEarning)); },
+    get metrics() { return (made.metrics ??= createMetricsLoaders(services.metrics, now)); },
+    get actions() { return (made.actions ??= createActionsLoaders(services.actions, now)); },
   };
+}
+
+interface Loaders {
+  customers: ReturnType<typeof createCustomerLoaders>;
+  orders: ReturnType<typeof createOrderLoaders>;
+  feedback: ReturnType<typeof createFeedbackLoaders>;
+  communications: ReturnType<typeof createCommunicationLoaders>;
+  loyalty: ReturnType<typeof createLoyaltyLoaders>;
+  metrics: ReturnType<typeof createMetricsLoaders>;
+  actions: ReturnType<typeof createActionsLoaders>;
 }
 
 export function createContext(services: Services, requestId: string = randomUUID(), principal: Principal | null = null): RequestContext {

@@ -141,8 +141,13 @@ export function toPage<R, T = R>(
     pageInfo: {
       hasNextPage: window.backward ? window.hasCursor : hasMore,
       hasPreviousPage: window.backward ? hasMore : window.hasCursor,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      // Encoded only when asked for, as the edges' cursors are.
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
     },
     countAll: () => (counted ??= countAll()),
   };
