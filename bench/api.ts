@@ -78,7 +78,8 @@ async function load(url: string, headers: Record<string, string>, bodies: string
   const sampler = setInterval(() => { peak = Math.max(peak, rssMb(serverPid)); }, 250);
   const plan = JSON.stringify({ url, headers, bodies, connections, seconds });
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'load.ts'), plan], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    // The compiled load generator (built with the server), so that a round does not begin with ts-node compiling it.
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'bench', 'load.js'), plan], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     child.stdout.on('data', (c) => { text += c; });
     child.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`load generator exited ${code}`))));
@@ -151,13 +152,25 @@ export async function benchApi(config: AppConfig, options: ApiBenchOptions) {
       const totals = { graphql: [] as Run[], floor: [] as Run[] };
       let graphqlRss = 0;
       const before = await statementTotals(key);
-      // Alternating rounds, so that a slow moment of the machine falls on both sides alike.
+      // Alternating rounds, so that a slow moment of the machine falls on both sides alike; which side goes first
+      // alternates too (GraphQL, floor, then floor, GraphQL), so neither always follows the other's load.
       for (let round = 0; round < options.rounds; round++) {
         const seconds = options.seconds / options.rounds;
-        const g = await load(graphqlUrl, auth, graphqlBodies, seconds, options.connections, server.pid!);
+        const runGraphql = () => load(graphqlUrl, auth, graphqlBodies, seconds, options.connections, server.pid!);
+        const runFloor = () => load(floorUrl, {}, floorBodies, seconds, options.connections, floor.pid!);
+        let g: Run;
+        let f: Run;
+        if (round % 2 === 0) {
+          g = await runGraphql();
+          f = await runFloor();
+        } else {
+          f = await runFloor();
+          g = await runGraphql();
+        }
         totals.graphql.push(g);
         graphqlRss = Math.max(graphqlRss, g.peakRssMb);
-        totals.floor.push(await load(floorUrl, {}, floorBodies, seconds, options.connections, floor.pid!));
+        totals.floor.push(f);
+        console.log(`${scenario.name}, round ${round + 1}: GraphQL ${g.result.rps.toFixed(0)} req/s, floor ${f.result.rps.toFixed(0)} req/s (${(g.result.rps / f.result.rps).toFixed(2)}×)`);
       }
       const after = await statementTotals(key);
       const graphql = summarise(totals.graphql, (after.sum - before.sum) / Math.max(1, after.count - before.count), graphqlRss);

@@ -27,14 +27,14 @@ async function main() {
   }
   if (command === 'api') {
     const { values } = parseArgs({ args: rest, options: { customers: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '15' },
-      rounds: { type: 'string', default: '3' }, warmup: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' }, only: { type: 'string' },
+      rounds: { type: 'string', default: '6' }, warmup: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' }, only: { type: 'string' },
       'server-node-options': { type: 'string' } } });
     await benchApi(loadConfig(), { customers: Number(values.customers), seconds: Number(values.seconds), rounds: Number(values.rounds),
       warmupSeconds: Number(values.warmup), connections: Number(values.connections), only: values.only ?? null,
       serverNodeOptions: values['server-node-options'] ?? startScriptNodeFlags() });
     return;
   }
-  if (command !== 'customer-page') throw new Error('usage: npm run bench -- api [--customers 100000] [--seconds 15] [--rounds 3] [--warmup 5] [--connections 10] [--only NAME] | customer-page [--customers N] [--runs N] | clv [--sizes 100000,1000000] [--reps 5,3]');
+  if (command !== 'customer-page') throw new Error('usage: npm run bench -- api [--customers 100000] [--seconds 15] [--rounds 6] [--warmup 5] [--connections 10] [--only NAME] | customer-page [--customers N] [--runs N] | clv [--sizes 100000,1000000] [--reps 5,3]');
   const { values } = parseArgs({ args: rest, options: { customers: { type: 'string', default: '100000' }, runs: { type: 'string', default: '200' } } });
   const config = loadConfig();
   const db = await openDatabase(config);
