@@ -25,17 +25,32 @@ export interface ApiBenchOptions {
   serverNodeOptions: string;
 }
 
+/**
+ * Resolves on the child's start-up line, then stops listening: a listener left on its output would keep every
+ * request log line the server writes, and the bench's own process would spend CPU on them while it measures.
+ */
 function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
   let seen = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${seen}`)), 60_000);
+    const onOutput = (chunk: Buffer) => { seen += chunk; };
+    const onExit = (code: number | null) => { stop(); reject(new Error(`${what} exited (${code}):\n${seen}`)); };
+    const timer = setTimeout(() => { stop(); reject(new Error(`${what} did not start:\n${seen}`)); }, 60_000);
     const onData = (chunk: Buffer) => {
       seen += chunk;
-      if (pattern.test(seen)) { clearTimeout(timer); resolve(); }
+      if (pattern.test(seen)) { stop(); resolve(); }
     };
+    function stop() {
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.stderr!.off('data', onOutput);
+      child.off('exit', onExit);
+      // Whatever the child writes from now on is read and dropped, so its pipes never fill.
+      child.stdout!.resume();
+      child.stderr!.resume();
+    }
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk) => { seen += chunk; });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${what} exited (${code}):\n${seen}`)); });
+    child.stderr!.on('data', onOutput);
+    child.once('exit', onExit);
   });
 }
 
@@ -134,8 +149,6 @@ export async function benchApi(config: AppConfig, options: ApiBenchOptions) {
     config.shopCurrency, String(config.dbPoolSize)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     await Promise.all([waitForLine(server, /GraphQL API on http/, 'the server'), waitForLine(floor, /floor listening/, 'the floor')]);
-    server.stdout!.resume();
-    floor.stdout!.resume();
     const auth = { authorization: `Bearer ${key}` };
     const graphqlUrl = `http://127.0.0.1:${SERVER_PORT}/graphql`;
     const floorUrl = `http://127.0.0.1:${FLOOR_PORT}/`;
