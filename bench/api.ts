@@ -14,7 +14,7 @@ const SERVER_PORT = 4610;
 const FLOOR_PORT = 4611;
 const BENCH_HASH_KEY = 'benchmark-api-key-hash-key-0123456789';
 
-interface LoadResult { requests: number; seconds: number; rps: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number }
+interface LoadResult { requests: number; seconds: number; rps: number; p50: number; p99: number; non2xx: number; errors: number; timeouts: number; latencies: number[] }
 interface Measured { rps: number; p50: number; p99: number; statements: number | null; rssMb: number; failures: number; serverCpuMs: number; postgresCpuMs: number }
 /** A load run and the CPU the server and PostgreSQL spent meanwhile. */
 interface Run { result: LoadResult; peakRssMb: number; serverCpu: number; postgresCpu: number }
@@ -183,7 +183,8 @@ export async function benchApi(config: AppConfig, options: ApiBenchOptions) {
         totals.graphql.push(g);
         graphqlRss = Math.max(graphqlRss, g.peakRssMb);
         totals.floor.push(f);
-        console.log(`${scenario.name}, round ${round + 1}: GraphQL ${g.result.rps.toFixed(0)} req/s, floor ${f.result.rps.toFixed(0)} req/s (${(g.result.rps / f.result.rps).toFixed(2)}×)`);
+        console.log(`${scenario.name}, round ${round + 1}: GraphQL ${g.result.rps.toFixed(0)} req/s p99 ${g.result.p99} ms, `
+          + `floor ${f.result.rps.toFixed(0)} req/s p99 ${f.result.p99} ms (${(g.result.rps / f.result.rps).toFixed(2)}×)`);
       }
       const after = await statementTotals(key);
       const graphql = summarise(totals.graphql, (after.sum - before.sum) / Math.max(1, after.count - before.count), graphqlRss);
@@ -209,9 +210,10 @@ function summarise(measured: Run[], statements: number, rss: number): Measured {
   const requests = runs.reduce((n, r) => n + r.requests, 0);
   const perRequestMs = (seconds: number) => (1000 * seconds) / Math.max(1, requests);
   const seconds = runs.reduce((n, r) => n + r.seconds, 0);
-  // Per-round percentiles: the median p50 and the worst p99 of the rounds (autocannon keeps no shared histogram).
-  const p50s = runs.map((r) => r.p50).sort((a, b) => a - b);
-  return { rps: requests / seconds, p50: p50s[Math.floor(p50s.length / 2)], p99: Math.max(...runs.map((r) => r.p99)), statements, rssMb: rss,
+  // Percentiles over every response of every round of this side.
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const percentile = (q: number) => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)] ?? NaN;
+  return { rps: requests / seconds, p50: percentile(0.5), p99: percentile(0.99), statements, rssMb: rss,
     failures: runs.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0),
     serverCpuMs: perRequestMs(measured.reduce((n, m) => n + m.serverCpu, 0)), postgresCpuMs: perRequestMs(measured.reduce((n, m) => n + m.postgresCpu, 0)) };
 }

@@ -8,6 +8,9 @@ interface LoadPlan { url: string; headers: Record<string, string>; bodies: strin
 
 const plan = JSON.parse(process.argv[2]) as LoadPlan;
 let next = 0;
+// Every response time, so that the rounds of a side are pooled into exact percentiles (autocannon reports each
+// run's own percentiles only).
+const latencies: number[] = [];
 const instance = autocannon({
   url: plan.url, method: 'POST', connections: plan.connections, duration: plan.seconds,
   headers: { 'content-type': 'application/json', ...plan.headers },
@@ -17,6 +20,10 @@ const instance = autocannon({
   process.stdout.write(JSON.stringify({
     requests: result.requests.total, seconds: result.duration, rps: result.requests.total / result.duration,
     p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
+    latencies: latencies.map((ms) => Math.round(ms * 100) / 100),
   }));
+});
+instance.on('response', (_client, _status, _bytes, responseTime: number) => {
+  latencies.push(responseTime);
 });
 autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
