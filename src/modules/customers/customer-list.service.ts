@@ -91,7 +91,7 @@ export class CustomerListService {
   async fetch<T>(plan: CustomerListPlan, map: (row: ListedRow) => T): Promise<Page<T>> {
     const rows: ListedRow[] = await queryPrepared(this.dataSource, plan.sql, plan.values);
     const countAll = async () => {
-      const [{ count }] = await this.dataSource.query(plan.countSql, plan.countValues);
+      const [{ count }] = await queryPrepared(this.dataSource, plan.countSql, plan.countValues);
       return Number(count);
     };
     return toPage(rows, plan.window, (row) => [plan.field, row.sort_value, row.id], countAll, map);
