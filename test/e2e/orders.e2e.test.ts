@@ -63,6 +63,20 @@ describe('recordOrder', () => {
   });
 });
 
+describe('the order roll-up on the customer row', () => {
+  it('counts every order when many are recorded for one customer at the same moment', async () => {
+    const { id, databaseId } = await createCustomer(t);
+    // Each request is its own transaction on its own connection; each computes the roll-up after the others may
+    // have inserted but not yet committed, which is where a roll-up without a row lock loses orders.
+    const placed = Array.from({ length: 12 }, (_, i) => recordOrder(t, id, { placedAt: `2026-04-${String(i + 1).padStart(2, '0')}T10:00:00Z`, gross: '10.00' }));
+    await Promise.all(placed);
+    const [row] = await t.sql(`select c.order_count, c.net_spent_minor::text as net, c.last_order_at,
+        (select count(*)::int from orders o where o.customer_id = c.id) as counted from customers c where c.id = $1`, [databaseId]);
+    expect(row).toMatchObject({ order_count: 12, counted: 12, net: '12000' });
+    expect(row.last_order_at.toISOString()).toBe('2026-04-12T10:00:00.000Z');
+  });
+});
+
 describe('recordReturn', () => {
   it('refunds the units’ share of what was paid, marks the order and keeps the summary net of refunds', async () => {
     const { id } = await createCustomer(t);

@@ -60,7 +60,7 @@ export class CustomerEntity {
   @Column({ type: 'jsonb', default: {} })
   attributes: Record<string, unknown>;
 
-  // Order roll-up kept by the orders module through CustomerService.applyOrderStats in the
+  // Order roll-up kept by the orders module through CustomerService.refreshOrderStats in the
   // order's own transaction: list filters and keyset ordering by spend need it on this row.
   @Column({ type: 'integer', default: 0 })
   orderCount: number;

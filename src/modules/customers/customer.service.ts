@@ -192,9 +192,18 @@ export class CustomerService {
     return found;
   }
 
-  /** Called by the orders module in the transaction that changed the orders. */
-  async applyOrderStats(manager: EntityManager, stats: CustomerOrderStats[]): Promise<void> {
-    if (stats.length === 0) return;
+  /**
+   * Rewrites the customers' order roll-up (order_count, net_spent_minor, first/last_order_at) in the transaction that
+   * changed their orders. The rows are locked first, in id order, and only then are the figures computed: under
+   * READ COMMITTED each statement sees what committed before it, so two transactions adding orders for the same
+   * customer at once cannot each write a roll-up that misses the other's order. Filters, sorts and the compiled
+   * summary read these columns, so they must equal the aggregate over orders.
+   */
+  async refreshOrderStats(manager: EntityManager, customerIds: string[], compute: (ids: string[]) => Promise<CustomerOrderStats[]>): Promise<void> {
+    if (customerIds.length === 0) return;
+    const ids = [...new Set(customerIds)].sort();
+    await manager.query('select id from customers where id = any($1::uuid[]) order by id for no key update', [ids]);
+    const stats = await compute(ids);
     await manager.query(
       `update customers c set order_count = s.order_count, net_spent_minor = s.net_spent_minor,
          first_order_at = s.first_order_at, last_order_at = s.last_order_at, updated_at = now()

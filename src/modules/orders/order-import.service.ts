@@ -137,7 +137,7 @@ export class OrderImportService {
       );
     }
     const customerIds = [...new Set(good.map(customerOf))];
-    await this.customers.applyOrderStats(manager, await this.orders.statsForCustomers(manager, customerIds));
+    await this.customers.refreshOrderStats(manager, customerIds, (ids) => this.orders.statsForCustomers(manager, ids));
     for (const listener of this.listeners) await listener(manager, customerIds);
     return {
       created: inserted.length,

@@ -184,7 +184,7 @@ export class OrderWriterService {
   }
 
   private async afterWrite(manager: EntityManager, customerId: string, orderId: string, kind: 'RECORDED' | 'RETURNED') {
-    await this.customers.applyOrderStats(manager, await this.orders.statsForCustomers(manager, [customerId]));
+    await this.customers.refreshOrderStats(manager, [customerId], (ids) => this.orders.statsForCustomers(manager, ids));
     for (const listener of this.listeners) await listener(manager, { customerId, orderId, kind });
   }
 
