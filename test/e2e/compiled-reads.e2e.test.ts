@@ -4,7 +4,7 @@ import { openDatabase } from '../../src/db/data-source';
 import { ReplicatedDataSource } from '../../src/db/replicated-data-source';
 import { seedDemoData } from '../../src/seed/seed';
 import { startTestApp, TestApp } from '../support/test-app';
-import { createCustomer, recordOrder } from '../support/factories';
+import { createCustomer, createProducts, recordOrder } from '../support/factories';
 import { amountSql } from '../../src/common/compiled-reads';
 import { currencyExponent, money } from '../../src/common/money';
 
@@ -27,7 +27,10 @@ beforeAll(async () => {
   await t.ok(`mutation($id: ID!) { updateCustomer(id: $id, input: { consents: [{ channel: EMAIL, granted: false, source: "preference centre", occurredAt: "2025-06-01T10:00:00.5Z" }] }) { id } }`, { id });
   const order = await recordOrder(t, id, { gross: '19.99', placedAt: '2026-03-01T10:00:00Z' });
   await t.sql(`update orders set placed_at = '2026-03-01 10:00:00.123999+00' where id = $1`, [order.databaseId]);
-  await t.sql(`update customers set signup_at = '2020-02-29 23:59:59.999999+00', birth_date = '1990-07-04', name_day_month = 7, name_day_day = 4 where id = $1`,
+  // The order roll-up on the customer row follows, as the order writer would keep it.
+  await t.sql(`update customers set signup_at = '2020-02-29 23:59:59.999999+00', birth_date = '1990-07-04', name_day_month = 7, name_day_day = 4,
+    first_order_at = (select min(placed_at) from orders where customer_id = $1), last_order_at = (select max(placed_at) from orders where customer_id = $1)
+    where id = $1`,
     [Buffer.from(id, 'base64url').toString().split(':')[1]]);
 });
 afterAll(async () => {
@@ -106,6 +109,21 @@ describe('compiled reads answer as the resolvers do', () => {
     const { id } = await createCustomer(t, { givenName: 'Nobody', familyName: 'Yet', country: 'SI' });
     const orderless = await both(`query($id: ID!) { customer(id: $id) { summary { orderCount netSpent { amount minorUnits } averageOrderValue { amount } firstOrderAt lastOrderAt } } }`, { id });
     expect(orderless.data.customer.summary).toEqual({ orderCount: 0, netSpent: { amount: '0.00', minorUnits: '0' }, averageOrderValue: null, firstOrderAt: null, lastOrderAt: null });
+  });
+
+  it('summary figures from the order roll-up on the customer row follow orders and returns written through the API', async () => {
+    await createProducts(t, [{ sku: 'ROLL', unitPrice: '7.35' }]);
+    const { id } = await createCustomer(t, { givenName: 'Rolled', familyName: 'Up', country: 'SI' });
+    await recordOrder(t, id, { gross: '10.00', placedAt: '2026-01-05T08:00:00.250Z' });
+    const order = await recordOrder(t, id, { placedAt: '2026-02-07T09:30:00Z', lines: [{ sku: 'ROLL', quantity: 3, unitPrice: '7.35' }] });
+    await t.ok(`mutation($input: RecordReturnInput!) { recordReturn(input: $input) { status } }`,
+      { input: { orderId: order.id, lines: [{ orderLineId: order.lines[0].id, quantity: 1 }] } });
+    // Only roll-up figures: read from the customer row. With grossSpent: aggregated over the orders. Both as the resolvers.
+    const rolled = await both(`query($id: ID!) { customer(id: $id) { summary { orderCount netSpent { amount } averageOrderValue { amount } firstOrderAt lastOrderAt } } }`, { id });
+    const aggregated = await both(`query($id: ID!) { customer(id: $id) { summary { orderCount netSpent { amount } averageOrderValue { amount } firstOrderAt lastOrderAt grossSpent { amount } } } }`, { id });
+    expect(rolled.data.customer.summary).toEqual({ orderCount: 2, netSpent: { amount: '24.70' }, averageOrderValue: { amount: '12.35' },
+      firstOrderAt: '2026-01-05T08:00:00.250Z', lastOrderAt: '2026-02-07T09:30:00.000Z' });
+    expect(aggregated.data.customer.summary).toEqual({ ...rolled.data.customer.summary, grossSpent: { amount: '32.05' } });
   });
 
   it('amounts formatted in SQL equal money() for every currency ICU knows, whatever its decimals', async () => {

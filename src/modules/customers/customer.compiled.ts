@@ -11,6 +11,17 @@ import { validateArgument } from '../../common/validation';
 import { CustomerListService } from './customer-list.service';
 import { CustomerFilter, CustomerOrder, CustomersArgs } from './customer.inputs';
 
+/**
+ * The order roll-up on the customer row (see CustomerService.refreshOrderStats), as SQL over a customers row: the
+ * same figures as an aggregate over the customer's counted orders, read without touching the orders.
+ */
+export const ORDER_ROLLUP_SQL = {
+  orderCount: (c: string) => `${c}.order_count`,
+  netSpentMinor: (c: string) => `${c}.net_spent_minor`,
+  firstOrderAt: (c: string) => `${c}.first_order_at`,
+  lastOrderAt: (c: string) => `${c}.last_order_at`,
+};
+
 /** Customer's fields in SQL, each equal to what toCustomer makes of the row. */
 export const customerProjections: TypeProjections = {
   Customer: {

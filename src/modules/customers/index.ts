@@ -6,4 +6,4 @@ export { Customer, CustomerConnection, IdentifierType, ConsentChannel } from './
 export { CustomerFilter, CustomerOrderField } from './customer.inputs';
 export { createCustomerLoaders } from './customer.loaders';
 export { CustomerResolver } from './customer.resolver';
-export { customerProjections, customerRootReaders } from './customer.compiled';
+export { customerProjections, customerRootReaders, ORDER_ROLLUP_SQL } from './customer.compiled';

@@ -1,12 +1,21 @@
-import { isoTimestampSql, moneySql, type TypeProjections } from '../../common/compiled-reads';
+import { isoTimestampSql, moneySql, type MoneyCurrency, type SqlObject, type TypeProjections } from '../../common/compiled-reads';
+import { ORDER_ROLLUP_SQL } from '../customers';
 import { countedOrdersSql, readSpendFigures, SPEND_SQL, spendFiguresSql } from '../orders';
 import { NOT_ASKED, SATISFACTION_FIELDS, summariseCustomer } from './customer-summary';
 
+/** Half-up to the minor unit in integers, truncating as BigInt division does: summariseCustomer's rule. */
+function averageOrderValueSql(netMinor: (row: string) => string, count: (row: string) => string, shop: MoneyCurrency): SqlObject {
+  return { ...moneySql((r) => `div(2 * (${netMinor(r)}) + ${count(r)}, 2 * ${count(r)})`, shop), nullWhen: (r) => `${count(r)} = 0` };
+}
+
 /**
- * Customer.summary in SQL: the spend fields as aggregates over the orders module's counted orders, each equal to
- * what summariseCustomer makes of the same figures (the compiled-reads test compares them field by field). The
- * fields that need the request's clock or a rounded float (daysSinceLastOrder, averageDaysBetweenOrders) are
- * summarised by that pure function itself; feedback figures are left to the resolver.
+ * Customer.summary in SQL, each field equal to what summariseCustomer makes of the same figures (the
+ * compiled-reads test compares them field by field), read the cheapest way the selection allows:
+ * 1. from the order roll-up on the customer row, when only its figures are asked for (count, net spend, average
+ *    order value, first and last order): no orders are read at all;
+ * 2. as aggregates over the orders module's counted orders (gross spend and refunds are not rolled up);
+ * 3. the fields that need the request's clock or a rounded float (daysSinceLastOrder, averageDaysBetweenOrders)
+ *    are summarised by that pure function itself; feedback figures are left to the resolver.
  */
 export function customerSummaryProjections(shopCurrency: string): TypeProjections {
   const shop = { code: shopCurrency };
@@ -15,24 +24,35 @@ export function customerSummaryProjections(shopCurrency: string): TypeProjection
     Customer: {
       summary: {
         kind: 'object',
-        source: (c, o) => countedOrdersSql(`${c}.id`, o),
         value: {
           fields: {
-            orderCount: SPEND_SQL.orderCount,
-            netSpent: moneySql(netSpent, shop),
-            grossSpent: moneySql(SPEND_SQL.grossMinor, shop),
-            refunded: moneySql(SPEND_SQL.refundedMinor, shop),
-            // Half-up to the minor unit in integers, truncating as BigInt division does: summariseCustomer's rule.
-            averageOrderValue: { ...moneySql((o) => `div(2 * (${netSpent(o)}) + count(*), 2 * count(*))`, shop), nullWhen: () => 'count(*) = 0' },
-            firstOrderAt: (o) => isoTimestampSql(SPEND_SQL.firstOrderAt(o)),
-            lastOrderAt: (o) => isoTimestampSql(SPEND_SQL.lastOrderAt(o)),
+            orderCount: ORDER_ROLLUP_SQL.orderCount,
+            netSpent: moneySql(ORDER_ROLLUP_SQL.netSpentMinor, shop),
+            averageOrderValue: averageOrderValueSql(ORDER_ROLLUP_SQL.netSpentMinor, ORDER_ROLLUP_SQL.orderCount, shop),
+            firstOrderAt: (c) => isoTimestampSql(ORDER_ROLLUP_SQL.firstOrderAt(c)),
+            lastOrderAt: (c) => isoTimestampSql(ORDER_ROLLUP_SQL.lastOrderAt(c)),
           },
         },
         otherwise: {
-          kind: 'computed',
-          sql: (c) => spendFiguresSql(`${c}.id`),
-          finish: (figures, { now }) => summariseCustomer(readSpendFigures(figures), NOT_ASKED, now, shopCurrency),
-          accepts: (fields) => ![...fields].some((f) => SATISFACTION_FIELDS.has(f)),
+          kind: 'object',
+          source: (c, o) => countedOrdersSql(`${c}.id`, o),
+          value: {
+            fields: {
+              orderCount: SPEND_SQL.orderCount,
+              netSpent: moneySql(netSpent, shop),
+              grossSpent: moneySql(SPEND_SQL.grossMinor, shop),
+              refunded: moneySql(SPEND_SQL.refundedMinor, shop),
+              averageOrderValue: averageOrderValueSql(netSpent, SPEND_SQL.orderCount, shop),
+              firstOrderAt: (o) => isoTimestampSql(SPEND_SQL.firstOrderAt(o)),
+              lastOrderAt: (o) => isoTimestampSql(SPEND_SQL.lastOrderAt(o)),
+            },
+          },
+          otherwise: {
+            kind: 'computed',
+            sql: (c) => spendFiguresSql(`${c}.id`),
+            finish: (figures, { now }) => summariseCustomer(readSpendFigures(figures), NOT_ASKED, now, shopCurrency),
+            accepts: (fields) => ![...fields].some((f) => SATISFACTION_FIELDS.has(f)),
+          },
         },
       },
     },
