@@ -23,7 +23,7 @@ import { createClient, RedisClientType } from 'redis';
 import { hasScope, presentedKey, Principal } from './modules/partners';
 import { introspectionGuard } from './introspection-guard';
 import { toSubgraphSchema } from './federation';
-import { loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
+import { KeyChangeListener, loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
 import { RedisDocumentCache } from './common/redis-document-cache';
 
 export interface App {
@@ -69,6 +69,10 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
   const redis = config.redisUrl ? ((await createClient({ url: config.redisUrl }).connect()) as RedisClientType) : null;
   const bucket: CostBucket = redis ? new RedisBucket(redis) : new MemoryBucket();
   const trustedDocuments = config.trustedDocumentsFile ? loadTrustedDocuments(config.trustedDocumentsFile) : null;
+  // Verified keys are kept in memory only while this connection hears of every change to them (PostgreSQL only).
+  const keyChanges = db.kind === 'postgres' && config.databaseUrl && config.apiKeyCacheSeconds > 0
+    ? new KeyChangeListener(config.databaseUrl, services.apiKeys.keyChanges) : null;
+  keyChanges?.start();
   let shuttingDown = false;
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -197,6 +201,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     stop: async () => {
       shuttingDown = true;
       await apollo.stop();
+      await keyChanges?.stop();
       await bucket.close();
     },
   };

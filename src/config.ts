@@ -21,6 +21,7 @@ export interface AppConfig {
   readonly actionQuietDays: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly apiKeyHashKey: string;
+  readonly apiKeyCacheSeconds: number;
   readonly redisUrl: string | null;
   readonly trustedDocumentsFile: string | null;
   readonly federationSubgraph: boolean;
@@ -109,6 +110,8 @@ export const CONFIG_VARIABLES = [
       return raw;
     },
     description: 'Server secret for the keyed hash of API keys. Required in production; changing it invalidates every key.' },
+  { env: 'API_KEY_CACHE_SECONDS', key: 'apiKeyCacheSeconds', defaultValue: '60', parse: integerIn(0, 3600),
+    description: 'PostgreSQL only: how long a verified API key is kept in memory while the server LISTENs for key changes (a revoked or changed key drops out as soon as PostgreSQL announces it; without the LISTEN connection nothing is kept). 0: every request reads its key. Set 0 when DATABASE_URL goes through a pooler in transaction mode, which does not deliver notifications.' },
   { env: 'REDIS_URL', key: 'redisUrl', defaultValue: '', parse: (raw: string) => {
       if (raw === '') return null;
       if (!/^rediss?:\/\//.test(raw)) throw new ConfigValueError('must start with redis://');

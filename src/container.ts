@@ -55,7 +55,7 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   feedback.onFeedbackCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
   const actions = new ActionsService(dataSource, customers, orders, communications, loyalty, loyaltyEarning, metrics, metricsStore,
     config.shopCurrency, config.actionQuietDays);
-  const apiKeys = new ApiKeyService(dataSource, config.apiKeyHashKey);
+  const apiKeys = new ApiKeyService(dataSource, config.apiKeyHashKey, config.apiKeyCacheSeconds);
   const gdpr = new GdprService(dataSource, customers, orders, feedback, communications, loyalty, metricsStore);
   const audit = new AuditService(dataSource);
   return { apiKeys, gdpr, audit, actions, segments, customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };

@@ -215,3 +215,71 @@ describe('many requests at once', () => {
     expect((await t.sql(`select count(*)::int as n from audit_events`))[0].n - before[0].n).toBe(served.length);
   });
 });
+
+const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+
+describeOnPostgres('verified keys kept in memory while PostgreSQL announces key changes', () => {
+  const QUERY = '{ customers(first: 1) { totalCount } }';
+  const LISTENER = `select pid from pg_stat_activity where application_name = 'c360 api key changes' and datname = current_database()`;
+
+  /** Polls until `check` holds (the announcement travels asynchronously, in milliseconds); fails after 3 s. */
+  async function eventually(check: () => Promise<boolean>) {
+    const deadline = Date.now() + 3000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('the condition did not hold within 3 s');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it('a key read once is not read again; changed by anyone, it is read again, and revoked, refused', async () => {
+    await eventually(async () => (await t.sql(LISTENER)).length === 1);
+    const key = await t.keyWith(['customers:read']);
+    // The first request reads the key (and notes when it was last used).
+    const first = await t.gql(QUERY, {}, key);
+    // The listener may have connected just now: a lookup made before it did is not kept, so ask until one is.
+    let kept = first.statements;
+    await eventually(async () => (kept = (await t.gql(QUERY, {}, key)).statements) < first.statements);
+    expect((await t.gql(QUERY, {}, key)).statements).toBe(kept);
+    // Another process (here: plain SQL) re-scopes the key: the announcement drops it, the next request reads it again.
+    await t.sql(`update api_keys set scopes = '{customers:read,pii:read}' where name = 'test customers:read'`);
+    await eventually(async () => (await t.gql(QUERY, {}, key)).statements === kept + 1);
+    await t.sql(`update api_keys set revoked_at = now() where name = 'test customers:read'`);
+    await eventually(async () => (await t.gql(QUERY, {}, key)).status === 401);
+  });
+
+  it('a key revoked through the API is refused by the next request, without waiting for the announcement', async () => {
+    const { createApiKey } = await t.ok(`mutation { createApiKey(name: "kept then revoked", scopes: ["customers:read"]) { key apiKey { id } } }`);
+    const key = createApiKey.key;
+    await eventually(async () => {
+      const before = (await t.gql(QUERY, {}, key)).statements;
+      return (await t.gql(QUERY, {}, key)).statements < before;
+    });
+    await t.ok(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: createApiKey.apiKey.id });
+    expect((await t.gql(QUERY, {}, key)).status).toBe(401);
+  });
+
+  it('when the LISTEN connection is cut, nothing is kept until it is back; then revocations are heard again', async () => {
+    await eventually(async () => (await t.sql(LISTENER)).length === 1);
+    const [{ pid }] = await t.sql(LISTENER);
+    const key = await t.keyWith(['customers:read', 'orders:read']);
+    await eventually(async () => {
+      const before = (await t.gql(QUERY, {}, key)).statements;
+      return (await t.gql(QUERY, {}, key)).statements < before;
+    });
+    await t.sql('select pg_terminate_backend($1)', [pid]);
+    // Until the listener is back, a change cannot be announced, so each request reads its key: this revocation
+    // is seen at once although nobody hears of it.
+    await eventually(async () => (await t.sql(LISTENER)).every((row) => row.pid !== pid));
+    await t.sql(`update api_keys set revoked_at = now() where name = 'test customers:read orders:read'`);
+    await eventually(async () => (await t.gql(QUERY, {}, key)).status === 401);
+    // It reconnects (with backoff) and announcements work again.
+    await eventually(async () => (await t.sql(LISTENER)).length === 1);
+    const second = await t.keyWith(['customers:read', 'feedback:read']);
+    await eventually(async () => {
+      const before = (await t.gql(QUERY, {}, second)).statements;
+      return (await t.gql(QUERY, {}, second)).statements < before;
+    });
+    await t.sql(`update api_keys set revoked_at = now() where name = 'test customers:read feedback:read'`);
+    await eventually(async () => (await t.gql(QUERY, {}, second)).status === 401);
+  });
+});

@@ -5,6 +5,7 @@ import { isUuid } from '../../common/relay';
 import { coalescing } from '../../common/coalescing';
 import { queryPrepared } from '../../common/sql';
 import { Principal, SCOPES } from '../../common/scopes';
+import type { KeyChangeSink } from './key-change-listener';
 
 const PREFIX = 'c360';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -48,7 +49,39 @@ export class ApiKeyService {
     return publicIds.map((id) => byPublicId.get(id) ?? null);
   });
 
-  constructor(private readonly dataSource: DataSource, private readonly hashKey: string) {}
+  // Key rows read lately, trusted only while a KeyChangeListener hears of every change to keys (cacheLive): a
+  // key revoked or changed anywhere drops out when PostgreSQL announces it, one changed here at once. A lookup
+  // that was under way when any change was announced is not kept (generation), nor one from before LISTEN began.
+  private readonly recent = new Map<string, { row: KeyRow; until: number }>();
+  private cacheLive = false;
+  private generation = 0;
+
+  /** Where a KeyChangeListener reports; without one (PGlite, or a cache of 0 seconds) every request reads its key. */
+  readonly keyChanges: KeyChangeSink = {
+    listening: () => this.forgetAll(true),
+    deaf: () => this.forgetAll(false),
+    changed: (publicId) => {
+      this.generation += 1;
+      this.recent.delete(publicId);
+    },
+  };
+
+  constructor(private readonly dataSource: DataSource, private readonly hashKey: string, private readonly cacheSeconds = 0) {}
+
+  private forgetAll(live: boolean) {
+    this.generation += 1;
+    this.recent.clear();
+    this.cacheLive = live && this.cacheSeconds > 0;
+  }
+
+  private async keyRow(publicId: string): Promise<KeyRow | null> {
+    const kept = this.recent.get(publicId);
+    if (kept && kept.until > Date.now()) return kept.row;
+    const generation = this.generation;
+    const row = await this.lookups.load(publicId);
+    if (row && this.cacheLive && generation === this.generation) this.recent.set(publicId, { row, until: Date.now() + this.cacheSeconds * 1000 });
+    return row;
+  }
 
   private hash(secret: string): string {
     return createHmac('sha256', this.hashKey).update(secret).digest('hex');
@@ -77,6 +110,7 @@ export class ApiKeyService {
     const [rows]: [KeyRow[], number] = await this.dataSource.query(
       'update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1 returning *', [id]);
     if (!rows[0]) throw new NotFoundError('ApiKey', id);
+    this.keyChanges.changed(rows[0].public_id);
     return toRecord(rows[0]);
   }
 
@@ -84,7 +118,7 @@ export class ApiKeyService {
   async rotate(id: string, graceHours: number): Promise<{ key: string; record: ApiKeyRecord }> {
     if (!isUuid(id)) throw new BadUserInputError('id is not an API key id', { field: 'id' });
     if (graceHours < 0 || graceHours > 24 * 30) throw new BadUserInputError('graceHours must be 0 to 720', { field: 'graceHours' });
-    return this.dataSource.transaction(async (manager) => {
+    const rotated = await this.dataSource.transaction(async (manager) => {
       const [old]: KeyRow[] = await manager.query('select * from api_keys where id = $1 for update', [id]);
       if (!old || old.revoked_at) throw new NotFoundError('ApiKey', id);
       const until = new Date(Date.now() + graceHours * 3_600_000);
@@ -95,15 +129,17 @@ export class ApiKeyService {
       const [row]: KeyRow[] = await manager.query(
         `insert into api_keys (public_id, name, scopes, secret_hash, expires_at, rotated_from_id, trusted_documents_only) values ($1, $2, $3, $4, $5, $6, $7) returning *`,
         [publicId, old.name, old.scopes, this.hash(secret), old.expires_at && old.expires_at > until ? old.expires_at : null, id, old.trusted_documents_only]);
-      return { key: `${body}_${checksum(body)}`, record: toRecord(row) };
+      return { key: `${body}_${checksum(body)}`, record: toRecord(row), oldPublicId: old.public_id };
     });
+    this.keyChanges.changed(rotated.oldPublicId);
+    return { key: rotated.key, record: rotated.record };
   }
 
   /** The principal behind a presented key, or null when it is malformed, unknown, revoked or expired. */
   async authenticate(presented: string): Promise<Principal | null> {
     const match = /^c360_([0-9A-Za-z]{12})_([0-9A-Za-z]{32})_([0-9a-f]{6})$/.exec(presented.trim());
     if (!match || checksum(`${PREFIX}_${match[1]}_${match[2]}`) !== match[3]) return null;
-    const row = await this.lookups.load(match[1]);
+    const row = await this.keyRow(match[1]);
     if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return null;
     const expected = Buffer.from(row.secret_hash, 'hex');
     const actual = Buffer.from(this.hash(match[2]), 'hex');

@@ -1,4 +1,5 @@
 export { ApiKeyService } from './api-key.service';
+export { KeyChangeListener, KEY_CHANGES_CHANNEL } from './key-change-listener';
 export { ApiKeyResolver, AuditResolver, GdprResolver } from './api-key.resolver';
 export { AuditService } from './audit';
 export { GdprService } from './gdpr.service';
