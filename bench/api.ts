@@ -2,6 +2,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { Client, escapeIdentifier } from 'pg';
 import { AppConfig } from '../src/config';
 import { openDatabase } from '../src/db/data-source';
 import { hasPendingMigrations, migrate } from '../src/db/bootstrap';
@@ -121,8 +122,27 @@ export function startScriptNodeFlags(): string {
   return /\bnode ((?:--\S+ ?)*)dist\/src\/main\.js/.exec(start)?.[1]?.trim() ?? '';
 }
 
+/** Creates the database DATABASE_URL names when the server has none by that name (a bench database of its own). */
+async function ensureDatabase(databaseUrl: string) {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = '/postgres';
+  const admin = new Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (!rowCount) {
+      console.log(`creating database ${name}…`);
+      await admin.query(`create database ${escapeIdentifier(name)}`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
 export async function benchApi(config: AppConfig, options: ApiBenchOptions) {
   if (!config.databaseUrl) throw new Error('bench api measures the PostgreSQL deployment: set DATABASE_URL');
+  await ensureDatabase(config.databaseUrl);
   const db = await openDatabase(config);
   if (await hasPendingMigrations(db)) await migrate(db);
   const [{ count }] = await db.dataSource.query('select count(*)::int as count from customers');
