@@ -41,7 +41,7 @@ export class KeyChangeListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.connectionString, keepAlive: true, application_name: 'c360 api key changes' });
+    const client = new Client({ connectionString: this.connectionString, keepAlive: true, connectionTimeoutMillis: 10_000, application_name: 'c360 api key changes' });
     this.client = client;
     let lost = false;
     const onLost = () => {
