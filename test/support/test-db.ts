@@ -4,7 +4,8 @@ import { AppConfig, loadConfig } from '../../src/config';
 import { Database, openDatabase } from '../../src/db/data-source';
 import { migrate } from '../../src/db/bootstrap';
 
-export const TEMPLATE_DATABASE = 'c360_test_template';
+// Concurrent runs (several checkouts on one machine) each name their own template.
+export const TEMPLATE_DATABASE = process.env.C360_TEST_TEMPLATE || 'c360_test_template';
 
 export function withDatabaseName(url: string, name: string): string {
   const parsed = new URL(url);
