@@ -4,8 +4,9 @@ import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import pino from 'pino';
+import {
+  ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { AppConfig } from './config';
 import { Database } from './db/data-source';
 import { createContext, RequestContext } from './context';
@@ -13,9 +14,12 @@ import { createCompiledReads, createResolvers, createServices, Services } from '
 import { compiledReadsPlugin, stringifyResult } from './common/compiled-reads';
 import { createSchema } from './schema';
 import { createErrorFormatter, toAppError } from './common/errors';
-import { createMetrics, observabilityPlugin, requestFacts } from './common/observability';
+import { createMetrics, observabilityPlugin, OperationLabels, requestFacts } from './common/observability';
+import { configureLogger, logger } from './common/logger';
 import { hasPendingMigrations } from './db/bootstrap';
-import { IDE_DEFAULT_QUERY } from './ide-query';
+import { idePage } from './http/ide-page';
+import { bodyErrors, lastResortErrors, requestId, sendTransportError } from './http/transport';
+import { directiveLimit, refuseSubscriptionsOverHttp } from './http/document-limits';
 import { MAX_TOKENS, queryLimits } from './common/query-limits';
 import { CostBucket, MemoryBucket, RedisBucket } from './common/cost-bucket';
 import { costPlugin, notePersonalFieldsRead } from './modules/partners';
@@ -34,7 +38,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export const MAX_BODY_BYTES = '1mb';
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Express's res.send copies every string body of 1,000 characters or more into a Buffer to learn its length;
@@ -64,7 +68,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
   // page of customers) that no client revalidates, since queries are POSTed. Off.
   app.set('etag', false);
   const httpServer = http.createServer(app);
-  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'] });
+  configureLogger(config.logLevel);
   const metrics = createMetrics();
   const redis = config.redisUrl ? ((await createClient({ url: config.redisUrl }).connect()) as RedisClientType) : null;
   const bucket: CostBucket = redis ? new RedisBucket(redis) : new MemoryBucket();
@@ -78,14 +82,20 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     schema,
     formatError: createErrorFormatter({
       exposeInternals: config.nodeEnv === 'development',
-      log: (error) => console.error('[graphql] internal error', error),
+      log: (error) => logger.error({ err: error }, 'graphql: internal error'),
     }),
     includeStacktraceInErrorResponses: false,
     // JSON.stringify, splicing in the JSON text of nodes PostgreSQL built (see RawJson).
     stringifyResult,
-    validationRules: [queryLimits()],
+    validationRules: [queryLimits(), directiveLimit()],
+    // Introspection is answered in every mode, production included: BI tools and codegen read the schema with a
+    // schema:read key. Who may is decided per request by introspectionGuard below (Apollo has no per-request switch).
+    introspection: true,
     parseOptions: { maxTokens: MAX_TOKENS },
     allowBatchedHttpRequests: false,
+    // CSRF needs ambient credentials (cookies); this API has none: every request that reaches Apollo carries its key
+    // in a header a cross-site form or <img> cannot set, so a key header counts as the preflight header.
+    csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     // Automatic persisted queries: in Redis when several processes serve, so a hash registered on one works on all.
     persistedQueries: { ttl: 7 * 24 * 3600, ...(redis ? { cache: new RedisDocumentCache(redis) } : {}) },
     hideSchemaDetailsFromClientErrors: true,
@@ -97,7 +107,10 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       ...(config.federationSubgraph ? [ApolloServerPluginInlineTraceDisabled()] : []),
       // No field sets cache hints, and Apollo's cache-control plugin would wrap every field resolver to look for them.
       ApolloServerPluginCacheControlDisabled(),
-      observabilityPlugin(metrics, logger),
+      // The IDE page is served by idePage before the key check; Apollo's own landing page loads from a CDN.
+      ApolloServerPluginLandingPageDisabled(),
+      observabilityPlugin(metrics, logger, new OperationLabels(new Set([...trustedDocuments?.byHash.values() ?? []].flatMap((d) => (d.name ? [d.name] : []))))),
+      refuseSubscriptionsOverHttp(),
       // A request that writes reads from the primary too, so replication lag never hides its own writes.
       { async requestDidStart() {
         return { async didResolveOperation({ operation }) {
@@ -114,20 +127,8 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
         schema, ...createCompiledReads(config, db.dataSource, services),
         notePersonalData: notePersonalFieldsRead,
         onCompiled: () => metrics.compiledRequests.inc(),
-        onFailed: (error) => console.error('[compiled-reads] the statement failed; the resolvers answer instead', error),
+        onFailed: (error) => logger.error({ err: error }, 'compiled reads: the statement failed; the resolvers answer instead'),
       })] : []),
-      // Apollo's own landing page loads from a CDN and is blank offline; this GraphiQL is inlined from npm. That
-      // bundle is about 9 MB of text, so it is loaded and rendered when a browser first asks for the page.
-      { async serverWillStart() {
-        const headers = JSON.stringify({ 'X-API-Key': options.ideKey ?? 'paste an API key here' }, null, 2);
-        let html: string | null = null;
-        const render = async () => {
-          // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
-          const { renderGraphiQL } = require('@graphql-yoga/render-graphiql') as typeof import('@graphql-yoga/render-graphiql');
-          return (html ??= renderGraphiQL({ endpoint: '/graphql', title: 'Customer 360 API', defaultQuery: IDE_DEFAULT_QUERY, headers }));
-        };
-        return { async renderLandingPage() { return { html: render }; } };
-      } },
     ],
   });
   await apollo.start();
@@ -160,15 +161,11 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
   });
   app.use(
     '/graphql',
-    // The request id comes in as x-request-id (or is made here) and goes back out on the response.
-    (req, res, next) => {
-      const requestId = (req.headers['x-request-id'] as string) || randomUUID();
-      res.setHeader('x-request-id', requestId);
-      requestFacts.run({ requestId, sqlStatements: 0 }, next);
-    },
-    // No anonymous access: every GraphQL request needs a valid key (the browser's IDE page excepted).
-    async (req, res, next) => {
-      if (req.method === 'GET' && req.accepts(['text/html', 'application/json']) === 'text/html') return next();
+    requestId,
+    // A browser navigating here gets the offline GraphiQL page (when IDE_ENABLED); it runs nothing itself.
+    idePage({ enabled: config.ideEnabled, apiKey: options.ideKey ?? null }),
+    // No anonymous access: every other request, GET or POST, needs a valid key before anything is parsed.
+    async (req: express.Request, res: express.Response, next: express.NextFunction) => {
       const key = presentedKey(req.headers);
       let principal: Principal | null;
       try {
@@ -177,25 +174,25 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
         // A key cannot be checked while the database is away: that is an outage, not a bad key.
         const appError = toAppError(error);
         const unavailable = appError.extensions.code === 'SERVICE_UNAVAILABLE';
-        if (!unavailable) console.error('[auth] key check failed', error);
-        res.status(unavailable ? 503 : 500).json({ errors: [{ message: appError.message, extensions: { code: appError.extensions.code } }] });
-        return;
+        if (!unavailable) logger.error({ err: error }, 'auth: the key check failed');
+        return sendTransportError(res, unavailable ? 503 : 500, String(appError.extensions.code), appError.message);
       }
       if (!principal) {
-        res.status(401).json({ errors: [{ message: key ? 'The API key is invalid, revoked or expired' : 'An API key is required: Authorization: Bearer <key> or X-API-Key',
-          extensions: { code: 'UNAUTHENTICATED' } }] });
-        return;
+        return sendTransportError(res, 401, 'UNAUTHENTICATED',
+          key ? 'The API key is invalid, revoked or expired' : 'An API key is required: Authorization: Bearer <key> or X-API-Key');
       }
       res.locals.principal = principal;
       next();
     },
     express.json({ limit: MAX_BODY_BYTES }),
+    bodyErrors(MAX_BODY_BYTES),
     refuseUntrustedDocuments(trustedDocuments),
     sendTextWithoutCopy,
     expressMiddleware(apollo, {
       context: async ({ res }) => createContext(services, requestFacts.getStore()?.requestId ?? randomUUID(), (res.locals.principal as Principal) ?? null),
     }),
   );
+  app.use(lastResortErrors);
   return {
     app, httpServer, services,
     stop: async () => {

@@ -26,6 +26,7 @@ export interface AppConfig {
   readonly trustedDocumentsFile: string | null;
   readonly federationSubgraph: boolean;
   readonly compiledReads: boolean;
+  readonly ideEnabled: boolean;
   readonly otlpEndpoint: string | null;
   readonly otelServiceName: string;
 }
@@ -132,6 +133,8 @@ export const CONFIG_VARIABLES = [
     description: 'Serve the graph as an Apollo Federation 2 subgraph: Customer is an entity keyed by id; _entities and _service obey the same scopes.' },
   { env: 'COMPILED_READS', key: 'compiledReads', defaultValue: 'true', parse: boolean,
     description: 'Answer queries whose every field has a SQL projection (customer pages and lists) from one compiled statement instead of per-field resolvers; false sends every query through the resolvers.' },
+  { env: 'IDE_ENABLED', key: 'ideEnabled', defaultValue: '', parse: (raw: string) => (raw === '' ? (null as unknown as boolean) : boolean(raw)),
+    description: 'Serve the offline GraphiQL page to a browser that opens /graphql. Empty: on, except with NODE_ENV=production. The page itself reads nothing; its requests need a key like any other.' },
   { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'otlpEndpoint', defaultValue: '', parse: (raw: string) => {
       if (raw === '') return null;
       if (!/^https?:\/\/[^/]+/.test(raw)) throw new ConfigValueError('must be an http(s) URL such as http://127.0.0.1:4318');
@@ -158,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(`${spec.env}=${JSON.stringify(raw)}: ${error.message}`);
     }
   }
+  if (config.ideEnabled === null) config.ideEnabled = config.nodeEnv !== 'production';
   if (config.nodeEnv === 'production' && config.apiKeyHashKey === DEVELOPMENT_HASH_KEY) {
     problems.push('API_KEY_HASH_KEY must be set in production (a long random secret)');
   }

@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'THROTTLED'
   | 'SERVICE_UNAVAILABLE'
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL_SERVER_ERROR';
 
 export class AppError extends GraphQLError {

@@ -43,12 +43,37 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+/** How many distinct client-chosen operation names one process labels its metrics with before using "other". */
+export const MAX_OPERATION_LABELS = 100;
+
+/**
+ * Operation names are chosen by clients, and every label value is a Prometheus series kept for the life of the
+ * process: the registered operations (trusted documents) always get their own, and then the first `limit` other
+ * names seen; every later name is counted as "other". Names are cut to 64 characters.
+ */
+export class OperationLabels {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly registered: ReadonlySet<string>, private readonly limit = MAX_OPERATION_LABELS) {}
+
+  label(name: string): string {
+    const cut = name.slice(0, 64);
+    if (this.registered.has(cut) || this.seen.has(cut)) return cut;
+    if (this.seen.size >= this.limit) return 'other';
+    this.seen.add(cut);
+    return cut;
+  }
+}
+
+// graphql-js and Apollo codes are a closed set too, but extensions.code is only a string: bound it the same way.
+const KNOWN_CODE = /^[A-Z_]{1,40}$/;
+
 /**
  * Records each operation in the metrics and one JSON log line: request id, operation, duration, SQL
- * statements and error codes; never variables or results, which may hold personal data. Operation names are
- * client-chosen, so only names that exist in a parsed document are used and anonymous ones are "anonymous".
+ * statements and error codes; never variables or results, which may hold personal data. Only requests that
+ * passed the key check reach Apollo, so only they are counted; their names are bounded by OperationLabels.
  */
-export function observabilityPlugin(metrics: Metrics, logger: Logger): ApolloServerPlugin {
+export function observabilityPlugin(metrics: Metrics, logger: Logger, labels: OperationLabels): ApolloServerPlugin {
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
@@ -56,8 +81,11 @@ export function observabilityPlugin(metrics: Metrics, logger: Logger): ApolloSer
         async willSendResponse(ctx) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const type = ctx.operation?.operation ?? 'invalid';
-          const operation = ctx.operation ? ctx.operationName ?? 'anonymous' : 'invalid';
-          const codes = (ctx.errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          const operation = ctx.operation ? (ctx.operationName ? labels.label(ctx.operationName) : 'anonymous') : 'invalid';
+          const codes = (ctx.errors ?? []).map((e) => {
+            const code = String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+            return KNOWN_CODE.test(code) ? code : 'OTHER';
+          });
           const facts = requestFacts.getStore();
           metrics.requests.inc({ type, operation });
           metrics.duration.observe({ type, operation }, seconds);
@@ -65,7 +93,7 @@ export function observabilityPlugin(metrics: Metrics, logger: Logger): ApolloSer
           if (codes.includes('THROTTLED')) metrics.throttled.inc();
           if (facts) metrics.sqlStatements.observe(facts.sqlStatements);
           const keyId = (ctx.contextValue as { principal?: { keyId: string } | null }).principal?.keyId;
-          logger.info({ requestId: facts?.requestId, keyId, type, operation, ms: Math.round(seconds * 1000), sqlStatements: facts?.sqlStatements, errors: codes }, 'graphql');
+          logger.info({ keyId, type, operation, ms: Math.round(seconds * 1000), sqlStatements: facts?.sqlStatements, errors: codes }, 'graphql');
         },
       };
     },

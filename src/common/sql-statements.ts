@@ -1,5 +1,6 @@
 import { AbstractLogger, LogLevel, LogMessage, QueryRunner } from 'typeorm';
 import { requestFacts } from './observability';
+import { logger, safeError } from './logger';
 
 /**
  * Counts SQL statements (for the N+1 guard in tests and the benchmark) and prints them when asked.
@@ -23,11 +24,20 @@ export class SqlStatementLogger extends AbstractLogger {
     super.logQuery(query, parameters, queryRunner);
   }
 
+  /**
+   * A failed statement is logged as one JSON line with the driver's codes and the first words of the SQL text,
+   * never its parameters (emails, names, search terms) nor the server's message, which can quote them.
+   */
+  logQueryError(error: string | Error, query: string): void {
+    logger.warn({ err: typeof error === 'string' ? { type: 'Error' } : safeError(error), sql: query.replace(/\s+/g, ' ').slice(0, 120) }, 'sql statement failed');
+  }
+
   protected writeLog(level: LogLevel, message: LogMessage | string | number | (LogMessage | string | number)[]): void {
     const messages = this.prepareLogMessages(message, { highlightSql: false });
     for (const m of messages) {
-      if (m.type === 'query-error' || m.type === 'error' || level === 'warn') console.error(`[sql ${m.type ?? level}]`, m.message);
-      else if (this.printAll) console.log(`[sql ${m.type ?? level}]`, m.message);
+      // Statements and their parameters are printed only when LOG_SQL asks for it (development).
+      if (this.printAll) console.log(`[sql ${m.type ?? level}]`, m.message);
+      else if (m.type === 'error' || level === 'warn') logger.warn({ kind: m.type ?? level }, 'typeorm');
     }
   }
 }

@@ -10,6 +10,7 @@ import type { CustomerFilter } from '../customers';
 import { OrderService } from '../orders';
 import { CustomerFeedbackArgs, RecordFeedbackInput } from './feedback.inputs';
 import { ComplaintStatus, Feedback, FeedbackKind, FeedbackRow, FeedbackTotals, toFeedback } from './feedback.types';
+import { logger } from '../../common/logger';
 
 const DEFAULT_SCALES: Record<FeedbackKind, [number, number] | null> = {
   NPS: [0, 10], CSAT: [1, 5], PRODUCT_REVIEW: [1, 5], COMPLAINT: null, TESTIMONIAL: null,
@@ -117,7 +118,7 @@ export class FeedbackService {
 
   private async afterCommit(customerId: string) {
     for (const listener of this.committedListeners) {
-      await listener(customerId).catch((error) => console.error('[feedback] after-commit listener failed', error));
+      await listener(customerId).catch((error) => logger.error({ err: error }, 'feedback: an after-commit listener failed'));
     }
   }
 

@@ -6,6 +6,7 @@ import { CustomerService } from '../customers';
 import { OrderService } from './order.service';
 import { ProductInput, RecordOrderInput, RecordReturnInput } from './order.inputs';
 import { Order, OrderLineRow, OrderRow, OrderStatus, Product, ProductRow, toOrder, toProduct } from './order.types';
+import { logger } from '../../common/logger';
 
 export interface RecordOrderResult {
   order: Order;
@@ -45,7 +46,7 @@ export class OrderWriterService {
 
   private async afterCommit(customerId: string) {
     for (const listener of this.committedListeners) {
-      await listener(customerId).catch((error) => console.error('[orders] after-commit listener failed', error));
+      await listener(customerId).catch((error) => logger.error({ err: error }, 'orders: an after-commit listener failed'));
     }
   }
 

@@ -10,6 +10,11 @@ import type { KeyChangeSink } from './key-change-listener';
 const PREFIX = 'c360';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const LAST_USED_EVERY_MS = 60_000;
+/** Key lookups kept at most (known and unknown public ids alike); the oldest go first. */
+const MAX_KEPT_LOOKUPS = 10_000;
+
+// 64 hex digits that are not an HMAC output of any secret we would accept (the compare still runs in full).
+const UNMATCHABLE_HASH = '0'.repeat(64);
 
 function base62(bytes: Buffer): string {
   return [...bytes].map((b) => ALPHABET[b % 62]).join('');
@@ -52,7 +57,9 @@ export class ApiKeyService {
   // Key rows read lately, trusted only while a KeyChangeListener hears of every change to keys (cacheLive): a
   // key revoked or changed anywhere drops out when PostgreSQL announces it, one changed here at once. A lookup
   // that was under way when any change was announced is not kept (generation), nor one from before LISTEN began.
-  private readonly recent = new Map<string, { row: KeyRow; until: number }>();
+  // Unknown public ids are kept too (row null), so that a lookup takes the same path whether the id exists or not:
+  // timing must not tell a caller which public ids are real (the trigger announces inserts as well).
+  private readonly recent = new Map<string, { row: KeyRow | null; until: number }>();
   private cacheLive = false;
   private generation = 0;
 
@@ -79,7 +86,10 @@ export class ApiKeyService {
     if (kept && kept.until > Date.now()) return kept.row;
     const generation = this.generation;
     const row = await this.lookups.load(publicId);
-    if (row && this.cacheLive && generation === this.generation) this.recent.set(publicId, { row, until: Date.now() + this.cacheSeconds * 1000 });
+    if (this.cacheLive && generation === this.generation) {
+      if (this.recent.size >= MAX_KEPT_LOOKUPS) this.recent.delete(this.recent.keys().next().value as string);
+      this.recent.set(publicId, { row, until: Date.now() + this.cacheSeconds * 1000 });
+    }
     return row;
   }
 
@@ -140,10 +150,12 @@ export class ApiKeyService {
     const match = /^c360_([0-9A-Za-z]{12})_([0-9A-Za-z]{32})_([0-9a-f]{6})$/.exec(presented.trim());
     if (!match || checksum(`${PREFIX}_${match[1]}_${match[2]}`) !== match[3]) return null;
     const row = await this.keyRow(match[1]);
-    if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return null;
-    const expected = Buffer.from(row.secret_hash, 'hex');
+    // The secret is hashed and compared whether or not the row exists (against a hash no secret has), so an
+    // unknown public id costs what a known one with a wrong secret costs.
+    const expected = Buffer.from(row?.secret_hash ?? UNMATCHABLE_HASH, 'hex');
     const actual = Buffer.from(this.hash(match[2]), 'hex');
-    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+    const secretMatches = expected.length === actual.length && timingSafeEqual(expected, actual);
+    if (!row || !secretMatches || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return null;
     const now = Date.now();
     if (now - (this.lastUsedWritten.get(row.id) ?? 0) > LAST_USED_EVERY_MS) {
       this.lastUsedWritten.set(row.id, now);
