@@ -25,6 +25,7 @@ import { introspectionGuard } from './introspection-guard';
 import { toSubgraphSchema } from './federation';
 import { KeyChangeListener, loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
 import { RedisDocumentCache } from './common/redis-document-cache';
+import { useCursorSecret } from './common/cursor-crypto';
 
 export interface App {
   app: express.Express;
@@ -54,6 +55,7 @@ function sendTextWithoutCopy(req: express.Request, res: express.Response, next: 
 
 export async function createApp(config: AppConfig, db: Database, options: { ideKey?: string | null } = {}): Promise<App> {
   const services = createServices(config, db.dataSource);
+  useCursorSecret(config.apiKeyHashKey);
   const graph = await createSchema(createResolvers(config, services));
   const schema = config.federationSubgraph
     ? toSubgraphSchema(graph, [{ typeName: 'Customer', scope: 'customers:read', load: (id, ctx) => ctx.loaders.customers.byId.load(id) }])
