@@ -26,6 +26,7 @@ import { toSubgraphSchema } from './federation';
 import { KeyChangeListener, loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
 import { RedisDocumentCache } from './common/redis-document-cache';
 import { useCursorSecret } from './common/cursor-crypto';
+import { documentAuthorisationPlugin } from './modules/partners';
 
 export interface App {
   app: express.Express;
@@ -111,6 +112,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       trustedDocumentsPlugin(trustedDocuments),
       costPlugin(bucket),
       introspectionGuard((ctx: RequestContext) => hasScope(ctx.principal, 'schema:read')),
+      documentAuthorisationPlugin(),
       // Last: it answers from compiled SQL only after every check above has passed.
       ...(config.compiledReads ? [compiledReadsPlugin({
         schema, ...createCompiledReads(config, db.dataSource, services),
