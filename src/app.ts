@@ -29,6 +29,8 @@ import { introspectionGuard } from './introspection-guard';
 import { toSubgraphSchema } from './federation';
 import { KeyChangeListener, loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
 import { RedisDocumentCache } from './common/redis-document-cache';
+import { useCursorSecret } from './common/cursor-crypto';
+import { documentAuthorisationPlugin } from './modules/partners';
 
 export interface App {
   app: express.Express;
@@ -58,6 +60,7 @@ function sendTextWithoutCopy(req: express.Request, res: express.Response, next: 
 
 export async function createApp(config: AppConfig, db: Database, options: { ideKey?: string | null } = {}): Promise<App> {
   const services = createServices(config, db.dataSource);
+  useCursorSecret(config.apiKeyHashKey);
   const graph = await createSchema(createResolvers(config, services));
   const schema = config.federationSubgraph
     ? toSubgraphSchema(graph, [{ typeName: 'Customer', scope: 'customers:read', load: (id, ctx) => ctx.loaders.customers.byId.load(id) }])
@@ -122,6 +125,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       trustedDocumentsPlugin(trustedDocuments),
       costPlugin(bucket),
       introspectionGuard((ctx: RequestContext) => hasScope(ctx.principal, 'schema:read')),
+      documentAuthorisationPlugin(),
       // Last: it answers from compiled SQL only after every check above has passed.
       ...(config.compiledReads ? [compiledReadsPlugin({
         schema, ...createCompiledReads(config, db.dataSource, services),

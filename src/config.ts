@@ -110,7 +110,7 @@ export const CONFIG_VARIABLES = [
       if (raw.length < 16) throw new ConfigValueError('must be at least 16 characters');
       return raw;
     },
-    description: 'Server secret for the keyed hash of API keys. Required in production; changing it invalidates every key.' },
+    description: 'Server secret for the keyed hash of API keys, and (through HKDF) the key that seals list cursors. Required in production; changing it invalidates every key and every cursor.' },
   { env: 'API_KEY_CACHE_SECONDS', key: 'apiKeyCacheSeconds', defaultValue: '60', parse: integerIn(0, 3600),
     description: 'PostgreSQL only: how long a verified API key is kept in memory while the server LISTENs for key changes (a revoked or changed key drops out as soon as PostgreSQL announces it; without the LISTEN connection nothing is kept). 0: every request reads its key. Set 0 when DATABASE_URL goes through a pooler in transaction mode, which does not deliver notifications.' },
   { env: 'REDIS_URL', key: 'redisUrl', defaultValue: '', parse: (raw: string) => {

@@ -1,8 +1,9 @@
-import { DocumentNode, GraphQLSchema, Kind, parse, visit } from 'graphql';
+import { DocumentNode, GraphQLSchema, isInterfaceType, isObjectType, Kind, parse, visit } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { createResolversMap } from 'type-graphql';
 import { toDatabaseId } from './common/relay';
+import { requiredScopesOf } from './common/require-scopes';
 import { requireScope } from './modules/partners';
 import type { RequestContext } from './context';
 
@@ -32,6 +33,23 @@ function withEntityKeys(sdl: string, typeNames: Set<string>): DocumentNode {
 }
 
 /**
+ * SDL has no place for field extensions, so the subgraph rebuilt from it would lose every field's requiredScopes,
+ * and with them the whole-document check and the compiled reads' scope checks and audit notes (which then served
+ * personal data to any key). They are copied from the graph the SDL was printed from: one source for both modes.
+ */
+function copyRequiredScopes(from: GraphQLSchema, to: GraphQLSchema): void {
+  for (const type of Object.values(to.getTypeMap())) {
+    const source = from.getType(type.name);
+    if (!(isObjectType(type) || isInterfaceType(type)) || !(isObjectType(source) || isInterfaceType(source))) continue;
+    const sourceFields = source.getFields();
+    for (const field of Object.values(type.getFields())) {
+      const scopes = sourceFields[field.name] ? requiredScopesOf(sourceFields[field.name]) : [];
+      if (scopes.length > 0) field.extensions = { ...field.extensions, requiredScopes: scopes };
+    }
+  }
+}
+
+/**
  * The same graph as an Apollo Federation 2 subgraph: the type-graphql schema printed, its entities keyed by
  * global id, and rebuilt by @apollo/subgraph with the type-graphql resolvers (which carry the scope checks).
  * `_entities` is a direct door to any id, so a lookup needs the same scope as `customer(id)`, and the fields
@@ -51,6 +69,7 @@ export function toSubgraphSchema(schema: GraphQLSchema, entities: EntityDefiniti
     };
   }
   const subgraph = buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+  copyRequiredScopes(schema, subgraph);
   subgraph.getQueryType()!.description = schema.getQueryType()!.description;
   return subgraph;
 }

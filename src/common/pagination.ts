@@ -1,5 +1,6 @@
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { BadUserInputError } from './errors';
+import { openCursor, sealCursor } from './cursor-crypto';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -42,13 +43,15 @@ export interface PageWindow {
   hasCursor: boolean;
 }
 
+/** The keyset position as an opaque cursor: sealed, since sort values can be personal data (see cursor-crypto). */
 export function encodeCursor(values: unknown[]): string {
-  return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+  return sealCursor(JSON.stringify(values));
 }
 
 export function decodeCursor(cursor: string, field: string, arity: number): unknown[] {
+  const plaintext = openCursor(cursor);
   try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const values = plaintext === null ? null : JSON.parse(plaintext);
     if (Array.isArray(values) && values.length === arity) return values;
   } catch {
     // fall through to the error below

@@ -9,3 +9,12 @@ import { Extensions } from 'type-graphql';
 export function RequireScopes(...scopes: string[]): MethodDecorator & PropertyDecorator {
   return Extensions({ requiredScopes: scopes }) as MethodDecorator & PropertyDecorator;
 }
+
+/**
+ * The scopes a field needs, as @RequireScopes recorded them. The one source every check reads: the per-field
+ * check, the whole-document check before execution and the compiled reads' planner. A schema rebuilt from SDL
+ * (the federation subgraph) has them copied over (see federation.ts), since SDL cannot carry extensions.
+ */
+export function requiredScopesOf(field: { extensions?: Readonly<Record<string, unknown>> | null }): readonly string[] {
+  return (field.extensions?.requiredScopes as readonly string[] | undefined) ?? [];
+}

@@ -1,3 +1,5 @@
+import { AppError } from './errors';
+
 /** Scopes per domain and action; `admin` holds every scope. */
 export const SCOPES = [
   'customers:read', 'customers:write', 'pii:read', 'orders:read', 'orders:write', 'feedback:read', 'feedback:write',
@@ -18,3 +20,13 @@ export interface Principal {
 
 export const hasScope = (principal: Principal | null, scope: string): boolean =>
   principal !== null && (principal.scopes.has(scope) || principal.scopes.has('admin'));
+
+/**
+ * For reads that are personal data by what they match rather than by a field (a search over names and emails, a
+ * lookup by email): without pii:read they are refused, since their answers spell the data out one request at a time.
+ */
+export function requirePersonalData(principal: Principal | null, field: string): void {
+  if (!hasScope(principal, 'pii:read')) {
+    throw new AppError(`${field} matches personal data and needs the pii:read scope`, 'FORBIDDEN', { requiredScopes: ['pii:read'], field });
+  }
+}

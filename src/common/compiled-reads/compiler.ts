@@ -4,6 +4,7 @@ import {
   isNonNullType, isObjectType, SelectionSetNode, visit,
 } from 'graphql';
 import { BadUserInputError } from '../errors';
+import { requiredScopesOf } from '../require-scopes';
 import { keysetSql, resolvePageWindow } from '../pagination';
 import { SqlParams } from '../sql';
 import { FieldProjection, FinishContext, PageProjection, SqlObject, TypeProjections } from './projection';
@@ -122,8 +123,7 @@ export class SelectionCompiler {
   fieldDefinition(type: GraphQLObjectType, field: Field): GraphQLField<unknown, unknown> {
     const definition = type.getFields()[field.node.name.value];
     if (!definition) throw new NotCompilable(`unknown field ${field.node.name.value}`);
-    const scopes = (definition.extensions?.requiredScopes as readonly string[] | undefined) ?? [];
-    for (const scope of scopes) this.facts.requiredScopes.add(scope);
+    for (const scope of requiredScopesOf(definition)) this.facts.requiredScopes.add(scope);
     return definition;
   }
 
@@ -205,7 +205,7 @@ export class SelectionCompiler {
         continue;
       }
       const definition = this.fieldDefinition(type, field);
-      if ((definition.extensions?.requiredScopes as string[] | undefined)?.includes('pii:read')) {
+      if (requiredScopesOf(definition).includes('pii:read')) {
         if (!personalDataAllowed) throw new NotCompilable('personal data below the root');
         this.facts.personalFields.add(definition.name);
       }
@@ -286,7 +286,7 @@ export class SelectionCompiler {
         continue;
       }
       const definition = this.fieldDefinition(type, field);
-      if ((definition.extensions?.requiredScopes as string[] | undefined)?.includes('pii:read')) throw new NotCompilable('personal data in an SQL object');
+      if (requiredScopesOf(definition).includes('pii:read')) throw new NotCompilable('personal data in an SQL object');
       if (Object.keys(this.args(definition, field.node)).length > 0) throw new NotCompilable(`arguments on ${name}`);
       const inner = value.fields[name];
       if (!inner) throw new NotCompilable(`no SQL for ${type.name}.${name}`);
@@ -365,7 +365,7 @@ export class SelectionCompiler {
       const name = field.node.name.value;
       if (name === '__typename') return { key: field.key, read: () => type.name };
       const definition = this.fieldDefinition(type, field);
-      if ((definition.extensions?.requiredScopes as string[] | undefined)?.includes('pii:read')) throw new NotCompilable('personal data in a computed value');
+      if (requiredScopesOf(definition).includes('pii:read')) throw new NotCompilable('personal data in a computed value');
       if (Object.keys(this.args(definition, field.node)).length > 0) throw new NotCompilable(`arguments on ${name}`);
       const pick = this.picker(definition.type, field.node.selectionSet);
       return { key: field.key, read: (value: any) => pick(value[name]) };

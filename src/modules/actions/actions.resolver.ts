@@ -5,7 +5,8 @@ import { BadUserInputError } from '../../common/errors';
 import { money } from '../../common/money';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, Page } from '../../common/pagination';
 import { Customer } from '../customers';
-import { hasScope } from '../../common/scopes';
+import { hasScope, Principal } from '../../common/scopes';
+import { notePersonalData } from '../../common/observability';
 import { Product } from '../orders';
 import { ActionsService, Replenishment } from './actions.service';
 import {
@@ -30,6 +31,25 @@ function pageOf<T>(items: T[], args: ForwardPageArgs, keyOf: (item: T) => string
   };
 }
 
+// Birthdays and name days are personal data (so are actions built on them: "Birthday on 2026-12-06", due that day).
+const MOMENT_PERSONAL_DATA: Partial<Record<string, string>> = { BIRTHDAY: 'birth_date', NAME_DAY: 'name_day' };
+
+/** Keeps what holds personal data only for keys with pii:read. */
+function withoutPersonalData<T>(principal: Principal | null, items: T[], personalDataOf: (item: T) => string | undefined): T[] {
+  return hasScope(principal, 'pii:read') ? items : items.filter((item) => !personalDataOf(item));
+}
+
+/** The audit log's note for what is sent (after paging: what the response holds). */
+function notePersonal<T extends { customerId: string }>(items: readonly T[], personalDataOf: (item: T) => string | undefined): void {
+  for (const item of items) {
+    const category = personalDataOf(item);
+    if (category) notePersonalData(category, item.customerId);
+  }
+}
+
+const momentData = (m: { kind: string }) => MOMENT_PERSONAL_DATA[m.kind];
+const actionData = (a: { personalData?: string }) => a.personalData;
+
 const toCycle = (r: Replenishment): ReplenishmentCycle => ({ ...r, lastPurchaseDate: r.lastPurchaseDay, dueDate: r.dueDay });
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -52,21 +72,27 @@ export class CustomerActionsResolver {
   }
 
   @RequireScopes('customers:read')
-  @FieldResolver(() => [CustomerMoment], { description: 'Birthday, name day and signup anniversary within the coming year, soonest first.' })
+  @FieldResolver(() => [CustomerMoment], { description: 'Birthday, name day and signup anniversary within the coming year, soonest first. Birthdays and name days are personal data: listed only for keys with pii:read.' })
   moments(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return this.actions.momentsOf(customer, ctx.now).filter((m) => m.kind === 'SIGNUP_ANNIVERSARY' || hasScope(ctx.principal, 'pii:read')).map((m) => ({ customerId: customer.databaseId, kind: m.kind as MomentKindName, date: m.day, years: m.years }));
+    const moments = withoutPersonalData(ctx.principal, this.actions.momentsOf(customer, ctx.now), momentData)
+      .map((m) => ({ customerId: customer.databaseId, kind: m.kind as MomentKindName, date: m.day, years: m.years }));
+    notePersonal(moments, momentData);
+    return moments;
   }
 
   @RequireScopes('metrics:read')
-  @FieldResolver(() => [NextBestAction], { description: 'What to do next for this customer, ranked; only on consented channels, nothing within the quiet period.' })
+  @FieldResolver(() => [NextBestAction], { description: 'What to do next for this customer, ranked; only on consented channels, nothing within the quiet period. Birthday and name-day greetings are personal data: listed only for keys with pii:read.' })
   async nextBestActions(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return (await ctx.loaders.actions.nextBestActions.load(customer.databaseId)).map((a) => toAction(customer.databaseId, a, this.currency));
+    const actions = withoutPersonalData(ctx.principal, await ctx.loaders.actions.nextBestActions.load(customer.databaseId), actionData)
+      .map((a) => toAction(customer.databaseId, a, this.currency));
+    notePersonal(actions, actionData);
+    return actions;
   }
 }
 
 export function toAction(customerId: string, a: ProposedAction, currency: string): NextBestAction {
   return { customerId, kind: a.kind as ActionKindName, reason: a.reason, dueDate: a.dueDay, channel: a.channel as ContactChannel,
-    expectedValue: money(BigInt(Math.max(0, Math.round(a.expectedValueMinor))), currency) };
+    expectedValue: money(BigInt(Math.max(0, Math.round(a.expectedValueMinor))), currency), personalData: a.personalData };
 }
 
 @Resolver()
@@ -85,20 +111,21 @@ export class ActionsQueryResolver {
   }
 
   @RequireScopes('customers:read')
-  @Query(() => MomentConnection, { description: 'Customers’ birthdays, name days and signup anniversaries in the coming days, soonest first.' })
+  @Query(() => MomentConnection, { description: 'Customers’ birthdays, name days and signup anniversaries in the coming days, soonest first. Birthdays and name days only for keys with pii:read.' })
   async upcomingMoments(
     @Arg('days', () => Int, { description: 'Days ahead, 0 to 366.' }) days: number,
     @Args() page: ForwardPageArgs,
     @Ctx() ctx: RequestContext,
   ) {
-    const items = (await this.actions.upcomingMoments(ctx.now, days))
-      // Birthdays and name days are personal data.
-      .filter((m) => m.kind === 'SIGNUP_ANNIVERSARY' || hasScope(ctx.principal, 'pii:read')).map((m) => ({ customerId: m.customerId, kind: m.kind as MomentKindName, date: m.day, years: m.years }));
-    return pageOf(items, page, (m) => [m.date, m.customerId, m.kind]);
+    const items = withoutPersonalData(ctx.principal, await this.actions.upcomingMoments(ctx.now, days), momentData)
+      .map((m) => ({ customerId: m.customerId, kind: m.kind as MomentKindName, date: m.day, years: m.years }));
+    const result = pageOf(items, page, (m) => [m.date, m.customerId, m.kind]);
+    notePersonal(result.nodes, momentData);
+    return result;
   }
 
   @RequireScopes('metrics:read')
-  @Query(() => NextBestActionConnection, { description: 'Next best actions of one kind across the base, due in a window, for campaign tools.' })
+  @Query(() => NextBestActionConnection, { description: 'Next best actions of one kind across the base, due in a window, for campaign tools. Birthday and name-day greetings only for keys with pii:read.' })
   async nextBestActions(
     @Arg('kind', () => ActionKindName, { description: 'Which actions.' }) kind: ActionKindName,
     @Arg('dueFrom', () => GraphQLLocalDate, { nullable: true, description: 'Due on or after; default today.' }) dueFrom: string | null,
@@ -108,8 +135,10 @@ export class ActionsQueryResolver {
   ) {
     const from = dueFrom ?? day(ctx.now);
     const to = dueTo ?? day(new Date(ctx.now.getTime() + 7 * 86_400_000));
-    const items = await this.actions.actionsAcrossBase(kind, from, to, ctx.now);
-    return pageOf(items.map(({ customerId, action }) => toAction(customerId, action, this.currency)), page, (a) => [a.dueDate, a.customerId, a.reason]);
+    const items = (await this.actions.actionsAcrossBase(kind, from, to, ctx.now)).map(({ customerId, action }) => toAction(customerId, action, this.currency));
+    const result = pageOf(withoutPersonalData(ctx.principal, items, actionData), page, (a) => [a.dueDate, a.customerId, a.reason]);
+    notePersonal(result.nodes, actionData);
+    return result;
   }
 
   @RequireScopes('admin')

@@ -133,7 +133,9 @@ export class ActionsService {
       }
       for (const moment of upcomingMoments(profile, today, 7)) {
         const what = moment.kind === 'BIRTHDAY' ? 'Birthday' : moment.kind === 'NAME_DAY' ? 'Name day' : `${moment.years}-year signup anniversary`;
-        candidates.push({ kind: 'GREETING', reason: `${what} on ${moment.day}`, dueDay: moment.day, expectedValueMinor: 0, channels: ['EMAIL', 'SMS', 'PUSH'], weight: 0.6 });
+        const personalData = moment.kind === 'BIRTHDAY' ? 'birth_date' : moment.kind === 'NAME_DAY' ? 'name_day' : undefined;
+        candidates.push({ kind: 'GREETING', reason: `${what} on ${moment.day}`, dueDay: moment.day, expectedValueMinor: 0, channels: ['EMAIL', 'SMS', 'PUSH'], weight: 0.6,
+          ...(personalData ? { personalData } : {}) });
       }
       const recommendation = recommendations[i][0];
       if (recommendation && recommendation.lift >= 1.5) {

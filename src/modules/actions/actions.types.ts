@@ -32,6 +32,8 @@ describeEnum(MomentKindName, 'MomentKind', 'A yearly moment.', {
 @ObjectType({ description: 'A suggested action for one customer, with its reason.' })
 export class NextBestAction {
   customerId: string;
+  /** The personal data the action is built on (a birthday greeting); not a field. */
+  personalData?: string;
   @Field(() => ActionKindName, { description: 'What to do.' }) kind: ActionKindName;
   @Field({ description: 'Why, in words.' }) reason: string;
   @Field(() => GraphQLLocalDate, { description: 'When to act.' }) dueDate: string;

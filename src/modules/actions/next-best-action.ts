@@ -18,6 +18,8 @@ export interface CandidateAction {
   channels: Channel[];
   /** 0–1: how strongly the data support it. */
   weight: number;
+  /** The kind of personal data the action gives away (its reason and due day spell out a birthday); none: absent. */
+  personalData?: 'birth_date' | 'name_day';
 }
 
 export interface ProposedAction extends Omit<CandidateAction, 'channels'> {

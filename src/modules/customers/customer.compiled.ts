@@ -122,6 +122,12 @@ export function customerRootReaders(dataSource: DataSource, list: CustomerListSe
     async customers(compiler, { node, definition, args }) {
       let connection: CompiledConnection | null = null;
       let plan;
+      // The search matches names and emails (see CustomerResolver.customers): without pii:read the resolver refuses
+      // it, and with it the page is audited as the resolver audits it.
+      if ((args.filter as { search?: unknown } | null | undefined)?.search != null) {
+        compiler.facts.requiredScopes.add('pii:read');
+        compiler.facts.personalFields.add('fullName').add('email');
+      }
       try {
         plan = list.plan(await customersArgs(args), (params) => {
           // The nodes' parameters (a nested page's filter) are numbered after the list's own conditions.

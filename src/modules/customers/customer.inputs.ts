@@ -134,7 +134,7 @@ export class UpdateCustomerInput extends CustomerProfileInput {
 
 @InputType({ description: 'Which customers to list; all conditions must hold.' })
 export class CustomerFilter {
-  @Field(() => String, { nullable: true, description: 'Text contained in the name or email (case-insensitive).' })
+  @Field(() => String, { nullable: true, description: 'Text contained in the name or email (case-insensitive). Matches personal data, so it needs the pii:read scope.' })
   @IsOptional() @Length(1, 100)
   search?: string | null;
 

@@ -5,7 +5,7 @@ import { Customer, CustomerConnection, CustomerIdentifier, IdentifierType, Marke
 import { CreateCustomerInput, CustomersArgs, UpdateCustomerInput } from './customer.inputs';
 import { CustomerService } from './customer.service';
 import { CustomerListService } from './customer-list.service';
-import { hasScope } from '../../common/scopes';
+import { hasScope, requirePersonalData } from '../../common/scopes';
 import { notePersonalData } from '../../common/observability';
 import { RequireScopes } from '../../common/require-scopes';
 
@@ -26,18 +26,27 @@ export class CustomerResolver {
 
   @RequireScopes('customers:read')
   @Query(() => Customer, { nullable: true, description: 'One customer by an identifier from another system; null when none matches.' })
-  customerByIdentifier(
-    @Arg('type', () => IdentifierType, { description: 'Kind of identifier.' }) type: IdentifierType,
+  async customerByIdentifier(
+    @Arg('type', () => IdentifierType, { description: 'Kind of identifier; EMAIL and PHONE are personal data and need the pii:read scope.' }) type: IdentifierType,
     @Arg('value', { description: 'The identifier value (emails match case-insensitively).' }) value: string,
+    @Ctx() ctx: RequestContext,
     @Arg('source', () => String, { nullable: true, description: 'System the identifier comes from; needed only when several use the same value.' }) source?: string | null,
   ) {
-    return this.customerService.findByIdentifier(type, value, source);
+    // Found or not, the answer tells whether someone with this email or phone is a customer.
+    if (PII_IDENTIFIERS.has(type)) requirePersonalData(ctx.principal, 'type');
+    const customer = await this.customerService.findByIdentifier(type, value, source);
+    if (customer && PII_IDENTIFIERS.has(type)) notePersonalData(type === IdentifierType.EMAIL ? 'email' : 'phone', customer.databaseId);
+    return customer;
   }
 
   @RequireScopes('customers:read')
   @Query(() => CustomerConnection, { description: 'Customers, filtered and sorted, paged by keyset cursors.' })
-  customers(@Args() args: CustomersArgs) {
-    return this.customerList.list(args);
+  async customers(@Args() args: CustomersArgs, @Ctx() ctx: RequestContext) {
+    if (args.filter?.search != null) requirePersonalData(ctx.principal, 'filter.search');
+    const page = await this.customerList.list(args);
+    // The page is what the names and emails matched: the audit log counts it as read.
+    if (args.filter?.search != null) for (const c of page.nodes) for (const category of ['name', 'email']) notePersonalData(category, c.databaseId);
+    return page;
   }
 
   @RequireScopes('customers:write')

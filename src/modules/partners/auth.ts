@@ -2,6 +2,7 @@ import { defaultFieldResolver, GraphQLResolveInfo, GraphQLSchema, isObjectType }
 import { AppError } from '../../common/errors';
 import { notePersonalData } from '../../common/observability';
 import { hasScope, Principal } from '../../common/scopes';
+import { requiredScopesOf } from '../../common/require-scopes';
 
 const PII_CATEGORIES: Record<string, string> = {
   givenName: 'name', familyName: 'name', fullName: 'name', email: 'email', phone: 'phone', birthDate: 'birth_date', nameDay: 'name_day', city: 'address',
@@ -26,8 +27,8 @@ export function enforceScopes(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      const scopes = field.extensions?.requiredScopes as readonly string[] | undefined;
-      if (!scopes?.length) continue;
+      const scopes = requiredScopesOf(field);
+      if (!scopes.length) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (root, args, context, info) => {
         checkScopes(context, root, info, scopes);

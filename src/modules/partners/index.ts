@@ -7,4 +7,5 @@ export { enforceScopes, notePersonalFieldsRead, requireScope, presentedKey } fro
 export { SCOPES, READ_SCOPES, hasScope } from '../../common/scopes';
 export type { Principal, Scope } from '../../common/scopes';
 export { costPlugin, MAX_QUERY_COST } from './cost';
+export { documentAuthorisationPlugin } from './document-auth';
 export { loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './trusted-documents';
