@@ -11,6 +11,7 @@ import { CUSTOMER_PAGE_QUERY } from './customer-page-query';
 import { createServices } from '../src/container';
 import { benchClv } from './clv';
 import { benchApi, startScriptNodeFlags } from './api';
+import { benchIde } from './ide';
 
 /**
  * `npm run bench -- customer-page [--customers 100000] [--runs 200]`: seeds the database once (reused when it
@@ -34,7 +35,12 @@ async function main() {
       serverNodeOptions: values['server-node-options'] ?? startScriptNodeFlags() });
     return;
   }
-  if (command !== 'customer-page') throw new Error('usage: npm run bench -- api [--customers 100000] [--seconds 15] [--rounds 6] [--warmup 5] [--connections 10] [--only NAME] | customer-page [--customers N] [--runs N] | clv [--sizes 100000,1000000] [--reps 5,3]');
+  if (command === 'ide') {
+    const { values } = parseArgs({ args: rest, options: { concurrency: { type: 'string', default: '200' }, rounds: { type: 'string', default: '5' } } });
+    await benchIde({ concurrency: Number(values.concurrency), rounds: Number(values.rounds) });
+    return;
+  }
+  if (command !== 'customer-page') throw new Error('usage: npm run bench -- api [--customers 100000] [--seconds 15] [--rounds 6] [--warmup 5] [--connections 10] [--only NAME] | customer-page [--customers N] [--runs N] | clv [--sizes 100000,1000000] [--reps 5,3] | ide [--concurrency 200] [--rounds 5]');
   const { values } = parseArgs({ args: rest, options: { customers: { type: 'string', default: '100000' }, runs: { type: 'string', default: '200' } } });
   const config = loadConfig();
   const db = await openDatabase(config);

@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * (so that a lookup takes the same time whether a public id exists), and a key created elsewhere must not stay
  * "unknown" there.
  */
-export class ApiKeyInsertNotifications1797000000000 implements MigrationInterface {
-  name = 'ApiKeyInsertNotifications1797000000000';
+export class ApiKeyInsertNotifications1797000000100 implements MigrationInterface {
+  name = 'ApiKeyInsertNotifications1797000000100';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE OR REPLACE FUNCTION api_keys_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
