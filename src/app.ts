@@ -17,6 +17,7 @@ import { createMetrics, observabilityPlugin, requestFacts } from './common/obser
 import { hasPendingMigrations } from './db/bootstrap';
 import { IDE_DEFAULT_QUERY } from './ide-query';
 import { MAX_TOKENS, queryLimits } from './common/query-limits';
+import { inputGuardPlugin } from './common/input-guard';
 import { CostBucket, MemoryBucket, RedisBucket } from './common/cost-bucket';
 import { costPlugin, notePersonalFieldsRead } from './modules/partners';
 import { createClient, RedisClientType } from 'redis';
@@ -107,6 +108,8 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       } },
       services.audit.plugin(),
       trustedDocumentsPlugin(trustedDocuments),
+      // NUL characters and list sizes in every argument, before any resolver runs.
+      inputGuardPlugin(),
       costPlugin(bucket),
       introspectionGuard((ctx: RequestContext) => hasScope(ctx.principal, 'schema:read')),
       // Last: it answers from compiled SQL only after every check above has passed.
