@@ -26,7 +26,7 @@ import { NodeResolver } from './node.resolver';
 
 /** The composition root: every service is built here, once, by hand. */
 export function createServices(config: AppConfig, dataSource: DataSource) {
-  const customers = new CustomerService(dataSource);
+  const customers = new CustomerService(dataSource, config.phoneDefaultRegion);
   const orders = new OrderService(dataSource, config.shopCurrency);
   const orderWriter = new OrderWriterService(dataSource, orders, customers);
   const orderImport = new OrderImportService(dataSource, orders, customers);
