@@ -81,15 +81,21 @@ export class CustomerService {
     };
   }
 
-  /** GDPR erasure of the profile: personal fields emptied, identifiers removed; the pseudonymous row stays. */
-  async erase(manager: EntityManager, customerId: string): Promise<boolean> {
-    const [rows] = await manager.query(
-      `update customers set given_name = null, family_name = null, sort_name = '', email = null, phone = null, birth_date = null,
-         name_day_month = null, name_day_day = null, city = null, locale = null, tags = '{}', attributes = '{}', erased_at = coalesce(erased_at, now()),
-         updated_at = now() where id = $1 returning id`, [customerId]);
-    if (rows.length === 0) return false;
-    await manager.query('delete from customer_identifiers where customer_id = $1', [customerId]);
-    return true;
+  /**
+   * GDPR erasure of the profile's dates; its text columns are emptied from the module's declaration
+   * (customerTextColumns in index.ts). Returns what others may have quoted the person by (email, phones,
+   * email and phone identifiers), read before anything is emptied; null when there is no such customer.
+   */
+  async erase(manager: EntityManager, customerId: string): Promise<{ quotable: string[] } | null> {
+    const [found]: { email: string | null; phone: string | null; identifiers: string[] }[] = await manager.query(
+      `select email, phone, array(select value from customer_identifiers where customer_id = c.id and type in ('EMAIL', 'PHONE')) as identifiers
+       from customers c where id = $1 for update`, [customerId]);
+    if (!found) return null;
+    await manager.query(
+      `update customers set birth_date = null, name_day_month = null, name_day_day = null, erased_at = coalesce(erased_at, now()),
+         updated_at = now() where id = $1`, [customerId]);
+    const quotable = [found.email, found.phone, ...found.identifiers].filter((v): v is string => !!v);
+    return { quotable: [...new Set(quotable)] };
   }
 
   async getByIdOrThrow(id: string, manager: EntityManager = this.dataSource.manager): Promise<Customer> {
