@@ -83,7 +83,8 @@ function checkNoNul(value: unknown, path: string): void {
     if (typeof item === 'string') {
       if (item.includes('\u0000')) throw new BadUserInputError(`${path} contains a NUL character (U+0000), which is not allowed`, { field: path, http: REFUSED });
     } else if (Array.isArray(item)) {
-      stack.push(...item);
+      // One by one: spreading an array of a few hundred thousand items would overflow the call's arguments.
+      for (const nested of item) stack.push(nested);
     } else if (item !== null && typeof item === 'object' && !(item instanceof Date)) {
       for (const [key, nested] of Object.entries(item)) {
         stack.push(key, nested);

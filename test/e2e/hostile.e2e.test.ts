@@ -49,6 +49,7 @@ const CASES: [string, () => Promise<request.Response>, number, string | null][] 
   ['a phone of dashes', () => post({ query: 'mutation { createCustomer(input: { phone: "------" }) { id } }' }), 200, 'BAD_USER_INPUT'],
   ['a birth date in the year 1000', () => post({ query: 'mutation { createCustomer(input: { birthDate: "1000-01-01" }) { id } }' }), 200, 'BAD_USER_INPUT'],
   ['a birth date in the future', () => post({ query: 'mutation { createCustomer(input: { birthDate: "2999-01-01" }) { id } }' }), 200, 'BAD_USER_INPUT'],
+  ['attributes with an array of 300,000 items', () => post({ query: 'mutation($a: JSONObject) { createCustomer(input: { attributes: $a }) { id } }', variables: { a: { list: Array(300_000).fill(0) } } }), 200, 'BAD_USER_INPUT'],
   ['900 KB of attributes', () => post({ query: 'mutation($a: JSONObject) { createCustomer(input: { attributes: $a }) { id } }', variables: { a: { blob: 'x'.repeat(900_000) } } }), 200, 'BAD_USER_INPUT'],
   ['invalid date', () => post({ query: 'mutation { createCustomer(input: { birthDate: "1990-02-31" }) { id } }' }), 400, 'GRAPHQL_VALIDATION_FAILED'],
   ['invalid date through variables', () => post({ query: 'mutation($d: LocalDate) { createCustomer(input: { birthDate: $d }) { id } }', variables: { d: '1990-02-31' } }), 400, 'BAD_USER_INPUT'],
