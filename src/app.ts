@@ -21,6 +21,7 @@ import { idePage } from './http/ide-page';
 import { bodyErrors, lastResortErrors, requestId, sendTransportError } from './http/transport';
 import { directiveLimit, refuseSubscriptionsOverHttp } from './http/document-limits';
 import { MAX_TOKENS, queryLimits } from './common/query-limits';
+import { inputGuardPlugin } from './common/input-guard';
 import { CostBucket, MemoryBucket, RedisBucket } from './common/cost-bucket';
 import { costPlugin, notePersonalFieldsRead } from './modules/partners';
 import { createClient, RedisClientType } from 'redis';
@@ -123,6 +124,8 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       } },
       services.audit.plugin(),
       trustedDocumentsPlugin(trustedDocuments),
+      // NUL characters and list sizes in every argument, before any resolver runs.
+      inputGuardPlugin(),
       costPlugin(bucket),
       introspectionGuard((ctx: RequestContext) => hasScope(ctx.principal, 'schema:read')),
       documentAuthorisationPlugin(),

@@ -1,4 +1,5 @@
 import { loadTrustedDocuments } from './modules/partners/trusted-documents';
+import { isPhoneRegion } from './common/phone';
 
 /**
  * Every environment variable the server reads, parsed once into a frozen AppConfig.
@@ -16,6 +17,7 @@ export interface AppConfig {
   readonly dbPreparedStatements: boolean;
   readonly dbStatementTimeoutMs: number;
   readonly shopCurrency: string;
+  readonly phoneDefaultRegion: string;
   readonly demoSeedCustomers: number;
   readonly logSql: boolean;
   readonly actionQuietDays: number;
@@ -100,6 +102,12 @@ export const CONFIG_VARIABLES = [
       return raw;
     },
     description: 'The currency of orders, spend totals and loyalty money values.' },
+  { env: 'PHONE_DEFAULT_REGION', key: 'phoneDefaultRegion', defaultValue: 'US',
+    parse: (raw: string) => {
+      if (!isPhoneRegion(raw.toUpperCase())) throw new ConfigValueError('must be an ISO 3166-1 alpha-2 region such as US or HR');
+      return raw.toUpperCase();
+    },
+    description: 'Region of phone numbers written without a country code (ISO 3166-1 alpha-2). Phones are checked with libphonenumber and stored as E.164.' },
   { env: 'DEMO_SEED_CUSTOMERS', key: 'demoSeedCustomers', defaultValue: '300', parse: integerIn(0, 100000),
     description: 'Customers seeded when the server starts on an empty embedded database (0: none).' },
   { env: 'NBA_QUIET_DAYS', key: 'actionQuietDays', defaultValue: '7', parse: integerIn(0, 365),

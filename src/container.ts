@@ -1,32 +1,41 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from './config';
-import { customerProjections, customerRootReaders, CustomerListService, CustomerResolver, CustomerService } from './modules/customers';
+import { customerProjections, customerRootReaders, CustomerListService, CustomerResolver, CustomerService, customerTextColumns } from './modules/customers';
 import { mergeProjections } from './common/compiled-reads';
 import {
   CustomerOrdersResolver, orderProjections, OrderImportService, OrderResolver, OrderReturnResolver, OrderService,
-  OrderWriterService,
+  orderTextColumns, OrderWriterService,
 } from './modules/orders';
-import { CustomerFeedbackResolver, feedbackProjections, FeedbackResolver, FeedbackService } from './modules/feedback';
-import { communicationProjections, CommunicationResolver, CommunicationService, CustomerCommunicationsResolver } from './modules/communications';
+import { CustomerFeedbackResolver, feedbackProjections, FeedbackResolver, FeedbackService, feedbackTextColumns } from './modules/feedback';
+import {
+  communicationProjections, CommunicationResolver, CommunicationService, communicationTextColumns, CustomerCommunicationsResolver,
+} from './modules/communications';
 import {
   CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, loyaltyProjections, LoyaltyAnalyticsService, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
-  LoyaltyService,
+  LoyaltyService, loyaltyTextColumns,
 } from './modules/loyalty';
 import {
   AnalyticsResolver, AnalyticsService, CustomerMetricsFieldResolver, customerSummaryProjections, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, MetricsStoreService, ModelFitResolver,
-  ModelFitService,
+  metricsTextColumns, ModelFitService,
 } from './modules/metrics';
 import { CustomerTimelineResolver, TIMELINE_SOURCES } from './modules/timeline';
 import {
   ActionsQueryResolver, ActionsService, CustomerActionsResolver, NextBestActionResolver, ProductComplementResolver, ProductComplementsResolver,
-  ProductRecommendationResolver, SegmentsResolver, SegmentsService,
+  actionsTextColumns, ProductRecommendationResolver, SegmentsResolver, SegmentsService,
 } from './modules/actions';
-import { ApiKeyResolver, ApiKeyService, AuditResolver, AuditService, GdprResolver, GdprService } from './modules/partners';
+import { ApiKeyResolver, ApiKeyService, AuditResolver, AuditService, GdprResolver, GdprService, partnerTextColumns } from './modules/partners';
+import { migrationTextColumns } from './db/data-source';
 import { NodeResolver } from './node.resolver';
+
+/** Every text, text[] and jsonb column of every table, classified by the module that owns it (see TextColumns). */
+export const TEXT_COLUMNS = [
+  ...customerTextColumns, ...orderTextColumns, ...feedbackTextColumns, ...communicationTextColumns, ...loyaltyTextColumns,
+  ...metricsTextColumns, ...actionsTextColumns, ...partnerTextColumns, ...migrationTextColumns,
+];
 
 /** The composition root: every service is built here, once, by hand. */
 export function createServices(config: AppConfig, dataSource: DataSource) {
-  const customers = new CustomerService(dataSource);
+  const customers = new CustomerService(dataSource, config.phoneDefaultRegion);
   const orders = new OrderService(dataSource, config.shopCurrency);
   const orderWriter = new OrderWriterService(dataSource, orders, customers);
   const orderImport = new OrderImportService(dataSource, orders, customers);
@@ -56,7 +65,7 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   const actions = new ActionsService(dataSource, customers, orders, communications, loyalty, loyaltyEarning, metrics, metricsStore,
     config.shopCurrency, config.actionQuietDays);
   const apiKeys = new ApiKeyService(dataSource, config.apiKeyHashKey, config.apiKeyCacheSeconds);
-  const gdpr = new GdprService(dataSource, customers, orders, feedback, communications, loyalty, metricsStore);
+  const gdpr = new GdprService(dataSource, customers, orders, feedback, communications, loyalty, metricsStore, segments, TEXT_COLUMNS);
   const audit = new AuditService(dataSource);
   return { apiKeys, gdpr, audit, actions, segments, customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
 }

@@ -1,4 +1,5 @@
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Extensions, ID, Query, Resolver } from 'type-graphql';
+import { ARGUMENT_MAX_ITEMS } from './common/input-guard';
 import type { RequestContext } from './context';
 import { BadUserInputError } from './common/errors';
 import { Node, parseGlobalId } from './common/relay';
@@ -32,9 +33,9 @@ export class NodeResolver {
     return fetchNode(ctx, id);
   }
 
+  @Extensions({ [ARGUMENT_MAX_ITEMS]: { ids: MAX_NODES } })
   @Query(() => [Node], { nullable: 'items', description: `Objects by global id, in the order given (at most ${MAX_NODES}); null for each that does not exist.` })
   nodes(@Arg('ids', () => [ID], { description: 'Global ids.' }) ids: string[], @Ctx() ctx: RequestContext) {
-    if (ids.length > MAX_NODES) throw new BadUserInputError(`At most ${MAX_NODES} ids`, { field: 'ids' });
     return Promise.all(ids.map((id) => fetchNode(ctx, id)));
   }
 }

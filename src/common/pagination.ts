@@ -1,6 +1,7 @@
 import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
 import { BadUserInputError } from './errors';
 import { openCursor, sealCursor } from './cursor-crypto';
+import { isUuid } from './relay';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -96,6 +97,7 @@ export interface SortKey {
  * Every key sorts in the same direction, so `(a, b) > ($1, $2)` is exact and can use an index.
  */
 export function keysetSql(keys: SortKey[], descending: boolean, window: PageWindow, firstParam: number) {
+  if (window.cursor) checkCursorValues(keys, window.cursor, window.backward ? 'before' : 'after');
   const readDescending = window.backward ? !descending : descending;
   const direction = readDescending ? 'desc' : 'asc';
   const orderBy = keys.map((k) => `${k.sql} ${direction}`).join(', ');
@@ -104,6 +106,36 @@ export function keysetSql(keys: SortKey[], descending: boolean, window: PageWind
   const placeholders = keys.map((k, i) => `$${firstParam + i}::${k.cast}`).join(', ');
   const where = `(${row}) ${readDescending ? '<' : '>'} (${placeholders})`;
   return { where, orderBy, params: window.cursor };
+}
+
+// A timestamp as PostgreSQL prints it (`2026-01-02 03:04:05.678+00`) or as JSON does (`…T…Z`).
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
+const BIGINT = /^-?\d{1,19}$/;
+
+function isTimestamp(value: string): boolean {
+  if (value === '-infinity' || value === 'infinity') return true;
+  const m = TIMESTAMP.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour < 24 && minute < 60 && second < 60;
+}
+
+const CURSOR_VALUE_CHECKS: Record<string, (value: unknown) => boolean> = {
+  timestamptz: (v) => typeof v === 'string' && isTimestamp(v),
+  bigint: (v) => (typeof v === 'string' && BIGINT.test(v) && BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n)
+    || (typeof v === 'number' && Number.isSafeInteger(v)),
+  uuid: (v) => typeof v === 'string' && isUuid(v),
+  text: (v) => typeof v === 'string' && !v.includes('\u0000'),
+};
+
+/**
+ * A cursor comes back from the client, so each decoded value is checked against the SQL type it is cast to:
+ * a tampered value must be bad input, never a PostgreSQL cast error (a 500).
+ */
+function checkCursorValues(keys: SortKey[], values: unknown[], field: string) {
+  const fits = values.length === keys.length && keys.every((key, i) => CURSOR_VALUE_CHECKS[key.cast]?.(values[i]) ?? true);
+  if (!fits) throw new BadUserInputError(`${field} is not a cursor of this list`, { field });
 }
 
 export interface Page<T> {

@@ -7,12 +7,19 @@ import { SnakeNamingStrategy } from './naming-strategy';
 import { ENTITIES } from './entities';
 import { ReplicatedDataSource } from './replicated-data-source';
 import { SqlStatementLogger } from '../common/sql-statements';
+import type { TextColumns } from '../common/personal-data';
 
 // A calendar date (birth date) stays "YYYY-MM-DD": as a JS Date it would shift with the time zone.
 const DATE_OID = 1082;
 types.setTypeParser(DATE_OID, (value: string) => value);
 
 export const MIGRATIONS_GLOB = path.join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
+export const MIGRATIONS_TABLE = 'typeorm_migrations';
+
+/** TypeORM's own table, classified like every module's (see TextColumns). */
+export const migrationTextColumns: TextColumns[] = [
+  { table: MIGRATIONS_TABLE, customerKey: null, personal: {}, notPersonal: { name: 'migration class name' } },
+];
 
 /** The part of a PGlite instance we hold on to (its CJS and ESM typings differ). */
 interface EmbeddedDatabase {
@@ -32,7 +39,7 @@ function commonOptions(config: AppConfig, logger: Logger) {
     type: 'postgres' as const,
     entities: ENTITIES,
     migrations: [MIGRATIONS_GLOB],
-    migrationsTableName: 'typeorm_migrations',
+    migrationsTableName: MIGRATIONS_TABLE,
     synchronize: false,
     uuidExtension: 'pgcrypto' as const,
     installExtensions: false,

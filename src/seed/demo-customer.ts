@@ -69,7 +69,8 @@ export function simulateCustomer(index: number, seed: number, world: SeedWorld, 
   const birth = new Date(Date.UTC(world.asOf.getUTCFullYear() - rng.int(18, 80), rng.int(0, 11), rng.int(1, 28)));
   const persona = rng.weighted(PERSONAS, (p) => p.weight);
   const email = `${ascii(given)}.${ascii(family)}.${index}@example.com`;
-  const phone = `+${country.code === 'US' ? '1' : '385'}9${String(10_000_000 + index).slice(-8)}`;
+  // Valid E.164 numbers, as the API would store them: New York 555 numbers, or Croatian mobiles (+385 91).
+  const phone = country.code === 'US' ? `+1212555${String(index % 10_000).padStart(4, '0')}` : `+3859${String(10_000_000 + index).slice(-8)}`;
   const tags = [persona.name.replace(/ /g, '-'), ...(rng.chance(0.05) ? ['vip'] : []), ...(rng.chance(0.1) ? ['newsletter'] : [])];
   out.customers.push([customerId, given, family, `${family} ${given}`.toLowerCase(), email, phone, iso(birth).slice(0, 10),
     country.nameDays ? rng.int(1, 12) : null, null, country.locale, country.code, rng.pick(country.cities), iso(signupAt),

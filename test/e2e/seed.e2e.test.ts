@@ -1,6 +1,7 @@
 import { startTestApp, TestApp } from '../support/test-app';
 import { seedDemoData } from '../../src/seed/seed';
 import { createTestDatabase } from '../support/test-db';
+import { toE164 } from '../../src/common/phone';
 
 // Today: tiers are measured on the 12 months before now, so the history must end near now.
 const AS_OF = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
@@ -27,6 +28,15 @@ describe('seed', () => {
     } finally {
       await other.drop();
     }
+  });
+
+  it('passes the validators of the API: E.164 phones, birth dates from 1900 to today, emails unique ignoring case', async () => {
+    const rows = await t.sql<{ phone: string | null; birth_date: string | null }>(`select phone, birth_date::text from customers`);
+    expect(rows.filter((r) => r.phone !== null && toE164(r.phone, 'US') !== r.phone)).toEqual([]);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(rows.filter((r) => r.birth_date !== null && (r.birth_date < '1900-01-01' || r.birth_date > today))).toEqual([]);
+    const [{ duplicates }] = await t.sql(`select count(*) - count(distinct lower(email)) as duplicates from customers where email is not null`);
+    expect(Number(duplicates)).toBe(0);
   });
 
   it('makes believable, varied data: every kind of record, differing purchase rates, seasons and bundles', async () => {

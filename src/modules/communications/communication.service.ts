@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import { alignToKeys } from '../../common/loaders';
 import { fetchNestedPages, mapPage, NestedPageSpec } from '../../common/nested-pages';
@@ -79,11 +79,6 @@ export class CommunicationService {
 
   async exportRows(customerId: string) {
     return { communications: await this.dataSource.query('select * from communications where customer_id = $1 order by occurred_at', [customerId]) };
-  }
-
-  /** Erasure keeps the contact history's shape (channel, purpose, outcome) and drops subjects. */
-  async erase(manager: EntityManager, customerId: string) {
-    await manager.query('update communications set subject = null where customer_id = $1', [customerId]);
   }
 
   async log(input: LogCommunicationInput): Promise<Communication> {

@@ -12,6 +12,8 @@ import type { Relation } from 'typeorm';
 @Index('customers_country_spent_idx', ['country', 'netSpentMinor', 'id'])
 @Index('customers_updated_idx', ['updatedAt', 'id'])
 @Index('customers_last_order_idx', { synchronize: false })
+// Unique on lower(email): emails are stored as given and compared ignoring case (an expression TypeORM cannot model).
+@Index('customers_email_lower_unique', { synchronize: false })
 export class CustomerEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -26,7 +28,6 @@ export class CustomerEntity {
   @Column({ type: 'text', default: '' })
   sortName: string;
 
-  @Index('customers_email_idx')
   @Column({ type: 'text', nullable: true })
   email: string | null;
 

@@ -1,12 +1,31 @@
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
 import {
   ArrayMaxSize, IsDate, IsEmail, IsIn, IsInt, IsISO31661Alpha2, IsLocale, IsOptional, Length, Matches, Max,
-  MaxLength, Min, ValidateNested,
+  MaxLength, Min, ValidateBy, ValidateNested,
 } from 'class-validator';
+import { IsBoundedJson } from '../../common/validation';
 import { GraphQLJSONObject, GraphQLLocalDate } from 'graphql-scalars';
 import { describeEnum, SortDirection } from '../../common/enums';
 import { ConnectionArgs } from '../../common/pagination';
 import { ConsentChannel, IdentifierType } from './customer.types';
+
+/** What one customer's custom attributes may hold: enough for a profile, not a document store. */
+export const ATTRIBUTE_BOUNDS = { maxBytes: 16 * 1024, maxDepth: 5, maxKeys: 100 };
+export const EARLIEST_BIRTH_DATE = '1900-01-01';
+
+/**
+ * A birth date from EARLIEST_BIRTH_DATE up to today (UTC). Validators have no request clock, so "today" is the
+ * process clock's; a day's difference near midnight does not matter for a date of birth.
+ */
+function IsBirthDate(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isBirthDate',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && value >= EARLIEST_BIRTH_DATE && value <= new Date().toISOString().slice(0, 10),
+      defaultMessage: () => `$property must be from ${EARLIEST_BIRTH_DATE} to today`,
+    },
+  });
+}
 
 @InputType({ description: 'An identifier to link to a customer.' })
 export class IdentifierInput {
@@ -65,12 +84,12 @@ export class CustomerProfileInput {
   @IsOptional() @IsEmail()
   email?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Primary phone, E.164 such as +385911234567.' })
-  @IsOptional() @Matches(/^\+?[0-9 ()-]{6,20}$/, { message: 'phone must be a phone number such as +385911234567' })
+  @Field(() => String, { nullable: true, description: 'Primary phone; stored as E.164 such as +385911234567. A number without its country code is read as one of the configured default region (PHONE_DEFAULT_REGION).' })
+  @IsOptional() @MaxLength(40)
   phone?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Date of birth, YYYY-MM-DD.' })
-  @IsOptional()
+  @Field(() => GraphQLLocalDate, { nullable: true, description: `Date of birth, YYYY-MM-DD, from ${EARLIEST_BIRTH_DATE} to today.` })
+  @IsOptional() @IsBirthDate()
   birthDate?: string | null;
 
   @Field(() => NameDayInput, { nullable: true, description: 'Name day.' })
@@ -93,8 +112,8 @@ export class CustomerProfileInput {
   @IsOptional() @ArrayMaxSize(50) @Length(1, 50, { each: true })
   tags?: string[] | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Custom attributes; merged into the existing object (a key set to null is removed).' })
-  @IsOptional()
+  @Field(() => GraphQLJSONObject, { nullable: true, description: `Custom attributes; merged into the existing object (a key set to null is removed). At most ${ATTRIBUTE_BOUNDS.maxBytes / 1024} KB as JSON (after the merge too), ${ATTRIBUTE_BOUNDS.maxDepth} levels deep, ${ATTRIBUTE_BOUNDS.maxKeys} keys per object.` })
+  @IsOptional() @IsBoundedJson(ATTRIBUTE_BOUNDS)
   attributes?: Record<string, unknown> | null;
 }
 

@@ -25,7 +25,7 @@ export class CustomerResolver {
   }
 
   @RequireScopes('customers:read')
-  @Query(() => Customer, { nullable: true, description: 'One customer by an identifier from another system; null when none matches.' })
+  @Query(() => Customer, { nullable: true, description: 'One customer by an identifier from another system (an EMAIL without source also matches the profile email, ignoring case); null when none matches.' })
   async customerByIdentifier(
     @Arg('type', () => IdentifierType, { description: 'Kind of identifier; EMAIL and PHONE are personal data and need the pii:read scope.' }) type: IdentifierType,
     @Arg('value', { description: 'The identifier value (emails match case-insensitively).' }) value: string,

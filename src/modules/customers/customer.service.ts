@@ -2,8 +2,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../common/errors';
 import { alignToKeys, groupToKeys } from '../../common/loaders';
 import { isUuid } from '../../common/relay';
+import { toE164 } from '../../common/phone';
+import { jsonBoundBroken } from '../../common/validation';
 import {
-  ConsentInput, CreateCustomerInput, CustomerProfileInput, IdentifierInput, UpdateCustomerInput,
+  ATTRIBUTE_BOUNDS, ConsentInput, CreateCustomerInput, CustomerProfileInput, IdentifierInput, UpdateCustomerInput,
 } from './customer.inputs';
 import {
   ConsentChannel, Customer, CustomerIdentifier, CustomerRow, IdentifierType, MarketingConsent, toCustomer,
@@ -32,7 +34,8 @@ const PROFILE_COLUMNS: [keyof CustomerProfileInput, string][] = [
 ];
 
 export class CustomerService {
-  constructor(private readonly dataSource: DataSource) {}
+  /** `phoneRegion`: the region of phone numbers given without a country code (PHONE_DEFAULT_REGION). */
+  constructor(private readonly dataSource: DataSource, private readonly phoneRegion: string) {}
 
   async findByIds(ids: readonly string[]): Promise<(Customer | null)[]> {
     const valid = ids.filter(isUuid);
@@ -78,15 +81,21 @@ export class CustomerService {
     };
   }
 
-  /** GDPR erasure of the profile: personal fields emptied, identifiers removed; the pseudonymous row stays. */
-  async erase(manager: EntityManager, customerId: string): Promise<boolean> {
-    const [rows] = await manager.query(
-      `update customers set given_name = null, family_name = null, sort_name = '', email = null, phone = null, birth_date = null,
-         name_day_month = null, name_day_day = null, city = null, locale = null, tags = '{}', attributes = '{}', erased_at = coalesce(erased_at, now()),
-         updated_at = now() where id = $1 returning id`, [customerId]);
-    if (rows.length === 0) return false;
-    await manager.query('delete from customer_identifiers where customer_id = $1', [customerId]);
-    return true;
+  /**
+   * GDPR erasure of the profile's dates; its text columns are emptied from the module's declaration
+   * (customerTextColumns in index.ts). Returns what others may have quoted the person by (email, phones,
+   * email and phone identifiers), read before anything is emptied; null when there is no such customer.
+   */
+  async erase(manager: EntityManager, customerId: string): Promise<{ quotable: string[] } | null> {
+    const [found]: { email: string | null; phone: string | null; identifiers: string[] }[] = await manager.query(
+      `select email, phone, array(select value from customer_identifiers where customer_id = c.id and type in ('EMAIL', 'PHONE')) as identifiers
+       from customers c where id = $1 for update`, [customerId]);
+    if (!found) return null;
+    await manager.query(
+      `update customers set birth_date = null, name_day_month = null, name_day_day = null, erased_at = coalesce(erased_at, now()),
+         updated_at = now() where id = $1`, [customerId]);
+    const quotable = [found.email, found.phone, ...found.identifiers].filter((v): v is string => !!v);
+    return { quotable: [...new Set(quotable)] };
   }
 
   async getByIdOrThrow(id: string, manager: EntityManager = this.dataSource.manager): Promise<Customer> {
@@ -105,6 +114,13 @@ export class CustomerService {
     if (rows.length > 1) {
       throw new BadUserInputError('Several sources use this identifier; pass source', { field: 'source' });
     }
+    if (!rows[0] && type === IdentifierType.EMAIL && !source) return this.findByEmail(value);
+    return rows[0] ? toCustomer(rows[0]) : null;
+  }
+
+  /** The customer whose profile email this is, compared ignoring case (one at most: the unique index). */
+  async findByEmail(email: string): Promise<Customer | null> {
+    const rows: CustomerRow[] = await this.dataSource.query('select * from customers where lower(email) = lower($1)', [email.trim()]);
     return rows[0] ? toCustomer(rows[0]) : null;
   }
 
@@ -218,9 +234,10 @@ export class CustomerService {
   private async writeProfile(manager: EntityManager, id: string, input: CustomerProfileInput): Promise<void> {
     const sets: string[] = [];
     const values: unknown[] = [id];
+    if (input.email) await this.checkEmailIsFree(manager, id, input.email);
     for (const [field, column] of PROFILE_COLUMNS) {
       if (input[field] === undefined) continue;
-      values.push(field === 'country' && input.country ? input.country.toUpperCase() : input[field]);
+      values.push(this.profileValue(field, input));
       sets.push(`${column} = $${values.length}`);
     }
     if (input.nameDay !== undefined) {
@@ -234,12 +251,34 @@ export class CustomerService {
       sets.push(`attributes = jsonb_strip_nulls(attributes || $${values.length}::jsonb)`);
     }
     if (sets.length === 0) return;
-    await manager.query(`update customers set ${sets.join(', ')} where id = $1`, values);
+    const [[updated]]: [{ attributes: unknown }[]] = await manager.query(`update customers set ${sets.join(', ')} where id = $1 returning attributes`, values);
+    // Merging can grow the object past what one input may carry; the transaction rolls back.
+    const broken = input.attributes ? jsonBoundBroken(updated.attributes, ATTRIBUTE_BOUNDS) : null;
+    if (broken) throw new BadUserInputError(`attributes would have more than ${broken.replace(/^at most /, '')} after the merge`, { field: 'attributes' });
     // A second statement: SET expressions see the old row, and sort_name follows the new names.
     await manager.query(
       `update customers set sort_name = lower(trim(concat_ws(' ', family_name, given_name))) where id = $1`,
       [id],
     );
+  }
+
+  private profileValue(field: keyof CustomerProfileInput, input: CustomerProfileInput): unknown {
+    if (field === 'country' && input.country) return input.country.toUpperCase();
+    if (field === 'phone' && input.phone) {
+      const e164 = toE164(input.phone, this.phoneRegion);
+      if (!e164) throw new BadUserInputError('phone must be a valid phone number, such as +385911234567', { field: 'phone' });
+      return e164;
+    }
+    return input[field];
+  }
+
+  /**
+   * Emails are unique regardless of case: stored as given, compared by lower(), the expression of the unique index
+   * customers_email_lower_unique (which also settles two writes racing past this check).
+   */
+  private async checkEmailIsFree(manager: EntityManager, id: string, email: string): Promise<void> {
+    const taken = await manager.query('select 1 from customers where lower(email) = lower($1) and id <> $2 limit 1', [email, id]);
+    if (taken.length > 0) throw new ConflictError('Another customer has this email', { field: 'email' });
   }
 
   private async addIdentifiers(manager: EntityManager, customerId: string, identifiers: IdentifierInput[]) {

@@ -99,11 +99,6 @@ export class FeedbackService {
     return { feedback: await this.dataSource.query('select * from feedback where customer_id = $1 order by given_at', [customerId]) };
   }
 
-  /** Erasure keeps scores (for NPS and models) and drops what the customer wrote. */
-  async erase(manager: EntityManager, customerId: string) {
-    await manager.query(`update feedback set comment = null, resolution = case when resolution is null then null else '(erased)' end where customer_id = $1`, [customerId]);
-  }
-
   /** Condition for CustomerFilter.hasOpenComplaint, on the customers alias `c`. */
   readonly openComplaintFilter = (filter: CustomerFilter, _params: SqlParams): string | null => {
     if (filter.hasOpenComplaint == null) return null;

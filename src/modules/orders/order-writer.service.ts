@@ -24,6 +24,7 @@ export interface BatchItemResult {
 export type OrderWrittenListener = (manager: EntityManager, event: { customerId: string; orderId: string; kind: 'RECORDED' | 'RETURNED' }) => Promise<void>;
 
 export const MAX_BATCH_ORDERS = 500;
+export const MAX_PRODUCTS = 1000;
 
 export class OrderWriterService {
   private readonly listeners: OrderWrittenListener[] = [];
@@ -51,8 +52,8 @@ export class OrderWriterService {
   }
 
   async upsertProducts(inputs: ProductInput[]): Promise<Product[]> {
-    if (inputs.length === 0 || inputs.length > 1000) {
-      throw new BadUserInputError('Give 1 to 1000 products', { field: 'products' });
+    if (inputs.length === 0 || inputs.length > MAX_PRODUCTS) {
+      throw new BadUserInputError(`Give 1 to ${MAX_PRODUCTS} products`, { field: 'products' });
     }
     const currency = this.orders.shopCurrency;
     const prices = inputs.map((p, i) => parseMoney(p.unitPrice, currency, `products[${i}].unitPrice`).toString());

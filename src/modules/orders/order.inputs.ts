@@ -1,4 +1,5 @@
-import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { ArgsType, Extensions, Field, ID, InputType, Int } from 'type-graphql';
+import { MAX_ITEMS } from '../../common/input-guard';
 import {
   ArrayMaxSize, ArrayMinSize, IsDate, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
@@ -6,6 +7,8 @@ import { ConnectionArgs } from '../../common/pagination';
 import { IdentifierType } from '../customers';
 import { OrderStatus, SalesChannel } from './order.types';
 
+// An order (or a return) has at most this many lines; more than the default list limit of the API.
+const MAX_ORDER_LINES = 500;
 const DECIMAL = /^\d{1,13}(\.\d{1,4})?$/;
 const DECIMAL_MESSAGE = '$property must be a non-negative decimal string such as "12.50"';
 
@@ -90,8 +93,9 @@ export class RecordOrderInput {
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as USD' })
   currency: string;
 
-  @Field(() => [OrderLineInput], { nullable: true, description: 'Lines; gross is their sum.' })
-  @IsOptional() @ValidateNested({ each: true }) @ArrayMaxSize(500)
+  @Extensions({ [MAX_ITEMS]: MAX_ORDER_LINES })
+  @Field(() => [OrderLineInput], { nullable: true, description: `Lines (at most ${MAX_ORDER_LINES}); gross is their sum.` })
+  @IsOptional() @ValidateNested({ each: true }) @ArrayMaxSize(MAX_ORDER_LINES)
   lines?: OrderLineInput[] | null;
 
   @Field(() => String, { nullable: true, description: 'Order amount before discount, for orders recorded without lines.' })
@@ -126,8 +130,9 @@ export class RecordReturnInput {
   @Field(() => ID, { description: 'The order.' })
   orderId: string;
 
-  @Field(() => [ReturnLineInput], { description: 'What came back.' })
-  @ValidateNested({ each: true }) @ArrayMinSize(1) @ArrayMaxSize(500)
+  @Extensions({ [MAX_ITEMS]: MAX_ORDER_LINES })
+  @Field(() => [ReturnLineInput], { description: `What came back (at most ${MAX_ORDER_LINES} lines).` })
+  @ValidateNested({ each: true }) @ArrayMinSize(1) @ArrayMaxSize(MAX_ORDER_LINES)
   lines: ReturnLineInput[];
 
   @Field(() => String, { nullable: true, description: 'Why.' })

@@ -1,9 +1,10 @@
-import { Arg, Ctx, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Extensions, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { Order, OrderLine, OrderReturn, Product } from './order.types';
 import { ProductInput, RecordOrderInput, RecordReturnInput } from './order.inputs';
-import { MAX_BATCH_ORDERS, OrderWriterService } from './order-writer.service';
+import { MAX_BATCH_ORDERS, MAX_PRODUCTS, OrderWriterService } from './order-writer.service';
+import { ARGUMENT_MAX_ITEMS } from '../../common/input-guard';
 import { OrderService } from './order.service';
 import { RequireScopes } from '../../common/require-scopes';
 
@@ -58,8 +59,9 @@ export class OrderResolver {
   }
 
   @RequireScopes('orders:write')
+  @Extensions({ [ARGUMENT_MAX_ITEMS]: { products: MAX_PRODUCTS } })
   @Mutation(() => [Product], { description: 'Create or update products by sku.' })
-  upsertProducts(@Arg('products', () => [ProductInput], { description: 'Products, at most 1000.' }) products: ProductInput[]) {
+  upsertProducts(@Arg('products', () => [ProductInput], { description: `Products, at most ${MAX_PRODUCTS}.` }) products: ProductInput[]) {
     return this.writer.upsertProducts(products);
   }
 
@@ -70,6 +72,7 @@ export class OrderResolver {
   }
 
   @RequireScopes('orders:write')
+  @Extensions({ [ARGUMENT_MAX_ITEMS]: { orders: MAX_BATCH_ORDERS } })
   @Mutation(() => [RecordOrdersItem], { description: `Record up to ${MAX_BATCH_ORDERS} orders, each in its own transaction, with a result per order.` })
   async recordOrders(@Arg('orders', () => [RecordOrderInput], { description: 'The orders.' }) orders: RecordOrderInput[]) {
     const results = await this.writer.recordOrders(orders);

@@ -376,11 +376,6 @@ export class OrderService {
     };
   }
 
-  /** Erasure keeps orders and amounts (bookkeeping) but drops the free-text return reasons. */
-  async erase(manager: EntityManager, customerId: string) {
-    await manager.query('update order_returns set reason = null where customer_id = $1', [customerId]);
-  }
-
   /** The roll-up the customers module keeps for list filters and ordering. */
   async statsForCustomers(manager: EntityManager, customerIds: string[]): Promise<CustomerOrderStats[]> {
     const totals = await this.totalsByCustomerIds(customerIds, manager);

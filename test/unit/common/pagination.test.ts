@@ -11,9 +11,11 @@ describe('page windows and keyset SQL', () => {
 
   it('compares rows against the cursor in the reading direction', () => {
     const keys = [{ sql: 't.placed_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }];
-    const forward = keysetSql(keys, true, resolvePageWindow({ first: 2, after: encodeCursor(['x', 'y']) }, 2), 3);
-    expect(forward).toEqual({ where: '(t.placed_at, t.id) < ($3::timestamptz, $4::uuid)', orderBy: 't.placed_at desc, t.id desc', params: ['x', 'y'] });
-    const backward = keysetSql(keys, true, resolvePageWindow({ last: 2, before: encodeCursor(['x', 'y']) }, 2), 1);
+    const at = '2026-01-02 03:04:05.678+00';
+    const id = '00000000-0000-4000-8000-000000000001';
+    const forward = keysetSql(keys, true, resolvePageWindow({ first: 2, after: encodeCursor([at, id]) }, 2), 3);
+    expect(forward).toEqual({ where: '(t.placed_at, t.id) < ($3::timestamptz, $4::uuid)', orderBy: 't.placed_at desc, t.id desc', params: [at, id] });
+    const backward = keysetSql(keys, true, resolvePageWindow({ last: 2, before: encodeCursor([at, id]) }, 2), 1);
     expect(backward.where).toBe('(t.placed_at, t.id) > ($1::timestamptz, $2::uuid)');
     expect(backward.orderBy).toBe('t.placed_at asc, t.id asc');
   });
@@ -33,6 +35,18 @@ describe('page windows and keyset SQL', () => {
     expect(() => resolvePageWindow({ first: 101 }, 1)).toThrow('first must be between 1 and 100');
     expect(() => resolvePageWindow({ first: 1, after: 'zz' }, 1)).toThrow('not a cursor');
     expect(() => resolvePageWindow({ last: 1, after: encodeCursor([1]) }, 1)).toThrow();
+  });
+
+  it('refuses cursor values that do not fit the SQL type they are cast to', () => {
+    const keys = [{ sql: 't.placed_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }];
+    const id = '00000000-0000-4000-8000-000000000001';
+    const page = (values: unknown[]) => () => keysetSql(keys, true, resolvePageWindow({ first: 2, after: encodeCursor(values) }, 2), 1);
+    for (const at of ['not a date', '2026-13-01 00:00:00+00', '2026-02-30T00:00:00Z', '99999-01-01 00:00:00+00', 12, null]) {
+      expect(page([at, id])).toThrow('after is not a cursor of this list');
+    }
+    expect(page(['2026-01-01T00:00:00.000Z', 'x'])).toThrow('after is not a cursor');
+    expect(page(['2026-01-01T00:00:00.000Z', id])).not.toThrow();
+    expect(page(['-infinity', id])).not.toThrow();
   });
 });
 
