@@ -33,6 +33,16 @@ describe.each(MODES)('personal data through side channels in $mode (production)'
   const auditOf = (operationName: string) =>
     t.sql<{ pii_categories: string[]; customers: number }>('select pii_categories, customers from audit_events where operation_name = $1', [operationName]);
 
+  describe('saved segments', () => {
+    it('show a saved search (a name or an email) only to keys with pii:read', async () => {
+      await t.ok('mutation { saveSegment(name: "One person", filter: { search: "zelda.secret@example.com" }) { id } }');
+      const read = async (scopes: string[]) => (await t.gql('{ savedSegments { name filter } }', {}, await t.keyWith(scopes))).data.savedSegments
+        .find((s: { name: string }) => s.name === 'One person').filter;
+      expect(JSON.stringify(await read(['customers:read']))).not.toContain('zelda');
+      expect((await read(['customers:read', 'pii:read'])).search).toBe('zelda.secret@example.com');
+    });
+  });
+
   describe('list cursors', () => {
     const PAGES = `query($after: String) { customers(first: 1, after: $after, orderBy: { field: NAME, direction: DESC }) { edges { cursor node { id } } pageInfo { endCursor } } }`;
 

@@ -1,4 +1,4 @@
-import { Arg, Args, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { toDatabaseId } from '../../common/relay';
 import { ConnectionArgs } from '../../common/pagination';
@@ -6,13 +6,15 @@ import { CustomerConnection, CustomerFilter, CustomerListService } from '../cust
 import { SegmentReport } from './segments';
 import { SegmentsService } from './segments.service';
 import { RequireScopes } from '../../common/require-scopes';
+import { hasScope, Principal } from '../../common/scopes';
 
 @ObjectType({ description: 'A saved customer filter.' })
 export class SavedSegment {
   @Field(() => ID, { description: 'Saved segment id.' }) id: string;
   @Field({ description: 'Unique name.' }) name: string;
   @Field(() => String, { nullable: true, description: 'What it is for.' }) description: string | null;
-  @Field(() => GraphQLJSONObject, { description: 'The CustomerFilter it applies, as JSON.' }) filter: Record<string, unknown>;
+  @Field(() => GraphQLJSONObject, { description: 'The CustomerFilter it applies, as JSON. Its search text (which can be a name or an email) only for keys with pii:read; otherwise "search" reads "(needs pii:read)".' })
+  filter: Record<string, unknown>;
   @Field({ description: 'When it was saved.' }) createdAt: Date;
 }
 
@@ -46,6 +48,13 @@ export class SegmentsResolver {
   @Mutation(() => Boolean, { description: 'Delete a saved segment.' })
   deleteSegment(@Arg('id', () => ID, { description: 'Saved segment id.' }) id: string) {
     return this.segments.remove(toDatabaseId(id, 'SavedSegment'));
+  }
+
+  // A saved search is text an admin typed, often a person's name or email: personal data like the fields it matches.
+  @FieldResolver(() => GraphQLJSONObject)
+  filter(@Root() segment: SavedSegment, @Ctx() ctx: { principal: Principal | null }): Record<string, unknown> {
+    if (segment.filter.search == null || hasScope(ctx.principal, 'pii:read')) return segment.filter;
+    return { ...segment.filter, search: '(needs pii:read)' };
   }
 
   @FieldResolver(() => CustomerConnection, { description: 'The customers the saved filter selects now, by name.' })
