@@ -25,6 +25,7 @@ import { introspectionGuard } from './introspection-guard';
 import { toSubgraphSchema } from './federation';
 import { KeyChangeListener, loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
 import { RedisDocumentCache } from './common/redis-document-cache';
+import { requestGuards } from './common/request-guards';
 
 export interface App {
   app: express.Express;
@@ -189,6 +190,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       res.locals.principal = principal;
       next();
     },
+    requestGuards({ timeoutMs: config.requestTimeoutMs, maxConcurrentPerKey: config.maxConcurrentRequestsPerKey, isExempt: (p) => hasScope(p as Principal, 'admin') }),
     express.json({ limit: MAX_BODY_BYTES }),
     refuseUntrustedDocuments(trustedDocuments),
     sendTextWithoutCopy,

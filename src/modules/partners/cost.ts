@@ -60,11 +60,13 @@ export function costPlugin(bucket: CostBucket): ApolloServerPlugin<{ principal: 
             throw new AppError('The query’s cost could not be computed', 'BAD_USER_INPUT', { limit: 'cost', http: { status: 400 } });
           }
           const principal = contextValue.principal;
-          if (!principal || hasScope(principal, 'admin')) return;
+          if (principal && hasScope(principal, 'admin')) return;
+          // Without a key (a GET the key check let through as a browser's) the limit applies all the same.
           if (cost > MAX_QUERY_COST) {
             throw new AppError(`The query costs ${cost} points; at most ${MAX_QUERY_COST} are allowed`, 'BAD_USER_INPUT',
               { limit: 'cost', cost, maxCost: MAX_QUERY_COST, http: { status: 400 } });
           }
+          if (!principal) return;
           const result = await bucket.take(principal.keyId, cost);
           remaining = result.remaining;
           if (!result.allowed) {
