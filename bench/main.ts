@@ -11,6 +11,7 @@ import { CUSTOMER_PAGE_QUERY } from './customer-page-query';
 import { createServices } from '../src/container';
 import { benchClv } from './clv';
 import { benchApi, startScriptNodeFlags } from './api';
+import { benchValidation } from './validation';
 
 /**
  * `npm run bench -- customer-page [--customers 100000] [--runs 200]`: seeds the database once (reused when it
@@ -25,6 +26,11 @@ async function main() {
     await benchRefresh(Number(values.customers));
     return;
   }
+  if (command === 'validation') {
+    const { values } = parseArgs({ args: rest, options: { runs: { type: 'string', default: '50' }, random: { type: 'string', default: '2000' } } });
+    await benchValidation(Number(values.runs), Number(values.random));
+    return;
+  }
   if (command === 'api') {
     const { values } = parseArgs({ args: rest, options: { customers: { type: 'string', default: '100000' }, seconds: { type: 'string', default: '15' },
       rounds: { type: 'string', default: '6' }, warmup: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' }, only: { type: 'string' },
@@ -34,7 +40,7 @@ async function main() {
       serverNodeOptions: values['server-node-options'] ?? startScriptNodeFlags() });
     return;
   }
-  if (command !== 'customer-page') throw new Error('usage: npm run bench -- api [--customers 100000] [--seconds 15] [--rounds 6] [--warmup 5] [--connections 10] [--only NAME] | customer-page [--customers N] [--runs N] | clv [--sizes 100000,1000000] [--reps 5,3]');
+  if (command !== 'customer-page') throw new Error('usage: npm run bench -- api [--customers 100000] [--seconds 15] [--rounds 6] [--warmup 5] [--connections 10] [--only NAME] | customer-page [--customers N] [--runs N] | clv [--sizes 100000,1000000] [--reps 5,3] | validation [--runs 50] [--random 2000]');
   const { values } = parseArgs({ args: rest, options: { customers: { type: 'string', default: '100000' }, runs: { type: 'string', default: '200' } } });
   const config = loadConfig();
   const db = await openDatabase(config);
