@@ -96,11 +96,13 @@ describe('concurrent requests per key', () => {
       });
       req.on('error', reject);
     });
+    const state = { answered: false };
+    response.then(() => (state.answered = true), () => (state.answered = true));
     req.flushHeaders();
-    return { response, finish: () => req.end(BODY), abort: () => req.destroy() };
+    return { response, state, finish: () => req.end(BODY), abort: () => req.destroy() };
   };
   const probe = (key: string) => request(server).post('/graphql').set('x-api-key', key).set('content-type', 'application/json').send(BODY);
-  /** Probes until one gets the wanted status (the held request reaches its slot a moment after it is sent). */
+  /** Probes until one gets the wanted status (a request that was just released may still be closing). */
   const probeUntil = async (key: string, status: number) => {
     for (let i = 0; i < 100; i++) {
       const res = await probe(key);
@@ -109,13 +111,30 @@ describe('concurrent requests per key', () => {
     }
     throw new Error(`no probe got ${status}`);
   };
+  /**
+   * A held request that has its slot: proven by a probe refused with 429. A probe that overtakes the held request
+   * takes the slot itself and the held one is refused; then it is sent again.
+   */
+  const occupy = async (key: string) => {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const h = held(key);
+      h.response.catch(() => {});
+      for (let i = 0; i < 50 && !h.state.answered; i++) {
+        const res = await probe(key);
+        if (res.status === 429 && !h.state.answered) return { ...h, refused: res };
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      h.abort();
+    }
+    throw new Error('the held request never kept its slot');
+  };
 
   it('answers 429 THROTTLED over the limit, not for other keys, and frees the slot however a request ends', async () => {
     const key = await limited.keyWith(['customers:read']);
     const other = await limited.keyWith(['customers:read']);
     // Finished normally.
-    const a = held(key);
-    const refused = await probeUntil(key, 429);
+    const a = await occupy(key);
+    const refused = a.refused;
     expect(refused.body.errors[0].extensions).toMatchObject({ code: 'THROTTLED', limit: 'concurrency', maxConcurrent: 1 });
     expect(refused.headers['retry-after']).toBe('1');
     expect((await probe(other)).status).toBe(200);
@@ -123,13 +142,11 @@ describe('concurrent requests per key', () => {
     expect((await a.response).status).toBe(200);
     await probeUntil(key, 200);
     // The client went away.
-    const b = held(key);
-    b.response.catch(() => {});
-    await probeUntil(key, 429);
+    const b = await occupy(key);
     b.abort();
     await probeUntil(key, 200);
     // The deadline passed (the body never came).
-    const c = held(key);
+    const c = await occupy(key);
     const timedOut = await c.response;
     expect(timedOut).toMatchObject({ status: 400, body: { errors: [{ extensions: { code: 'REQUEST_TIMEOUT', timeoutMs: 500 } }] } });
     c.abort();
