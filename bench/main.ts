@@ -12,6 +12,7 @@ import { createServices } from '../src/container';
 import { benchClv } from './clv';
 import { benchApi, startScriptNodeFlags } from './api';
 import { benchIde } from './ide';
+import { benchValidation } from './validation';
 
 /**
  * `npm run bench -- customer-page [--customers 100000] [--runs 200]`: seeds the database once (reused when it
@@ -24,6 +25,11 @@ async function main() {
       customers: { type: 'string', default: '100000' } } });
     benchClv(values.sizes!.split(',').map(Number), values.reps!.split(',').map(Number));
     await benchRefresh(Number(values.customers));
+    return;
+  }
+  if (command === 'validation') {
+    const { values } = parseArgs({ args: rest, options: { runs: { type: 'string', default: '50' }, random: { type: 'string', default: '2000' } } });
+    await benchValidation(Number(values.runs), Number(values.random));
     return;
   }
   if (command === 'api') {
@@ -40,7 +46,7 @@ async function main() {
     await benchIde({ concurrency: Number(values.concurrency), rounds: Number(values.rounds) });
     return;
   }
-  if (command !== 'customer-page') throw new Error('usage: npm run bench -- api [--customers 100000] [--seconds 15] [--rounds 6] [--warmup 5] [--connections 10] [--only NAME] | customer-page [--customers N] [--runs N] | clv [--sizes 100000,1000000] [--reps 5,3] | ide [--concurrency 200] [--rounds 5]');
+  if (command !== 'customer-page') throw new Error('usage: npm run bench -- api [--customers 100000] [--seconds 15] [--rounds 6] [--warmup 5] [--connections 10] [--only NAME] | customer-page [--customers N] [--runs N] | clv [--sizes 100000,1000000] [--reps 5,3] | ide [--concurrency 200] [--rounds 5] | validation [--runs 50] [--random 2000]');
   const { values } = parseArgs({ args: rest, options: { customers: { type: 'string', default: '100000' }, runs: { type: 'string', default: '200' } } });
   const config = loadConfig();
   const db = await openDatabase(config);

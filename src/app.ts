@@ -32,6 +32,7 @@ import { KeyChangeListener, loadTrustedDocuments, refuseUntrustedDocuments, trus
 import { RedisDocumentCache } from './common/redis-document-cache';
 import { useCursorSecret } from './common/cursor-crypto';
 import { documentAuthorisationPlugin } from './modules/partners';
+import { requestGuards } from './common/request-guards';
 
 export interface App {
   app: express.Express;
@@ -191,6 +192,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       res.locals.principal = principal;
       next();
     },
+    requestGuards({ timeoutMs: config.requestTimeoutMs, maxConcurrentPerKey: config.maxConcurrentRequestsPerKey, isExempt: (p) => hasScope(p as Principal, 'admin') }),
     express.json({ limit: MAX_BODY_BYTES }),
     bodyErrors(MAX_BODY_BYTES),
     refuseUntrustedDocuments(trustedDocuments),

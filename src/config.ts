@@ -16,6 +16,8 @@ export interface AppConfig {
   readonly dbPoolSize: number;
   readonly dbPreparedStatements: boolean;
   readonly dbStatementTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly maxConcurrentRequestsPerKey: number;
   readonly shopCurrency: string;
   readonly phoneDefaultRegion: string;
   readonly demoSeedCustomers: number;
@@ -96,6 +98,10 @@ export const CONFIG_VARIABLES = [
     description: 'Run long statements that repeat (customer lists, compiled reads) as named prepared statements, planned once per connection; false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).' },
   { env: 'DB_STATEMENT_TIMEOUT_MS', key: 'dbStatementTimeoutMs', defaultValue: '10000', parse: integerIn(100, 3600000),
     description: 'PostgreSQL statement_timeout: no single SQL statement of a request runs longer.' },
+  { env: 'REQUEST_TIMEOUT_MS', key: 'requestTimeoutMs', defaultValue: '15000', parse: integerIn(100, 600000),
+    description: 'Deadline of a GraphQL request: past it the client gets HTTP 400 REQUEST_TIMEOUT and the request’s model computations stop.' },
+  { env: 'MAX_CONCURRENT_REQUESTS_PER_KEY', key: 'maxConcurrentRequestsPerKey', defaultValue: '10', parse: integerIn(1, 1000),
+    description: 'GraphQL requests one API key may have in flight in one server process; more answer HTTP 429 THROTTLED (admin keys are not limited).' },
   { env: 'SHOP_CURRENCY', key: 'shopCurrency', defaultValue: 'USD',
     parse: (raw: string) => {
       if (!/^[A-Z]{3}$/.test(raw)) throw new ConfigValueError('must be an ISO 4217 code such as USD');

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'THROTTLED'
   | 'SERVICE_UNAVAILABLE'
+  | 'REQUEST_TIMEOUT'
   | 'BAD_REQUEST'
   | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL_SERVER_ERROR';
@@ -36,6 +37,17 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super(message, 'CONFLICT', details);
+  }
+}
+
+/**
+ * The request ran past its deadline (REQUEST_TIMEOUT_MS) and its work was stopped. HTTP 400, not 5xx: what takes
+ * that long is what the client asked for, and sending it again unchanged would take as long.
+ */
+export class RequestTimeoutError extends AppError {
+  constructor(timeoutMs: number) {
+    super(`The request took longer than ${timeoutMs} ms and was stopped; ask for less (smaller pages, shorter horizons)`, 'REQUEST_TIMEOUT',
+      { timeoutMs, http: { status: 400 } });
   }
 }
 

@@ -12,6 +12,8 @@ export interface RequestFacts {
   /** Kinds of personal data the response contains, and whose (for the audit log). */
   piiCategories?: Set<string>;
   piiCustomers?: Set<string>;
+  /** Aborted when the request's deadline passes or its client goes away; long computations check it (cooperative.ts). */
+  signal?: AbortSignal;
 }
 
 /** Notes that personal data of one customer went into the response. */

@@ -1,7 +1,20 @@
 import { Arg, Int, Query, Resolver } from 'type-graphql';
-import { AnalyticsService } from './analytics.service';
+import { AnalyticsService, MAX_HOLDOUT_DAYS, MAX_PERIOD_DAYS } from './analytics.service';
+import { CostOf } from '../../common/cost-hints';
 import { Cohort, ModelReport, NpsReport, Retention, SegmentSummary } from './analytics.types';
 import { RequireScopes } from '../../common/require-scopes';
+
+/**
+ * The backtest fits the model on the whole base, then predicts every customer for every holdout week: a base cost and
+ * a cost per week. A holdout that is not a valid range is refused by the service; it is charged as the longest.
+ */
+const MODEL_REPORT_BASE_COST = 100;
+const MODEL_REPORT_COST_PER_WEEK = 5;
+const modelReportCost = (args: Record<string, unknown>) => {
+  const days = (Date.parse(String(args.holdoutEnd)) - Date.parse(String(args.calibrationEnd))) / 86_400_000;
+  const charged = Number.isFinite(days) && days > 0 ? Math.min(days, MAX_HOLDOUT_DAYS) : MAX_HOLDOUT_DAYS;
+  return MODEL_REPORT_BASE_COST + MODEL_REPORT_COST_PER_WEEK * Math.ceil(charged / 7);
+};
 
 @Resolver()
 export class AnalyticsResolver {
@@ -11,8 +24,8 @@ export class AnalyticsResolver {
   @Query(() => Retention, { description: 'Retention over a period with its three counts.' })
   retention(
     @Arg('periodStart', { description: 'Start of the period.' }) periodStart: Date,
-    @Arg('periodEnd', { description: 'End of the period.' }) periodEnd: Date,
-    @Arg('activeDays', () => Int, { defaultValue: 365, description: 'Days after a purchase that a customer still counts.' }) activeDays: number,
+    @Arg('periodEnd', { description: `End of the period, at most ${MAX_PERIOD_DAYS} days after its start.` }) periodEnd: Date,
+    @Arg('activeDays', () => Int, { defaultValue: 365, description: 'Days after a purchase that a customer still counts, 1 to 3650.' }) activeDays: number,
   ) {
     return this.analytics.retention(periodStart, periodEnd, activeDays);
   }
@@ -21,7 +34,7 @@ export class AnalyticsResolver {
   @Query(() => [Cohort], { description: 'Monthly cohorts by first purchase, as a retention matrix.' })
   cohorts(
     @Arg('from', { description: 'First cohort month (its first day or any day in it).' }) from: Date,
-    @Arg('to', { description: 'Cohorts before this moment.' }) to: Date,
+    @Arg('to', { description: `Cohorts before this moment, at most ${MAX_PERIOD_DAYS} days after from.` }) to: Date,
   ) {
     return this.analytics.cohorts(from, to);
   }
@@ -30,7 +43,7 @@ export class AnalyticsResolver {
   @Query(() => NpsReport, { description: 'Net Promoter Score of the answers in a period.' })
   nps(
     @Arg('from', { description: 'Answers at or after.' }) from: Date,
-    @Arg('to', { description: 'Answers before.' }) to: Date,
+    @Arg('to', { description: `Answers before, at most ${MAX_PERIOD_DAYS} days after from.` }) to: Date,
     @Arg('touchpoint', () => String, { nullable: true, description: 'Only answers given at this touchpoint.' }) touchpoint?: string | null,
   ) {
     return this.analytics.nps(from, to, touchpoint ?? null);
@@ -43,10 +56,11 @@ export class AnalyticsResolver {
   }
 
   @RequireScopes('metrics:read')
-  @Query(() => ModelReport, { description: 'Backtest: fit on purchases up to calibrationEnd, predict to holdoutEnd, compare with what happened.' })
+  @CostOf(modelReportCost)
+  @Query(() => ModelReport, { description: `Backtest: fit on purchases up to calibrationEnd, predict to holdoutEnd, compare with what happened. Costs ${MODEL_REPORT_BASE_COST} points plus ${MODEL_REPORT_COST_PER_WEEK} per holdout week.` })
   modelReport(
     @Arg('calibrationEnd', { description: 'Last day of calibration, YYYY-MM-DD.' }) calibrationEnd: string,
-    @Arg('holdoutEnd', { description: 'Last day of the holdout, YYYY-MM-DD.' }) holdoutEnd: string,
+    @Arg('holdoutEnd', { description: `Last day of the holdout, YYYY-MM-DD: 7 to ${MAX_HOLDOUT_DAYS} days after calibrationEnd.` }) holdoutEnd: string,
   ) {
     return this.analytics.modelReport(calibrationEnd, holdoutEnd);
   }

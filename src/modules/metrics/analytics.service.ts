@@ -3,18 +3,28 @@ import { BadUserInputError } from '../../common/errors';
 import { money } from '../../common/money';
 import { OrderService } from '../orders';
 import { FeedbackService } from '../feedback';
-import { fitBgNbd, toColumns } from './models/bg-nbd';
-import { backtest } from './models/backtest';
+import { runInSlices } from '../../common/cooperative';
+import { fitBgNbdSteps, toColumns } from './models/bg-nbd';
+import { backtestSteps } from './models/backtest';
 import { toModelInput } from './model-fit.service';
 import { Cohort, ModelReport, NpsReport, Retention, SegmentSummary } from './analytics.types';
 import { RfmSegmentName } from './metrics.types';
+
+/** The longest backtest holdout (two years, in days): its weekly curve costs customers × weeks predictions. */
+export const MAX_HOLDOUT_DAYS = 728;
+/** The longest period of retention, cohorts and NPS (ten years, in days). */
+export const MAX_PERIOD_DAYS = 3660;
+const DAY_MS = 86_400_000;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const checkDay = (value: string, field: string) => {
   if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new BadUserInputError(`${field} must be a date, YYYY-MM-DD`, { field });
 };
-const checkPeriod = (start: Date, end: Date) => {
-  if (!(start < end)) throw new BadUserInputError('The period must end after it starts', { field: 'periodEnd' });
+const checkPeriod = (start: Date, end: Date, endField = 'periodEnd') => {
+  if (!(start < end)) throw new BadUserInputError('The period must end after it starts', { field: endField });
+  if (end.getTime() - start.getTime() > MAX_PERIOD_DAYS * DAY_MS) {
+    throw new BadUserInputError(`The period may be at most ${MAX_PERIOD_DAYS} days long`, { field: endField, maxDays: MAX_PERIOD_DAYS });
+  }
 };
 
 /** Whole-base analytics for BI: retention, cohorts, NPS, segments and the model backtest. */
@@ -35,7 +45,7 @@ export class AnalyticsService {
   }
 
   async cohorts(from: Date, to: Date): Promise<Cohort[]> {
-    checkPeriod(from, to);
+    checkPeriod(from, to, 'to');
     return (await this.orders.monthlyCohorts(from, to)).map((c) => ({
       cohort: c.cohort, size: c.size, activeCustomers: c.active,
       retention: c.active.map((n) => (c.size > 0 ? Math.round((n / c.size) * 10_000) / 10_000 : 0)),
@@ -43,7 +53,7 @@ export class AnalyticsService {
   }
 
   async nps(from: Date, to: Date, touchpoint: string | null): Promise<NpsReport> {
-    checkPeriod(from, to);
+    checkPeriod(from, to, 'to');
     const c = await this.feedback.npsCounts(from, to, touchpoint);
     const responses = c.promoters + c.passives + c.detractors;
     return { ...c, responses, score: responses > 0 ? Math.round(((c.promoters - c.detractors) / responses) * 1000) / 10 : null };
@@ -62,16 +72,18 @@ export class AnalyticsService {
   async modelReport(calibrationEnd: string, holdoutEnd: string): Promise<ModelReport> {
     checkDay(calibrationEnd, 'calibrationEnd');
     checkDay(holdoutEnd, 'holdoutEnd');
-    const holdoutDays = (Date.parse(holdoutEnd) - Date.parse(calibrationEnd)) / 86_400_000;
+    const holdoutDays = (Date.parse(holdoutEnd) - Date.parse(calibrationEnd)) / DAY_MS;
     if (holdoutDays < 7) throw new BadUserInputError('The holdout must be at least a week long', { field: 'holdoutEnd' });
+    if (holdoutDays > MAX_HOLDOUT_DAYS) throw new BadUserInputError(`The holdout may be at most ${MAX_HOLDOUT_DAYS} days long`, { field: 'holdoutEnd', maxDays: MAX_HOLDOUT_DAYS });
     const histories = await this.orders.purchaseSummaries(calibrationEnd, null);
     if (histories.filter((h) => h.x > 0).length < 2) throw new BadUserInputError('No repeat buyers before calibrationEnd', { field: 'calibrationEnd' });
     const [actualByCustomer, weeklyActual] = await Promise.all([
       this.orders.purchaseDaysBetween(calibrationEnd, holdoutEnd), this.orders.weeklyPurchaseDays(calibrationEnd, holdoutEnd),
     ]);
     const customers = histories.map((h) => ({ ...toModelInput(h, 'week'), actual: actualByCustomer.get(h.customerId) ?? 0 }));
-    const { params } = fitBgNbd(toColumns(customers.map(({ x, tx, T }) => ({ x, tx, T }))));
-    const report = backtest(params, customers, holdoutDays / 7, 1, weeklyActual);
+    // Fit and backtest run in slices that yield to other requests and stop at the request's deadline.
+    const { params } = await runInSlices(fitBgNbdSteps(toColumns(customers.map(({ x, tx, T }) => ({ x, tx, T })))));
+    const report = await runInSlices(backtestSteps(params, customers, holdoutDays / 7, 1, weeklyActual));
     return { calibrationEnd, holdoutEnd, ...params, ...report };
   }
 }

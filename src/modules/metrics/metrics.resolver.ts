@@ -8,6 +8,17 @@ import { CountPrediction, ModelFit, ModelTimeUnit, MoneyPrediction, PredictedClv
 import { MetricsService, toModelFit } from './metrics.service';
 import { ModelFitService } from './model-fit.service';
 import { RequireScopes } from '../../common/require-scopes';
+import { CostOf } from '../../common/cost-hints';
+
+export const MAX_EXPECTED_PURCHASES_DAYS = 3650;
+
+/**
+ * Model work grows with the horizon, so the cost does: each predicted-CLV month evaluates every parameter draw again
+ * at a later time, where the series converge more slowly (about months² work); expected purchases are one
+ * evaluation per draw whatever the horizon, slower for long ones. About a point per millisecond of CPU.
+ */
+const clvCost = (args: Record<string, unknown>) => 1 + Math.ceil((Number(args.months) || 120) ** 2 / 100);
+const expectedPurchasesCost = (args: Record<string, unknown>) => 1 + Math.ceil((Number(args.days) || MAX_EXPECTED_PURCHASES_DAYS) / 365);
 
 @Resolver(() => ModelFit)
 export class ModelFitResolver {
@@ -53,17 +64,21 @@ export class CustomerMetricsFieldResolver {
 export class CustomerMetricsResolver {
   constructor(private readonly metrics: MetricsService, private readonly shopCurrency: string) {}
 
-  @FieldResolver(() => MoneyPrediction, { nullable: true, description: 'Discounted CLV over the coming months with an 80% interval; null before the first fit.' })
+  @CostOf(clvCost)
+  @FieldResolver(() => MoneyPrediction, { nullable: true, description: 'Discounted CLV over the coming months with an 80% interval; null before the first fit. Costs 1 + ceil(months² / 100) points (145 at 120 months).' })
   predictedClv(@Root() metrics: CustomerMetrics, @Args() args: PredictedClvArgs) {
     return this.metrics.predictedClv(metrics.source, args.months, args.discountRate, this.shopCurrency);
   }
 
-  @FieldResolver(() => CountPrediction, { nullable: true, description: 'Expected purchases in the coming days with an 80% interval; null before the first fit.' })
+  @CostOf(expectedPurchasesCost)
+  @FieldResolver(() => CountPrediction, { nullable: true, description: 'Expected purchases in the coming days with an 80% interval; null before the first fit. Costs 1 + ceil(days / 365) points.' })
   expectedPurchases(
     @Root() metrics: CustomerMetrics,
-    @Arg('days', () => Int, { defaultValue: 90, description: 'Days ahead, 1 to 3650.' }) days: number,
+    @Arg('days', () => Int, { defaultValue: 90, description: `Days ahead, 1 to ${MAX_EXPECTED_PURCHASES_DAYS}.` }) days: number,
   ) {
-    if (days < 1 || days > 3650) throw new BadUserInputError('days must be 1 to 3650', { field: 'days' });
+    if (!Number.isInteger(days) || days < 1 || days > MAX_EXPECTED_PURCHASES_DAYS) {
+      throw new BadUserInputError(`days must be 1 to ${MAX_EXPECTED_PURCHASES_DAYS}`, { field: 'days', max: MAX_EXPECTED_PURCHASES_DAYS });
+    }
     return this.metrics.expectedPurchasesIn(metrics.source, days);
   }
 }

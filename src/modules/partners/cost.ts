@@ -1,61 +1,42 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { DocumentNode, getNamedType, GraphQLSchema, isLeafType, Kind, visit } from 'graphql';
-import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { DocumentNode, getVariableValues, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { AppError } from '../../common/errors';
 import { BUCKET_CAPACITY, CostBucket, RESTORE_PER_SECOND } from '../../common/cost-bucket';
-import { DEFAULT_PAGE_SIZE } from '../../common/pagination';
 import { hasScope, Principal } from '../../common/scopes';
+import { queryCost } from './query-cost';
 
 export const MAX_QUERY_COST = 1000;
-
-/**
- * Shopify's model: a scalar costs 0, an object 1 plus its children, a connection 2 plus its page size times
- * its children. Page sizes come from the variables too, so `first: $n` cannot hide a large page.
- */
-const connectionEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  if (isLeafType(getNamedType(field.type))) return 0;
-  const size = typeof args.first === 'number' ? args.first : typeof args.last === 'number' ? args.last : null;
-  if (size !== null || getNamedType(field.type).name.endsWith('Connection')) return 2 + (size ?? DEFAULT_PAGE_SIZE) * Math.max(childComplexity, 1);
-  return 1 + childComplexity;
-};
-
-/** The variables a document's cost depends on: page sizes (first, last) and the conditions of @include/@skip. */
-function costVariables(document: DocumentNode): string[] {
-  const names = new Set<string>();
-  visit(document, {
-    Argument(node, _key, _parent, _path, ancestors) {
-      if (node.value.kind !== Kind.VARIABLE) return;
-      const onDirective = (ancestors[ancestors.length - 1] as { kind?: string } | undefined)?.kind === Kind.DIRECTIVE;
-      if (onDirective || node.name.value === 'first' || node.name.value === 'last') names.add(node.value.name.value);
-    },
-  });
-  return [...names].sort();
-}
 
 const MAX_COSTS_PER_DOCUMENT = 32;
 
 /**
- * The cost of a document is the same for every request that sends the same page sizes and conditions, so it is
- * computed once per (document, those variables). Apollo hands the same parsed document to each request with the same
- * text, hence the WeakMap; the per-document map is bounded.
+ * The cost of a document is the same for every request that gives the same values to the variables the costing read
+ * (page sizes, ids lists, horizons, @include/@skip conditions), so it is computed once per (document, those values).
+ * Apollo hands the same parsed document to each request with the same text, hence the WeakMap; the per-document list
+ * is bounded.
  */
 class CostMemo {
-  private readonly documents = new WeakMap<DocumentNode, { variables: string[]; costs: Map<string, number> }>();
+  private readonly documents = new WeakMap<DocumentNode, { names: string[]; key: string; cost: number }[]>();
 
   cost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): number {
-    let entry = this.documents.get(document);
-    if (!entry) {
-      entry = { variables: costVariables(document), costs: new Map() };
-      this.documents.set(document, entry);
-    }
-    const key = JSON.stringify([operationName ?? null, ...entry.variables.map((name) => variables[name] ?? null)]);
-    const known = entry.costs.get(key);
-    if (known !== undefined) return known;
-    const cost = getComplexity({ schema, query: document, variables, operationName, estimators: [connectionEstimator] });
-    if (entry.costs.size >= MAX_COSTS_PER_DOCUMENT) entry.costs.clear();
-    entry.costs.set(key, cost);
+    let entries = this.documents.get(document);
+    if (!entries) this.documents.set(document, (entries = []));
+    const keyOf = (names: string[]) => JSON.stringify([operationName ?? null, ...names.map((name) => variables[name] ?? null)]);
+    for (const entry of entries) if (keyOf(entry.names) === entry.key) return entry.cost;
+    const { cost, variables: names } = queryCost(schema, document, variables, operationName);
+    if (entries.length >= MAX_COSTS_PER_DOCUMENT) entries.length = 0;
+    entries.push({ names, key: keyOf(names), cost });
     return cost;
   }
+}
+
+/** The request's variables as execution will see them; a value that does not coerce is the client's error. */
+function coercedVariables(schema: GraphQLSchema, operation: OperationDefinitionNode | undefined, given: Record<string, unknown>) {
+  const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], given);
+  if (coerced.errors) {
+    throw new AppError(coerced.errors[0].message, 'BAD_USER_INPUT', { http: { status: 400 } });
+  }
+  return coerced.coerced;
 }
 
 /**
@@ -69,19 +50,23 @@ export function costPlugin(bucket: CostBucket): ApolloServerPlugin<{ principal: 
       let cost = 0;
       let remaining = BUCKET_CAPACITY;
       return {
-        async didResolveOperation({ request, document, schema, contextValue, response }) {
+        async didResolveOperation({ request, document, schema, contextValue, response, operation }) {
+          const variables = coercedVariables(schema, operation ?? undefined, request.variables ?? {});
           try {
-            cost = memo.cost(schema, document, request.variables ?? {}, request.operationName ?? undefined);
-          } catch {
-            // Variables that do not coerce: execution refuses them next with BAD_USER_INPUT, before any cost is run up.
-            return;
+            cost = memo.cost(schema, document, variables, operation?.name?.value ?? request.operationName ?? undefined);
+          } catch (error) {
+            // Fail closed: a request whose cost is unknown is not run, for any key.
+            console.error('[cost] the query could not be costed', error);
+            throw new AppError('The query’s cost could not be computed', 'BAD_USER_INPUT', { limit: 'cost', http: { status: 400 } });
           }
           const principal = contextValue.principal;
-          if (!principal || hasScope(principal, 'admin')) return;
+          if (principal && hasScope(principal, 'admin')) return;
+          // Without a key (a GET the key check let through as a browser's) the limit applies all the same.
           if (cost > MAX_QUERY_COST) {
             throw new AppError(`The query costs ${cost} points; at most ${MAX_QUERY_COST} are allowed`, 'BAD_USER_INPUT',
               { limit: 'cost', cost, maxCost: MAX_QUERY_COST, http: { status: 400 } });
           }
+          if (!principal) return;
           const result = await bucket.take(principal.keyId, cost);
           remaining = result.remaining;
           if (!result.allowed) {

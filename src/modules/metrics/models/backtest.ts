@@ -4,6 +4,7 @@
  * baseline in which each customer keeps their calibration rate (x / T). Pure: the data come in.
  */
 import { BgNbdParams, expectedPurchases, PurchaseSummary } from './bg-nbd';
+import { runSteps, Steps } from './optimise';
 
 export interface BacktestCustomer extends PurchaseSummary {
   actual: number;
@@ -20,15 +21,24 @@ export interface BacktestReport {
 }
 
 const BUCKET_LIMIT = 7;
+/** Predictions per step: each is one hypergeometric series, a few microseconds. */
+const PREDICTIONS_PER_STEP = 2000;
 
 /** holdout is in model time units; weeklyActual[k] is the actual count in holdout week k + 1 when known. */
 export function backtest(params: BgNbdParams, customers: BacktestCustomer[], holdout: number, unitsPerWeek: number, weeklyActual: number[]): BacktestReport {
+  return runSteps(backtestSteps(params, customers, holdout, unitsPerWeek, weeklyActual));
+}
+
+/** The same, yielding every PREDICTIONS_PER_STEP predictions: the weekly curve makes customers × weeks of them. */
+export function* backtestSteps(params: BgNbdParams, customers: BacktestCustomer[], holdout: number, unitsPerWeek: number, weeklyActual: number[]): Steps<BacktestReport> {
+  let predictions = 0;
   let predictedTotal = 0;
   let actualTotal = 0;
   let error = 0;
   let naiveError = 0;
   const buckets = new Map<number, { customers: number; predicted: number; actual: number }>();
   for (const c of customers) {
+    if (++predictions % PREDICTIONS_PER_STEP === 0) yield;
     const predicted = expectedPurchases(params, c, holdout);
     const naive = c.T > 0 ? (c.x / c.T) * holdout : 0;
     predictedTotal += predicted;
@@ -43,11 +53,15 @@ export function backtest(params: BgNbdParams, customers: BacktestCustomer[], hol
     buckets.set(bucket, b);
   }
   const weeks = Math.ceil(holdout / unitsPerWeek);
-  const cumulative = (t: number) => customers.reduce((sum, c) => sum + expectedPurchases(params, c, t), 0);
   const weekly: BacktestReport['weekly'] = [];
   let previous = 0;
   for (let week = 1; week <= weeks; week++) {
-    const now = cumulative(Math.min(week * unitsPerWeek, holdout));
+    const t = Math.min(week * unitsPerWeek, holdout);
+    let now = 0;
+    for (const c of customers) {
+      if (++predictions % PREDICTIONS_PER_STEP === 0) yield;
+      now += expectedPurchases(params, c, t);
+    }
     weekly.push({ week, predicted: round(now - previous), actual: weeklyActual[week - 1] ?? null });
     previous = now;
   }

@@ -8,7 +8,7 @@
  * (recency), T = time since the first purchase, all measured from the first purchase.
  */
 import { digamma, gammaln, logHyp2f1, logSumExp } from './special-functions';
-import { maximiseLogLikelihood } from './optimise';
+import { maximiseLogLikelihoodSteps, runSteps } from './optimise';
 
 export interface BgNbdParams {
   r: number;
@@ -140,6 +140,11 @@ export function bgNbdLogLikelihoodWithGradient(params: BgNbdParams, data: Summar
 
 /** Maximum-likelihood fit, in log-parameters so every parameter stays positive. */
 export function fitBgNbd(customers: PurchaseSummary[] | SummaryColumns, start: BgNbdParams = { r: 1, alpha: 1, a: 1, b: 1 }) {
+  return runSteps(fitBgNbdSteps(customers, start));
+}
+
+/** The same fit in steps of one optimiser iteration. */
+export function* fitBgNbdSteps(customers: PurchaseSummary[] | SummaryColumns, start: BgNbdParams = { r: 1, alpha: 1, a: 1, b: 1 }) {
   const columns = Array.isArray(customers) ? toColumns(customers) : customers;
   // Time in units of the longest observation, as lifetimes does: the fit is then well conditioned
   // whatever the unit; alpha is scaled back at the end.
@@ -150,7 +155,7 @@ export function fitBgNbd(customers: PurchaseSummary[] | SummaryColumns, start: B
   const scaled = { ...start, alpha: start.alpha * scale };
   const toScaledParams = (theta: number[]): BgNbdParams => ({ r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), a: Math.exp(theta[2]), b: Math.exp(theta[3]) });
   const toParams = (theta: number[]): BgNbdParams => ({ ...toScaledParams(theta), alpha: Math.exp(theta[1]) / scale });
-  const result = maximiseLogLikelihood((theta) => {
+  const result = yield* maximiseLogLikelihoodSteps((theta) => {
     const p = toScaledParams(theta);
     const { value, gradient } = bgNbdLogLikelihoodWithGradient(p, data);
     // Chain rule for the log-parameters.

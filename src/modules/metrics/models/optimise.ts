@@ -16,7 +16,26 @@ export interface OptimiseResult {
 
 const dot = (u: number[], v: number[]) => u.reduce((sum, ui, i) => sum + ui * v[i], 0);
 
+/**
+ * A computation in bounded steps: it yields between steps (one optimiser iteration, a few thousand predictions) so
+ * that a caller serving other work can pause it there; the model stays pure and knows nothing of the event loop.
+ */
+export type Steps<T> = Generator<void, T, undefined>;
+
+/** Runs steps to their end at once (scripts, tests, small inputs). */
+export function runSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
 export function maximiseLogLikelihood(objective: Objective, start: number[], maxIterations = 500): OptimiseResult {
+  return runSteps(maximiseLogLikelihoodSteps(objective, start, maxIterations));
+}
+
+/** The same, yielding after each iteration (each evaluates the objective a few times over the whole base). */
+export function* maximiseLogLikelihoodSteps(objective: Objective, start: number[], maxIterations = 500): Steps<OptimiseResult> {
   const n = start.length;
   // Minimise the negative log-likelihood.
   const f = (theta: number[]) => {
@@ -30,6 +49,7 @@ export function maximiseLogLikelihood(objective: Objective, start: number[], max
   const identity = (scale: number) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? scale : 0)));
   let H: number[][] = identity(1 / Math.max(1, Math.sqrt(dot(current.gradient, current.gradient))));
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    yield;
     const gradNorm = Math.sqrt(dot(current.gradient, current.gradient));
     if (gradNorm < 1e-7 * (1 + Math.abs(current.value))) return { theta, value: -current.value, iterations: iteration, converged: true };
     let direction = H.map((row) => -dot(row, current.gradient));
