@@ -4,6 +4,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startScriptNodeFlags } from './api';
+import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/data-source';
+import { hasPendingMigrations, migrate } from '../src/db/bootstrap';
 
 const ROOT = path.resolve(__dirname, '..');
 const PORT = 4391;
@@ -34,7 +37,14 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * median latency of each round, so the 1st request can be compared with the 1,000th.
  */
 export async function benchIde(options: { concurrency: number; rounds: number }) {
+  if (process.env.DATABASE_URL) {
+    const db = await openDatabase(loadConfig());
+    if (await hasPendingMigrations(db)) await migrate(db);
+    await db.close();
+  }
   console.log('building (tsc)…');
+  // A clean build: a migration renamed since the last one would otherwise linger in dist/ as a pending one.
+  fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'c360-bench-ide-'));
   const server = spawn(process.execPath, [...startScriptNodeFlags().split(' ').filter(Boolean), path.join(ROOT, 'dist', 'src', 'main.js')], {
@@ -67,8 +77,11 @@ export async function benchIde(options: { concurrency: number; rounds: number })
     const last = await fetchPage('gzip');
     console.log(`request ${served + 1} alone: ${last.ms.toFixed(1)} ms; RSS after ${rssMb(pid).toFixed(0)} MB`);
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    }
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
