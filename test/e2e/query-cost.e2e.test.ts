@@ -34,10 +34,10 @@ describe('query cost', () => {
     expect(next.body.extensions.cost.currentlyAvailable).toBe(2000 - 3);
   });
 
-  it('applies the cost limit to a GET without a key too', async () => {
+  it('refuses a GET without a key before parsing or costing it', async () => {
     const res = await request(t.app.app).get('/graphql').query({ query: FAN_OUT }).set('apollo-require-preflight', '1');
-    expect(res.status).toBe(400);
-    expect(res.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'cost' });
+    expect(res.status).toBe(401);
+    expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   });
 
   it('charges a page size the resolver refuses as the largest page, so siblings are charged in full', async () => {

@@ -4,6 +4,7 @@ import { AppError } from '../../common/errors';
 import { BUCKET_CAPACITY, CostBucket, RESTORE_PER_SECOND } from '../../common/cost-bucket';
 import { hasScope, Principal } from '../../common/scopes';
 import { queryCost } from './query-cost';
+import { logger } from '../../common/logger';
 
 export const MAX_QUERY_COST = 1000;
 
@@ -56,7 +57,7 @@ export function costPlugin(bucket: CostBucket): ApolloServerPlugin<{ principal: 
             cost = memo.cost(schema, document, variables, operation?.name?.value ?? request.operationName ?? undefined);
           } catch (error) {
             // Fail closed: a request whose cost is unknown is not run, for any key.
-            console.error('[cost] the query could not be costed', error);
+            logger.warn({ err: error }, 'cost: the query could not be costed');
             throw new AppError('The query’s cost could not be computed', 'BAD_USER_INPUT', { limit: 'cost', http: { status: 400 } });
           }
           const principal = contextValue.principal;

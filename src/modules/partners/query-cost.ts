@@ -101,6 +101,8 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, variabl
     return 1 + children;
   };
 
+  // Subscriptions are refused over HTTP before anything runs (refuseSubscriptionsOverHttp): nothing to charge.
+  if (operation.operation === 'subscription' && !schema.getSubscriptionType()) return { cost: 0, variables: [] };
   const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
   if (!root) throw new TypeError(`The schema has no ${operation.operation} type`);
   const cost = setCost(operation.selectionSet, root);
