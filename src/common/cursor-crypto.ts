@@ -14,7 +14,10 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
  * (clients start again from the first page).
  */
 
-const VERSION = 1;
+const VERSION = 2;
+// Plaintexts are padded to a multiple of this (ISO/IEC 7816-4: 0x80, then zeros), so a cursor's length does not
+// tell the length of the name it was sorted by: every name shorter than about 180 bytes gives the same length.
+const PAD_BLOCK = 256;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES;
@@ -38,7 +41,10 @@ export function useCursorSecret(secret: string): void {
 }
 
 export function sealCursor(plaintext: string): string {
-  const data = Buffer.from(plaintext, 'utf8');
+  const text = Buffer.from(plaintext, 'utf8');
+  const data = Buffer.alloc(Math.ceil((text.length + 1) / PAD_BLOCK) * PAD_BLOCK);
+  text.copy(data);
+  data[text.length] = 0x80;
   const iv = createHmac('sha256', keys.iv).update(data).digest().subarray(0, IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keys.encryption, iv);
   const body = Buffer.concat([cipher.update(data), cipher.final()]);
@@ -52,7 +58,10 @@ export function openCursor(cursor: string): string | null {
   try {
     const decipher = createDecipheriv('aes-256-gcm', keys.encryption, raw.subarray(1, 1 + IV_BYTES));
     decipher.setAuthTag(raw.subarray(1 + IV_BYTES, HEADER_BYTES));
-    return Buffer.concat([decipher.update(raw.subarray(HEADER_BYTES)), decipher.final()]).toString('utf8');
+    const data = Buffer.concat([decipher.update(raw.subarray(HEADER_BYTES)), decipher.final()]);
+    let end = data.length - 1;
+    while (end >= 0 && data[end] === 0) end -= 1;
+    return end >= 0 && data[end] === 0x80 ? data.subarray(0, end).toString('utf8') : null;
   } catch {
     return null;
   }

@@ -59,6 +59,12 @@ describe('next best actions', () => {
     const kinds = customer.nextBestActions.map((a: any) => a.kind);
     expect(kinds).toEqual(expect.arrayContaining(['GREETING', 'SERVICE_FOLLOW_UP']));
     expect(customer.nextBestActions.find((a: any) => a.kind === 'SERVICE_FOLLOW_UP').channel).toBe('PHONE');
+    // A key that may read metrics but not feedback gets no follow-up, whose reason speaks of the complaint.
+    const metricsOnly = await t.keyWith(['customers:read', 'metrics:read', 'pii:read']);
+    const narrow = await t.gql(`query($id: ID!) { customer(id: $id) { nextBestActions { kind reason } } }`, { id }, metricsOnly);
+    expect(narrow.data.customer.nextBestActions.map((a: any) => a.kind)).toEqual(['GREETING']);
+    const across = await t.gql(`{ nextBestActions(kind: SERVICE_FOLLOW_UP, first: 5) { nodes { reason } } }`, {}, metricsOnly);
+    expect(across.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', requiredScopes: ['feedback:read'] });
     const base = await t.ok(`{ upcomingMoments(days: 7, first: 100) { nodes { kind date } } }`);
     expect(base.upcomingMoments.nodes.some((m: any) => m.kind === 'BIRTHDAY')).toBe(true);
   });

@@ -40,11 +40,21 @@ describe.each(MODES)('personal data through side channels in $mode (production)'
         .find((s: { name: string }) => s.name === 'One person').filter;
       expect(JSON.stringify(await read(['customers:read']))).not.toContain('zelda');
       expect((await read(['customers:read', 'pii:read'])).search).toBe('zelda.secret@example.com');
+      // Which customers the hidden search selects would tell what it searched for.
+      const members = await t.gql('{ savedSegments { name customers(first: 5) { totalCount } } }', {}, await t.keyWith(['customers:read']));
+      expect(members.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', requiredScopes: ['pii:read'] });
     });
   });
 
   describe('list cursors', () => {
     const PAGES = `query($after: String) { customers(first: 1, after: $after, orderBy: { field: NAME, direction: DESC }) { edges { cursor node { id } } pageInfo { endCursor } } }`;
+
+    it('have the same length whatever the length of the names they were sorted by', async () => {
+      await createCustomer(t, { givenName: 'Al', familyName: 'Ab' });
+      await createCustomer(t, { givenName: 'Maximiliana-Josephina', familyName: 'Abercrombie-Oppenheimer' });
+      const res = await t.gql('{ customers(first: 20) { edges { cursor } } }', {}, await t.keyWith(['customers:read']));
+      expect(new Set(res.data.customers.edges.map((e: { cursor: string }) => e.cursor.length)).size).toBe(1);
+    });
 
     it('carry no readable sort value, page on, and refuse tampered, foreign and old-style cursors with BAD_USER_INPUT', async () => {
       const key = await t.keyWith(['customers:read']);

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
-import { BadUserInputError } from '../../common/errors';
+import { AppError, BadUserInputError } from '../../common/errors';
 import { money } from '../../common/money';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, Page } from '../../common/pagination';
 import { Customer } from '../customers';
@@ -47,6 +47,22 @@ function notePersonal<T extends { customerId: string }>(items: readonly T[], per
   }
 }
 
+/**
+ * An action's reason and value speak of the data it was built from ("Detractor NPS answer (5)", "159 points expire
+ * within 30 days", a product bought): it is listed only to keys that may read that data themselves.
+ */
+const ACTION_SOURCE_SCOPE: Partial<Record<string, string>> = {
+  REORDER_REMINDER: 'orders:read', COMPLEMENTARY_PRODUCT: 'orders:read', SERVICE_FOLLOW_UP: 'feedback:read', THANK_YOU: 'feedback:read',
+  TIER_NUDGE: 'loyalty:read', POINTS_EXPIRING: 'loyalty:read',
+};
+
+function readableActions<T extends { kind: string; personalData?: string }>(principal: Principal | null, items: T[]): T[] {
+  return withoutPersonalData(principal, items, actionData).filter((a) => {
+    const scope = ACTION_SOURCE_SCOPE[a.kind];
+    return !scope || hasScope(principal, scope);
+  });
+}
+
 const momentData = (m: { kind: string }) => MOMENT_PERSONAL_DATA[m.kind];
 const actionData = (a: { personalData?: string }) => a.personalData;
 
@@ -81,9 +97,9 @@ export class CustomerActionsResolver {
   }
 
   @RequireScopes('metrics:read')
-  @FieldResolver(() => [NextBestAction], { description: 'What to do next for this customer, ranked; only on consented channels, nothing within the quiet period. Birthday and name-day greetings are personal data: listed only for keys with pii:read.' })
+  @FieldResolver(() => [NextBestAction], { description: 'What to do next for this customer, ranked; only on consented channels, nothing within the quiet period. Birthday and name-day greetings are personal data: listed only for keys with pii:read; actions built on orders, feedback or loyalty only for keys that may read those.' })
   async nextBestActions(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    const actions = withoutPersonalData(ctx.principal, await ctx.loaders.actions.nextBestActions.load(customer.databaseId), actionData)
+    const actions = readableActions(ctx.principal, await ctx.loaders.actions.nextBestActions.load(customer.databaseId))
       .map((a) => toAction(customer.databaseId, a, this.currency));
     notePersonal(actions, actionData);
     return actions;
@@ -125,7 +141,7 @@ export class ActionsQueryResolver {
   }
 
   @RequireScopes('metrics:read')
-  @Query(() => NextBestActionConnection, { description: 'Next best actions of one kind across the base, due in a window, for campaign tools. Birthday and name-day greetings only for keys with pii:read.' })
+  @Query(() => NextBestActionConnection, { description: 'Next best actions of one kind across the base, due in a window, for campaign tools. Birthday and name-day greetings only for keys with pii:read; reorder and complementary-product actions only with orders:read, service follow-ups and thank-yous with feedback:read, tier nudges and expiring points with loyalty:read.' })
   async nextBestActions(
     @Arg('kind', () => ActionKindName, { description: 'Which actions.' }) kind: ActionKindName,
     @Arg('dueFrom', () => GraphQLLocalDate, { nullable: true, description: 'Due on or after; default today.' }) dueFrom: string | null,
@@ -133,10 +149,14 @@ export class ActionsQueryResolver {
     @Args() page: ForwardPageArgs,
     @Ctx() ctx: RequestContext,
   ) {
+    const sourceScope = ACTION_SOURCE_SCOPE[kind];
+    if (sourceScope && !hasScope(ctx.principal, sourceScope)) {
+      throw new AppError(`Actions of kind ${kind} need the scope ${sourceScope}`, 'FORBIDDEN', { requiredScopes: [sourceScope] });
+    }
     const from = dueFrom ?? day(ctx.now);
     const to = dueTo ?? day(new Date(ctx.now.getTime() + 7 * 86_400_000));
     const items = (await this.actions.actionsAcrossBase(kind, from, to, ctx.now)).map(({ customerId, action }) => toAction(customerId, action, this.currency));
-    const result = pageOf(withoutPersonalData(ctx.principal, items, actionData), page, (a) => [a.dueDate, a.customerId, a.reason]);
+    const result = pageOf(readableActions(ctx.principal, items), page, (a) => [a.dueDate, a.customerId, a.reason]);
     notePersonal(result.nodes, actionData);
     return result;
   }

@@ -6,7 +6,7 @@ import { CustomerConnection, CustomerFilter, CustomerListService } from '../cust
 import { SegmentReport } from './segments';
 import { SegmentsService } from './segments.service';
 import { RequireScopes } from '../../common/require-scopes';
-import { hasScope, Principal } from '../../common/scopes';
+import { hasScope, Principal, requirePersonalData } from '../../common/scopes';
 
 @ObjectType({ description: 'A saved customer filter.' })
 export class SavedSegment {
@@ -57,8 +57,10 @@ export class SegmentsResolver {
     return { ...segment.filter, search: '(needs pii:read)' };
   }
 
-  @FieldResolver(() => CustomerConnection, { description: 'The customers the saved filter selects now, by name.' })
-  customers(@Root() segment: SavedSegment, @Args() page: ConnectionArgs) {
+  @FieldResolver(() => CustomerConnection, { description: 'The customers the saved filter selects now, by name. A filter with a search needs pii:read, as the search itself does.' })
+  customers(@Root() segment: SavedSegment, @Args() page: ConnectionArgs, @Ctx() ctx: { principal: Principal | null }) {
+    // Which customers a saved search selects tells what it searched for, as a search of one's own would.
+    if (segment.filter.search != null) requirePersonalData(ctx.principal, 'filter.search');
     return this.customerList.list({ ...page, filter: this.segments.toFilter(segment.filter) });
   }
 }
