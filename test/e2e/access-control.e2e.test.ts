@@ -121,6 +121,21 @@ describe.each(MODES)('access control in $mode (production)', ({ overrides }) => 
       expect(await skus('HALF-3')).toBe(1);
     });
 
+    it('refuses a mutation whose result selects a field the key may not read, before it writes', async () => {
+      const writer = await t.keyWith(['customers:write']);
+      const { id } = (await t.ok('mutation { createCustomer(input: { givenName: "Sel" }) { id } }')).createCustomer;
+      const tagsOf = async () => (await t.sql<{ tags: string[] }>('select tags from customers where given_name = $1', ['Sel']))[0].tags;
+      for (const selection of ['{ email }', '{ ...P } } fragment P on Customer { fullName', '{ ... on Customer { phone } }']) {
+        const res = await t.gql(`mutation($id: ID!) { updateCustomer(id: $id, input: { tags: ["probe-sel"] }) ${selection} }`, { id }, writer);
+        expect(res.status).toBe(403);
+        expect(res.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', requiredScopes: ['pii:read'] });
+      }
+      expect(await tagsOf()).not.toContain('probe-sel');
+      const allowed = await t.gql('mutation($id: ID!) { updateCustomer(id: $id, input: { tags: ["probe-sel"] }) { id tags } }', { id }, writer);
+      expect(allowed.errors).toBeUndefined();
+      expect(await tagsOf()).toContain('probe-sel');
+    });
+
     it('finds root fields inside fragments and after @include/@skip with variables', async () => {
       const writer = await t.keyWith(['orders:write']);
       const named = await t.gql(`mutation { a: ${product('FRAG-1')} ...Keys } fragment Keys on Mutation { b: createApiKey(name: "x", scopes: ["admin"]) { key } }`, {}, writer);

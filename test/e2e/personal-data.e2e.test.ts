@@ -33,6 +33,21 @@ describe.each(MODES)('personal data through side channels in $mode (production)'
   const auditOf = (operationName: string) =>
     t.sql<{ pii_categories: string[]; customers: number }>('select pii_categories, customers from audit_events where operation_name = $1', [operationName]);
 
+  describe('writes that set an email or a phone', () => {
+    it('need pii:read, since a CONFLICT would tell whether someone has that email', async () => {
+      const writer = await t.keyWith(['customers:write', 'customers:read']);
+      for (const input of ['{ email: "zelda.secret@example.com" }', '{ phone: "+385911111113" }',
+        '{ identifiers: [{ type: EMAIL, value: "zelda.secret@example.com", source: "shop" }] }']) {
+        const res = await t.gql(`mutation { createCustomer(input: ${input}) { id } }`, {}, writer);
+        expect(res.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', requiredScopes: ['pii:read'] });
+      }
+      const withPii = await t.gql('mutation { createCustomer(input: { email: "zelda.secret@example.com" }) { id } }', {}, await t.keyWith(['customers:write', 'pii:read']));
+      expect(withPii.errors![0].extensions.code).toBe('CONFLICT');
+      const plain = await t.gql('mutation { createCustomer(input: { givenName: "NoContact" }) { id } }', {}, writer);
+      expect(plain.errors).toBeUndefined();
+    });
+  });
+
   describe('saved segments', () => {
     it('show a saved search (a name or an email) only to keys with pii:read', async () => {
       await t.ok('mutation { saveSegment(name: "One person", filter: { search: "zelda.secret@example.com" }) { id } }');

@@ -11,6 +11,17 @@ import { RequireScopes } from '../../common/require-scopes';
 
 const PII_IDENTIFIERS = new Set<string>([IdentifierType.EMAIL, IdentifierType.PHONE]);
 
+/**
+ * Emails and phones are unique to one customer, so a write that sets one answers whether someone else has it
+ * (CONFLICT): the same oracle customerByIdentifier would be. Such writes need pii:read, as the lookup does.
+ */
+function requirePersonalDataToWrite(ctx: RequestContext, profile: { email?: string | null; phone?: string | null },
+  identifiers: readonly { type: string }[] | null | undefined) {
+  if (profile.email != null) requirePersonalData(ctx.principal, 'input.email');
+  if (profile.phone != null) requirePersonalData(ctx.principal, 'input.phone');
+  if (identifiers?.some((i) => PII_IDENTIFIERS.has(i.type))) requirePersonalData(ctx.principal, 'input.identifiers');
+}
+
 @Resolver(() => Customer)
 export class CustomerResolver {
   constructor(
@@ -51,7 +62,9 @@ export class CustomerResolver {
 
   @RequireScopes('customers:write')
   @Mutation(() => Customer, { description: 'Create a customer with identifiers and consents, in one transaction.' })
-  createCustomer(@Arg('input', { description: 'The new customer.' }) input: CreateCustomerInput) {
+  createCustomer(@Arg('input', { description: 'The new customer. Setting an email, a phone or an EMAIL/PHONE identifier needs pii:read.' }) input: CreateCustomerInput,
+    @Ctx() ctx: RequestContext) {
+    requirePersonalDataToWrite(ctx, input, input.identifiers);
     return this.customerService.create(input);
   }
 
@@ -59,8 +72,10 @@ export class CustomerResolver {
   @Mutation(() => Customer, { description: 'Change a customer’s profile, identifiers and consents, in one transaction.' })
   updateCustomer(
     @Arg('id', () => ID, { description: 'Customer id.' }) id: string,
-    @Arg('input', { description: 'The changes.' }) input: UpdateCustomerInput,
+    @Arg('input', { description: 'The changes. Setting an email, a phone or an EMAIL/PHONE identifier needs pii:read.' }) input: UpdateCustomerInput,
+    @Ctx() ctx: RequestContext,
   ) {
+    requirePersonalDataToWrite(ctx, input, [...input.addIdentifiers ?? [], ...input.removeIdentifiers ?? []]);
     return this.customerService.update(toDatabaseId(id, 'Customer'), input);
   }
 

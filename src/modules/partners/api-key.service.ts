@@ -59,7 +59,9 @@ export class ApiKeyService {
   // that was under way when any change was announced is not kept (generation), nor one from before LISTEN began.
   // Unknown public ids are kept too (row null), so that a lookup takes the same path whether the id exists or not:
   // timing must not tell a caller which public ids are real (the trigger announces inserts as well).
+  // Known and unknown ids are kept apart, so that a flood of random well-formed keys cannot push real keys out.
   private readonly recent = new Map<string, { row: KeyRow | null; until: number }>();
+  private readonly recentUnknown = new Map<string, { row: KeyRow | null; until: number }>();
   private cacheLive = false;
   private generation = 0;
 
@@ -70,6 +72,7 @@ export class ApiKeyService {
     changed: (publicId) => {
       this.generation += 1;
       this.recent.delete(publicId);
+      this.recentUnknown.delete(publicId);
     },
   };
 
@@ -78,17 +81,19 @@ export class ApiKeyService {
   private forgetAll(live: boolean) {
     this.generation += 1;
     this.recent.clear();
+    this.recentUnknown.clear();
     this.cacheLive = live && this.cacheSeconds > 0;
   }
 
   private async keyRow(publicId: string): Promise<KeyRow | null> {
-    const kept = this.recent.get(publicId);
+    const kept = this.recent.get(publicId) ?? this.recentUnknown.get(publicId);
     if (kept && kept.until > Date.now()) return kept.row;
     const generation = this.generation;
     const row = await this.lookups.load(publicId);
     if (this.cacheLive && generation === this.generation) {
-      if (this.recent.size >= MAX_KEPT_LOOKUPS) this.recent.delete(this.recent.keys().next().value as string);
-      this.recent.set(publicId, { row, until: Date.now() + this.cacheSeconds * 1000 });
+      const store = row ? this.recent : this.recentUnknown;
+      if (store.size >= MAX_KEPT_LOOKUPS) store.delete(store.keys().next().value as string);
+      store.set(publicId, { row, until: Date.now() + this.cacheSeconds * 1000 });
     }
     return row;
   }
