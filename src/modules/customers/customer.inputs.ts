@@ -1,7 +1,7 @@
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
 import {
   ArrayMaxSize, IsDate, IsEmail, IsIn, IsInt, IsISO31661Alpha2, IsLocale, IsOptional, Length, Matches, Max,
-  MaxLength, Min, ValidateBy, ValidateNested,
+  MaxDate, MaxLength, Min, MinDate, ValidateBy, ValidateNested,
 } from 'class-validator';
 import { IsBoundedJson } from '../../common/validation';
 import { GraphQLJSONObject, GraphQLLocalDate } from 'graphql-scalars';
@@ -12,6 +12,8 @@ import { ConsentChannel, IdentifierType } from './customer.types';
 /** What one customer's custom attributes may hold: enough for a profile, not a document store. */
 export const ATTRIBUTE_BOUNDS = { maxBytes: 16 * 1024, maxDepth: 5, maxKeys: 100 };
 export const EARLIEST_BIRTH_DATE = '1900-01-01';
+/** No shop's customer signed up before 1970; a signup in the future (a minute of clock skew aside) is a mistake. */
+const EARLIEST_SIGNUP = new Date('1970-01-01T00:00:00Z');
 
 /**
  * A birth date from EARLIEST_BIRTH_DATE up to today (UTC). Validators have no request clock, so "today" is the
@@ -119,8 +121,8 @@ export class CustomerProfileInput {
 
 @InputType({ description: 'A new customer.' })
 export class CreateCustomerInput extends CustomerProfileInput {
-  @Field(() => Date, { nullable: true, description: 'Signup date (the anniversary); defaults to now.' })
-  @IsOptional() @IsDate()
+  @Field(() => Date, { nullable: true, description: 'Signup date (the anniversary), from 1970-01-01 to now; defaults to now.' })
+  @IsOptional() @IsDate() @MinDate(EARLIEST_SIGNUP) @MaxDate(() => new Date(Date.now() + 60_000))
   signupAt?: Date | null;
 
   @Field(() => [IdentifierInput], { nullable: true, description: 'Identifiers to link.' })
@@ -134,8 +136,8 @@ export class CreateCustomerInput extends CustomerProfileInput {
 
 @InputType({ description: 'Changes to a customer.' })
 export class UpdateCustomerInput extends CustomerProfileInput {
-  @Field(() => Date, { nullable: true, description: 'Corrected signup date.' })
-  @IsOptional() @IsDate()
+  @Field(() => Date, { nullable: true, description: 'Corrected signup date, from 1970-01-01 to now.' })
+  @IsOptional() @IsDate() @MinDate(EARLIEST_SIGNUP) @MaxDate(() => new Date(Date.now() + 60_000))
   signupAt?: Date | null;
 
   @Field(() => [IdentifierInput], { nullable: true, description: 'Identifiers to link in addition to the existing ones.' })
