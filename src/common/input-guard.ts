@@ -76,12 +76,16 @@ function checkValue(value: unknown, type: GraphQLInputType, path: string, maxIte
  * PostgreSQL text cannot hold U+0000, so a NUL would surface as a database error (a 500). JSON values can be
  * nested as deep as the body allows, hence a loop with a stack rather than recursion.
  */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function checkNoNul(value: unknown, path: string): void {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const item = stack.pop();
     if (typeof item === 'string') {
       if (item.includes('\u0000')) throw new BadUserInputError(`${path} contains a NUL character (U+0000), which is not allowed`, { field: path, http: REFUSED });
+      // A lone surrogate is no character at all: UTF-8 cannot hold it, and it would be stored silently as U+FFFD.
+      if (LONE_SURROGATE.test(item)) throw new BadUserInputError(`${path} contains an unpaired UTF-16 surrogate, which is not text`, { field: path, http: REFUSED });
     } else if (Array.isArray(item)) {
       // One by one: spreading an array of a few hundred thousand items would overflow the call's arguments.
       for (const nested of item) stack.push(nested);
