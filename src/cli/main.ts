@@ -35,9 +35,17 @@ Commands:
   config                                    list the environment variables as a Markdown table
 `;
 
+/** Opens the database; beside a running embedded server, through the server (its writes are the server's). */
+async function open(config: ReturnType<typeof loadConfig>) {
+  const db = await openDatabase(config, undefined, { role: `c360 ${process.argv[2] ?? ''}`.trim() });
+  const owner = db.embedded?.guestOf;
+  if (owner) process.stderr.write(`Embedded database in use by ${owner.role} (pid ${owner.pid}): working through it.\n`);
+  return db;
+}
+
 async function withDatabase<T>(run: (db: Awaited<ReturnType<typeof openDatabase>>, config: ReturnType<typeof loadConfig>) => Promise<T>) {
   const config = loadConfig();
-  const db = await openDatabase(config);
+  const db = await open(config);
   try {
     if (db.kind === 'pglite') await migrate(db);
     else if (await hasPendingMigrations(db)) throw new ConfigError('Pending migrations: run `npm run migrate` first.');
@@ -52,7 +60,7 @@ async function main(argv: string[]) {
   switch (command) {
     case 'migrate': {
       const config = loadConfig();
-      const db = await openDatabase(config);
+      const db = await open(config);
       try {
         const applied = await migrate(db);
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Nothing to migrate.');
