@@ -8,6 +8,7 @@ import { createServices } from '../container';
 import { seedDemoData } from '../seed/seed';
 import { writeSchemaFile } from './emit-schema';
 import { exportCustomers } from './export-customers';
+import { runIntegrityCheck } from './check';
 
 const USAGE = `Usage: npm run c360 -- <command> [options]
 
@@ -31,6 +32,8 @@ Commands:
   export customers --format ndjson|csv [--updated-since DATE]
                                             stream every customer with summary and metrics to stdout
   refresh-metrics                           recompute every customer's stored metrics from the current fit
+  check                                     integrity: indexes against tables (amcheck), foreign keys, order roll-ups,
+                                            loyalty ledger; exits 3 on damage
   emit-schema                               write schema.graphql from the code
   config                                    list the environment variables as a Markdown table
 `;
@@ -203,6 +206,14 @@ async function main(argv: string[]) {
         const report = await createServices(config, db.dataSource).metricsStore.refreshAll((done) => process.stderr.write(`\r${done} customers`));
         process.stderr.write('\n');
         console.log(JSON.stringify(report));
+      });
+      return;
+    case 'check':
+      await withDatabase(async (db, config) => {
+        const report = await runIntegrityCheck(db, config);
+        console.log(JSON.stringify(report, null, 2));
+        if (!report.indexes.checked) process.stderr.write('Indexes not checked: the amcheck extension is not available.\n');
+        if (report.damaged) process.exitCode = 3;
       });
       return;
     case 'emit-schema':

@@ -66,9 +66,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
+// Folders this process holds: our own pid in a lock is a pid reused after a restart only when we hold nothing there.
+const heldHere = new Set<string>();
+
 /** A lock whose recorded owner ran on this host and is gone (or is our own pid, reused after a restart). */
-function isAbandoned(owner: EmbeddedOwner | null): boolean {
-  return owner !== null && owner.hostname === os.hostname() && (owner.pid === process.pid || !isAlive(owner.pid));
+function isAbandoned(dataDir: string, owner: EmbeddedOwner | null): boolean {
+  if (owner === null || owner.hostname !== os.hostname()) return false;
+  return owner.pid === process.pid ? !heldHere.has(path.resolve(dataDir)) : !isAlive(owner.pid);
 }
 
 /** Takes the folder's lock or throws EmbeddedDatabaseBusyError naming the owner. */
@@ -92,11 +96,11 @@ export async function lockEmbeddedDatabase(dataDir: string, role: string): Promi
     // ENOTEMPTY: proper-lockfile found the lock stale by its mtime but cannot rmdir it, our owner record is inside.
     if (code !== 'ELOCKED' && code !== 'ENOTEMPTY') throw error;
     const previous = readOwner(dataDir);
-    if (code === 'ELOCKED' && !isAbandoned(previous)) throw new EmbeddedDatabaseBusyError(dataDir, previous);
+    if (code === 'ELOCKED' && !isAbandoned(dataDir, previous)) throw new EmbeddedDatabaseBusyError(dataDir, previous);
     // proper-lockfile would wait out the stale period; the pid says the owner is gone now. The removal and the
     // retake are not one atomic step, so two successors could race; the retake itself (mkdir) still admits one.
     fs.rmSync(lockfilePath, { recursive: true, force: true });
-    logger.warn({ dataDir, pid: previous?.pid }, 'took over the embedded database lock of a process that is gone');
+    logger.warn({ dataDir, previousPid: previous?.pid }, 'took over the embedded database lock of a process that is gone');
     try {
       release = await lockfile.lock(dataDir, options);
     } catch (retry) {
@@ -104,6 +108,7 @@ export async function lockEmbeddedDatabase(dataDir: string, role: string): Promi
       throw retry;
     }
   }
+  heldHere.add(path.resolve(dataDir));
   const owner: EmbeddedOwner = { pid: process.pid, hostname: os.hostname(), role, startedAt: new Date().toISOString(), lending: null };
   // Writing into the lock directory moves its mtime, which proper-lockfile reads as another process taking the
   // lock: the mtime it set is put back. Both writes happen at start, well before its first refresh (UPDATE_MS).
@@ -122,6 +127,7 @@ export async function lockEmbeddedDatabase(dataDir: string, role: string): Promi
     async release() {
       fs.rmSync(ownerFile(dataDir), { force: true });
       await release();
+      heldHere.delete(path.resolve(dataDir));
     },
   };
 }
