@@ -128,7 +128,8 @@ export async function createDataSourceOptions(
     const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
     // amcheck for `c360 check` (index against table); a contrib module shipped inside pglite.
     const { amcheck } = await import('@electric-sql/pglite/contrib/amcheck');
-    const instance = new PGlite(dataDir ?? undefined, { extensions: { amcheck } });
+    // The options object form: `new PGlite(undefined, options)` drops the options.
+    const instance = new PGlite({ dataDir: dataDir ?? undefined, extensions: { amcheck } });
     pglite = instance;
     await instance.waitReady;
     await instance.exec(`set statement_timeout = ${config.dbStatementTimeoutMs}`);

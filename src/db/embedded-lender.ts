@@ -15,8 +15,9 @@ import type { EmbeddedOwner } from './embedded-lock';
  *
  * pglite-socket decides "inside a transaction" from PGlite's transaction status alone, which is idle between the
  * Parse and the Sync of an extended-protocol statement (every parameterised query) and during COPY. The proxy
- * below widens it: a connection keeps the session from its first message until PGlite answers ReadyForQuery
- * in the idle state, so another connection's Parse cannot replace this one's unnamed statement.
+ * below widens it: a connection keeps the session from its first message until PGlite answers ReadyForQuery,
+ * so another connection's Parse cannot replace this one's unnamed statement. (A guard from the protocol's rules:
+ * with pg's clients, which send Parse..Sync in one write, the tests saw no interleaving without it either.)
  */
 
 const READY_FOR_QUERY = 0x5a; // 'Z', Byte1('Z') Int32(5) Byte1(status), always the last message
