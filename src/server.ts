@@ -9,7 +9,8 @@ import type { Tracing } from './tracing';
 
 /** Opens the database, serves, and on SIGTERM drains, closes and exits. */
 export async function runServer(config: AppConfig, tracing: Tracing | null) {
-  const db = await openDatabase(config);
+  // With a data folder the server owns it (a second owner refuses to start) and lends it to the CLI and psql.
+  const db = await openDatabase(config, undefined, { role: 'server', lend: Boolean(config.pgliteDataDir) });
   if (db.kind === 'pglite') {
     const applied = await migrate(db);
     if (applied.length) console.log(`Embedded database migrated: ${applied.join(', ')}`);
@@ -30,6 +31,8 @@ export async function runServer(config: AppConfig, tracing: Tracing | null) {
     httpServer.listen(config.port, config.host, resolve);
   });
   const where = config.databaseUrl ? 'PostgreSQL' : `embedded PGlite (${config.pgliteDataDir ?? 'in memory'})`;
+  const lent = db.embedded?.lending;
+  if (lent) console.log(`Embedded database lent to local tools: psql -h ${lent.host} -p ${lent.port} -U postgres postgres`);
   console.log(`Customer 360 GraphQL API on http://${config.host}:${config.port}/graphql (${where})`);
 
   let stopping = false;

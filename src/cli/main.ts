@@ -8,6 +8,7 @@ import { createServices } from '../container';
 import { seedDemoData } from '../seed/seed';
 import { writeSchemaFile } from './emit-schema';
 import { exportCustomers } from './export-customers';
+import { runIntegrityCheck } from './check';
 
 const USAGE = `Usage: npm run c360 -- <command> [options]
 
@@ -31,13 +32,23 @@ Commands:
   export customers --format ndjson|csv [--updated-since DATE]
                                             stream every customer with summary and metrics to stdout
   refresh-metrics                           recompute every customer's stored metrics from the current fit
+  check                                     integrity: indexes against tables (amcheck), foreign keys, order roll-ups,
+                                            loyalty ledger; exits 3 on damage
   emit-schema                               write schema.graphql from the code
   config                                    list the environment variables as a Markdown table
 `;
 
+/** Opens the database; beside a running embedded server, through the server (its writes are the server's). */
+async function open(config: ReturnType<typeof loadConfig>) {
+  const db = await openDatabase(config, undefined, { role: `c360 ${process.argv[2] ?? ''}`.trim() });
+  const owner = db.embedded?.guestOf;
+  if (owner) process.stderr.write(`Embedded database in use by ${owner.role} (pid ${owner.pid}): working through it.\n`);
+  return db;
+}
+
 async function withDatabase<T>(run: (db: Awaited<ReturnType<typeof openDatabase>>, config: ReturnType<typeof loadConfig>) => Promise<T>) {
   const config = loadConfig();
-  const db = await openDatabase(config);
+  const db = await open(config);
   try {
     if (db.kind === 'pglite') await migrate(db);
     else if (await hasPendingMigrations(db)) throw new ConfigError('Pending migrations: run `npm run migrate` first.');
@@ -52,7 +63,7 @@ async function main(argv: string[]) {
   switch (command) {
     case 'migrate': {
       const config = loadConfig();
-      const db = await openDatabase(config);
+      const db = await open(config);
       try {
         const applied = await migrate(db);
         console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Nothing to migrate.');
@@ -195,6 +206,14 @@ async function main(argv: string[]) {
         const report = await createServices(config, db.dataSource).metricsStore.refreshAll((done) => process.stderr.write(`\r${done} customers`));
         process.stderr.write('\n');
         console.log(JSON.stringify(report));
+      });
+      return;
+    case 'check':
+      await withDatabase(async (db, config) => {
+        const report = await runIntegrityCheck(db, config);
+        console.log(JSON.stringify(report, null, 2));
+        if (!report.indexes.checked) process.stderr.write('Indexes not checked: the amcheck extension is not available.\n');
+        if (report.damaged) process.exitCode = 3;
       });
       return;
     case 'emit-schema':

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import fs from 'node:fs';
 import { DataSource, DataSourceOptions, Logger } from 'typeorm';
 import { types } from 'pg';
 import { AppConfig } from '../config';
@@ -8,6 +7,8 @@ import { ENTITIES } from './entities';
 import { ReplicatedDataSource } from './replicated-data-source';
 import { SqlStatementLogger } from '../common/sql-statements';
 import type { TextColumns } from '../common/personal-data';
+import { EmbeddedDatabaseBusyError, EmbeddedLock, EmbeddedOwner, lockEmbeddedDatabase } from './embedded-lock';
+import { lendDatabase, Lender } from './embedded-lender';
 
 // A calendar date (birth date) stays "YYYY-MM-DD": as a JS Date it would shift with the time zone.
 const DATE_OID = 1082;
@@ -30,7 +31,9 @@ interface EmbeddedDatabase {
 export interface Database {
   dataSource: DataSource;
   kind: 'postgres' | 'pglite';
-  /** Closes the pool and, for PGlite, the embedded instance (destroy() alone leaves it open). */
+  /** The embedded database's folder access; null for PostgreSQL and an in-memory PGlite. */
+  embedded: EmbeddedAccess | null;
+  /** Closes the pool and, for PGlite, the lender, the instance (destroy() alone leaves it open) and the lock. */
   close(): Promise<void>;
 }
 
@@ -49,11 +52,43 @@ function commonOptions(config: AppConfig, logger: Logger) {
   };
 }
 
+/** How a process opens the embedded database when it has a data folder (see embedded-lock.ts). */
+export interface OpenOptions {
+  /** Recorded in the lock, for the message another process shows: `server` or the CLI command. */
+  role?: string;
+  /** The server: own the folder and lend it to local tools; refuse when another process owns it. */
+  lend?: boolean;
+}
+
+/** Where an embedded database is: owned and lent by this process, or reached through its owner. */
+export interface EmbeddedAccess {
+  lending: EmbeddedOwner['lending'];
+  guestOf: EmbeddedOwner | null;
+}
+
+interface ChosenOptions {
+  options: DataSourceOptions;
+  kind: Database['kind'];
+  embedded: EmbeddedAccess | null;
+  /** Closes what the options stand on: the lender, the PGlite instance, the lock. */
+  release(): Promise<void>;
+}
+
+/** pg connecting to the owner's lent socket (or loopback port); PGlite takes any user and password. */
+function lentConnection(config: AppConfig, logger: Logger, address: NonNullable<EmbeddedOwner['lending']>): DataSourceOptions {
+  return {
+    ...commonOptions(config, logger), host: address.host, port: address.port, username: 'postgres', database: 'postgres',
+    // One connection: the lent database is one session, so more would only queue (and would deadlock as in P13).
+    poolSize: 1, extra: { application_name: 'customer360', connectionTimeoutMillis: 5000 },
+  };
+}
+
 /** The one place that chooses PostgreSQL (DATABASE_URL) or the embedded PGlite. */
 export async function createDataSourceOptions(
   config: AppConfig,
   logger: Logger = new SqlStatementLogger(config.logSql),
-): Promise<{ options: DataSourceOptions; pglite: EmbeddedDatabase | null }> {
+  open: OpenOptions = {},
+): Promise<ChosenOptions> {
   if (config.databaseUrl) {
     return {
       options: {
@@ -65,34 +100,68 @@ export async function createDataSourceOptions(
         // A connection attempt gives up after 5 s, so a vanished database answers SERVICE_UNAVAILABLE instead of hanging.
         extra: { statement_timeout: config.dbStatementTimeoutMs, application_name: 'customer360', connectionTimeoutMillis: 5000 },
       },
-      pglite: null,
+      kind: 'postgres', embedded: null, release: async () => {},
     };
   }
-  // Loaded lazily: PGlite is 27 MB of wasm that a PostgreSQL deployment never needs.
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
-  if (config.pgliteDataDir) fs.mkdirSync(config.pgliteDataDir, { recursive: true });
-  const pglite = new PGlite(config.pgliteDataDir ?? undefined);
-  await pglite.waitReady;
-  await pglite.exec(`set statement_timeout = ${config.dbStatementTimeoutMs}`);
-  return {
-    // An instance, not a path (STACK P11); one connection, since PGlite is a single session.
-    options: { ...commonOptions(config, logger), poolSize: 1, extra: createPgConfig(pglite) },
-    pglite,
+  const dataDir = config.pgliteDataDir;
+  let lock: EmbeddedLock | null = null;
+  if (dataDir) {
+    try {
+      lock = await lockEmbeddedDatabase(dataDir, open.role ?? 'c360');
+    } catch (error) {
+      // Another process owns the folder: a tool becomes its guest when it lends; a second server never does.
+      if (!(error instanceof EmbeddedDatabaseBusyError) || open.lend || !error.owner?.lending) throw error;
+      return { options: lentConnection(config, logger, error.owner.lending), kind: 'pglite',
+        embedded: { lending: null, guestOf: error.owner }, release: async () => {} };
+    }
+  }
+  let pglite: EmbeddedDatabase | null = null;
+  let lender: Lender | null = null;
+  const release = async () => {
+    await lender?.stop();
+    if (pglite && !pglite.closed) await pglite.close();
+    await lock?.release();
   };
+  try {
+    // Loaded lazily: PGlite is 27 MB of wasm that a PostgreSQL deployment never needs.
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
+    // amcheck for `c360 check` (index against table); a contrib module shipped inside pglite.
+    const { amcheck } = await import('@electric-sql/pglite/contrib/amcheck');
+    // The options object form: `new PGlite(undefined, options)` drops the options.
+    const instance = new PGlite({ dataDir: dataDir ?? undefined, extensions: { amcheck } });
+    pglite = instance;
+    await instance.waitReady;
+    await instance.exec(`set statement_timeout = ${config.dbStatementTimeoutMs}`);
+    if (lock && open.lend) {
+      lender = await lendDatabase(instance as never, dataDir!);
+      lock.announce(lender.address);
+      return { options: lentConnection(config, logger, lender.address), kind: 'pglite', embedded: { lending: lender.address, guestOf: null }, release };
+    }
+    // An instance, not a path (STACK P11); one connection, since PGlite is a single session.
+    return { options: { ...commonOptions(config, logger), poolSize: 1, extra: createPgConfig(instance) }, kind: 'pglite',
+      embedded: dataDir ? { lending: null, guestOf: null } : null, release };
+  } catch (error) {
+    await release();
+    throw error;
+  }
 }
 
-export async function openDatabase(config: AppConfig, logger?: Logger): Promise<Database> {
-  const { options, pglite } = await createDataSourceOptions(config, logger);
+export async function openDatabase(config: AppConfig, logger?: Logger, open?: OpenOptions): Promise<Database> {
+  const { options, kind, embedded, release } = await createDataSourceOptions(config, logger, open);
   const dataSource = new ReplicatedDataSource(options);
-  dataSource.usePreparedStatements = !pglite && config.dbPreparedStatements;
-  await dataSource.initialize();
+  dataSource.usePreparedStatements = kind === 'postgres' && config.dbPreparedStatements;
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    await release();
+    throw error;
+  }
   return {
-    dataSource,
-    kind: pglite ? 'pglite' : 'postgres',
+    dataSource, kind, embedded,
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
-      if (pglite && !pglite.closed) await pglite.close();
+      await release();
     },
   };
 }

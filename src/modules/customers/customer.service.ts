@@ -231,6 +231,28 @@ export class CustomerService {
     );
   }
 
+  /**
+   * Ids of customers whose stored roll-up differs from `compute` (the orders module's aggregate), for `c360 check`.
+   * The caller passes one snapshot (a repeatable-read transaction), so an order recorded meanwhile is no false alarm.
+   */
+  async orderStatsMismatches(manager: EntityManager, compute: (ids: string[]) => Promise<CustomerOrderStats[]>): Promise<string[]> {
+    const PAGE = 1000;
+    const mismatched: string[] = [];
+    for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
+      const rows: { id: string; order_count: number; net_spent_minor: string; first_order_at: Date | null; last_order_at: Date | null }[] =
+        await manager.query('select id, order_count, net_spent_minor, first_order_at, last_order_at from customers where id > $1 order by id limit $2', [after, PAGE]);
+      if (rows.length === 0) return mismatched;
+      const expected = new Map((await compute(rows.map((r) => r.id))).map((s) => [s.customerId, s]));
+      const time = (d: Date | null | undefined) => d?.getTime() ?? null;
+      for (const r of rows) {
+        const e = expected.get(r.id);
+        if (!e || e.orderCount !== r.order_count || e.netSpentMinor !== String(r.net_spent_minor)
+          || time(e.firstOrderAt) !== time(r.first_order_at) || time(e.lastOrderAt) !== time(r.last_order_at)) mismatched.push(r.id);
+      }
+      after = rows[rows.length - 1].id;
+    }
+  }
+
   private async writeProfile(manager: EntityManager, id: string, input: CustomerProfileInput): Promise<void> {
     const sets: string[] = [];
     const values: unknown[] = [id];
