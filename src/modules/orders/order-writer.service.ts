@@ -60,14 +60,15 @@ export class OrderWriterService {
     if (new Set(inputs.map((p) => p.sku)).size !== inputs.length) {
       throw new BadUserInputError('Each sku may appear once', { field: 'products' });
     }
-    const rows: ProductRow[] = await this.dataSource.query(
+    // In a transaction, so the request's audit row commits with it (see ReplicatedDataSource.transaction).
+    const rows: ProductRow[] = await this.dataSource.transaction((manager) => manager.query(
       `insert into products (sku, name, category, unit_price_minor, currency)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
        on conflict (sku) do update set name = excluded.name, category = excluded.category,
          unit_price_minor = excluded.unit_price_minor, currency = excluded.currency
        returning *`,
       [inputs.map((p) => p.sku), inputs.map((p) => p.name), inputs.map((p) => p.category), prices, inputs.map(() => currency)],
-    );
+    ));
     return rows.map(toProduct);
   }
 

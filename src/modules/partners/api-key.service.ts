@@ -117,8 +117,9 @@ export class ApiKeyService {
 
   async revoke(id: string): Promise<ApiKeyRecord> {
     if (!isUuid(id)) throw new BadUserInputError('id is not an API key id', { field: 'id' });
-    const [rows]: [KeyRow[], number] = await this.dataSource.query(
-      'update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1 returning *', [id]);
+    // In a transaction, so the request's audit row commits with it (see ReplicatedDataSource.transaction).
+    const [rows]: [KeyRow[], number] = await this.dataSource.transaction((manager) => manager.query(
+      'update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1 returning *', [id]));
     if (!rows[0]) throw new NotFoundError('ApiKey', id);
     this.keyChanges.changed(rows[0].public_id);
     return toRecord(rows[0]);
