@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { pruneIdempotencyKeys } from '../common/idempotency';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../config';
@@ -31,6 +32,7 @@ Commands:
   export customers --format ndjson|csv [--updated-since DATE]
                                             stream every customer with summary and metrics to stdout
   refresh-metrics                           recompute every customer's stored metrics from the current fit
+  prune-idempotency-keys                    delete idempotency keys older than their 24-hour retention (run daily)
   emit-schema                               write schema.graphql from the code
   config                                    list the environment variables as a Markdown table
 `;
@@ -195,6 +197,11 @@ async function main(argv: string[]) {
         const report = await createServices(config, db.dataSource).metricsStore.refreshAll((done) => process.stderr.write(`\r${done} customers`));
         process.stderr.write('\n');
         console.log(JSON.stringify(report));
+      });
+      return;
+    case 'prune-idempotency-keys':
+      await withDatabase(async (db) => {
+        console.log(`${await pruneIdempotencyKeys(db.dataSource.manager)} idempotency keys deleted`);
       });
       return;
     case 'emit-schema':

@@ -21,9 +21,10 @@ describe('the audit row of a write', () => {
     const { id, databaseId } = await createCustomer(t);
     const res = await t.gql(EARN, { input: { customerId: id, points: 11, reason: 'visit' } });
     expect(res.errors).toBeUndefined();
-    const [entry] = await t.sql(`select created_at from loyalty_ledger_entries where customer_id = $1`, [databaseId]);
-    // now() is the transaction's start: the same instant only when both rows were written in one transaction.
-    const audit = await t.sql(`select result from audit_events where operation_name = 'Earn' and occurred_at = $1`, [entry.created_at]);
+    // now() is the transaction's start: the same instant only when both rows were written in one transaction
+    // (compared in SQL, at the audit column's millisecond precision; a JS Date would drop the microseconds).
+    const audit = await t.sql(`select a.result from audit_events a join loyalty_ledger_entries l on a.occurred_at = l.created_at::timestamptz(3)
+      where a.operation_name = 'Earn' and l.customer_id = $1`, [databaseId]);
     expect(audit).toEqual([{ result: 'OK' }]);
   });
 

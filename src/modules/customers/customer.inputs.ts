@@ -1,8 +1,6 @@
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
-import {
-  ArrayMaxSize, IsDate, IsEmail, IsIn, IsInt, IsISO31661Alpha2, IsLocale, IsOptional, Length, Matches, Max,
-  MaxLength, Min, ValidateBy, ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsDate, IsEmail, IsIn, IsInt, IsISO31661Alpha2, IsLocale, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../common/idempotency';
 import { IsBoundedJson } from '../../common/validation';
 import { GraphQLJSONObject, GraphQLLocalDate } from 'graphql-scalars';
 import { describeEnum, SortDirection } from '../../common/enums';
@@ -119,6 +117,10 @@ export class CustomerProfileInput {
 
 @InputType({ description: 'A new customer.' })
 export class CreateCustomerInput extends CustomerProfileInput {
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional() @Length(1, 200)
+  idempotencyKey?: string | null;
+
   @Field(() => Date, { nullable: true, description: 'Signup date (the anniversary); defaults to now.' })
   @IsOptional() @IsDate()
   signupAt?: Date | null;

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { idempotentRequest } from '../../common/idempotency';
 import type { RequestContext } from '../../context';
 import { toDatabaseId } from '../../common/relay';
 import { Customer, CustomerConnection, CustomerIdentifier, IdentifierType, MarketingConsent } from './customer.types';
@@ -51,8 +52,8 @@ export class CustomerResolver {
 
   @RequireScopes('customers:write')
   @Mutation(() => Customer, { description: 'Create a customer with identifiers and consents, in one transaction.' })
-  createCustomer(@Arg('input', { description: 'The new customer.' }) input: CreateCustomerInput) {
-    return this.customerService.create(input);
+  createCustomer(@Arg('input', { description: 'The new customer.' }) input: CreateCustomerInput, @Ctx() ctx: RequestContext) {
+    return this.customerService.create(input, idempotentRequest(ctx.principal, 'createCustomer', input));
   }
 
   @RequireScopes('customers:write')

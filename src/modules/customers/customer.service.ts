@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../common/errors';
 import { alignToKeys, groupToKeys } from '../../common/loaders';
 import { isUuid } from '../../common/relay';
@@ -145,8 +146,8 @@ export class CustomerService {
     return groupToKeys(customerIds, rows, (r) => r.customerId);
   }
 
-  async create(input: CreateCustomerInput): Promise<Customer> {
-    return this.dataSource.transaction(async (manager) => {
+  async create(input: CreateCustomerInput, idempotency: IdempotentRequest | null = null): Promise<Customer> {
+    return this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
       const [{ id }] = await manager.query(
         `insert into customers (signup_at) values (coalesce($1::timestamptz, now())) returning id`,
         [input.signupAt ?? null],
@@ -155,7 +156,7 @@ export class CustomerService {
       await this.addIdentifiers(manager, id, input.identifiers ?? []);
       await this.recordConsents(manager, id, input.consents ?? []);
       return this.getByIdOrThrow(id, manager);
-    });
+    }, { customerOf: (customer) => customer.databaseId, revive: (stored) => Object.assign(new Customer(), stored) }));
   }
 
   async update(id: string, input: UpdateCustomerInput): Promise<Customer> {

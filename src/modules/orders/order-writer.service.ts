@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { AppError, BadUserInputError, NotFoundError, toAppError } from '../../common/errors';
 import { parseMoney } from '../../common/money';
 import { toDatabaseId } from '../../common/relay';
@@ -148,11 +149,11 @@ export class OrderWriterService {
     return { order: toOrder(order), created: true };
   }
 
-  async recordReturn(input: RecordReturnInput): Promise<Order> {
+  async recordReturn(input: RecordReturnInput, idempotency: IdempotentRequest | null = null): Promise<Order> {
     const orderId = toDatabaseId(input.orderId, 'Order', 'orderId');
     const lineIds = input.lines.map((l, i) => toDatabaseId(l.orderLineId, 'OrderLine', `lines[${i}].orderLineId`));
     if (new Set(lineIds).size !== lineIds.length) throw new BadUserInputError('Each line may appear once', { field: 'lines' });
-    const returned = await this.dataSource.transaction(async (manager) => {
+    const returned = await this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
       const [order]: OrderRow[] = await manager.query('select * from orders where id = $1 for update', [orderId]);
       if (!order) throw new NotFoundError('Order', input.orderId);
       if (order.status === OrderStatus.CANCELLED) throw new BadUserInputError('A cancelled order cannot be returned', { field: 'orderId' });
@@ -195,7 +196,7 @@ export class OrderWriterService {
         [orderId, refundTotal.toString(), allBack ? OrderStatus.RETURNED : OrderStatus.PARTIALLY_RETURNED]);
       await this.afterWrite(manager, order.customer_id, orderId, 'RETURNED');
       return toOrder(updated);
-    });
+    }, { customerOf: (order) => order.customerId }));
     await this.afterCommit(returned.customerId);
     return returned;
   }

@@ -1,4 +1,5 @@
 import { Arg, Ctx, Extensions, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { idempotentRequest } from '../../common/idempotency';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { BatchItemOutcome, Order, OrderLine, OrderReturn, Product } from './order.types';
@@ -91,8 +92,8 @@ export class OrderResolver {
 
   @RequireScopes('orders:write')
   @Mutation(() => Order, { description: 'Record returned items and refunds against order lines, in one transaction.' })
-  recordReturn(@Arg('input', { description: 'The return.' }) input: RecordReturnInput) {
-    return this.writer.recordReturn(input);
+  recordReturn(@Arg('input', { description: 'The return.' }) input: RecordReturnInput, @Ctx() ctx: RequestContext) {
+    return this.writer.recordReturn(input, idempotentRequest(ctx.principal, 'recordReturn', input));
   }
 
   @RequireScopes('customers:read')
