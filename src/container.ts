@@ -25,12 +25,13 @@ import {
 } from './modules/actions';
 import { ApiKeyResolver, ApiKeyService, AuditResolver, AuditService, GdprResolver, GdprService, partnerTextColumns } from './modules/partners';
 import { migrationTextColumns } from './db/data-source';
+import { idempotencyTextColumns } from './common/idempotency';
 import { NodeResolver } from './node.resolver';
 
 /** Every text, text[] and jsonb column of every table, classified by the module that owns it (see TextColumns). */
 export const TEXT_COLUMNS = [
   ...customerTextColumns, ...orderTextColumns, ...feedbackTextColumns, ...communicationTextColumns, ...loyaltyTextColumns,
-  ...metricsTextColumns, ...actionsTextColumns, ...partnerTextColumns, ...migrationTextColumns,
+  ...metricsTextColumns, ...actionsTextColumns, ...partnerTextColumns, ...migrationTextColumns, ...idempotencyTextColumns,
 ];
 
 /** The composition root: every service is built here, once, by hand. */

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { pruneIdempotencyKeys } from '../common/idempotency';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../config';
@@ -34,6 +35,7 @@ Commands:
   refresh-metrics                           recompute every customer's stored metrics from the current fit
   check                                     integrity: indexes against tables (amcheck), foreign keys, order roll-ups,
                                             loyalty ledger; exits 3 on damage
+  prune-idempotency-keys                    delete idempotency keys older than their 24-hour retention (run daily)
   emit-schema                               write schema.graphql from the code
   config                                    list the environment variables as a Markdown table
 `;
@@ -214,6 +216,11 @@ async function main(argv: string[]) {
         console.log(JSON.stringify(report, null, 2));
         if (!report.indexes.checked) process.stderr.write('Indexes not checked: the amcheck extension is not available.\n');
         if (report.damaged) process.exitCode = 3;
+      });
+      return;
+    case 'prune-idempotency-keys':
+      await withDatabase(async (db) => {
+        console.log(`${await pruneIdempotencyKeys(db.dataSource.manager)} idempotency keys deleted`);
       });
       return;
     case 'emit-schema':

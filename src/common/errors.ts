@@ -51,6 +51,13 @@ export class RequestTimeoutError extends AppError {
   }
 }
 
+/** The database is down or restarting (see isUnavailable). Thrown outside a resolver, it makes the response HTTP 503. */
+export class UnavailableError extends AppError {
+  constructor() {
+    super('The database is unavailable; try again shortly', 'SERVICE_UNAVAILABLE', { http: { status: 503 } });
+  }
+}
+
 interface PgError {
   code?: string;
   constraint?: string;
@@ -69,7 +76,7 @@ export function toAppError(error: unknown): AppError | GraphQLError {
     });
   }
   const driverError = (error as { driverError?: unknown })?.driverError ?? error;
-  if (isUnavailable(driverError)) return new AppError('The database is unavailable; try again shortly', 'SERVICE_UNAVAILABLE');
+  if (isUnavailable(error)) return new UnavailableError();
   if (isPgError(driverError)) {
     if (driverError.code === '23505') return new ConflictError('A record with the same unique key exists', { constraint: driverError.constraint });
     if (driverError.code === '23503') return new BadUserInputError('A referenced record does not exist', { constraint: driverError.constraint });
@@ -81,12 +88,23 @@ export function toAppError(error: unknown): AppError | GraphQLError {
   return new AppError('Internal server error', 'INTERNAL_SERVER_ERROR');
 }
 
-/** Connection-level failures: the database is down or restarting, not a fault of the request. */
-function isUnavailable(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
-  const message = (error as Error)?.message ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code ?? '')
-    || /Connection terminated|timeout exceeded when trying to connect/.test(message);
+// Socket errors (Node), PostgreSQL's admin-shutdown and connection classes (57P0x, 08xxx), and what pg and its pool
+// say when a connection went away or never came. pg wraps some in others (AggregateError for each address tried).
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND',
+  'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '08P01']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|Cannot use a pool after calling end|connect ECONNREFUSED|the database system is (shutting down|starting up|in recovery mode)|terminating connection/;
+
+/**
+ * Connection-level failures: the database is down or restarting, not a fault of the request. Looks through the
+ * wrappers TypeORM and pg put around the cause (driverError, cause, AggregateError's errors), a few levels deep.
+ */
+export function isUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 4) return false;
+  const { code, message, driverError, cause, errors } = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+  const inner = [driverError, cause, ...(Array.isArray(errors) ? errors : [])];
+  return inner.some((e) => e !== error && isUnavailable(e, depth + 1));
 }
 
 interface ValidationNode {
@@ -129,7 +147,8 @@ export function createErrorFormatter(options: { exposeInternals: boolean; log: (
     }
     const mapped = toAppError(original);
     if (mapped.extensions.code === 'INTERNAL_SERVER_ERROR') options.log(original);
-    const extensions: Record<string, unknown> = { ...mapped.extensions };
+    // `http` sets the response status (Apollo reads it from the thrown error); it is not part of the body.
+    const { http: _http, ...extensions }: Record<string, unknown> = { ...mapped.extensions };
     if (options.exposeInternals && mapped.extensions.code === 'INTERNAL_SERVER_ERROR') {
       extensions.debugMessage = (original as Error)?.message;
     }

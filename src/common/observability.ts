@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
+import type { EntityManager } from 'typeorm';
 
 /** Per-request facts gathered while the request runs (SQL statements are counted by the TypeORM logger). */
 export interface RequestFacts {
@@ -14,6 +15,12 @@ export interface RequestFacts {
   piiCustomers?: Set<string>;
   /** Aborted when the request's deadline passes or its client goes away; long computations check it (cooperative.ts). */
   signal?: AbortSignal;
+  /**
+   * Set by the audit log for a request that writes. ReplicatedDataSource.transaction runs `record` at the end of the
+   * request's first write transaction, before its commit, so a write and its audit row commit together or not at all;
+   * `committed` then tells the audit log that the row exists (and its id).
+   */
+  auditWrite?: { record: (manager: EntityManager) => Promise<string>; committedId: string | null };
 }
 
 /** Notes that personal data of one customer went into the response. */

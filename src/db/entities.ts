@@ -12,6 +12,7 @@ import { SavedSegmentEntity } from '../modules/actions/saved-segment.entity';
 import { ApiKeyEntity } from '../modules/partners/api-key.entity';
 import { AuditEventEntity } from '../modules/partners/audit-event.entity';
 import { CustomerMetricsEntity } from '../modules/metrics/customer-metrics.entity';
+import { IdempotencyKeyEntity } from '../common/idempotency-key.entity';
 
 /** Every table TypeORM knows, for migrations and the drift check. */
 export const ENTITIES = [
@@ -20,4 +21,5 @@ export const ENTITIES = [
   FeedbackEntity, CommunicationEntity,
   LoyaltyProgramEntity, LoyaltyTierEntity, LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyRuleVersionEntity, LoyaltyTierChangeEntity,
   StoreCreditEntryEntity, ModelFitEntity, ProductAssociationEntity, SavedSegmentEntity, ApiKeyEntity, AuditEventEntity, CustomerMetricsEntity,
+  IdempotencyKeyEntity,
 ];

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DataSource, QueryFailedError, QueryRunner, ReplicationMode } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError, QueryRunner, ReplicationMode } from 'typeorm';
+import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { requestFacts } from '../common/observability';
 
 // Statements that read only. A SELECT that locks rows or calls a function with side effects stays on the primary.
@@ -21,6 +22,30 @@ export class ReplicatedDataSource extends DataSource {
   /** Set for PostgreSQL (pg), whose connections keep named statements; PGlite's adapter runs everything unnamed. */
   usePreparedStatements = false;
   private readonly statementNames = new Map<string, string>();
+
+  /**
+   * The request's audit row (see RequestFacts.auditWrite) is written at the end of its first write transaction, in it,
+   * so a committed write is never reported as a failure because its audit row could not be written afterwards, and
+   * no write commits without its row. Later transactions of the same request (items of a batch) find it written.
+   */
+  override transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+  override transaction<T>(isolation: IsolationLevel, work: (manager: EntityManager) => Promise<T>): Promise<T>;
+  override async transaction<T>(
+    first: IsolationLevel | ((manager: EntityManager) => Promise<T>), second?: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    const work = typeof first === 'function' ? first : second!;
+    const audit = requestFacts.getStore()?.auditWrite;
+    if (!audit || audit.committedId) return typeof first === 'function' ? super.transaction(work) : super.transaction(first, work);
+    let auditId: string | null = null;
+    const audited = async (manager: EntityManager) => {
+      const result = await work(manager);
+      auditId = await audit.record(manager);
+      return result;
+    };
+    const result = typeof first === 'function' ? await super.transaction(audited) : await super.transaction(first, audited);
+    audit.committedId = auditId;
+    return result;
+  }
 
   override createQueryRunner(mode: ReplicationMode = 'master'): QueryRunner {
     return super.createQueryRunner(mode === 'slave' && requestFacts.getStore()?.readsFromPrimary ? 'master' : mode);

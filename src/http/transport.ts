@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { requestFacts } from '../common/observability';
 import { logger } from '../common/logger';
+import { isUnavailable } from '../common/errors';
 
 /** A client's x-request-id is kept when it is a plain token of at most 128 characters; otherwise one is made. */
 const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
@@ -46,5 +47,7 @@ export function bodyErrors(limitBytes: number) {
 export function lastResortErrors(error: unknown, _req: Request, res: Response, next: NextFunction) {
   logger.error({ err: error }, 'unhandled error in the HTTP layer');
   if (res.headersSent) return next(error);
+  // A statement that failed after the operation ran (the audit row of a read) while the database was away.
+  if (isUnavailable(error)) return sendTransportError(res, 503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly');
   sendTransportError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
 }

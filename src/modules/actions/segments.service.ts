@@ -39,14 +39,15 @@ export class SegmentsService {
 
   async save(name: string, description: string | null, filter: CustomerFilter): Promise<SavedSegmentRecord> {
     if (!name.trim()) throw new BadUserInputError('name must not be empty', { field: 'name' });
-    const [row] = await this.dataSource.query(
+    // A transaction of one statement, so the request's audit row commits with it (see ReplicatedDataSource.transaction).
+    const [row] = await this.dataSource.transaction((manager) => manager.query(
       'insert into saved_segments (name, description, filter) values ($1, $2, $3) returning id, name, description, filter, created_at as "createdAt"',
-      [name.trim(), description, JSON.stringify(filter)]);
+      [name.trim(), description, JSON.stringify(filter)]));
     return row;
   }
 
   async remove(id: string): Promise<boolean> {
-    const [, affected] = await this.dataSource.query('delete from saved_segments where id = $1', [id]);
+    const [, affected] = await this.dataSource.transaction((manager) => manager.query('delete from saved_segments where id = $1', [id]));
     if (!affected) throw new NotFoundError('SavedSegment', id);
     return true;
   }

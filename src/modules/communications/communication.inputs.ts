@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { IsDate, IsOptional, Length, MaxLength } from 'class-validator';
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../common/idempotency';
 import { ConnectionArgs } from '../../common/pagination';
 import {
   CommunicationChannel, CommunicationDirection, CommunicationOutcome, CommunicationPurpose,
@@ -7,6 +8,10 @@ import {
 
 @InputType({ description: 'A contact to log.' })
 export class LogCommunicationInput {
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional() @Length(1, 200)
+  idempotencyKey?: string | null;
+
   @Field(() => ID, { description: 'The customer.' })
   customerId: string;
 

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { idempotentRequest } from '../../common/idempotency';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { Order } from '../orders';
@@ -14,8 +15,8 @@ export class CommunicationResolver {
 
   @RequireScopes('communications:write')
   @Mutation(() => Communication, { description: 'Log a contact with a customer.' })
-  logCommunication(@Arg('input', { description: 'The contact.' }) input: LogCommunicationInput) {
-    return this.communicationService.log(input);
+  logCommunication(@Arg('input', { description: 'The contact.' }) input: LogCommunicationInput, @Ctx() ctx: RequestContext) {
+    return this.communicationService.log(input, idempotentRequest(ctx.principal, 'logCommunication', input));
   }
 
   @RequireScopes('customers:read')

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { BadUserInputError } from '../../common/errors';
 import { alignToKeys } from '../../common/loaders';
 import { fetchNestedPages, mapPage, NestedPageSpec } from '../../common/nested-pages';
@@ -81,14 +82,14 @@ export class CommunicationService {
     return { communications: await this.dataSource.query('select * from communications where customer_id = $1 order by occurred_at', [customerId]) };
   }
 
-  async log(input: LogCommunicationInput): Promise<Communication> {
+  async log(input: LogCommunicationInput, idempotency: IdempotentRequest | null = null): Promise<Communication> {
     const customerId = toDatabaseId(input.customerId, 'Customer', 'customerId');
     const orderId = input.orderId ? toDatabaseId(input.orderId, 'Order', 'orderId') : null;
     const complaintId = input.complaintId ? toDatabaseId(input.complaintId, 'Feedback', 'complaintId') : null;
     if (input.purpose === CommunicationPurpose.CAMPAIGN && input.direction === 'INBOUND') {
       throw new BadUserInputError('A campaign is always outbound', { field: 'direction' });
     }
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
       await this.customers.getByIdOrThrow(customerId, manager);
       if (orderId) {
         const [order] = await this.orders.findByIds([orderId], manager);
@@ -107,6 +108,6 @@ export class CommunicationService {
           input.occurredAt ?? null, orderId, complaintId, input.agent ?? null],
       );
       return toCommunication(row);
-    });
+    }, { customerOf: (communication) => communication.customerId }));
   }
 }

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize, IsDate, IsEmail, IsIn, IsInt, IsISO31661Alpha2, IsLocale, IsOptional, Length, Matches, Max,
   MaxDate, MaxLength, Min, MinDate, ValidateBy, ValidateNested,
 } from 'class-validator';
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../common/idempotency';
 import { IsBoundedJson } from '../../common/validation';
 import { GraphQLJSONObject, GraphQLLocalDate } from 'graphql-scalars';
 import { describeEnum, SortDirection } from '../../common/enums';
@@ -121,6 +122,10 @@ export class CustomerProfileInput {
 
 @InputType({ description: 'A new customer.' })
 export class CreateCustomerInput extends CustomerProfileInput {
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional() @Length(1, 200)
+  idempotencyKey?: string | null;
+
   @Field(() => Date, { nullable: true, description: 'Signup date (the anniversary), from 1970-01-01 to now; defaults to now.' })
   @IsOptional() @IsDate() @MinDate(EARLIEST_SIGNUP) @MaxDate(() => new Date(Date.now() + 60_000))
   signupAt?: Date | null;

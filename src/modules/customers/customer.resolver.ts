@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { idempotentRequest } from '../../common/idempotency';
 import type { RequestContext } from '../../context';
 import { toDatabaseId } from '../../common/relay';
 import { Customer, CustomerConnection, CustomerIdentifier, IdentifierType, MarketingConsent } from './customer.types';
@@ -65,7 +66,7 @@ export class CustomerResolver {
   createCustomer(@Arg('input', { description: 'The new customer. Setting an email, a phone or an EMAIL/PHONE identifier needs pii:read.' }) input: CreateCustomerInput,
     @Ctx() ctx: RequestContext) {
     requirePersonalDataToWrite(ctx, input, input.identifiers);
-    return this.customerService.create(input);
+    return this.customerService.create(input, idempotentRequest(ctx.principal, 'createCustomer', input));
   }
 
   @RequireScopes('customers:write')

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../common/errors';
 import { alignToKeys, groupToKeys } from '../../common/loaders';
 import { isUuid } from '../../common/relay';
@@ -145,8 +146,8 @@ export class CustomerService {
     return groupToKeys(customerIds, rows, (r) => r.customerId);
   }
 
-  async create(input: CreateCustomerInput): Promise<Customer> {
-    return this.dataSource.transaction(async (manager) => {
+  async create(input: CreateCustomerInput, idempotency: IdempotentRequest | null = null): Promise<Customer> {
+    return this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
       const [{ id }] = await manager.query(
         `insert into customers (signup_at) values (coalesce($1::timestamptz, now())) returning id`,
         [input.signupAt ?? null],
@@ -155,7 +156,7 @@ export class CustomerService {
       await this.addIdentifiers(manager, id, input.identifiers ?? []);
       await this.recordConsents(manager, id, input.consents ?? []);
       return this.getByIdOrThrow(id, manager);
-    });
+    }, { customerOf: (customer) => customer.databaseId, revive: (stored) => Object.assign(new Customer(), stored) }));
   }
 
   async update(id: string, input: UpdateCustomerInput): Promise<Customer> {
@@ -191,16 +192,22 @@ export class CustomerService {
       return new Map(rows.map((r) => [key(r), r.customer_id]));
     };
     const found = await find();
-    const missing = unique.filter((r) => !found.has(key(r)));
+    // Sorted, so concurrent writers take the identifiers' index entries in one order (no deadlock between imports).
+    const missing = unique.filter((r) => !found.has(key(r))).sort((a, b) => (key(a) < key(b) ? -1 : 1));
     if (missing.length > 0) {
+      // Concurrent first orders of the same new identifier: the identifier insert waits for the other writer and,
+      // once it committed, skips that identifier (on conflict do nothing); a customer row is made only for the
+      // identifiers this statement inserted, and find() then sees the winner's customer for the others. The
+      // foreign key is checked at the end of the statement, so the customer may be inserted after its identifier.
       await manager.query(
-        // The CTE is referenced twice, so PostgreSQL materialises it: one id per reference.
         `with refs as (
            select gen_random_uuid() as id, r.* from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
              as r(type, source, value, signup_at)),
-         created as (insert into customers (id, signup_at) select id, signup_at from refs)
-         insert into customer_identifiers (customer_id, type, source, value)
-         select id, type, source, value from refs`,
+         claimed as (
+           insert into customer_identifiers (customer_id, type, source, value)
+           select id, type, source, value from refs
+           on conflict (type, source, value) do nothing returning customer_id)
+         insert into customers (id, signup_at) select id, signup_at from refs where id in (select customer_id from claimed)`,
         [missing.map((r) => r.type), missing.map((r) => r.source), missing.map((r) => r.value), missing.map((r) => r.signupAt)],
       );
       return find();

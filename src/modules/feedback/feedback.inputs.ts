@@ -1,10 +1,15 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { IsDate, IsInt, IsOptional, Length, Max, MaxLength, Min } from 'class-validator';
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../common/idempotency';
 import { ConnectionArgs } from '../../common/pagination';
 import { FeedbackKind } from './feedback.types';
 
 @InputType({ description: 'Feedback to record.' })
 export class RecordFeedbackInput {
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional() @Length(1, 200)
+  idempotencyKey?: string | null;
+
   @Field(() => ID, { description: 'The customer.' })
   customerId: string;
 

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { idempotentRequest } from '../../common/idempotency';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { Order, Product } from '../orders';
@@ -13,8 +14,8 @@ export class FeedbackResolver {
 
   @RequireScopes('feedback:write')
   @Mutation(() => Feedback, { description: 'Record feedback; a complaint starts open.' })
-  recordFeedback(@Arg('input', { description: 'The feedback.' }) input: RecordFeedbackInput) {
-    return this.feedbackService.record(input);
+  recordFeedback(@Arg('input', { description: 'The feedback.' }) input: RecordFeedbackInput, @Ctx() ctx: RequestContext) {
+    return this.feedbackService.record(input, idempotentRequest(ctx.principal, 'recordFeedback', input));
   }
 
   @RequireScopes('feedback:write')

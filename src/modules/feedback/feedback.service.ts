@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { alignToKeys } from '../../common/loaders';
 import { fetchNestedPages, mapPage, NestedPageSpec } from '../../common/nested-pages';
@@ -117,18 +118,18 @@ export class FeedbackService {
     }
   }
 
-  async record(input: RecordFeedbackInput): Promise<Feedback> {
-    const feedback = await this.recordInTransaction(input);
+  async record(input: RecordFeedbackInput, idempotency: IdempotentRequest | null = null): Promise<Feedback> {
+    const feedback = await this.recordInTransaction(input, idempotency);
     await this.afterCommit(feedback.customerId);
     return feedback;
   }
 
-  private async recordInTransaction(input: RecordFeedbackInput): Promise<Feedback> {
+  private async recordInTransaction(input: RecordFeedbackInput, idempotency: IdempotentRequest | null): Promise<Feedback> {
     const customerId = toDatabaseId(input.customerId, 'Customer', 'customerId');
     const [scaleMin, scaleMax] = this.scaleOf(input);
     const orderId = input.orderId ? toDatabaseId(input.orderId, 'Order', 'orderId') : null;
     const productId = input.productId ? toDatabaseId(input.productId, 'Product', 'productId') : null;
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
       await this.customers.getByIdOrThrow(customerId, manager);
       if (orderId) {
         const [order] = await this.orders.findByIds([orderId], manager);
@@ -147,7 +148,7 @@ export class FeedbackService {
           orderId, productId, input.givenAt ?? null, input.kind === FeedbackKind.COMPLAINT ? ComplaintStatus.OPEN : null],
       );
       return toFeedback(row);
-    });
+    }, { customerOf: (feedback) => feedback.customerId }));
   }
 
   async resolveComplaint(id: string, resolution: string): Promise<Feedback> {

@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsDate, IsInt, IsOptional, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../common/idempotency';
 import { ConnectionArgs } from '../../common/pagination';
 import { TierBasis } from './loyalty.types';
 
@@ -46,6 +47,10 @@ export class ConfigureLoyaltyProgramInput {
 
 @InputType({ description: 'Points to add, take or correct.' })
 export class LoyaltyPointsInput {
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional() @Length(1, 200)
+  idempotencyKey?: string | null;
+
   @Field(() => ID, { description: 'The customer.' })
   customerId: string;
 

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { idempotentRequest } from '../../common/idempotency';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
 import { Order, OrderStatus } from '../orders';
@@ -34,20 +35,20 @@ export class LoyaltyResolver {
 
   @RequireScopes('loyalty:write')
   @Mutation(() => LoyaltyLedgerEntry, { description: 'Add earned points (an order earns at most once).' })
-  earnLoyaltyPoints(@Arg('input', { description: 'Points, positive.' }) input: LoyaltyPointsInput) {
-    return this.loyalty.earn(input);
+  earnLoyaltyPoints(@Arg('input', { description: 'Points, positive.' }) input: LoyaltyPointsInput, @Ctx() ctx: RequestContext) {
+    return this.loyalty.earn(input, idempotentRequest(ctx.principal, 'earnLoyaltyPoints', input));
   }
 
   @RequireScopes('loyalty:write')
   @Mutation(() => LoyaltyLedgerEntry, { description: 'Spend points; never takes the balance below zero, even under concurrent requests.' })
-  redeemLoyaltyPoints(@Arg('input', { description: 'Points to spend, positive.' }) input: LoyaltyPointsInput) {
-    return this.loyalty.redeem(input);
+  redeemLoyaltyPoints(@Arg('input', { description: 'Points to spend, positive.' }) input: LoyaltyPointsInput, @Ctx() ctx: RequestContext) {
+    return this.loyalty.redeem(input, idempotentRequest(ctx.principal, 'redeemLoyaltyPoints', input));
   }
 
   @RequireScopes('loyalty:write')
   @Mutation(() => LoyaltyLedgerEntry, { description: 'Correct the balance by a signed number of points (not below zero).' })
-  adjustLoyaltyPoints(@Arg('input', { description: 'Signed points and the reason.' }) input: LoyaltyPointsInput) {
-    return this.loyalty.adjust(input);
+  adjustLoyaltyPoints(@Arg('input', { description: 'Signed points and the reason.' }) input: LoyaltyPointsInput, @Ctx() ctx: RequestContext) {
+    return this.loyalty.adjust(input, idempotentRequest(ctx.principal, 'adjustLoyaltyPoints', input));
   }
 
   @RequireScopes('orders:read')

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { BadUserInputError, ConflictError } from '../../common/errors';
 import { alignToKeys, groupToKeys } from '../../common/loaders';
 import { money } from '../../common/money';
@@ -89,19 +90,19 @@ export class LoyaltyService {
     };
   }
 
-  earn(input: LoyaltyPointsInput) {
+  earn(input: LoyaltyPointsInput, idempotency: IdempotentRequest | null = null) {
     if (input.points <= 0) throw new BadUserInputError('Earned points must be positive', { field: 'points' });
-    return this.write(input, LedgerEntryKind.EARN, input.points);
+    return this.write(input, LedgerEntryKind.EARN, input.points, idempotency);
   }
 
-  redeem(input: LoyaltyPointsInput) {
+  redeem(input: LoyaltyPointsInput, idempotency: IdempotentRequest | null = null) {
     if (input.points <= 0) throw new BadUserInputError('Redeemed points must be positive', { field: 'points' });
-    return this.write(input, LedgerEntryKind.REDEEM, -input.points);
+    return this.write(input, LedgerEntryKind.REDEEM, -input.points, idempotency);
   }
 
-  adjust(input: LoyaltyPointsInput) {
+  adjust(input: LoyaltyPointsInput, idempotency: IdempotentRequest | null = null) {
     if (input.points === 0) throw new BadUserInputError('An adjustment must not be zero', { field: 'points' });
-    return this.write(input, LedgerEntryKind.ADJUST, input.points);
+    return this.write(input, LedgerEntryKind.ADJUST, input.points, idempotency);
   }
 
   /** Keeps stored tiers in step when an order is recorded or returned (same transaction). */
@@ -109,11 +110,11 @@ export class LoyaltyService {
     await this.programs.evaluate(manager, [event.customerId], new Date());
   };
 
-  private async write(input: LoyaltyPointsInput, kind: LedgerEntryKind, points: number): Promise<LoyaltyLedgerEntry> {
+  private async write(input: LoyaltyPointsInput, kind: LedgerEntryKind, points: number, idempotency: IdempotentRequest | null): Promise<LoyaltyLedgerEntry> {
     const customerId = toDatabaseId(input.customerId, 'Customer', 'customerId');
     const orderId = input.orderId ? toDatabaseId(input.orderId, 'Order', 'orderId') : null;
     if (orderId && kind !== LedgerEntryKind.EARN) throw new BadUserInputError('Only earning refers to an order', { field: 'orderId' });
-    return this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
       const program = await this.programs.findActive(manager);
       if (!program) throw new BadUserInputError('No loyalty program is configured', { field: 'customerId' });
       await this.customers.getByIdOrThrow(customerId, manager);
@@ -138,7 +139,7 @@ export class LoyaltyService {
       if (inserted.length === 0) throw new ConflictError('This order has already earned points', { field: 'orderId' });
       if (program.tierBasis === TierBasis.POINTS_12M) await this.programs.evaluate(manager, [customerId], new Date());
       return toLedgerEntry(inserted[0]);
-    });
+    }, { customerOf: (entry) => entry.customerId }));
   }
 }
 

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { AppError, BadUserInputError, NotFoundError, toAppError } from '../../common/errors';
 import { parseMoney } from '../../common/money';
 import { toDatabaseId } from '../../common/relay';
@@ -7,6 +8,7 @@ import { OrderService } from './order.service';
 import { ProductInput, RecordOrderInput, RecordReturnInput } from './order.inputs';
 import { Order, OrderLineRow, OrderRow, OrderStatus, Product, ProductRow, toOrder, toProduct } from './order.types';
 import { logger } from '../../common/logger';
+import { validateArgument } from '../../common/validation';
 
 export interface RecordOrderResult {
   order: Order;
@@ -60,14 +62,15 @@ export class OrderWriterService {
     if (new Set(inputs.map((p) => p.sku)).size !== inputs.length) {
       throw new BadUserInputError('Each sku may appear once', { field: 'products' });
     }
-    const rows: ProductRow[] = await this.dataSource.query(
+    // In a transaction, so the request's audit row commits with it (see ReplicatedDataSource.transaction).
+    const rows: ProductRow[] = await this.dataSource.transaction((manager) => manager.query(
       `insert into products (sku, name, category, unit_price_minor, currency)
        select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[])
        on conflict (sku) do update set name = excluded.name, category = excluded.category,
          unit_price_minor = excluded.unit_price_minor, currency = excluded.currency
        returning *`,
       [inputs.map((p) => p.sku), inputs.map((p) => p.name), inputs.map((p) => p.category), prices, inputs.map(() => currency)],
-    );
+    ));
     return rows.map(toProduct);
   }
 
@@ -77,20 +80,33 @@ export class OrderWriterService {
     return result;
   }
 
-  /** Each order in its own transaction: one bad order is reported and the rest are kept. */
+  /**
+   * Each order in its own transaction, with one result per order whatever fails: an invalid order is reported with its
+   * index (its input is validated here, not as a whole argument), and so is an internal error. Once the database is
+   * unreachable the remaining orders are answered SERVICE_UNAVAILABLE without being tried, so a batch during an
+   * outage answers at once rather than after a connection timeout per order; recording is idempotent, so the client
+   * sends the failed ones again.
+   */
   async recordOrders(inputs: RecordOrderInput[]): Promise<BatchItemResult[]> {
     if (inputs.length > MAX_BATCH_ORDERS) {
       throw new BadUserInputError(`At most ${MAX_BATCH_ORDERS} orders per batch`, { field: 'orders' });
     }
     const results: BatchItemResult[] = [];
+    let unavailable: AppError | null = null;
     for (const [index, input] of inputs.entries()) {
+      if (unavailable) {
+        results.push({ index, order: null, created: false, error: unavailable });
+        continue;
+      }
       try {
+        await validateArgument(input);
         const { order, created } = await this.recordOrder(input);
         results.push({ index, order, created, error: null });
       } catch (error) {
-        const appError = toAppError(error);
-        if (appError.extensions.code === 'INTERNAL_SERVER_ERROR') throw error;
-        results.push({ index, order: null, created: false, error: appError as AppError });
+        const appError = toAppError(error) as AppError;
+        if (appError.extensions.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, index }, 'orders: one order of a batch failed');
+        if (appError.extensions.code === 'SERVICE_UNAVAILABLE') unavailable = appError;
+        results.push({ index, order: null, created: false, error: appError });
       }
     }
     return results;
@@ -133,11 +149,11 @@ export class OrderWriterService {
     return { order: toOrder(order), created: true };
   }
 
-  async recordReturn(input: RecordReturnInput): Promise<Order> {
+  async recordReturn(input: RecordReturnInput, idempotency: IdempotentRequest | null = null): Promise<Order> {
     const orderId = toDatabaseId(input.orderId, 'Order', 'orderId');
     const lineIds = input.lines.map((l, i) => toDatabaseId(l.orderLineId, 'OrderLine', `lines[${i}].orderLineId`));
     if (new Set(lineIds).size !== lineIds.length) throw new BadUserInputError('Each line may appear once', { field: 'lines' });
-    const returned = await this.dataSource.transaction(async (manager) => {
+    const returned = await this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
       const [order]: OrderRow[] = await manager.query('select * from orders where id = $1 for update', [orderId]);
       if (!order) throw new NotFoundError('Order', input.orderId);
       if (order.status === OrderStatus.CANCELLED) throw new BadUserInputError('A cancelled order cannot be returned', { field: 'orderId' });
@@ -180,7 +196,7 @@ export class OrderWriterService {
         [orderId, refundTotal.toString(), allBack ? OrderStatus.RETURNED : OrderStatus.PARTIALLY_RETURNED]);
       await this.afterWrite(manager, order.customer_id, orderId, 'RETURNED');
       return toOrder(updated);
-    });
+    }, { customerOf: (order) => order.customerId }));
     await this.afterCommit(returned.customerId);
     return returned;
   }

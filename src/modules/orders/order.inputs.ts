@@ -1,8 +1,7 @@
 import { ArgsType, Extensions, Field, ID, InputType, Int } from 'type-graphql';
 import { MAX_ITEMS } from '../../common/input-guard';
-import {
-  ArrayMaxSize, ArrayMinSize, IsDate, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsDate, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../common/idempotency';
 import { ConnectionArgs } from '../../common/pagination';
 import { IdentifierType } from '../customers';
 import { OrderStatus, SalesChannel } from './order.types';
@@ -127,6 +126,10 @@ export class ReturnLineInput {
 
 @InputType({ description: 'A return of items from one order.' })
 export class RecordReturnInput {
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  @IsOptional() @Length(1, 200)
+  idempotencyKey?: string | null;
+
   @Field(() => ID, { description: 'The order.' })
   orderId: string;
 

@@ -1,7 +1,8 @@
 import { Arg, Ctx, Extensions, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { idempotentRequest } from '../../common/idempotency';
 import type { RequestContext } from '../../context';
 import { Customer } from '../customers';
-import { Order, OrderLine, OrderReturn, Product } from './order.types';
+import { BatchItemOutcome, Order, OrderLine, OrderReturn, Product } from './order.types';
 import { ProductInput, RecordOrderInput, RecordReturnInput } from './order.inputs';
 import { MAX_BATCH_ORDERS, MAX_PRODUCTS, OrderWriterService } from './order-writer.service';
 import { ARGUMENT_MAX_ITEMS } from '../../common/input-guard';
@@ -42,6 +43,9 @@ class RecordOrdersItem {
 
   @Field(() => BatchItemError, { nullable: true, description: 'Why the order was rejected; null on success.' })
   error: BatchItemError | null;
+
+  @Field(() => BatchItemOutcome, { description: 'Created, already there, or failed (see error).' })
+  outcome: BatchItemOutcome;
 }
 
 @Resolver(() => Order)
@@ -74,18 +78,22 @@ export class OrderResolver {
   @RequireScopes('orders:write')
   @Extensions({ [ARGUMENT_MAX_ITEMS]: { orders: MAX_BATCH_ORDERS } })
   @Mutation(() => [RecordOrdersItem], { description: `Record up to ${MAX_BATCH_ORDERS} orders, each in its own transaction, with a result per order.` })
-  async recordOrders(@Arg('orders', () => [RecordOrderInput], { description: 'The orders.' }) orders: RecordOrderInput[]) {
+  async recordOrders(
+    // Each order is validated on its own by the writer, so one invalid order is reported with its index.
+    @Arg('orders', () => [RecordOrderInput], { description: 'The orders.', validateFn: () => undefined }) orders: RecordOrderInput[],
+  ) {
     const results = await this.writer.recordOrders(orders);
     return results.map((r) => ({
       ...r,
-      error: r.error && { code: String(r.error.extensions.code), message: r.error.message, field: (r.error.extensions.field as string) ?? null },
+      outcome: r.error ? BatchItemOutcome.FAILED : r.created ? BatchItemOutcome.CREATED : BatchItemOutcome.EXISTED,
+      error: r.error && { code: String(r.error.extensions.code), message: r.error.message, field: firstField(r.error.extensions) },
     }));
   }
 
   @RequireScopes('orders:write')
   @Mutation(() => Order, { description: 'Record returned items and refunds against order lines, in one transaction.' })
-  recordReturn(@Arg('input', { description: 'The return.' }) input: RecordReturnInput) {
-    return this.writer.recordReturn(input);
+  recordReturn(@Arg('input', { description: 'The return.' }) input: RecordReturnInput, @Ctx() ctx: RequestContext) {
+    return this.writer.recordReturn(input, idempotentRequest(ctx.principal, 'recordReturn', input));
   }
 
   @RequireScopes('customers:read')
@@ -112,4 +120,11 @@ export class OrderReturnResolver {
   order(@Root() orderReturn: OrderReturn, @Ctx() ctx: RequestContext) {
     return ctx.loaders.orders.byId.load(orderReturn.orderId);
   }
+}
+
+/** The input field at fault: the error's own, or the first of a validation error's list (relative to the order). */
+function firstField(extensions: Record<string, unknown>): string | null {
+  if (typeof extensions.field === 'string') return extensions.field;
+  const fields = extensions.fields as { field: string }[] | undefined;
+  return fields?.[0]?.field ?? null;
 }

@@ -19,6 +19,17 @@ describeEnum(OrderStatus, 'OrderStatus', 'Where an order stands.', {
   PARTIALLY_RETURNED: 'Some items were returned.',
 });
 
+export enum BatchItemOutcome {
+  CREATED = 'CREATED',
+  EXISTED = 'EXISTED',
+  FAILED = 'FAILED',
+}
+describeEnum(BatchItemOutcome, 'BatchItemOutcome', 'What happened to one item of a batch.', {
+  CREATED: 'This call recorded it.',
+  EXISTED: 'It was already recorded (same source and externalRef); nothing changed.',
+  FAILED: 'It was not recorded; error says why. Sending it again is safe.',
+});
+
 export enum SalesChannel {
   WEB = 'WEB',
   STORE = 'STORE',

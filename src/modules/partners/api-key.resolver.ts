@@ -1,4 +1,6 @@
-import { Arg, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { IDEMPOTENCY_KEY_DESCRIPTION, idempotentRequest } from '../../common/idempotency';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { toDatabaseId } from '../../common/relay';
 import { ApiKeyService } from './api-key.service';
@@ -46,8 +48,12 @@ export class ApiKeyResolver {
     @Arg('expiresAt', () => Date, { nullable: true, description: 'When it stops working.' }) expiresAt?: Date | null,
     @Arg('trustedDocumentsOnly', { defaultValue: false, description: 'Allow only the registered operations (TRUSTED_DOCUMENTS_FILE), as for a partner integration.' })
     trustedDocumentsOnly?: boolean,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION }) idempotencyKey?: string | null,
+    @Ctx() ctx?: RequestContext,
   ) {
-    const { key, record } = await this.keys.create(name, scopes, expiresAt ?? null, { trustedDocumentsOnly });
+    const idempotency = idempotentRequest(ctx?.principal ?? null, 'createApiKey',
+      { name, scopes, expiresAt: expiresAt ?? null, trustedDocumentsOnly, idempotencyKey: idempotencyKey ?? undefined });
+    const { key, record } = await this.keys.create(name, scopes, expiresAt ?? null, { trustedDocumentsOnly }, idempotency);
     return { key, apiKey: record };
   }
 

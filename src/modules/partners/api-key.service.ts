@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { DataSource } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { isUuid } from '../../common/relay';
@@ -102,18 +103,22 @@ export class ApiKeyService {
     return createHmac('sha256', this.hashKey).update(secret).digest('hex');
   }
 
-  async create(name: string, scopes: string[], expiresAt: Date | null, options: { trustedDocumentsOnly?: boolean } = {}): Promise<{ key: string; record: ApiKeyRecord }> {
+  async create(name: string, scopes: string[], expiresAt: Date | null, options: { trustedDocumentsOnly?: boolean } = {},
+    idempotency: IdempotentRequest | null = null): Promise<{ key: string; record: ApiKeyRecord }> {
     if (!name.trim()) throw new BadUserInputError('name must not be empty', { field: 'name' });
     const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (scopes.length === 0 || unknown.length > 0) throw new BadUserInputError(`Unknown or missing scopes: ${unknown.join(', ') || 'none given'}`, { field: 'scopes' });
     if (expiresAt && expiresAt.getTime() <= Date.now()) throw new BadUserInputError('expiresAt must be in the future', { field: 'expiresAt' });
-    const publicId = base62(randomBytes(12));
-    const secret = base62(randomBytes(32));
-    const body = `${PREFIX}_${publicId}_${secret}`;
-    const [row]: KeyRow[] = await this.dataSource.query(
-      `insert into api_keys (public_id, name, scopes, secret_hash, expires_at, trusted_documents_only) values ($1, $2, $3, $4, $5, $6) returning *`,
-      [publicId, name.trim(), [...new Set(scopes)], this.hash(secret), expiresAt, options.trustedDocumentsOnly ?? false]);
-    return { key: `${body}_${checksum(body)}`, record: toRecord(row) };
+    // A retry with the same idempotency key gets the same key back, so its stored result is encrypted.
+    return this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
+      const publicId = base62(randomBytes(12));
+      const secret = base62(randomBytes(32));
+      const body = `${PREFIX}_${publicId}_${secret}`;
+      const [row]: KeyRow[] = await manager.query(
+        `insert into api_keys (public_id, name, scopes, secret_hash, expires_at, trusted_documents_only) values ($1, $2, $3, $4, $5, $6) returning *`,
+        [publicId, name.trim(), [...new Set(scopes)], this.hash(secret), expiresAt, options.trustedDocumentsOnly ?? false]);
+      return { key: `${body}_${checksum(body)}`, record: toRecord(row) };
+    }, { customerOf: () => null, sealed: true }));
   }
 
   async list(): Promise<ApiKeyRecord[]> {
@@ -122,8 +127,9 @@ export class ApiKeyService {
 
   async revoke(id: string): Promise<ApiKeyRecord> {
     if (!isUuid(id)) throw new BadUserInputError('id is not an API key id', { field: 'id' });
-    const [rows]: [KeyRow[], number] = await this.dataSource.query(
-      'update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1 returning *', [id]);
+    // In a transaction, so the request's audit row commits with it (see ReplicatedDataSource.transaction).
+    const [rows]: [KeyRow[], number] = await this.dataSource.transaction((manager) => manager.query(
+      'update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1 returning *', [id]));
     if (!rows[0]) throw new NotFoundError('ApiKey', id);
     this.keyChanges.changed(rows[0].public_id);
     return toRecord(rows[0]);

@@ -5,6 +5,8 @@ import { coalescing } from '../../common/coalescing';
 import { queryPrepared } from '../../common/sql';
 import { requestFacts } from '../../common/observability';
 import type { Principal } from '../../common/scopes';
+import { logger } from '../../common/logger';
+import { isUnavailable, UnavailableError } from '../../common/errors';
 
 @ObjectType({ description: 'One audited request: a read of personal data or a write.' })
 export class AuditEvent {
@@ -47,18 +49,59 @@ export class AuditService {
        from audit_events where ($2::uuid is null or key_id = $2) order by occurred_at desc, id desc limit $1`, [first, keyId]);
   }
 
-  /** Records every request by a key that read personal data or wrote; never values or variables. */
+  /**
+   * Records every request by a key that read personal data or wrote; never values or variables. A write's row is
+   * written in the write's own transaction (see RequestFacts.auditWrite): a committed write always has its row, and a
+   * failed audit insert rolls the write back instead of turning a committed write into an error afterwards.
+   */
   plugin(): ApolloServerPlugin<{ principal: Principal | null }> {
     return {
       requestDidStart: async () => ({
+        didResolveOperation: async ({ operation, operationName, contextValue }) => {
+          const facts = requestFacts.getStore();
+          const principal = contextValue.principal;
+          if (!facts || !principal || operation?.operation !== 'mutation') return;
+          facts.auditWrite = {
+            committedId: null,
+            record: async (manager) => {
+              const [{ id }] = await manager.query(
+                `insert into audit_events (key_id, key_name, request_id, operation_type, operation_name, pii_categories, customers, result, occurred_at)
+                 values ($1, $2, $3, 'mutation', $4, $5, $6, 'OK', now()) returning id`,
+                [principal.keyId, principal.name, facts.requestId, operationName ?? 'anonymous', [...(facts.piiCategories ?? [])].sort(), facts.piiCustomers?.size ?? 0]);
+              return id as string;
+            },
+          };
+        },
         willSendResponse: async ({ operation, operationName, errors, contextValue }) => {
           const facts = requestFacts.getStore();
           const principal = contextValue.principal;
           const pii = [...(facts?.piiCategories ?? [])];
           if (!principal || !operation || (operation.operation !== 'mutation' && pii.length === 0)) return;
           const codes = [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
-          await this.recorder.load([principal.keyId, principal.name, facts?.requestId ?? 'unknown', operation.operation, operationName ?? 'anonymous', pii.sort(),
-            facts?.piiCustomers?.size ?? 0, codes.length ? codes.join(',') : 'OK']);
+          const result = codes.length ? codes.join(',') : 'OK';
+          const committedId = facts?.auditWrite?.committedId;
+          if (committedId) {
+            // The row committed with the write; what the response added since (personal data returned, errors of a
+            // later root field) is noted if it can be. The write stands either way, so a failure here is only logged.
+            if (pii.length > 0 || result !== 'OK') {
+              await this.dataSource.query('update audit_events set pii_categories = $2, customers = $3, result = $4 where id = $1',
+                [committedId, pii.sort(), facts?.piiCustomers?.size ?? 0, result])
+                .catch((error) => logger.error({ err: error }, 'audit: could not note the response on a committed write’s row'));
+            }
+            return;
+          }
+          const row: AuditRow = [principal.keyId, principal.name, facts?.requestId ?? 'unknown', operation.operation, operationName ?? 'anonymous', pii.sort(),
+            facts?.piiCustomers?.size ?? 0, result];
+          // A mutation that reaches here committed nothing (every write runs in a transaction, which holds its row):
+          // its row is kept if it can be, and its response, already an error or a no-op, is not changed by it.
+          if (operation.operation === 'mutation') {
+            await this.recorder.load(row).catch((error) => logger.error({ err: error }, 'audit: could not record a mutation that committed nothing'));
+            return;
+          }
+          // Personal data is not sent without its row; without a database, that is an outage (503), not a fault.
+          await this.recorder.load(row).catch((error) => {
+            throw isUnavailable(error) ? new UnavailableError() : error;
+          });
         },
       }),
     };
