@@ -15,6 +15,22 @@ import {
 } from './actions.types';
 import type { ProposedAction } from './next-best-action';
 import { RequireScopes } from '../../common/require-scopes';
+import { CostOf } from '../../common/cost-hints';
+import { EARLIEST_DAY, LATEST_DAY, MAX_WINDOW_DAYS } from './day-window';
+
+/**
+ * The base-wide lists compute over every customer (or every purchase cycle) whatever the page, so they are priced as
+ * such: the cost walk is static, so the price is declared, not counted. Scoring everyone (each customer's metrics,
+ * a year's CLV, loyalty, consents) is priced at half the per-query limit, so one key runs one about every 5 s once its
+ * bucket is spent; the kinds scored only on candidates (cycles due, high churn) and the single-table scans less.
+ * The deadline bounds each run's work; these bound how often.
+ */
+export const BASE_SCORING_COST = 500;
+export const CANDIDATE_SCORING_COST = 200;
+export const BASE_SCAN_COST = 100;
+const NARROWED_KINDS: readonly string[] = ['REORDER_REMINDER', 'WIN_BACK'];
+const actionsCost = (args: Record<string, unknown>) => (NARROWED_KINDS.includes(String(args.kind)) ? CANDIDATE_SCORING_COST : BASE_SCORING_COST);
+const WINDOW = `at most ${MAX_WINDOW_DAYS} days after the first, both between ${EARLIEST_DAY} and ${LATEST_DAY}`;
 
 /** Pages a sorted in-memory list by the tuple key of its items (the lists here are computed, not stored). */
 function pageOf<T>(items: T[], args: ForwardPageArgs, keyOf: (item: T) => string[]): Page<T> {
@@ -116,10 +132,11 @@ export class ActionsQueryResolver {
   constructor(private readonly actions: ActionsService, private readonly currency: string) {}
 
   @RequireScopes('orders:read')
-  @Query(() => ReplenishmentConnection, { description: 'Replenishment cycles falling due between two days, soonest first, for reminder campaigns.' })
+  @CostOf(() => BASE_SCAN_COST)
+  @Query(() => ReplenishmentConnection, { description: `Replenishment cycles falling due between two days, soonest first, for reminder campaigns. Computes every cycle of the base: costs ${BASE_SCAN_COST} points plus its page.` })
   async replenishmentDue(
-    @Arg('from', () => GraphQLLocalDate, { description: 'First due day.' }) from: string,
-    @Arg('to', () => GraphQLLocalDate, { description: 'Last due day.' }) to: string,
+    @Arg('from', () => GraphQLLocalDate, { description: `First due day, ${EARLIEST_DAY} to ${LATEST_DAY}.` }) from: string,
+    @Arg('to', () => GraphQLLocalDate, { description: `Last due day: ${WINDOW}.` }) to: string,
     @Args() page: ForwardPageArgs,
   ) {
     const items = (await this.actions.replenishmentDue(from, to)).map(toCycle);
@@ -127,7 +144,8 @@ export class ActionsQueryResolver {
   }
 
   @RequireScopes('customers:read')
-  @Query(() => MomentConnection, { description: 'Customers’ birthdays, name days and signup anniversaries in the coming days, soonest first. Birthdays and name days only for keys with pii:read.' })
+  @CostOf(() => BASE_SCAN_COST)
+  @Query(() => MomentConnection, { description: `Customers’ birthdays, name days and signup anniversaries in the coming days, soonest first. Birthdays and name days only for keys with pii:read. Reads every customer: costs ${BASE_SCAN_COST} points plus its page.` })
   async upcomingMoments(
     @Arg('days', () => Int, { description: 'Days ahead, 0 to 366.' }) days: number,
     @Args() page: ForwardPageArgs,
@@ -141,11 +159,12 @@ export class ActionsQueryResolver {
   }
 
   @RequireScopes('metrics:read')
-  @Query(() => NextBestActionConnection, { description: 'Next best actions of one kind across the base, due in a window, for campaign tools. Birthday and name-day greetings only for keys with pii:read; reorder and complementary-product actions only with orders:read, service follow-ups and thank-yous with feedback:read, tier nudges and expiring points with loyalty:read.' })
+  @CostOf(actionsCost)
+  @Query(() => NextBestActionConnection, { description: `Next best actions of one kind across the base, due in a window, for campaign tools. Birthday and name-day greetings only for keys with pii:read; reorder and complementary-product actions only with orders:read, service follow-ups and thank-yous with feedback:read, tier nudges and expiring points with loyalty:read. Scores every customer: costs ${BASE_SCORING_COST} points plus its page (REORDER_REMINDER and WIN_BACK, scored on their candidates only: ${CANDIDATE_SCORING_COST}).` })
   async nextBestActions(
     @Arg('kind', () => ActionKindName, { description: 'Which actions.' }) kind: ActionKindName,
-    @Arg('dueFrom', () => GraphQLLocalDate, { nullable: true, description: 'Due on or after; default today.' }) dueFrom: string | null,
-    @Arg('dueTo', () => GraphQLLocalDate, { nullable: true, description: 'Due on or before; default in 7 days.' }) dueTo: string | null,
+    @Arg('dueFrom', () => GraphQLLocalDate, { nullable: true, description: `Due on or after, ${EARLIEST_DAY} to ${LATEST_DAY}; default today.` }) dueFrom: string | null,
+    @Arg('dueTo', () => GraphQLLocalDate, { nullable: true, description: `Due on or before, ${WINDOW}; default in 7 days.` }) dueTo: string | null,
     @Args() page: ForwardPageArgs,
     @Ctx() ctx: RequestContext,
   ) {

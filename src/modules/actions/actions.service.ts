@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
+import { mapInSlices } from '../../common/cooperative';
 import { CustomerService } from '../customers';
 import { OrderService, ProductCycleRow } from '../orders';
 import { CommunicationService } from '../communications';
@@ -8,6 +9,7 @@ import { MetricsService, MetricsStoreService } from '../metrics';
 import { purchaseCycle } from './replenishment';
 import { upcomingMoments } from './moments';
 import { CandidateAction, Channel, ProposedAction, proposeActions } from './next-best-action';
+import { checkDayWindow } from './day-window';
 
 export interface Replenishment {
   customerId: string; productId: string; sku: string; name: string; category: string; purchases: number;
@@ -49,10 +51,15 @@ export class ActionsService {
     return customerIds.map((id) => rows.filter((r) => r.customerId === id).sort((a, b) => a.dueDay.localeCompare(b.dueDay)));
   }
 
-  /** Every cycle across the base that falls due between the two days, soonest first. */
+  /** Every cycle across the base that falls due between the two days (a bounded window), soonest first. */
   async replenishmentDue(fromDay: string, toDay: string): Promise<Replenishment[]> {
-    if (!(fromDay <= toDay)) throw new BadUserInputError('to must not be before from', { field: 'to' });
-    return (await this.orders.productCycles(null)).map((r) => this.toReplenishment(r))
+    checkDayWindow(fromDay, toDay, { from: 'from', to: 'to' });
+    return this.cyclesDueBetween(fromDay, toDay);
+  }
+
+  // Unchecked: the reorder candidates widen a checked window. Every cycle of the base is computed, in slices.
+  private async cyclesDueBetween(fromDay: string, toDay: string): Promise<Replenishment[]> {
+    return (await mapInSlices(await this.orders.productCycles(null), (r) => this.toReplenishment(r), 64))
       .filter((r): r is Replenishment => r !== null && r.dueDay >= fromDay && r.dueDay <= toDay)
       .sort((a, b) => a.dueDay.localeCompare(b.dueDay) || a.customerId.localeCompare(b.customerId) || a.productId.localeCompare(b.productId));
   }
@@ -112,7 +119,9 @@ export class ActionsService {
     const pointValue = rules[0]?.pointValueMinor ?? 1;
     const productNames = new Map((await this.orders.productsByIds(recommendations.flat().flatMap((r) => [r.productId, ...r.becauseOf])))
       .filter((p) => p !== null).map((p) => [p!.databaseId, p!]));
-    return customerIds.map((_, i) => {
+    // Each customer's models (metrics, a year's CLV) cost about a millisecond: one checkpoint per customer, so a
+    // base-wide list yields to other requests and stops at the deadline.
+    return mapInSlices(customerIds, (_, i) => {
       const profile = profiles[i];
       if (!profile) return [];
       const source = sources[i];
@@ -166,14 +175,14 @@ export class ActionsService {
       }
       const granted = consents[i].filter((c) => c.granted).map((c) => c.channel as Channel).filter((c) => CONSENT_CHANNELS.includes(c));
       return proposeActions(candidates, { consentedChannels: granted, lastContactedAt: lastContacts[i], quietDays: this.quietDays, today });
-    });
+    }, 1);
   }
 
   /** Moments of every customer within `days` from today, soonest first. */
   async upcomingMoments(today: Date, days: number) {
     if (days < 0 || days > 366) throw new BadUserInputError('days must be 0 to 366', { field: 'days' });
     const sources = await this.customers.momentSources();
-    return sources.flatMap((s) => upcomingMoments(s, today, days).map((m) => ({ customerId: s.id, ...m })))
+    return (await mapInSlices(sources, (s) => upcomingMoments(s, today, days).map((m) => ({ customerId: s.id, ...m })), 256)).flat()
       .sort((a, b) => a.day.localeCompare(b.day) || a.customerId.localeCompare(b.customerId) || a.kind.localeCompare(b.kind));
   }
 
@@ -183,7 +192,7 @@ export class ActionsService {
 
   /** Actions of one kind due in a window, across the base, soonest first. Scores candidates in batches. */
   async actionsAcrossBase(kind: string, fromDay: string, toDay: string, today: Date): Promise<{ customerId: string; action: ProposedAction }[]> {
-    if (!(fromDay <= toDay)) throw new BadUserInputError('dueTo must not be before dueFrom', { field: 'dueTo' });
+    checkDayWindow(fromDay, toDay, { from: 'dueFrom', to: 'dueTo' });
     const candidates = await this.candidatesFor(kind, fromDay, toDay);
     const found: { customerId: string; action: ProposedAction }[] = [];
     for (let i = 0; i < candidates.length; i += 500) {
@@ -200,7 +209,7 @@ export class ActionsService {
   async candidatesFor(kind: string, fromDay: string, toDay: string): Promise<string[]> {
     switch (kind) {
       case 'REORDER_REMINDER':
-        return [...new Set((await this.replenishmentDue(addDays(fromDay, -60), addDays(toDay, 7))).map((r) => r.customerId))];
+        return [...new Set((await this.cyclesDueBetween(addDays(fromDay, -60), addDays(toDay, 7))).map((r) => r.customerId))];
       case 'WIN_BACK':
         return this.metricsStore.customerIdsWithChurnLevel('HIGH');
       default:

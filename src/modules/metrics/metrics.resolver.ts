@@ -56,7 +56,7 @@ export class CustomerMetricsFieldResolver {
   @RequireScopes('metrics:read')
   @FieldResolver(() => CustomerMetrics, { description: 'Computed metrics: CLV, activity, churn risk with reasons, RFM, NPS and CSAT.' })
   async metrics(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return this.metricsService.metrics(await ctx.loaders.metrics.sources.load(customer.databaseId), this.shopCurrency);
+    return this.metricsService.metricsInSlices(await ctx.loaders.metrics.sources.load(customer.databaseId), this.shopCurrency);
   }
 }
 

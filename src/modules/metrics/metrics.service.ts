@@ -1,5 +1,5 @@
 import { Random } from '../../common/random';
-import { mapInSlices } from '../../common/cooperative';
+import { checkpoint, mapInSlices } from '../../common/cooperative';
 import { money, currencyExponent, Money } from '../../common/money';
 import { OrderService, PurchaseHistory } from '../orders';
 import { FeedbackService } from '../feedback';
@@ -59,6 +59,15 @@ export class MetricsService {
     }));
   }
 
+  /**
+   * metrics() for one customer of a request, after a checkpoint: a page of customers resolves its metrics in one
+   * microtask run, so each customer's bisection for the next order waits for its slice and stops at the deadline.
+   */
+  async metricsInSlices(source: MetricsSource, currency: string): Promise<CustomerMetrics> {
+    await checkpoint();
+    return this.metrics(source, currency);
+  }
+
   metrics(source: MetricsSource, currency: string): CustomerMetrics {
     const { fit, history } = source;
     const model = fit && history ? this.modelView(fit, history) : null;
@@ -95,19 +104,22 @@ export class MetricsService {
     if (!source.fit) return null;
     const model = this.modelView(source.fit, source.history);
     const t = days / DAYS_PER_UNIT[source.fit.timeUnit];
-    const spread = await mapInSlices(this.draws(source.fit), (p) => p.expectedPurchases(model.customer, t));
+    const spread = await mapInSlices(this.draws(source.fit), (p) => p.expectedPurchases(model.customer, t), 4);
+    await checkpoint();
     const round = (v: number) => Math.round(v * 1000) / 1000;
     return { value: round(model.predictor.expectedPurchases(model.customer, t)), low: round(quantile(spread, 0.1)), high: round(quantile(spread, 0.9)) };
   }
 
   /**
    * Discounted CLV over the horizon, with its 80% interval; the spend model is held at its estimate. Each draw is
-   * `months` predictions, so the draws run in slices (one draw at 120 months is about a tenth of a millisecond per month).
+   * `months` predictions, so the draws run in slices (one draw at 120 months is about a tenth of a millisecond per month,
+   * so a checkpoint per draw), and so does the point prediction.
    */
   async predictedClv(source: MetricsSource, months: number, monthlyDiscountRate: number, currency: string): Promise<{ value: Money; low: Money; high: Money } | null> {
     const clv = this.clv(source, months, monthlyDiscountRate, currency);
     if (!clv) return null;
-    const spread = await mapInSlices(this.draws(clv.fit), (p) => clv.predict(p), 4);
+    const spread = await mapInSlices(this.draws(clv.fit), (p) => clv.predict(p), 1);
+    await checkpoint();
     return { value: clv.asMoney(clv.predict(clv.model.predictor)), low: clv.asMoney(quantile(spread, 0.1)), high: clv.asMoney(quantile(spread, 0.9)) };
   }
 

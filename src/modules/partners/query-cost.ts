@@ -18,7 +18,8 @@ export interface CostResult {
  * connection (or any field with first/last) 2 plus its page size times its children. On top of it:
  * - a field with a list of ids (nodes) costs per id;
  * - a mutation costs 1 point per item it writes (its largest list of input objects) plus its result per item;
- * - a field that declares a cost (@CostOf: model horizons) costs that plus its children.
+ * - a field that declares a cost (@CostOf: model horizons, base-wide scans) costs that plus its children (plus its
+ *   page, when it is paged).
  * Each fragment is costed once and reused at every spread, so a document that spreads fragments 2^22 times costs
  * as much work as its size: graphql-query-complexity expanded every spread and gave up (throwing) past its node limit.
  * Page sizes a resolver will refuse (below 1, not a number) are charged as the largest page, so that no argument can
@@ -94,8 +95,9 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, variabl
     const args = argumentValues(def, node);
     if (isRootMutation) return writtenItems(def, args) * (1 + children);
     const declared = def.extensions?.cost as FieldCost | undefined;
-    if (declared) return checked(declared(args)) + children;
     const size = pageSize(args, named.name);
+    // A paged field that declares a cost (a base-wide scan behind a page) pays it on top of its page.
+    if (declared) return checked(declared(args)) + (size !== null ? 2 + size * Math.max(children, 1) : children);
     if (size !== null) return 2 + size * Math.max(children, 1);
     if (Array.isArray(args.ids)) return Math.max(args.ids.length, 1) * (1 + children);
     return 1 + children;
