@@ -17,7 +17,7 @@ beforeAll(async () => {
   t = await startTestApp({ nodeEnv: 'production' });
   await t.app.services.orderImport.importFile(SAMPLE, { format: 'cdnow', source: 'cdnow' });
   await t.app.services.modelFits.fit('1997-09-30', 'week');
-  key = await t.keyWith(['customers:read', 'orders:read', 'metrics:read']);
+  key = await t.keyWith(['customers:read', 'orders:read', 'metrics:read', 'loyalty:read']);
 });
 afterAll(async () => { await t.close(); });
 
@@ -55,7 +55,7 @@ describe('base-wide costs', () => {
     ['cycles due', '{ replenishmentDue(from: "1997-01-01", to: "1997-12-31", first: 1) { edges { node { dueDate } } } }', 100 + 4],
     ['upcoming moments', '{ upcomingMoments(days: 366, first: 1) { edges { node { date } } } }', 100 + 4],
   ])('prices %s as a scan of the base', async (_name, query, cost) => {
-    const res = await post(query, await t.keyWith(['customers:read', 'orders:read', 'metrics:read']));
+    const res = await post(query, await t.keyWith(['customers:read', 'orders:read', 'metrics:read', 'loyalty:read']));
     expect(res.body.errors).toBeUndefined();
     expect(res.body.extensions.cost.requestedQueryCost).toBe(cost);
   });
