@@ -22,14 +22,12 @@ import { bodyErrors, lastResortErrors, requestId, sendTransportError } from './h
 import { directiveLimit, refuseSubscriptionsOverHttp } from './http/document-limits';
 import { MAX_TOKENS, queryLimits } from './common/query-limits';
 import { inputGuardPlugin } from './common/input-guard';
-import { CostBucket, MemoryBucket, RedisBucket } from './common/cost-bucket';
+import { createSharedStores } from './common/shared-stores';
 import { costPlugin, notePersonalFieldsRead } from './modules/partners';
-import { createClient, RedisClientType } from 'redis';
 import { hasScope, presentedKey, Principal } from './modules/partners';
 import { introspectionGuard } from './introspection-guard';
 import { toSubgraphSchema } from './federation';
 import { KeyChangeListener, loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
-import { RedisDocumentCache } from './common/redis-document-cache';
 import { useCursorSecret } from './common/cursor-crypto';
 import { documentAuthorisationPlugin } from './modules/partners';
 import { requestGuards } from './common/request-guards';
@@ -75,8 +73,9 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
   const httpServer = http.createServer(app);
   configureLogger(config.logLevel);
   const metrics = createMetrics();
-  const redis = config.redisUrl ? ((await createClient({ url: config.redisUrl }).connect()) as RedisClientType) : null;
-  const bucket: CostBucket = redis ? new RedisBucket(redis) : new MemoryBucket();
+  // Redis is optional at every moment: never awaited here, with local stand-ins while it is away.
+  const shared = await createSharedStores(config.redisUrl, config.redisCommandTimeoutMs, metrics.registry);
+  const bucket = shared.bucket;
   const trustedDocuments = config.trustedDocumentsFile ? loadTrustedDocuments(config.trustedDocumentsFile) : null;
   // Verified keys are kept in memory only while this connection hears of every change to them (PostgreSQL only).
   const keyChanges = db.kind === 'postgres' && config.databaseUrl && config.apiKeyCacheSeconds > 0
@@ -102,7 +101,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     // in a header a cross-site form or <img> cannot set, so a key header counts as the preflight header.
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     // Automatic persisted queries: in Redis when several processes serve, so a hash registered on one works on all.
-    persistedQueries: { ttl: 7 * 24 * 3600, ...(redis ? { cache: new RedisDocumentCache(redis) } : {}) },
+    persistedQueries: { ttl: 7 * 24 * 3600, ...(shared.documentCache ? { cache: shared.documentCache } : {}) },
     hideSchemaDetailsFromClientErrors: true,
     // main.ts handles SIGTERM itself: readiness first, then drain.
     stopOnTerminationSignals: false,
@@ -149,7 +148,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     try {
       await db.dataSource.query('select 1');
       if (await hasPendingMigrations(db)) return void res.status(503).json({ status: 'migrations pending' });
-      res.json({ status: 'ready', database: db.kind });
+      res.json({ status: 'ready', database: db.kind, ...shared.status() });
     } catch {
       res.status(503).json({ status: 'database unreachable' });
     }
@@ -209,6 +208,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       await apollo.stop();
       await keyChanges?.stop();
       await bucket.close();
+      await shared.close();
     },
   };
 }
