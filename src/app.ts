@@ -17,7 +17,9 @@ import { createErrorFormatter, toAppError } from './common/errors';
 import { createMetrics, observabilityPlugin, OperationLabels, requestFacts } from './common/observability';
 import { configureLogger, logger } from './common/logger';
 import { hasPendingMigrations } from './db/bootstrap';
+import { withDeadline } from './db/watchdog';
 import { idePage } from './http/ide-page';
+import { unavailableStatusPlugin } from './http/unavailable-status';
 import { bodyErrors, lastResortErrors, requestId, sendTransportError } from './http/transport';
 import { directiveLimit, refuseSubscriptionsOverHttp } from './http/document-limits';
 import { MAX_TOKENS, queryLimits } from './common/query-limits';
@@ -115,6 +117,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       ApolloServerPluginLandingPageDisabled(),
       observabilityPlugin(metrics, logger, new OperationLabels(new Set([...trustedDocuments?.byHash.values() ?? []].flatMap((d) => (d.name ? [d.name] : []))))),
       refuseSubscriptionsOverHttp(),
+      unavailableStatusPlugin(),
       // A request that writes reads from the primary too, so replication lag never hides its own writes.
       { async requestDidStart() {
         return { async didResolveOperation({ operation }) {
@@ -146,8 +149,9 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
   app.get('/readyz', async (_req, res) => {
     if (shuttingDown) return void res.status(503).json({ status: 'shutting down' });
     try {
-      await db.dataSource.query('select 1');
-      if (await hasPendingMigrations(db)) return void res.status(503).json({ status: 'migrations pending' });
+      // Each probe has a deadline of its own: a frozen database must not hang the orchestrator's probe.
+      await withDeadline(db.dataSource.query('select 1'), config.dbProbeTimeoutMs);
+      if (await withDeadline(hasPendingMigrations(db), config.dbProbeTimeoutMs)) return void res.status(503).json({ status: 'migrations pending' });
       res.json({ status: 'ready', database: db.kind, ...shared.status() });
     } catch {
       res.status(503).json({ status: 'database unreachable' });

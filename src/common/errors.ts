@@ -86,7 +86,7 @@ function isUnavailable(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
   const message = (error as Error)?.message ?? '';
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code ?? '')
-    || /Connection terminated|timeout exceeded when trying to connect/.test(message);
+    || /Connection terminated|timeout exceeded when trying to connect|Query read timeout/.test(message);
 }
 
 interface ValidationNode {

@@ -8,6 +8,7 @@ import { ENTITIES } from './entities';
 import { ReplicatedDataSource } from './replicated-data-source';
 import { SqlStatementLogger } from '../common/sql-statements';
 import type { TextColumns } from '../common/personal-data';
+import { DatabaseWatchdog, primaryPool } from './watchdog';
 
 // A calendar date (birth date) stays "YYYY-MM-DD": as a JS Date it would shift with the time zone.
 const DATE_OID = 1082;
@@ -62,8 +63,15 @@ export async function createDataSourceOptions(
           ? { replication: { master: { url: config.databaseUrl }, slaves: config.databaseReplicaUrls.map((url) => ({ url })) } }
           : { url: config.databaseUrl }),
         poolSize: config.dbPoolSize,
-        // A connection attempt gives up after 5 s, so a vanished database answers SERVICE_UNAVAILABLE instead of hanging.
-        extra: { statement_timeout: config.dbStatementTimeoutMs, application_name: 'customer360', connectionTimeoutMillis: 5000 },
+        // Client-side deadlines on getting a connection and on each statement, so that a vanished or frozen database
+        // answers SERVICE_UNAVAILABLE instead of hanging (statement_timeout is PostgreSQL's own and cannot fire in a
+        // stopped server); keepalive finds connections whose peer has gone without a word.
+        extra: {
+          statement_timeout: config.dbStatementTimeoutMs, application_name: 'customer360',
+          connectionTimeoutMillis: config.dbConnectTimeoutMs,
+          query_timeout: config.dbQueryTimeoutMs || config.dbStatementTimeoutMs + 1000,
+          keepAlive: true, keepAliveInitialDelayMillis: 10_000,
+        },
       },
       pglite: null,
     };
@@ -87,10 +95,13 @@ export async function openDatabase(config: AppConfig, logger?: Logger): Promise<
   const dataSource = new ReplicatedDataSource(options);
   dataSource.usePreparedStatements = !pglite && config.dbPreparedStatements;
   await dataSource.initialize();
+  const watchdog = pglite || !config.databaseUrl ? null : new DatabaseWatchdog(config.databaseUrl, () => primaryPool(dataSource), config.dbProbeTimeoutMs);
+  watchdog?.start();
   return {
     dataSource,
     kind: pglite ? 'pglite' : 'postgres',
     async close() {
+      await watchdog?.stop();
       if (dataSource.isInitialized) await dataSource.destroy();
       if (pglite && !pglite.closed) await pglite.close();
     },
