@@ -19,6 +19,7 @@ import { configureLogger, logger } from './common/logger';
 import { hasPendingMigrations } from './db/bootstrap';
 import { withDeadline } from './db/watchdog';
 import { idePage } from './http/ide-page';
+import { HttpDrain } from './http/drain';
 import { unavailableStatusPlugin } from './http/unavailable-status';
 import { bodyErrors, lastResortErrors, requestId, sendTransportError } from './http/transport';
 import { directiveLimit, refuseSubscriptionsOverHttp } from './http/document-limits';
@@ -73,6 +74,9 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
   // page of customers) that no client revalidates, since queries are POSTed. Off.
   app.set('etag', false);
   const httpServer = http.createServer(app);
+  // First of all middleware: while the server drains, no new request starts work (see HttpDrain).
+  const drain = new HttpDrain(httpServer);
+  app.use(drain.refuseWhileDraining);
   configureLogger(config.logLevel);
   const metrics = createMetrics();
   // Redis is optional at every moment: never awaited here, with local stand-ins while it is away.
@@ -209,6 +213,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     app, httpServer, services,
     stop: async () => {
       shuttingDown = true;
+      await drain.drain();
       await apollo.stop();
       await keyChanges?.stop();
       await bucket.close();
