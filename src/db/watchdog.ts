@@ -8,6 +8,7 @@ interface PoolClientLike {
 }
 interface PoolLike {
   _clients?: PoolClientLike[];
+  connect(...args: unknown[]): unknown;
 }
 
 const PROBE_INTERVAL_MS = 1000;
@@ -17,7 +18,7 @@ const PROBE_INTERVAL_MS = 1000;
  * ends a query waiting on it. The watchdog runs `select 1` every second on a connection of its own (a full pool
  * must not hide the answer) with the probe deadline; when the primary misses it, every connection of the pool is
  * cut, so the statements waiting on them fail with "Connection terminated" (SERVICE_UNAVAILABLE) instead of
- * hanging until the database resumes. New connections then meet DB_CONNECT_TIMEOUT_MS.
+ * hanging until the database resumes, and new connections are refused until a probe passes again.
  */
 export class DatabaseWatchdog {
   private client: Client | null = null;
@@ -32,7 +33,26 @@ export class DatabaseWatchdog {
   ) {}
 
   start(): void {
+    this.refuseWhileUnresponsive();
     this.schedule();
+  }
+
+  /**
+   * While the primary is known not to answer, taking a connection fails at once, as a refused connection would:
+   * a request that meets the frozen database (or, like the compiled reads' fallback, tries again) does not wait
+   * out DB_CONNECT_TIMEOUT_MS for each attempt. The next probe that passes lifts it.
+   */
+  private refuseWhileUnresponsive() {
+    const pool = this.pool();
+    if (!pool) return;
+    const connect = pool.connect.bind(pool);
+    pool.connect = (...args: unknown[]) => {
+      if (this.responsive) return connect(...args);
+      const error = Object.assign(new Error('Connection terminated: the database missed its probe deadline'), { code: '08006' });
+      const callback = args.find((a): a is (e: Error) => void => typeof a === 'function');
+      if (callback) return void process.nextTick(() => callback(error));
+      return Promise.reject(error);
+    };
   }
 
   async stop(): Promise<void> {
