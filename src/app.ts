@@ -17,19 +17,20 @@ import { createErrorFormatter, toAppError } from './common/errors';
 import { createMetrics, observabilityPlugin, OperationLabels, requestFacts } from './common/observability';
 import { configureLogger, logger } from './common/logger';
 import { hasPendingMigrations } from './db/bootstrap';
+import { withDeadline } from './db/watchdog';
 import { idePage } from './http/ide-page';
+import { HttpDrain } from './http/drain';
+import { unavailableStatusPlugin } from './http/unavailable-status';
 import { bodyErrors, lastResortErrors, requestId, sendTransportError } from './http/transport';
 import { directiveLimit, refuseSubscriptionsOverHttp } from './http/document-limits';
 import { MAX_TOKENS, queryLimits } from './common/query-limits';
 import { inputGuardPlugin } from './common/input-guard';
-import { CostBucket, MemoryBucket, RedisBucket } from './common/cost-bucket';
+import { createSharedStores } from './common/shared-stores';
 import { costPlugin, notePersonalFieldsRead } from './modules/partners';
-import { createClient, RedisClientType } from 'redis';
 import { hasScope, presentedKey, Principal } from './modules/partners';
 import { introspectionGuard } from './introspection-guard';
 import { toSubgraphSchema } from './federation';
 import { KeyChangeListener, loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
-import { RedisDocumentCache } from './common/redis-document-cache';
 import { useCursorSecret } from './common/cursor-crypto';
 import { documentAuthorisationPlugin } from './modules/partners';
 import { requestGuards } from './common/request-guards';
@@ -73,10 +74,14 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
   // page of customers) that no client revalidates, since queries are POSTed. Off.
   app.set('etag', false);
   const httpServer = http.createServer(app);
+  // First of all middleware: while the server drains, no new request starts work (see HttpDrain).
+  const drain = new HttpDrain(httpServer);
+  app.use(drain.refuseWhileDraining);
   configureLogger(config.logLevel);
   const metrics = createMetrics();
-  const redis = config.redisUrl ? ((await createClient({ url: config.redisUrl }).connect()) as RedisClientType) : null;
-  const bucket: CostBucket = redis ? new RedisBucket(redis) : new MemoryBucket();
+  // Redis is optional at every moment: never awaited here, with local stand-ins while it is away.
+  const shared = await createSharedStores(config.redisUrl, config.redisCommandTimeoutMs, metrics.registry);
+  const bucket = shared.bucket;
   const trustedDocuments = config.trustedDocumentsFile ? loadTrustedDocuments(config.trustedDocumentsFile) : null;
   // Verified keys are kept in memory only while this connection hears of every change to them (PostgreSQL only).
   const keyChanges = db.kind === 'postgres' && config.databaseUrl && config.apiKeyCacheSeconds > 0
@@ -102,7 +107,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     // in a header a cross-site form or <img> cannot set, so a key header counts as the preflight header.
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     // Automatic persisted queries: in Redis when several processes serve, so a hash registered on one works on all.
-    persistedQueries: { ttl: 7 * 24 * 3600, ...(redis ? { cache: new RedisDocumentCache(redis) } : {}) },
+    persistedQueries: { ttl: 7 * 24 * 3600, ...(shared.documentCache ? { cache: shared.documentCache } : {}) },
     hideSchemaDetailsFromClientErrors: true,
     // main.ts handles SIGTERM itself: readiness first, then drain.
     stopOnTerminationSignals: false,
@@ -116,6 +121,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       ApolloServerPluginLandingPageDisabled(),
       observabilityPlugin(metrics, logger, new OperationLabels(new Set([...trustedDocuments?.byHash.values() ?? []].flatMap((d) => (d.name ? [d.name] : []))))),
       refuseSubscriptionsOverHttp(),
+      unavailableStatusPlugin(),
       // A request that writes reads from the primary too, so replication lag never hides its own writes.
       { async requestDidStart() {
         return { async didResolveOperation({ operation }) {
@@ -147,9 +153,10 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
   app.get('/readyz', async (_req, res) => {
     if (shuttingDown) return void res.status(503).json({ status: 'shutting down' });
     try {
-      await db.dataSource.query('select 1');
-      if (await hasPendingMigrations(db)) return void res.status(503).json({ status: 'migrations pending' });
-      res.json({ status: 'ready', database: db.kind });
+      // Each probe has a deadline of its own: a frozen database must not hang the orchestrator's probe.
+      await withDeadline(db.dataSource.query('select 1'), config.dbProbeTimeoutMs);
+      if (await withDeadline(hasPendingMigrations(db), config.dbProbeTimeoutMs)) return void res.status(503).json({ status: 'migrations pending' });
+      res.json({ status: 'ready', database: db.kind, ...shared.status() });
     } catch {
       res.status(503).json({ status: 'database unreachable' });
     }
@@ -206,9 +213,11 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     app, httpServer, services,
     stop: async () => {
       shuttingDown = true;
+      await drain.drain();
       await apollo.stop();
       await keyChanges?.stop();
       await bucket.close();
+      await shared.close();
     },
   };
 }

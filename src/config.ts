@@ -16,6 +16,9 @@ export interface AppConfig {
   readonly dbPoolSize: number;
   readonly dbPreparedStatements: boolean;
   readonly dbStatementTimeoutMs: number;
+  readonly dbConnectTimeoutMs: number;
+  readonly dbQueryTimeoutMs: number;
+  readonly dbProbeTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly maxConcurrentRequestsPerKey: number;
   readonly shopCurrency: string;
@@ -27,6 +30,7 @@ export interface AppConfig {
   readonly apiKeyHashKey: string;
   readonly apiKeyCacheSeconds: number;
   readonly redisUrl: string | null;
+  readonly redisCommandTimeoutMs: number;
   readonly trustedDocumentsFile: string | null;
   readonly federationSubgraph: boolean;
   readonly compiledReads: boolean;
@@ -98,6 +102,12 @@ export const CONFIG_VARIABLES = [
     description: 'Run long statements that repeat (customer lists, compiled reads) as named prepared statements, planned once per connection; false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).' },
   { env: 'DB_STATEMENT_TIMEOUT_MS', key: 'dbStatementTimeoutMs', defaultValue: '10000', parse: integerIn(100, 3600000),
     description: 'PostgreSQL statement_timeout: no single SQL statement of a request runs longer.' },
+  { env: 'DB_CONNECT_TIMEOUT_MS', key: 'dbConnectTimeoutMs', defaultValue: '3000', parse: integerIn(100, 60000),
+    description: 'Client-side deadline of getting a PostgreSQL connection (opening one, or waiting for a free one in the pool); past it the request answers HTTP 503 SERVICE_UNAVAILABLE.' },
+  { env: 'DB_QUERY_TIMEOUT_MS', key: 'dbQueryTimeoutMs', defaultValue: '0', parse: integerIn(0, 3600000),
+    description: 'Client-side deadline of one SQL statement, for a database that no longer answers at all (statement_timeout cannot fire in a frozen server); past it: HTTP 503. 0: DB_STATEMENT_TIMEOUT_MS + 1000, so that PostgreSQL cancels a slow statement first.' },
+  { env: 'DB_PROBE_TIMEOUT_MS', key: 'dbProbeTimeoutMs', defaultValue: '2000', parse: integerIn(100, 60000),
+    description: 'Deadline of the database probes: /readyz, and the watchdog that runs `select 1` on its own connection every second; when the primary misses it, the pool’s connections are cut, so requests waiting on a frozen database answer HTTP 503 within about DB_PROBE_TIMEOUT_MS + 1 s.' },
   { env: 'REQUEST_TIMEOUT_MS', key: 'requestTimeoutMs', defaultValue: '15000', parse: integerIn(100, 600000),
     description: 'Deadline of a GraphQL request: past it the client gets HTTP 400 REQUEST_TIMEOUT and the request’s model computations stop.' },
   { env: 'MAX_CONCURRENT_REQUESTS_PER_KEY', key: 'maxConcurrentRequestsPerKey', defaultValue: '10', parse: integerIn(1, 1000),
@@ -133,6 +143,8 @@ export const CONFIG_VARIABLES = [
       return raw;
     },
     description: 'Redis for the per-key rate-limit buckets shared by several server processes. Empty: buckets in memory.' },
+  { env: 'REDIS_COMMAND_TIMEOUT_MS', key: 'redisCommandTimeoutMs', defaultValue: '250', parse: integerIn(10, 10000),
+    description: 'Deadline of one Redis command. Redis is optional: while it is down, paused or slower than this, budgets are kept in memory and persisted queries in a local cache (a warn log line, redis_up 0, /readyz detail), and the client reconnects with backoff.' },
   { env: 'TRUSTED_DOCUMENTS_FILE', key: 'trustedDocumentsFile', defaultValue: '', parse: (raw: string) => {
       if (raw === '') return null;
       try {

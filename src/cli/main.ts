@@ -3,6 +3,7 @@ import { pruneIdempotencyKeys } from '../common/idempotency';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../config';
+import { safeError } from '../common/logger';
 import { openDatabase } from '../db/data-source';
 import { hasPendingMigrations, migrate } from '../db/bootstrap';
 import { createServices } from '../container';
@@ -238,6 +239,7 @@ async function main(argv: string[]) {
 
 main(process.argv.slice(2)).catch((error) => {
   const code = (error as { extensions?: { code?: string } })?.extensions?.code;
-  console.error(error instanceof ConfigError ? error.message : code ? `${code}: ${error.message}` : error);
+  // Never the error object itself: a QueryFailedError carries the statement and every parameter (a whole chunk).
+  console.error(error instanceof ConfigError ? error.message : code ? `${code}: ${error.message}` : JSON.stringify(safeError(error)));
   process.exit(1);
 });

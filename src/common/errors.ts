@@ -92,7 +92,7 @@ export function toAppError(error: unknown): AppError | GraphQLError {
 // say when a connection went away or never came. pg wraps some in others (AggregateError for each address tried).
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND',
   'EAI_AGAIN', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '08P01']);
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|Cannot use a pool after calling end|connect ECONNREFUSED|the database system is (shutting down|starting up|in recovery mode)|terminating connection/;
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed|Cannot use a pool after calling end|connect ECONNREFUSED|the database system is (shutting down|starting up|in recovery mode)|terminating connection|Query read timeout/;
 
 /**
  * Connection-level failures: the database is down or restarting, not a fault of the request. Looks through the

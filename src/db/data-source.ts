@@ -9,6 +9,7 @@ import { SqlStatementLogger } from '../common/sql-statements';
 import type { TextColumns } from '../common/personal-data';
 import { EmbeddedDatabaseBusyError, EmbeddedLock, EmbeddedOwner, lockEmbeddedDatabase } from './embedded-lock';
 import { lendDatabase, Lender } from './embedded-lender';
+import { DatabaseWatchdog, primaryPool } from './watchdog';
 
 // A calendar date (birth date) stays "YYYY-MM-DD": as a JS Date it would shift with the time zone.
 const DATE_OID = 1082;
@@ -97,8 +98,15 @@ export async function createDataSourceOptions(
           ? { replication: { master: { url: config.databaseUrl }, slaves: config.databaseReplicaUrls.map((url) => ({ url })) } }
           : { url: config.databaseUrl }),
         poolSize: config.dbPoolSize,
-        // A connection attempt gives up after 5 s, so a vanished database answers SERVICE_UNAVAILABLE instead of hanging.
-        extra: { statement_timeout: config.dbStatementTimeoutMs, application_name: 'customer360', connectionTimeoutMillis: 5000 },
+        // Client-side deadlines on getting a connection and on each statement, so that a vanished or frozen database
+        // answers SERVICE_UNAVAILABLE instead of hanging (statement_timeout is PostgreSQL's own and cannot fire in a
+        // stopped server); keepalive finds connections whose peer has gone without a word.
+        extra: {
+          statement_timeout: config.dbStatementTimeoutMs, application_name: 'customer360',
+          connectionTimeoutMillis: config.dbConnectTimeoutMs,
+          query_timeout: config.dbQueryTimeoutMs || config.dbStatementTimeoutMs + 1000,
+          keepAlive: true, keepAliveInitialDelayMillis: 10_000,
+        },
       },
       kind: 'postgres', embedded: null, release: async () => {},
     };
@@ -157,9 +165,12 @@ export async function openDatabase(config: AppConfig, logger?: Logger, open?: Op
     await release();
     throw error;
   }
+  const watchdog = kind !== 'postgres' || !config.databaseUrl ? null : new DatabaseWatchdog(config.databaseUrl, () => primaryPool(dataSource), config.dbProbeTimeoutMs);
+  watchdog?.start();
   return {
     dataSource, kind, embedded,
     async close() {
+      await watchdog?.stop();
       if (dataSource.isInitialized) await dataSource.destroy();
       await release();
     },

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const CDNOW = path.resolve(__dirname, '../../../shared/datasets/cdnow');
@@ -60,4 +61,64 @@ describe('import-orders', () => {
     expect(alice.customerByIdentifier.orders.nodes[1]).toEqual({ externalRef: 'A-1', lines: [{ quantity: 2, product: { sku: 'BEANS' }, unitPrice: { amount: '12.00' } }] });
     expect((await t.ok(`{ customerByIdentifier(type: SHOP_CUSTOMER_ID, value: "carol") { id } }`)).customerByIdentifier).toBeNull();
   });
+
+  it('rejects each bad row with its own line and reason, loads the rest, and holds rows to the API limits', async () => {
+    await t.ok(`mutation { upsertProducts(products: [{ sku: "TEA", name: "Tea", category: "tea", unitPrice: "8.00" }]) { id } }`);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'c360-')), 'faults.csv');
+    fs.writeFileSync(file, Buffer.concat([
+      Buffer.from([
+        'customer_ref,order_ref,date,amount,quantity,sku',
+        'erin,E-1,2026-01-01,8.00,1,TEA',
+        'erin,E-1,2026-01-02,99.00,3,TEA',
+        '',
+      ].join('\n')),
+      Buffer.from('fay\xff,F-1,2026-01-01,5.00,,\n', 'latin1'),
+      Buffer.from([
+        'gil,G-"1,2026-01-01,5.00,,',
+        'gil,"G-2,2026-01-01,5.00,,',
+        `hal,${'R'.repeat(300)},2026-01-01,5.00,,`,
+        `hal,H-1,2026-01-01,5.00,,${'x'.repeat(1024 * 1024)}`,
+        'ivy,I-1,2026-01-02,7.00,,',
+        'ivy,I-2,2026-01-02,7.00,200000,',
+        'ivy,"I-3 ""quoted""",2026-01-02,1.50,,',
+      ].join('\n')),
+    ]));
+    const report = await t.app.services.orderImport.importFile(file, { format: 'csv', source: 'faults' });
+    expect(report.rejected).toEqual([
+      { line: 3, message: expect.stringMatching(/already appears on line 2/) },
+      { line: 4, message: expect.stringMatching(/not valid UTF-8/) },
+      { line: 5, message: expect.stringMatching(/quote inside an unquoted field/) },
+      { line: 6, message: expect.stringMatching(/not closed/) },
+      { line: 7, message: expect.stringMatching(/longer than 200 characters/) },
+      { line: 8, message: expect.stringMatching(/longer than 4096 bytes/) },
+      { line: 10, message: expect.stringMatching(/from 1 to 100000/) },
+    ]);
+    expect(report).toMatchObject({ rows: 10, created: 3, alreadyPresent: 0, acceptedAmount: '16.50' });
+    // The stored order agrees with its own line: the second E-1 did not lend it its quantity.
+    const stored = await t.sql(`select o.external_ref, o.gross_minor::int as gross, l.quantity, l.line_total_minor::int as line_total
+      from orders o left join order_lines l on l.order_id = o.id where o.source = 'faults' order by o.external_ref`);
+    expect(stored).toEqual([
+      { external_ref: 'E-1', gross: 800, quantity: 1, line_total: 800 },
+      { external_ref: 'I-1', gross: 700, quantity: null, line_total: null },
+      { external_ref: 'I-3 "quoted"', gross: 150, quantity: null, line_total: null },
+    ]);
+  });
+
+  // The CLI needs a database it can reach from another process.
+  (process.env.DATABASE_URL ? it : it.skip)('the CLI prints one line per rejected row and never SQL', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'c360-')), 'cli.csv');
+    fs.writeFileSync(file, ['customer_ref,order_ref,date,amount', `jo,${'J'.repeat(1024 * 1024)},2026-01-01,5.00`, 'jo,J-2,2026-01-01,5.00', 'jo,"J-3,2026-01-01,5.00', 'jo,J-4,2026-01-01,5.00'].join('\n'));
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', 'import-orders', file, '--format', 'csv', '--source', 'cli'], {
+      cwd: path.resolve(__dirname, '../..'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: t.database.config.databaseUrl!, NODE_ENV: 'production', API_KEY_HASH_KEY: 'cli-import-test-secret-0123456789', LOG_LEVEL: 'info' },
+    });
+    const output = run.stdout + run.stderr;
+    expect(run.status).toBe(0);
+    expect(output.length).toBeLessThan(4000);
+    expect(output).not.toMatch(/insert into|select |unnest/i);
+    expect(output).toMatch(/line 2: the line is longer than 4096 bytes/);
+    expect(output).toMatch(/line 4: a quoted field is not closed/);
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ rows: 4, created: 2, rejected: 2 });
+  }, 60_000);
 });
+

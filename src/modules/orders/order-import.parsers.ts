@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
-import { parse } from 'csv-parse';
 import { parseMoney } from '../../common/money';
+import { readCsvLines } from '../../common/csv-lines';
+import { DECIMAL, MAX_EXTERNAL_REF_LENGTH, MAX_IDENTIFIER_VALUE_LENGTH, MAX_LINE_QUANTITY, MAX_SKU_LENGTH } from './order.inputs';
 
 /** One order read from a file, or the reason its row was rejected. */
 export type ParsedRow =
@@ -23,24 +24,37 @@ function parseDate(raw: string): Date | null {
 
 function parseQuantity(raw: string | undefined): number | null | 'bad' {
   if (raw === undefined || raw === '') return null;
-  return /^\d{1,6}$/.test(raw) && Number(raw) > 0 ? Number(raw) : 'bad';
+  return /^\d{1,6}$/.test(raw) && Number(raw) > 0 && Number(raw) <= MAX_LINE_QUANTITY ? Number(raw) : 'bad';
+}
+
+/** The API's limits on what a row becomes (recordOrder's), so that the importer stores nothing the API refuses. */
+function limitProblem(customerRef: string, orderRef: string, sku: string | null): string | null {
+  const tooLong = (value: string, max: number) => value.length > max && [...value].length > max;
+  if (tooLong(customerRef, MAX_IDENTIFIER_VALUE_LENGTH)) return `customer reference is longer than ${MAX_IDENTIFIER_VALUE_LENGTH} characters`;
+  if (tooLong(orderRef, MAX_EXTERNAL_REF_LENGTH)) return `order reference is longer than ${MAX_EXTERNAL_REF_LENGTH} characters`;
+  if (sku !== null && tooLong(sku, MAX_SKU_LENGTH)) return `sku is longer than ${MAX_SKU_LENGTH} characters`;
+  if ([customerRef, orderRef, sku ?? ''].some((v) => v.includes('\u0000'))) return 'a field contains a NUL character (U+0000)';
+  return null;
 }
 
 function toRow(line: number, customerRef: string, orderRef: string, dateText: string, amountText: string,
   quantityText: string | undefined, sku: string | null, currency: string): ParsedRow {
   if (!customerRef) return { ok: false, line, message: 'customer reference is empty' };
   if (!orderRef) return { ok: false, line, message: 'order reference is empty' };
+  const problem = limitProblem(customerRef, orderRef, sku);
+  if (problem) return { ok: false, line, message: problem };
   const placedAt = parseDate(dateText);
-  if (!placedAt) return { ok: false, line, message: `date "${dateText}" is not YYYYMMDD or ISO 8601` };
+  if (!placedAt) return { ok: false, line, message: `date "${dateText.slice(0, 40)}" is not YYYYMMDD or ISO 8601` };
+  if (/^\s*-/.test(amountText)) return { ok: false, line, message: 'amount is negative' };
+  if (!DECIMAL.test(amountText.trim())) return { ok: false, line, message: `amount "${amountText.slice(0, 40)}" is not a decimal number` };
   let amountMinor: bigint;
   try {
     amountMinor = parseMoney(amountText, currency);
   } catch {
-    return { ok: false, line, message: `amount "${amountText}" is not a decimal number` };
+    return { ok: false, line, message: `amount "${amountText.slice(0, 40)}" has more decimals than ${currency} allows` };
   }
-  if (amountMinor < 0n) return { ok: false, line, message: 'amount is negative' };
   const quantity = parseQuantity(quantityText);
-  if (quantity === 'bad') return { ok: false, line, message: `quantity "${quantityText}" is not a positive whole number` };
+  if (quantity === 'bad') return { ok: false, line, message: `quantity "${quantityText!.slice(0, 40)}" is not a whole number from 1 to ${MAX_LINE_QUANTITY}` };
   return { ok: true, line, customerRef, orderRef, placedAt, amountMinor, quantity, sku };
 }
 
@@ -75,23 +89,35 @@ export async function* readCdnow(file: string, currency: string): AsyncGenerator
 
 export const CSV_COLUMNS = ['customer_ref', 'order_ref', 'date', 'amount', 'quantity', 'sku'] as const;
 
+// The longest row the limits allow is about 600 bytes; a longer line is a fault, and is never held whole.
+export const MAX_CSV_LINE_BYTES = 4096;
+
 /**
  * Generic CSV with a header row: customer_ref, order_ref, date (YYYY-MM-DD or ISO 8601), amount
- * (decimal, the order's paid amount), and optional quantity and sku. One row is one order.
+ * (decimal, the order's paid amount), and optional quantity and sku. One row is one order. A line that cannot
+ * be read (not UTF-8, a stray quote, too long, more fields than the header) is rejected with its own number.
  */
 export async function* readCsv(file: string, currency: string): AsyncGenerator<ParsedRow> {
-  const parser = fs.createReadStream(file).pipe(parse({
-    columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-    skip_empty_lines: true, trim: true, relax_column_count: true, info: true,
-  }));
-  let checked = false;
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    if (!checked) {
-      const missing = ['customer_ref', 'order_ref', 'date', 'amount'].filter((c) => !(c in record));
+  let columns: string[] | null = null;
+  for await (const csv of readCsvLines(file, MAX_CSV_LINE_BYTES)) {
+    if (!columns) {
+      if ('problem' in csv) throw new Error(`The CSV header (line ${csv.line}) cannot be read: ${csv.problem}`);
+      columns = csv.fields.map((h) => h.trim().toLowerCase());
+      const missing = ['customer_ref', 'order_ref', 'date', 'amount'].filter((c) => !columns!.includes(c));
       if (missing.length > 0) throw new Error(`The CSV header lacks ${missing.join(', ')} (expected ${CSV_COLUMNS.join(',')})`);
-      checked = true;
+      continue;
     }
-    yield toRow(info.lines, record.customer_ref ?? '', record.order_ref ?? '', record.date ?? '', record.amount ?? '',
+    if ('problem' in csv) {
+      yield { ok: false, line: csv.line, message: csv.problem };
+      continue;
+    }
+    if (csv.fields.length > columns.length) {
+      yield { ok: false, line: csv.line, message: `expected at most ${columns.length} fields, found ${csv.fields.length}` };
+      continue;
+    }
+    const record: Record<string, string> = {};
+    columns.forEach((column, i) => { record[column] = csv.fields[i] ?? ''; });
+    yield toRow(csv.line, record.customer_ref, record.order_ref, record.date, record.amount,
       record.quantity, record.sku || null, currency);
   }
 }

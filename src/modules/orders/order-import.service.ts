@@ -1,5 +1,8 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { formatMinorUnits } from '../../common/money';
+import { BadUserInputError } from '../../common/errors';
+import { safeError } from '../../common/logger';
+import { MAX_SOURCE_LENGTH } from './order.inputs';
 import { CustomerService, IdentifierType } from '../customers';
 import { OrderService } from './order.service';
 import { ImportFormat, ParsedRow, readCdnow, readCsv } from './order-import.parsers';
@@ -50,12 +53,18 @@ export class OrderImportService {
   }
 
   async importFile(file: string, options: ImportOptions): Promise<ImportReport> {
+    if (!options.source || options.source.length > MAX_SOURCE_LENGTH) {
+      throw new BadUserInputError(`The source must be 1 to ${MAX_SOURCE_LENGTH} characters`, { field: 'source' });
+    }
     const currency = this.orders.shopCurrency;
     const report: ImportReport = { rows: 0, created: 0, alreadyPresent: 0, rejected: [], customersTouched: 0, acceptedAmount: '0', currency };
     let accepted = 0n;
     const customers = new Set<string>();
     const reader = options.format === 'cdnow' ? readCdnow(file, currency) : readCsv(file, currency);
     let chunk: GoodRow[] = [];
+    // An order reference names one order: a second row with it is rejected, not merged into the first (its line
+    // would have been stored under the first row's header). One entry per accepted row for the whole file.
+    const lineOfRef = new Map<string, number>();
     const flush = async () => {
       const result = await this.importChunk(chunk, options);
       report.created += result.created;
@@ -70,8 +79,13 @@ export class OrderImportService {
     };
     for await (const row of reader) {
       report.rows += 1;
+      const first = row.ok ? lineOfRef.get(row.orderRef) : undefined;
       if (!row.ok) this.reject(report, row.line, row.message);
-      else chunk.push(row);
+      else if (first !== undefined) this.reject(report, row.line, `order reference ${JSON.stringify(row.orderRef)} already appears on line ${first}`);
+      else {
+        lineOfRef.set(row.orderRef, row.line);
+        chunk.push(row);
+      }
       if (chunk.length >= (options.chunkSize ?? 2000)) await flush();
     }
     if (chunk.length > 0) await flush();
@@ -96,7 +110,9 @@ export class OrderImportService {
           total.customerIds.push(...one.customerIds);
           total.rejected.push(...one.rejected);
         } catch (error) {
-          total.rejected.push({ line: row.line, message: `not stored: ${(error as Error).message}` });
+          // The driver's message can quote the row's values (and TypeORM's error carries the SQL): codes only.
+          const { code, type } = safeError(error);
+          total.rejected.push({ line: row.line, message: `not stored: the database refused the row (${String(code ?? type)})` });
         }
       }
       return total;

@@ -8,13 +8,19 @@ import { OrderStatus, SalesChannel } from './order.types';
 
 // An order (or a return) has at most this many lines; more than the default list limit of the API.
 const MAX_ORDER_LINES = 500;
-const DECIMAL = /^\d{1,13}(\.\d{1,4})?$/;
+export const DECIMAL = /^\d{1,13}(\.\d{1,4})?$/;
+// The API's limits, which the order importer enforces too (order-import.parsers.ts).
+export const MAX_SKU_LENGTH = 100;
+export const MAX_IDENTIFIER_VALUE_LENGTH = 200;
+export const MAX_SOURCE_LENGTH = 100;
+export const MAX_EXTERNAL_REF_LENGTH = 200;
+export const MAX_LINE_QUANTITY = 100000;
 const DECIMAL_MESSAGE = '$property must be a non-negative decimal string such as "12.50"';
 
 @InputType({ description: 'A product to create or update, keyed by sku.' })
 export class ProductInput {
   @Field({ description: 'Stock keeping unit.' })
-  @Length(1, 100)
+  @Length(1, MAX_SKU_LENGTH)
   sku: string;
 
   @Field({ description: 'Name.' })
@@ -41,22 +47,22 @@ export class OrderCustomerInput {
   identifierType?: IdentifierType | null;
 
   @Field(() => String, { nullable: true, description: 'Identifier source, e.g. "shopify".' })
-  @IsOptional() @Length(1, 100)
+  @IsOptional() @Length(1, MAX_SOURCE_LENGTH)
   identifierSource?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Identifier value.' })
-  @IsOptional() @Length(1, 200)
+  @IsOptional() @Length(1, MAX_IDENTIFIER_VALUE_LENGTH)
   identifierValue?: string | null;
 }
 
 @InputType({ description: 'One line of a new order.' })
 export class OrderLineInput {
   @Field({ description: 'Sku of a known product.' })
-  @Length(1, 100)
+  @Length(1, MAX_SKU_LENGTH)
   sku: string;
 
   @Field(() => Int, { description: 'Units, at least 1.' })
-  @IsInt() @Min(1) @Max(100000)
+  @IsInt() @Min(1) @Max(MAX_LINE_QUANTITY)
   quantity: number;
 
   @Field({ description: 'Unit price on this order, e.g. "9.99".' })
@@ -71,11 +77,11 @@ export class RecordOrderInput {
   customer: OrderCustomerInput;
 
   @Field({ description: 'System the order comes from.' })
-  @Length(1, 100)
+  @Length(1, MAX_SOURCE_LENGTH)
   source: string;
 
   @Field({ description: 'The order’s reference in that system.' })
-  @Length(1, 200)
+  @Length(1, MAX_EXTERNAL_REF_LENGTH)
   externalRef: string;
 
   @Field({ description: 'When it was placed.' })
