@@ -1,6 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import { Client } from 'pg';
 import { PgCluster, pgBinariesAvailable, startPgCluster } from '../support/pg-cluster';
@@ -9,14 +6,6 @@ import { startTestAppOn, TestApp } from '../support/test-app';
 
 // SIGSTOPs a PostgreSQL cluster of the test's own (postmaster and backends, by pid); PostgreSQL deployments only.
 const describeOnPostgres = process.env.DATABASE_URL && pgBinariesAvailable() ? describe : describe.skip;
-
-/** The postmaster's pid (first line of postmaster.pid) and its children's (the backends and workers). */
-function clusterPids(cluster: PgCluster): number[] {
-  const postmaster = Number(fs.readFileSync(path.join(cluster.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], { encoding: 'utf8' })
-    .split('\n').map((line) => Number(line.trim())).filter((pid) => pid > 0);
-  return [postmaster, ...children];
-}
 
 describeOnPostgres('when PostgreSQL is frozen (SIGSTOP)', () => {
   let cluster: PgCluster;
@@ -55,7 +44,7 @@ describeOnPostgres('when PostgreSQL is frozen (SIGSTOP)', () => {
     await Promise.all(Array.from({ length: 4 }, () => t.gql(page)));
     expect((await request(t.app.app).get('/readyz')).status).toBe(200);
 
-    frozen = clusterPids(cluster);
+    frozen = cluster.pids();
     for (const pid of frozen) process.kill(pid, 'SIGSTOP');
 
     const concurrent = await Promise.all(Array.from({ length: 4 }, timed));

@@ -13,7 +13,10 @@ export interface PgCluster {
   dataDir: string;
   url(database?: string): string;
   start(): void;
-  stop(): void;
+  /** pg_ctl stop: fast (the default) rolls back and disconnects; immediate is a crash (recovery at the next start). */
+  stop(mode?: 'fast' | 'immediate'): void;
+  /** The postmaster's pid (first line of postmaster.pid) and its children's (backends and workers), to SIGSTOP. */
+  pids(): number[];
   /** A streaming replica of this cluster (pg_basebackup -R), started on its own port. */
   streamingReplica(port: number): PgCluster;
   remove(): void;
@@ -54,7 +57,13 @@ function cluster(port: number, parent: string, dataDir: string): PgCluster {
     port, dataDir,
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
     start: () => run('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port} -k ${parent} -c listen_addresses=127.0.0.1`, 'start']),
-    stop: () => run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']),
+    stop: (mode = 'fast') => run('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop']),
+    pids() {
+      const postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], { encoding: 'utf8' })
+        .split('\n').map((line) => Number(line.trim())).filter((pid) => pid > 0);
+      return [postmaster, ...children];
+    },
     streamingReplica(replicaPort: number) {
       const replicaParent = ownedFolder('c360-replica');
       const replicaDir = path.join(replicaParent, 'data');

@@ -9,6 +9,8 @@ export interface OwnRedis {
   resume(): void;
   /** SIGKILL, and wait until it has gone. */
   kill(): Promise<void>;
+  /** SIGTERM (Redis shuts down cleanly), and wait until it has gone. */
+  terminate(): Promise<void>;
 }
 
 export function redisServerAvailable(): boolean {
@@ -40,6 +42,10 @@ export async function startOwnRedis(port: number): Promise<OwnRedis> {
         process.kill(child.pid!, 'SIGCONT');
         process.kill(child.pid!, 'SIGKILL');
       }
+      await exited;
+    },
+    async terminate() {
+      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGTERM');
       await exited;
     },
   };
