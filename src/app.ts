@@ -178,7 +178,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     '/graphql',
     requestId,
     // A browser navigating here gets the offline GraphiQL page (when IDE_ENABLED); it runs nothing itself.
-    idePage({ enabled: config.ideEnabled, apiKey: options.ideKey ?? null }),
+    idePage({ enabled: config.ideEnabled, apiKey: options.ideKey ?? null, currency: config.shopCurrency }),
     // No anonymous access: every other request, GET or POST, needs a valid key before anything is parsed.
     async (req: express.Request, res: express.Response, next: express.NextFunction) => {
       const key = presentedKey(req.headers);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { NextFunction, Request, Response } from 'express';
-import { IDE_DEFAULT_QUERY } from '../ide-query';
+import { IDE_DEFAULT_QUERY, ideOperations } from '../ide-query';
 
 const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
@@ -42,13 +42,15 @@ const CONTENT_SECURITY_POLICY = [
  * kept as three buffers; every response writes one of them as it is, so the 1,000th request costs what the 1st
  * did and 200 concurrent ones share the same bytes. An ETag lets a browser revalidate with a 304.
  */
-export function idePage(options: { enabled: boolean; apiKey: string | null }) {
+export function idePage(options: { enabled: boolean; apiKey: string | null; currency: string }) {
   let rendered: Promise<RenderedPage> | null = null;
   const render = async (): Promise<RenderedPage> => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
     const { renderGraphiQL } = require('@graphql-yoga/render-graphiql') as typeof import('@graphql-yoga/render-graphiql');
     const headers = JSON.stringify({ 'X-API-Key': options.apiKey ?? 'paste an API key here' }, null, 2);
-    const identity = Buffer.from(renderGraphiQL({ endpoint: '/graphql', title: 'Customer 360 API', defaultQuery: IDE_DEFAULT_QUERY, headers }));
+    // One tab per ready operation; GraphiQL uses them when the browser has no tabs of its own stored yet.
+    const defaultTabs = ideOperations({ currency: options.currency, now: new Date() }).map((op) => ({ query: op.query, variables: op.variables ?? null, headers }));
+    const identity = Buffer.from(renderGraphiQL({ endpoint: '/graphql', title: 'Customer 360 API', defaultQuery: IDE_DEFAULT_QUERY, defaultTabs, headers }));
     const [zipped, br] = await Promise.all([
       gzip(identity, { level: 9 }),
       brotli(identity, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length } }),

@@ -1,4 +1,4 @@
-/** Demo products, personas and names: invented for the demo, chosen so every feature has data. */
+/** Demo products, personas and the loyalty program: invented for the demo, chosen so every feature has data. */
 
 export interface DemoProduct {
   sku: string;
@@ -60,27 +60,27 @@ export const PERSONAS: Persona[] = [
   { name: 'bargain hunter', weight: 15, starters: ['TOY-BLOCKS', 'TOY-PUZZLE', 'BOOK-COOK', 'TECH-CASE'], followers: { 'TOY-BLOCKS': ['TOY-PUZZLE'] }, discountHunter: true, returnRate: 0.12 },
 ];
 
-export interface DemoCountry {
-  code: string;
-  locale: string;
-  cities: string[];
-  givenNames: string[];
-  familyNames: string[];
-  /** Whether name days are celebrated. */
-  nameDays: boolean;
-}
-
-export const COUNTRIES: DemoCountry[] = [
-  { code: 'HR', locale: 'hr-HR', cities: ['Zagreb', 'Split', 'Rijeka', 'Osijek'], givenNames: ['Ana', 'Ivan', 'Marija', 'Luka', 'Petra', 'Marko'], familyNames: ['Horvat', 'Kovačević', 'Babić', 'Marić', 'Novak'], nameDays: true },
-  { code: 'SI', locale: 'sl-SI', cities: ['Ljubljana', 'Maribor', 'Celje'], givenNames: ['Maja', 'Luka', 'Nina', 'Jan', 'Eva'], familyNames: ['Novak', 'Horvat', 'Krajnc', 'Zupančič'], nameDays: true },
-  { code: 'DE', locale: 'de-DE', cities: ['Berlin', 'München', 'Hamburg', 'Köln'], givenNames: ['Anna', 'Lukas', 'Mia', 'Felix', 'Lena'], familyNames: ['Müller', 'Schmidt', 'Schneider', 'Fischer'], nameDays: false },
-  { code: 'US', locale: 'en-US', cities: ['New York', 'Chicago', 'Austin', 'Seattle'], givenNames: ['Emma', 'Liam', 'Olivia', 'Noah', 'Ava'], familyNames: ['Smith', 'Johnson', 'Brown', 'Garcia', 'Miller'], nameDays: false },
-  { code: 'GB', locale: 'en-GB', cities: ['London', 'Manchester', 'Leeds'], givenNames: ['Oliver', 'Amelia', 'George', 'Isla'], familyNames: ['Jones', 'Taylor', 'Williams', 'Davies'], nameDays: false },
-];
-
 export const TIERS = [
   { code: 'MEMBER', name: 'Member', threshold: '0', benefits: ['1 point per currency unit'] },
   { code: 'SILVER', name: 'Silver', threshold: '300.00', benefits: ['Free shipping'] },
   { code: 'GOLD', name: 'Gold', threshold: '1000.00', benefits: ['Free shipping', 'Early access to sales'] },
   { code: 'PLATINUM', name: 'Platinum', threshold: '3000.00', benefits: ['Free shipping', 'Early access to sales', 'Personal shopper'] },
 ];
+
+/**
+ * The demo's earning rules: a point per currency unit, double on coffee and tea (the regulars' products), a welcome
+ * bonus with the first order and a birthday bonus. No tier multiplier: the history's tiers are evaluated after it,
+ * so its earnings could not know them.
+ */
+export const DEMO_EARNING_RULES = {
+  pointsPerUnit: 1,
+  categoryMultipliers: { coffee: 2, tea: 2 } as Record<string, number>,
+  productMultipliers: {} as Record<string, number>,
+  tierMultipliers: {} as Record<string, number>,
+  welcomeBonus: 100,
+  birthdayBonus: 250,
+  minOrder: 0n,
+  earningStatuses: ['PLACED', 'FULFILLED', 'PARTIALLY_RETURNED'],
+  pointValueMinor: 1,
+  cashbackPercent: 0,
+};

@@ -1,9 +1,10 @@
-import type { DemoCustomerContext, SeedTables } from './demo-customer';
-import { iso } from './demo-customer';
+import { currencyExponent } from '../common/money';
+import { pointsForOrder, pointsToTakeBack } from '../modules/loyalty';
 import type { SimulatedOrder } from './demo-orders';
+import { DAY, DemoCustomerContext, iso, SeedTables } from './demo-world';
 
-const DAY = 86_400_000;
-const POINTS_VALIDITY_MONTHS = 12;
+/** Orders of the last days have not earned yet, as orders that came by CSV import wait for `loyalty replay`. */
+export const PENDING_EARNING_DAYS = 7;
 
 const clamp = (value: number, min: number, max: number) => Math.max(min, Math.min(max, Math.round(value)));
 const addMonths = (date: Date, months: number) => {
@@ -86,12 +87,25 @@ function simulateCampaigns(ctx: DemoCustomerContext, out: SeedTables) {
   }
 }
 
-/** Earning per order, a welcome bonus, vouchers, and expiry first in, first out, as the ledger would hold them. */
+interface LoyaltyEvent {
+  at: Date;
+  apply: () => void;
+}
+
+/**
+ * The ledger as the loyalty service would have written it under the demo's rule version: earning per order (with
+ * the welcome bonus on the first), points taken back for returns, birthday bonuses, vouchers, and expiry first in,
+ * first out. Orders of the last PENDING_EARNING_DAYS and today's birthdays are left to `loyalty replay` and
+ * `loyalty birthdays`.
+ */
 function simulateLoyalty(ctx: DemoCustomerContext, orders: SimulatedOrder[], out: SeedTables) {
   const { rng, world, customerId } = ctx;
-  const lots: { expiresAt: Date; remaining: number }[] = [];
+  const { rule } = world;
+  const lots: { expiresAt: Date | null; remaining: number }[] = [];
+  const expiry = (at: Date) => (world.pointsValidityMonths ? addMonths(at, world.pointsValidityMonths) : null);
   const entry = (kind: string, points: number, reason: string, at: Date, orderId: string | null = null, expiresAt: Date | null = null) =>
-    out.loyalty_ledger_entries.push([rng.uuid(), customerId, world.programId, kind, points, reason, orderId, expiresAt && iso(expiresAt), iso(at)]);
+    out.loyalty_ledger_entries.push([rng.uuid(), customerId, world.programId, kind, points, reason, orderId,
+      kind === 'EARN' ? rule.id : null, expiresAt && iso(expiresAt), iso(at)]);
   const take = (points: number) => {
     for (const lot of lots) {
       const used = Math.min(lot.remaining, points);
@@ -99,9 +113,14 @@ function simulateLoyalty(ctx: DemoCustomerContext, orders: SimulatedOrder[], out
       points -= used;
     }
   };
+  const earn = (points: number, reason: string, at: Date, orderId: string | null = null) => {
+    const expiresAt = expiry(at);
+    entry('EARN', points, reason, at, orderId, expiresAt);
+    lots.push({ expiresAt, remaining: points });
+  };
   const expireUpTo = (at: Date) => {
     for (const lot of lots) {
-      if (lot.remaining > 0 && lot.expiresAt <= at) {
+      if (lot.remaining > 0 && lot.expiresAt !== null && lot.expiresAt <= at) {
         const points = lot.remaining;
         take(points);
         entry('EXPIRE', -points, 'Points expired', lot.expiresAt);
@@ -109,20 +128,60 @@ function simulateLoyalty(ctx: DemoCustomerContext, orders: SimulatedOrder[], out
     }
   };
   const balance = () => lots.reduce((sum, lot) => sum + lot.remaining, 0);
-  entry('ADJUST', 100, 'Welcome bonus', ctx.signupAt);
-  lots.push({ expiresAt: addMonths(ctx.signupAt, POINTS_VALIDITY_MONTHS), remaining: 100 });
+  const minorPerUnit = 10 ** currencyExponent(world.currency);
+  const pendingFrom = world.asOf.getTime() - PENDING_EARNING_DAYS * DAY;
+  let welcomed = false;
+  const events: LoyaltyEvent[] = [];
+  // In time order; an event at the same moment as others goes after them.
+  const schedule = (event: LoyaltyEvent) => {
+    const after = events.findIndex((e) => e.at > event.at);
+    events.splice(after === -1 ? events.length : after, 0, event);
+  };
   for (const order of orders) {
-    expireUpTo(order.placedAt);
-    if (balance() >= 500 && rng.chance(0.4)) {
-      take(500);
-      entry('REDEEM', -500, 'Voucher worth 5.00', order.placedAt);
-    }
-    const points = order.status === 'CANCELLED' ? 0 : Math.floor(order.netMinor / 100);
-    if (points > 0) {
-      const expiresAt = addMonths(order.placedAt, POINTS_VALIDITY_MONTHS);
-      entry('EARN', points, `Order ${order.externalRef}`, new Date(order.placedAt.getTime() + 1000), order.id, expiresAt);
-      lots.push({ expiresAt, remaining: points });
+    schedule({ at: order.placedAt, apply: () => {
+      if (balance() >= 500 && rng.chance(0.4)) {
+        take(500);
+        entry('REDEEM', -500, 'Voucher worth 5.00', order.placedAt);
+      }
+      if (order.status === 'CANCELLED' || order.placedAt.getTime() >= pendingFrom) return;
+      const earning = { status: 'PLACED', grossMinor: BigInt(order.grossMinor), netMinor: BigInt(order.netMinor), lines: order.lines };
+      const points = pointsForOrder(rule, earning, null, minorPerUnit);
+      if (points <= 0) return;
+      earn(points, `Order ${order.externalRef} (rules v${rule.version})`, order.placedAt, order.id);
+      if (!welcomed && rule.welcomeBonus > 0) earn(rule.welcomeBonus, 'Welcome bonus', order.placedAt);
+      welcomed = true;
+      if (order.returnedAt && order.refundedMinor > 0) {
+        const returnedAt = order.returnedAt;
+        schedule({ at: returnedAt, apply: () => {
+          const back = Math.min(pointsToTakeBack(points, BigInt(order.refundedMinor), BigInt(order.netMinor), 0), balance());
+          if (back > 0) {
+            take(back);
+            entry('ADJUST', -back, `Return of order ${order.externalRef}`, returnedAt, order.id);
+          }
+        } });
+      }
+    } });
+  }
+  if (rule.birthdayBonus > 0) {
+    for (const on of birthdaysBetween(ctx.birthDate, ctx.signupAt, world.asOf)) {
+      schedule({ at: on, apply: () => earn(rule.birthdayBonus, `Birthday bonus ${on.getUTCFullYear()}`, on) });
     }
   }
+  // A return is scheduled when its order earns, so the list grows while it is walked, always after the current event.
+  for (let i = 0; i < events.length; i++) {
+    expireUpTo(events[i].at);
+    events[i].apply();
+  }
   expireUpTo(world.asOf);
+}
+
+/** Each birthday (29 February on the 28th in other years) after `from` and before the day `until` starts. */
+function birthdaysBetween(birth: Date, from: Date, until: Date): Date[] {
+  const days: Date[] = [];
+  for (let year = from.getUTCFullYear(); year <= until.getUTCFullYear(); year++) {
+    let day = new Date(Date.UTC(year, birth.getUTCMonth(), birth.getUTCDate()));
+    if (day.getUTCMonth() !== birth.getUTCMonth()) day = new Date(Date.UTC(year, birth.getUTCMonth() + 1, 0));
+    if (day > from && day < until) days.push(day);
+  }
+  return days;
 }

@@ -1,19 +1,21 @@
-import type { DemoCustomerContext, SeedTables } from './demo-customer';
-import { iso } from './demo-customer';
 import { PRODUCTS } from './demo-catalogue';
+import { DAY, DemoCustomerContext, iso, SeedTables } from './demo-world';
 
 export interface SimulatedOrder {
   id: string;
   externalRef: string;
   placedAt: Date;
   status: string;
+  grossMinor: number;
+  /** After the order discount, before any refund. */
   netMinor: number;
+  refundedMinor: number;
+  lines: { totalMinor: bigint; sku: string; category: string }[];
   returnedAt: Date | null;
   returnReason: string | null;
   productSkus: string[];
 }
 
-const DAY = 86_400_000;
 const MAX_ORDERS = 80;
 const RETURN_REASONS = ['wrong size', 'damaged in transit', 'not as described', 'changed my mind'];
 
@@ -96,5 +98,8 @@ function writeOrder(ctx: DemoCustomerContext, out: SeedTables, placedAt: Date, s
   out.orders.push([orderId, customerId, 'demo-shop', externalRef, iso(placedAt), status, channel, world.currency, gross, discount, net, refunded,
     lines.reduce((sum, l) => sum + l.quantity, 0)]);
   out.order_lines.push(...lineRows);
-  return { id: orderId, externalRef, placedAt, status, netMinor: net - refunded, returnedAt, returnReason, productSkus: skus };
+  return {
+    id: orderId, externalRef, placedAt, status, grossMinor: gross, netMinor: net, refundedMinor: refunded, returnedAt, returnReason, productSkus: skus,
+    lines: lines.map((l) => ({ totalMinor: BigInt(l.total), sku: l.sku, category: world.products.get(l.sku)!.category })),
+  };
 }

@@ -1,10 +1,12 @@
 import { Database } from '../db/data-source';
 import { AppConfig } from '../config';
 import { createServices } from '../container';
-import { TierBasis } from '../modules/loyalty';
+import type { EntityManager } from 'typeorm';
+import { LoyaltyEarningService, TierBasis } from '../modules/loyalty';
 import { formatMinorUnits } from '../common/money';
-import { emptyTables, SEED_COLUMNS, SeedTables, SeedWorld, simulateCustomer } from './demo-customer';
-import { PRODUCTS, TIERS } from './demo-catalogue';
+import { simulateCustomer } from './demo-customer';
+import { DAY, DemoRule, emptyTables, SEED_COLUMNS, SeedTables, SeedWorld } from './demo-world';
+import { DEMO_EARNING_RULES, PRODUCTS, TIERS } from './demo-catalogue';
 import { openTableWriter } from './table-writer';
 
 export interface SeedOptions {
@@ -27,6 +29,16 @@ const CHUNK = 2000;
 const STATS_CHUNK = 5000;
 
 /**
+ * The rule version the history earns under: the one in force at asOf, or the demo's rules, in force from before the
+ * oldest demo signup (three years) so that `loyalty replay` and new orders earn under them too.
+ */
+async function demoRule(earning: LoyaltyEarningService, manager: EntityManager, asOf: Date): Promise<DemoRule> {
+  const inForce = await earning.ruleAt(manager, asOf);
+  if (inForce) return inForce;
+  return earning.setRules({ ...DEMO_EARNING_RULES, effectiveFrom: new Date(asOf.getTime() - (3 * 365 + 2) * DAY) });
+}
+
+/**
  * Loads a deterministic demo data set. Bulk rows bypass the services for speed (COPY), then the
  * services derive what they own: customer order totals and loyalty tiers.
  */
@@ -41,7 +53,8 @@ export async function seedDemoData(db: Database, config: AppConfig, options: See
     name: 'Demo Rewards', tierBasis: TierBasis.SPEND_12M, pointsValidityMonths: 12, tiers: TIERS,
   });
   const world: SeedWorld = {
-    asOf, currency: options.currency, programId: program.id,
+    asOf, currency: program.currency, programId: program.id, pointsValidityMonths: program.pointsValidityMonths,
+    rule: await demoRule(services.loyaltyEarning, db.dataSource.manager, asOf),
     productIds: new Map(products.map((p) => [p.sku, p.databaseId])),
     products: new Map(PRODUCTS.map((p) => [p.sku, p])),
   };

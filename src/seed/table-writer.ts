@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
-import type { Row } from './demo-customer';
+import type { Row } from './demo-world';
 
 /** Bulk loads rows: COPY on PostgreSQL, multi-row INSERT on PGlite (whose adapter has no COPY). */
 export interface TableWriter {

@@ -59,7 +59,8 @@ describe('the customer page', () => {
     const withLine = await recordOrder(t, id, { placedAt: '2026-01-02T10:00:00Z', lines: [{ sku: 'T-1', quantity: 2, unitPrice: '10.00' }] });
     await t.ok(`mutation($o: ID!, $l: ID!) { recordReturn(input: { orderId: $o, lines: [{ orderLineId: $l, quantity: 1 }], returnedAt: "2026-01-05T00:00:00Z", reason: "too big" }) { id } }`, { o: withLine.id, l: withLine.lines[0].id });
     await t.ok(`mutation($id: ID!) { recordFeedback(input: { customerId: $id, kind: COMPLAINT, comment: "too big", givenAt: "2026-01-06T00:00:00Z" }) { id } }`, { id });
-    const data = await t.ok(`query($id: ID!) { customer(id: $id) { timeline(first: 10) { totalCount nodes { kind title } } } }`, { id });
+    // The demo's earning rules make these orders earn and the return take points back; those LOYALTY events are not asserted here.
+    const data = await t.ok(`query($id: ID!) { customer(id: $id) { timeline(first: 10, kinds: [FEEDBACK, RETURN, ORDER]) { totalCount nodes { kind title } } } }`, { id });
     expect(data.customer.timeline.nodes.map((n: any) => n.kind)).toEqual(['FEEDBACK', 'RETURN', 'ORDER', 'ORDER']);
     expect(data.customer.timeline.nodes[1].title).toBe('Returned 1 item, refund 10.00 USD: too big');
     expect(data.customer.timeline.totalCount).toBe(4);

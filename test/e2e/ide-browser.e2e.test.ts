@@ -39,7 +39,7 @@ describeWithBrowser('GraphiQL in a real browser, offline', () => {
     await t?.close();
   });
 
-  it('loads from the server alone, runs the preloaded customer-page query with the key in its headers and shows the result', async () => {
+  it('loads from the server alone with the ready operations as tabs, runs the customer-page tab with the key in its headers and shows the result', async () => {
     const page = await browser.newPage();
     const elsewhere: string[] = [];
     // Every address but loopback is unreachable; anything the page tries to fetch from elsewhere is noted and refused.
@@ -54,6 +54,9 @@ describeWithBrowser('GraphiQL in a real browser, offline', () => {
     await page.goto(`${base}/graphql`, { waitUntil: 'load' });
     const run = page.locator('.graphiql-execute-button');
     await run.waitFor({ timeout: 30_000 });
+    // The ready operations open as tabs, titled by operation name; the first, the customer page, is in front.
+    const tabs = (await page.locator('.graphiql-tab').allInnerTexts()).map((text) => text.trim());
+    expect(tabs).toEqual(expect.arrayContaining(['CustomerPage', 'CustomerList', 'RecordOrder', 'LoyaltyProgram']));
     const graphqlResponse = page.waitForResponse((res) => res.url() === `${base}/graphql` && res.request().method() === 'POST'
       && (res.request().postData() ?? '').includes('LAST_ORDER_DATE'));
     await run.click();

@@ -7,6 +7,7 @@ export { LoyaltyResolver, CustomerLoyaltyResolver, CustomerLoyaltyFieldResolver,
 export { LoyaltyEarningService } from './loyalty-earning.service';
 export { LoyaltyAnalyticsService } from './loyalty-analytics';
 export { pointsExpiringWithin } from './loyalty-rules';
+export { pointsForOrder, pointsToTakeBack, type EarningRule } from './earning-rules';
 export { loyaltyProjections } from './loyalty.compiled';
 
 /** Points and credit stay after erasure (the balance is their sum); reasons a person typed go. */
