@@ -190,12 +190,32 @@ export class ActionsQueryResolver {
   }
 }
 
+// Every row of a base-wide list names its customer, so a campaign tool needs no second query: one loader batch a
+// page. The customer's personal fields keep their own checks (pii:read).
 @Resolver(() => NextBestAction)
 export class NextBestActionResolver {
   @RequireScopes('customers:read')
   @FieldResolver(() => Customer, { description: 'The customer.' })
   customer(@Root() action: NextBestAction, @Ctx() ctx: RequestContext) {
     return ctx.loaders.customers.byId.load(action.customerId);
+  }
+}
+
+@Resolver(() => ReplenishmentCycle)
+export class ReplenishmentCycleResolver {
+  @RequireScopes('customers:read')
+  @FieldResolver(() => Customer, { nullable: true, description: 'The customer who buys on this cycle (needs customers:read; without it null, with FORBIDDEN, and the rest of the row stays).' })
+  customer(@Root() cycle: ReplenishmentCycle, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.customers.byId.load(cycle.customerId);
+  }
+}
+
+@Resolver(() => CustomerMoment)
+export class CustomerMomentResolver {
+  @RequireScopes('customers:read')
+  @FieldResolver(() => Customer, { nullable: true, description: 'The customer whose moment it is (needs customers:read, which upcomingMoments needs too).' })
+  customer(@Root() moment: CustomerMoment, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.customers.byId.load(moment.customerId);
   }
 }
 
