@@ -40,6 +40,8 @@ function shown(value: unknown): string {
 }
 
 const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+/** An expanded ISO year (`10000-01-01`, `+010000-01-01`), which no four-digit year can write. */
+const hasYearPast9999 = (value: string) => Number(/^[+-]?(\d{5,})-/.exec(value)?.[1] ?? 0) > 9999;
 const daysInMonth = (year: number, month: number) => (month === 2 ? (isLeap(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
 
 /** Why year-month-day is no day of the calendar, or null when it is one. */
@@ -57,7 +59,7 @@ export function dayProblem(value: unknown): string | null {
   const match = DAY.exec(value);
   if (!match) {
     if (INSTANT.test(value) || INSTANT_WITHOUT_OFFSET.test(value)) return `${shown(value)} is a date and time, not a day: give the day alone`;
-    if (/^[+-]?\d{5,}-/.test(value)) return `${shown(value)} has a year past 9999`;
+    if (hasYearPast9999(value)) return `${shown(value)} has a year past 9999`;
     return `${shown(value)} is not a day`;
   }
   return calendarProblem(value, Number(match[1]), Number(match[2]), Number(match[3]));
@@ -90,7 +92,7 @@ function readInstant(value: unknown): Date | string {
   if (!m) {
     if (DAY.test(value)) return `${shown(value)} is a day without a time: add one and an offset, e.g. ${value}T00:00:00Z`;
     if (INSTANT_WITHOUT_OFFSET.test(value)) return `${shown(value)} has no offset: add Z for UTC or ±HH:MM`;
-    if (/^[+-]?\d{5,}-/.test(value)) return `${shown(value)} has a year past 9999`;
+    if (hasYearPast9999(value)) return `${shown(value)} has a year past 9999`;
     return `${shown(value)} is not a date and time`;
   }
   const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));

@@ -119,6 +119,23 @@ describe('moments (DateTimeISO)', () => {
   });
 });
 
+describe('in the federation subgraph (rebuilt from SDL), the same scalars', () => {
+  let sub: TestApp;
+  beforeAll(async () => { sub = await startTestApp({ nodeEnv: 'production', federationSubgraph: true }); });
+  afterAll(async () => { await sub.close(); });
+
+  it('refuse bad days and moments alike, and read an offset as the moment it names', async () => {
+    expectDateError(await sub.gql('{ replenishmentDue(from: "2026-02-30", to: "2026-12-31") { totalCount } }'), 'day');
+    expectDateError(await sub.gql('query($d: LocalDate!) { replenishmentDue(from: $d, to: "2026-12-31") { totalCount } }', { d: '2026-02-30' }), 'day');
+    expectDateError(await sub.gql('{ nps(from: "2026-01-01T00:00:00Z", to: "2026-01-31") { responses } }'), 'day');
+    const { id } = await createCustomer(sub);
+    expectDateError(await sub.gql(LOG('"2026-01-01"').replace('CUSTOMER', id)), 'instant');
+    expectDateError(await sub.gql(LOG('$at').replace('CUSTOMER', id), { at: '2026-01-01' }), 'instant');
+    const logged = await sub.ok(LOG('$at').replace('CUSTOMER', id), { at: '2026-01-31T10:30:00+01:00' });
+    expect(logged.logCommunication.occurredAt).toBe('2026-01-31T09:30:00.000Z');
+  });
+});
+
 describe('CLI date options', () => {
   // An address where no database answers: a date option is refused before the CLI opens one.
   const run = (...args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args], {
