@@ -119,6 +119,26 @@ describe('moments (DateTimeISO)', () => {
   });
 });
 
+describe('the first and last days and moments there are', () => {
+  it.each([
+    '{ retention(periodStart: "9999-01-01", periodEnd: "9999-12-31") { rate } }',
+    '{ nps(from: "0001-01-01", to: "0001-01-31") { responses } }',
+    '{ cohorts(from: "9999-11-01", to: "9999-12-31") { cohort } }',
+    '{ modelReport(calibrationEnd: "0001-01-01", holdoutEnd: "0001-02-01") { customers } }',
+    '{ modelReport(calibrationEnd: "9999-10-01", holdoutEnd: "9999-12-31") { customers } }',
+    'mutation { fitModels(asOf: "9999-12-31", timeUnit: WEEK) { customers } }',
+    'mutation { fitModels(asOf: "0001-01-01", timeUnit: DAY) { customers } }',
+    '{ customers(first: 1, filter: { signedUpFrom: "0001-01-01T00:00:00Z", lastOrderBefore: "9999-12-31T23:59:59.999Z", updatedSince: "0001-01-01T00:00Z" }) { totalCount } }',
+    'mutation { createApiKey(name: "far", scopes: ["customers:read"], expiresAt: "9999-12-31T23:59:59Z") { apiKey { expiresAt } } }',
+    `mutation { a: logCommunication(input: { customerId: "CUSTOMER", channel: EMAIL, direction: OUTBOUND, purpose: CAMPAIGN, occurredAt: "0001-01-01T00:00:00Z" }) { occurredAt }
+      b: logCommunication(input: { customerId: "CUSTOMER", channel: EMAIL, direction: OUTBOUND, purpose: CAMPAIGN, occurredAt: "9999-12-31T23:59:59.999Z" }) { occurredAt } }`,
+  ])('%s: an answer or BAD_USER_INPUT, never a 500', async (query) => {
+    const res = await t.gql(query.replace(/CUSTOMER/g, customerId));
+    expect(res.status).toBeLessThan(500);
+    for (const error of res.errors ?? []) expect(error.extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
 describe('in the federation subgraph (rebuilt from SDL), the same scalars', () => {
   let sub: TestApp;
   beforeAll(async () => { sub = await startTestApp({ nodeEnv: 'production', federationSubgraph: true }); });
