@@ -20,7 +20,8 @@ import {
 } from './modules/metrics';
 import { CustomerTimelineResolver, TIMELINE_SOURCES } from './modules/timeline';
 import {
-  ActionsQueryResolver, ActionsService, CustomerActionsResolver, NextBestActionResolver, ProductComplementResolver, ProductComplementsResolver,
+  ActionsQueryResolver, ActionsService, CustomerActionsResolver, CustomerMomentResolver, NextBestActionResolver, ProductComplementResolver,
+  ProductComplementsResolver, ReplenishmentCycleResolver,
   actionsTextColumns, ProductRecommendationResolver, SegmentsResolver, SegmentsService,
 } from './modules/actions';
 import { ApiKeyResolver, ApiKeyService, AuditResolver, AuditService, GdprResolver, GdprService, partnerTextColumns } from './modules/partners';
@@ -107,6 +108,8 @@ export function createResolvers(config: AppConfig, services: Services) {
     new CustomerActionsResolver(services.actions, config.shopCurrency),
     new ActionsQueryResolver(services.actions, config.shopCurrency),
     new NextBestActionResolver(),
+    new ReplenishmentCycleResolver(),
+    new CustomerMomentResolver(),
     new ProductRecommendationResolver(),
     new ProductComplementResolver(),
     new ProductComplementsResolver(services.actions),

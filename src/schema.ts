@@ -4,6 +4,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
 import { enforceScopes } from './modules/partners';
 import { validateArgument } from './common/validation';
+import { DateTimeScalar } from './common/dates';
 
 export const SCHEMA_FILE = path.resolve(__dirname, '..', 'schema.graphql');
 
@@ -17,6 +18,8 @@ export async function createSchema(resolvers: ResolverInstance[]): Promise<Graph
     container: { get: (someClass) => byClass.get(someClass as Function) },
     // class-validator on every input and args class, forbidUnknownValues off (see validateArgument).
     validateFn: validateArgument,
+    // Every `Date` is an instant (see common/dates.ts); days are declared with LocalDateScalar.
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
   });
   enforceScopes(schema);
   // type-graphql gives the root types no description; BI tools show them first.

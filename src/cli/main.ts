@@ -11,6 +11,7 @@ import { seedDemoData } from '../seed/seed';
 import { writeSchemaFile } from './emit-schema';
 import { exportCustomers } from './export-customers';
 import { runIntegrityCheck } from './check';
+import { DAY_EXAMPLE, dayProblem, endOfDay, INSTANT_EXAMPLE, instantProblem, parseInstant, startOfDay } from '../common/dates';
 
 const USAGE = `Usage: npm run c360 -- <command> [options]
 
@@ -22,7 +23,8 @@ Commands:
                                             load a purchase log; bad rows are reported by line number
   fit-models --as-of YYYY-MM-DD [--time-unit week|day] [--model bg-nbd|pareto-nbd] [--json]
                                             fit BG/NBD and Gamma-Gamma on purchases up to that day and store the fit
-  apikey create --name N --scopes a,b [--expires YYYY-MM-DD] [--trusted-documents-only]   print a new key once
+  apikey create --name N --scopes a,b [--expires YYYY-MM-DD|DATETIME] [--trusted-documents-only]
+                                            print a new key once; a day: it works through that day (UTC)
   apikey list | revoke <id> | rotate <id> [--grace-hours 24]
   loyalty replay                            earn for every past order that has not earned yet (idempotent)
   loyalty expire [--until YYYY-MM-DD]       write expiry entries for points expired by then, oldest first (idempotent)
@@ -31,7 +33,7 @@ Commands:
   loyalty check                             prove every balance equals its ledger and none is negative
   mine-associations [--window-days 180] [--min-support 0.001]
                                             mine complementary-product rules from order lines
-  export customers --format ndjson|csv [--updated-since DATE]
+  export customers --format ndjson|csv [--updated-since YYYY-MM-DD|DATETIME]
                                             stream every customer with summary and metrics to stdout
   refresh-metrics                           recompute every customer's stored metrics from the current fit
   check                                     integrity: indexes against tables (amcheck), foreign keys, order roll-ups,
@@ -39,7 +41,31 @@ Commands:
   prune-idempotency-keys                    delete idempotency keys older than their 24-hour retention (run daily)
   emit-schema                               write schema.graphql from the code
   config                                    list the environment variables as a Markdown table
+
+Days are YYYY-MM-DD (${DAY_EXAMPLE}), UTC days; a DATETIME has its offset (${INSTANT_EXAMPLE}).
 `;
+
+/**
+ * Date options are checked before anything opens the database, so a typo costs one line naming the option, the
+ * format and an example (never a driver error), and nothing is half done.
+ */
+function dayOption(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const problem = dayProblem(value);
+  if (problem) throw new ConfigError(`--${name}: ${problem}; expected a day, YYYY-MM-DD, e.g. ${DAY_EXAMPLE}`);
+  return value;
+}
+
+/** A day (as `dayMoment` turns it into a moment) or a date and time with its offset. */
+function momentOption(name: string, value: string | undefined, dayMoment: (day: string) => Date): Date | undefined {
+  if (value === undefined) return undefined;
+  const asDay = dayProblem(value);
+  if (asDay === null) return dayMoment(value);
+  // What has no time part was meant as a day, and is told what is wrong with it as one.
+  const problem = /[Tt ]/.test(value) ? instantProblem(value) : asDay;
+  if (problem) throw new ConfigError(`--${name}: ${problem}; expected a day, YYYY-MM-DD, e.g. ${DAY_EXAMPLE}, or a date and time with its offset, e.g. ${INSTANT_EXAMPLE}`);
+  return parseInstant(value);
+}
 
 /** Opens the database; beside a running embedded server, through the server (its writes are the server's). */
 async function open(config: ReturnType<typeof loadConfig>) {
@@ -79,8 +105,8 @@ async function main(argv: string[]) {
       const { values } = parseArgs({ args: rest, options: { customers: { type: 'string' }, 'as-of': { type: 'string' }, seed: { type: 'string' } } });
       const customers = Number(values.customers);
       if (!Number.isInteger(customers) || customers < 1) throw new ConfigError('--customers must be a positive whole number');
-      const asOf = values['as-of'] ? new Date(`${values['as-of']}T00:00:00Z`) : undefined;
-      if (asOf && Number.isNaN(asOf.getTime())) throw new ConfigError('--as-of must be YYYY-MM-DD');
+      const asOfDay = dayOption('as-of', values['as-of']);
+      const asOf = asOfDay ? startOfDay(asOfDay) : undefined;
       await withDatabase(async (db, config) => {
         const report = await seedDemoData(db, config, {
           customers, currency: config.shopCurrency, asOf, seed: values.seed ? Number(values.seed) : undefined,
@@ -116,9 +142,10 @@ async function main(argv: string[]) {
       if (!model) throw new ConfigError('--model must be bg-nbd or pareto-nbd');
       const unit = values['time-unit'];
       if (unit !== 'week' && unit !== 'day') throw new ConfigError('--time-unit must be week or day');
-      if (!values['as-of']) throw new ConfigError('--as-of YYYY-MM-DD is required');
+      const asOf = dayOption('as-of', values['as-of']);
+      if (!asOf) throw new ConfigError(`--as-of YYYY-MM-DD is required, e.g. --as-of ${DAY_EXAMPLE}`);
       await withDatabase(async (db, config) => {
-        const fit = await createServices(config, db.dataSource).modelFits.fit(values['as-of']!, unit, model);
+        const fit = await createServices(config, db.dataSource).modelFits.fit(asOf, unit, model);
         const { iterations: _iterations, converged: _converged, ...params } = fit.purchaseParams as Record<string, number>;
         const summary = {
           [model === 'BG_NBD' ? 'bgnbd' : 'paretoNbd']: params,
@@ -134,10 +161,12 @@ async function main(argv: string[]) {
       const [action, ...options] = rest;
       const { values, positionals } = parseArgs({ args: options, allowPositionals: true, options: {
         name: { type: 'string' }, scopes: { type: 'string' }, expires: { type: 'string' }, 'trusted-documents-only': { type: 'boolean', default: false }, 'grace-hours': { type: 'string', default: '24' } } });
+      // A key that expires on a day works through it.
+      const expires = momentOption('expires', values.expires, endOfDay) ?? null;
+      if (expires && expires.getTime() <= Date.now()) throw new ConfigError(`--expires: ${values.expires} is already past; give a later day or time`);
       await withDatabase(async (db, config) => {
         const keys = createServices(config, db.dataSource).apiKeys;
         if (action === 'create') {
-          const expires = values.expires ? new Date(`${values.expires}T00:00:00Z`) : null;
           const { key, record } = await keys.create(values.name ?? '', (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean), expires,
             { trustedDocumentsOnly: values['trusted-documents-only'] });
           console.log(`Key ${record.id} (${record.scopes.join(', ')}). Store it now, it is not shown again:\n${key}`);
@@ -158,16 +187,15 @@ async function main(argv: string[]) {
     case 'loyalty': {
       const [action, ...options] = rest;
       const { values } = parseArgs({ args: options, options: { until: { type: 'string' } } });
+      const until = dayOption('until', values.until);
       await withDatabase(async (db, config) => {
         const earning = createServices(config, db.dataSource).loyaltyEarning;
         if (action === 'replay') console.log(JSON.stringify(await earning.replay((orders) => process.stderr.write(`\r${orders} orders`))));
         else if (action === 'expire') {
-          const until = values.until ? new Date(`${values.until}T23:59:59.999Z`) : new Date();
-          if (Number.isNaN(until.getTime())) throw new ConfigError('--until must be YYYY-MM-DD');
-          console.log(JSON.stringify(await earning.expireUntil(until)));
+          console.log(JSON.stringify(await earning.expireUntil(until ? new Date(endOfDay(until).getTime() - 1) : new Date())));
         } else if (action === 'birthdays') {
           const services = createServices(config, db.dataSource);
-          const on = values.until ? new Date(`${values.until}T00:00:00Z`) : new Date();
+          const on = until ? startOfDay(until) : new Date();
           const granted = await services.loyaltyEarning.grantBirthdayBonuses(await services.customers.idsWithBirthday(on), on);
           console.log(JSON.stringify({ on: on.toISOString().slice(0, 10), granted }));
         } else if (action === 'evaluate-tiers') {
@@ -195,8 +223,7 @@ async function main(argv: string[]) {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string', default: 'ndjson' }, 'updated-since': { type: 'string' } } });
       if (positionals[0] !== 'customers') throw new ConfigError('export takes: customers');
       if (values.format !== 'ndjson' && values.format !== 'csv') throw new ConfigError('--format must be ndjson or csv');
-      const since = values['updated-since'] ? new Date(values['updated-since']) : null;
-      if (since && Number.isNaN(since.getTime())) throw new ConfigError('--updated-since must be a date or ISO 8601 time');
+      const since = momentOption('updated-since', values['updated-since'], startOfDay) ?? null;
       const format = values.format;
       await withDatabase(async (db, config) => {
         const count = await exportCustomers(createServices(config, db.dataSource), config.shopCurrency, format, since, process.stdout);

@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { ASTNode, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ArgumentValidationError } from 'type-graphql';
 
@@ -17,8 +17,9 @@ export type ErrorCode =
   | 'INTERNAL_SERVER_ERROR';
 
 export class AppError extends GraphQLError {
-  constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}) {
-    super(message, { extensions: { code, ...details } });
+  /** `node`: the literal a scalar refused, so the error points at it. */
+  constructor(message: string, code: ErrorCode, details: Record<string, unknown> = {}, node?: ASTNode) {
+    super(message, { extensions: { code, ...details }, nodes: node });
   }
 }
 
@@ -135,6 +136,13 @@ export function createErrorFormatter(options: { exposeInternals: boolean; log: (
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const code = formatted.extensions?.code;
+    const cause = error instanceof GraphQLError ? error.originalError : undefined;
+    if (original === error && cause instanceof AppError) {
+      // A scalar of ours refused a value: in a literal graphql-js reports it as a validation error (Apollo's
+      // GRAPHQL_VALIDATION_FAILED), in a variable as a coercion error; either way it is the scalar's own error.
+      const { http: _http, ...extensions }: Record<string, unknown> = { ...cause.extensions };
+      return { message: formatted.message, locations: formatted.locations, extensions };
+    }
     if (original === error && code && code !== 'INTERNAL_SERVER_ERROR') {
       // Parse, validation and variable-coercion errors from graphql-js and Apollo.
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};

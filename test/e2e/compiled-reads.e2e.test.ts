@@ -213,6 +213,17 @@ describe('what the compiled reads leave to the resolvers', () => {
     await both(`{ customers(first: 5) { nodes { loyalty { tier { code } } } } }`, {}, { compiled: false });
   });
 
+  it('the rows of the base-wide lists and of a customer’s own lists, with their customer', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+    const own = await both(`{ customers(first: 20) { nodes { id replenishment { sku customer { id fullName } } moments { kind customer { id } }
+      nextBestActions { kind customer { id email } } } } }`, {}, { compiled: false });
+    expect(own.data.customers.nodes.some((n: any) => n.moments.length > 0 && n.moments[0].customer.id === n.id)).toBe(true);
+    const moments = await both(`{ upcomingMoments(days: 366, first: 20) { nodes { kind date customer { id fullName } } } }`, {}, { compiled: false });
+    expect(moments.data.upcomingMoments.nodes[0].customer.id).toEqual(expect.any(String));
+    await both(`{ replenishmentDue(from: "${today}", to: "${inAYear}", first: 20) { nodes { sku customer { id email } } } }`, {}, { compiled: false });
+  });
+
   it('bad arguments get the resolvers’ errors', async () => {
     const tooMany = await both(`{ customers(first: 500) { nodes { id } } }`, {}, { compiled: false });
     expect(tooMany.errors[0].extensions.code).toBe('BAD_USER_INPUT');

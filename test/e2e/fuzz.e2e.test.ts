@@ -63,7 +63,7 @@ const nesting = fc.record({ a: pageSize, b: pageSize, c: pageSize, variables: fc
 
 const horizons = fc.record({ days: fc.integer({ min: -100, max: 100_000 }), months: fc.integer({ min: -10, max: 10_000 }), year: fc.integer({ min: 1, max: 9999 }) })
   .map(({ days, months, year }) => ({
-    query: `query($d: Int!, $m: Int!, $c: String!, $h: String!) { customers(first: 3) { nodes { metrics { expectedPurchases(days: $d) { value } predictedClv(months: $m) { value { amount } } } } }
+    query: `query($d: Int!, $m: Int!, $c: LocalDate!, $h: LocalDate!) { customers(first: 3) { nodes { metrics { expectedPurchases(days: $d) { value } predictedClv(months: $m) { value { amount } } } } }
       modelReport(calibrationEnd: $c, holdoutEnd: $h) { __typename } }`,
     variables: { d: days, m: months, c: '2025-06-01', h: `${String(year).padStart(4, '0')}-12-31` },
   }));

@@ -77,6 +77,9 @@ describe('node and nodes', () => {
     const res = await t.ok(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids });
     expect(res.nodes.map((n: any) => n.id)).toEqual(ids);
     expect(res.nodes.map((n: any) => n.__typename)).toEqual(expect.arrayContaining(['Customer', 'Order', 'Product', 'Communication', 'LoyaltyLedgerEntry']));
+    // The same objects by their bare UUIDs, whatever their type (README: ids accept either).
+    const uuids = ids.map((id: string) => Buffer.from(id, 'base64url').toString('utf8').split(':')[1]);
+    expect((await t.ok(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids: uuids })).nodes).toEqual(res.nodes);
     const one = await t.ok(`query($id: ID!) { node(id: $id) { ... on Customer { fullName } } }`, { id: c.id });
     expect(one.node.fullName).toBeTruthy();
     const unknown = Buffer.from('Order:00000000-0000-4000-8000-000000000000').toString('base64url');

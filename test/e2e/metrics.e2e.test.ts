@@ -149,12 +149,12 @@ describe('whole-base analytics', () => {
   });
 
   it('computes retention with its counts, monthly cohorts, NPS and segments', async () => {
-    const { retention } = await t.ok(`{ retention(periodStart: "1997-04-01T00:00:00Z", periodEnd: "1997-10-01T00:00:00Z", activeDays: 90) {
+    const { retention } = await t.ok(`{ retention(periodStart: "1997-04-01", periodEnd: "1997-09-30", activeDays: 90) {
       customersAtStart customersAtEnd customersAcquired rate activeDays } }`);
     expect(retention.customersAcquired).toBe(0);
     expect(retention.customersAtStart).toBeGreaterThan(retention.customersAtEnd);
     expect(retention.rate).toBeCloseTo(((retention.customersAtEnd - 0) / retention.customersAtStart) * 100, 1);
-    const { cohorts } = await t.ok(`{ cohorts(from: "1997-01-01T00:00:00Z", to: "1997-04-01T00:00:00Z") { cohort size activeCustomers retention } }`);
+    const { cohorts } = await t.ok(`{ cohorts(from: "1997-01-01", to: "1997-03-31") { cohort size activeCustomers retention } }`);
     expect(cohorts.map((c: any) => c.cohort)).toEqual(['1997-01', '1997-02', '1997-03']);
     expect(cohorts.reduce((s: number, c: any) => s + c.size, 0)).toBe(2357);
     for (const c of cohorts) expect(c.retention[0]).toBe(1);
@@ -162,7 +162,7 @@ describe('whole-base analytics', () => {
     for (const score of [10, 9, 8, 3]) {
       await t.ok(`mutation($id: ID!, $s: Int!) { recordFeedback(input: { customerId: $id, kind: NPS, score: $s, touchpoint: "app", givenAt: "2030-01-02T00:00:00Z" }) { id } }`, { id, s: score });
     }
-    const { nps } = await t.ok(`{ nps(from: "2030-01-01T00:00:00Z", to: "2030-02-01T00:00:00Z", touchpoint: "app") { promoters passives detractors responses score } }`);
+    const { nps } = await t.ok(`{ nps(from: "2030-01-01", to: "2030-01-31", touchpoint: "app") { promoters passives detractors responses score } }`);
     expect(nps).toEqual({ promoters: 2, passives: 1, detractors: 1, responses: 4, score: 25 });
     await t.app.services.metricsStore.refreshAll();
     const { segments } = await t.ok(`{ segments { segment customers totalPredictedClv { amount } averagePredictedClv { amount } } }`);

@@ -25,9 +25,9 @@ const get = (query: string) => request(t.app.app).get('/graphql').query({ query 
 describe('model horizons', () => {
   it.each([
     ['a holdout past its maximum', '{ modelReport(calibrationEnd: "2025-06-01", holdoutEnd: "9999-12-31") { r } }', 'holdoutEnd'],
-    ['cohorts over more than ten years', '{ cohorts(from: "1990-01-01T00:00:00Z", to: "2001-01-01T00:00:00Z") { cohort } }', 'to'],
-    ['an NPS period over more than ten years', '{ nps(from: "1990-01-01T00:00:00Z", to: "2001-01-01T00:00:00Z") { score } }', 'to'],
-    ['retention over more than ten years', '{ retention(periodStart: "1990-01-01T00:00:00Z", periodEnd: "2001-01-01T00:00:00Z") { rate } }', 'periodEnd'],
+    ['cohorts over more than ten years', '{ cohorts(from: "1990-01-01", to: "2000-12-31") { cohort } }', 'to'],
+    ['an NPS period over more than ten years', '{ nps(from: "1990-01-01", to: "2000-12-31") { score } }', 'to'],
+    ['retention over more than ten years', '{ retention(periodStart: "1990-01-01", periodEnd: "2000-12-31") { rate } }', 'periodEnd'],
     ['expected purchases past 3650 days', '{ customers(first: 1) { nodes { metrics { expectedPurchases(days: 3651) { value } } } } }', 'days'],
   ])('refuses %s with BAD_USER_INPUT, over POST and GET', async (_name, query, field) => {
     for (const res of [await post(query), await get(query)]) {

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDateScalar } from '../../common/dates';
 import type { RequestContext } from '../../context';
 import { AppError, BadUserInputError } from '../../common/errors';
 import { money } from '../../common/money';
@@ -135,8 +135,8 @@ export class ActionsQueryResolver {
   @CostOf(() => BASE_SCAN_COST)
   @Query(() => ReplenishmentConnection, { description: `Replenishment cycles falling due between two days, soonest first, for reminder campaigns. Computes every cycle of the base: costs ${BASE_SCAN_COST} points plus its page.` })
   async replenishmentDue(
-    @Arg('from', () => GraphQLLocalDate, { description: `First due day, ${EARLIEST_DAY} to ${LATEST_DAY}.` }) from: string,
-    @Arg('to', () => GraphQLLocalDate, { description: `Last due day: ${WINDOW}.` }) to: string,
+    @Arg('from', () => LocalDateScalar, { description: `First due day, ${EARLIEST_DAY} to ${LATEST_DAY}.` }) from: string,
+    @Arg('to', () => LocalDateScalar, { description: `Last due day: ${WINDOW}.` }) to: string,
     @Args() page: ForwardPageArgs,
   ) {
     const items = (await this.actions.replenishmentDue(from, to)).map(toCycle);
@@ -163,8 +163,8 @@ export class ActionsQueryResolver {
   @Query(() => NextBestActionConnection, { description: `Next best actions of one kind across the base, due in a window, for campaign tools. Birthday and name-day greetings only for keys with pii:read; reorder and complementary-product actions only with orders:read, service follow-ups and thank-yous with feedback:read, tier nudges and expiring points with loyalty:read. Scores every customer: costs ${BASE_SCORING_COST} points plus its page (REORDER_REMINDER and WIN_BACK, scored on their candidates only: ${CANDIDATE_SCORING_COST}).` })
   async nextBestActions(
     @Arg('kind', () => ActionKindName, { description: 'Which actions.' }) kind: ActionKindName,
-    @Arg('dueFrom', () => GraphQLLocalDate, { nullable: true, description: `Due on or after, ${EARLIEST_DAY} to ${LATEST_DAY}; default today.` }) dueFrom: string | null,
-    @Arg('dueTo', () => GraphQLLocalDate, { nullable: true, description: `Due on or before, ${WINDOW}; default in 7 days.` }) dueTo: string | null,
+    @Arg('dueFrom', () => LocalDateScalar, { nullable: true, description: `Due on or after, ${EARLIEST_DAY} to ${LATEST_DAY}; default today.` }) dueFrom: string | null,
+    @Arg('dueTo', () => LocalDateScalar, { nullable: true, description: `Due on or before, ${WINDOW}; default in 7 days.` }) dueTo: string | null,
     @Args() page: ForwardPageArgs,
     @Ctx() ctx: RequestContext,
   ) {
@@ -190,12 +190,32 @@ export class ActionsQueryResolver {
   }
 }
 
+// Every row of a base-wide list names its customer, so a campaign tool needs no second query: one loader batch a
+// page. The customer's personal fields keep their own checks (pii:read).
 @Resolver(() => NextBestAction)
 export class NextBestActionResolver {
   @RequireScopes('customers:read')
   @FieldResolver(() => Customer, { description: 'The customer.' })
   customer(@Root() action: NextBestAction, @Ctx() ctx: RequestContext) {
     return ctx.loaders.customers.byId.load(action.customerId);
+  }
+}
+
+@Resolver(() => ReplenishmentCycle)
+export class ReplenishmentCycleResolver {
+  @RequireScopes('customers:read')
+  @FieldResolver(() => Customer, { nullable: true, description: 'The customer who buys on this cycle (needs customers:read; without it null, with FORBIDDEN, and the rest of the row stays).' })
+  customer(@Root() cycle: ReplenishmentCycle, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.customers.byId.load(cycle.customerId);
+  }
+}
+
+@Resolver(() => CustomerMoment)
+export class CustomerMomentResolver {
+  @RequireScopes('customers:read')
+  @FieldResolver(() => Customer, { nullable: true, description: 'The customer whose moment it is (needs customers:read, which upcomingMoments needs too).' })
+  customer(@Root() moment: CustomerMoment, @Ctx() ctx: RequestContext) {
+    return ctx.loaders.customers.byId.load(moment.customerId);
   }
 }
 

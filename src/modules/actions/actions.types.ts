@@ -1,5 +1,5 @@
 import { ArgsType, Field, Float, Int, ObjectType } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDateScalar } from '../../common/dates';
 import { describeEnum } from '../../common/enums';
 import { Money } from '../../common/money';
 import { Connection } from '../../common/pagination';
@@ -36,7 +36,7 @@ export class NextBestAction {
   personalData?: string;
   @Field(() => ActionKindName, { description: 'What to do.' }) kind: ActionKindName;
   @Field({ description: 'Why, in words.' }) reason: string;
-  @Field(() => GraphQLLocalDate, { description: 'When to act.' }) dueDate: string;
+  @Field(() => LocalDateScalar, { description: 'When to act.' }) dueDate: string;
   @Field(() => ContactChannel, { description: 'The channel, one the customer consented to.' }) channel: ContactChannel;
   @Field(() => Money, { description: 'Expected value of acting (0 for pure care actions).' }) expectedValue: Money;
 }
@@ -50,8 +50,8 @@ export class ReplenishmentCycle {
   @Field({ description: 'Product category.' }) category: string;
   @Field(() => Int, { description: 'Days on which the customer bought it.' }) purchases: number;
   @Field(() => Int, { description: 'Median days between purchases.' }) typicalIntervalDays: number;
-  @Field(() => GraphQLLocalDate, { description: 'Last purchase day.' }) lastPurchaseDate: string;
-  @Field(() => GraphQLLocalDate, { description: 'Last purchase plus the typical interval.' }) dueDate: string;
+  @Field(() => LocalDateScalar, { description: 'Last purchase day.' }) lastPurchaseDate: string;
+  @Field(() => LocalDateScalar, { description: 'Last purchase plus the typical interval.' }) dueDate: string;
   @Field(() => Float, { description: '0–1: more purchases and steadier gaps give more confidence.' }) confidence: number;
 }
 
@@ -59,7 +59,7 @@ export class ReplenishmentCycle {
 export class CustomerMoment {
   customerId: string;
   @Field(() => MomentKindName, { description: 'Which moment.' }) kind: MomentKindName;
-  @Field(() => GraphQLLocalDate, { description: 'Its next date.' }) date: string;
+  @Field(() => LocalDateScalar, { description: 'Its next date.' }) date: string;
   @Field(() => Int, { nullable: true, description: 'Age or years as a customer on that date; null for name days.' }) years: number | null;
 }
 

@@ -2,8 +2,8 @@ import type { TextColumns } from '../../common/personal-data';
 export { ActionsService } from './actions.service';
 export { createActionsLoaders } from './actions.loaders';
 export {
-  ActionsQueryResolver, CustomerActionsResolver, NextBestActionResolver, ProductComplementResolver, ProductComplementsResolver,
-  ProductRecommendationResolver,
+  ActionsQueryResolver, CustomerActionsResolver, CustomerMomentResolver, NextBestActionResolver, ProductComplementResolver,
+  ProductComplementsResolver, ProductRecommendationResolver, ReplenishmentCycleResolver,
 } from './actions.resolver';
 export { SegmentsService } from './segments.service';
 export { SegmentsResolver } from './segments.resolver';

@@ -1,11 +1,12 @@
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
+import { LocalDateScalar } from '../../common/dates';
 import {
   ArrayMaxSize, IsDate, IsEmail, IsIn, IsInt, IsISO31661Alpha2, IsLocale, IsOptional, Length, Matches, Max,
   MaxDate, MaxLength, Min, MinDate, ValidateBy, ValidateNested,
 } from 'class-validator';
 import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../common/idempotency';
 import { IsBoundedJson } from '../../common/validation';
-import { GraphQLJSONObject, GraphQLLocalDate } from 'graphql-scalars';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { describeEnum, SortDirection } from '../../common/enums';
 import { ConnectionArgs } from '../../common/pagination';
 import { ConsentChannel, IdentifierType } from './customer.types';
@@ -91,7 +92,7 @@ export class CustomerProfileInput {
   @IsOptional() @MaxLength(40)
   phone?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: `Date of birth, YYYY-MM-DD, from ${EARLIEST_BIRTH_DATE} to today.` })
+  @Field(() => LocalDateScalar, { nullable: true, description: `Date of birth, YYYY-MM-DD, from ${EARLIEST_BIRTH_DATE} to today.` })
   @IsOptional() @IsBirthDate()
   birthDate?: string | null;
 

@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { GraphQLJSONObject, GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDateScalar } from '../../common/dates';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { describeEnum } from '../../common/enums';
 import { Node, toGlobalId } from '../../common/relay';
 import { Connection } from '../../common/pagination';
@@ -100,7 +101,7 @@ export class Customer extends Node {
   phone: string | null;
 
   @RequireScopes('pii:read')
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Date of birth. Personal data.' })
+  @Field(() => LocalDateScalar, { nullable: true, description: 'Date of birth. Personal data.' })
   birthDate: string | null;
 
   @RequireScopes('pii:read')

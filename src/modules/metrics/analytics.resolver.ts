@@ -3,6 +3,7 @@ import { AnalyticsService, MAX_HOLDOUT_DAYS, MAX_PERIOD_DAYS } from './analytics
 import { CostOf } from '../../common/cost-hints';
 import { Cohort, ModelReport, NpsReport, Retention, SegmentSummary } from './analytics.types';
 import { RequireScopes } from '../../common/require-scopes';
+import { LocalDateScalar } from '../../common/dates';
 
 /**
  * The backtest fits the model on the whole base, then predicts every customer for every holdout week: a base cost and
@@ -23,8 +24,8 @@ export class AnalyticsResolver {
   @RequireScopes('metrics:read')
   @Query(() => Retention, { description: 'Retention over a period with its three counts.' })
   retention(
-    @Arg('periodStart', { description: 'Start of the period.' }) periodStart: Date,
-    @Arg('periodEnd', { description: `End of the period, at most ${MAX_PERIOD_DAYS} days after its start.` }) periodEnd: Date,
+    @Arg('periodStart', () => LocalDateScalar, { description: 'First day of the period (it starts at 00:00 UTC).' }) periodStart: string,
+    @Arg('periodEnd', () => LocalDateScalar, { description: `Last day of the period (inclusive; the period ends when it does, 24:00 UTC), at most ${MAX_PERIOD_DAYS} days in all.` }) periodEnd: string,
     @Arg('activeDays', () => Int, { defaultValue: 365, description: 'Days after a purchase that a customer still counts, 1 to 3650.' }) activeDays: number,
   ) {
     return this.analytics.retention(periodStart, periodEnd, activeDays);
@@ -33,8 +34,8 @@ export class AnalyticsResolver {
   @RequireScopes('metrics:read')
   @Query(() => [Cohort], { description: 'Monthly cohorts by first purchase, as a retention matrix.' })
   cohorts(
-    @Arg('from', { description: 'First cohort month (its first day or any day in it).' }) from: Date,
-    @Arg('to', { description: `Cohorts before this moment, at most ${MAX_PERIOD_DAYS} days after from.` }) to: Date,
+    @Arg('from', () => LocalDateScalar, { description: 'A day of the first cohort month (its first day or any day in it).' }) from: string,
+    @Arg('to', () => LocalDateScalar, { description: `Last day (inclusive) of the last cohort month, at most ${MAX_PERIOD_DAYS} days in all.` }) to: string,
   ) {
     return this.analytics.cohorts(from, to);
   }
@@ -42,8 +43,8 @@ export class AnalyticsResolver {
   @RequireScopes('metrics:read')
   @Query(() => NpsReport, { description: 'Net Promoter Score of the answers in a period.' })
   nps(
-    @Arg('from', { description: 'Answers at or after.' }) from: Date,
-    @Arg('to', { description: `Answers before, at most ${MAX_PERIOD_DAYS} days after from.` }) to: Date,
+    @Arg('from', () => LocalDateScalar, { description: 'First day of answers.' }) from: string,
+    @Arg('to', () => LocalDateScalar, { description: `Last day of answers (inclusive), at most ${MAX_PERIOD_DAYS} days in all.` }) to: string,
     @Arg('touchpoint', () => String, { nullable: true, description: 'Only answers given at this touchpoint.' }) touchpoint?: string | null,
   ) {
     return this.analytics.nps(from, to, touchpoint ?? null);
@@ -59,8 +60,8 @@ export class AnalyticsResolver {
   @CostOf(modelReportCost)
   @Query(() => ModelReport, { description: `Backtest: fit on purchases up to calibrationEnd, predict to holdoutEnd, compare with what happened. Costs ${MODEL_REPORT_BASE_COST} points plus ${MODEL_REPORT_COST_PER_WEEK} per holdout week.` })
   modelReport(
-    @Arg('calibrationEnd', { description: 'Last day of calibration, YYYY-MM-DD.' }) calibrationEnd: string,
-    @Arg('holdoutEnd', { description: `Last day of the holdout, YYYY-MM-DD: 7 to ${MAX_HOLDOUT_DAYS} days after calibrationEnd.` }) holdoutEnd: string,
+    @Arg('calibrationEnd', () => LocalDateScalar, { description: 'Last day of calibration.' }) calibrationEnd: string,
+    @Arg('holdoutEnd', () => LocalDateScalar, { description: `Last day of the holdout: 7 to ${MAX_HOLDOUT_DAYS} days after calibrationEnd.` }) holdoutEnd: string,
   ) {
     return this.analytics.modelReport(calibrationEnd, holdoutEnd);
   }

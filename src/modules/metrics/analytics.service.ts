@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
+import { dayProblem, endOfDay, startOfDay } from '../../common/dates';
 import { money } from '../../common/money';
 import { OrderService } from '../orders';
 import { FeedbackService } from '../feedback';
@@ -16,15 +17,19 @@ export const MAX_HOLDOUT_DAYS = 728;
 export const MAX_PERIOD_DAYS = 3660;
 const DAY_MS = 86_400_000;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const checkDay = (value: string, field: string) => {
-  if (!DAY.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new BadUserInputError(`${field} must be a date, YYYY-MM-DD`, { field });
+  const problem = dayProblem(value);
+  if (problem) throw new BadUserInputError(`${field}: ${problem}; expected YYYY-MM-DD`, { field });
 };
-const checkPeriod = (start: Date, end: Date, endField = 'periodEnd') => {
-  if (!(start < end)) throw new BadUserInputError('The period must end after it starts', { field: endField });
+/** A report's days, first to last (both inclusive), as the half-open range of moments they cover (UTC days). */
+const periodOf = (firstDay: string, lastDay: string, endField = 'periodEnd') => {
+  const start = startOfDay(firstDay);
+  const end = endOfDay(lastDay);
+  if (!(start < end)) throw new BadUserInputError('The last day of the period must not be before its first', { field: endField });
   if (end.getTime() - start.getTime() > MAX_PERIOD_DAYS * DAY_MS) {
     throw new BadUserInputError(`The period may be at most ${MAX_PERIOD_DAYS} days long`, { field: endField, maxDays: MAX_PERIOD_DAYS });
   }
+  return { start, end };
 };
 
 /** Whole-base analytics for BI: retention, cohorts, NPS, segments and the model backtest. */
@@ -36,25 +41,25 @@ export class AnalyticsService {
     private readonly currency: string,
   ) {}
 
-  async retention(periodStart: Date, periodEnd: Date, activeDays: number): Promise<Retention> {
-    checkPeriod(periodStart, periodEnd);
+  async retention(periodStart: string, periodEnd: string, activeDays: number): Promise<Retention> {
+    const { start, end } = periodOf(periodStart, periodEnd);
     if (activeDays < 1 || activeDays > 3650) throw new BadUserInputError('activeDays must be 1 to 3650', { field: 'activeDays' });
-    const c = await this.orders.retentionCounts(periodStart, periodEnd, activeDays);
+    const c = await this.orders.retentionCounts(start, end, activeDays);
     const rate = c.atStart > 0 ? Math.round(((c.atEnd - c.acquired) / c.atStart) * 10_000) / 100 : null;
     return { periodStart, periodEnd, activeDays, customersAtStart: c.atStart, customersAtEnd: c.atEnd, customersAcquired: c.acquired, rate };
   }
 
-  async cohorts(from: Date, to: Date): Promise<Cohort[]> {
-    checkPeriod(from, to, 'to');
-    return (await this.orders.monthlyCohorts(from, to)).map((c) => ({
+  async cohorts(from: string, to: string): Promise<Cohort[]> {
+    const { start, end } = periodOf(from, to, 'to');
+    return (await this.orders.monthlyCohorts(start, end)).map((c) => ({
       cohort: c.cohort, size: c.size, activeCustomers: c.active,
       retention: c.active.map((n) => (c.size > 0 ? Math.round((n / c.size) * 10_000) / 10_000 : 0)),
     }));
   }
 
-  async nps(from: Date, to: Date, touchpoint: string | null): Promise<NpsReport> {
-    checkPeriod(from, to, 'to');
-    const c = await this.feedback.npsCounts(from, to, touchpoint);
+  async nps(from: string, to: string, touchpoint: string | null): Promise<NpsReport> {
+    const { start, end } = periodOf(from, to, 'to');
+    const c = await this.feedback.npsCounts(start, end, touchpoint);
     const responses = c.promoters + c.passives + c.detractors;
     return { ...c, responses, score: responses > 0 ? Math.round(((c.promoters - c.detractors) / responses) * 1000) / 10 : null };
   }

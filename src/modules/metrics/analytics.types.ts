@@ -1,11 +1,12 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Money } from '../../common/money';
+import { LocalDateScalar } from '../../common/dates';
 import { RfmSegmentName } from './metrics.types';
 
 @ObjectType({ description: 'Retention over a period: (customers at the end − customers acquired in the period) / customers at the start × 100.' })
 export class Retention {
-  @Field({ description: 'Start of the period.' }) periodStart: Date;
-  @Field({ description: 'End of the period.' }) periodEnd: Date;
+  @Field(() => LocalDateScalar, { description: 'First day of the period.' }) periodStart: string;
+  @Field(() => LocalDateScalar, { description: 'Last day of the period (inclusive).' }) periodEnd: string;
   @Field(() => Int, { description: 'Days a customer counts as a customer after a purchase.' }) activeDays: number;
   @Field(() => Int, { description: 'Customers at the start (bought within activeDays before it).' }) customersAtStart: number;
   @Field(() => Int, { description: 'Customers at the end.' }) customersAtEnd: number;
@@ -55,8 +56,8 @@ export class BacktestBucket {
 
 @ObjectType({ description: 'A backtest: fit on the calibration period, predict the holdout, compare with what happened.' })
 export class ModelReport {
-  @Field({ description: 'End of calibration (YYYY-MM-DD).' }) calibrationEnd: string;
-  @Field({ description: 'End of holdout (YYYY-MM-DD).' }) holdoutEnd: string;
+  @Field(() => LocalDateScalar, { description: 'Last day of calibration.' }) calibrationEnd: string;
+  @Field(() => LocalDateScalar, { description: 'Last day of the holdout.' }) holdoutEnd: string;
   @Field(() => Float, { description: 'BG/NBD r of the calibration fit.' }) r: number;
   @Field(() => Float, { description: 'BG/NBD alpha (weeks).' }) alpha: number;
   @Field(() => Float, { description: 'BG/NBD a.' }) a: number;

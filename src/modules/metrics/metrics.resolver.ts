@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDateScalar } from '../../common/dates';
 import type { RequestContext } from '../../context';
 import { BadUserInputError } from '../../common/errors';
 import { Customer } from '../customers';
@@ -41,7 +41,7 @@ export class ModelFitResolver {
   @RequireScopes('admin')
   @Mutation(() => ModelFit, { description: 'Fit a purchase model (BG/NBD by default) and Gamma-Gamma on the whole base with purchases up to asOf, store the fit and make it current.' })
   async fitModels(
-    @Arg('asOf', () => GraphQLLocalDate, { description: 'Use purchases up to the end of this day.' }) asOf: string,
+    @Arg('asOf', () => LocalDateScalar, { description: 'Use purchases up to the end of this day.' }) asOf: string,
     @Arg('timeUnit', () => ModelTimeUnit, { defaultValue: ModelTimeUnit.WEEK, description: 'Time unit of the purchase model.' }) timeUnit: ModelTimeUnit,
     @Arg('purchaseModel', () => PurchaseModel, { defaultValue: PurchaseModel.BG_NBD, description: 'Which purchase model to fit.' }) purchaseModel: PurchaseModel,
   ) {

@@ -1,6 +1,6 @@
 import { ArgsType, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { LocalDateScalar } from '../../common/dates';
 import { Max, Min } from 'class-validator';
-import { GraphQLLocalDate } from 'graphql-scalars';
 import { describeEnum } from '../../common/enums';
 import { Money } from '../../common/money';
 
@@ -40,7 +40,7 @@ export class ModelFit {
   @Field(() => ID, { description: 'Fit id.' })
   id: string;
 
-  @Field(() => GraphQLLocalDate, { description: 'Only purchases up to the end of this day were used.' })
+  @Field(() => LocalDateScalar, { description: 'Only purchases up to the end of this day were used.' })
   asOf: string;
 
   @Field(() => ModelTimeUnit, { description: 'Time unit of recency, T and alpha.' })

@@ -35,7 +35,9 @@ class CostMemo {
 function coercedVariables(schema: GraphQLSchema, operation: OperationDefinitionNode | undefined, given: Record<string, unknown>) {
   const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], given);
   if (coerced.errors) {
-    throw new AppError(coerced.errors[0].message, 'BAD_USER_INPUT', { http: { status: 400 } });
+    // With what the scalar said besides (a date's expected format and example).
+    const { code: _code, ...details } = coerced.errors[0].extensions;
+    throw new AppError(coerced.errors[0].message, 'BAD_USER_INPUT', { ...details, http: { status: 400 } });
   }
   return coerced.coerced;
 }
