@@ -9,8 +9,8 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { AppConfig } from './config';
 import { Database } from './db/data-source';
-import { createContext, RequestContext } from './context';
-import { createCompiledReads, createResolvers, createServices, Services } from './container';
+import type { RequestContext } from './common/request-context';
+import { createCompiledReads, createContext, createResolvers, createServices, Services } from './container';
 import { compiledReadsPlugin, stringifyResult } from './common/compiled-reads';
 import { createSchema } from './schema';
 import { createErrorFormatter, toAppError } from './common/errors';
