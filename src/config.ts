@@ -1,4 +1,4 @@
-import { loadTrustedDocuments } from './modules/partners/trusted-documents';
+import { loadTrustedDocuments } from './common/persisted-query-manifest';
 import { isPhoneRegion } from './common/phone';
 
 /**
