@@ -41,7 +41,7 @@ export interface App {
   httpServer: http.Server;
   services: Services;
   /** Stops Apollo (draining in-flight requests); the caller closes the database. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -27,7 +27,7 @@ export function loadTrustedDocuments(file: string): TrustedDocuments {
   try {
     manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
   if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1 || !Array.isArray(manifest.operations)) {
     throw new Error(`${file} is not an apollo-persisted-query-manifest, version 1, with an operations list`);
