@@ -36,8 +36,8 @@ module.exports = {
       name: 'entity-relations-only-to-entities',
       severity: 'error',
       comment:
-        'The one exception to modules-only-through-index: an entity may import another module\'s entity class for a ' +
-        'TypeORM relation (a foreign key), since going through index.ts would load that module\'s services and ' +
+        "The one exception to modules-only-through-index: an entity may import another module's entity class for a " +
+        "TypeORM relation (a foreign key), since going through index.ts would load that module's services and " +
         'resolvers into every entity (and the migration CLI). Today: orders/order.entity.ts, feedback/feedback.entity.ts, ' +
         'communications/communication.entity.ts, loyalty/loyalty.entity.ts and metrics/customer-metrics.entity.ts, each ' +
         '→ customers/customer.entity.ts (customer_id). Anything else of another module goes through its index.ts.',
@@ -76,9 +76,13 @@ module.exports = {
     {
       name: 'entity-list-only-entities',
       severity: 'error',
-      comment: 'src/db/entities.ts (see outside-modules-through-index) may import a module\'s entity files, nothing deeper.',
+      comment:
+        "src/db/entities.ts (see outside-modules-through-index) may import a module's entity files, nothing deeper.",
       from: { path: '^src/db/entities\\.ts$' },
-      to: { path: '^src/modules/[^/]+/', pathNot: ['\\.entity\\.ts$', '^src/modules/[^/]+/index\\.ts$'] },
+      to: {
+        path: '^src/modules/[^/]+/',
+        pathNot: ['\\.entity\\.ts$', '^src/modules/[^/]+/index\\.ts$'],
+      },
     },
     {
       name: 'config-imports-no-module',
@@ -110,7 +114,8 @@ module.exports = {
     {
       name: 'entities-no-type-graphql',
       severity: 'error',
-      comment: 'Storage classes are not the public contract (STYLE rule 6, "Entities and GraphQL types are separate").',
+      comment:
+        'Storage classes are not the public contract (STYLE rule 6, "Entities and GraphQL types are separate").',
       from: { path: '\\.entity\\.ts$' },
       to: { path: '^node_modules/(type-graphql|graphql|graphql-scalars)/' },
     },
@@ -124,7 +129,8 @@ module.exports = {
     {
       name: 'resolvers-no-storage',
       severity: 'error',
-      comment: 'A resolver never imports typeorm, pg or an entity (STYLE rule 1): it calls services and loaders.',
+      comment:
+        'A resolver never imports typeorm, pg or an entity (STYLE rule 1): it calls services and loaders.',
       from: { path: '\\.resolver\\.ts$' },
       to: { path: ['^node_modules/(typeorm|pg)/', '\\.entity\\.ts$'] },
     },
