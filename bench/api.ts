@@ -33,11 +33,11 @@ export interface ApiBenchOptions {
 function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
   let seen = '';
   return new Promise((resolve, reject) => {
-    const onOutput = (chunk: Buffer) => { seen += chunk; };
+    const onOutput = (chunk: Buffer) => { seen += chunk.toString(); };
     const onExit = (code: number | null) => { stop(); reject(new Error(`${what} exited (${code}):\n${seen}`)); };
     const timer = setTimeout(() => { stop(); reject(new Error(`${what} did not start:\n${seen}`)); }, 60_000);
     const onData = (chunk: Buffer) => {
-      seen += chunk;
+      seen += chunk.toString();
       if (pattern.test(seen)) { stop(); resolve(); }
     };
     function stop() {

@@ -55,8 +55,8 @@ export async function benchIde(options: { concurrency: number; rounds: number })
   try {
     await new Promise<void>((resolve, reject) => {
       let output = '';
-      server.stdout!.on('data', (chunk) => { output += chunk; if (/GraphQL API on http/.test(output)) resolve(); });
-      server.stderr!.on('data', (chunk) => { output += chunk; });
+      server.stdout.on('data', (chunk) => { output += chunk; if (/GraphQL API on http/.test(output)) resolve(); });
+      server.stderr.on('data', (chunk) => { output += chunk; });
       server.once('exit', () => reject(new Error(`the server exited:\n${output}`)));
     });
     const pid = server.pid!;

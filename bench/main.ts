@@ -23,7 +23,7 @@ async function main() {
   if (command === 'clv') {
     const { values } = parseArgs({ args: rest, options: { sizes: { type: 'string', default: '100000,1000000' }, reps: { type: 'string', default: '5,3' },
       customers: { type: 'string', default: '100000' } } });
-    benchClv(values.sizes!.split(',').map(Number), values.reps!.split(',').map(Number));
+    benchClv(values.sizes.split(',').map(Number), values.reps.split(',').map(Number));
     await benchRefresh(Number(values.customers));
     return;
   }

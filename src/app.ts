@@ -9,8 +9,8 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { AppConfig } from './config';
 import { Database } from './db/data-source';
-import { createContext, RequestContext } from './context';
-import { createCompiledReads, createResolvers, createServices, Services } from './container';
+import type { RequestContext } from './common/request-context';
+import { createCompiledReads, createContext, createResolvers, createServices, Services } from './container';
 import { compiledReadsPlugin, stringifyResult } from './common/compiled-reads';
 import { createSchema } from './schema';
 import { createErrorFormatter, toAppError } from './common/errors';
@@ -30,7 +30,8 @@ import { costPlugin, notePersonalFieldsRead } from './modules/partners';
 import { hasScope, presentedKey, Principal } from './modules/partners';
 import { introspectionGuard } from './introspection-guard';
 import { toSubgraphSchema } from './federation';
-import { KeyChangeListener, loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
+import { KeyChangeListener, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
+import { loadTrustedDocuments } from './common/persisted-query-manifest';
 import { useCursorSecret } from './common/cursor-crypto';
 import { documentAuthorisationPlugin } from './modules/partners';
 import { requestGuards } from './common/request-guards';
@@ -40,7 +41,7 @@ export interface App {
   httpServer: http.Server;
   services: Services;
   /** Stops Apollo (draining in-flight requests); the caller closes the database. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,4 +1,4 @@
-import { loadTrustedDocuments } from './modules/partners/trusted-documents';
+import { loadTrustedDocuments } from './common/persisted-query-manifest';
 import { isPhoneRegion } from './common/phone';
 
 /**
@@ -159,7 +159,7 @@ export const CONFIG_VARIABLES = [
     description: 'Serve the graph as an Apollo Federation 2 subgraph: Customer is an entity keyed by id; _entities and _service obey the same scopes.' },
   { env: 'COMPILED_READS', key: 'compiledReads', defaultValue: 'true', parse: boolean,
     description: 'Answer queries whose every field has a SQL projection (customer pages and lists) from one compiled statement instead of per-field resolvers; false sends every query through the resolvers.' },
-  { env: 'IDE_ENABLED', key: 'ideEnabled', defaultValue: '', parse: (raw: string) => (raw === '' ? (null as unknown as boolean) : boolean(raw)),
+  { env: 'IDE_ENABLED', key: 'ideEnabled', defaultValue: '', parse: (raw: string) => (raw === '' ? null : boolean(raw)),
     description: 'Serve the offline GraphiQL page to a browser that opens /graphql. Empty: on, except with NODE_ENV=production. The page itself reads nothing; its requests need a key like any other.' },
   { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'otlpEndpoint', defaultValue: '', parse: (raw: string) => {
       if (raw === '') return null;

@@ -1,26 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from './config';
-import { customerProjections, customerRootReaders, CustomerListService, CustomerResolver, CustomerService, customerTextColumns } from './modules/customers';
+import { createCustomerLoaders, customerProjections, customerRootReaders, CustomerListService, CustomerResolver, CustomerService, customerTextColumns } from './modules/customers';
 import { mergeProjections } from './common/compiled-reads';
 import {
-  CustomerOrdersResolver, orderProjections, OrderImportService, OrderResolver, OrderReturnResolver, OrderService,
+  createOrderLoaders, CustomerOrdersResolver, orderProjections, OrderImportService, OrderResolver, OrderReturnResolver, OrderService,
   orderTextColumns, OrderWriterService,
 } from './modules/orders';
-import { CustomerFeedbackResolver, feedbackProjections, FeedbackResolver, FeedbackService, feedbackTextColumns } from './modules/feedback';
+import { createFeedbackLoaders, CustomerFeedbackResolver, feedbackProjections, FeedbackResolver, FeedbackService, feedbackTextColumns } from './modules/feedback';
 import {
-  communicationProjections, CommunicationResolver, CommunicationService, communicationTextColumns, CustomerCommunicationsResolver,
+  createCommunicationLoaders, communicationProjections, CommunicationResolver, CommunicationService, communicationTextColumns, CustomerCommunicationsResolver,
 } from './modules/communications';
 import {
-  CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, loyaltyProjections, LoyaltyAnalyticsService, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
+  createLoyaltyLoaders, CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, loyaltyProjections, LoyaltyAnalyticsService, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
   LoyaltyService, loyaltyTextColumns,
 } from './modules/loyalty';
 import {
-  AnalyticsResolver, AnalyticsService, CustomerMetricsFieldResolver, customerSummaryProjections, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, MetricsStoreService, ModelFitResolver,
+  createMetricsLoaders, AnalyticsResolver, AnalyticsService, CustomerMetricsFieldResolver, customerSummaryProjections, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, MetricsStoreService, ModelFitResolver,
   metricsTextColumns, ModelFitService,
 } from './modules/metrics';
 import { CustomerTimelineResolver, TIMELINE_SOURCES } from './modules/timeline';
 import {
-  ActionsQueryResolver, ActionsService, CustomerActionsResolver, CustomerMomentResolver, NextBestActionResolver, ProductComplementResolver,
+  createActionsLoaders, ActionsQueryResolver, ActionsService, CustomerActionsResolver, CustomerMomentResolver, NextBestActionResolver, ProductComplementResolver,
   ProductComplementsResolver, ReplenishmentCycleResolver,
   actionsTextColumns, ProductRecommendationResolver, SegmentsResolver, SegmentsService,
 } from './modules/actions';
@@ -28,6 +29,8 @@ import { ApiKeyResolver, ApiKeyService, AuditResolver, AuditService, GdprResolve
 import { migrationTextColumns } from './db/data-source';
 import { idempotencyTextColumns } from './common/idempotency';
 import { NodeResolver } from './node.resolver';
+import type { Loaders, RequestContext } from './common/request-context';
+import type { Principal } from './common/scopes';
 
 /** Every text, text[] and jsonb column of every table, classified by the module that owns it (see TextColumns). */
 export const TEXT_COLUMNS = [
@@ -117,4 +120,27 @@ export function createResolvers(config: AppConfig, services: Services) {
     new CustomerMetricsFieldResolver(services.metrics, config.shopCurrency),
     new CustomerMetricsResolver(services.metrics, config.shopCurrency),
   ];
+}
+
+/**
+ * Loaders live for one request only, so no request sees another's cached rows. Each module's are made when a
+ * resolver first asks for them: a request answered by the compiled reads asks for none. The record's type is the
+ * open `Loaders` of common/request-context.ts, which each module's loaders file extends.
+ */
+export function createLoaders(services: Services, now: Date): Loaders {
+  const made: Partial<Loaders> = {};
+  return {
+    get customers() { return (made.customers ??= createCustomerLoaders(services.customers)); },
+    get orders() { return (made.orders ??= createOrderLoaders(services.orders)); },
+    get feedback() { return (made.feedback ??= createFeedbackLoaders(services.feedback)); },
+    get communications() { return (made.communications ??= createCommunicationLoaders(services.communications)); },
+    get loyalty() { return (made.loyalty ??= createLoyaltyLoaders(services.loyalty, services.loyaltyPrograms, services.loyaltyEarning)); },
+    get metrics() { return (made.metrics ??= createMetricsLoaders(services.metrics, now)); },
+    get actions() { return (made.actions ??= createActionsLoaders(services.actions, now)); },
+  };
+}
+
+export function createContext(services: Services, requestId: string = randomUUID(), principal: Principal | null = null): RequestContext {
+  const now = new Date();
+  return { requestId, principal, now, loaders: createLoaders(services, now) };
 }

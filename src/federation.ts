@@ -5,7 +5,7 @@ import { createResolversMap } from 'type-graphql';
 import { toDatabaseId } from './common/relay';
 import { requiredScopesOf } from './common/require-scopes';
 import { requireScope } from './modules/partners';
-import type { RequestContext } from './context';
+import type { RequestContext } from './common/request-context';
 
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
 

@@ -24,7 +24,7 @@ export function introspectionGuard<C>(allowed: (context: C) => boolean): ApolloS
     async requestDidStart() {
       return {
         async didResolveOperation({ document, contextValue }) {
-          if (introspects(document) && !allowed(contextValue as C)) {
+          if (introspects(document) && !allowed(contextValue)) {
             throw new AppError('Introspection needs the schema:read scope', 'FORBIDDEN', { requiredScopes: ['schema:read'], http: { status: 403 } });
           }
         },

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Extensions, ID, Query, Resolver } from 'type-graphql';
 import { ARGUMENT_MAX_ITEMS } from './common/input-guard';
-import type { RequestContext } from './context';
+import type { RequestContext } from './common/request-context';
 import { BadUserInputError } from './common/errors';
 import { isUuid, Node, parseGlobalId } from './common/relay';
 import { hasScope } from './common/scopes';

@@ -18,5 +18,8 @@ export async function writeSchemaFile(): Promise<string> {
 }
 
 if (require.main === module) {
-  writeSchemaFile().then((file) => console.log(`Wrote ${file}`));
+  writeSchemaFile().then((file) => console.log(`Wrote ${file}`), (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

@@ -47,7 +47,8 @@ function waitForSlice(signal: AbortSignal | undefined): Promise<void> {
       const at = queue?.indexOf(waiter) ?? -1;
       if (queue && at >= 0) queue.splice(at, 1);
       if (queue?.length === 0) waiting.delete(owner);
-      reject(signal?.reason);
+      // request-guards aborts with an AppError (deadline, client gone), which is what the caller sees.
+      reject(signal?.reason as Error);
     };
     const waiter: Waiter = { resume: () => { signal?.removeEventListener('abort', onAbort); resolve(); } };
     signal?.addEventListener('abort', onAbort, { once: true });

@@ -9,5 +9,5 @@ export type FieldCost = (args: Record<string, unknown>) => number;
  * module that owns the field states its price without the partners module knowing its names.
  */
 export function CostOf(cost: FieldCost): MethodDecorator & PropertyDecorator {
-  return Extensions({ cost }) as MethodDecorator & PropertyDecorator;
+  return Extensions({ cost });
 }

@@ -35,7 +35,7 @@ export class DateFormatError extends AppError {
 
 /** The value as it can be shown in a message: quoted, escaped (a NUL byte reads \u0000), at most 40 characters. */
 function shown(value: unknown): string {
-  if (typeof value !== 'string') return typeof value === 'object' ? 'an object' : String(value);
+  if (typeof value !== 'string') return value !== null && typeof value === 'object' ? 'an object' : String(value);
   return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
 }
 

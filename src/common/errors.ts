@@ -148,7 +148,7 @@ export function createErrorFormatter(options: { exposeInternals: boolean; log: (
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    const status = (original as GraphQLError)?.extensions?.http as { status?: number } | undefined;
+    const status = (original as GraphQLError)?.extensions?.http;
     if (original === error && original instanceof GraphQLError && !original.path && status?.status === 400) {
       // Request errors Apollo raises without a code (a persisted query whose hash does not match its text).
       return { message: original.message, extensions: { code: 'BAD_REQUEST' } };

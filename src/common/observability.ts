@@ -92,7 +92,7 @@ export function observabilityPlugin(metrics: Metrics, logger: Logger, labels: Op
           const type = ctx.operation?.operation ?? 'invalid';
           const operation = ctx.operation ? (ctx.operationName ? labels.label(ctx.operationName) : 'anonymous') : 'invalid';
           const codes = (ctx.errors ?? []).map((e) => {
-            const code = String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+            const code = typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
             return KNOWN_CODE.test(code) ? code : 'OTHER';
           });
           const facts = requestFacts.getStore();

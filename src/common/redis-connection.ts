@@ -41,7 +41,7 @@ export class RedisConnection {
         connectTimeout: Math.max(1000, options.commandTimeoutMs),
         reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 10), MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100),
       },
-    }) as RedisClientType;
+    });
     if (options.registry) {
       this.upGauge = new Gauge({ name: 'redis_up', help: '1 while Redis answers; 0 while budgets and persisted queries use the local stand-ins.', registers: [options.registry] });
       this.fallbacks = new Counter({ name: 'redis_fallbacks_total', help: 'Operations served by the local stand-in because Redis was unavailable, by use.', labelNames: ['use'], registers: [options.registry] });

@@ -72,7 +72,7 @@ interface ChosenOptions {
   kind: Database['kind'];
   embedded: EmbeddedAccess | null;
   /** Closes what the options stand on: the lender, the PGlite instance, the lock. */
-  release(): Promise<void>;
+  release: () => Promise<void>;
 }
 
 /** pg connecting to the owner's lent socket (or loopback port); PGlite takes any user and password. */

@@ -88,7 +88,7 @@ function writeOrder(ctx: DemoCustomerContext, out: SeedTables, placedAt: Date, s
     const refund = isReturned ? Math.floor((l.total * net) / gross) : 0;
     refunded += refund;
     if (isReturned) {
-      out.order_returns.push([rng.uuid(), customerId, orderId, l.id, l.quantity, refund, returnReason, iso(returnedAt!)]);
+      out.order_returns.push([rng.uuid(), customerId, orderId, l.id, l.quantity, refund, returnReason, iso(returnedAt)]);
     }
     return [l.id, customerId, orderId, l.lineNo, world.productIds.get(l.sku)!, l.quantity, l.unit, l.total, isReturned ? l.quantity : 0, refund];
   });

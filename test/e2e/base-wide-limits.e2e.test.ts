@@ -85,11 +85,12 @@ describe('long requests share the process and stop at the deadline', () => {
   function codesLoggedFor(operation: string): Promise<string[]> {
     const info = logger.info.bind(logger);
     return new Promise((resolve) => {
-      const spy = jest.spyOn(logger, 'info').mockImplementation(((fields: unknown, ...rest: unknown[]) => {
+      const spy = jest.spyOn(logger, 'info').mockImplementation((fields: unknown, ...rest: unknown[]) => {
         const line = fields as { operation?: string; errors?: string[] };
         if (line?.operation === operation) { spy.mockRestore(); resolve(line.errors ?? []); }
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it is needed: pino's overloads refuse (unknown, ...unknown[])
         return (info as (...args: unknown[]) => void)(fields, ...rest);
-      }) as typeof logger.info);
+      });
     });
   }
 

@@ -4,7 +4,7 @@ import { databaseOn, testPort } from '../support/own-cluster-db';
 import { startTestAppOn } from '../support/test-app';
 import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis-server';
 import { ServerProcess, startServerProcess } from '../support/server-process';
-import { Attempt, countBy, FAULT_SOURCE, FaultLoad, post, Write } from '../support/fault-load';
+import { Attempt, countBy, FAULT_SOURCE, FaultLoad, Write } from '../support/fault-load';
 import { runIntegrityCheck } from '../../src/cli/check';
 
 /*
@@ -31,7 +31,7 @@ describeWhenRunnable('fault injection under load (PostgreSQL cluster, redis-serv
   const redisPort = testPort(41);
   let env: Record<string, string>;
   let keys: string[] = [];
-  let customerIds: string[] = [];
+  const customerIds: string[] = [];
   const timeline: string[] = [];
 
   beforeAll(async () => {

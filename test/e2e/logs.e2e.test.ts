@@ -66,7 +66,7 @@ describe('server logs in production', () => {
   it('writes only JSON lines, besides its start-up and shutdown sentences', () => {
     const lines = server.output().split('\n').filter((line) => line.trim());
     const plain = lines.filter((line) => !line.startsWith('{'));
-    for (const line of plain) expect(line).toMatch(/^(Customer 360 GraphQL API on http|SIGTERM: finishing|Embedded database migrated|Embedded database lent to local tools|Demo API key \(|  c360_|\(node:\d+\) |\(Use `node)/);
+    for (const line of plain) expect(line).toMatch(/^(Customer 360 GraphQL API on http|SIGTERM: finishing|Embedded database migrated|Embedded database lent to local tools|Demo API key \(| {2}c360_|\(node:\d+\) |\(Use `node)/);
     for (const line of lines.filter((l) => l.startsWith('{'))) {
       const parsed = JSON.parse(line);
       expect(parsed.forged).toBeUndefined();

@@ -22,7 +22,7 @@ export async function startOwnRedis(port: number): Promise<OwnRedis> {
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
-    child.stdout!.on('data', (chunk) => {
+    child.stdout.on('data', (chunk) => {
       output += chunk;
       if (/Ready to accept connections/.test(output)) {
         clearTimeout(timer);

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { LocalDateScalar } from '../../common/dates';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../common/request-context';
 import { AppError, BadUserInputError } from '../../common/errors';
 import { money } from '../../common/money';
 import { decodeCursor, encodeCursor, MAX_PAGE_SIZE, Page } from '../../common/pagination';

@@ -118,7 +118,7 @@ export class ActionsService {
     ]);
     const pointValue = rules[0]?.pointValueMinor ?? 1;
     const productNames = new Map((await this.orders.productsByIds(recommendations.flat().flatMap((r) => [r.productId, ...r.becauseOf])))
-      .filter((p) => p !== null).map((p) => [p!.databaseId, p!]));
+      .filter((p) => p !== null).map((p) => [p.databaseId, p]));
     // Each customer's models (metrics, a year's CLV) cost about a millisecond: one checkpoint per customer, so a
     // base-wide list yields to other requests and stops at the deadline.
     return mapInSlices(customerIds, (_, i) => {

@@ -88,7 +88,7 @@ export class SegmentsService {
   /** A stored filter as the CustomerFilter it was saved from (dates come back from JSON as strings). */
   toFilter(saved: Record<string, unknown>): CustomerFilter {
     const filter = Object.assign(new CustomerFilter(), saved);
-    for (const field of DATE_FIELDS) if (typeof saved[field] === 'string') (filter[field] as Date) = new Date(saved[field] as string);
+    for (const field of DATE_FIELDS) if (typeof saved[field] === 'string') (filter[field] as Date) = new Date(saved[field]);
     return filter;
   }
 }

@@ -14,3 +14,11 @@ export const createCommunicationLoaders = (communications: CommunicationService)
     ),
   };
 };
+
+export type CommunicationLoaders = ReturnType<typeof createCommunicationLoaders>;
+
+declare module '../../common/request-context' {
+  interface Loaders {
+    communications: CommunicationLoaders;
+  }
+}

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { idempotentRequest } from '../../common/idempotency';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../common/request-context';
 import { Customer } from '../customers';
 import { Order } from '../orders';
 import { Feedback } from '../feedback';

@@ -6,3 +6,11 @@ export const createCustomerLoaders = (customers: CustomerService) => ({
   identifiers: new DataLoader((ids: readonly string[]) => customers.identifiersByCustomerIds(ids)),
   consents: new DataLoader((ids: readonly string[]) => customers.consentsByCustomerIds(ids)),
 });
+
+export type CustomerLoaders = ReturnType<typeof createCustomerLoaders>;
+
+declare module '../../common/request-context' {
+  interface Loaders {
+    customers: CustomerLoaders;
+  }
+}

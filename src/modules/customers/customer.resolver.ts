@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { idempotentRequest } from '../../common/idempotency';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../common/request-context';
 import { toDatabaseId } from '../../common/relay';
 import { Customer, CustomerConnection, CustomerIdentifier, IdentifierType, MarketingConsent } from './customer.types';
 import { CreateCustomerInput, CustomersArgs, UpdateCustomerInput } from './customer.inputs';

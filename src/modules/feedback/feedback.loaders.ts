@@ -15,3 +15,11 @@ export const createFeedbackLoaders = (feedback: FeedbackService) => {
     ),
   };
 };
+
+export type FeedbackLoaders = ReturnType<typeof createFeedbackLoaders>;
+
+declare module '../../common/request-context' {
+  interface Loaders {
+    feedback: FeedbackLoaders;
+  }
+}

@@ -91,7 +91,7 @@ export function nextTier<T extends TierWithRetention>(tiers: T[], currentCode: s
   if (code === currentCode) return { code, reason: null };
   const target = tiers.find((t) => t.code === code) ?? null;
   const up = target && (!current || target.threshold > current.threshold);
-  const reason = up ? `Qualified for ${code}: ${value} against a threshold of ${target!.threshold}`
+  const reason = up ? `Qualified for ${code}: ${value} against a threshold of ${target.threshold}`
     : current ? `Below the ${current.code} retention threshold of ${current.retentionThreshold ?? current.threshold}: ${value}` : 'Tier removed';
   return { code, reason };
 }

@@ -23,3 +23,11 @@ export const createLoyaltyLoaders = (loyalty: LoyaltyService, programs: LoyaltyP
       loyalty.pagesByCustomerIds(ids, args, (id) => counts.load(id))),
   };
 };
+
+export type LoyaltyLoaders = ReturnType<typeof createLoyaltyLoaders>;
+
+declare module '../../common/request-context' {
+  interface Loaders {
+    loyalty: LoyaltyLoaders;
+  }
+}

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { idempotentRequest } from '../../common/idempotency';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../common/request-context';
 import { Customer } from '../customers';
 import { Order, OrderStatus } from '../orders';
 import { BadUserInputError } from '../../common/errors';

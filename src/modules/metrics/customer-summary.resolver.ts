@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectsAnyOf } from '../../common/selection';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../common/request-context';
 import { Customer } from '../customers';
 import { CustomerSummary, NOT_ASKED, SATISFACTION_FIELDS, summariseCustomer } from './customer-summary';
 import { RequireScopes } from '../../common/require-scopes';

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { LocalDateScalar } from '../../common/dates';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../common/request-context';
 import { BadUserInputError } from '../../common/errors';
 import { Customer } from '../customers';
 import { CustomerMetrics } from './customer-metrics';

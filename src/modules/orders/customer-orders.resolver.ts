@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../common/request-context';
 import { Customer } from '../customers';
 import { CustomerOrdersArgs } from './order.inputs';
 import { OrderConnection } from './order.types';

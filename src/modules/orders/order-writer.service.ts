@@ -103,7 +103,7 @@ export class OrderWriterService {
         const { order, created } = await this.recordOrder(input);
         results.push({ index, order, created, error: null });
       } catch (error) {
-        const appError = toAppError(error) as AppError;
+        const appError = toAppError(error);
         if (appError.extensions.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error, index }, 'orders: one order of a batch failed');
         if (appError.extensions.code === 'SERVICE_UNAVAILABLE') unavailable = appError;
         results.push({ index, order: null, created: false, error: appError });

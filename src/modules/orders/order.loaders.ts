@@ -23,3 +23,11 @@ export const createOrderLoaders = (orders: OrderService) => {
     ),
   };
 };
+
+export type OrderLoaders = ReturnType<typeof createOrderLoaders>;
+
+declare module '../../common/request-context' {
+  interface Loaders {
+    orders: OrderLoaders;
+  }
+}

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Extensions, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { idempotentRequest } from '../../common/idempotency';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../common/request-context';
 import { Customer } from '../customers';
 import { BatchItemOutcome, Order, OrderLine, OrderReturn, Product } from './order.types';
 import { ProductInput, RecordOrderInput, RecordReturnInput } from './order.inputs';

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../common/request-context';
 import { IDEMPOTENCY_KEY_DESCRIPTION, idempotentRequest } from '../../common/idempotency';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { toDatabaseId } from '../../common/relay';

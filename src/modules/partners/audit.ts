@@ -31,7 +31,7 @@ export class AuditService {
   private readonly recorder = coalescing<AuditRow, true>(async (rows) => {
     // One statement text for any number of rows (columns as arrays), so each connection prepares it once.
     // Categories travel comma-joined: they are fixed identifiers (name, email…), never free text.
-    const columns = AUDIT_COLUMNS.map((_, i) => rows.map((row) => (i === 5 ? (row[5] as string[]).join(',') : row[i])));
+    const columns = AUDIT_COLUMNS.map((_, i) => rows.map((row) => (i === 5 ? row[5].join(',') : row[i])));
     await queryPrepared(this.dataSource,
       `insert into audit_events (key_id, key_name, request_id, operation_type, operation_name, pii_categories, customers, result, occurred_at)
        select key_id, key_name, request_id, operation_type, operation_name, string_to_array(pii, ','), customers, result, now()
@@ -77,7 +77,7 @@ export class AuditService {
           const principal = contextValue.principal;
           const pii = [...(facts?.piiCategories ?? [])];
           if (!principal || !operation || (operation.operation !== 'mutation' && pii.length === 0)) return;
-          const codes = [...new Set((errors ?? []).map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+          const codes = [...new Set((errors ?? []).map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR')))];
           const result = codes.length ? codes.join(',') : 'OK';
           const committedId = facts?.auditWrite?.committedId;
           if (committedId) {

@@ -9,8 +9,8 @@ import { requiredScopesOf } from '../../common/require-scopes';
 import { hasScope, Principal } from '../../common/scopes';
 
 const included = (node: SelectionNode, variables: Record<string, unknown>): boolean =>
-  getDirectiveValues(GraphQLSkipDirective, node as FieldNode, variables)?.if !== true
-  && getDirectiveValues(GraphQLIncludeDirective, node as FieldNode, variables)?.if !== false;
+  getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true
+  && getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
 
 /** The root fields an operation will execute: fragments followed, @include/@skip applied with these variables. */
 export function rootFields(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): FieldNode[] {

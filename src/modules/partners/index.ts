@@ -9,7 +9,7 @@ export { SCOPES, READ_SCOPES, hasScope } from '../../common/scopes';
 export type { Principal, Scope } from '../../common/scopes';
 export { costPlugin, MAX_QUERY_COST } from './cost';
 export { documentAuthorisationPlugin } from './document-auth';
-export { loadTrustedDocuments, refuseUntrustedDocuments, trustedDocumentsPlugin } from './trusted-documents';
+export { refuseUntrustedDocuments, trustedDocumentsPlugin } from './trusted-documents';
 
 /** Keys belong to partners; audit events never hold personal values (SECURITY.md A.10), so erasure leaves them. */
 export const partnerTextColumns: TextColumns[] = [

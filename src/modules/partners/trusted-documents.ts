@@ -1,44 +1,6 @@
-import fs from 'node:fs';
-import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Principal } from '../../common/scopes';
-
-/** The registered operations, by the SHA-256 of their text (the id automatic persisted queries use too). */
-export interface TrustedDocuments {
-  readonly byHash: ReadonlyMap<string, { name: string | null; body: string }>;
-}
-
-interface ManifestOperation {
-  id?: unknown;
-  name?: unknown;
-  body?: unknown;
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/**
- * Reads a persisted-query manifest in Apollo's format (`@apollo/generate-persisted-query-manifest` writes it):
- * `{ format: "apollo-persisted-query-manifest", version: 1, operations: [{ id, name, type, body }] }`.
- * Every id must be the SHA-256 of its body, so a manifest cannot smuggle a document under another's hash.
- */
-export function loadTrustedDocuments(file: string): TrustedDocuments {
-  let manifest: { format?: unknown; version?: unknown; operations?: unknown };
-  try {
-    manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
-  }
-  if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1 || !Array.isArray(manifest.operations)) {
-    throw new Error(`${file} is not an apollo-persisted-query-manifest, version 1, with an operations list`);
-  }
-  const byHash = new Map<string, { name: string | null; body: string }>();
-  for (const [index, op] of (manifest.operations as ManifestOperation[]).entries()) {
-    if (typeof op.body !== 'string' || typeof op.id !== 'string') throw new Error(`${file}: operation ${index} needs an id and a body`);
-    if (sha256(op.body) !== op.id) throw new Error(`${file}: operation ${index} (${String(op.name)}) has an id that is not the SHA-256 of its body`);
-    byHash.set(op.id, { name: typeof op.name === 'string' ? op.name : null, body: op.body });
-  }
-  return { byHash };
-}
+import { sha256, type TrustedDocuments } from '../../common/persisted-query-manifest';
 
 /** A registered hash runs without a registration round trip: the manifest supplies the text. */
 export function trustedDocumentsPlugin(documents: TrustedDocuments | null): ApolloServerPlugin {

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../common/request-context';
 import { ConnectionArgs, Page } from '../../common/pagination';
 import { Order, OrderReturn } from '../orders';
 import { Feedback } from '../feedback';

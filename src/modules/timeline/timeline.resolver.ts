@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { RequestContext } from '../../context';
+import type { RequestContext } from '../../common/request-context';
 import { decodeCursor, encodeCursor, Page, resolvePageWindow } from '../../common/pagination';
 import { BadUserInputError } from '../../common/errors';
 import { Customer } from '../customers';
