@@ -112,7 +112,7 @@ export function createResolvers(config: AppConfig, services: Services) {
     new CustomerMomentResolver(),
     new ProductRecommendationResolver(),
     new ProductComplementResolver(),
-    new ProductComplementsResolver(services.actions),
+    new ProductComplementsResolver(),
     new SegmentsResolver(services.segments, services.customerList),
     new CustomerMetricsFieldResolver(services.metrics, config.shopCurrency),
     new CustomerMetricsResolver(services.metrics, config.shopCurrency),
