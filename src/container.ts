@@ -1,28 +1,28 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from './config';
-import { customerProjections, customerRootReaders, CustomerListService, CustomerResolver, CustomerService, customerTextColumns } from './modules/customers';
+import { customerProjections, customerResolverOnly, customerRootReaders, CustomerListService, CustomerResolver, CustomerService, customerTextColumns } from './modules/customers';
 import { mergeProjections } from './common/compiled-reads';
 import {
-  CustomerOrdersResolver, orderProjections, OrderImportService, OrderResolver, OrderReturnResolver, OrderService,
+  CustomerOrdersResolver, orderProjections, orderResolverOnly, OrderImportService, OrderResolver, OrderReturnResolver, OrderService,
   orderTextColumns, OrderWriterService,
 } from './modules/orders';
-import { CustomerFeedbackResolver, feedbackProjections, FeedbackResolver, FeedbackService, feedbackTextColumns } from './modules/feedback';
+import { CustomerFeedbackResolver, feedbackProjections, feedbackResolverOnly, FeedbackResolver, FeedbackService, feedbackTextColumns } from './modules/feedback';
 import {
-  communicationProjections, CommunicationResolver, CommunicationService, communicationTextColumns, CustomerCommunicationsResolver,
+  communicationProjections, communicationResolverOnly, CommunicationResolver, CommunicationService, communicationTextColumns, CustomerCommunicationsResolver,
 } from './modules/communications';
 import {
-  CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, loyaltyProjections, LoyaltyAnalyticsService, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
+  CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, loyaltyProjections, loyaltyResolverOnly, LoyaltyAnalyticsService, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
   LoyaltyService, loyaltyTextColumns,
 } from './modules/loyalty';
 import {
   AnalyticsResolver, AnalyticsService, CustomerMetricsFieldResolver, customerSummaryProjections, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, MetricsStoreService, ModelFitResolver,
-  metricsTextColumns, ModelFitService,
+  metricsResolverOnly, metricsTextColumns, ModelFitService,
 } from './modules/metrics';
-import { CustomerTimelineResolver, TIMELINE_SOURCES } from './modules/timeline';
+import { CustomerTimelineResolver, TIMELINE_SOURCES, timelineResolverOnly } from './modules/timeline';
 import {
   ActionsQueryResolver, ActionsService, CustomerActionsResolver, CustomerMomentResolver, NextBestActionResolver, ProductComplementResolver,
   ProductComplementsResolver, ReplenishmentCycleResolver,
-  actionsTextColumns, ProductRecommendationResolver, SegmentsResolver, SegmentsService,
+  actionsResolverOnly, actionsTextColumns, ProductRecommendationResolver, SegmentsResolver, SegmentsService,
 } from './modules/actions';
 import { ApiKeyResolver, ApiKeyService, AuditResolver, AuditService, GdprResolver, GdprService, partnerTextColumns } from './modules/partners';
 import { migrationTextColumns } from './db/data-source';
@@ -74,11 +74,16 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
 
 export type Services = ReturnType<typeof createServices>;
 
-/** What the compiled reads know: each module's field projections, and the root fields they answer. */
+/**
+ * What the compiled reads know: each module's field projections, the root fields they answer, and the fields of
+ * covered types each module leaves to the resolvers (checked against the schema by a test, not used to answer).
+ */
 export function createCompiledReads(config: AppConfig, dataSource: DataSource, services: Services) {
   return {
     projections: mergeProjections(customerProjections, orderProjections(config.shopCurrency), feedbackProjections, communicationProjections,
       loyaltyProjections, customerSummaryProjections(config.shopCurrency)),
+    resolverOnly: mergeProjections(customerResolverOnly, orderResolverOnly, feedbackResolverOnly, communicationResolverOnly, loyaltyResolverOnly,
+      metricsResolverOnly, timelineResolverOnly, actionsResolverOnly),
     roots: customerRootReaders(dataSource, services.customerList),
   };
 }
