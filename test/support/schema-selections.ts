@@ -148,3 +148,25 @@ export function fieldAtPath(schema: GraphQLSchema, typeName: string, path: strin
   }
   return field;
 }
+
+/**
+ * How the compiled reads reach each type they cover from `Customer`, as a function wrapping a selection of that type
+ * into one of Customer: `orders(first: 3) { nodes { … } }`, `summary { … }`, `orders(…) { nodes { lines { … } } }`.
+ */
+export function routesFromCustomer(schema: GraphQLSchema, projections: TypeProjections): Map<string, (inner: string) => string> {
+  const routes = new Map<string, (inner: string) => string>([['Customer', (inner) => inner]]);
+  const queue = ['Customer'];
+  while (queue.length > 0) {
+    const typeName = queue.shift()!;
+    const outer = routes.get(typeName)!;
+    const type = schema.getType(typeName) as GraphQLObjectType;
+    for (const [name, projection] of Object.entries(projections[typeName] ?? {})) {
+      const child = getNamedType(type.getFields()[name].type) as GraphQLObjectType;
+      const target = projection.kind === 'page' ? getNamedType(child.getFields().nodes.type).name : child.name;
+      if (routes.has(target) || projection.kind === 'value') continue;
+      routes.set(target, projection.kind === 'page' ? (inner) => outer(`${name}(first: ${NESTED_FIRST}) { nodes { ${inner} } }`) : (inner) => outer(`${name} { ${inner} }`));
+      queue.push(target);
+    }
+  }
+  return routes;
+}
