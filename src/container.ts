@@ -1,29 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from './config';
-import { createCustomerLoaders, customerProjections, customerRootReaders, CustomerListService, CustomerResolver, CustomerService, customerTextColumns } from './modules/customers';
+import { createCustomerLoaders, customerProjections, customerResolverOnly, customerRootReaders, CustomerListService, CustomerResolver, CustomerService, customerTextColumns } from './modules/customers';
 import { mergeProjections } from './common/compiled-reads';
 import {
-  createOrderLoaders, CustomerOrdersResolver, orderProjections, OrderImportService, OrderResolver, OrderReturnResolver, OrderService,
+  createOrderLoaders, CustomerOrdersResolver, orderProjections, orderResolverOnly, OrderImportService, OrderResolver, OrderReturnResolver, OrderService,
   orderTextColumns, OrderWriterService,
 } from './modules/orders';
-import { createFeedbackLoaders, CustomerFeedbackResolver, feedbackProjections, FeedbackResolver, FeedbackService, feedbackTextColumns } from './modules/feedback';
+import { createFeedbackLoaders, CustomerFeedbackResolver, feedbackProjections, feedbackResolverOnly, FeedbackResolver, FeedbackService, feedbackTextColumns } from './modules/feedback';
 import {
-  createCommunicationLoaders, communicationProjections, CommunicationResolver, CommunicationService, communicationTextColumns, CustomerCommunicationsResolver,
+  createCommunicationLoaders, communicationProjections, communicationResolverOnly, CommunicationResolver, CommunicationService, communicationTextColumns, CustomerCommunicationsResolver,
 } from './modules/communications';
 import {
-  createLoyaltyLoaders, CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, loyaltyProjections, LoyaltyAnalyticsService, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
+  createLoyaltyLoaders, CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, loyaltyProjections, loyaltyResolverOnly, LoyaltyAnalyticsService, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
   LoyaltyService, loyaltyTextColumns,
 } from './modules/loyalty';
 import {
   createMetricsLoaders, AnalyticsResolver, AnalyticsService, CustomerMetricsFieldResolver, customerSummaryProjections, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, MetricsStoreService, ModelFitResolver,
-  metricsTextColumns, ModelFitService,
+  metricsResolverOnly, metricsTextColumns, ModelFitService,
 } from './modules/metrics';
-import { CustomerTimelineResolver, TIMELINE_SOURCES } from './modules/timeline';
+import { CustomerTimelineResolver, TIMELINE_SOURCES, timelineResolverOnly } from './modules/timeline';
 import {
   createActionsLoaders, ActionsQueryResolver, ActionsService, CustomerActionsResolver, CustomerMomentResolver, NextBestActionResolver, ProductComplementResolver,
   ProductComplementsResolver, ReplenishmentCycleResolver,
-  actionsTextColumns, ProductRecommendationResolver, SegmentsResolver, SegmentsService,
+  actionsResolverOnly, actionsTextColumns, ProductRecommendationResolver, SegmentsResolver, SegmentsService,
 } from './modules/actions';
 import { ApiKeyResolver, ApiKeyService, AuditResolver, AuditService, GdprResolver, GdprService, partnerTextColumns } from './modules/partners';
 import { migrationTextColumns } from './db/data-source';
@@ -77,11 +77,16 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
 
 export type Services = ReturnType<typeof createServices>;
 
-/** What the compiled reads know: each module's field projections, and the root fields they answer. */
+/**
+ * What the compiled reads know: each module's field projections, the root fields they answer, and the fields of
+ * covered types each module leaves to the resolvers (checked against the schema by a test, not used to answer).
+ */
 export function createCompiledReads(config: AppConfig, dataSource: DataSource, services: Services) {
   return {
     projections: mergeProjections(customerProjections, orderProjections(config.shopCurrency), feedbackProjections, communicationProjections,
       loyaltyProjections, customerSummaryProjections(config.shopCurrency)),
+    resolverOnly: mergeProjections(customerResolverOnly, orderResolverOnly, feedbackResolverOnly, communicationResolverOnly, loyaltyResolverOnly,
+      metricsResolverOnly, timelineResolverOnly, actionsResolverOnly),
     roots: customerRootReaders(dataSource, services.customerList),
   };
 }
@@ -115,7 +120,7 @@ export function createResolvers(config: AppConfig, services: Services) {
     new CustomerMomentResolver(),
     new ProductRecommendationResolver(),
     new ProductComplementResolver(),
-    new ProductComplementsResolver(services.actions),
+    new ProductComplementsResolver(),
     new SegmentsResolver(services.segments, services.customerList),
     new CustomerMetricsFieldResolver(services.metrics, config.shopCurrency),
     new CustomerMetricsResolver(services.metrics, config.shopCurrency),

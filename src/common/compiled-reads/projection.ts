@@ -50,8 +50,21 @@ export interface PageProjection<A> extends NestedPageSpec<A> {
 /** Field projections by GraphQL type name, then field name; modules contribute theirs. */
 export type TypeProjections = Record<string, Record<string, FieldProjection>>;
 
-export function mergeProjections(...parts: TypeProjections[]): TypeProjections {
-  const merged: TypeProjections = {};
+/**
+ * The fields of a type the compiled reads cover that are left to the resolvers on purpose, by type name, then field
+ * name, each with the reason. Every field of a covered type has a projection or is here (a test walks the schema),
+ * so a new field forces a decision in the module that adds it. Selecting one sends the whole query to the resolvers.
+ */
+export type ResolverOnlyFields = Record<string, Record<string, string>>;
+
+/** The fields of a nested page's connection the compiler does not read (see compilePage): nodes and totalCount it does. */
+export const NESTED_PAGE_RESOLVER_ONLY: Record<string, string> = {
+  edges: 'cursors are encoded per node in JS (nested pages are read for nodes and totalCount)',
+  pageInfo: 'needs one row beyond the page and the cursors, which the nested lateral does not fetch',
+};
+
+export function mergeProjections<T>(...parts: Record<string, Record<string, T>>[]): Record<string, Record<string, T>> {
+  const merged: Record<string, Record<string, T>> = {};
   for (const part of parts) {
     for (const [type, fields] of Object.entries(part)) merged[type] = { ...merged[type], ...fields };
   }

@@ -97,9 +97,13 @@ export class CustomerActionsResolver {
 
   @RequireScopes('orders:read')
   @FieldResolver(() => [ProductRecommendation], { description: 'Products that go with what the customer bought, not yet bought, best lift first.' })
-  async recommendedProducts(@Root() customer: Customer, @Arg('first', () => Int, { defaultValue: 5, description: 'How many, 1 to 20.' }) first: number) {
+  async recommendedProducts(
+    @Root() customer: Customer,
+    @Arg('first', () => Int, { defaultValue: 5, description: 'How many, 1 to 20.' }) first: number,
+    @Ctx() ctx: RequestContext,
+  ) {
     if (first < 1 || first > 20) throw new BadUserInputError('first must be 1 to 20', { field: 'first' });
-    const [list] = await this.actions.recommendations([customer.databaseId], first);
+    const list = await ctx.loaders.actions.recommendations.load({ id: customer.databaseId, arg: first });
     return list.map((r) => ({ ...r, becauseOfIds: r.becauseOf }));
   }
 
@@ -242,13 +246,15 @@ export class ProductComplementResolver {
 
 @Resolver(() => Product)
 export class ProductComplementsResolver {
-  constructor(private readonly actions: ActionsService) {}
-
   @RequireScopes('orders:read')
   @FieldResolver(() => [ProductComplement], { description: 'Products customers buy after this one, best lift first.' })
-  async complements(@Root() product: Product, @Arg('first', () => Int, { defaultValue: 5, description: 'How many, 1 to 20.' }) first: number) {
+  async complements(
+    @Root() product: Product,
+    @Arg('first', () => Int, { defaultValue: 5, description: 'How many, 1 to 20.' }) first: number,
+    @Ctx() ctx: RequestContext,
+  ) {
     if (first < 1 || first > 20) throw new BadUserInputError('first must be 1 to 20', { field: 'first' });
-    const [list] = await this.actions.complements([product.databaseId], first);
+    const list = await ctx.loaders.actions.complements.load({ id: product.databaseId, arg: first });
     return list.map((c) => ({ productId: c.consequentId, support: c.support, confidence: c.confidence, lift: c.lift }));
   }
 }

@@ -1,6 +1,7 @@
 import type { TextColumns } from '../../common/personal-data';
 export { ActionsService } from './actions.service';
 export { createActionsLoaders } from './actions.loaders';
+export { actionsResolverOnly } from './actions.compiled';
 export {
   ActionsQueryResolver, CustomerActionsResolver, CustomerMomentResolver, NextBestActionResolver, ProductComplementResolver,
   ProductComplementsResolver, ProductRecommendationResolver, ReplenishmentCycleResolver,

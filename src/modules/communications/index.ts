@@ -3,7 +3,7 @@ export { CommunicationService } from './communication.service';
 export { Communication } from './communication.types';
 export { createCommunicationLoaders } from './communication.loaders';
 export { CommunicationResolver, CustomerCommunicationsResolver } from './communication.resolver';
-export { communicationProjections } from './communication.compiled';
+export { communicationProjections, communicationResolverOnly } from './communication.compiled';
 
 /** The contact history keeps its shape after erasure (channel, purpose, outcome); subjects and agents go. */
 export const communicationTextColumns: TextColumns[] = [

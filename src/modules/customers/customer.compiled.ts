@@ -2,7 +2,7 @@ import { getNamedType, GraphQLObjectType } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { ArgumentValidationError } from 'type-graphql';
 import {
-  column, compileConnection, CompiledConnection, globalId, NotCompilable, RawJson, RootReader, timestamp, TypeProjections,
+  column, compileConnection, CompiledConnection, globalId, NotCompilable, RawJson, ResolverOnlyFields, RootReader, timestamp, TypeProjections,
 } from '../../common/compiled-reads';
 import { BadUserInputError } from '../../common/errors';
 import { isUuid, parseGlobalId } from '../../common/relay';
@@ -62,6 +62,12 @@ export const customerProjections: TypeProjections = {
     granted: column('granted'),
     changedAt: timestamp('occurred_at'),
     source: column('source'),
+  },
+};
+
+export const customerResolverOnly: ResolverOnlyFields = {
+  Customer: {
+    identifiers: 'email and phone values are masked one by one without pii:read and audited per customer; the compiler audits whole fields',
   },
 };
 

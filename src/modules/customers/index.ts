@@ -7,7 +7,7 @@ export { Customer, CustomerConnection, IdentifierType, ConsentChannel } from './
 export { CustomerFilter, CustomerOrderField } from './customer.inputs';
 export { createCustomerLoaders } from './customer.loaders';
 export { CustomerResolver } from './customer.resolver';
-export { customerProjections, customerRootReaders, ORDER_ROLLUP_SQL } from './customer.compiled';
+export { customerProjections, customerResolverOnly, customerRootReaders, ORDER_ROLLUP_SQL } from './customer.compiled';
 
 /** The module's text and jsonb columns: personal ones are emptied by erasure, the rest say why they stay. */
 export const customerTextColumns: TextColumns[] = [

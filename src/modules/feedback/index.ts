@@ -4,7 +4,7 @@ export { Feedback, FeedbackKind, ComplaintStatus } from './feedback.types';
 export type { FeedbackTotals } from './feedback.types';
 export { createFeedbackLoaders } from './feedback.loaders';
 export { FeedbackResolver, CustomerFeedbackResolver } from './feedback.resolver';
-export { feedbackProjections } from './feedback.compiled';
+export { feedbackProjections, feedbackResolverOnly } from './feedback.compiled';
 
 /** Scores stay after erasure (NPS and models); what the customer wrote and where does not. */
 export const feedbackTextColumns: TextColumns[] = [

@@ -8,7 +8,7 @@ export { LoyaltyEarningService } from './loyalty-earning.service';
 export { LoyaltyAnalyticsService } from './loyalty-analytics';
 export { pointsExpiringWithin } from './loyalty-rules';
 export { pointsForOrder, pointsToTakeBack, type EarningRule } from './earning-rules';
-export { loyaltyProjections } from './loyalty.compiled';
+export { loyaltyProjections, loyaltyResolverOnly } from './loyalty.compiled';
 
 /** Points and credit stay after erasure (the balance is their sum); reasons a person typed go. */
 export const loyaltyTextColumns: TextColumns[] = [

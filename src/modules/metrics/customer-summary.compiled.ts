@@ -1,4 +1,4 @@
-import { isoTimestampSql, moneySql, type MoneyCurrency, type SqlObject, type TypeProjections } from '../../common/compiled-reads';
+import { isoTimestampSql, moneySql, type MoneyCurrency, type ResolverOnlyFields, type SqlObject, type TypeProjections } from '../../common/compiled-reads';
 import { ORDER_ROLLUP_SQL } from '../customers';
 import { countedOrdersSql, readSpendFigures, SPEND_SQL, spendFiguresSql } from '../orders';
 import { NOT_ASKED, SATISFACTION_FIELDS, summariseCustomer } from './customer-summary';
@@ -58,3 +58,12 @@ export function customerSummaryProjections(shopCurrency: string): TypeProjection
     },
   };
 }
+
+const SATISFACTION = 'feedback figures come from the feedback module\'s aggregates, which the summary\'s SQL does not read';
+
+export const metricsResolverOnly: ResolverOnlyFields = {
+  Customer: {
+    metrics: 'the models (BG/NBD, Gamma-Gamma, churn risk, RFM) run in JS on fitted parameters, at the request\'s clock',
+  },
+  CustomerSummary: Object.fromEntries([...SATISFACTION_FIELDS].map((field) => [field, SATISFACTION])),
+};

@@ -8,7 +8,7 @@ export { ModelFitResolver, CustomerMetricsFieldResolver, CustomerMetricsResolver
 export { MetricsStoreService } from './metrics-store.service';
 export { AnalyticsService } from './analytics.service';
 export { AnalyticsResolver } from './analytics.resolver';
-export { customerSummaryProjections } from './customer-summary.compiled';
+export { customerSummaryProjections, metricsResolverOnly } from './customer-summary.compiled';
 
 /** Stored metrics are recomputed after erasure from what remains; model fits describe the whole base. */
 export const metricsTextColumns: TextColumns[] = [

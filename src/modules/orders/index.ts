@@ -8,7 +8,7 @@ export { Order, OrderReturn, Product, OrderStatus, SalesChannel } from './order.
 export { createOrderLoaders } from './order.loaders';
 export { OrderResolver, OrderReturnResolver } from './order.resolver';
 export { CustomerOrdersResolver } from './customer-orders.resolver';
-export { countedOrdersSql, orderProjections, readSpendFigures, SPEND_SQL, spendFiguresSql } from './order.compiled';
+export { countedOrdersSql, orderProjections, orderResolverOnly, readSpendFigures, SPEND_SQL, spendFiguresSql } from './order.compiled';
 
 /** The module's text columns. Orders and amounts stay after erasure (bookkeeping), under the pseudonymous id. */
 export const orderTextColumns: TextColumns[] = [

@@ -1,4 +1,4 @@
-import { column, globalId, moneyOf, timestamp, TypeProjections } from '../../common/compiled-reads';
+import { column, globalId, moneyOf, ResolverOnlyFields, timestamp, TypeProjections } from '../../common/compiled-reads';
 import { COUNTED, CUSTOMER_ORDERS_PAGE, OrderTotals } from './order.service';
 
 /** Order, line and product fields in SQL, each equal to what toOrder, toOrderLine and toProduct make of the row. */
@@ -51,6 +51,13 @@ export function orderProjections(shopCurrency: string): TypeProjections {
     },
   };
 }
+
+export const orderResolverOnly: ResolverOnlyFields = {
+  Order: {
+    customer: 'leads back to a customer, whose personal fields below the root need audit notes the compiler keeps only for root nodes',
+    returns: 'not projected yet: returns with their lines would be a `many` projection over order_returns',
+  },
+};
 
 /** A customer's counted orders as a from-and-where clause naming `alias`, for the aggregates of SPEND_SQL. */
 export const countedOrdersSql = (customerId: string, alias: string) => `orders ${alias} where ${alias}.customer_id = ${customerId} and ${COUNTED}`;
