@@ -26,7 +26,7 @@ function createLoaders(services: Services, now: Date) {
   const made: Partial<Loaders> = {};
   return {
     get customers() { return (made.customers ??= createCustomerLoaders(services.customers)); },
-    get orders() { return (made.orders ??= createOrderLoaders(services.orders)); },
+    get orders() { return (made.orders ??= createOrderLoaders(services.orders, services.orderSpend)); },
     get feedback() { return (made.feedback ??= createFeedbackLoaders(services.feedback)); },
     get communications() { return (made.communications ??= createCommunicationLoaders(services.communications)); },
     get loyalty() { return (made.loyalty ??= createLoyaltyLoaders(services.loyalty, services.loyaltyPrograms, services.loyaltyEarning)); },

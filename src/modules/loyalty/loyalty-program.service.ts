@@ -3,7 +3,7 @@ import { BadUserInputError } from '../../common/errors';
 import { money, parseMoney } from '../../common/money';
 import { SqlParams } from '../../common/sql';
 import type { CustomerFilter } from '../customers';
-import { OrderService } from '../orders';
+import { OrderService, OrderSpendService } from '../orders';
 import { ConfigureLoyaltyProgramInput } from './loyalty.inputs';
 import { nextTier, twelveMonthsBefore } from './loyalty-rules';
 import { LoyaltyProgram, LoyaltyTier, TierBasis } from './loyalty.types';
@@ -17,6 +17,7 @@ export class LoyaltyProgramService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrderService,
+    private readonly spend: OrderSpendService,
   ) {}
 
   async findActive(manager: EntityManager = this.dataSource.manager): Promise<LoyaltyProgram | null> {
@@ -71,7 +72,7 @@ export class LoyaltyProgramService {
   /** The value tiers are measured on, over the 12 months before asOf. */
   async qualifyingValues(manager: EntityManager, program: LoyaltyProgram, customerIds: readonly string[] | null, asOf: Date) {
     const since = twelveMonthsBefore(asOf);
-    if (program.tierBasis === TierBasis.SPEND_12M) return this.orders.netSpendSince(customerIds, since, manager);
+    if (program.tierBasis === TierBasis.SPEND_12M) return this.spend.netSpendSince(customerIds, since, manager);
     const rows: { customer_id: string; points: string }[] = await manager.query(
       `select customer_id, sum(points) as points from loyalty_ledger_entries
        where ($1::uuid[] is null or customer_id = any($1::uuid[])) and kind = 'EARN' and occurred_at >= $2 and occurred_at <= $3
