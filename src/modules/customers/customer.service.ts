@@ -99,7 +99,7 @@ export class CustomerService {
     return { quotable: [...new Set(quotable)] };
   }
 
-  async getByIdOrThrow(id: string, manager: EntityManager = this.dataSource.manager): Promise<Customer> {
+  async getByIdOrThrow(id: string, manager: EntityManager): Promise<Customer> {
     const rows: CustomerRow[] = await manager.query('select * from customers where id = $1', [id]);
     if (!rows[0]) throw new NotFoundError('Customer', id);
     return toCustomer(rows[0]);

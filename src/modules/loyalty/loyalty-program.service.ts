@@ -20,7 +20,12 @@ export class LoyaltyProgramService {
     private readonly spend: OrderSpendService,
   ) {}
 
-  async findActive(manager: EntityManager = this.dataSource.manager): Promise<LoyaltyProgram | null> {
+  /** For reads outside any write (loaders, resolvers, jobs). Inside a write use findActiveIn with its manager. */
+  async findActive(): Promise<LoyaltyProgram | null> {
+    return this.findActiveIn(this.dataSource.manager);
+  }
+
+  async findActiveIn(manager: EntityManager): Promise<LoyaltyProgram | null> {
     // One statement: every loyalty field of every request starts here.
     const [program]: (ProgramRow & { tiers: TierRow[] })[] = await manager.query(
       `select p.*, coalesce((select json_agg(json_build_object('code', t.code, 'name', t.name, 'threshold', t.threshold::text,
@@ -65,7 +70,7 @@ export class LoyaltyProgramService {
         );
       }
       await this.evaluateAll(manager, new Date());
-      return (await this.findActive(manager))!;
+      return (await this.findActiveIn(manager))!;
     });
   }
 
@@ -82,7 +87,7 @@ export class LoyaltyProgramService {
 
   /** Re-evaluates the stored tier of some customers (after their orders or points changed). */
   async evaluate(manager: EntityManager, customerIds: string[], asOf: Date): Promise<void> {
-    const program = await this.findActive(manager);
+    const program = await this.findActiveIn(manager);
     if (!program || customerIds.length === 0) return;
     const values = await this.qualifyingValues(manager, program, customerIds, asOf);
     await this.storeTiers(manager, program, customerIds.map((id) => [id, values.get(id) ?? 0n]), asOf);
@@ -90,7 +95,7 @@ export class LoyaltyProgramService {
 
   /** Re-evaluates every customer with a qualifying value, and clears the tier of the others. */
   async evaluateAll(manager: EntityManager, asOf: Date): Promise<void> {
-    const program = await this.findActive(manager);
+    const program = await this.findActiveIn(manager);
     if (!program) return;
     const qualifying = await this.qualifyingValues(manager, program, null, asOf);
     // Members without a qualifying value any more are evaluated at zero, so they can lose their tier.

@@ -26,7 +26,12 @@ export class OrderService {
     readonly shopCurrency: string,
   ) {}
 
-  async findByIds(ids: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<(Order | null)[]> {
+  /** The loaders' batch: reads outside any write. Inside a write use findByIdsIn with its manager. */
+  async findByIds(ids: readonly string[]): Promise<(Order | null)[]> {
+    return this.findByIdsIn(this.dataSource.manager, ids);
+  }
+
+  async findByIdsIn(manager: EntityManager, ids: readonly string[]): Promise<(Order | null)[]> {
     const rows: OrderRow[] = await manager.query('select * from orders where id = any($1::uuid[])', [ids.filter(isUuid)]);
     return alignToKeys(ids, rows.map(toOrder), (o) => o.databaseId);
   }
@@ -36,7 +41,12 @@ export class OrderService {
     return rows[0]?.id ?? null;
   }
 
-  async productsByIds(ids: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<(Product | null)[]> {
+  /** The loaders' batch: reads outside any write. Inside a write use productsByIdsIn with its manager. */
+  async productsByIds(ids: readonly string[]): Promise<(Product | null)[]> {
+    return this.productsByIdsIn(this.dataSource.manager, ids);
+  }
+
+  async productsByIdsIn(manager: EntityManager, ids: readonly string[]): Promise<(Product | null)[]> {
     const rows: ProductRow[] = await manager.query('select * from products where id = any($1::uuid[])', [ids.filter(isUuid)]);
     return alignToKeys(ids, rows.map(toProduct), (p) => p.databaseId);
   }
