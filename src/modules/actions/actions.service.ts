@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { isConsentable } from '../../common/channels';
 import { BadUserInputError } from '../../common/errors';
 import { mapInSlices } from '../../common/cooperative';
 import { CustomerService } from '../customers';
@@ -8,7 +9,7 @@ import { LoyaltyEarningService, LoyaltyService, pointsExpiringWithin } from '../
 import { MetricsService, MetricsStoreService } from '../metrics';
 import { purchaseCycle } from './replenishment';
 import { upcomingMoments } from './moments';
-import { CandidateAction, Channel, ProposedAction, proposeActions } from './next-best-action';
+import { CandidateAction, ProposedAction, proposeActions } from './next-best-action';
 import { checkDayWindow } from './day-window';
 
 export interface Replenishment {
@@ -20,7 +21,6 @@ export interface Recommendation {
   productId: string; lift: number; confidence: number; becauseOf: string[];
 }
 
-const CONSENT_CHANNELS: Channel[] = ['EMAIL', 'SMS', 'PHONE', 'PUSH'];
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Replenishment, recommendations, moments and next best actions, from the other modules' data. */
@@ -174,7 +174,7 @@ export class ActionsService {
         candidates.push({ kind: 'POINTS_EXPIRING', reason: `${expiring} points expire within 30 days`, dueDay: day,
           expectedValueMinor: Math.round(expiring * pointValue), channels: ['EMAIL', 'SMS', 'PUSH'], weight: 0.7 });
       }
-      const granted = consents[i].filter((c) => c.granted).map((c) => c.channel as Channel).filter((c) => CONSENT_CHANNELS.includes(c));
+      const granted = consents[i].filter((c) => c.granted).map((c) => c.channel).filter(isConsentable);
       return proposeActions(candidates, { consentedChannels: granted, lastContactedAt: lastContacts[i], quietDays: this.quietDays, today });
     }, 1);
   }

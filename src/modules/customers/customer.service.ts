@@ -354,5 +354,3 @@ function checkCalendarDay(month: number, day: number) {
   const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   if (day > daysInMonth) throw new BadUserInputError(`Month ${month} has no day ${day}`, { field: 'nameDay.day' });
 }
-
-export const CONSENT_CHANNELS = Object.values(ConsentChannel);
