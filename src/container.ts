@@ -5,7 +5,7 @@ import { createCustomerLoaders, customerProjections, customerResolverOnly, custo
 import { mergeProjections } from './common/compiled-reads';
 import {
   createOrderLoaders, CustomerOrdersResolver, orderProjections, orderResolverOnly, OrderImportService, OrderResolver, OrderReturnResolver, OrderService,
-  orderTextColumns, OrderWriterService,
+  orderTextColumns, OrderWriterService, OrderSpendService, ProductAffinityQueries, PurchaseHistoryQueries,
 } from './modules/orders';
 import { createFeedbackLoaders, CustomerFeedbackResolver, feedbackProjections, feedbackResolverOnly, FeedbackResolver, FeedbackService, feedbackTextColumns } from './modules/feedback';
 import {
@@ -42,11 +42,14 @@ export const TEXT_COLUMNS = [
 export function createServices(config: AppConfig, dataSource: DataSource) {
   const customers = new CustomerService(dataSource, config.phoneDefaultRegion);
   const orders = new OrderService(dataSource, config.shopCurrency);
-  const orderWriter = new OrderWriterService(dataSource, orders, customers);
-  const orderImport = new OrderImportService(dataSource, orders, customers);
+  const orderSpend = new OrderSpendService(dataSource);
+  const purchaseHistory = new PurchaseHistoryQueries(dataSource);
+  const productAffinity = new ProductAffinityQueries(dataSource);
+  const orderWriter = new OrderWriterService(dataSource, orders, orderSpend, customers);
+  const orderImport = new OrderImportService(dataSource, orders, orderSpend, customers);
   const feedback = new FeedbackService(dataSource, customers, orders);
   const communications = new CommunicationService(dataSource, customers, orders, feedback);
-  const loyaltyPrograms = new LoyaltyProgramService(dataSource, orders);
+  const loyaltyPrograms = new LoyaltyProgramService(dataSource, orders, orderSpend);
   const loyalty = new LoyaltyService(dataSource, loyaltyPrograms, customers, orders);
   const loyaltyEarning = new LoyaltyEarningService(dataSource, loyaltyPrograms, orders);
   const loyaltyAnalytics = new LoyaltyAnalyticsService(dataSource, loyaltyPrograms, loyaltyEarning);
@@ -57,9 +60,9 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   });
   orderWriter.onOrderWritten(loyalty.onOrderWritten);
   orderImport.onOrdersImported((manager: EntityManager, customerIds: string[]) => loyaltyPrograms.evaluate(manager, customerIds, new Date()));
-  const modelFits = new ModelFitService(dataSource, orders);
-  const metrics = new MetricsService(modelFits, orders, feedback, communications);
-  const analytics = new AnalyticsService(dataSource, orders, feedback, config.shopCurrency);
+  const modelFits = new ModelFitService(dataSource, purchaseHistory);
+  const metrics = new MetricsService(modelFits, purchaseHistory, orderSpend, feedback, communications);
+  const analytics = new AnalyticsService(dataSource, purchaseHistory, feedback, config.shopCurrency);
   const metricsStore = new MetricsStoreService(dataSource, metrics, modelFits, customers, config.shopCurrency);
   const segments = new SegmentsService(dataSource, config.shopCurrency);
   const customerList = new CustomerListService(dataSource, config.shopCurrency,
@@ -67,12 +70,12 @@ export function createServices(config: AppConfig, dataSource: DataSource) {
   // Stored metrics follow each customer's writes once they are committed (they read outside the transaction).
   orderWriter.onOrderCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
   feedback.onFeedbackCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
-  const actions = new ActionsService(dataSource, customers, orders, communications, loyalty, loyaltyEarning, metrics, metricsStore,
+  const actions = new ActionsService(dataSource, customers, orders, productAffinity, communications, loyalty, loyaltyEarning, metrics, metricsStore,
     config.shopCurrency, config.actionQuietDays);
   const apiKeys = new ApiKeyService(dataSource, config.apiKeyHashKey, config.apiKeyCacheSeconds);
   const gdpr = new GdprService(dataSource, customers, orders, feedback, communications, loyalty, metricsStore, segments, TEXT_COLUMNS);
   const audit = new AuditService(dataSource);
-  return { apiKeys, gdpr, audit, actions, segments, customers, customerList, orders, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
+  return { apiKeys, gdpr, audit, actions, segments, customers, customerList, orders, orderSpend, purchaseHistory, productAffinity, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -136,7 +139,7 @@ export function createLoaders(services: Services, now: Date): Loaders {
   const made: Partial<Loaders> = {};
   return {
     get customers() { return (made.customers ??= createCustomerLoaders(services.customers)); },
-    get orders() { return (made.orders ??= createOrderLoaders(services.orders)); },
+    get orders() { return (made.orders ??= createOrderLoaders(services.orders, services.orderSpend)); },
     get feedback() { return (made.feedback ??= createFeedbackLoaders(services.feedback)); },
     get communications() { return (made.communications ??= createCommunicationLoaders(services.communications)); },
     get loyalty() { return (made.loyalty ??= createLoyaltyLoaders(services.loyalty, services.loyaltyPrograms, services.loyaltyEarning)); },

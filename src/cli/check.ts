@@ -22,7 +22,7 @@ export async function runIntegrityCheck(db: Database, config: AppConfig): Promis
   const foreignKeys = await checkForeignKeys(db.dataSource);
   // One snapshot for both sides of the comparison, so that an order recorded meanwhile is not reported.
   const mismatched = await db.dataSource.transaction('REPEATABLE READ', (manager) =>
-    services.customers.orderStatsMismatches(manager, (ids) => services.orders.statsForCustomers(manager, ids)));
+    services.customers.orderStatsMismatches(manager, (ids) => services.orderSpend.statsForCustomers(manager, ids)));
   const loyalty = await services.loyaltyEarning.check();
   const report = {
     indexes, foreignKeys,

@@ -37,7 +37,7 @@ export async function exportCustomers(services: Services, currency: string, form
     const ids = page.nodes.map((c) => c.databaseId);
     if (ids.length === 0) break;
     const [totals, satisfaction, stored] = await Promise.all([
-      services.orders.totalsByCustomerIds(ids), services.feedback.totalsByCustomerIds(ids), services.metricsStore.storedByCustomerIds(ids),
+      services.orderSpend.totalsByCustomerIds(ids), services.feedback.totalsByCustomerIds(ids), services.metricsStore.storedByCustomerIds(ids),
     ]);
     for (const [i, c] of page.nodes.entries()) {
       const t = totals[i];

@@ -83,7 +83,7 @@ export async function seedDemoData(db: Database, config: AppConfig, options: See
   for (let start = 0; start < customerIds.length; start += STATS_CHUNK) {
     const chunk = customerIds.slice(start, start + STATS_CHUNK);
     await db.dataSource.transaction(async (manager) => {
-      await services.customers.refreshOrderStats(manager, chunk, (ids) => services.orders.statsForCustomers(manager, ids));
+      await services.customers.refreshOrderStats(manager, chunk, (ids) => services.orderSpend.statsForCustomers(manager, ids));
     });
   }
   await db.dataSource.transaction((manager) => services.loyaltyPrograms.evaluateAll(manager, new Date()));

@@ -73,7 +73,7 @@ function emptyPaths(value: unknown): string[] {
     if (!filled.has(path)) filled.set(path, false);
     if (v === null || v === undefined) return;
     filled.set(path, true);
-    if (typeof v === 'object') for (const [key, inner] of Object.entries(v as object)) walk(inner, path ? `${path}.${key}` : key);
+    if (typeof v === 'object') for (const [key, inner] of Object.entries(v)) walk(inner, path ? `${path}.${key}` : key);
   };
   walk(value, '');
   return [...filled].filter(([path, isFilled]) => {

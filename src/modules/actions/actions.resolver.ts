@@ -127,7 +127,7 @@ export class CustomerActionsResolver {
 }
 
 export function toAction(customerId: string, a: ProposedAction, currency: string): NextBestAction {
-  return { customerId, kind: a.kind as ActionKindName, reason: a.reason, dueDate: a.dueDay, channel: a.channel as ContactChannel,
+  return { customerId, kind: a.kind as ActionKindName, reason: a.reason, dueDate: a.dueDay, channel: a.channel,
     expectedValue: money(BigInt(Math.max(0, Math.round(a.expectedValueMinor))), currency), personalData: a.personalData };
 }
 

@@ -1,14 +1,15 @@
 import { DataSource } from 'typeorm';
+import { isConsentable } from '../../common/channels';
 import { BadUserInputError } from '../../common/errors';
 import { mapInSlices } from '../../common/cooperative';
 import { CustomerService } from '../customers';
-import { OrderService, ProductCycleRow } from '../orders';
+import { OrderService, ProductAffinityQueries, ProductCycleRow } from '../orders';
 import { CommunicationService } from '../communications';
 import { LoyaltyEarningService, LoyaltyService, pointsExpiringWithin } from '../loyalty';
 import { MetricsService, MetricsStoreService } from '../metrics';
 import { purchaseCycle } from './replenishment';
 import { upcomingMoments } from './moments';
-import { CandidateAction, Channel, ProposedAction, proposeActions } from './next-best-action';
+import { CandidateAction, ProposedAction, proposeActions } from './next-best-action';
 import { checkDayWindow } from './day-window';
 
 export interface Replenishment {
@@ -20,7 +21,6 @@ export interface Recommendation {
   productId: string; lift: number; confidence: number; becauseOf: string[];
 }
 
-const CONSENT_CHANNELS: Channel[] = ['EMAIL', 'SMS', 'PHONE', 'PUSH'];
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Replenishment, recommendations, moments and next best actions, from the other modules' data. */
@@ -29,6 +29,7 @@ export class ActionsService {
     private readonly dataSource: DataSource,
     private readonly customers: CustomerService,
     private readonly orders: OrderService,
+    private readonly affinity: ProductAffinityQueries,
     private readonly communications: CommunicationService,
     private readonly loyalty: LoyaltyService,
     private readonly earning: LoyaltyEarningService,
@@ -47,7 +48,7 @@ export class ActionsService {
   }
 
   async replenishmentByCustomerIds(customerIds: readonly string[]): Promise<Replenishment[][]> {
-    const rows = (await this.orders.productCycles(customerIds)).map((r) => this.toReplenishment(r)).filter((r): r is Replenishment => r !== null);
+    const rows = (await this.affinity.productCycles(customerIds)).map((r) => this.toReplenishment(r)).filter((r): r is Replenishment => r !== null);
     return customerIds.map((id) => rows.filter((r) => r.customerId === id).sort((a, b) => a.dueDay.localeCompare(b.dueDay)));
   }
 
@@ -59,7 +60,7 @@ export class ActionsService {
 
   // Unchecked: the reorder candidates widen a checked window. Every cycle of the base is computed, in slices.
   private async cyclesDueBetween(fromDay: string, toDay: string): Promise<Replenishment[]> {
-    return (await mapInSlices(await this.orders.productCycles(null), (r) => this.toReplenishment(r), 64))
+    return (await mapInSlices(await this.affinity.productCycles(null), (r) => this.toReplenishment(r), 64))
       .filter((r): r is Replenishment => r !== null && r.dueDay >= fromDay && r.dueDay <= toDay)
       .sort((a, b) => a.dueDay.localeCompare(b.dueDay) || a.customerId.localeCompare(b.customerId) || a.productId.localeCompare(b.productId));
   }
@@ -67,7 +68,7 @@ export class ActionsService {
   async mineAssociations(windowDays: number, minSupport: number): Promise<{ rules: number }> {
     if (windowDays < 1 || windowDays > 3650) throw new BadUserInputError('windowDays must be 1 to 3650', { field: 'windowDays' });
     if (!(minSupport > 0 && minSupport < 1)) throw new BadUserInputError('minSupport must be between 0 and 1', { field: 'minSupport' });
-    const rules = await this.orders.mineAssociations(windowDays, minSupport);
+    const rules = await this.affinity.mineAssociations(windowDays, minSupport);
     await this.dataSource.transaction(async (manager) => {
       await manager.query('delete from product_associations');
       if (rules.length === 0) return;
@@ -90,7 +91,7 @@ export class ActionsService {
 
   /** Products that go with what each customer bought and that they have not bought, best lift first. */
   async recommendations(customerIds: readonly string[], limit: number): Promise<Recommendation[][]> {
-    const bought = await this.orders.productsBought(customerIds);
+    const bought = await this.affinity.productsBought(customerIds);
     const rules: { antecedent_id: string; consequent_id: string; confidence: number; lift: number }[] = bought.length
       ? await this.dataSource.query('select * from product_associations where antecedent_id = any($1::uuid[]) and lift > 1', [[...new Set(bought.map((b) => b.productId))]])
       : [];
@@ -173,7 +174,7 @@ export class ActionsService {
         candidates.push({ kind: 'POINTS_EXPIRING', reason: `${expiring} points expire within 30 days`, dueDay: day,
           expectedValueMinor: Math.round(expiring * pointValue), channels: ['EMAIL', 'SMS', 'PUSH'], weight: 0.7 });
       }
-      const granted = consents[i].filter((c) => c.granted).map((c) => c.channel as Channel).filter((c) => CONSENT_CHANNELS.includes(c));
+      const granted = consents[i].filter((c) => c.granted).map((c) => c.channel).filter(isConsentable);
       return proposeActions(candidates, { consentedChannels: granted, lastContactedAt: lastContacts[i], quietDays: this.quietDays, today });
     }, 1);
   }

@@ -1,5 +1,6 @@
 import { ArgsType, Field, Float, Int, ObjectType } from 'type-graphql';
 import { LocalDateScalar } from '../../common/dates';
+import { ConsentableChannel } from '../../common/channels';
 import { describeEnum } from '../../common/enums';
 import { Money } from '../../common/money';
 import { Connection } from '../../common/pagination';
@@ -19,8 +20,8 @@ describeEnum(ActionKindName, 'ActionKind', 'Kinds of next best action.', {
   POINTS_EXPIRING: 'Loyalty points about to expire.',
 });
 
-export enum ContactChannel { EMAIL = 'EMAIL', SMS = 'SMS', PHONE = 'PHONE', PUSH = 'PUSH' }
-describeEnum(ContactChannel, 'ContactChannel', 'Channel an action uses; always one the customer consented to.', {
+export type ContactChannel = ConsentableChannel;
+export const ContactChannel = describeEnum({ ...ConsentableChannel }, 'ContactChannel', 'Channel an action uses; always one the customer consented to.', {
   EMAIL: 'Email.', SMS: 'Text message.', PHONE: 'Phone call.', PUSH: 'App push notification.',
 });
 

@@ -4,9 +4,10 @@
  * period), then ranked by expected value and urgency. Pure: every input comes in.
  */
 
+import type { ConsentableChannel } from '../../common/channels';
+
 export type ActionKind = 'REORDER_REMINDER' | 'WIN_BACK' | 'GREETING' | 'COMPLEMENTARY_PRODUCT' | 'SERVICE_FOLLOW_UP'
   | 'THANK_YOU' | 'TIER_NUDGE' | 'POINTS_EXPIRING';
-export type Channel = 'EMAIL' | 'SMS' | 'PHONE' | 'PUSH';
 
 export interface CandidateAction {
   kind: ActionKind;
@@ -15,7 +16,7 @@ export interface CandidateAction {
   /** Expected value in minor units (0 when the action is about keeping, not selling). */
   expectedValueMinor: number;
   /** Channels that suit the action, best first. */
-  channels: Channel[];
+  channels: ConsentableChannel[];
   /** 0–1: how strongly the data support it. */
   weight: number;
   /** The kind of personal data the action gives away (its reason and due day spell out a birthday); none: absent. */
@@ -23,11 +24,11 @@ export interface CandidateAction {
 }
 
 export interface ProposedAction extends Omit<CandidateAction, 'channels'> {
-  channel: Channel;
+  channel: ConsentableChannel;
 }
 
 export interface ActionPolicy {
-  consentedChannels: Channel[];
+  consentedChannels: ConsentableChannel[];
   /** The customer's last outbound contact, if any. */
   lastContactedAt: Date | null;
   quietDays: number;

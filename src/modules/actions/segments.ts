@@ -1,6 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { describeEnum } from '../../common/enums';
 import { Money } from '../../common/money';
+import { countedOrder } from '../orders';
 
 export enum SegmentKind {
   KEY_CUSTOMERS = 'KEY_CUSTOMERS',
@@ -38,7 +39,7 @@ export const SEGMENT_RULES: Record<SegmentKind, { rule: string; sql: string }> =
   PROBLEM_CUSTOMERS: {
     rule: 'Two or more complaints, or 3+ orders of which at least 30% were returned or at least 80% bought at a discount.',
     sql: `((select count(*) from feedback f where f.customer_id = c.id and f.kind = 'COMPLAINT') >= 2
-          or exists (select 1 from orders o where o.customer_id = c.id and o.status <> 'CANCELLED' group by o.customer_id having count(*) >= 3
+          or exists (select 1 from orders o where o.customer_id = c.id and ${countedOrder('o')} group by o.customer_id having count(*) >= 3
                      and (avg(case when o.refunded_minor > 0 then 1 else 0 end) >= 0.3 or avg(case when o.discount_minor > 0 then 1 else 0 end) >= 0.8)))`,
   },
   LAPSED_WORTH_WINNING_BACK: {

@@ -92,11 +92,11 @@ export class CommunicationService {
     return this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
       await this.customers.getByIdOrThrow(customerId, manager);
       if (orderId) {
-        const [order] = await this.orders.findByIds([orderId], manager);
+        const [order] = await this.orders.findByIdsIn(manager, [orderId]);
         if (order?.customerId !== customerId) throw new BadUserInputError('The order is not one of this customer’s', { field: 'orderId' });
       }
       if (complaintId) {
-        const [complaint] = await this.feedback.findByIds([complaintId], manager);
+        const [complaint] = await this.feedback.findByIdsIn(manager, [complaintId]);
         if (complaint?.customerId !== customerId || complaint.kind !== FeedbackKind.COMPLAINT) {
           throw new BadUserInputError('Not a complaint of this customer', { field: 'complaintId' });
         }

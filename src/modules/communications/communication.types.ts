@@ -1,12 +1,11 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import { Channel } from '../../common/channels';
 import { describeEnum } from '../../common/enums';
 import { Connection } from '../../common/pagination';
 import { Node, toGlobalId } from '../../common/relay';
 
-export enum CommunicationChannel {
-  EMAIL = 'EMAIL', SMS = 'SMS', PHONE = 'PHONE', CHAT = 'CHAT', PUSH = 'PUSH', LETTER = 'LETTER', IN_STORE = 'IN_STORE',
-}
-describeEnum(CommunicationChannel, 'CommunicationChannel', 'How we and the customer talked.', {
+export type CommunicationChannel = Channel;
+export const CommunicationChannel = describeEnum({ ...Channel }, 'CommunicationChannel', 'How we and the customer talked.', {
   EMAIL: 'Email.', SMS: 'Text message.', PHONE: 'Phone call.', CHAT: 'Chat or messenger.', PUSH: 'App push notification.',
   LETTER: 'Paper letter.', IN_STORE: 'Face to face in a store.',
 });

@@ -9,7 +9,7 @@ import {
   ATTRIBUTE_BOUNDS, ConsentInput, CreateCustomerInput, CustomerProfileInput, IdentifierInput, UpdateCustomerInput,
 } from './customer.inputs';
 import {
-  ConsentChannel, Customer, CustomerIdentifier, CustomerRow, IdentifierType, MarketingConsent, toCustomer,
+  Customer, CustomerIdentifier, CustomerRow, IdentifierType, MarketingConsent, toCustomer,
 } from './customer.types';
 
 /** Order totals per customer, computed by the orders module and kept on the customer row. */
@@ -99,7 +99,7 @@ export class CustomerService {
     return { quotable: [...new Set(quotable)] };
   }
 
-  async getByIdOrThrow(id: string, manager: EntityManager = this.dataSource.manager): Promise<Customer> {
+  async getByIdOrThrow(id: string, manager: EntityManager): Promise<Customer> {
     const rows: CustomerRow[] = await manager.query('select * from customers where id = $1', [id]);
     if (!rows[0]) throw new NotFoundError('Customer', id);
     return toCustomer(rows[0]);
@@ -354,5 +354,3 @@ function checkCalendarDay(month: number, day: number) {
   const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   if (day > daysInMonth) throw new BadUserInputError(`Month ${month} has no day ${day}`, { field: 'nameDay.day' });
 }
-
-export const CONSENT_CHANNELS = Object.values(ConsentChannel);

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { LocalDateScalar } from '../../common/dates';
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { ConsentableChannel } from '../../common/channels';
 import { describeEnum } from '../../common/enums';
 import { Node, toGlobalId } from '../../common/relay';
 import { Connection } from '../../common/pagination';
@@ -21,13 +22,8 @@ describeEnum(IdentifierType, 'IdentifierType', 'Kind of identifier another syste
   EXTERNAL: 'Any other system id (CRM, marketing tool, support desk).',
 });
 
-export enum ConsentChannel {
-  EMAIL = 'EMAIL',
-  SMS = 'SMS',
-  PHONE = 'PHONE',
-  PUSH = 'PUSH',
-}
-describeEnum(ConsentChannel, 'ConsentChannel', 'A marketing channel that needs the customer’s consent.', {
+export type ConsentChannel = ConsentableChannel;
+export const ConsentChannel = describeEnum({ ...ConsentableChannel }, 'ConsentChannel', 'A marketing channel that needs the customer’s consent.', {
   EMAIL: 'Marketing email.',
   SMS: 'Marketing text messages.',
   PHONE: 'Marketing phone calls.',

@@ -35,7 +35,12 @@ export class FeedbackService {
     private readonly orders: OrderService,
   ) {}
 
-  async findByIds(ids: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<(Feedback | null)[]> {
+  /** The loaders' batch: reads outside any write. Inside a write use findByIdsIn with its manager. */
+  async findByIds(ids: readonly string[]): Promise<(Feedback | null)[]> {
+    return this.findByIdsIn(this.dataSource.manager, ids);
+  }
+
+  async findByIdsIn(manager: EntityManager, ids: readonly string[]): Promise<(Feedback | null)[]> {
     const rows: FeedbackRow[] = await manager.query('select * from feedback where id = any($1::uuid[])', [ids.filter(isUuid)]);
     return alignToKeys(ids, rows.map(toFeedback), (f) => f.databaseId);
   }
@@ -132,12 +137,12 @@ export class FeedbackService {
     return this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
       await this.customers.getByIdOrThrow(customerId, manager);
       if (orderId) {
-        const [order] = await this.orders.findByIds([orderId], manager);
+        const [order] = await this.orders.findByIdsIn(manager, [orderId]);
         if (!order || order.customerId !== customerId) {
           throw new BadUserInputError('The order is not one of this customer’s', { field: 'orderId' });
         }
       }
-      if (productId && !(await this.orders.productsByIds([productId], manager))[0]) {
+      if (productId && !(await this.orders.productsByIdsIn(manager, [productId]))[0]) {
         throw new BadUserInputError('Unknown product', { field: 'productId' });
       }
       const [row]: FeedbackRow[] = await manager.query(

@@ -61,7 +61,7 @@ export class LoyaltyEarningService {
       }
     }
     return this.dataSource.transaction(async (manager) => {
-      const program = await this.programs.findActive(manager);
+      const program = await this.programs.findActiveIn(manager);
       if (!program) throw new BadUserInputError('Configure the loyalty program first', { field: 'program' });
       const [{ next }] = await manager.query('select coalesce(max(version), 0) + 1 as next from loyalty_rule_versions where program_id = $1', [program.id]);
       const [row]: RuleRow[] = await manager.query(
@@ -75,8 +75,8 @@ export class LoyaltyEarningService {
     });
   }
 
-  async rules(manager: EntityManager = this.dataSource.manager): Promise<RuleVersion[]> {
-    const rows: RuleRow[] = await manager.query(
+  async rules(): Promise<RuleVersion[]> {
+    const rows: RuleRow[] = await this.dataSource.query(
       `select v.* from loyalty_rule_versions v join loyalty_programs p on p.id = v.program_id and p.active order by v.version desc`);
     return rows.map(toRule);
   }
@@ -91,7 +91,7 @@ export class LoyaltyEarningService {
 
   /** Earns for a recorded order in the caller's transaction; a second call changes nothing. */
   async earnForOrder(manager: EntityManager, orderId: string): Promise<number> {
-    const program = await this.programs.findActive(manager);
+    const program = await this.programs.findActiveIn(manager);
     const order = await this.orders.orderForEarning(manager, orderId);
     if (!program || !order) return 0;
     const rule = await this.ruleAt(manager, order.placedAt);
@@ -177,7 +177,7 @@ export class LoyaltyEarningService {
   /** After a return: takes back the refunded share of what the order earned, never below a zero balance. */
   async takeBackForReturn(manager: EntityManager, orderId: string): Promise<number> {
     const order = await this.orders.orderForEarning(manager, orderId);
-    const program = await this.programs.findActive(manager);
+    const program = await this.programs.findActiveIn(manager);
     if (!order || !program) return 0;
     await lock(manager, order.customerId);
     await this.reverseCashback(manager, order);

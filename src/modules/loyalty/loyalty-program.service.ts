@@ -3,7 +3,7 @@ import { BadUserInputError } from '../../common/errors';
 import { money, parseMoney } from '../../common/money';
 import { SqlParams } from '../../common/sql';
 import type { CustomerFilter } from '../customers';
-import { OrderService } from '../orders';
+import { OrderService, OrderSpendService } from '../orders';
 import { ConfigureLoyaltyProgramInput } from './loyalty.inputs';
 import { nextTier, twelveMonthsBefore } from './loyalty-rules';
 import { LoyaltyProgram, LoyaltyTier, TierBasis } from './loyalty.types';
@@ -17,9 +17,15 @@ export class LoyaltyProgramService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrderService,
+    private readonly spend: OrderSpendService,
   ) {}
 
-  async findActive(manager: EntityManager = this.dataSource.manager): Promise<LoyaltyProgram | null> {
+  /** For reads outside any write (loaders, resolvers, jobs). Inside a write use findActiveIn with its manager. */
+  async findActive(): Promise<LoyaltyProgram | null> {
+    return this.findActiveIn(this.dataSource.manager);
+  }
+
+  async findActiveIn(manager: EntityManager): Promise<LoyaltyProgram | null> {
     // One statement: every loyalty field of every request starts here.
     const [program]: (ProgramRow & { tiers: TierRow[] })[] = await manager.query(
       `select p.*, coalesce((select json_agg(json_build_object('code', t.code, 'name', t.name, 'threshold', t.threshold::text,
@@ -64,14 +70,14 @@ export class LoyaltyProgramService {
         );
       }
       await this.evaluateAll(manager, new Date());
-      return (await this.findActive(manager))!;
+      return (await this.findActiveIn(manager))!;
     });
   }
 
   /** The value tiers are measured on, over the 12 months before asOf. */
   async qualifyingValues(manager: EntityManager, program: LoyaltyProgram, customerIds: readonly string[] | null, asOf: Date) {
     const since = twelveMonthsBefore(asOf);
-    if (program.tierBasis === TierBasis.SPEND_12M) return this.orders.netSpendSince(customerIds, since, manager);
+    if (program.tierBasis === TierBasis.SPEND_12M) return this.spend.netSpendSince(customerIds, since, manager);
     const rows: { customer_id: string; points: string }[] = await manager.query(
       `select customer_id, sum(points) as points from loyalty_ledger_entries
        where ($1::uuid[] is null or customer_id = any($1::uuid[])) and kind = 'EARN' and occurred_at >= $2 and occurred_at <= $3
@@ -81,7 +87,7 @@ export class LoyaltyProgramService {
 
   /** Re-evaluates the stored tier of some customers (after their orders or points changed). */
   async evaluate(manager: EntityManager, customerIds: string[], asOf: Date): Promise<void> {
-    const program = await this.findActive(manager);
+    const program = await this.findActiveIn(manager);
     if (!program || customerIds.length === 0) return;
     const values = await this.qualifyingValues(manager, program, customerIds, asOf);
     await this.storeTiers(manager, program, customerIds.map((id) => [id, values.get(id) ?? 0n]), asOf);
@@ -89,7 +95,7 @@ export class LoyaltyProgramService {
 
   /** Re-evaluates every customer with a qualifying value, and clears the tier of the others. */
   async evaluateAll(manager: EntityManager, asOf: Date): Promise<void> {
-    const program = await this.findActive(manager);
+    const program = await this.findActiveIn(manager);
     if (!program) return;
     const qualifying = await this.qualifyingValues(manager, program, null, asOf);
     // Members without a qualifying value any more are evaluated at zero, so they can lose their tier.

@@ -115,11 +115,11 @@ export class LoyaltyService {
     const orderId = input.orderId ? toDatabaseId(input.orderId, 'Order', 'orderId') : null;
     if (orderId && kind !== LedgerEntryKind.EARN) throw new BadUserInputError('Only earning refers to an order', { field: 'orderId' });
     return this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
-      const program = await this.programs.findActive(manager);
+      const program = await this.programs.findActiveIn(manager);
       if (!program) throw new BadUserInputError('No loyalty program is configured', { field: 'customerId' });
       await this.customers.getByIdOrThrow(customerId, manager);
       if (orderId) {
-        const [order] = await this.orders.findByIds([orderId], manager);
+        const [order] = await this.orders.findByIdsIn(manager, [orderId]);
         if (order?.customerId !== customerId) throw new BadUserInputError('The order is not one of this customer’s', { field: 'orderId' });
       }
       // Serialises point writes per customer, so concurrent redemptions cannot both spend the same points.

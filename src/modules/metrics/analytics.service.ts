@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import { dayProblem, endOfDay, startOfDay } from '../../common/dates';
 import { money } from '../../common/money';
-import { OrderService } from '../orders';
+import { PurchaseHistoryQueries } from '../orders';
 import { FeedbackService } from '../feedback';
 import { runInSlices } from '../../common/cooperative';
 import { fitBgNbdSteps, toColumns } from './models/bg-nbd';
@@ -36,7 +36,7 @@ const periodOf = (firstDay: string, lastDay: string, endField = 'periodEnd') => 
 export class AnalyticsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly orders: OrderService,
+    private readonly history: PurchaseHistoryQueries,
     private readonly feedback: FeedbackService,
     private readonly currency: string,
   ) {}
@@ -44,14 +44,14 @@ export class AnalyticsService {
   async retention(periodStart: string, periodEnd: string, activeDays: number): Promise<Retention> {
     const { start, end } = periodOf(periodStart, periodEnd);
     if (activeDays < 1 || activeDays > 3650) throw new BadUserInputError('activeDays must be 1 to 3650', { field: 'activeDays' });
-    const c = await this.orders.retentionCounts(start, end, activeDays);
+    const c = await this.history.retentionCounts(start, end, activeDays);
     const rate = c.atStart > 0 ? Math.round(((c.atEnd - c.acquired) / c.atStart) * 10_000) / 100 : null;
     return { periodStart, periodEnd, activeDays, customersAtStart: c.atStart, customersAtEnd: c.atEnd, customersAcquired: c.acquired, rate };
   }
 
   async cohorts(from: string, to: string): Promise<Cohort[]> {
     const { start, end } = periodOf(from, to, 'to');
-    return (await this.orders.monthlyCohorts(start, end)).map((c) => ({
+    return (await this.history.monthlyCohorts(start, end)).map((c) => ({
       cohort: c.cohort, size: c.size, activeCustomers: c.active,
       retention: c.active.map((n) => (c.size > 0 ? Math.round((n / c.size) * 10_000) / 10_000 : 0)),
     }));
@@ -80,10 +80,10 @@ export class AnalyticsService {
     const holdoutDays = (Date.parse(holdoutEnd) - Date.parse(calibrationEnd)) / DAY_MS;
     if (holdoutDays < 7) throw new BadUserInputError('The holdout must be at least a week long', { field: 'holdoutEnd' });
     if (holdoutDays > MAX_HOLDOUT_DAYS) throw new BadUserInputError(`The holdout may be at most ${MAX_HOLDOUT_DAYS} days long`, { field: 'holdoutEnd', maxDays: MAX_HOLDOUT_DAYS });
-    const histories = await this.orders.purchaseSummaries(calibrationEnd, null);
+    const histories = await this.history.purchaseSummaries(calibrationEnd, null);
     if (histories.filter((h) => h.x > 0).length < 2) throw new BadUserInputError('No repeat buyers before calibrationEnd', { field: 'calibrationEnd' });
     const [actualByCustomer, weeklyActual] = await Promise.all([
-      this.orders.purchaseDaysBetween(calibrationEnd, holdoutEnd), this.orders.weeklyPurchaseDays(calibrationEnd, holdoutEnd),
+      this.history.purchaseDaysBetween(calibrationEnd, holdoutEnd), this.history.weeklyPurchaseDays(calibrationEnd, holdoutEnd),
     ]);
     const customers = histories.map((h) => ({ ...toModelInput(h, 'week'), actual: actualByCustomer.get(h.customerId) ?? 0 }));
     // Fit and backtest run in slices that yield to other requests and stop at the request's deadline.

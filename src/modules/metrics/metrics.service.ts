@@ -1,7 +1,7 @@
 import { Random } from '../../common/random';
 import { checkpoint, mapInSlices } from '../../common/cooperative';
 import { money, currencyExponent, Money } from '../../common/money';
-import { OrderService, PurchaseHistory } from '../orders';
+import { OrderSpendService, PurchaseHistory, PurchaseHistoryQueries } from '../orders';
 import { FeedbackService } from '../feedback';
 import { CommunicationService } from '../communications';
 import { PurchaseSummary } from './models/bg-nbd';
@@ -35,7 +35,8 @@ export class MetricsService {
 
   constructor(
     private readonly fits: ModelFitService,
-    private readonly orders: OrderService,
+    private readonly history: PurchaseHistoryQueries,
+    private readonly spend: OrderSpendService,
     private readonly feedback: FeedbackService,
     private readonly communications: CommunicationService,
   ) {}
@@ -45,8 +46,8 @@ export class MetricsService {
   async sourcesFor(customerIds: readonly string[], asOf: Date, knownFit?: FitRecord | null): Promise<MetricsSource[]> {
     const day = asOf.toISOString().slice(0, 10);
     const [fit, histories, totals, satisfaction, halves, campaigns] = await Promise.all([
-      knownFit !== undefined ? knownFit : this.fits.current(), this.orders.purchaseSummaries(day, customerIds), this.orders.totalsByCustomerIds(customerIds),
-      this.feedback.totalsByCustomerIds(customerIds), this.orders.spendByHalfYear(customerIds, asOf),
+      knownFit !== undefined ? knownFit : this.fits.current(), this.history.purchaseSummaries(day, customerIds), this.spend.totalsByCustomerIds(customerIds),
+      this.feedback.totalsByCustomerIds(customerIds), this.history.spendByHalfYear(customerIds, asOf),
       this.communications.campaignReactions(customerIds, asOf),
     ]);
     const historyOf = new Map(histories.map((h) => [h.customerId, h]));

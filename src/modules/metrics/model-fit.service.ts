@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
-import { OrderService, PurchaseHistory } from '../orders';
+import { PurchaseHistory, PurchaseHistoryQueries } from '../orders';
 import { PurchaseSummary, toColumns } from './models/bg-nbd';
 import { fitPurchaseModel, PurchaseModelName } from './models/purchase-models';
 import { fitGammaGamma } from './models/gamma-gamma';
@@ -39,14 +39,14 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export class ModelFitService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly orders: OrderService,
+    private readonly purchases: PurchaseHistoryQueries,
   ) {}
 
   /** Fits BG/NBD and Gamma-Gamma on every customer's purchases up to the end of asOf, and stores the fit. */
   async fit(asOf: string, unit: TimeUnit, model: PurchaseModelName = 'BG_NBD'): Promise<FitRecord> {
     if (!DAY.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) throw new BadUserInputError('asOf must be a date, YYYY-MM-DD', { field: 'asOf' });
     const started = process.hrtime.bigint();
-    const histories = await this.orders.purchaseSummaries(asOf, null);
+    const histories = await this.purchases.purchaseSummaries(asOf, null);
     if (histories.filter((h) => h.x > 0).length < 2) {
       throw new BadUserInputError('Fitting needs customers with repeat purchases before asOf', { field: 'asOf' });
     }

@@ -1,6 +1,11 @@
 import type { TextColumns } from '../../common/personal-data';
 export { OrderService } from './order.service';
-export type { OrderTotals, PurchaseHistory, ProductCycleRow, AssociationRow } from './order.service';
+export { countedOrder, countedSpend, OrderSpendService } from './order-spend.service';
+export type { OrderTotals } from './order-spend.service';
+export { PurchaseHistoryQueries } from './purchase-history.queries';
+export type { PurchaseHistory } from './purchase-history.queries';
+export { ProductAffinityQueries } from './product-affinity.queries';
+export type { ProductCycleRow, AssociationRow } from './product-affinity.queries';
 export { OrderWriterService } from './order-writer.service';
 export type { OrderWrittenListener } from './order-writer.service';
 export { OrderImportService } from './order-import.service';

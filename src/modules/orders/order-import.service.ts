@@ -5,6 +5,7 @@ import { safeError } from '../../common/logger';
 import { MAX_SOURCE_LENGTH } from './order.inputs';
 import { CustomerService, IdentifierType } from '../customers';
 import { OrderService } from './order.service';
+import { OrderSpendService } from './order-spend.service';
 import { ImportFormat, ParsedRow, readCdnow, readCsv } from './order-import.parsers';
 import { OrderStatus, SalesChannel } from './order.types';
 
@@ -45,6 +46,7 @@ export class OrderImportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrderService,
+    private readonly spend: OrderSpendService,
     private readonly customers: CustomerService,
   ) {}
 
@@ -153,7 +155,7 @@ export class OrderImportService {
       );
     }
     const customerIds = [...new Set(good.map(customerOf))];
-    await this.customers.refreshOrderStats(manager, customerIds, (ids) => this.orders.statsForCustomers(manager, ids));
+    await this.customers.refreshOrderStats(manager, customerIds, (ids) => this.spend.statsForCustomers(manager, ids));
     for (const listener of this.listeners) await listener(manager, customerIds);
     return {
       created: inserted.length,

@@ -5,6 +5,7 @@ import { parseMoney } from '../../common/money';
 import { toDatabaseId } from '../../common/relay';
 import { CustomerService } from '../customers';
 import { OrderService } from './order.service';
+import { OrderSpendService } from './order-spend.service';
 import { ProductInput, RecordOrderInput, RecordReturnInput } from './order.inputs';
 import { Order, OrderLineRow, OrderRow, OrderStatus, Product, ProductRow, toOrder, toProduct } from './order.types';
 import { logger } from '../../common/logger';
@@ -35,6 +36,7 @@ export class OrderWriterService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrderService,
+    private readonly spend: OrderSpendService,
     private readonly customers: CustomerService,
   ) {}
 
@@ -202,7 +204,7 @@ export class OrderWriterService {
   }
 
   private async afterWrite(manager: EntityManager, customerId: string, orderId: string, kind: 'RECORDED' | 'RETURNED') {
-    await this.customers.refreshOrderStats(manager, [customerId], (ids) => this.orders.statsForCustomers(manager, ids));
+    await this.customers.refreshOrderStats(manager, [customerId], (ids) => this.spend.statsForCustomers(manager, ids));
     for (const listener of this.listeners) await listener(manager, { customerId, orderId, kind });
   }
 

@@ -1,5 +1,6 @@
 import { column, globalId, moneyOf, ResolverOnlyFields, timestamp, TypeProjections } from '../../common/compiled-reads';
-import { COUNTED, CUSTOMER_ORDERS_PAGE, OrderTotals } from './order.service';
+import { CUSTOMER_ORDERS_PAGE } from './order.service';
+import { countedOrder, OrderTotals } from './order-spend.service';
 
 /** Order, line and product fields in SQL, each equal to what toOrder, toOrderLine and toProduct make of the row. */
 export function orderProjections(shopCurrency: string): TypeProjections {
@@ -60,7 +61,7 @@ export const orderResolverOnly: ResolverOnlyFields = {
 };
 
 /** A customer's counted orders as a from-and-where clause naming `alias`, for the aggregates of SPEND_SQL. */
-export const countedOrdersSql = (customerId: string, alias: string) => `orders ${alias} where ${alias}.customer_id = ${customerId} and ${COUNTED}`;
+export const countedOrdersSql = (customerId: string, alias: string) => `orders ${alias} where ${alias}.customer_id = ${customerId} and ${countedOrder()}`;
 
 /** The spend aggregates over countedOrdersSql's rows (`o` is its alias), the same figures spendFiguresSql reads. */
 export const SPEND_SQL = {
@@ -81,7 +82,7 @@ type SpendFiguresJson = [number, number, string | null, string | null, string | 
 export const spendFiguresSql = (customerId: string) => `(select json_build_array(count(*), count(distinct (placed_at at time zone 'UTC')::date),
     sum(gross_minor)::text, sum(net_minor)::text, sum(refunded_minor)::text,
     floor(extract(epoch from min(placed_at)) * 1000), floor(extract(epoch from max(placed_at)) * 1000))
-  from orders where customer_id = ${customerId} and ${COUNTED})`;
+  from orders where customer_id = ${customerId} and ${countedOrder()})`;
 
 export function readSpendFigures(json: SpendFiguresJson): Omit<OrderTotals, 'customerId'> {
   const [orderCount, purchaseDays, gross, net, refunded, first, last] = json;

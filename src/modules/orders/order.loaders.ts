@@ -3,10 +3,11 @@ import { createNestedPageLoader } from '../../common/nested-pages';
 import { createFilteredCountLoader } from '../../common/count-loader';
 import { CustomerOrdersArgs } from './order.inputs';
 import { OrderService } from './order.service';
+import { OrderSpendService } from './order-spend.service';
 import { Order, OrderLine, OrderReturn } from './order.types';
 import { ConnectionArgs } from '../../common/pagination';
 
-export const createOrderLoaders = (orders: OrderService) => {
+export const createOrderLoaders = (orders: OrderService, spend: OrderSpendService) => {
   const counts = createFilteredCountLoader((ids, statuses) => orders.countByCustomerIds(ids, statuses));
   const returnCounts = new DataLoader((ids: readonly string[]) => orders.countReturnsByCustomerIds(ids));
   return {
@@ -15,7 +16,7 @@ export const createOrderLoaders = (orders: OrderService) => {
     returnById: new DataLoader((ids: readonly string[]) => orders.returnsByIds(ids)),
     lines: new DataLoader<{ customerId: string; orderId: string }, OrderLine[], string>((keys) => orders.linesByOrders(keys), { cacheKeyFn: (k) => k.orderId }),
     returns: new DataLoader((ids: readonly string[]) => orders.returnsByOrderIds(ids)),
-    totals: new DataLoader((ids: readonly string[]) => orders.totalsByCustomerIds(ids)),
+    totals: new DataLoader((ids: readonly string[]) => spend.totalsByCustomerIds(ids)),
     returnPageByCustomerId: createNestedPageLoader<OrderReturn, ConnectionArgs>((ids, args) =>
       orders.returnPagesByCustomerIds(ids, args, (id) => returnCounts.load(id))),
     pageByCustomerId: createNestedPageLoader<Order, CustomerOrdersArgs>((ids, args) =>
