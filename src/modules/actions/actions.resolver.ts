@@ -10,7 +10,7 @@ import { notePersonalData } from '../../common/observability';
 import { Product } from '../orders';
 import { ActionsService, Replenishment } from './actions.service';
 import {
-  ActionKindName, ContactChannel, CustomerMoment, ForwardPageArgs, MomentConnection, MomentKindName, NextBestAction, NextBestActionConnection,
+  ActionKindName, CustomerMoment, ForwardPageArgs, MomentConnection, MomentKindName, NextBestAction, NextBestActionConnection,
   ProductComplement, ProductRecommendation, ReplenishmentConnection, ReplenishmentCycle,
 } from './actions.types';
 import type { ProposedAction } from './next-best-action';
