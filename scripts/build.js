@@ -62,7 +62,7 @@ function outputsOf(source) {
 /** Compares the sources with the last build: what changed, was added or is gone. */
 function inspect() {
   const settings = hash(['tsconfig.json', TSCONFIG].map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8')).join('\0')
-    + require('typescript/package.json').version);
+    + fs.readFileSync(require.resolve('typescript/package.json'), 'utf8'));
   const files = {};
   for (const source of sourceFiles()) files[source] = hash(fs.readFileSync(path.join(ROOT, source)));
   let previous = null;
@@ -112,26 +112,26 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Builds when a source changed; resolves when dist/ matches the sources, rejects when tsc reports errors. */
 async function ensureBuilt({ announceUpToDate = true } = {}) {
-  let state = inspect();
-  if (state.changed.length === 0 && state.removed.length === 0) {
+  const upToDate = (state) => {
+    if (state.changed.length || state.removed.length) return false;
     if (announceUpToDate) process.stderr.write('build: up to date\n');
-    return;
-  }
+    return true;
+  };
+  if (upToDate(inspect())) return;
   fs.mkdirSync(DIST, { recursive: true });
   // Two commands started together both see the change: one builds, the other waits and then finds it done.
   const release = await require('proper-lockfile').lock(DIST, {
     lockfilePath: LOCK, realpath: false, stale: 30_000, retries: { retries: 600, minTimeout: 500, maxTimeout: 500 },
   });
   try {
-    state = inspect();
+    const state = inspect();
+    if (upToDate(state)) return;
     const { changed, removed, missing, previous } = state;
-    if (changed.length === 0 && removed.length === 0) {
-      if (announceUpToDate) process.stderr.write('build: up to date\n');
-      return;
-    }
     if (missing.length) fs.rmSync(BUILD_INFO, { force: true });
+    const gone = removed.length ? plural(removed.length, 'file') + ' removed' : '';
     const what = previous === null ? `all ${plural(changed.length, 'file')} (no previous build)`
-      : [changed.length && plural(changed.length, 'changed file'), removed.length && `${removed.length} removed`].filter(Boolean).join(', ');
+      : previous.settings !== state.settings ? `all ${plural(changed.length, 'file')} (the build settings or TypeScript changed)`
+      : changed.length ? `${plural(changed.length, 'changed file')}${gone && ` (${gone})`}` : `(${gone})`;
     process.stderr.write(`build: compiling ${what}…\n`);
     const started = Date.now();
     const code = await runTsc();
