@@ -7,6 +7,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, createProducts, recordOrder } from '../support/factories';
 import { amountSql } from '../../src/common/compiled-reads';
 import { currencyExponent, money } from '../../src/common/money';
+import { itIf, postgres } from '../support/requirements';
 
 /**
  * The compiled reads must answer exactly as the resolvers do. One database, two apps: the default one
@@ -248,7 +249,7 @@ describe('compiled reads keep the audit log and the statement count', () => {
 });
 
 describe('prepared statements', () => {
-  const onPostgres = process.env.DATABASE_URL ? it : it.skip;
+  const onPostgres = itIf(postgres());
   onPostgres('a repeated statement is prepared once per connection, under a name bounded in number', async () => {
     const db = await openDatabase({ ...t.database.config, dbPoolSize: 1 });
     try {

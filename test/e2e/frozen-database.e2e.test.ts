@@ -3,12 +3,13 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import { Client } from 'pg';
-import { PgCluster, pgBinariesAvailable, startPgCluster } from '../support/pg-cluster';
+import { PgCluster, startPgCluster } from '../support/pg-cluster';
 import { databaseOn, testPort } from '../support/own-cluster-db';
 import { startTestAppOn, TestApp } from '../support/test-app';
+import { describeIf, pgBinaries, postgres } from '../support/requirements';
 
 // SIGSTOPs a PostgreSQL cluster of the test's own (postmaster and backends, by pid); PostgreSQL deployments only.
-const describeOnPostgres = process.env.DATABASE_URL && pgBinariesAvailable() ? describe : describe.skip;
+const describeOnPostgres = describeIf(postgres(), pgBinaries());
 
 /** The postmaster's pid (first line of postmaster.pid) and its children's (the backends and workers). */
 function clusterPids(cluster: PgCluster): number[] {
