@@ -136,7 +136,15 @@ async function ensureBuilt({ announceUpToDate = true } = {}) {
     const started = Date.now();
     const code = await runTsc();
     const pruned = prune(state.files);
-    if (code !== 0) throw Object.assign(new Error(`build: tsc reported errors (exit ${code}); nothing is run until they are fixed`), { exitCode: code });
+    if (code !== 0) {
+      // tsc wrote the failed files' output all the same: forget them, so that the next build compiles them again even
+      // if their source goes back to what the last good build saw.
+      if (previous) {
+        const files = Object.fromEntries(Object.entries(previous.files).filter(([source]) => !changed.includes(source)));
+        fs.writeFileSync(STATE, JSON.stringify({ settings: previous.settings, files }));
+      }
+      throw Object.assign(new Error(`build: tsc reported errors (exit ${code}); nothing is run until they are fixed`), { exitCode: code });
+    }
     fs.writeFileSync(STATE, JSON.stringify({ settings: state.settings, files: state.files }));
     process.stderr.write(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s${pruned ? `, ${plural(pruned, 'stale compiled file')} deleted` : ''}\n`);
   } finally {

@@ -8,7 +8,7 @@ import { withDatabaseName } from '../support/test-db';
 
 // The commands as `npm start`, `npm run c360` and `npm run migrate` run them (scripts/build.js, scripts/run.js), on a
 // copy of the project, so that adding and renaming a migration touches nothing in the checkout. The tests share the
-// copy's build (a full tsc run) and go in order: built, renamed, migrated.
+// copy's build (a full tsc run) and go in order: built, renamed, failed, migrated.
 const ROOT = path.resolve(__dirname, '..', '..');
 const PROJECT_FILES = ['src', 'migrations', 'scripts', 'ormconfig.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
 
@@ -78,6 +78,24 @@ describe('the build behind npm start and the CLI', () => {
     expect(renamed.stderr).toMatch(/, 2 stale compiled files deleted$/m);
     // Left in dist/, the old name would be a second pending migration creating the same table.
     expect(compiledMigrations()).toEqual([...before, '1799000000001-AddBuildProbe.js'].sort());
+  });
+});
+
+describe('a build that fails', () => {
+  it('runs nothing, and compiles the file again once its source is back as it was', () => {
+    const file = path.join(copy, 'src', 'cli', 'check.ts');
+    const source = fs.readFileSync(file, 'utf8');
+    fs.appendFileSync(file, "export const notANumber: number = 'x';\n");
+    const failed = node(['scripts/run.js', 'src/cli/main.ts', 'config']);
+    expect(failed.status).not.toBe(0);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toMatch(/error TS2322/);
+    expect(failed.stderr).toMatch(/^build: tsc reported errors \(exit \d+\); nothing is run until they are fixed$/m);
+
+    // tsc wrote the failed file's output all the same: it must not pass for the restored source's.
+    fs.writeFileSync(file, source);
+    expect(build().stderr).toMatch(/^build: compiling 1 changed file…$/m);
+    expect(fs.readFileSync(path.join(copy, 'dist', 'src', 'cli', 'check.js'), 'utf8')).not.toContain('notANumber');
   });
 });
 
