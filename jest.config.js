@@ -7,4 +7,6 @@ module.exports = {
   testTimeout: 120000,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   setupFiles: ['reflect-metadata'],
+  // After the summary, one line for each skipped block saying why (test/support/requirements.ts).
+  reporters: ['default', '<rootDir>/test/support/skip-reporter.js'],
 };

@@ -11,6 +11,7 @@ import { currencyExponent, money } from '../../src/common/money';
 import { createCompiledReads, createResolvers } from '../../src/container';
 import { createSchema } from '../../src/schema';
 import { fieldSelection, projectedSelections, routesFromCustomer } from '../support/schema-selections';
+import { itIf, postgres } from '../support/requirements';
 
 /**
  * The compiled reads must answer exactly as the resolvers do. One database, two apps: the default one
@@ -280,7 +281,7 @@ describe('compiled reads keep the audit log and the statement count', () => {
 });
 
 describe('prepared statements', () => {
-  const onPostgres = process.env.DATABASE_URL ? it : it.skip;
+  const onPostgres = itIf(postgres());
   onPostgres('a repeated statement is prepared once per connection, under a name bounded in number', async () => {
     const db = await openDatabase({ ...t.database.config, dbPoolSize: 1 });
     try {

@@ -3,9 +3,10 @@ import { Client } from 'pg';
 import { startTestApp, TestApp } from '../support/test-app';
 import { startServerProcess, ServerProcess } from '../support/server-process';
 import { testPort } from '../support/own-cluster-db';
+import { describeIf, postgres } from '../support/requirements';
 
 // Holds a request inside PostgreSQL with a table lock, so PostgreSQL deployments only.
-const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+const describeOnPostgres = describeIf(postgres());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SECRET = 'drain-test-secret-0123456789abcdef';
 

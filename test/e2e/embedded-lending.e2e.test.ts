@@ -5,13 +5,14 @@ import { Client } from 'pg';
 import { loadConfig } from '../../src/config';
 import { Database, openDatabase } from '../../src/db/data-source';
 import { migrate } from '../../src/db/bootstrap';
+import { describeIf, embedded } from '../support/requirements';
 
 // PGlite is one PostgreSQL session (STACK P24): the server's transactions and a tool's, arriving through the lent
 // socket, must not interleave in it. The owner and the guests here are in one process, as clients of one lender.
-const embedded = process.env.DATABASE_URL ? describe.skip : describe;
+const describeEmbedded = describeIf(embedded());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-embedded('the lent embedded database', () => {
+describeEmbedded('the lent embedded database', () => {
   let dataDir: string;
   let owner: Database;
   let guest: Client;

@@ -5,10 +5,11 @@ import path from 'node:path';
 import request from 'supertest';
 import { startServerProcess, ServerProcess } from '../support/server-process';
 import { testPort } from '../support/own-cluster-db';
+import { describeIf, embedded } from '../support/requirements';
 
 // The embedded database's owner and its guests (STACK P24): the real server process on a data folder, the real CLI
 // beside it. PGlite only: with DATABASE_URL there is no folder to own.
-const embedded = process.env.DATABASE_URL ? describe.skip : describe;
+const describeEmbedded = describeIf(embedded());
 const ROOT = path.resolve(__dirname, '..', '..');
 const ORDERS = 600;
 const ENV = { LOG_LEVEL: 'warn', DEMO_SEED_CUSTOMERS: '0' };
@@ -38,7 +39,7 @@ function runToExit(env: Record<string, string>, port: number): Promise<{ code: n
 const customersQuery = (key: string, baseUrl: string) => request(baseUrl).post('/graphql').set('authorization', `Bearer ${key}`)
   .send({ query: '{ customers(first: 1) { totalCount } }' });
 
-embedded('the embedded database with its server running', () => {
+describeEmbedded('the embedded database with its server running', () => {
   let dataDir: string;
   let server: ServerProcess | null = null;
   let key: string;

@@ -46,7 +46,8 @@ describe('GraphQL over HTTP conformance (graphql-http serverAudits), production 
       if (audit.name.startsWith('MUST')) failures.push(line);
       else warnings.push(line);
     }
-    if (warnings.length) console.info(`graphql-http audits that only warn:\n${warnings.join('\n')}`);
+    // Written as is: through console, jest would add a stack frame to what is only a note.
+    if (warnings.length) process.stdout.write(`graphql-http audits that only warn:\n${warnings.join('\n')}\n`);
     expect(audits.length).toBeGreaterThan(50);
     expect(audits.filter((a) => a.name.startsWith('MUST')).length).toBeGreaterThanOrEqual(13);
     expect(failures).toEqual([]);

@@ -5,12 +5,13 @@ import { createApp, App } from '../../src/app';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer } from '../support/factories';
 import { READ_SCOPES } from '../../src/modules/partners';
+import { describeIf } from '../support/requirements';
 
 // Debian's chromium (`.ci/run` installs it). Without it the test says so and is skipped, unless REQUIRE_BROWSER_TEST is set.
 const CHROMIUM = '/usr/bin/chromium';
 const haveBrowser = fs.existsSync(CHROMIUM);
 if (!haveBrowser && process.env.REQUIRE_BROWSER_TEST) throw new Error(`REQUIRE_BROWSER_TEST is set but ${CHROMIUM} is missing: apt-get install chromium`);
-const describeWithBrowser = haveBrowser ? describe : describe.skip;
+const describeWithBrowser = describeIf({ met: haveBrowser, reason: `needs Chromium at ${CHROMIUM} (apt-get install chromium)` });
 
 describeWithBrowser('GraphiQL in a real browser, offline', () => {
   let t: TestApp;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startTestApp, TestApp } from '../support/test-app';
+import { itIf, postgres } from '../support/requirements';
 
 const CDNOW = path.resolve(__dirname, '../../../shared/datasets/cdnow');
 const MASTER = path.join(CDNOW, 'CDNOW_master.txt');
@@ -105,7 +106,7 @@ describe('import-orders', () => {
   });
 
   // The CLI needs a database it can reach from another process.
-  (process.env.DATABASE_URL ? it : it.skip)('the CLI prints one line per rejected row and never SQL', async () => {
+  itIf(postgres())('the CLI prints one line per rejected row and never SQL', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'c360-')), 'cli.csv');
     fs.writeFileSync(file, ['customer_ref,order_ref,date,amount', `jo,${'J'.repeat(1024 * 1024)},2026-01-01,5.00`, 'jo,J-2,2026-01-01,5.00', 'jo,"J-3,2026-01-01,5.00', 'jo,J-4,2026-01-01,5.00'].join('\n'));
     const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', 'import-orders', file, '--format', 'csv', '--source', 'cli'], {

@@ -1,11 +1,12 @@
 import request from 'supertest';
 import { Client } from 'pg';
-import { PgCluster, pgBinariesAvailable, startPgCluster } from '../support/pg-cluster';
+import { PgCluster, startPgCluster } from '../support/pg-cluster';
 import { databaseOn, testPort } from '../support/own-cluster-db';
 import { startTestAppOn, TestApp } from '../support/test-app';
+import { describeIf, pgBinaries, postgres } from '../support/requirements';
 
 // Stops and starts a PostgreSQL cluster of the test's own; PostgreSQL deployments only.
-const describeOnPostgres = process.env.DATABASE_URL && pgBinariesAvailable() ? describe : describe.skip;
+const describeOnPostgres = describeIf(postgres(), pgBinaries());
 
 describeOnPostgres('when PostgreSQL goes away and comes back', () => {
   let cluster: PgCluster;

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, recordOrder } from '../support/factories';
+import { describeIf, postgres } from '../support/requirements';
 
 let t: TestApp;
 let customerId: string;
@@ -174,7 +175,7 @@ describe('many requests at once', () => {
   });
 });
 
-const describeOnPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+const describeOnPostgres = describeIf(postgres());
 
 describeOnPostgres('verified keys kept in memory while PostgreSQL announces key changes', () => {
   const QUERY = '{ customers(first: 1) { totalCount } }';

@@ -3,10 +3,11 @@ import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app';
 import { startServerProcess } from '../support/server-process';
 import { testPort } from '../support/own-cluster-db';
-import { OwnRedis, redisServerAvailable, startOwnRedis } from '../support/redis-server';
+import { OwnRedis, startOwnRedis } from '../support/redis-server';
+import { describeIf, postgres, redisServer } from '../support/requirements';
 
 // Redis holds only shared budgets and persisted-query texts: none of its faults may stop the server serving.
-const describeWithRedis = redisServerAvailable() ? describe : describe.skip;
+const describeWithRedis = describeIf(redisServer());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const PAGE = '{ customers(first: 5) { totalCount } }';
@@ -101,7 +102,7 @@ describeWithRedis('when Redis is down, paused or killed', () => {
 });
 
 // The server as it runs in production: the crash was an unhandled 'error' event that ended the process.
-const describeOnPostgres = process.env.DATABASE_URL && redisServerAvailable() ? describe : describe.skip;
+const describeOnPostgres = describeIf(postgres(), redisServer());
 
 describeOnPostgres('a production server whose Redis is killed', () => {
   it('keeps serving while Redis is gone and shares budgets again once it is back', async () => {

@@ -1,11 +1,12 @@
 import { Client } from 'pg';
 import { isReadOnlyStatement } from '../../src/db/replicated-data-source';
-import { PgCluster, pgBinariesAvailable, startPgCluster } from '../support/pg-cluster';
+import { PgCluster, startPgCluster } from '../support/pg-cluster';
 import { databaseOn, testPort } from '../support/own-cluster-db';
 import { startTestAppOn, TestApp } from '../support/test-app';
+import { describeIf, pgBinaries, postgres } from '../support/requirements';
 
 // A primary and a streaming replica of the test's own; PostgreSQL deployments only (the embedded run skips it).
-const describeOnPostgres = process.env.DATABASE_URL && pgBinariesAvailable() ? describe : describe.skip;
+const describeOnPostgres = describeIf(postgres(), pgBinaries());
 
 async function sql(url: string, text: string): Promise<any[]> {
   const client = new Client({ connectionString: url });

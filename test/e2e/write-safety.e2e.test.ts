@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer } from '../support/factories';
+import { itIf, postgres } from '../support/requirements';
 
 // Issue 14: a committed write is never reported as a failure, a batch answers every item, and concurrent first
 // orders of a new identifier all land on one customer.
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await t.close(); });
 
-const onPostgres = process.env.DATABASE_URL ? it : it.skip;
+const onPostgres = itIf(postgres());
 const EARN = `mutation Earn($input: LoyaltyPointsInput!) { earnLoyaltyPoints(input: $input) { id points } }`;
 const ledgerRows = async (customerId: string) =>
   (await t.sql(`select count(*)::int as n from loyalty_ledger_entries where customer_id = $1`, [customerId]))[0].n as number;
