@@ -46,6 +46,7 @@ async function main(argv: string[]) {
       return;
     default: {
       // The database side loads only for a command that needs it, so `config` and the usage print at once.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load (CommonJS output; a dynamic import() would need a file extension under node16 resolution)
       const { runCommand } = require('./commands') as typeof import('./commands');
       if (await runCommand(command, rest)) return;
       console.log(USAGE);
