@@ -1,37 +1,15 @@
-import {
-  FieldNode, FragmentDefinitionNode, getArgumentValues, getDirectiveValues, getNamedType, getNullableType, GraphQLField,
-  GraphQLIncludeDirective, GraphQLObjectType, GraphQLOutputType, GraphQLSchema, GraphQLSkipDirective, isLeafType, isListType,
-  isNonNullType, isObjectType, SelectionSetNode, visit,
-} from 'graphql';
-import { BadUserInputError } from '../errors';
+import { GraphQLField, GraphQLObjectType, GraphQLSchema, getNamedType, isLeafType, SelectionSetNode, FragmentDefinitionNode } from 'graphql';
 import { requiredScopesOf } from '../require-scopes';
-import { keysetSql, resolvePageWindow } from '../pagination';
 import { SqlParams } from '../sql';
-import { FieldProjection, FinishContext, PageProjection, SqlObject, TypeProjections } from './projection';
+import { FieldProjection, SqlObject, TypeProjections } from './projection';
+import { Field, NotCompilable, SelectionReader } from './selection-reader';
+import { CompiledObject, combine, nested, nestedList, Patch } from './patches';
+import { compilePage } from './page-compiler';
 
-/** Thrown while compiling when a selection has something the compiler does not read; resolvers take it then. */
-export class NotCompilable extends Error {}
+export { NotCompilable } from './selection-reader';
+export type { CompileFacts } from './selection-reader';
 
-/** Fills in, in place, the fields of a fetched JSON value that need JS (see the `computed` projection). */
-type Patch = (value: any, context: FinishContext) => void;
-
-export interface CompiledObject {
-  /** A SQL expression building the selection's JSON object for the row alias given to `compileObject`. */
-  sql: string;
-  patch: Patch | null;
-}
-
-/** What a compiled request needs to be allowed, and what it reads. */
-export interface CompileFacts {
-  requiredScopes: Set<string>;
-  /** Personal-data fields selected on root nodes (the only place they may be). */
-  personalFields: Set<string>;
-}
-
-interface Field {
-  key: string;
-  node: FieldNode;
-}
+export type { CompiledObject } from './patches';
 
 /** A root node's selection as compiled once, with what compiling it added to the compiler. */
 interface CompiledSelection {
@@ -45,7 +23,6 @@ interface CompiledSelection {
 // Apollo hands every request with the same text the same parsed document, so a selection set node stands for
 // one selection of one document; its compiled SQL is reused while the variables it reads are the same.
 const compiledSelections = new WeakMap<SelectionSetNode, Map<string, CompiledSelection>>();
-const selectionVariables = new WeakMap<SelectionSetNode, string[]>();
 const MAX_VARIANTS_PER_SELECTION = 64;
 const ABSENT = '\u0000absent';
 
@@ -56,18 +33,20 @@ const ABSENT = '\u0000absent';
  * field of the selection has one; anything else (an unknown field, a directive other than @include/@skip, a
  * repeated response key) makes the whole operation go through the resolvers, which stay the reference.
  * Hand-written because no library compiles type-graphql schemas to SQL; join-monster wants its own schema.
+ * Reading the selection is SelectionReader's (selection-reader.ts); nested pages are page-compiler.ts.
  */
-export class SelectionCompiler {
+export class SelectionCompiler extends SelectionReader {
   private aliases = 0;
   private sqlParams = new SqlParams();
-  readonly facts: CompileFacts = { requiredScopes: new Set(), personalFields: new Set() };
 
   constructor(
-    private readonly schema: GraphQLSchema,
+    readonly schema: GraphQLSchema,
     private readonly projections: TypeProjections,
-    private readonly fragments: Record<string, FragmentDefinitionNode>,
-    private readonly variables: Record<string, unknown>,
-  ) {}
+    fragments: Record<string, FragmentDefinitionNode>,
+    variables: Record<string, unknown>,
+  ) {
+    super(fragments, variables);
+  }
 
   /** Parameters go here; a reader whose service numbers its own parameters passes that service's collector. */
   get params(): SqlParams {
@@ -80,55 +59,6 @@ export class SelectionCompiler {
 
   alias(): string {
     return `q${++this.aliases}`;
-  }
-
-  /** The fields of a selection set on `type`, fragments inlined, @include/@skip applied. */
-  fields(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined): Field[] {
-    const fields: Field[] = [];
-    const seen = new Set<string>();
-    const visit = (set: SelectionSetNode) => {
-      for (const selection of set.selections) {
-        if (!this.included(selection)) continue;
-        if (selection.kind === 'Field') {
-          const key = selection.alias?.value ?? selection.name.value;
-          // The same key twice means merging sub-selections, which the resolvers do and this does not.
-          if (seen.has(key)) throw new NotCompilable(`repeated field ${key}`);
-          seen.add(key);
-          fields.push({ key, node: selection });
-        } else {
-          const condition = selection.kind === 'InlineFragment'
-            ? selection.typeCondition?.name.value
-            : this.fragments[selection.name.value]?.typeCondition.name.value;
-          if (condition && condition !== type.name) throw new NotCompilable(`fragment on ${condition}`);
-          const inner = selection.kind === 'InlineFragment' ? selection.selectionSet : this.fragments[selection.name.value]?.selectionSet;
-          if (!inner) throw new NotCompilable('unknown fragment');
-          visit(inner);
-        }
-      }
-    };
-    if (selectionSet) visit(selectionSet);
-    return fields;
-  }
-
-  private included(node: { directives?: readonly { name: { value: string } }[] }): boolean {
-    for (const directive of node.directives ?? []) {
-      if (directive.name.value !== 'include' && directive.name.value !== 'skip') throw new NotCompilable(`@${directive.name.value}`);
-    }
-    const skip = getDirectiveValues(GraphQLSkipDirective, node as FieldNode, this.variables);
-    if (skip?.if === true) return false;
-    const include = getDirectiveValues(GraphQLIncludeDirective, node as FieldNode, this.variables);
-    return include?.if !== false;
-  }
-
-  fieldDefinition(type: GraphQLObjectType, field: Field): GraphQLField<unknown, unknown> {
-    const definition = type.getFields()[field.node.name.value];
-    if (!definition) throw new NotCompilable(`unknown field ${field.node.name.value}`);
-    for (const scope of requiredScopesOf(definition)) this.facts.requiredScopes.add(scope);
-    return definition;
-  }
-
-  args(definition: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> {
-    return getArgumentValues(definition, node, this.variables);
   }
 
   /**
@@ -169,28 +99,6 @@ export class SelectionCompiler {
     return compiled.result;
   }
 
-  /** Every variable a selection set reads, in its fragments too. */
-  private variablesOf(selectionSet: SelectionSetNode): string[] {
-    let names = selectionVariables.get(selectionSet);
-    if (!names) {
-      const found = new Set<string>();
-      const visited = new Set<string>();
-      const walk = (node: SelectionSetNode) => visit(node, {
-        Variable: (variable) => { found.add(variable.name.value); },
-        FragmentSpread: (spread) => {
-          const fragment = this.fragments[spread.name.value];
-          if (fragment && !visited.has(spread.name.value)) {
-            visited.add(spread.name.value);
-            walk(fragment.selectionSet);
-          }
-        },
-      });
-      walk(selectionSet);
-      names = [...found].sort();
-      selectionVariables.set(selectionSet, names);
-    }
-    return names;
-  }
 
   /**
    * The JSON object of `type` for the row aliased `row`. `personalDataAllowed` is true only for root nodes:
@@ -256,7 +164,7 @@ export class SelectionCompiler {
         };
       }
       case 'page':
-        return this.compilePage(projection.page, definition, field, row);
+        return compilePage(this, projection.page, definition, field, row);
       case 'object': {
         const type = this.childObject(definition.type, field, false);
         const alias = projection.source ? this.alias() : row;
@@ -302,99 +210,4 @@ export class SelectionCompiler {
     return value.nullWhen ? `case when ${value.nullWhen(row)} then null else ${object} end` : object;
   }
 
-  /** A nested connection: `nodes` as one lateral, index-ordered `limit n`, `totalCount` as a count. */
-  private compilePage(page: PageProjection<any>, definition: GraphQLField<unknown, unknown>, field: Field, row: string): CompiledObject {
-    if (row === 't') throw new NotCompilable('page inside a page');
-    const args = this.args(definition, field.node);
-    let window;
-    try {
-      window = resolvePageWindow(args, page.keys.length);
-    } catch (error) {
-      if (error instanceof BadUserInputError) throw new NotCompilable('page arguments'); // the resolvers report it
-      throw error;
-    }
-    if (window.backward) throw new NotCompilable('backward page');
-    const connection = getNullableType(definition.type) as GraphQLObjectType;
-    const conditions = [`t.${page.parentColumn} = ${row}.${page.parentKey}`, ...(page.where?.(args, this.params) ?? [])];
-    const parts: string[] = [];
-    const patches: Patch[] = [];
-    for (const inner of this.fields(connection, field.node.selectionSet)) {
-      const name = inner.node.name.value;
-      if (name === '__typename') {
-        parts.push(`'${inner.key}', '${connection.name}'`);
-      } else if (name === 'totalCount') {
-        this.fieldDefinition(connection, inner);
-        parts.push(`'${inner.key}', (select count(*) from ${page.table} t where ${conditions.join(' and ')})::int`);
-      } else if (name === 'nodes') {
-        const nodeType = this.childObject(this.fieldDefinition(connection, inner).type, inner, true);
-        const object = this.compileObject(nodeType, inner.node.selectionSet, 't');
-        const keyset = keysetSql(page.keys, page.descending, window, this.params.values.length + 1);
-        for (const value of keyset.params) this.params.add(value);
-        parts.push(`'${inner.key}', coalesce((select json_agg(${object.sql} order by ${keyset.orderBy}) from (
-            select * from ${page.table} t where ${conditions.join(' and ')} and ${keyset.where} order by ${keyset.orderBy} limit ${window.limit}) t), '[]'::json)`);
-        const patch = nestedList(inner.key, object.patch);
-        if (patch) patches.push(patch);
-      } else {
-        throw new NotCompilable(`${connection.name}.${name}`);
-      }
-    }
-    return { sql: `json_build_object(${parts.join(', ')})`, patch: nested(field.key, combine(patches)) };
-  }
-
-  private childObject(type: GraphQLOutputType, field: Field, list: boolean): GraphQLObjectType {
-    const nullable = getNullableType(type);
-    if (list !== isListType(nullable)) throw new NotCompilable(`${field.key}: list shape`);
-    const named = getNamedType(type);
-    if (!isObjectType(named)) throw new NotCompilable(`${field.key}: not an object type`);
-    return named;
-  }
-
-  /**
-   * Picks a selection from a JS value the way graphql-js's default resolvers would: property per field,
-   * leaves through their scalar's serialize. Used on the objects `computed` projections produce.
-   */
-  picker(type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined): (value: any) => unknown {
-    if (isNonNullType(type)) return this.picker(type.ofType, selectionSet);
-    if (isListType(type)) {
-      const item = this.picker(type.ofType, selectionSet);
-      return (value) => (value == null ? null : (value as unknown[]).map(item));
-    }
-    if (isLeafType(type)) return (value) => (value == null ? null : type.serialize(value));
-    if (!isObjectType(type)) throw new NotCompilable(`${String(type)} is abstract`);
-    const readers = this.fields(type, selectionSet).map((field) => {
-      const name = field.node.name.value;
-      if (name === '__typename') return { key: field.key, read: () => type.name };
-      const definition = this.fieldDefinition(type, field);
-      if (requiredScopesOf(definition).includes('pii:read')) throw new NotCompilable('personal data in a computed value');
-      if (Object.keys(this.args(definition, field.node)).length > 0) throw new NotCompilable(`arguments on ${name}`);
-      const pick = this.picker(definition.type, field.node.selectionSet);
-      return { key: field.key, read: (value: any) => pick(value[name]) };
-    });
-    return (value) => {
-      if (value == null) return null;
-      const out: Record<string, unknown> = {};
-      for (const reader of readers) out[reader.key] = reader.read(value);
-      return out;
-    };
-  }
-}
-
-function combine(patches: Patch[]): Patch | null {
-  if (patches.length === 0) return null;
-  if (patches.length === 1) return patches[0];
-  return (value, context) => {
-    for (const patch of patches) patch(value, context);
-  };
-}
-
-function nested(key: string, patch: Patch | null): Patch | null {
-  return patch && ((value, context) => {
-    if (value[key] != null) patch(value[key], context);
-  });
-}
-
-function nestedList(key: string, patch: Patch | null): Patch | null {
-  return patch && ((value, context) => {
-    for (const item of value[key] ?? []) patch(item, context);
-  });
 }
