@@ -78,173 +78,172 @@ async function migrateWithReport(db: Awaited<ReturnType<typeof openDatabase>>) {
   console.log(`${applied.length} migration${applied.length === 1 ? '' : 's'} applied.`);
 }
 
+/**
+ * The database commands by name; `main.ts` prints the usage and runs `config` without loading this file. Each
+ * takes its own arguments (after the command name) and checks them before it opens the database.
+ */
+const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
+  migrate: async () => {
+    const config = loadConfig();
+    const db = await open(config);
+    try {
+      await migrateWithReport(db);
+    } finally {
+      await db.close();
+    }
+  },
+  seed: async (rest) => {
+    const { values } = parseArgs({ args: rest, options: { customers: { type: 'string' }, 'as-of': { type: 'string' }, seed: { type: 'string' } } });
+    const customers = Number(values.customers);
+    if (!Number.isInteger(customers) || customers < 1) throw new ConfigError('--customers must be a positive whole number');
+    const asOfDay = dayOption('as-of', values['as-of']);
+    const asOf = asOfDay ? startOfDay(asOfDay) : undefined;
+    await withDatabase(async (db, config) => {
+      const report = await seedDemoData(db, config, {
+        customers, currency: config.shopCurrency, asOf, seed: values.seed ? Number(values.seed) : undefined,
+        onProgress: (done) => process.stderr.write(`\r${done} / ${customers} customers`),
+      });
+      process.stderr.write('\n');
+      console.log(JSON.stringify(report));
+    });
+  },
+  'import-orders': async (rest) => {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string' }, source: { type: 'string' } } });
+    const [file] = positionals;
+    if (!file || !fs.existsSync(file)) throw new ConfigError(`No such file: ${file ?? '(none given)'}`);
+    if (values.format !== 'cdnow' && values.format !== 'csv') throw new ConfigError('--format must be cdnow or csv');
+    const format = values.format;
+    await withDatabase(async (db, config) => {
+      const services = createServices(config, db.dataSource);
+      const report = await services.orderImport.importFile(file, {
+        format, source: values.source ?? (format === 'cdnow' ? 'cdnow' : 'import'),
+        onProgress: (r) => process.stderr.write(`\r${r.rows} rows, ${r.created} new orders, ${r.rejected.length} rejected`),
+      });
+      process.stderr.write('\n');
+      for (const rejection of report.rejected) console.error(`line ${rejection.line}: ${rejection.message}`);
+      console.log(JSON.stringify({ ...report, rejected: report.rejected.length }));
+    });
+  },
+  'fit-models': async (rest) => {
+    const { values } = parseArgs({ args: rest, options: { 'as-of': { type: 'string' }, 'time-unit': { type: 'string', default: 'week' },
+      model: { type: 'string', default: 'bg-nbd' }, json: { type: 'boolean', default: false } } });
+    const model = ({ 'bg-nbd': 'BG_NBD', 'pareto-nbd': 'PARETO_NBD' } as const)[values.model as 'bg-nbd' | 'pareto-nbd'];
+    if (!model) throw new ConfigError('--model must be bg-nbd or pareto-nbd');
+    const unit = values['time-unit'];
+    if (unit !== 'week' && unit !== 'day') throw new ConfigError('--time-unit must be week or day');
+    const asOf = dayOption('as-of', values['as-of']);
+    if (!asOf) throw new ConfigError(`--as-of YYYY-MM-DD is required, e.g. --as-of ${DAY_EXAMPLE}`);
+    await withDatabase(async (db, config) => {
+      const fit = await createServices(config, db.dataSource).modelFits.fit(asOf, unit, model);
+      const { iterations: _iterations, converged: _converged, ...params } = fit.purchaseParams as Record<string, number>;
+      const summary = {
+        [model === 'BG_NBD' ? 'bgnbd' : 'paretoNbd']: params,
+        gammaGamma: fit.gammaGamma && { p: fit.gammaGamma.p, q: fit.gammaGamma.q, gamma: fit.gammaGamma.gamma },
+        customers: fit.customers, asOf: fit.asOf, timeUnit: fit.timeUnit,
+      };
+      if (values.json) console.log(JSON.stringify(summary));
+      else console.log(`Fit ${fit.id} on ${fit.customers} customers (${fit.repeatCustomers} repeat) in ${fit.durationMs} ms:\n${JSON.stringify(summary, null, 2)}`);
+    });
+  },
+  apikey: async (rest) => {
+    const [action, ...options] = rest;
+    const { values, positionals } = parseArgs({ args: options, allowPositionals: true, options: {
+      name: { type: 'string' }, scopes: { type: 'string' }, expires: { type: 'string' }, 'trusted-documents-only': { type: 'boolean', default: false }, 'grace-hours': { type: 'string', default: '24' } } });
+    // A key that expires on a day works through it.
+    const expires = momentOption('expires', values.expires, endOfDay) ?? null;
+    if (expires && expires.getTime() <= Date.now()) throw new ConfigError(`--expires: ${values.expires} is already past; give a later day or time`);
+    await withDatabase(async (db, config) => {
+      const keys = createServices(config, db.dataSource).apiKeys;
+      if (action === 'create') {
+        const { key, record } = await keys.create(values.name ?? '', (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean), expires,
+          { trustedDocumentsOnly: values['trusted-documents-only'] });
+        console.log(`Key ${record.id} (${record.scopes.join(', ')}). Store it now, it is not shown again:\n${key}`);
+      } else if (action === 'list') {
+        for (const k of await keys.list()) {
+          console.log([k.id, k.name, k.scopes.join(','), k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : k.expiresAt ? `expires ${k.expiresAt.toISOString()}` : 'active',
+            `last used ${k.lastUsedAt?.toISOString() ?? 'never'}`].join('\t'));
+        }
+      } else if (action === 'revoke') {
+        console.log(`Revoked ${(await keys.revoke(positionals[0] ?? '')).id}`);
+      } else if (action === 'rotate') {
+        const { key, record } = await keys.rotate(positionals[0] ?? '', Number(values['grace-hours']));
+        console.log(`New key ${record.id}; the old one works for ${values['grace-hours']} more hours. Store it now:\n${key}`);
+      } else throw new ConfigError('apikey takes create, list, revoke or rotate');
+    });
+  },
+  loyalty: async (rest) => {
+    const [action, ...options] = rest;
+    const { values } = parseArgs({ args: options, options: { until: { type: 'string' } } });
+    const until = dayOption('until', values.until);
+    await withDatabase(async (db, config) => {
+      const earning = createServices(config, db.dataSource).loyaltyEarning;
+      if (action === 'replay') console.log(JSON.stringify(await earning.replay((orders) => process.stderr.write(`\r${orders} orders`))));
+      else if (action === 'expire') {
+        console.log(JSON.stringify(await earning.expireUntil(until ? new Date(endOfDay(until).getTime() - 1) : new Date())));
+      } else if (action === 'birthdays') {
+        const services = createServices(config, db.dataSource);
+        const on = until ? startOfDay(until) : new Date();
+        const granted = await services.loyaltyEarning.grantBirthdayBonuses(await services.customers.idsWithBirthday(on), on);
+        console.log(JSON.stringify({ on: on.toISOString().slice(0, 10), granted }));
+      } else if (action === 'evaluate-tiers') {
+        const services = createServices(config, db.dataSource);
+        await db.dataSource.transaction((manager) => services.loyaltyPrograms.evaluateAll(manager, new Date()));
+        console.log('Tiers evaluated for the whole base.');
+      } else if (action === 'check') {
+        const report = await earning.check();
+        console.log(JSON.stringify({ customers: report.customers, negativeBalances: report.negativeBalances.length, overdrawnLedgers: report.overdrawnLedgers.length }));
+        if (report.negativeBalances.length || report.overdrawnLedgers.length) process.exitCode = 3;
+      } else throw new ConfigError('loyalty takes replay, expire, birthdays, evaluate-tiers or check');
+    });
+  },
+  'mine-associations': async (rest) => {
+    const { values } = parseArgs({ args: rest, options: { 'window-days': { type: 'string', default: '180' }, 'min-support': { type: 'string', default: '0.001' } } });
+    await withDatabase(async (db, config) => {
+      const started = Date.now();
+      const report = await createServices(config, db.dataSource).actions.mineAssociations(Number(values['window-days']), Number(values['min-support']));
+      console.log(JSON.stringify({ ...report, ms: Date.now() - started }));
+    });
+  },
+  export: async (rest) => {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string', default: 'ndjson' }, 'updated-since': { type: 'string' } } });
+    if (positionals[0] !== 'customers') throw new ConfigError('export takes: customers');
+    if (values.format !== 'ndjson' && values.format !== 'csv') throw new ConfigError('--format must be ndjson or csv');
+    const since = momentOption('updated-since', values['updated-since'], startOfDay) ?? null;
+    const format = values.format;
+    await withDatabase(async (db, config) => {
+      const count = await exportCustomers(createServices(config, db.dataSource), config.shopCurrency, format, since, process.stdout);
+      process.stderr.write(`${count} customers exported\n`);
+    });
+  },
+  'refresh-metrics': async () => {
+    await withDatabase(async (db, config) => {
+      const report = await createServices(config, db.dataSource).metricsStore.refreshAll((done) => process.stderr.write(`\r${done} customers`));
+      process.stderr.write('\n');
+      console.log(JSON.stringify(report));
+    });
+  },
+  check: async () => {
+    await withDatabase(async (db, config) => {
+      const report = await runIntegrityCheck(db, config);
+      console.log(JSON.stringify(report, null, 2));
+      if (!report.indexes.checked) process.stderr.write('Indexes not checked: the amcheck extension is not available.\n');
+      if (report.damaged) process.exitCode = 3;
+    });
+  },
+  'prune-idempotency-keys': async () => {
+    await withDatabase(async (db) => {
+      console.log(`${await pruneIdempotencyKeys(db.dataSource.manager)} idempotency keys deleted`);
+    });
+  },
+  'emit-schema': async () => {
+    console.log(`Wrote ${await writeSchemaFile()}`);
+  },
+};
+
 /** Runs one database command; false when there is no such command. */
 export async function runCommand(command: string, rest: string[]): Promise<boolean> {
-  switch (command) {
-    case 'migrate': {
-      const config = loadConfig();
-      const db = await open(config);
-      try {
-        await migrateWithReport(db);
-      } finally {
-        await db.close();
-      }
-      return true;
-    }
-    case 'seed': {
-      const { values } = parseArgs({ args: rest, options: { customers: { type: 'string' }, 'as-of': { type: 'string' }, seed: { type: 'string' } } });
-      const customers = Number(values.customers);
-      if (!Number.isInteger(customers) || customers < 1) throw new ConfigError('--customers must be a positive whole number');
-      const asOfDay = dayOption('as-of', values['as-of']);
-      const asOf = asOfDay ? startOfDay(asOfDay) : undefined;
-      await withDatabase(async (db, config) => {
-        const report = await seedDemoData(db, config, {
-          customers, currency: config.shopCurrency, asOf, seed: values.seed ? Number(values.seed) : undefined,
-          onProgress: (done) => process.stderr.write(`\r${done} / ${customers} customers`),
-        });
-        process.stderr.write('\n');
-        console.log(JSON.stringify(report));
-      });
-      return true;
-    }
-    case 'import-orders': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string' }, source: { type: 'string' } } });
-      const [file] = positionals;
-      if (!file || !fs.existsSync(file)) throw new ConfigError(`No such file: ${file ?? '(none given)'}`);
-      if (values.format !== 'cdnow' && values.format !== 'csv') throw new ConfigError('--format must be cdnow or csv');
-      const format = values.format;
-      await withDatabase(async (db, config) => {
-        const services = createServices(config, db.dataSource);
-        const report = await services.orderImport.importFile(file, {
-          format, source: values.source ?? (format === 'cdnow' ? 'cdnow' : 'import'),
-          onProgress: (r) => process.stderr.write(`\r${r.rows} rows, ${r.created} new orders, ${r.rejected.length} rejected`),
-        });
-        process.stderr.write('\n');
-        for (const rejection of report.rejected) console.error(`line ${rejection.line}: ${rejection.message}`);
-        console.log(JSON.stringify({ ...report, rejected: report.rejected.length }));
-      });
-      return true;
-    }
-    case 'fit-models': {
-      const { values } = parseArgs({ args: rest, options: { 'as-of': { type: 'string' }, 'time-unit': { type: 'string', default: 'week' },
-        model: { type: 'string', default: 'bg-nbd' }, json: { type: 'boolean', default: false } } });
-      const model = ({ 'bg-nbd': 'BG_NBD', 'pareto-nbd': 'PARETO_NBD' } as const)[values.model as 'bg-nbd' | 'pareto-nbd'];
-      if (!model) throw new ConfigError('--model must be bg-nbd or pareto-nbd');
-      const unit = values['time-unit'];
-      if (unit !== 'week' && unit !== 'day') throw new ConfigError('--time-unit must be week or day');
-      const asOf = dayOption('as-of', values['as-of']);
-      if (!asOf) throw new ConfigError(`--as-of YYYY-MM-DD is required, e.g. --as-of ${DAY_EXAMPLE}`);
-      await withDatabase(async (db, config) => {
-        const fit = await createServices(config, db.dataSource).modelFits.fit(asOf, unit, model);
-        const { iterations: _iterations, converged: _converged, ...params } = fit.purchaseParams as Record<string, number>;
-        const summary = {
-          [model === 'BG_NBD' ? 'bgnbd' : 'paretoNbd']: params,
-          gammaGamma: fit.gammaGamma && { p: fit.gammaGamma.p, q: fit.gammaGamma.q, gamma: fit.gammaGamma.gamma },
-          customers: fit.customers, asOf: fit.asOf, timeUnit: fit.timeUnit,
-        };
-        if (values.json) console.log(JSON.stringify(summary));
-        else console.log(`Fit ${fit.id} on ${fit.customers} customers (${fit.repeatCustomers} repeat) in ${fit.durationMs} ms:\n${JSON.stringify(summary, null, 2)}`);
-      });
-      return true;
-    }
-    case 'apikey': {
-      const [action, ...options] = rest;
-      const { values, positionals } = parseArgs({ args: options, allowPositionals: true, options: {
-        name: { type: 'string' }, scopes: { type: 'string' }, expires: { type: 'string' }, 'trusted-documents-only': { type: 'boolean', default: false }, 'grace-hours': { type: 'string', default: '24' } } });
-      // A key that expires on a day works through it.
-      const expires = momentOption('expires', values.expires, endOfDay) ?? null;
-      if (expires && expires.getTime() <= Date.now()) throw new ConfigError(`--expires: ${values.expires} is already past; give a later day or time`);
-      await withDatabase(async (db, config) => {
-        const keys = createServices(config, db.dataSource).apiKeys;
-        if (action === 'create') {
-          const { key, record } = await keys.create(values.name ?? '', (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean), expires,
-            { trustedDocumentsOnly: values['trusted-documents-only'] });
-          console.log(`Key ${record.id} (${record.scopes.join(', ')}). Store it now, it is not shown again:\n${key}`);
-        } else if (action === 'list') {
-          for (const k of await keys.list()) {
-            console.log([k.id, k.name, k.scopes.join(','), k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : k.expiresAt ? `expires ${k.expiresAt.toISOString()}` : 'active',
-              `last used ${k.lastUsedAt?.toISOString() ?? 'never'}`].join('\t'));
-          }
-        } else if (action === 'revoke') {
-          console.log(`Revoked ${(await keys.revoke(positionals[0] ?? '')).id}`);
-        } else if (action === 'rotate') {
-          const { key, record } = await keys.rotate(positionals[0] ?? '', Number(values['grace-hours']));
-          console.log(`New key ${record.id}; the old one works for ${values['grace-hours']} more hours. Store it now:\n${key}`);
-        } else throw new ConfigError('apikey takes create, list, revoke or rotate');
-      });
-      return true;
-    }
-    case 'loyalty': {
-      const [action, ...options] = rest;
-      const { values } = parseArgs({ args: options, options: { until: { type: 'string' } } });
-      const until = dayOption('until', values.until);
-      await withDatabase(async (db, config) => {
-        const earning = createServices(config, db.dataSource).loyaltyEarning;
-        if (action === 'replay') console.log(JSON.stringify(await earning.replay((orders) => process.stderr.write(`\r${orders} orders`))));
-        else if (action === 'expire') {
-          console.log(JSON.stringify(await earning.expireUntil(until ? new Date(endOfDay(until).getTime() - 1) : new Date())));
-        } else if (action === 'birthdays') {
-          const services = createServices(config, db.dataSource);
-          const on = until ? startOfDay(until) : new Date();
-          const granted = await services.loyaltyEarning.grantBirthdayBonuses(await services.customers.idsWithBirthday(on), on);
-          console.log(JSON.stringify({ on: on.toISOString().slice(0, 10), granted }));
-        } else if (action === 'evaluate-tiers') {
-          const services = createServices(config, db.dataSource);
-          await db.dataSource.transaction((manager) => services.loyaltyPrograms.evaluateAll(manager, new Date()));
-          console.log('Tiers evaluated for the whole base.');
-        } else if (action === 'check') {
-          const report = await earning.check();
-          console.log(JSON.stringify({ customers: report.customers, negativeBalances: report.negativeBalances.length, overdrawnLedgers: report.overdrawnLedgers.length }));
-          if (report.negativeBalances.length || report.overdrawnLedgers.length) process.exitCode = 3;
-        } else throw new ConfigError('loyalty takes replay, expire, birthdays, evaluate-tiers or check');
-      });
-      return true;
-    }
-    case 'mine-associations': {
-      const { values } = parseArgs({ args: rest, options: { 'window-days': { type: 'string', default: '180' }, 'min-support': { type: 'string', default: '0.001' } } });
-      await withDatabase(async (db, config) => {
-        const started = Date.now();
-        const report = await createServices(config, db.dataSource).actions.mineAssociations(Number(values['window-days']), Number(values['min-support']));
-        console.log(JSON.stringify({ ...report, ms: Date.now() - started }));
-      });
-      return true;
-    }
-    case 'export': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string', default: 'ndjson' }, 'updated-since': { type: 'string' } } });
-      if (positionals[0] !== 'customers') throw new ConfigError('export takes: customers');
-      if (values.format !== 'ndjson' && values.format !== 'csv') throw new ConfigError('--format must be ndjson or csv');
-      const since = momentOption('updated-since', values['updated-since'], startOfDay) ?? null;
-      const format = values.format;
-      await withDatabase(async (db, config) => {
-        const count = await exportCustomers(createServices(config, db.dataSource), config.shopCurrency, format, since, process.stdout);
-        process.stderr.write(`${count} customers exported\n`);
-      });
-      return true;
-    }
-    case 'refresh-metrics':
-      await withDatabase(async (db, config) => {
-        const report = await createServices(config, db.dataSource).metricsStore.refreshAll((done) => process.stderr.write(`\r${done} customers`));
-        process.stderr.write('\n');
-        console.log(JSON.stringify(report));
-      });
-      return true;
-    case 'check':
-      await withDatabase(async (db, config) => {
-        const report = await runIntegrityCheck(db, config);
-        console.log(JSON.stringify(report, null, 2));
-        if (!report.indexes.checked) process.stderr.write('Indexes not checked: the amcheck extension is not available.\n');
-        if (report.damaged) process.exitCode = 3;
-      });
-      return true;
-    case 'prune-idempotency-keys':
-      await withDatabase(async (db) => {
-        console.log(`${await pruneIdempotencyKeys(db.dataSource.manager)} idempotency keys deleted`);
-      });
-      return true;
-    case 'emit-schema':
-      console.log(`Wrote ${await writeSchemaFile()}`);
-      return true;
-    default:
-      return false;
-  }
+  const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!run) return false;
+  await run(rest);
+  return true;
 }
