@@ -1,0 +1,65 @@
+import type { DataSource } from 'typeorm';
+import type { ResolverOnlyFields, RootReader, TypeProjections } from './compiled-reads';
+import type { TextColumns } from './personal-data';
+import type { Loaders, RequestContext } from './request-context';
+import type { Node } from './relay';
+
+/** The settings a module may read: the part of AppConfig (src/config.ts) that modules need, so no module imports it. */
+export interface ModuleSettings {
+  readonly shopCurrency: string;
+  readonly phoneDefaultRegion: string;
+  readonly actionQuietDays: number;
+  readonly apiKeyHashKey: string;
+  readonly apiKeyCacheSeconds: number;
+}
+
+/** What the composition root hands each module's service factory. */
+export interface ModuleEnvironment {
+  dataSource: DataSource;
+  settings: ModuleSettings;
+  /** What other modules contribute to this one (their `extend[name]`), in the order of the manifests. */
+  extensions: unknown[];
+  /** Every table's classified text columns, from every manifest and the root's own tables (export and erasure). */
+  textColumns: readonly TextColumns[];
+}
+
+/** How node(id) reaches one type, and the scope that reads it (node(id) is no way around the scopes). */
+export interface NodeType {
+  scope: string;
+  fetch(ctx: RequestContext, id: string): Promise<Node | null>;
+}
+
+/**
+ * One module, as the composition root sees it (STYLE rule 8). `S` is the module's services, `D` the services of the
+ * modules it depends on (which come before it in the list of manifests). The root iterates the manifests: it never
+ * names a module's classes, tables or fields.
+ */
+export interface ModuleManifest<S extends object = object, D extends object = object> {
+  name: string;
+  /** Its TypeORM entity classes (the same array src/db/entities.ts imports from its entity file). */
+  entities: (new (...args: never[]) => object)[];
+  /** Its singletons, built once; `deps` holds the services of every module listed before it. */
+  services(env: ModuleEnvironment, deps: D): S;
+  /** Its resolver instances (type-graphql classes), given every module's services. */
+  resolvers?(services: D & S, settings: ModuleSettings): object[];
+  /** Its per-request loaders, made lazily into `ctx.loaders[loaders.key]` when a resolver first asks. */
+  loaders?: { key: keyof Loaders; create(services: D & S, now: Date): Loaders[keyof Loaders] };
+  /** Its field projections for the compiled reads, and the fields of covered types it leaves to the resolvers. */
+  projections?(settings: ModuleSettings): TypeProjections;
+  resolverOnly?: ResolverOnlyFields;
+  /** The root fields the compiled reads answer from its tables. */
+  rootReaders?(env: ModuleEnvironment, services: D & S): Record<string, RootReader>;
+  /** GraphQL types node(id) can return, by type name. */
+  nodeTypes?: Record<string, NodeType>;
+  /** Every text, text[] and jsonb column of its tables, classified for export and erasure. */
+  textColumns?: TextColumns[];
+  /** What it adds to other modules, by their name (e.g. CustomerFilter fields and sort keys to `customers`). */
+  extend?: Record<string, unknown>;
+  /** Registers its handlers of other modules' events, once every service exists. */
+  subscribe?(services: D & S): void;
+}
+
+/** The services of a list of manifests, merged (each module's record keeps its own keys). */
+export type ServicesOf<M extends readonly ModuleManifest<object, never>[]> = UnionToIntersection<ReturnType<M[number]['services']>>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
