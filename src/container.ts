@@ -33,13 +33,17 @@ const manifests: readonly Manifest[] = MODULES;
 /** Every text, text[] and jsonb column of every table, classified by the module that owns it (see TextColumns). */
 export const TEXT_COLUMNS = [...manifests.flatMap((m) => m.textColumns ?? []), ...migrationTextColumns, ...idempotencyTextColumns];
 
+/** Every kind of event on a customer's timeline, from the manifests. */
+const TIMELINE_SOURCES = manifests.flatMap((m) => m.timelineSources ?? []);
+
 export type Services = ServicesOf<typeof MODULES>;
 
 /** The composition root: every module's services, built once, in the order of MODULES; then their subscriptions. */
 export function createServices(config: AppConfig, dataSource: DataSource): Services {
   const services: Record<string, unknown> = {};
   for (const manifest of manifests) {
-    const env: ModuleEnvironment = { dataSource, settings: config, textColumns: TEXT_COLUMNS, extensions: extensionsOf(manifest.name) };
+    const env: ModuleEnvironment = { dataSource, settings: config, textColumns: TEXT_COLUMNS, timelineSources: TIMELINE_SOURCES,
+      extensions: extensionsOf(manifest.name) };
     Object.assign(services, manifest.services(env, services as never));
   }
   for (const manifest of manifests) manifest.subscribe?.(services as never);
@@ -56,7 +60,7 @@ function extensionsOf(name: string): unknown[] {
  * covered types each module leaves to the resolvers (checked against the schema by a test, not used to answer).
  */
 export function createCompiledReads(config: AppConfig, dataSource: DataSource, services: Services) {
-  const env: ModuleEnvironment = { dataSource, settings: config, textColumns: TEXT_COLUMNS, extensions: [] };
+  const env: ModuleEnvironment = { dataSource, settings: config, textColumns: TEXT_COLUMNS, timelineSources: TIMELINE_SOURCES, extensions: [] };
   return {
     projections: mergeProjections(...manifests.flatMap((m) => (m.projections ? [m.projections(config)] : []))),
     resolverOnly: mergeProjections(...manifests.flatMap((m) => (m.resolverOnly ? [m.resolverOnly] : []))),

@@ -3,6 +3,7 @@ import type { ResolverOnlyFields, RootReader, TypeProjections } from './compiled
 import type { TextColumns } from './personal-data';
 import type { Loaders, RequestContext } from './request-context';
 import type { Node } from './relay';
+import type { TimelineSource } from './timeline-source';
 
 /** The settings a module may read: the part of AppConfig (src/config.ts) that modules need, so no module imports it. */
 export interface ModuleSettings {
@@ -21,6 +22,8 @@ export interface ModuleEnvironment {
   extensions: unknown[];
   /** Every table's classified text columns, from every manifest and the root's own tables (export and erasure). */
   textColumns: readonly TextColumns[];
+  /** Every manifest's timeline sources, in the order of the manifests. */
+  timelineSources: readonly TimelineSource[];
 }
 
 /** How node(id) reaches one type, and the scope that reads it (node(id) is no way around the scopes). */
@@ -51,6 +54,8 @@ export interface ModuleManifest<S extends object = object, D extends object = ob
   rootReaders?(env: ModuleEnvironment, services: D & S): Record<string, RootReader>;
   /** GraphQL types node(id) can return, by type name. */
   nodeTypes?: Record<string, NodeType>;
+  /** The kinds of events it puts on a customer's timeline. */
+  timelineSources?: TimelineSource<any>[]; // each describes its own records
   /** Every text, text[] and jsonb column of its tables, classified for export and erasure. */
   textColumns?: TextColumns[];
   /** What it adds to other modules, by their name (e.g. CustomerFilter fields and sort keys to `customers`). */

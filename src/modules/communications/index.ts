@@ -8,6 +8,7 @@ import { createCommunicationLoaders } from './communication.loaders';
 import { CommunicationResolver, CustomerCommunicationsResolver } from './communication.resolver';
 import { communicationProjections, communicationResolverOnly } from './communication.compiled';
 import { COMMUNICATION_ENTITIES } from './communication.entity';
+import { communicationTimelineSource } from './communication.timeline';
 export { CommunicationService } from './communication.service';
 export { Communication } from './communication.types';
 
@@ -27,4 +28,5 @@ export const communicationsModule = {
   resolverOnly: communicationResolverOnly,
   nodeTypes: { Communication: { scope: 'communications:read', fetch: (ctx, id) => ctx.loaders.communications.byId.load(id) } },
   textColumns: communicationTextColumns,
+  timelineSources: [communicationTimelineSource],
 } satisfies ModuleManifest<{ communications: CommunicationService }, { customers: CustomerService; orders: OrderService; feedback: FeedbackService }>;

@@ -8,6 +8,7 @@ import { FeedbackResolver, CustomerFeedbackResolver } from './feedback.resolver'
 import { feedbackProjections, feedbackResolverOnly } from './feedback.compiled';
 import { FEEDBACK_ENTITIES } from './feedback.entity';
 import { complaintFilter } from './complaint-filter.inputs';
+import { feedbackTimelineSource } from './feedback.timeline';
 export { FeedbackService } from './feedback.service';
 export { Feedback, FeedbackKind, ComplaintStatus } from './feedback.types';
 export type { FeedbackTotals } from './feedback.types';
@@ -29,5 +30,6 @@ export const feedbackModule = {
   resolverOnly: feedbackResolverOnly,
   nodeTypes: { Feedback: { scope: 'feedback:read', fetch: (ctx, id) => ctx.loaders.feedback.byId.load(id) } },
   textColumns: feedbackTextColumns,
+  timelineSources: [feedbackTimelineSource],
   extend: { customers: complaintFilter },
 } satisfies ModuleManifest<{ feedback: FeedbackService }, { customers: CustomerService; orders: OrderService }>;

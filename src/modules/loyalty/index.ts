@@ -11,6 +11,7 @@ import { LoyaltyResolver, CustomerLoyaltyResolver, CustomerLoyaltyFieldResolver,
 import { loyaltyProjections, loyaltyResolverOnly } from './loyalty.compiled';
 import { LOYALTY_ENTITIES } from './loyalty.entity';
 import { tierFilter } from './tier-filter.inputs';
+import { loyaltyTimelineSource } from './loyalty.timeline';
 export { LoyaltyService } from './loyalty.service';
 export { LoyaltyProgramService } from './loyalty-program.service';
 export { LoyaltyLedgerEntry, LedgerEntryKind, TierBasis } from './loyalty.types';
@@ -64,6 +65,7 @@ export const loyaltyModule = {
   resolverOnly: loyaltyResolverOnly,
   nodeTypes: { LoyaltyLedgerEntry: { scope: 'loyalty:read', fetch: (ctx, id) => ctx.loaders.loyalty.byId.load(id) } },
   textColumns: loyaltyTextColumns,
+  timelineSources: [loyaltyTimelineSource],
   extend: { customers: tierFilter },
   subscribe(s) {
     // Earning is part of the order's own transaction: an order is never recorded without its points.

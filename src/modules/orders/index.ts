@@ -12,6 +12,7 @@ import { OrderResolver, OrderReturnResolver } from './order.resolver';
 import { CustomerOrdersResolver } from './customer-orders.resolver';
 import { orderProjections, orderResolverOnly } from './order.compiled';
 import { ORDER_ENTITIES } from './order.entity';
+import { orderTimelineSources } from './order.timeline';
 export { OrderService } from './order.service';
 export { countedOrder, countedSpend, OrderSpendService } from './order-spend.service';
 export type { OrderTotals } from './order-spend.service';
@@ -58,6 +59,7 @@ export const ordersModule = {
     OrderReturn: { scope: 'orders:read', fetch: (ctx, id) => ctx.loaders.orders.returnById.load(id) },
   },
   textColumns: orderTextColumns,
+  timelineSources: orderTimelineSources,
 } satisfies ModuleManifest<OrderServices, { customers: CustomerService }>;
 
 interface OrderServices {
