@@ -33,6 +33,9 @@ const manifests: readonly Manifest[] = MODULES;
 /** Every text, text[] and jsonb column of every table, classified by the module that owns it (see TextColumns). */
 export const TEXT_COLUMNS = [...manifests.flatMap((m) => m.textColumns ?? []), ...migrationTextColumns, ...idempotencyTextColumns];
 
+/** GraphQL field → kind of personal data, for the audit log (see PersonalDataCategories), from the manifests. */
+export const PERSONAL_DATA_CATEGORIES: Record<string, string> = Object.assign({}, ...manifests.map((m) => m.personalFields ?? {}));
+
 /** Every kind of event on a customer's timeline, from the manifests. */
 const TIMELINE_SOURCES = manifests.flatMap((m) => m.timelineSources ?? []);
 

@@ -56,6 +56,8 @@ export interface ModuleManifest<S extends object = object, D extends object = ob
   nodeTypes?: Record<string, NodeType>;
   /** The kinds of events it puts on a customer's timeline. */
   timelineSources?: TimelineSource<any>[]; // each describes its own records
+  /** Its GraphQL fields that need pii:read, by name → the kind of personal data the audit log records (name, email…). */
+  personalFields?: Record<string, string>;
   /** Every text, text[] and jsonb column of its tables, classified for export and erasure. */
   textColumns?: TextColumns[];
   /** What it adds to other modules, by their name (e.g. CustomerFilter fields and sort keys to `customers`). */

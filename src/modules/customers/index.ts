@@ -47,4 +47,7 @@ export const customersModule = {
   rootReaders: ({ dataSource }, s) => customerRootReaders(dataSource, s.customerList),
   nodeTypes: { Customer: { scope: 'customers:read', fetch: (ctx, id) => ctx.loaders.customers.byId.load(id) } },
   textColumns: customerTextColumns,
+  personalFields: {
+    givenName: 'name', familyName: 'name', fullName: 'name', email: 'email', phone: 'phone', birthDate: 'birth_date', nameDay: 'name_day', city: 'address',
+  },
 } satisfies ModuleManifest<{ customers: CustomerService; customerList: CustomerListService }>;
