@@ -12,6 +12,7 @@ import { loyaltyProjections, loyaltyResolverOnly } from './loyalty.compiled';
 import { LOYALTY_ENTITIES } from './loyalty.entity';
 import { tierFilter } from './tier-filter.inputs';
 import { loyaltyTimelineSource } from './loyalty.timeline';
+import { subscribeLoyalty } from './loyalty.subscriptions';
 export { LoyaltyService } from './loyalty.service';
 export { LoyaltyProgramService } from './loyalty-program.service';
 export { LoyaltyLedgerEntry, LedgerEntryKind, TierBasis } from './loyalty.types';
@@ -67,13 +68,5 @@ export const loyaltyModule = {
   textColumns: loyaltyTextColumns,
   timelineSources: [loyaltyTimelineSource],
   extend: { customers: tierFilter },
-  subscribe(s) {
-    // Earning is part of the order's own transaction: an order is never recorded without its points.
-    s.orderWriter.onOrderWritten(async (manager, event) => {
-      if (event.kind === 'RECORDED') await s.loyaltyEarning.earnForOrder(manager, event.orderId);
-      else await s.loyaltyEarning.takeBackForReturn(manager, event.orderId);
-    });
-    s.orderWriter.onOrderWritten(s.loyalty.onOrderWritten);
-    s.orderImport.onOrdersImported((manager, customerIds) => s.loyaltyPrograms.evaluate(manager, customerIds, new Date()));
-  },
+  subscribe: subscribeLoyalty,
 } satisfies ModuleManifest<LoyaltyServices, LoyaltyDeps>;

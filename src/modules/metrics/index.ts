@@ -15,6 +15,7 @@ import { AnalyticsResolver } from './analytics.resolver';
 import { customerSummaryProjections, metricsResolverOnly } from './customer-summary.compiled';
 import { METRICS_ENTITIES } from './customer-metrics.entity';
 import { metricsCustomerList } from './metrics-filter.inputs';
+import { subscribeMetrics } from './metrics.subscriptions';
 export { CustomerSummary, summariseCustomer } from './customer-summary';
 export { ModelFitService } from './model-fit.service';
 export { MetricsService } from './metrics.service';
@@ -67,9 +68,5 @@ export const metricsModule = {
   resolverOnly: metricsResolverOnly,
   textColumns: metricsTextColumns,
   extend: { customers: metricsCustomerList },
-  subscribe(s) {
-    // Stored metrics follow each customer's writes once they are committed (they read outside the transaction).
-    s.orderWriter.onOrderCommitted((customerId) => s.metricsStore.refreshCustomers([customerId]));
-    s.feedback.onFeedbackCommitted((customerId) => s.metricsStore.refreshCustomers([customerId]));
-  },
+  subscribe: subscribeMetrics,
 } satisfies ModuleManifest<MetricsServices, MetricsDeps>;
