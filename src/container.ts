@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from './config';
 import { mergeProjections } from './common/compiled-reads';
-import type { ModuleEnvironment, ModuleManifest, NodeType, ServicesOf } from './common/module-manifest';
+import type { ModuleEnvironment, ModuleManifest, NodeType, PersonalDataHandler, ServicesOf } from './common/module-manifest';
 import { customersModule } from './modules/customers';
 import { ordersModule } from './modules/orders';
 import { feedbackModule } from './modules/feedback';
@@ -44,12 +44,17 @@ export type Services = ServicesOf<typeof MODULES>;
 /** The composition root: every module's services, built once, in the order of MODULES; then their subscriptions. */
 export function createServices(config: AppConfig, dataSource: DataSource): Services {
   const services: Record<string, unknown> = {};
+  const personalData: PersonalDataHandler[] = [];
   for (const manifest of manifests) {
     const env: ModuleEnvironment = { dataSource, settings: config, textColumns: TEXT_COLUMNS, timelineSources: TIMELINE_SOURCES,
-      extensions: extensionsOf(manifest.name) };
+      personalData, extensions: extensionsOf(manifest.name) };
     Object.assign(services, manifest.services(env, services as never));
   }
-  for (const manifest of manifests) manifest.subscribe?.(services as never);
+  for (const manifest of manifests) {
+    manifest.subscribe?.(services as never);
+    const handler = manifest.personalData?.(services as never);
+    if (handler) personalData.push(handler);
+  }
   return services as Services;
 }
 
@@ -63,7 +68,7 @@ function extensionsOf(name: string): unknown[] {
  * covered types each module leaves to the resolvers (checked against the schema by a test, not used to answer).
  */
 export function createCompiledReads(config: AppConfig, dataSource: DataSource, services: Services) {
-  const env: ModuleEnvironment = { dataSource, settings: config, textColumns: TEXT_COLUMNS, timelineSources: TIMELINE_SOURCES, extensions: [] };
+  const env: ModuleEnvironment = { dataSource, settings: config, textColumns: TEXT_COLUMNS, timelineSources: TIMELINE_SOURCES, personalData: [], extensions: [] };
   return {
     projections: mergeProjections(...manifests.flatMap((m) => (m.projections ? [m.projections(config)] : []))),
     resolverOnly: mergeProjections(...manifests.flatMap((m) => (m.resolverOnly ? [m.resolverOnly] : []))),

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { ResolverOnlyFields, RootReader, TypeProjections } from './compiled-reads';
 import type { TextColumns } from './personal-data';
 import type { Loaders, RequestContext } from './request-context';
@@ -14,6 +14,19 @@ export interface ModuleSettings {
   readonly apiKeyCacheSeconds: number;
 }
 
+/**
+ * A module's part of a data-subject request (partners' GdprService). Columns are emptied from `textColumns`; these
+ * hooks are for what a column list cannot do. `quotable` holds the erased person's identifiers (email, phone…).
+ */
+export interface PersonalDataHandler {
+  /** Its rows about one customer for an export (Art. 15/20), as sections of the one JSON document. */
+  exportRows?(customerId: string): Promise<Record<string, unknown>>;
+  /** Inside the erasure's transaction, after the columns are emptied (redact quotes of the person elsewhere). */
+  eraseInTransaction?(manager: EntityManager, customerId: string, quotable: readonly string[]): Promise<void>;
+  /** After the erasure committed (recompute what is derived from what remains). */
+  afterErasure?(customerId: string): Promise<void>;
+}
+
 /** What the composition root hands each module's service factory. */
 export interface ModuleEnvironment {
   dataSource: DataSource;
@@ -24,6 +37,8 @@ export interface ModuleEnvironment {
   textColumns: readonly TextColumns[];
   /** Every manifest's timeline sources, in the order of the manifests. */
   timelineSources: readonly TimelineSource[];
+  /** Every manifest's personal-data handlers, in the order of the manifests; complete once all services exist. */
+  personalData: readonly PersonalDataHandler[];
 }
 
 /** How node(id) reaches one type, and the scope that reads it (node(id) is no way around the scopes). */
@@ -56,6 +71,8 @@ export interface ModuleManifest<S extends object = object, D extends object = ob
   nodeTypes?: Record<string, NodeType>;
   /** The kinds of events it puts on a customer's timeline. */
   timelineSources?: TimelineSource<any>[]; // each describes its own records
+  /** Its part of export and erasure beyond `textColumns`, given its services. */
+  personalData?(services: D & S): PersonalDataHandler;
   /** Its GraphQL fields that need pii:read, by name → the kind of personal data the audit log records (name, email…). */
   personalFields?: Record<string, string>;
   /** Every text, text[] and jsonb column of its tables, classified for export and erasure. */

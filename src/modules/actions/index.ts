@@ -61,5 +61,6 @@ export const actionsModule = {
   loaders: { key: 'actions', create: (s, now) => createActionsLoaders(s.actions, now) },
   resolverOnly: actionsResolverOnly,
   textColumns: actionsTextColumns,
+  personalData: (s) => ({ eraseInTransaction: (manager, _id, quotable) => s.segments.redact(manager, [...quotable]) }),
   extend: { customers: segmentFilter },
 } satisfies ModuleManifest<{ segments: SegmentsService; actions: ActionsService }, ActionsDeps>;

@@ -28,5 +28,6 @@ export const communicationsModule = {
   resolverOnly: communicationResolverOnly,
   nodeTypes: { Communication: { scope: 'communications:read', fetch: (ctx, id) => ctx.loaders.communications.byId.load(id) } },
   textColumns: communicationTextColumns,
+  personalData: (s) => ({ exportRows: (id) => s.communications.exportRows(id) }),
   timelineSources: [communicationTimelineSource],
 } satisfies ModuleManifest<{ communications: CommunicationService }, { customers: CustomerService; orders: OrderService; feedback: FeedbackService }>;

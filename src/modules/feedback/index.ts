@@ -30,6 +30,7 @@ export const feedbackModule = {
   resolverOnly: feedbackResolverOnly,
   nodeTypes: { Feedback: { scope: 'feedback:read', fetch: (ctx, id) => ctx.loaders.feedback.byId.load(id) } },
   textColumns: feedbackTextColumns,
+  personalData: (s) => ({ exportRows: (id) => s.feedback.exportRows(id) }),
   timelineSources: [feedbackTimelineSource],
   extend: { customers: complaintFilter },
 } satisfies ModuleManifest<{ feedback: FeedbackService }, { customers: CustomerService; orders: OrderService }>;

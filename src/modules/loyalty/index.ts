@@ -66,6 +66,7 @@ export const loyaltyModule = {
   resolverOnly: loyaltyResolverOnly,
   nodeTypes: { LoyaltyLedgerEntry: { scope: 'loyalty:read', fetch: (ctx, id) => ctx.loaders.loyalty.byId.load(id) } },
   textColumns: loyaltyTextColumns,
+  personalData: (s) => ({ exportRows: (id) => s.loyalty.exportRows(id) }),
   timelineSources: [loyaltyTimelineSource],
   extend: { customers: tierFilter },
   subscribe: subscribeLoyalty,

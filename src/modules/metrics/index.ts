@@ -67,6 +67,11 @@ export const metricsModule = {
   projections: (settings) => customerSummaryProjections(settings.shopCurrency),
   resolverOnly: metricsResolverOnly,
   textColumns: metricsTextColumns,
+  personalData: (s) => ({
+    exportRows: async (id) => ({ storedMetrics: (await s.metricsStore.storedByCustomerIds([id]))[0] }),
+    // Stored metrics are recomputed from what remains once the erasure is committed.
+    afterErasure: (id) => s.metricsStore.refreshCustomers([id]),
+  }),
   extend: { customers: metricsCustomerList },
   subscribe: subscribeMetrics,
 } satisfies ModuleManifest<MetricsServices, MetricsDeps>;

@@ -59,6 +59,7 @@ export const ordersModule = {
     OrderReturn: { scope: 'orders:read', fetch: (ctx, id) => ctx.loaders.orders.returnById.load(id) },
   },
   textColumns: orderTextColumns,
+  personalData: (s) => ({ exportRows: (id) => s.orders.exportRows(id) }),
   timelineSources: orderTimelineSources,
 } satisfies ModuleManifest<OrderServices, { customers: CustomerService }>;
 

@@ -1,12 +1,6 @@
 import type { TextColumns } from '../../common/personal-data';
 import type { ModuleManifest } from '../../common/module-manifest';
 import type { CustomerService } from '../customers';
-import type { OrderService } from '../orders';
-import type { FeedbackService } from '../feedback';
-import type { CommunicationService } from '../communications';
-import type { LoyaltyService } from '../loyalty';
-import type { MetricsStoreService } from '../metrics';
-import type { SegmentsService } from '../actions';
 import { ApiKeyService } from './api-key.service';
 import { ApiKeyResolver, AuditResolver, GdprResolver } from './api-key.resolver';
 import { AuditService } from './audit';
@@ -33,25 +27,15 @@ const partnerTextColumns: TextColumns[] = [
       operation_name: 'the client’s operation name, never values', pii_categories: 'category names (email, phone…)', result: 'OK or error codes' } },
 ];
 
-interface PartnerDeps {
-  customers: CustomerService;
-  orders: OrderService;
-  feedback: FeedbackService;
-  communications: CommunicationService;
-  loyalty: LoyaltyService;
-  metricsStore: MetricsStoreService;
-  segments: SegmentsService;
-}
-
 /** Keys, the audit log and data-subject requests (erasure and export reach every module's classified columns). */
 export const partnersModule = {
   name: 'partners',
   entities: PARTNER_ENTITIES,
-  services: ({ dataSource, settings, textColumns }, d) => ({
+  services: ({ dataSource, settings, textColumns, personalData }, d) => ({
     apiKeys: new ApiKeyService(dataSource, settings.apiKeyHashKey, settings.apiKeyCacheSeconds),
-    gdpr: new GdprService(dataSource, d.customers, d.orders, d.feedback, d.communications, d.loyalty, d.metricsStore, d.segments, textColumns),
+    gdpr: new GdprService(dataSource, d.customers, textColumns, personalData),
     audit: new AuditService(dataSource),
   }),
   resolvers: (s) => [new ApiKeyResolver(s.apiKeys), new GdprResolver(s.gdpr), new AuditResolver(s.audit)],
   textColumns: partnerTextColumns,
-} satisfies ModuleManifest<{ apiKeys: ApiKeyService; gdpr: GdprService; audit: AuditService }, PartnerDeps>;
+} satisfies ModuleManifest<{ apiKeys: ApiKeyService; gdpr: GdprService; audit: AuditService }, { customers: CustomerService }>;
