@@ -140,6 +140,9 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: ['node_modules'] },
+    // A git worktree's node_modules may be a symlink to another checkout's; keep its paths as `node_modules/…` so the
+    // rules that name packages (models-are-pure, entities-no-type-graphql) see them the same everywhere.
+    preserveSymlinks: true,
     exclude: { path: ['^dist/', '^\\.data/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
