@@ -10,7 +10,7 @@ import {
 import { AppConfig } from './config';
 import { Database } from './db/data-source';
 import type { RequestContext } from './common/request-context';
-import { createCompiledReads, createContext, createResolvers, createServices, Services } from './container';
+import { createCompiledReads, createContext, createResolvers, createServices, PERSONAL_DATA_CATEGORIES, Services } from './container';
 import { compiledReadsPlugin, stringifyResult } from './common/compiled-reads';
 import { createSchema } from './schema';
 import { createErrorFormatter, toAppError } from './common/errors';
@@ -26,7 +26,7 @@ import { directiveLimit, refuseSubscriptionsOverHttp } from './http/document-lim
 import { MAX_TOKENS, queryLimits } from './common/query-limits';
 import { inputGuardPlugin } from './common/input-guard';
 import { createSharedStores } from './common/shared-stores';
-import { costPlugin, notePersonalFieldsRead } from './modules/partners';
+import { costPlugin, personalFieldsNoter } from './modules/partners';
 import { hasScope, presentedKey, Principal } from './modules/partners';
 import { introspectionGuard } from './introspection-guard';
 import { toSubgraphSchema } from './federation';
@@ -140,7 +140,7 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       // Last: it answers from compiled SQL only after every check above has passed.
       ...(config.compiledReads ? [compiledReadsPlugin({
         schema, ...createCompiledReads(config, db.dataSource, services),
-        notePersonalData: notePersonalFieldsRead,
+        notePersonalData: personalFieldsNoter(PERSONAL_DATA_CATEGORIES),
         onCompiled: () => metrics.compiledRequests.inc(),
         onFailed: (error) => logger.error({ err: error }, 'compiled reads: the statement failed; the resolvers answer instead'),
       })] : []),

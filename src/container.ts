@@ -1,133 +1,86 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from './config';
-import { createCustomerLoaders, customerProjections, customerResolverOnly, customerRootReaders, CustomerListService, CustomerResolver, CustomerService, customerTextColumns } from './modules/customers';
 import { mergeProjections } from './common/compiled-reads';
-import {
-  createOrderLoaders, CustomerOrdersResolver, orderProjections, orderResolverOnly, OrderImportService, OrderResolver, OrderReturnResolver, OrderService,
-  orderTextColumns, OrderWriterService, OrderSpendService, ProductAffinityQueries, PurchaseHistoryQueries,
-} from './modules/orders';
-import { createFeedbackLoaders, CustomerFeedbackResolver, feedbackProjections, feedbackResolverOnly, FeedbackResolver, FeedbackService, feedbackTextColumns } from './modules/feedback';
-import {
-  createCommunicationLoaders, communicationProjections, communicationResolverOnly, CommunicationResolver, CommunicationService, communicationTextColumns, CustomerCommunicationsResolver,
-} from './modules/communications';
-import {
-  createLoyaltyLoaders, CustomerLoyaltyFieldResolver, CustomerLoyaltyResolver, loyaltyProjections, loyaltyResolverOnly, LoyaltyAnalyticsService, LoyaltyEarningService, LoyaltyProgramService, LoyaltyResolver, LoyaltyRulesResolver,
-  LoyaltyService, loyaltyTextColumns,
-} from './modules/loyalty';
-import {
-  createMetricsLoaders, AnalyticsResolver, AnalyticsService, CustomerMetricsFieldResolver, customerSummaryProjections, CustomerMetricsResolver, CustomerSummaryResolver, MetricsService, MetricsStoreService, ModelFitResolver,
-  metricsResolverOnly, metricsTextColumns, ModelFitService,
-} from './modules/metrics';
-import { CustomerTimelineResolver, TIMELINE_SOURCES, timelineResolverOnly } from './modules/timeline';
-import {
-  createActionsLoaders, ActionsQueryResolver, ActionsService, CustomerActionsResolver, CustomerMomentResolver, NextBestActionResolver, ProductComplementResolver,
-  ProductComplementsResolver, ReplenishmentCycleResolver,
-  actionsResolverOnly, actionsTextColumns, ProductRecommendationResolver, SegmentsResolver, SegmentsService,
-} from './modules/actions';
-import { ApiKeyResolver, ApiKeyService, AuditResolver, AuditService, GdprResolver, GdprService, partnerTextColumns } from './modules/partners';
+import type { ModuleEnvironment, ModuleManifest, NodeType, PersonalDataHandler, ServicesOf } from './common/module-manifest';
+import { customersModule } from './modules/customers';
+import { ordersModule } from './modules/orders';
+import { feedbackModule } from './modules/feedback';
+import { communicationsModule } from './modules/communications';
+import { loyaltyModule } from './modules/loyalty';
+import { metricsModule } from './modules/metrics';
+import { timelineModule } from './modules/timeline';
+import { actionsModule } from './modules/actions';
+import { partnersModule } from './modules/partners';
 import { migrationTextColumns } from './db/data-source';
 import { idempotencyTextColumns } from './common/idempotency';
 import { NodeResolver } from './node.resolver';
 import type { Loaders, RequestContext } from './common/request-context';
 import type { Principal } from './common/scopes';
 
-/** Every text, text[] and jsonb column of every table, classified by the module that owns it (see TextColumns). */
-export const TEXT_COLUMNS = [
-  ...customerTextColumns, ...orderTextColumns, ...feedbackTextColumns, ...communicationTextColumns, ...loyaltyTextColumns,
-  ...metricsTextColumns, ...actionsTextColumns, ...partnerTextColumns, ...migrationTextColumns, ...idempotencyTextColumns,
-];
+/**
+ * The modules, each after the modules it depends on (its services factory receives theirs). This list is the
+ * only place that names them; everything below iterates it.
+ */
+export const MODULES = [
+  customersModule, ordersModule, feedbackModule, communicationsModule, loyaltyModule, metricsModule, timelineModule,
+  actionsModule, partnersModule,
+] as const;
 
-/** The composition root: every service is built here, once, by hand. */
-export function createServices(config: AppConfig, dataSource: DataSource) {
-  const customers = new CustomerService(dataSource, config.phoneDefaultRegion);
-  const orders = new OrderService(dataSource, config.shopCurrency);
-  const orderSpend = new OrderSpendService(dataSource);
-  const purchaseHistory = new PurchaseHistoryQueries(dataSource);
-  const productAffinity = new ProductAffinityQueries(dataSource);
-  const orderWriter = new OrderWriterService(dataSource, orders, orderSpend, customers);
-  const orderImport = new OrderImportService(dataSource, orders, orderSpend, customers);
-  const feedback = new FeedbackService(dataSource, customers, orders);
-  const communications = new CommunicationService(dataSource, customers, orders, feedback);
-  const loyaltyPrograms = new LoyaltyProgramService(dataSource, orders, orderSpend);
-  const loyalty = new LoyaltyService(dataSource, loyaltyPrograms, customers, orders);
-  const loyaltyEarning = new LoyaltyEarningService(dataSource, loyaltyPrograms, orders);
-  const loyaltyAnalytics = new LoyaltyAnalyticsService(dataSource, loyaltyPrograms, loyaltyEarning);
-  // Earning is part of the order's own transaction: an order is never recorded without its points.
-  orderWriter.onOrderWritten(async (manager: EntityManager, event) => {
-    if (event.kind === 'RECORDED') await loyaltyEarning.earnForOrder(manager, event.orderId);
-    else await loyaltyEarning.takeBackForReturn(manager, event.orderId);
-  });
-  orderWriter.onOrderWritten(loyalty.onOrderWritten);
-  orderImport.onOrdersImported((manager: EntityManager, customerIds: string[]) => loyaltyPrograms.evaluate(manager, customerIds, new Date()));
-  const modelFits = new ModelFitService(dataSource, purchaseHistory);
-  const metrics = new MetricsService(modelFits, purchaseHistory, orderSpend, feedback, communications);
-  const analytics = new AnalyticsService(dataSource, purchaseHistory, feedback, config.shopCurrency);
-  const metricsStore = new MetricsStoreService(dataSource, metrics, modelFits, customers, config.shopCurrency);
-  const segments = new SegmentsService(dataSource, config.shopCurrency);
-  const customerList = new CustomerListService(dataSource, config.shopCurrency,
-    [feedback.openComplaintFilter, loyaltyPrograms.tierFilter, metricsStore.filter, segments.filter], { PREDICTED_CLV: metricsStore.predictedClvSort });
-  // Stored metrics follow each customer's writes once they are committed (they read outside the transaction).
-  orderWriter.onOrderCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
-  feedback.onFeedbackCommitted((customerId) => metricsStore.refreshCustomers([customerId]));
-  const actions = new ActionsService(dataSource, customers, orders, productAffinity, communications, loyalty, loyaltyEarning, metrics, metricsStore,
-    config.shopCurrency, config.actionQuietDays);
-  const apiKeys = new ApiKeyService(dataSource, config.apiKeyHashKey, config.apiKeyCacheSeconds);
-  const gdpr = new GdprService(dataSource, customers, orders, feedback, communications, loyalty, metricsStore, segments, TEXT_COLUMNS);
-  const audit = new AuditService(dataSource);
-  return { apiKeys, gdpr, audit, actions, segments, customers, customerList, orders, orderSpend, purchaseHistory, productAffinity, orderWriter, orderImport, feedback, communications, loyaltyPrograms, loyalty, loyaltyEarning, loyaltyAnalytics, modelFits, metrics, metricsStore, analytics };
+type Manifest = ModuleManifest<object, never>;
+const manifests: readonly Manifest[] = MODULES;
+
+/** Every text, text[] and jsonb column of every table, classified by the module that owns it (see TextColumns). */
+export const TEXT_COLUMNS = [...manifests.flatMap((m) => m.textColumns ?? []), ...migrationTextColumns, ...idempotencyTextColumns];
+
+/** GraphQL field → kind of personal data, for the audit log (see PersonalDataCategories), from the manifests. */
+export const PERSONAL_DATA_CATEGORIES: Record<string, string> = Object.assign({}, ...manifests.map((m) => m.personalFields ?? {}));
+
+/** Every kind of event on a customer's timeline, from the manifests. */
+const TIMELINE_SOURCES = manifests.flatMap((m) => m.timelineSources ?? []);
+
+export type Services = ServicesOf<typeof MODULES>;
+
+/** The composition root: every module's services, built once, in the order of MODULES; then their subscriptions. */
+export function createServices(config: AppConfig, dataSource: DataSource): Services {
+  const services: Record<string, unknown> = {};
+  const personalData: PersonalDataHandler[] = [];
+  for (const manifest of manifests) {
+    const env: ModuleEnvironment = { dataSource, settings: config, textColumns: TEXT_COLUMNS, timelineSources: TIMELINE_SOURCES,
+      personalData, extensions: extensionsOf(manifest.name) };
+    Object.assign(services, manifest.services(env, services as never));
+  }
+  for (const manifest of manifests) {
+    manifest.subscribe?.(services as never);
+    const handler = manifest.personalData?.(services as never);
+    if (handler) personalData.push(handler);
+  }
+  return services as Services;
 }
 
-export type Services = ReturnType<typeof createServices>;
+/** What the other modules add to one (their `extend[name]`), in the order of MODULES. */
+function extensionsOf(name: string): unknown[] {
+  return manifests.flatMap((m) => (m.extend && name in m.extend ? [m.extend[name]] : []));
+}
 
 /**
  * What the compiled reads know: each module's field projections, the root fields they answer, and the fields of
  * covered types each module leaves to the resolvers (checked against the schema by a test, not used to answer).
  */
 export function createCompiledReads(config: AppConfig, dataSource: DataSource, services: Services) {
+  const env: ModuleEnvironment = { dataSource, settings: config, textColumns: TEXT_COLUMNS, timelineSources: TIMELINE_SOURCES, personalData: [], extensions: [] };
   return {
-    projections: mergeProjections(customerProjections, orderProjections(config.shopCurrency), feedbackProjections, communicationProjections,
-      loyaltyProjections, customerSummaryProjections(config.shopCurrency)),
-    resolverOnly: mergeProjections(customerResolverOnly, orderResolverOnly, feedbackResolverOnly, communicationResolverOnly, loyaltyResolverOnly,
-      metricsResolverOnly, timelineResolverOnly, actionsResolverOnly),
-    roots: customerRootReaders(dataSource, services.customerList),
+    projections: mergeProjections(...manifests.flatMap((m) => (m.projections ? [m.projections(config)] : []))),
+    resolverOnly: mergeProjections(...manifests.flatMap((m) => (m.resolverOnly ? [m.resolverOnly] : []))),
+    roots: Object.assign({}, ...manifests.map((m) => m.rootReaders?.({ ...env, extensions: extensionsOf(m.name) }, services as never))),
   };
 }
 
+/** The types node(id) reaches, with their scopes, from every manifest. */
+export const NODE_TYPES: Record<string, NodeType> = Object.assign({}, ...manifests.map((m) => m.nodeTypes ?? {}));
+
 export function createResolvers(config: AppConfig, services: Services) {
-  return [
-    new NodeResolver(),
-    new ApiKeyResolver(services.apiKeys),
-    new GdprResolver(services.gdpr),
-    new AuditResolver(services.audit),
-    new CustomerResolver(services.customers, services.customerList),
-    new OrderResolver(services.orderWriter, services.orders),
-    new OrderReturnResolver(),
-    new CustomerOrdersResolver(),
-    new FeedbackResolver(services.feedback),
-    new CustomerFeedbackResolver(),
-    new CommunicationResolver(services.communications),
-    new CustomerCommunicationsResolver(),
-    new LoyaltyResolver(services.loyalty, services.loyaltyPrograms),
-    new LoyaltyRulesResolver(services.loyaltyEarning, services.loyaltyAnalytics, config.shopCurrency),
-    new CustomerLoyaltyResolver(services.loyalty, config.shopCurrency),
-    new CustomerLoyaltyFieldResolver(),
-    new CustomerSummaryResolver(config.shopCurrency),
-    new CustomerTimelineResolver(TIMELINE_SOURCES),
-    new ModelFitResolver(services.modelFits),
-    new AnalyticsResolver(services.analytics),
-    new CustomerActionsResolver(services.actions, config.shopCurrency),
-    new ActionsQueryResolver(services.actions, config.shopCurrency),
-    new NextBestActionResolver(),
-    new ReplenishmentCycleResolver(),
-    new CustomerMomentResolver(),
-    new ProductRecommendationResolver(),
-    new ProductComplementResolver(),
-    new ProductComplementsResolver(),
-    new SegmentsResolver(services.segments, services.customerList),
-    new CustomerMetricsFieldResolver(services.metrics, config.shopCurrency),
-    new CustomerMetricsResolver(services.metrics, config.shopCurrency),
-  ];
+  return [new NodeResolver(NODE_TYPES), ...manifests.flatMap((m) => m.resolvers?.(services as never, config) ?? [])];
 }
 
 /**
@@ -136,16 +89,13 @@ export function createResolvers(config: AppConfig, services: Services) {
  * open `Loaders` of common/request-context.ts, which each module's loaders file extends.
  */
 export function createLoaders(services: Services, now: Date): Loaders {
-  const made: Partial<Loaders> = {};
-  return {
-    get customers() { return (made.customers ??= createCustomerLoaders(services.customers)); },
-    get orders() { return (made.orders ??= createOrderLoaders(services.orders, services.orderSpend)); },
-    get feedback() { return (made.feedback ??= createFeedbackLoaders(services.feedback)); },
-    get communications() { return (made.communications ??= createCommunicationLoaders(services.communications)); },
-    get loyalty() { return (made.loyalty ??= createLoyaltyLoaders(services.loyalty, services.loyaltyPrograms, services.loyaltyEarning)); },
-    get metrics() { return (made.metrics ??= createMetricsLoaders(services.metrics, now)); },
-    get actions() { return (made.actions ??= createActionsLoaders(services.actions, now)); },
-  };
+  const made: Partial<Record<keyof Loaders, unknown>> = {};
+  const loaders = {};
+  for (const { loaders: factory } of manifests) {
+    if (!factory) continue;
+    Object.defineProperty(loaders, factory.key, { enumerable: true, get: () => (made[factory.key] ??= factory.create(services as never, now)) });
+  }
+  return loaders as Loaders;
 }
 
 export function createContext(services: Services, requestId: string = randomUUID(), principal: Principal | null = null): RequestContext {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, NonEmptyArray } from 'type-graphql';
 import { enforceScopes } from './modules/partners';
+import { PERSONAL_DATA_CATEGORIES } from './container';
 import { validateArgument } from './common/validation';
 import { DateTimeScalar } from './common/dates';
 
@@ -21,7 +22,7 @@ export async function createSchema(resolvers: ResolverInstance[]): Promise<Graph
     // Every `Date` is an instant (see common/dates.ts); days are declared with LocalDateScalar.
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
   });
-  enforceScopes(schema);
+  enforceScopes(schema, PERSONAL_DATA_CATEGORIES);
   // type-graphql gives the root types no description; BI tools show them first.
   schema.getQueryType()!.description = 'Reads: customers with everything about them, single objects by id, the loyalty program.';
   schema.getMutationType()!.description = 'Writes from the systems that feed the graph; each runs in one transaction.';

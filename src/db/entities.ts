@@ -1,25 +1,19 @@
-import { CustomerConsentEventEntity, CustomerEntity, CustomerIdentifierEntity } from '../modules/customers/customer.entity';
-import { OrderEntity, OrderLineEntity, OrderReturnEntity, ProductEntity } from '../modules/orders/order.entity';
-import { FeedbackEntity } from '../modules/feedback/feedback.entity';
-import { CommunicationEntity } from '../modules/communications/communication.entity';
-import {
-  LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyProgramEntity, LoyaltyRuleVersionEntity, LoyaltyTierChangeEntity, LoyaltyTierEntity, StoreCreditEntryEntity,
-} from '../modules/loyalty/loyalty.entity';
-
-import { ModelFitEntity } from '../modules/metrics/model-fit.entity';
-import { ProductAssociationEntity } from '../modules/actions/product-association.entity';
-import { SavedSegmentEntity } from '../modules/actions/saved-segment.entity';
-import { ApiKeyEntity } from '../modules/partners/api-key.entity';
-import { AuditEventEntity } from '../modules/partners/audit-event.entity';
-import { CustomerMetricsEntity } from '../modules/metrics/customer-metrics.entity';
+import { CUSTOMER_ENTITIES } from '../modules/customers/customer.entity';
+import { ORDER_ENTITIES } from '../modules/orders/order.entity';
+import { FEEDBACK_ENTITIES } from '../modules/feedback/feedback.entity';
+import { COMMUNICATION_ENTITIES } from '../modules/communications/communication.entity';
+import { LOYALTY_ENTITIES } from '../modules/loyalty/loyalty.entity';
+import { METRICS_ENTITIES } from '../modules/metrics/customer-metrics.entity';
+import { ACTIONS_ENTITIES } from '../modules/actions/saved-segment.entity';
+import { PARTNER_ENTITIES } from '../modules/partners/api-key.entity';
 import { IdempotencyKeyEntity } from '../common/idempotency-key.entity';
 
-/** Every table TypeORM knows, for migrations and the drift check. */
+/**
+ * Every table TypeORM knows, for migrations and the drift check: each module's own list (its manifest's `entities`,
+ * the same array), imported from its entity file so that the migration CLI (ormconfig.ts) loads no resolver or
+ * service. One line per module, never a module's classes; a test checks this equals the manifests' entities.
+ */
 export const ENTITIES = [
-  CustomerEntity, CustomerIdentifierEntity, CustomerConsentEventEntity,
-  ProductEntity, OrderEntity, OrderLineEntity, OrderReturnEntity,
-  FeedbackEntity, CommunicationEntity,
-  LoyaltyProgramEntity, LoyaltyTierEntity, LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyRuleVersionEntity, LoyaltyTierChangeEntity,
-  StoreCreditEntryEntity, ModelFitEntity, ProductAssociationEntity, SavedSegmentEntity, ApiKeyEntity, AuditEventEntity, CustomerMetricsEntity,
-  IdempotencyKeyEntity,
+  ...CUSTOMER_ENTITIES, ...ORDER_ENTITIES, ...FEEDBACK_ENTITIES, ...COMMUNICATION_ENTITIES, ...LOYALTY_ENTITIES, ...METRICS_ENTITIES,
+  ...ACTIONS_ENTITIES, ...PARTNER_ENTITIES, IdempotencyKeyEntity,
 ];

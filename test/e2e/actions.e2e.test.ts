@@ -119,15 +119,16 @@ describe('the demo data', () => {
     expect(segmentReports.map((r: any) => r.kind)).toEqual(['KEY_CUSTOMERS', 'ACTIVE_LOYAL', 'PASSIVE_LOYAL', 'PROBLEM_CUSTOMERS', 'LAPSED_WORTH_WINNING_BACK']);
     for (const report of segmentReports) {
       expect(report.customers).toBeGreaterThan(0);
-      const list = await demo.ok(`query($s: String!) { customers(first: 1, filter: { segment: $s }) { totalCount } }`, { s: report.kind });
+      const list = await demo.ok(`query($s: SegmentKind!) { customers(first: 1, filter: { segment: $s }) { totalCount } }`, { s: report.kind });
       expect(list.customers.totalCount).toBe(report.customers);
     }
     // Key customers are the top fifth by predicted CLV (ties at the line can move it by one or two).
     const [{ n }] = await demo.sql('select count(*)::int as n from customer_metrics where predicted_clv_minor is not null');
     expect(segmentReports[0].customers / n).toBeGreaterThan(0.18);
     expect(segmentReports[0].customers / n).toBeLessThanOrEqual(0.2);
-    const bad = await demo.gql(`{ customers(first: 1, filter: { segment: "NOPE" }) { totalCount } }`);
-    expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    // segment is a SegmentKind: an unknown one is refused by GraphQL's validation, before any resolver runs.
+    const bad = await demo.gql(`{ customers(first: 1, filter: { segment: NOPE }) { totalCount } }`);
+    expect(bad.errors?.[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('saves a custom segment with the customers filter and lists it again', async () => {

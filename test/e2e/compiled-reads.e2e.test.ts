@@ -199,7 +199,7 @@ describe('compiled reads answer as the resolvers do', () => {
     await both(`{ customers(first: 20, filter: { tags: ["vip"], countries: ["hr"] }) { totalCount nodes { id tags } } }`);
     // Conditions other modules add (complaints, stored metrics), and a bounded spend range.
     await both(`{ customers(first: 20, filter: { hasOpenComplaint: true, totalSpentMax: "100000.00", lastOrderFrom: "2001-01-01T00:00:00Z" }) { totalCount nodes { id } } }`);
-    await both(`{ customers(first: 20, filter: { churnRiskLevel: "HIGH" }, orderBy: { field: PREDICTED_CLV, direction: DESC }) { nodes { id } } }`);
+    await both(`{ customers(first: 20, filter: { churnRiskLevel: HIGH }, orderBy: { field: PREDICTED_CLV, direction: DESC }) { nodes { id } } }`);
   });
 
   it('nested pages with filters and an after cursor', async () => {

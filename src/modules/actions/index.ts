@@ -1,18 +1,66 @@
 import type { TextColumns } from '../../common/personal-data';
-export { ActionsService } from './actions.service';
-export { createActionsLoaders } from './actions.loaders';
-export { actionsResolverOnly } from './actions.compiled';
-export {
+import type { ModuleManifest } from '../../common/module-manifest';
+import type { CustomerListService, CustomerService } from '../customers';
+import type { OrderService, ProductAffinityQueries } from '../orders';
+import type { CommunicationService } from '../communications';
+import type { LoyaltyEarningService, LoyaltyService } from '../loyalty';
+import type { MetricsService, MetricsStoreService } from '../metrics';
+import { ActionsService } from './actions.service';
+import { createActionsLoaders } from './actions.loaders';
+import { actionsResolverOnly } from './actions.compiled';
+import {
   ActionsQueryResolver, CustomerActionsResolver, CustomerMomentResolver, NextBestActionResolver, ProductComplementResolver,
   ProductComplementsResolver, ProductRecommendationResolver, ReplenishmentCycleResolver,
 } from './actions.resolver';
+import { SegmentsService } from './segments.service';
+import { SegmentsResolver } from './segments.resolver';
+import { ACTIONS_ENTITIES } from './saved-segment.entity';
+import { segmentFilter } from './segment-filter.inputs';
+export { ActionsService } from './actions.service';
 export { SegmentsService } from './segments.service';
-export { SegmentsResolver } from './segments.resolver';
 
 /**
  * Saved segments belong to no customer, but their filter, name or description may quote one (`search` by an email);
  * erasure redacts the erased person's email and phone wherever a saved segment quotes them (SegmentsService.redact).
  */
-export const actionsTextColumns: TextColumns[] = [
+const actionsTextColumns: TextColumns[] = [
   { table: 'saved_segments', customerKey: null, personal: { name: 'redacted', description: 'redacted', filter: 'redacted' }, notPersonal: {} },
 ];
+
+interface ActionsDeps {
+  customers: CustomerService;
+  customerList: CustomerListService;
+  orders: OrderService;
+  productAffinity: ProductAffinityQueries;
+  communications: CommunicationService;
+  loyalty: LoyaltyService;
+  loyaltyEarning: LoyaltyEarningService;
+  metrics: MetricsService;
+  metricsStore: MetricsStoreService;
+}
+
+export const actionsModule = {
+  name: 'actions',
+  entities: ACTIONS_ENTITIES,
+  services: ({ dataSource, settings }, d) => ({
+    segments: new SegmentsService(dataSource, settings.shopCurrency),
+    actions: new ActionsService(dataSource, d.customers, d.orders, d.productAffinity, d.communications, d.loyalty, d.loyaltyEarning, d.metrics,
+      d.metricsStore, settings.shopCurrency, settings.actionQuietDays),
+  }),
+  resolvers: (s, settings) => [
+    new CustomerActionsResolver(s.actions, settings.shopCurrency),
+    new ActionsQueryResolver(s.actions, settings.shopCurrency),
+    new NextBestActionResolver(),
+    new ReplenishmentCycleResolver(),
+    new CustomerMomentResolver(),
+    new ProductRecommendationResolver(),
+    new ProductComplementResolver(),
+    new ProductComplementsResolver(),
+    new SegmentsResolver(s.segments, s.customerList),
+  ],
+  loaders: { key: 'actions', create: (s, now) => createActionsLoaders(s.actions, now) },
+  resolverOnly: actionsResolverOnly,
+  textColumns: actionsTextColumns,
+  personalData: (s) => ({ eraseInTransaction: (manager, _id, quotable) => s.segments.redact(manager, [...quotable]) }),
+  extend: { customers: segmentFilter },
+} satisfies ModuleManifest<{ segments: SegmentsService; actions: ActionsService }, ActionsDeps>;

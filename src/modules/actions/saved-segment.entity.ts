@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { ProductAssociationEntity } from './product-association.entity';
 
 /** A named customer filter, saved for reuse by campaign and BI tools. */
 @Entity({ name: 'saved_segments' })
@@ -20,3 +21,6 @@ export class SavedSegmentEntity {
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }
+
+/** The module's tables, for the DataSource (src/db/entities.ts) and its manifest. */
+export const ACTIONS_ENTITIES = [ProductAssociationEntity, SavedSegmentEntity];

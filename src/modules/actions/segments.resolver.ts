@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, 
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { toDatabaseId } from '../../common/relay';
 import { ConnectionArgs } from '../../common/pagination';
-import { CustomerConnection, CustomerFilter, CustomerListService } from '../customers';
+import { CustomerConnection, type CustomerFilter, customerFilterClass, CustomerListService } from '../customers';
 import { SegmentReport } from './segments';
 import { SegmentsService } from './segments.service';
 import { RequireScopes } from '../../common/require-scopes';
@@ -38,7 +38,7 @@ export class SegmentsResolver {
   @Mutation(() => SavedSegment, { description: 'Save a customer filter under a unique name.' })
   saveSegment(
     @Arg('name', { description: 'Unique name.' }) name: string,
-    @Arg('filter', () => CustomerFilter, { description: 'The same filter input as customers.' }) filter: CustomerFilter,
+    @Arg('filter', () => customerFilterClass(), { description: 'The same filter input as customers.' }) filter: CustomerFilter,
     @Arg('description', () => String, { nullable: true, description: 'What it is for.' }) description?: string | null,
   ) {
     return this.segments.save(name, description ?? null, filter);

@@ -1,8 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
 import { money } from '../../common/money';
-import { SqlParams } from '../../common/sql';
-import { CustomerFilter } from '../customers';
+import { type CustomerFilter, customerFilterClass } from '../customers';
 import { SEGMENT_RULES, SegmentKind, SegmentReport } from './segments';
 
 const DATE_FIELDS = ['signedUpFrom', 'signedUpBefore', 'lastOrderFrom', 'lastOrderBefore', 'updatedSince'] as const;
@@ -17,14 +16,6 @@ export interface SavedSegmentRecord {
 
 export class SegmentsService {
   constructor(private readonly dataSource: DataSource, private readonly currency: string) {}
-
-  /** CustomerFilter.segment, on the customers alias `c`. */
-  readonly filter = (filter: CustomerFilter, _params: SqlParams): string | null => {
-    if (!filter.segment) return null;
-    const rule = SEGMENT_RULES[filter.segment as SegmentKind];
-    if (!rule) throw new BadUserInputError(`Unknown segment ${filter.segment}`, { field: 'filter.segment' });
-    return `(${rule.sql})`;
-  };
 
   async reports(): Promise<SegmentReport[]> {
     const reports: SegmentReport[] = [];
@@ -87,7 +78,7 @@ export class SegmentsService {
 
   /** A stored filter as the CustomerFilter it was saved from (dates come back from JSON as strings). */
   toFilter(saved: Record<string, unknown>): CustomerFilter {
-    const filter = Object.assign(new CustomerFilter(), saved);
+    const filter = Object.assign(new (customerFilterClass())(), saved);
     for (const field of DATE_FIELDS) if (typeof saved[field] === 'string') (filter[field] as Date) = new Date(saved[field]);
     return filter;
   }

@@ -46,3 +46,6 @@ export class CommunicationEntity {
   @JoinColumn({ name: 'customer_id' })
   private customerRef?: Relation<CustomerEntity>;
 }
+
+/** The module's tables, for the DataSource (src/db/entities.ts) and its manifest. */
+export const COMMUNICATION_ENTITIES = [CommunicationEntity];

@@ -5,19 +5,8 @@ import { parseMoney } from '../../common/money';
 import { keysetSql, Page, PageWindow, resolvePageWindow, SortKey, toPage } from '../../common/pagination';
 import { queryPrepared, SqlParams } from '../../common/sql';
 import { Customer, CustomerRow, toCustomer } from './customer.types';
-import { CustomerFilter, CustomerOrderField, CustomersArgs } from './customer.inputs';
-
-/**
- * A module that owns data a customer list can be filtered by (open complaints, loyalty tier) adds
- * its condition as SQL on `c` (customers); its tables stay its own.
- */
-export type CustomerFilterExtension = (filter: CustomerFilter, params: SqlParams) => string | null;
-
-/** A sort key owned by another module: a left join on `c` and a non-null expression over it. */
-export interface CustomerSortExtension {
-  join: string;
-  key: SortKey;
-}
+import { CustomersArgs } from './customer.inputs';
+import { CustomerFilter, CustomerFilterContribution, CustomerOrderField, CustomerSortContribution } from './customer-filter.inputs';
 
 const SORT_KEYS: Partial<Record<CustomerOrderField, SortKey>> = {
   NAME: { sql: 'c.sort_name', cast: 'text' },
@@ -48,9 +37,14 @@ export class CustomerListService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly shopCurrency: string,
-    private readonly extensions: CustomerFilterExtension[],
-    private readonly sortExtensions: Partial<Record<CustomerOrderField, CustomerSortExtension>> = {},
-  ) {}
+    private readonly filters: readonly CustomerFilterContribution[],
+    sorts: readonly CustomerSortContribution[],
+  ) {
+    this.sortExtensions = Object.fromEntries(sorts.map((sort) => [sort.field, sort]));
+  }
+
+  /** Sort keys other modules own, by CustomerOrderField value. */
+  private readonly sortExtensions: Record<string, CustomerSortContribution>;
 
   async list(args: CustomersArgs): Promise<Page<Customer>> {
     return this.fetch(this.plan(args, () => 'c.*'), toCustomer);
@@ -119,8 +113,8 @@ export class CustomerListService {
       conditions.push(`c.net_spent_minor <= ${params.add(max.toString(), 'bigint')}`);
     }
     if (filter.updatedSince) conditions.push(`c.updated_at >= ${params.add(filter.updatedSince)}`);
-    for (const extension of this.extensions) {
-      const condition = extension(filter, params);
+    for (const contribution of this.filters) {
+      const condition = contribution.condition(filter, params, { currency: this.shopCurrency });
       if (condition) conditions.push(condition);
     }
     return conditions;

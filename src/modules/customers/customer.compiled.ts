@@ -9,7 +9,8 @@ import { isUuid, parseGlobalId } from '../../common/relay';
 import { queryPrepared } from '../../common/sql';
 import { validateArgument } from '../../common/validation';
 import { CustomerListService } from './customer-list.service';
-import { CustomerFilter, CustomerOrder, CustomersArgs } from './customer.inputs';
+import { CustomerOrder, CustomersArgs } from './customer.inputs';
+import { customerFilterClass } from './customer-filter.inputs';
 
 /**
  * The order roll-up on the customer row (see CustomerService.refreshOrderStats), as SQL over a customers row: the
@@ -88,7 +89,7 @@ const MAX_VALID_ARGUMENTS = 1000;
 /** The arguments as type-graphql hands them to the resolver: instances, validated the same way. */
 async function customersArgs(raw: Record<string, unknown>): Promise<CustomersArgs> {
   const args = Object.assign(new CustomersArgs(), raw, {
-    filter: raw.filter ? Object.assign(new CustomerFilter(), raw.filter) : raw.filter,
+    filter: raw.filter ? Object.assign(new (customerFilterClass())(), raw.filter) : raw.filter,
     orderBy: raw.orderBy ? Object.assign(new CustomerOrder(), raw.orderBy) : raw.orderBy,
   });
   const key = JSON.stringify(raw);

@@ -142,3 +142,6 @@ export class CustomerConsentEventEntity {
   @JoinColumn({ name: 'customer_id' })
   private customerRef?: Relation<CustomerEntity>;
 }
+
+/** The module's tables, for the DataSource (src/db/entities.ts) and its manifest. */
+export const CUSTOMER_ENTITIES = [CustomerEntity, CustomerIdentifierEntity, CustomerConsentEventEntity];

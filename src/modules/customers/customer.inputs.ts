@@ -1,15 +1,16 @@
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
 import { LocalDateScalar } from '../../common/dates';
 import {
-  ArrayMaxSize, IsDate, IsEmail, IsIn, IsInt, IsISO31661Alpha2, IsLocale, IsOptional, Length, Matches, Max,
+  ArrayMaxSize, IsDate, IsEmail, IsIn, IsInt, IsISO31661Alpha2, IsLocale, IsOptional, Length, Max,
   MaxDate, MaxLength, Min, MinDate, ValidateBy, ValidateNested,
 } from 'class-validator';
 import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../common/idempotency';
 import { IsBoundedJson } from '../../common/validation';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { describeEnum, SortDirection } from '../../common/enums';
+import { SortDirection } from '../../common/enums';
 import { ConnectionArgs } from '../../common/pagination';
 import { ConsentChannel, IdentifierType } from './customer.types';
+import { CustomerFilter, customerFilterClass, CustomerOrderField } from './customer-filter.inputs';
 
 /** What one customer's custom attributes may hold: enough for a profile, not a document store. */
 export const ATTRIBUTE_BOUNDS = { maxBytes: 16 * 1024, maxDepth: 5, maxKeys: 100 };
@@ -159,81 +160,6 @@ export class UpdateCustomerInput extends CustomerProfileInput {
   consents?: ConsentInput[] | null;
 }
 
-@InputType({ description: 'Which customers to list; all conditions must hold.' })
-export class CustomerFilter {
-  @Field(() => String, { nullable: true, description: 'Text contained in the name or email (case-insensitive). Matches personal data, so it needs the pii:read scope.' })
-  @IsOptional() @Length(1, 100)
-  search?: string | null;
-
-  @Field(() => [String], { nullable: true, description: 'The customer has all of these tags.' })
-  @IsOptional() @ArrayMaxSize(20)
-  tags?: string[] | null;
-
-  @Field(() => [String], { nullable: true, description: 'Country is one of these (ISO 3166-1 alpha-2).' })
-  @IsOptional() @IsISO31661Alpha2({ each: true })
-  countries?: string[] | null;
-
-  @Field(() => Date, { nullable: true, description: 'Signed up at or after.' })
-  signedUpFrom?: Date | null;
-
-  @Field(() => Date, { nullable: true, description: 'Signed up before.' })
-  signedUpBefore?: Date | null;
-
-  @Field(() => Date, { nullable: true, description: 'Last order at or after.' })
-  lastOrderFrom?: Date | null;
-
-  @Field(() => Date, { nullable: true, description: 'Last order before (customers without orders are excluded).' })
-  lastOrderBefore?: Date | null;
-
-  @Field(() => String, { nullable: true, description: 'Net spent (in the shop currency) at least this, e.g. "100.00".' })
-  totalSpentMin?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Net spent at most this.' })
-  totalSpentMax?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Current loyalty tier code, e.g. "GOLD".' })
-  loyaltyTier?: string | null;
-
-  @Field(() => Boolean, { nullable: true, description: 'True: only customers with an open complaint; false: only those without.' })
-  hasOpenComplaint?: boolean | null;
-
-  @Field(() => String, { nullable: true, description: 'Churn risk level from the stored metrics: LOW, MEDIUM or HIGH.' })
-  @IsOptional() @IsIn(['LOW', 'MEDIUM', 'HIGH'])
-  churnRiskLevel?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Stored 12-month predicted CLV at least this, e.g. "100.00".' })
-  @IsOptional()
-  predictedClvMin?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'RFM segment from the stored metrics, e.g. "AT_RISK".' })
-  @IsOptional() @Matches(/^[A-Z_]{1,40}$/)
-  rfmSegment?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'A segment with meaning: KEY_CUSTOMERS, ACTIVE_LOYAL, PASSIVE_LOYAL, PROBLEM_CUSTOMERS or LAPSED_WORTH_WINNING_BACK (rules in the SegmentKind enum).' })
-  @IsOptional() @Matches(/^[A-Z_]{1,40}$/)
-  segment?: string | null;
-
-  @Field(() => Date, { nullable: true, description: 'Changed at or after (incremental reads).' })
-  updatedSince?: Date | null;
-}
-
-export enum CustomerOrderField {
-  NAME = 'NAME',
-  SIGNUP_DATE = 'SIGNUP_DATE',
-  LAST_ORDER_DATE = 'LAST_ORDER_DATE',
-  TOTAL_SPENT = 'TOTAL_SPENT',
-  UPDATED_AT = 'UPDATED_AT',
-  PREDICTED_CLV = 'PREDICTED_CLV',
-}
-describeEnum(CustomerOrderField, 'CustomerOrderField', 'What to sort customers by (ties broken by id).', {
-  NAME: 'Family name, then given name.',
-  SIGNUP_DATE: 'Signup date.',
-  LAST_ORDER_DATE: 'Date of the last order; customers who never ordered sort as the oldest.',
-  TOTAL_SPENT: 'Net spent over all orders.',
-  UPDATED_AT: 'Last change of the record.',
-  PREDICTED_CLV: 'Stored 12-month predicted CLV (customers without one sort as the lowest).',
-});
-
 @InputType({ description: 'Sort order of a customer list.' })
 export class CustomerOrder {
   @Field(() => CustomerOrderField, { description: 'The sort key.' })
@@ -246,7 +172,7 @@ export class CustomerOrder {
 
 @ArgsType()
 export class CustomersArgs extends ConnectionArgs {
-  @Field(() => CustomerFilter, { nullable: true, description: 'Conditions on the customers.' })
+  @Field(() => customerFilterClass(), { nullable: true, description: 'Conditions on the customers.' })
   @IsOptional() @ValidateNested()
   filter?: CustomerFilter | null;
 

@@ -56,3 +56,6 @@ export class FeedbackEntity {
   @JoinColumn({ name: 'customer_id' })
   private customerRef?: Relation<CustomerEntity>;
 }
+
+/** The module's tables, for the DataSource (src/db/entities.ts) and its manifest. */
+export const FEEDBACK_ENTITIES = [FeedbackEntity];

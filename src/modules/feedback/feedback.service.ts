@@ -5,9 +5,8 @@ import { alignToKeys } from '../../common/loaders';
 import { fetchNestedPages, mapPage, NestedPageSpec } from '../../common/nested-pages';
 import { Page } from '../../common/pagination';
 import { isUuid, toDatabaseId } from '../../common/relay';
-import { SqlParams, toNullableNumber, toNumber } from '../../common/sql';
+import { toNullableNumber, toNumber } from '../../common/sql';
 import { CustomerService } from '../customers';
-import type { CustomerFilter } from '../customers';
 import { OrderService } from '../orders';
 import { CustomerFeedbackArgs, RecordFeedbackInput } from './feedback.inputs';
 import { ComplaintStatus, Feedback, FeedbackKind, FeedbackRow, FeedbackTotals, toFeedback } from './feedback.types';
@@ -104,13 +103,6 @@ export class FeedbackService {
   async exportRows(customerId: string) {
     return { feedback: await this.dataSource.query('select * from feedback where customer_id = $1 order by given_at', [customerId]) };
   }
-
-  /** Condition for CustomerFilter.hasOpenComplaint, on the customers alias `c`. */
-  readonly openComplaintFilter = (filter: CustomerFilter, _params: SqlParams): string | null => {
-    if (filter.hasOpenComplaint == null) return null;
-    const exists = `exists (select 1 from feedback f where f.customer_id = c.id and f.kind = 'COMPLAINT' and f.complaint_status = 'OPEN')`;
-    return filter.hasOpenComplaint ? exists : `not ${exists}`;
-  };
 
   /** Called after feedback is committed; a failure there is logged, the write stands. */
   onFeedbackCommitted(listener: (customerId: string) => Promise<void>) {

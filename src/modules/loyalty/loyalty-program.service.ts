@@ -1,8 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import { money, parseMoney } from '../../common/money';
-import { SqlParams } from '../../common/sql';
-import type { CustomerFilter } from '../customers';
 import { OrderService, OrderSpendService } from '../orders';
 import { ConfigureLoyaltyProgramInput } from './loyalty.inputs';
 import { nextTier, twelveMonthsBefore } from './loyalty-rules';
@@ -145,12 +143,6 @@ export class LoyaltyProgramService {
       .map((r) => ({ fromTier: r.from_code, toTier: r.to_code, reason: r.reason, changedAt: r.changed_at })));
   }
 
-  /** Condition for CustomerFilter.loyaltyTier, on the customers alias `c`. */
-  readonly tierFilter = (filter: CustomerFilter, params: SqlParams): string | null => {
-    if (!filter.loyaltyTier) return null;
-    return `exists (select 1 from loyalty_memberships m join loyalty_programs p on p.id = m.program_id and p.active
-                    where m.customer_id = c.id and m.tier_code = ${params.add(filter.loyaltyTier)})`;
-  };
 }
 
 function parseThreshold(raw: string, basis: TierBasis, currency: string, field: string): bigint {

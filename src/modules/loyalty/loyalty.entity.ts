@@ -269,3 +269,9 @@ export class StoreCreditEntryEntity {
   @JoinColumn({ name: 'customer_id' })
   private customerRef?: Relation<CustomerEntity>;
 }
+
+/** The module's tables, for the DataSource (src/db/entities.ts) and its manifest. */
+export const LOYALTY_ENTITIES = [
+  LoyaltyProgramEntity, LoyaltyTierEntity, LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyRuleVersionEntity, LoyaltyTierChangeEntity,
+  StoreCreditEntryEntity,
+];

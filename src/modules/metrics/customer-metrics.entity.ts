@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { ModelFitEntity } from './model-fit.entity';
 import type { Relation } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
 
@@ -43,3 +44,6 @@ export class CustomerMetricsEntity {
   @JoinColumn({ name: 'customer_id' })
   private customerRef?: Relation<CustomerEntity>;
 }
+
+/** The module's tables, for the DataSource (src/db/entities.ts) and its manifest. */
+export const METRICS_ENTITIES = [CustomerMetricsEntity, ModelFitEntity];

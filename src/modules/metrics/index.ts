@@ -1,18 +1,77 @@
 import type { TextColumns } from '../../common/personal-data';
-export { CustomerSummaryResolver } from './customer-summary.resolver';
+import type { ModuleManifest } from '../../common/module-manifest';
+import type { CustomerService } from '../customers';
+import type { OrderSpendService, OrderWriterService, PurchaseHistoryQueries } from '../orders';
+import type { FeedbackService } from '../feedback';
+import type { CommunicationService } from '../communications';
+import { CustomerSummaryResolver } from './customer-summary.resolver';
+import { ModelFitService } from './model-fit.service';
+import { MetricsService } from './metrics.service';
+import { createMetricsLoaders } from './metrics.loaders';
+import { ModelFitResolver, CustomerMetricsFieldResolver, CustomerMetricsResolver } from './metrics.resolver';
+import { MetricsStoreService } from './metrics-store.service';
+import { AnalyticsService } from './analytics.service';
+import { AnalyticsResolver } from './analytics.resolver';
+import { customerSummaryProjections, metricsResolverOnly } from './customer-summary.compiled';
+import { METRICS_ENTITIES } from './customer-metrics.entity';
+import { metricsCustomerList } from './metrics-filter.inputs';
+import { subscribeMetrics } from './metrics.subscriptions';
 export { CustomerSummary, summariseCustomer } from './customer-summary';
 export { ModelFitService } from './model-fit.service';
 export { MetricsService } from './metrics.service';
-export { createMetricsLoaders } from './metrics.loaders';
-export { ModelFitResolver, CustomerMetricsFieldResolver, CustomerMetricsResolver } from './metrics.resolver';
 export { MetricsStoreService } from './metrics-store.service';
 export { AnalyticsService } from './analytics.service';
-export { AnalyticsResolver } from './analytics.resolver';
-export { customerSummaryProjections, metricsResolverOnly } from './customer-summary.compiled';
 
 /** Stored metrics are recomputed after erasure from what remains; model fits describe the whole base. */
-export const metricsTextColumns: TextColumns[] = [
+const metricsTextColumns: TextColumns[] = [
   { table: 'customer_metrics', customerKey: 'customer_id', personal: {}, notPersonal: { churn_level: 'LOW, MEDIUM or HIGH', rfm_segment: 'RFM segment code' } },
   { table: 'model_fits', customerKey: null, personal: {},
     notPersonal: { purchase_model: 'model name', time_unit: 'unit name', purchase_params: 'fitted parameters', purchase_covariance: 'fitted parameters', gamma_gamma: 'fitted parameters', rfm_cuts: 'quantile cuts over the base' } },
 ];
+
+interface MetricsServices {
+  modelFits: ModelFitService;
+  metrics: MetricsService;
+  analytics: AnalyticsService;
+  metricsStore: MetricsStoreService;
+}
+interface MetricsDeps {
+  customers: CustomerService;
+  purchaseHistory: PurchaseHistoryQueries;
+  orderSpend: OrderSpendService;
+  orderWriter: OrderWriterService;
+  feedback: FeedbackService;
+  communications: CommunicationService;
+}
+
+export const metricsModule = {
+  name: 'metrics',
+  entities: METRICS_ENTITIES,
+  services({ dataSource, settings }, { customers, purchaseHistory, orderSpend, feedback, communications }) {
+    const modelFits = new ModelFitService(dataSource, purchaseHistory);
+    const metrics = new MetricsService(modelFits, purchaseHistory, orderSpend, feedback, communications);
+    return {
+      modelFits, metrics,
+      analytics: new AnalyticsService(dataSource, purchaseHistory, feedback, settings.shopCurrency),
+      metricsStore: new MetricsStoreService(dataSource, metrics, modelFits, customers, settings.shopCurrency),
+    };
+  },
+  resolvers: (s, settings) => [
+    new CustomerSummaryResolver(settings.shopCurrency),
+    new ModelFitResolver(s.modelFits),
+    new AnalyticsResolver(s.analytics),
+    new CustomerMetricsFieldResolver(s.metrics, settings.shopCurrency),
+    new CustomerMetricsResolver(s.metrics, settings.shopCurrency),
+  ],
+  loaders: { key: 'metrics', create: (s, now) => createMetricsLoaders(s.metrics, now) },
+  projections: (settings) => customerSummaryProjections(settings.shopCurrency),
+  resolverOnly: metricsResolverOnly,
+  textColumns: metricsTextColumns,
+  personalData: (s) => ({
+    exportRows: async (id) => ({ storedMetrics: (await s.metricsStore.storedByCustomerIds([id]))[0] }),
+    // Stored metrics are recomputed from what remains once the erasure is committed.
+    afterErasure: (id) => s.metricsStore.refreshCustomers([id]),
+  }),
+  extend: { customers: metricsCustomerList },
+  subscribe: subscribeMetrics,
+} satisfies ModuleManifest<MetricsServices, MetricsDeps>;

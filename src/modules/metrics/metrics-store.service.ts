@@ -1,8 +1,6 @@
 import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
-import { parseMoney } from '../../common/money';
-import { SqlParams } from '../../common/sql';
-import { CustomerFilter, CustomerService, CustomerSortExtension } from '../customers';
+import { CustomerService } from '../customers';
 import { MetricsService } from './metrics.service';
 import { ModelFitService } from './model-fit.service';
 
@@ -84,21 +82,4 @@ export class MetricsStoreService {
     return (await this.dataSource.query('select customer_id from customer_metrics where churn_level = $1', [level])).map((r: { customer_id: string }) => r.customer_id);
   }
 
-  /** CustomerFilter.churnRiskLevel, predictedClvMin and rfmSegment, on the customers alias `c`. */
-  readonly filter = (filter: CustomerFilter, params: SqlParams): string | null => {
-    const conditions: string[] = [];
-    if (filter.churnRiskLevel) conditions.push(`m.churn_level = ${params.add(filter.churnRiskLevel)}`);
-    if (filter.rfmSegment) conditions.push(`m.rfm_segment = ${params.add(filter.rfmSegment)}`);
-    if (filter.predictedClvMin != null) {
-      const min = parseMoney(filter.predictedClvMin, this.currency, 'filter.predictedClvMin');
-      conditions.push(`m.predicted_clv_minor >= ${params.add(min.toString(), 'bigint')}`);
-    }
-    if (conditions.length === 0) return null;
-    return `exists (select 1 from customer_metrics m where m.customer_id = c.id and ${conditions.join(' and ')})`;
-  };
-
-  readonly predictedClvSort: CustomerSortExtension = {
-    join: 'left join customer_metrics cm on cm.customer_id = c.id',
-    key: { sql: 'coalesce(cm.predicted_clv_minor, -1)', cast: 'bigint' },
-  };
 }

@@ -1,4 +1,18 @@
 import type { TextColumns } from '../../common/personal-data';
+import type { ModuleManifest } from '../../common/module-manifest';
+import type { CustomerService } from '../customers';
+import { OrderService } from './order.service';
+import { OrderSpendService } from './order-spend.service';
+import { PurchaseHistoryQueries } from './purchase-history.queries';
+import { ProductAffinityQueries } from './product-affinity.queries';
+import { OrderWriterService } from './order-writer.service';
+import { OrderImportService } from './order-import.service';
+import { createOrderLoaders } from './order.loaders';
+import { OrderResolver, OrderReturnResolver } from './order.resolver';
+import { CustomerOrdersResolver } from './customer-orders.resolver';
+import { orderProjections, orderResolverOnly } from './order.compiled';
+import { ORDER_ENTITIES } from './order.entity';
+import { orderTimelineSources } from './order.timeline';
 export { OrderService } from './order.service';
 export { countedOrder, countedSpend, OrderSpendService } from './order-spend.service';
 export type { OrderTotals } from './order-spend.service';
@@ -10,16 +24,50 @@ export { OrderWriterService } from './order-writer.service';
 export type { OrderWrittenListener } from './order-writer.service';
 export { OrderImportService } from './order-import.service';
 export { Order, OrderReturn, Product, OrderStatus, SalesChannel } from './order.types';
-export { createOrderLoaders } from './order.loaders';
-export { OrderResolver, OrderReturnResolver } from './order.resolver';
-export { CustomerOrdersResolver } from './customer-orders.resolver';
-export { countedOrdersSql, orderProjections, orderResolverOnly, readSpendFigures, SPEND_SQL, spendFiguresSql } from './order.compiled';
+export { countedOrdersSql, readSpendFigures, SPEND_SQL, spendFiguresSql } from './order.compiled';
 
 /** The module's text columns. Orders and amounts stay after erasure (bookkeeping), under the pseudonymous id. */
-export const orderTextColumns: TextColumns[] = [
+const orderTextColumns: TextColumns[] = [
   { table: 'orders', customerKey: 'customer_id', personal: {},
     notPersonal: { channel: 'SalesChannel code', status: 'OrderStatus code', source: 'name of the system that sent the order',
       external_ref: 'the order number in that system, kept for bookkeeping', currency: 'ISO 4217 code' } },
   { table: 'order_returns', customerKey: 'customer_id', personal: { reason: 'null' }, notPersonal: {} },
   { table: 'products', customerKey: null, personal: {}, notPersonal: { sku: 'catalogue', name: 'catalogue', category: 'catalogue', currency: 'ISO 4217 code' } },
 ];
+
+export const ordersModule = {
+  name: 'orders',
+  entities: ORDER_ENTITIES,
+  services({ dataSource, settings }, { customers }) {
+    const orders = new OrderService(dataSource, settings.shopCurrency);
+    const orderSpend = new OrderSpendService(dataSource);
+    return {
+      orders, orderSpend,
+      purchaseHistory: new PurchaseHistoryQueries(dataSource),
+      productAffinity: new ProductAffinityQueries(dataSource),
+      orderWriter: new OrderWriterService(dataSource, orders, orderSpend, customers),
+      orderImport: new OrderImportService(dataSource, orders, orderSpend, customers),
+    };
+  },
+  resolvers: (s) => [new OrderResolver(s.orderWriter, s.orders), new OrderReturnResolver(), new CustomerOrdersResolver()],
+  loaders: { key: 'orders', create: (s) => createOrderLoaders(s.orders, s.orderSpend) },
+  projections: (settings) => orderProjections(settings.shopCurrency),
+  resolverOnly: orderResolverOnly,
+  nodeTypes: {
+    Order: { scope: 'orders:read', fetch: (ctx, id) => ctx.loaders.orders.byId.load(id) },
+    Product: { scope: 'orders:read', fetch: (ctx, id) => ctx.loaders.orders.productById.load(id) },
+    OrderReturn: { scope: 'orders:read', fetch: (ctx, id) => ctx.loaders.orders.returnById.load(id) },
+  },
+  textColumns: orderTextColumns,
+  personalData: (s) => ({ exportRows: (id) => s.orders.exportRows(id) }),
+  timelineSources: orderTimelineSources,
+} satisfies ModuleManifest<OrderServices, { customers: CustomerService }>;
+
+interface OrderServices {
+  orders: OrderService;
+  orderSpend: OrderSpendService;
+  purchaseHistory: PurchaseHistoryQueries;
+  productAffinity: ProductAffinityQueries;
+  orderWriter: OrderWriterService;
+  orderImport: OrderImportService;
+}

@@ -180,3 +180,6 @@ export class OrderReturnEntity {
   @JoinColumn({ name: 'order_line_id' })
   private orderlineRef?: Relation<OrderLineEntity>;
 }
+
+/** The module's tables, for the DataSource (src/db/entities.ts) and its manifest. */
+export const ORDER_ENTITIES = [ProductEntity, OrderEntity, OrderLineEntity, OrderReturnEntity];

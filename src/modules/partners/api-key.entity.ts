@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { AuditEventEntity } from './audit-event.entity';
 
 /** A partner's API key: only a keyed hash of its secret is stored; the key itself is shown once. */
 @Entity({ name: 'api_keys' })
@@ -41,3 +42,6 @@ export class ApiKeyEntity {
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }
+
+/** The module's tables, for the DataSource (src/db/entities.ts) and its manifest. */
+export const PARTNER_ENTITIES = [ApiKeyEntity, AuditEventEntity];

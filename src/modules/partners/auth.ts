@@ -4,26 +4,32 @@ import { notePersonalData } from '../../common/observability';
 import { hasScope, Principal } from '../../common/scopes';
 import { requiredScopesOf } from '../../common/require-scopes';
 
-const PII_CATEGORIES: Record<string, string> = {
-  givenName: 'name', familyName: 'name', fullName: 'name', email: 'email', phone: 'phone', birthDate: 'birth_date', nameDay: 'name_day', city: 'address',
-};
+/**
+ * GraphQL field name → the kind of personal data the audit log records when it is read (each module's manifest
+ * declares its own, `personalFields`); a personal field no module names is recorded under its own name.
+ */
+export type PersonalDataCategories = Readonly<Record<string, string>>;
 
 /** The check of @RequireScopes(scope…): every listed scope is needed (admin holds them all). */
-export function checkScopes(context: { principal: Principal | null }, root: unknown, info: GraphQLResolveInfo, scopes: readonly string[]): void {
+export function checkScopes(
+  context: { principal: Principal | null }, root: unknown, info: GraphQLResolveInfo, scopes: readonly string[], categories: PersonalDataCategories,
+): void {
   if (!context.principal) throw new AppError('An API key is required', 'UNAUTHENTICATED');
   const missing = scopes.filter((scope) => !hasScope(context.principal, scope));
   if (missing.length > 0) throw new AppError(`This key lacks the scope ${missing.join(', ')}`, 'FORBIDDEN', { requiredScopes: missing });
   // A personal field is being read: the audit log records the kind of data and whose, never the value.
-  if (scopes.includes('pii:read')) notePersonalData(PII_CATEGORIES[info.fieldName] ?? info.fieldName, (root as { databaseId?: string })?.databaseId);
+  if (scopes.includes('pii:read')) notePersonalData(categories[info.fieldName] ?? info.fieldName, (root as { databaseId?: string })?.databaseId);
 }
 
 /** The compiled reads' counterpart of the notes checkScopes makes field by field. */
-export function notePersonalFieldsRead(fields: ReadonlySet<string>, customerIds: readonly string[]): void {
-  for (const field of fields) for (const id of customerIds) notePersonalData(PII_CATEGORIES[field] ?? field, id);
+export function personalFieldsNoter(categories: PersonalDataCategories) {
+  return (fields: ReadonlySet<string>, customerIds: readonly string[]): void => {
+    for (const field of fields) for (const id of customerIds) notePersonalData(categories[field] ?? field, id);
+  };
 }
 
 /** Puts the check of each field's requiredScopes (see RequireScopes) in front of its resolver. */
-export function enforceScopes(schema: GraphQLSchema): void {
+export function enforceScopes(schema: GraphQLSchema, categories: PersonalDataCategories): void {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
@@ -31,7 +37,7 @@ export function enforceScopes(schema: GraphQLSchema): void {
       if (!scopes.length) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (root, args, context, info) => {
-        checkScopes(context, root, info, scopes);
+        checkScopes(context, root, info, scopes, categories);
         return resolve(root, args, context, info);
       };
     }

@@ -1,13 +1,8 @@
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/errors';
 import { erasePersonalColumns, TextColumns } from '../../common/personal-data';
+import type { PersonalDataHandler } from '../../common/module-manifest';
 import { CustomerService } from '../customers';
-import { OrderService } from '../orders';
-import { FeedbackService } from '../feedback';
-import { CommunicationService } from '../communications';
-import { LoyaltyService } from '../loyalty';
-import { MetricsStoreService } from '../metrics';
-import { SegmentsService } from '../actions';
 
 /**
  * Data-subject requests. Erasure (Art. 17) empties every personal column in one transaction, as each module
@@ -19,13 +14,9 @@ export class GdprService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly customers: CustomerService,
-    private readonly orders: OrderService,
-    private readonly feedback: FeedbackService,
-    private readonly communications: CommunicationService,
-    private readonly loyalty: LoyaltyService,
-    private readonly metricsStore: MetricsStoreService,
-    private readonly segments: SegmentsService,
     private readonly textColumns: readonly TextColumns[],
+    /** Each module's export and erasure hooks (its manifest's `personalData`). */
+    private readonly handlers: readonly PersonalDataHandler[],
   ) {}
 
   async erase(customerId: string): Promise<{ customerId: string; erasedAt: Date }> {
@@ -33,9 +24,9 @@ export class GdprService {
       const person = await this.customers.erase(manager, customerId);
       if (!person) throw new NotFoundError('Customer', customerId);
       await erasePersonalColumns(manager, this.textColumns, customerId);
-      await this.segments.redact(manager, person.quotable);
+      for (const handler of this.handlers) await handler.eraseInTransaction?.(manager, customerId, person.quotable);
     });
-    await this.metricsStore.refreshCustomers([customerId]);
+    for (const handler of this.handlers) await handler.afterErasure?.(customerId);
     const [{ erased_at }] = await this.dataSource.query('select erased_at from customers where id = $1', [customerId]);
     return { customerId, erasedAt: erased_at };
   }
@@ -43,10 +34,7 @@ export class GdprService {
   async export(customerId: string): Promise<Record<string, unknown>> {
     const profile = await this.customers.exportRows(customerId);
     if (!profile.customer) throw new NotFoundError('Customer', customerId);
-    const [orders, feedback, communications, loyalty, [metrics]] = await Promise.all([
-      this.orders.exportRows(customerId), this.feedback.exportRows(customerId), this.communications.exportRows(customerId),
-      this.loyalty.exportRows(customerId), this.metricsStore.storedByCustomerIds([customerId]),
-    ]);
-    return { exportedAt: new Date().toISOString(), ...profile, ...orders, ...feedback, ...communications, ...loyalty, storedMetrics: metrics };
+    const sections = await Promise.all(this.handlers.flatMap((handler) => (handler.exportRows ? [handler.exportRows(customerId)] : [])));
+    return Object.assign({ exportedAt: new Date().toISOString(), ...profile }, ...sections);
   }
 }

@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor, Page, resolvePageWindow } from '../../commo
 import { BadUserInputError } from '../../common/errors';
 import { Customer } from '../customers';
 import { hasScope } from '../../common/scopes';
-import { describeEvent, TimelineSource } from './timeline-sources';
+import type { TimelineSource } from '../../common/timeline-source';
 import { TimelineArgs, TimelineConnection, TimelineEvent, TimelineEventKind } from './timeline.types';
 import { RequireScopes } from '../../common/require-scopes';
 
@@ -17,14 +17,14 @@ const MIN_UUID = '00000000-0000-0000-0000-000000000000';
  */
 @Resolver(() => Customer)
 export class CustomerTimelineResolver {
-  constructor(private readonly sources: TimelineSource[]) {}
+  constructor(private readonly sources: readonly TimelineSource[]) {}
 
   @RequireScopes('customers:read')
   @FieldResolver(() => TimelineConnection, { description: 'Orders, returns, feedback, communications and loyalty events in one list, newest first.' })
   async timeline(@Root() customer: Customer, @Args() args: TimelineArgs, @Ctx() ctx: RequestContext): Promise<Page<TimelineEvent>> {
     const window = resolvePageWindow({ first: args.first }, 3);
     const cursor = args.after ? decodeCursor(args.after, 'after', 3) as [string, TimelineEventKind, string] : null;
-    if (cursor && (Number.isNaN(Date.parse(cursor[0])) || !Object.values(TimelineEventKind).includes(cursor[1]))) {
+    if (cursor && (Number.isNaN(Date.parse(cursor[0])) || !this.sources.some((s) => s.kind === cursor[1]))) {
       throw new BadUserInputError('after is not a timeline cursor', { field: 'after' });
     }
     // Only the kinds this key may read: the timeline is no way around the scopes.
@@ -33,7 +33,9 @@ export class CustomerTimelineResolver {
       const after = cursor ? encodeCursor([cursor[0], source.kind === cursor[1] ? cursor[2] : source.kind < cursor[1] ? MAX_UUID : MIN_UUID]) : null;
       return source.page(ctx, customer.databaseId, { first: window.limit, after });
     }));
-    const events = pages.flatMap((page, i) => page.nodes.map((node) => describeEvent(wanted[i].kind, node)));
+    const events: TimelineEvent[] = pages.flatMap((page, i) => page.nodes.map((node) => ({
+      kind: wanted[i].kind, subject: node, databaseId: node.databaseId, ...wanted[i].describe(node),
+    })));
     events.sort((a, b) => b.occurredAt.getTime() - a.occurredAt.getTime() || (a.kind < b.kind ? 1 : a.kind > b.kind ? -1 : 0)
       || (a.databaseId < b.databaseId ? 1 : a.databaseId > b.databaseId ? -1 : 0));
     const page = events.slice(0, window.limit);

@@ -1,32 +1,39 @@
-import { ArgsType, Field, Int, ObjectType, createUnionType } from 'type-graphql';
+import { ArgsType, ClassType, Field, Int, ObjectType, createUnionType, registerEnumType } from 'type-graphql';
 import { IsOptional } from 'class-validator';
-import { describeEnum } from '../../common/enums';
 import { Connection } from '../../common/pagination';
-import { Order, OrderReturn } from '../orders';
-import { Feedback } from '../feedback';
-import { Communication } from '../communications';
-import { LoyaltyLedgerEntry } from '../loyalty';
+import type { TimelineSource } from '../../common/timeline-source';
 
-export enum TimelineEventKind {
-  COMMUNICATION = 'COMMUNICATION',
-  FEEDBACK = 'FEEDBACK',
-  LOYALTY = 'LOYALTY',
-  ORDER = 'ORDER',
-  RETURN = 'RETURN',
+/**
+ * The kinds of events, one per timeline source: each module that owns records for the timeline declares its kind
+ * with its source (its manifest's `timelineSources`), and assembleTimeline adds them here before the schema is
+ * built (type-graphql reads an enum's keys then), so this module imports none of them.
+ */
+export const TimelineEventKind: Record<string, string> = {};
+export type TimelineEventKind = string;
+const KIND_VALUES: Record<string, { description: string }> = {};
+registerEnumType(TimelineEventKind, { name: 'TimelineEventKind', description: 'Kinds of events on a customer timeline.', valuesConfig: KIND_VALUES });
+
+let assembled: readonly TimelineSource[] | null = null;
+
+/** Adds the sources' kinds and record types to the schema's enum and union; once per process, as they are global. */
+export function assembleTimeline(sources: readonly TimelineSource[]): readonly TimelineSource[] {
+  if (assembled) {
+    if (assembled.length !== sources.length || assembled.some((s, i) => s !== sources[i])) throw new Error('The timeline was assembled from other sources');
+    return assembled;
+  }
+  for (const source of sources) {
+    TimelineEventKind[source.kind] = source.kind;
+    KIND_VALUES[source.kind] = { description: source.description };
+  }
+  assembled = sources;
+  return sources;
 }
-describeEnum(TimelineEventKind, 'TimelineEventKind', 'Kinds of events on a customer timeline.', {
-  COMMUNICATION: 'A contact in either direction.',
-  FEEDBACK: 'A score, review, complaint or testimonial.',
-  LOYALTY: 'Points earned, redeemed, expired or adjusted.',
-  ORDER: 'An order placed.',
-  RETURN: 'Items returned.',
-});
 
 export const TimelineSubject = createUnionType({
   name: 'TimelineSubject',
   description: 'The record behind a timeline event.',
-  types: () => [Order, OrderReturn, Feedback, Communication, LoyaltyLedgerEntry] as const,
-  resolveType: (value: { __typename: string }) => value.__typename,
+  types: () => (assembled ?? []).map((source) => source.type) as unknown as readonly [ClassType, ...ClassType[]],
+  resolveType: (value) => (value as { __typename: string }).__typename,
 });
 
 @ObjectType({ description: 'One event in a customer’s history.' })
