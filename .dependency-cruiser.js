@@ -64,8 +64,8 @@ module.exports = {
         'Production code outside modules/ (composition root, app, http, db, cli, seed) reaches a module only through ' +
         'its index.ts. Tests may import a module file directly (unit tests of pure code). Exception: ' +
         'src/db/entities.ts, the list of entity classes for the DataSource, imports *.entity.ts files directly so that ' +
-        'the migration CLI (ormconfig.ts) loads no resolver or service: it spreads each module\'s entity array (the same ' +
-        'array as the module manifest\'s `entities`), one line per module.',
+        "the migration CLI (ormconfig.ts) loads no resolver or service: it spreads each module's entity array (the same " +
+        "array as the module manifest's `entities`), one line per module.",
       from: { path: '^src/', pathNot: ['^src/modules/', '^src/db/entities\\.ts$'] },
       to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' },
     },

@@ -16,7 +16,8 @@ export interface Scenario {
 
 // Relay global ids (base64url of "Type:uuid", unpadded), money as exact decimals and UTC timestamps with
 // milliseconds: what the GraphQL layer sends.
-const gid = (type: string, column: string) => `rtrim(translate(encode(convert_to('${type}:' || ${column}::text, 'UTF8'), 'base64'), '+/', '-_'), '=')`;
+const gid = (type: string, column: string) =>
+  `rtrim(translate(encode(convert_to('${type}:' || ${column}::text, 'UTF8'), 'base64'), '+/', '-_'), '=')`;
 const amount = (minor: string) => `round(${minor} / 100.0, 2)::text`;
 const iso = (ts: string) => `to_char(${ts} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -51,7 +52,10 @@ const CUSTOMER_FIELDS = `id fullName email country
   communications(first: 5) { nodes { id channel purpose occurredAt } }
   loyalty { balance }`;
 
-export function apiScenarios(currency: string, sample: { customerIds: string[]; countries: string[] }): Scenario[] {
+export function apiScenarios(
+  currency: string,
+  sample: { customerIds: string[]; countries: string[] },
+): Scenario[] {
   return [
     {
       name: 'customer page (1 customer)',

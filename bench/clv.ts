@@ -1,4 +1,12 @@
-import { BgNbdParams, bgNbdLogLikelihoodWithGradient, fitBgNbd, probabilityAlive, expectedPurchases, toColumns, PurchaseSummary } from '../src/modules/metrics/models/bg-nbd';
+import {
+  BgNbdParams,
+  bgNbdLogLikelihoodWithGradient,
+  fitBgNbd,
+  probabilityAlive,
+  expectedPurchases,
+  toColumns,
+  PurchaseSummary,
+} from '../src/modules/metrics/models/bg-nbd';
 import { expectedAverageSpend } from '../src/modules/metrics/models/gamma-gamma';
 import { discountedClv } from '../src/modules/metrics/models/clv';
 import { Random } from '../src/common/random';
@@ -13,7 +21,9 @@ export function simulateCustomers(n: number, seed: number): PurchaseSummary[] {
     const T = 26.14 + (38.86 - 26.14) * rng.next();
     const rate = rng.gamma(SIM.r, 1 / SIM.alpha);
     const dropout = rng.beta(SIM.a, SIM.b);
-    let t = 0, x = 0, tx = 0;
+    let t = 0,
+      x = 0,
+      tx = 0;
     for (;;) {
       t += rng.exponential(rate);
       if (t > T) break;
@@ -26,7 +36,8 @@ export function simulateCustomers(n: number, seed: number): PurchaseSummary[] {
   return out;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function time<T>(run: () => T, reps: number): { seconds: number; result: T } {
   const times: number[] = [];
@@ -47,22 +58,55 @@ export function benchClv(sizes: number[], reps: number[]) {
     const fit = time(() => fitBgNbd(columns), reps[i]);
     const grouped = columns.x.length;
     const p = fit.result.params;
-    console.log(`one log-likelihood + gradient evaluation n=${n}: ${(evaluation.seconds * 1000).toFixed(1)} ms`);
-    console.log(`fit BG/NBD n=${n} (${grouped} rows, ungrouped): median ${fit.seconds.toFixed(3)} s, ${fit.result.iterations} iterations, `
-      + `r=${p.r.toFixed(4)} alpha=${p.alpha.toFixed(4)} a=${p.a.toFixed(4)} b=${p.b.toFixed(4)} LL=${fit.result.logLikelihood.toFixed(2)}`);
-    const daily = customers.map((c) => ({ x: c.x, tx: Math.round(c.tx * 7) / 7, T: Math.round(c.T * 7) / 7 }));
+    console.log(
+      `one log-likelihood + gradient evaluation n=${n}: ${(evaluation.seconds * 1000).toFixed(1)} ms`,
+    );
+    console.log(
+      `fit BG/NBD n=${n} (${grouped} rows, ungrouped): median ${fit.seconds.toFixed(3)} s, ${fit.result.iterations} iterations, ` +
+        `r=${p.r.toFixed(4)} alpha=${p.alpha.toFixed(4)} a=${p.a.toFixed(4)} b=${p.b.toFixed(4)} LL=${fit.result.logLikelihood.toFixed(2)}`,
+    );
+    const daily = customers.map((c) => ({
+      x: c.x,
+      tx: Math.round(c.tx * 7) / 7,
+      T: Math.round(c.T * 7) / 7,
+    }));
     const compressed = time(() => fitBgNbd(toColumns(daily)), reps[i]);
-    console.log(`  day-rounded and grouped (${toColumns(daily).x.length} rows, grouping included): median ${compressed.seconds.toFixed(3)} s`);
+    console.log(
+      `  day-rounded and grouped (${toColumns(daily).x.length} rows, grouping included): median ${compressed.seconds.toFixed(3)} s`,
+    );
   }
   const n = 1_000_000;
   const customers = simulateCustomers(n, 7);
   const gg = { p: 6, q: 4, gamma: 15 };
   const rng = new Random(1);
   const spend = customers.map((c) => (c.x > 0 ? 35 * Math.exp(0.5 * rng.normal()) : 0));
-  const alive = time(() => { let s = 0; for (const c of customers) s += probabilityAlive(SIM, c); return s; }, 3);
-  const next39 = time(() => { let s = 0; for (const c of customers) s += expectedPurchases(SIM, c, 39); return s; }, 3);
-  const spendTime = time(() => customers.map((c, i) => expectedAverageSpend(gg, { x: c.x, mBar: spend[i] })), 3);
+  const alive = time(() => {
+    let s = 0;
+    for (const c of customers) s += probabilityAlive(SIM, c);
+    return s;
+  }, 3);
+  const next39 = time(() => {
+    let s = 0;
+    for (const c of customers) s += expectedPurchases(SIM, c, 39);
+    return s;
+  }, 3);
+  const spendTime = time(
+    () => customers.map((c, i) => expectedAverageSpend(gg, { x: c.x, mBar: spend[i] })),
+    3,
+  );
   const expected = spendTime.result;
-  const clv = time(() => { let s = 0; customers.forEach((c, i) => { s += discountedClv((t) => expectedPurchases(SIM, c, t), expected[i], { months: 12, monthlyDiscountRate: 0.01, unitsPerMonth: 4.345 }); }); return s; }, 3);
-  console.log(`score n=${n}: P(alive) ${alive.seconds.toFixed(3)} s, E[Y(39)] ${next39.seconds.toFixed(3)} s, Gamma-Gamma spend ${spendTime.seconds.toFixed(3)} s, 12-month CLV ${clv.seconds.toFixed(3)} s`);
+  const clv = time(() => {
+    let s = 0;
+    customers.forEach((c, i) => {
+      s += discountedClv((t) => expectedPurchases(SIM, c, t), expected[i], {
+        months: 12,
+        monthlyDiscountRate: 0.01,
+        unitsPerMonth: 4.345,
+      });
+    });
+    return s;
+  }, 3);
+  console.log(
+    `score n=${n}: P(alive) ${alive.seconds.toFixed(3)} s, E[Y(39)] ${next39.seconds.toFixed(3)} s, Gamma-Gamma spend ${spendTime.seconds.toFixed(3)} s, 12-month CLV ${clv.seconds.toFixed(3)} s`,
+  );
 }

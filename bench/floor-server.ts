@@ -8,7 +8,9 @@ import { apiScenarios } from './api-scenarios';
  * cannot go below on this stack.
  */
 const [port, databaseUrl, currency, poolSize] = process.argv.slice(2);
-const scenarios = new Map(apiScenarios(currency, { customerIds: [], countries: [] }).map((s) => [s.name, s]));
+const scenarios = new Map(
+  apiScenarios(currency, { customerIds: [], countries: [] }).map((s) => [s.name, s]),
+);
 const pool = new Pool({ connectionString: databaseUrl, max: Number(poolSize) });
 
 async function answer(body: string, res: http.ServerResponse) {
@@ -18,15 +20,21 @@ async function answer(body: string, res: http.ServerResponse) {
     if (!sql) throw new Error(`unknown scenario ${scenario}`);
     // A named statement, prepared once per connection, as the GraphQL side's driver could too.
     const { rows } = await pool.query({ name: scenario, text: sql, values: [value] });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: rows[0].data }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ data: rows[0].data }));
   } catch (error) {
-    res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: (error as Error).message }] }));
+    res
+      .writeHead(500, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ errors: [{ message: (error as Error).message }] }));
   }
 }
 
 const server = http.createServer((req, res) => {
   let body = '';
-  req.on('data', (chunk) => { body += chunk; });
+  req.on('data', (chunk) => {
+    body += chunk;
+  });
   // An emitter ignores what its listener returns: answer() catches its own errors (a 500), so nothing waits for it.
   req.on('end', () => void answer(body, res));
 });

@@ -45,9 +45,17 @@ function sourceFiles() {
   const files = [];
   for (const pattern of include) {
     const tree = /^([\w./-]+)\/\*\*\/\*\.ts$/.exec(pattern);
-    if (tree) walk(path.join(ROOT, tree[1]), (file) => file.endsWith('.ts') && files.push(path.relative(ROOT, file)));
-    else if (/^[\w./-]+\.ts$/.test(pattern)) fs.existsSync(path.join(ROOT, pattern)) && files.push(pattern);
-    else throw new Error(`${TSCONFIG}: the build check does not understand the include pattern ${pattern}`);
+    if (tree)
+      walk(
+        path.join(ROOT, tree[1]),
+        (file) => file.endsWith('.ts') && files.push(path.relative(ROOT, file)),
+      );
+    else if (/^[\w./-]+\.ts$/.test(pattern))
+      fs.existsSync(path.join(ROOT, pattern)) && files.push(pattern);
+    else
+      throw new Error(
+        `${TSCONFIG}: the build check does not understand the include pattern ${pattern}`,
+      );
   }
   return files.sort();
 }
@@ -61,10 +69,13 @@ function outputsOf(source) {
 
 /** Compares the sources with the last build: what changed, was added or is gone. */
 function inspect() {
-  const settings = hash(['tsconfig.json', TSCONFIG].map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8')).join('\0')
-    + fs.readFileSync(require.resolve('typescript/package.json'), 'utf8'));
+  const settings = hash(
+    ['tsconfig.json', TSCONFIG].map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8')).join('\0') +
+      fs.readFileSync(require.resolve('typescript/package.json'), 'utf8'),
+  );
   const files = {};
-  for (const source of sourceFiles()) files[source] = hash(fs.readFileSync(path.join(ROOT, source)));
+  for (const source of sourceFiles())
+    files[source] = hash(fs.readFileSync(path.join(ROOT, source)));
   let previous = null;
   try {
     previous = JSON.parse(fs.readFileSync(STATE, 'utf8'));
@@ -76,7 +87,9 @@ function inspect() {
   const changed = fresh ? sources.filter((s) => previous.files[s] !== files[s]) : sources;
   const removed = fresh ? Object.keys(previous.files).filter((s) => !(s in files)) : [];
   // An output deleted by hand is not noticed by tsc's own incremental state: build those afresh.
-  const missing = sources.filter((s) => !changed.includes(s) && outputsOf(s).some((o) => !fs.existsSync(o)));
+  const missing = sources.filter(
+    (s) => !changed.includes(s) && outputsOf(s).some((o) => !fs.existsSync(o)),
+  );
   return { settings, files, previous, changed: [...changed, ...missing], removed, missing };
 }
 
@@ -92,7 +105,8 @@ function prune(files) {
   });
   const removeEmpty = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && path.join(dir, entry.name) !== LOCK) removeEmpty(path.join(dir, entry.name));
+      if (entry.isDirectory() && path.join(dir, entry.name) !== LOCK)
+        removeEmpty(path.join(dir, entry.name));
     }
     if (dir !== DIST && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
   };
@@ -103,7 +117,10 @@ function prune(files) {
 function runTsc() {
   return new Promise((resolve) => {
     // tsc's report goes to stderr, so that `npm run -s c360 -- export … > file` keeps only the command's output.
-    const child = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', TSCONFIG], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+    const child = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', TSCONFIG], {
+      cwd: ROOT,
+      stdio: ['ignore', 2, 2],
+    });
     child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -121,7 +138,10 @@ async function ensureBuilt({ announceUpToDate = true } = {}) {
   fs.mkdirSync(DIST, { recursive: true });
   // Two commands started together both see the change: one builds, the other waits and then finds it done.
   const release = await require('proper-lockfile').lock(DIST, {
-    lockfilePath: LOCK, realpath: false, stale: 30_000, retries: { retries: 600, minTimeout: 500, maxTimeout: 500 },
+    lockfilePath: LOCK,
+    realpath: false,
+    stale: 30_000,
+    retries: { retries: 600, minTimeout: 500, maxTimeout: 500 },
   });
   try {
     const state = inspect();
@@ -129,9 +149,14 @@ async function ensureBuilt({ announceUpToDate = true } = {}) {
     const { changed, removed, missing, previous } = state;
     if (missing.length) fs.rmSync(BUILD_INFO, { force: true });
     const gone = removed.length ? plural(removed.length, 'file') + ' removed' : '';
-    const what = previous === null ? `all ${plural(changed.length, 'file')} (no previous build)`
-      : previous.settings !== state.settings ? `all ${plural(changed.length, 'file')} (the build settings or TypeScript changed)`
-      : changed.length ? `${plural(changed.length, 'changed file')}${gone && ` (${gone})`}` : `(${gone})`;
+    const what =
+      previous === null
+        ? `all ${plural(changed.length, 'file')} (no previous build)`
+        : previous.settings !== state.settings
+          ? `all ${plural(changed.length, 'file')} (the build settings or TypeScript changed)`
+          : changed.length
+            ? `${plural(changed.length, 'changed file')}${gone && ` (${gone})`}`
+            : `(${gone})`;
     process.stderr.write(`build: compiling ${what}…\n`);
     const started = Date.now();
     const code = await runTsc();
@@ -140,13 +165,20 @@ async function ensureBuilt({ announceUpToDate = true } = {}) {
       // tsc wrote the failed files' output all the same: forget them, so that the next build compiles them again even
       // if their source goes back to what the last good build saw.
       if (previous) {
-        const files = Object.fromEntries(Object.entries(previous.files).filter(([source]) => !changed.includes(source)));
+        const files = Object.fromEntries(
+          Object.entries(previous.files).filter(([source]) => !changed.includes(source)),
+        );
         fs.writeFileSync(STATE, JSON.stringify({ settings: previous.settings, files }));
       }
-      throw Object.assign(new Error(`build: tsc reported errors (exit ${code}); nothing is run until they are fixed`), { exitCode: code });
+      throw Object.assign(
+        new Error(`build: tsc reported errors (exit ${code}); nothing is run until they are fixed`),
+        { exitCode: code },
+      );
     }
     fs.writeFileSync(STATE, JSON.stringify({ settings: state.settings, files: state.files }));
-    process.stderr.write(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s${pruned ? `, ${plural(pruned, 'stale compiled file')} deleted` : ''}\n`);
+    process.stderr.write(
+      `build: done in ${((Date.now() - started) / 1000).toFixed(1)} s${pruned ? `, ${plural(pruned, 'stale compiled file')} deleted` : ''}\n`,
+    );
   } finally {
     await release();
   }

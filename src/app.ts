@@ -5,16 +5,30 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
-  ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { AppConfig } from './config';
 import { Database } from './db/data-source';
 import type { RequestContext } from './common/request-context';
-import { createCompiledReads, createContext, createResolvers, createServices, PERSONAL_DATA_CATEGORIES, Services } from './container';
+import {
+  createCompiledReads,
+  createContext,
+  createResolvers,
+  createServices,
+  PERSONAL_DATA_CATEGORIES,
+  Services,
+} from './container';
 import { compiledReadsPlugin, stringifyResult } from './common/compiled-reads';
 import { createSchema } from './schema';
 import { createErrorFormatter, toAppError } from './common/errors';
-import { createMetrics, observabilityPlugin, OperationLabels, requestFacts } from './common/observability';
+import {
+  createMetrics,
+  observabilityPlugin,
+  OperationLabels,
+  requestFacts,
+} from './common/observability';
 import { configureLogger, logger } from './common/logger';
 import { hasPendingMigrations } from './db/bootstrap';
 import { withDeadline } from './db/watchdog';
@@ -30,7 +44,11 @@ import { costPlugin, personalFieldsNoter } from './modules/partners';
 import { hasScope, presentedKey, Principal } from './modules/partners';
 import { introspectionGuard } from './introspection-guard';
 import { toSubgraphSchema } from './federation';
-import { KeyChangeListener, refuseUntrustedDocuments, trustedDocumentsPlugin } from './modules/partners';
+import {
+  KeyChangeListener,
+  refuseUntrustedDocuments,
+  trustedDocumentsPlugin,
+} from './modules/partners';
 import { loadTrustedDocuments } from './common/persisted-query-manifest';
 import { useCursorSecret } from './common/cursor-crypto';
 import { documentAuthorisationPlugin } from './modules/partners';
@@ -51,10 +69,21 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * Apollo's express integration sends each GraphQL response that way. A response that is plainly a string is
  * measured and written as it is instead (what express would send: the same status, headers and bytes).
  */
-function sendTextWithoutCopy(req: express.Request, res: express.Response, next: express.NextFunction) {
+function sendTextWithoutCopy(
+  req: express.Request,
+  res: express.Response,
+  next: express.NextFunction,
+) {
   const send = res.send.bind(res);
   res.send = (body?: unknown) => {
-    if (typeof body !== 'string' || req.method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304 || !res.getHeader('content-type')) return send(body);
+    if (
+      typeof body !== 'string' ||
+      req.method === 'HEAD' ||
+      res.statusCode === 204 ||
+      res.statusCode === 304 ||
+      !res.getHeader('content-type')
+    )
+      return send(body);
     res.setHeader('content-length', Buffer.byteLength(body));
     res.end(body);
     return res;
@@ -62,12 +91,22 @@ function sendTextWithoutCopy(req: express.Request, res: express.Response, next: 
   next();
 }
 
-export async function createApp(config: AppConfig, db: Database, options: { ideKey?: string | null } = {}): Promise<App> {
+export async function createApp(
+  config: AppConfig,
+  db: Database,
+  options: { ideKey?: string | null } = {},
+): Promise<App> {
   const services = createServices(config, db.dataSource);
   useCursorSecret(config.apiKeyHashKey);
   const graph = await createSchema(createResolvers(config, services));
   const schema = config.federationSubgraph
-    ? toSubgraphSchema(graph, [{ typeName: 'Customer', scope: 'customers:read', load: (id, ctx) => ctx.loaders.customers.byId.load(id) }])
+    ? toSubgraphSchema(graph, [
+        {
+          typeName: 'Customer',
+          scope: 'customers:read',
+          load: (id, ctx) => ctx.loaders.customers.byId.load(id),
+        },
+      ])
     : graph;
   const app = express();
   app.disable('x-powered-by');
@@ -81,12 +120,20 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
   configureLogger(config.logLevel);
   const metrics = createMetrics();
   // Redis is optional at every moment: never awaited here, with local stand-ins while it is away.
-  const shared = await createSharedStores(config.redisUrl, config.redisCommandTimeoutMs, metrics.registry);
+  const shared = await createSharedStores(
+    config.redisUrl,
+    config.redisCommandTimeoutMs,
+    metrics.registry,
+  );
   const bucket = shared.bucket;
-  const trustedDocuments = config.trustedDocumentsFile ? loadTrustedDocuments(config.trustedDocumentsFile) : null;
+  const trustedDocuments = config.trustedDocumentsFile
+    ? loadTrustedDocuments(config.trustedDocumentsFile)
+    : null;
   // Verified keys are kept in memory only while this connection hears of every change to them (PostgreSQL only).
-  const keyChanges = db.kind === 'postgres' && config.databaseUrl && config.apiKeyCacheSeconds > 0
-    ? new KeyChangeListener(config.databaseUrl, services.apiKeys.keyChanges) : null;
+  const keyChanges =
+    db.kind === 'postgres' && config.databaseUrl && config.apiKeyCacheSeconds > 0
+      ? new KeyChangeListener(config.databaseUrl, services.apiKeys.keyChanges)
+      : null;
   keyChanges?.start();
   let shuttingDown = false;
   const apollo = new ApolloServer<RequestContext>({
@@ -106,9 +153,19 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     allowBatchedHttpRequests: false,
     // CSRF needs ambient credentials (cookies); this API has none: every request that reaches Apollo carries its key
     // in a header a cross-site form or <img> cannot set, so a key header counts as the preflight header.
-    csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
+    csrfPrevention: {
+      requestHeaders: [
+        'authorization',
+        'x-api-key',
+        'x-apollo-operation-name',
+        'apollo-require-preflight',
+      ],
+    },
     // Automatic persisted queries: in Redis when several processes serve, so a hash registered on one works on all.
-    persistedQueries: { ttl: 7 * 24 * 3600, ...(shared.documentCache ? { cache: shared.documentCache } : {}) },
+    persistedQueries: {
+      ttl: 7 * 24 * 3600,
+      ...(shared.documentCache ? { cache: shared.documentCache } : {}),
+    },
     hideSchemaDetailsFromClientErrors: true,
     // main.ts handles SIGTERM itself: readiness first, then drain.
     stopOnTerminationSignals: false,
@@ -120,16 +177,28 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       ApolloServerPluginCacheControlDisabled(),
       // The IDE page is served by idePage before the key check; Apollo's own landing page loads from a CDN.
       ApolloServerPluginLandingPageDisabled(),
-      observabilityPlugin(metrics, logger, new OperationLabels(new Set([...trustedDocuments?.byHash.values() ?? []].flatMap((d) => (d.name ? [d.name] : []))))),
+      observabilityPlugin(
+        metrics,
+        logger,
+        new OperationLabels(
+          new Set(
+            [...(trustedDocuments?.byHash.values() ?? [])].flatMap((d) => (d.name ? [d.name] : [])),
+          ),
+        ),
+      ),
       refuseSubscriptionsOverHttp(),
       unavailableStatusPlugin(),
       // A request that writes reads from the primary too, so replication lag never hides its own writes.
-      { async requestDidStart() {
-        return { async didResolveOperation({ operation }) {
-          const facts = requestFacts.getStore();
-          if (facts && operation?.operation === 'mutation') facts.readsFromPrimary = true;
-        } };
-      } },
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ operation }) {
+              const facts = requestFacts.getStore();
+              if (facts && operation?.operation === 'mutation') facts.readsFromPrimary = true;
+            },
+          };
+        },
+      },
       services.audit.plugin(),
       trustedDocumentsPlugin(trustedDocuments),
       // NUL characters and list sizes in every argument, before any resolver runs.
@@ -138,12 +207,21 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
       introspectionGuard((ctx: RequestContext) => hasScope(ctx.principal, 'schema:read')),
       documentAuthorisationPlugin(),
       // Last: it answers from compiled SQL only after every check above has passed.
-      ...(config.compiledReads ? [compiledReadsPlugin({
-        schema, ...createCompiledReads(config, db.dataSource, services),
-        notePersonalData: personalFieldsNoter(PERSONAL_DATA_CATEGORIES),
-        onCompiled: () => metrics.compiledRequests.inc(),
-        onFailed: (error) => logger.error({ err: error }, 'compiled reads: the statement failed; the resolvers answer instead'),
-      })] : []),
+      ...(config.compiledReads
+        ? [
+            compiledReadsPlugin({
+              schema,
+              ...createCompiledReads(config, db.dataSource, services),
+              notePersonalData: personalFieldsNoter(PERSONAL_DATA_CATEGORIES),
+              onCompiled: () => metrics.compiledRequests.inc(),
+              onFailed: (error) =>
+                logger.error(
+                  { err: error },
+                  'compiled reads: the statement failed; the resolvers answer instead',
+                ),
+            }),
+          ]
+        : []),
     ],
   });
   await apollo.start();
@@ -156,7 +234,8 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     try {
       // Each probe has a deadline of its own: a frozen database must not hang the orchestrator's probe.
       await withDeadline(db.dataSource.query('select 1'), config.dbProbeTimeoutMs);
-      if (await withDeadline(hasPendingMigrations(db), config.dbProbeTimeoutMs)) return void res.status(503).json({ status: 'migrations pending' });
+      if (await withDeadline(hasPendingMigrations(db), config.dbProbeTimeoutMs))
+        return void res.status(503).json({ status: 'migrations pending' });
       res.json({ status: 'ready', database: db.kind, ...shared.status() });
     } catch {
       res.status(503).json({ status: 'database unreachable' });
@@ -166,8 +245,13 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
   app.get('/metrics', async (req, res) => {
     const key = presentedKey(req.headers);
     const principal = key ? await services.apiKeys.authenticate(key).catch(() => null) : null;
-    if (!hasScope(principal, 'admin')) return void res.status(principal ? 403 : 401).json({ error: 'an admin API key is required' });
-    const pool = (db.dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+    if (!hasScope(principal, 'admin'))
+      return void res.status(principal ? 403 : 401).json({ error: 'an admin API key is required' });
+    const pool = (
+      db.dataSource.driver as unknown as {
+        master?: { totalCount: number; idleCount: number; waitingCount: number };
+      }
+    ).master;
     if (pool) {
       metrics.pool.set({ state: 'total' }, pool.totalCount);
       metrics.pool.set({ state: 'idle' }, pool.idleCount);
@@ -179,7 +263,11 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
     '/graphql',
     requestId,
     // A browser navigating here gets the offline GraphiQL page (when IDE_ENABLED); it runs nothing itself.
-    idePage({ enabled: config.ideEnabled, apiKey: options.ideKey ?? null, currency: config.shopCurrency }),
+    idePage({
+      enabled: config.ideEnabled,
+      apiKey: options.ideKey ?? null,
+      currency: config.shopCurrency,
+    }),
     // No anonymous access: every other request, GET or POST, needs a valid key before anything is parsed.
     async (req: express.Request, res: express.Response, next: express.NextFunction) => {
       const key = presentedKey(req.headers);
@@ -191,27 +279,49 @@ export async function createApp(config: AppConfig, db: Database, options: { ideK
         const appError = toAppError(error);
         const unavailable = appError.extensions.code === 'SERVICE_UNAVAILABLE';
         if (!unavailable) logger.error({ err: error }, 'auth: the key check failed');
-        return sendTransportError(res, unavailable ? 503 : 500, String(appError.extensions.code), appError.message);
+        return sendTransportError(
+          res,
+          unavailable ? 503 : 500,
+          String(appError.extensions.code),
+          appError.message,
+        );
       }
       if (!principal) {
-        return sendTransportError(res, 401, 'UNAUTHENTICATED',
-          key ? 'The API key is invalid, revoked or expired' : 'An API key is required: Authorization: Bearer <key> or X-API-Key');
+        return sendTransportError(
+          res,
+          401,
+          'UNAUTHENTICATED',
+          key
+            ? 'The API key is invalid, revoked or expired'
+            : 'An API key is required: Authorization: Bearer <key> or X-API-Key',
+        );
       }
       res.locals.principal = principal;
       next();
     },
-    requestGuards({ timeoutMs: config.requestTimeoutMs, maxConcurrentPerKey: config.maxConcurrentRequestsPerKey, isExempt: (p) => hasScope(p as Principal, 'admin') }),
+    requestGuards({
+      timeoutMs: config.requestTimeoutMs,
+      maxConcurrentPerKey: config.maxConcurrentRequestsPerKey,
+      isExempt: (p) => hasScope(p as Principal, 'admin'),
+    }),
     express.json({ limit: MAX_BODY_BYTES }),
     bodyErrors(MAX_BODY_BYTES),
     refuseUntrustedDocuments(trustedDocuments),
     sendTextWithoutCopy,
     expressMiddleware(apollo, {
-      context: async ({ res }) => createContext(services, requestFacts.getStore()?.requestId ?? randomUUID(), (res.locals.principal as Principal) ?? null),
+      context: async ({ res }) =>
+        createContext(
+          services,
+          requestFacts.getStore()?.requestId ?? randomUUID(),
+          (res.locals.principal as Principal) ?? null,
+        ),
     }),
   );
   app.use(lastResortErrors);
   return {
-    app, httpServer, services,
+    app,
+    httpServer,
+    services,
     stop: async () => {
       shuttingDown = true;
       await drain.drain();

@@ -62,12 +62,14 @@ const integerIn = (min: number, max: number) => (raw: string) => {
 const oneOf =
   <T extends string>(...values: T[]) =>
   (raw: string): T => {
-    if (!values.includes(raw as T)) throw new ConfigValueError(`must be one of ${values.join(', ')}`);
+    if (!values.includes(raw as T))
+      throw new ConfigValueError(`must be one of ${values.join(', ')}`);
     return raw as T;
   };
 
 const boolean = (raw: string) => {
-  if (!['true', 'false', '1', '0'].includes(raw)) throw new ConfigValueError('must be true or false');
+  if (!['true', 'false', '1', '0'].includes(raw))
+    throw new ConfigValueError('must be true or false');
   return raw === 'true' || raw === '1';
 };
 
@@ -80,72 +82,209 @@ const postgresUrl = (raw: string) => {
 };
 
 export const CONFIG_VARIABLES = [
-  { env: 'NODE_ENV', key: 'nodeEnv', defaultValue: 'development', parse: oneOf('development', 'production', 'test'),
-    description: 'development adds the internal message to INTERNAL_SERVER_ERROR responses; test and production never do.' },
-  { env: 'HOST', key: 'host', defaultValue: '127.0.0.1', parse: (raw: string) => raw,
-    description: 'Address the HTTP server listens on (0.0.0.0 in a container).' },
-  { env: 'PORT', key: 'port', defaultValue: '4000', parse: integerIn(0, 65535),
-    description: 'HTTP port; GraphQL is served at /graphql.' },
-  { env: 'DATABASE_URL', key: 'databaseUrl', defaultValue: '', parse: postgresUrl,
-    description: 'PostgreSQL connection string. Empty: the embedded PGlite database is used.' },
-  { env: 'DATABASE_REPLICA_URLS', key: 'databaseReplicaUrls', defaultValue: '', parse: (raw: string) => {
-      const urls = raw.split(',').map((url) => url.trim()).filter(Boolean);
+  {
+    env: 'NODE_ENV',
+    key: 'nodeEnv',
+    defaultValue: 'development',
+    parse: oneOf('development', 'production', 'test'),
+    description:
+      'development adds the internal message to INTERNAL_SERVER_ERROR responses; test and production never do.',
+  },
+  {
+    env: 'HOST',
+    key: 'host',
+    defaultValue: '127.0.0.1',
+    parse: (raw: string) => raw,
+    description: 'Address the HTTP server listens on (0.0.0.0 in a container).',
+  },
+  {
+    env: 'PORT',
+    key: 'port',
+    defaultValue: '4000',
+    parse: integerIn(0, 65535),
+    description: 'HTTP port; GraphQL is served at /graphql.',
+  },
+  {
+    env: 'DATABASE_URL',
+    key: 'databaseUrl',
+    defaultValue: '',
+    parse: postgresUrl,
+    description: 'PostgreSQL connection string. Empty: the embedded PGlite database is used.',
+  },
+  {
+    env: 'DATABASE_REPLICA_URLS',
+    key: 'databaseReplicaUrls',
+    defaultValue: '',
+    parse: (raw: string) => {
+      const urls = raw
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean);
       for (const url of urls) postgresUrl(url);
       return Object.freeze(urls);
     },
-    description: 'Comma-separated PostgreSQL read replicas (streaming). Reads outside transactions and outside mutations go to them; writes to DATABASE_URL.' },
-  { env: 'PGLITE_DATA_DIR', key: 'pgliteDataDir', defaultValue: '.data/pglite', parse: optionalString,
-    description: 'Folder of the embedded database (git-ignored). Empty: in memory, lost at exit.' },
-  { env: 'DB_POOL_SIZE', key: 'dbPoolSize', defaultValue: '10', parse: integerIn(1, 200),
-    description: 'PostgreSQL connections per server process (PGlite always uses one).' },
-  { env: 'DB_PREPARED_STATEMENTS', key: 'dbPreparedStatements', defaultValue: 'true', parse: boolean,
-    description: 'Run long statements that repeat (customer lists, compiled reads) as named prepared statements, planned once per connection; false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).' },
-  { env: 'DB_STATEMENT_TIMEOUT_MS', key: 'dbStatementTimeoutMs', defaultValue: '10000', parse: integerIn(100, 3600000),
-    description: 'PostgreSQL statement_timeout: no single SQL statement of a request runs longer.' },
-  { env: 'DB_CONNECT_TIMEOUT_MS', key: 'dbConnectTimeoutMs', defaultValue: '3000', parse: integerIn(100, 60000),
-    description: 'Client-side deadline of getting a PostgreSQL connection (opening one, or waiting for a free one in the pool); past it the request answers HTTP 503 SERVICE_UNAVAILABLE.' },
-  { env: 'DB_QUERY_TIMEOUT_MS', key: 'dbQueryTimeoutMs', defaultValue: '0', parse: integerIn(0, 3600000),
-    description: 'Client-side deadline of one SQL statement, for a database that no longer answers at all (statement_timeout cannot fire in a frozen server); past it: HTTP 503. 0: DB_STATEMENT_TIMEOUT_MS + 1000, so that PostgreSQL cancels a slow statement first.' },
-  { env: 'DB_PROBE_TIMEOUT_MS', key: 'dbProbeTimeoutMs', defaultValue: '2000', parse: integerIn(100, 60000),
-    description: 'Deadline of the database probes: /readyz, and the watchdog that runs `select 1` on its own connection every second; when the primary misses it, the pool’s connections are cut, so requests waiting on a frozen database answer HTTP 503 within about DB_PROBE_TIMEOUT_MS + 1 s.' },
-  { env: 'REQUEST_TIMEOUT_MS', key: 'requestTimeoutMs', defaultValue: '15000', parse: integerIn(100, 600000),
-    description: 'Deadline of a GraphQL request: past it the client gets HTTP 400 REQUEST_TIMEOUT and the request’s model computations stop.' },
-  { env: 'MAX_CONCURRENT_REQUESTS_PER_KEY', key: 'maxConcurrentRequestsPerKey', defaultValue: '10', parse: integerIn(1, 1000),
-    description: 'GraphQL requests one API key may have in flight in one server process; more answer HTTP 429 THROTTLED (admin keys are not limited).' },
-  { env: 'SHOP_CURRENCY', key: 'shopCurrency', defaultValue: 'USD',
+    description:
+      'Comma-separated PostgreSQL read replicas (streaming). Reads outside transactions and outside mutations go to them; writes to DATABASE_URL.',
+  },
+  {
+    env: 'PGLITE_DATA_DIR',
+    key: 'pgliteDataDir',
+    defaultValue: '.data/pglite',
+    parse: optionalString,
+    description: 'Folder of the embedded database (git-ignored). Empty: in memory, lost at exit.',
+  },
+  {
+    env: 'DB_POOL_SIZE',
+    key: 'dbPoolSize',
+    defaultValue: '10',
+    parse: integerIn(1, 200),
+    description: 'PostgreSQL connections per server process (PGlite always uses one).',
+  },
+  {
+    env: 'DB_PREPARED_STATEMENTS',
+    key: 'dbPreparedStatements',
+    defaultValue: 'true',
+    parse: boolean,
+    description:
+      'Run long statements that repeat (customer lists, compiled reads) as named prepared statements, planned once per connection; false behind a pooler that cannot keep them (PgBouncer in transaction mode before 1.21).',
+  },
+  {
+    env: 'DB_STATEMENT_TIMEOUT_MS',
+    key: 'dbStatementTimeoutMs',
+    defaultValue: '10000',
+    parse: integerIn(100, 3600000),
+    description: 'PostgreSQL statement_timeout: no single SQL statement of a request runs longer.',
+  },
+  {
+    env: 'DB_CONNECT_TIMEOUT_MS',
+    key: 'dbConnectTimeoutMs',
+    defaultValue: '3000',
+    parse: integerIn(100, 60000),
+    description:
+      'Client-side deadline of getting a PostgreSQL connection (opening one, or waiting for a free one in the pool); past it the request answers HTTP 503 SERVICE_UNAVAILABLE.',
+  },
+  {
+    env: 'DB_QUERY_TIMEOUT_MS',
+    key: 'dbQueryTimeoutMs',
+    defaultValue: '0',
+    parse: integerIn(0, 3600000),
+    description:
+      'Client-side deadline of one SQL statement, for a database that no longer answers at all (statement_timeout cannot fire in a frozen server); past it: HTTP 503. 0: DB_STATEMENT_TIMEOUT_MS + 1000, so that PostgreSQL cancels a slow statement first.',
+  },
+  {
+    env: 'DB_PROBE_TIMEOUT_MS',
+    key: 'dbProbeTimeoutMs',
+    defaultValue: '2000',
+    parse: integerIn(100, 60000),
+    description:
+      'Deadline of the database probes: /readyz, and the watchdog that runs `select 1` on its own connection every second; when the primary misses it, the pool’s connections are cut, so requests waiting on a frozen database answer HTTP 503 within about DB_PROBE_TIMEOUT_MS + 1 s.',
+  },
+  {
+    env: 'REQUEST_TIMEOUT_MS',
+    key: 'requestTimeoutMs',
+    defaultValue: '15000',
+    parse: integerIn(100, 600000),
+    description:
+      'Deadline of a GraphQL request: past it the client gets HTTP 400 REQUEST_TIMEOUT and the request’s model computations stop.',
+  },
+  {
+    env: 'MAX_CONCURRENT_REQUESTS_PER_KEY',
+    key: 'maxConcurrentRequestsPerKey',
+    defaultValue: '10',
+    parse: integerIn(1, 1000),
+    description:
+      'GraphQL requests one API key may have in flight in one server process; more answer HTTP 429 THROTTLED (admin keys are not limited).',
+  },
+  {
+    env: 'SHOP_CURRENCY',
+    key: 'shopCurrency',
+    defaultValue: 'USD',
     parse: (raw: string) => {
-      if (!/^[A-Z]{3}$/.test(raw)) throw new ConfigValueError('must be an ISO 4217 code such as USD');
+      if (!/^[A-Z]{3}$/.test(raw))
+        throw new ConfigValueError('must be an ISO 4217 code such as USD');
       return raw;
     },
-    description: 'The currency of orders, spend totals and loyalty money values.' },
-  { env: 'PHONE_DEFAULT_REGION', key: 'phoneDefaultRegion', defaultValue: 'US',
+    description: 'The currency of orders, spend totals and loyalty money values.',
+  },
+  {
+    env: 'PHONE_DEFAULT_REGION',
+    key: 'phoneDefaultRegion',
+    defaultValue: 'US',
     parse: (raw: string) => {
-      if (!isPhoneRegion(raw.toUpperCase())) throw new ConfigValueError('must be an ISO 3166-1 alpha-2 region such as US or HR');
+      if (!isPhoneRegion(raw.toUpperCase()))
+        throw new ConfigValueError('must be an ISO 3166-1 alpha-2 region such as US or HR');
       return raw.toUpperCase();
     },
-    description: 'Region of phone numbers written without a country code (ISO 3166-1 alpha-2). Phones are checked with libphonenumber and stored as E.164.' },
-  { env: 'DEMO_SEED_CUSTOMERS', key: 'demoSeedCustomers', defaultValue: '300', parse: integerIn(0, 100000),
-    description: 'Customers seeded when the server starts on an empty embedded database (0: none).' },
-  { env: 'NBA_QUIET_DAYS', key: 'actionQuietDays', defaultValue: '7', parse: integerIn(0, 365),
-    description: 'Next best actions propose nothing to a customer contacted (outbound) within this many days.' },
-  { env: 'LOG_LEVEL', key: 'logLevel', defaultValue: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'silent'),
-    description: 'JSON log level (pino): one line per request with request id, operation, duration and SQL statements; never personal data.' },
-  { env: 'API_KEY_HASH_KEY', key: 'apiKeyHashKey', defaultValue: DEVELOPMENT_HASH_KEY, parse: (raw: string) => {
+    description:
+      'Region of phone numbers written without a country code (ISO 3166-1 alpha-2). Phones are checked with libphonenumber and stored as E.164.',
+  },
+  {
+    env: 'DEMO_SEED_CUSTOMERS',
+    key: 'demoSeedCustomers',
+    defaultValue: '300',
+    parse: integerIn(0, 100000),
+    description: 'Customers seeded when the server starts on an empty embedded database (0: none).',
+  },
+  {
+    env: 'NBA_QUIET_DAYS',
+    key: 'actionQuietDays',
+    defaultValue: '7',
+    parse: integerIn(0, 365),
+    description:
+      'Next best actions propose nothing to a customer contacted (outbound) within this many days.',
+  },
+  {
+    env: 'LOG_LEVEL',
+    key: 'logLevel',
+    defaultValue: 'info',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'silent'),
+    description:
+      'JSON log level (pino): one line per request with request id, operation, duration and SQL statements; never personal data.',
+  },
+  {
+    env: 'API_KEY_HASH_KEY',
+    key: 'apiKeyHashKey',
+    defaultValue: DEVELOPMENT_HASH_KEY,
+    parse: (raw: string) => {
       if (raw.length < 16) throw new ConfigValueError('must be at least 16 characters');
       return raw;
     },
-    description: 'Server secret for the keyed hash of API keys, and (through HKDF) the key that seals list cursors. Required in production; changing it invalidates every key and every cursor.' },
-  { env: 'API_KEY_CACHE_SECONDS', key: 'apiKeyCacheSeconds', defaultValue: '60', parse: integerIn(0, 3600),
-    description: 'PostgreSQL only: how long a verified API key is kept in memory while the server LISTENs for key changes (a revoked or changed key drops out as soon as PostgreSQL announces it; without the LISTEN connection nothing is kept). 0: every request reads its key. Set 0 when DATABASE_URL goes through a pooler in transaction mode, which does not deliver notifications.' },
-  { env: 'REDIS_URL', key: 'redisUrl', defaultValue: '', parse: (raw: string) => {
+    description:
+      'Server secret for the keyed hash of API keys, and (through HKDF) the key that seals list cursors. Required in production; changing it invalidates every key and every cursor.',
+  },
+  {
+    env: 'API_KEY_CACHE_SECONDS',
+    key: 'apiKeyCacheSeconds',
+    defaultValue: '60',
+    parse: integerIn(0, 3600),
+    description:
+      'PostgreSQL only: how long a verified API key is kept in memory while the server LISTENs for key changes (a revoked or changed key drops out as soon as PostgreSQL announces it; without the LISTEN connection nothing is kept). 0: every request reads its key. Set 0 when DATABASE_URL goes through a pooler in transaction mode, which does not deliver notifications.',
+  },
+  {
+    env: 'REDIS_URL',
+    key: 'redisUrl',
+    defaultValue: '',
+    parse: (raw: string) => {
       if (raw === '') return null;
       if (!/^rediss?:\/\//.test(raw)) throw new ConfigValueError('must start with redis://');
       return raw;
     },
-    description: 'Redis for the per-key rate-limit buckets shared by several server processes. Empty: buckets in memory.' },
-  { env: 'REDIS_COMMAND_TIMEOUT_MS', key: 'redisCommandTimeoutMs', defaultValue: '250', parse: integerIn(10, 10000),
-    description: 'Deadline of one Redis command. Redis is optional: while it is down, paused or slower than this, budgets are kept in memory and persisted queries in a local cache (a warn log line, redis_up 0, /readyz detail), and the client reconnects with backoff.' },
-  { env: 'TRUSTED_DOCUMENTS_FILE', key: 'trustedDocumentsFile', defaultValue: '', parse: (raw: string) => {
+    description:
+      'Redis for the per-key rate-limit buckets shared by several server processes. Empty: buckets in memory.',
+  },
+  {
+    env: 'REDIS_COMMAND_TIMEOUT_MS',
+    key: 'redisCommandTimeoutMs',
+    defaultValue: '250',
+    parse: integerIn(10, 10000),
+    description:
+      'Deadline of one Redis command. Redis is optional: while it is down, paused or slower than this, budgets are kept in memory and persisted queries in a local cache (a warn log line, redis_up 0, /readyz detail), and the client reconnects with backoff.',
+  },
+  {
+    env: 'TRUSTED_DOCUMENTS_FILE',
+    key: 'trustedDocumentsFile',
+    defaultValue: '',
+    parse: (raw: string) => {
       if (raw === '') return null;
       try {
         loadTrustedDocuments(raw);
@@ -154,23 +293,60 @@ export const CONFIG_VARIABLES = [
       }
       return raw;
     },
-    description: 'Persisted-query manifest (Apollo format) of the registered operations. Keys created with trustedDocumentsOnly run nothing else; any key may send a registered hash alone.' },
-  { env: 'FEDERATION_SUBGRAPH', key: 'federationSubgraph', defaultValue: 'false', parse: boolean,
-    description: 'Serve the graph as an Apollo Federation 2 subgraph: Customer is an entity keyed by id; _entities and _service obey the same scopes.' },
-  { env: 'COMPILED_READS', key: 'compiledReads', defaultValue: 'true', parse: boolean,
-    description: 'Answer queries whose every field has a SQL projection (customer pages and lists) from one compiled statement instead of per-field resolvers; false sends every query through the resolvers.' },
-  { env: 'IDE_ENABLED', key: 'ideEnabled', defaultValue: '', parse: (raw: string) => (raw === '' ? null : boolean(raw)),
-    description: 'Serve the offline GraphiQL page to a browser that opens /graphql. Empty: on, except with NODE_ENV=production. The page itself reads nothing; its requests need a key like any other.' },
-  { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', key: 'otlpEndpoint', defaultValue: '', parse: (raw: string) => {
+    description:
+      'Persisted-query manifest (Apollo format) of the registered operations. Keys created with trustedDocumentsOnly run nothing else; any key may send a registered hash alone.',
+  },
+  {
+    env: 'FEDERATION_SUBGRAPH',
+    key: 'federationSubgraph',
+    defaultValue: 'false',
+    parse: boolean,
+    description:
+      'Serve the graph as an Apollo Federation 2 subgraph: Customer is an entity keyed by id; _entities and _service obey the same scopes.',
+  },
+  {
+    env: 'COMPILED_READS',
+    key: 'compiledReads',
+    defaultValue: 'true',
+    parse: boolean,
+    description:
+      'Answer queries whose every field has a SQL projection (customer pages and lists) from one compiled statement instead of per-field resolvers; false sends every query through the resolvers.',
+  },
+  {
+    env: 'IDE_ENABLED',
+    key: 'ideEnabled',
+    defaultValue: '',
+    parse: (raw: string) => (raw === '' ? null : boolean(raw)),
+    description:
+      'Serve the offline GraphiQL page to a browser that opens /graphql. Empty: on, except with NODE_ENV=production. The page itself reads nothing; its requests need a key like any other.',
+  },
+  {
+    env: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+    key: 'otlpEndpoint',
+    defaultValue: '',
+    parse: (raw: string) => {
       if (raw === '') return null;
-      if (!/^https?:\/\/[^/]+/.test(raw)) throw new ConfigValueError('must be an http(s) URL such as http://127.0.0.1:4318');
+      if (!/^https?:\/\/[^/]+/.test(raw))
+        throw new ConfigValueError('must be an http(s) URL such as http://127.0.0.1:4318');
       return raw;
     },
-    description: 'OpenTelemetry collector (OTLP over HTTP). Set: traces of HTTP requests, GraphQL operations and SQL statements are sent to <url>/v1/traces, never variables or SQL parameters. Empty: no tracing.' },
-  { env: 'OTEL_SERVICE_NAME', key: 'otelServiceName', defaultValue: 'customer360', parse: (raw: string) => raw || 'customer360',
-    description: 'Service name on the traces.' },
-  { env: 'LOG_SQL', key: 'logSql', defaultValue: 'false', parse: boolean,
-    description: 'Print every SQL statement (development only).' },
+    description:
+      'OpenTelemetry collector (OTLP over HTTP). Set: traces of HTTP requests, GraphQL operations and SQL statements are sent to <url>/v1/traces, never variables or SQL parameters. Empty: no tracing.',
+  },
+  {
+    env: 'OTEL_SERVICE_NAME',
+    key: 'otelServiceName',
+    defaultValue: 'customer360',
+    parse: (raw: string) => raw || 'customer360',
+    description: 'Service name on the traces.',
+  },
+  {
+    env: 'LOG_SQL',
+    key: 'logSql',
+    defaultValue: 'false',
+    parse: boolean,
+    description: 'Print every SQL statement (development only).',
+  },
 ] as const satisfies readonly VariableSpec<keyof AppConfig>[];
 
 export class ConfigError extends Error {}
@@ -192,7 +368,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('API_KEY_HASH_KEY must be set in production (a long random secret)');
   }
   if ((config.databaseReplicaUrls as string[] | undefined)?.length && !config.databaseUrl) {
-    problems.push('DATABASE_REPLICA_URLS needs DATABASE_URL (the primary); the embedded database has no replicas');
+    problems.push(
+      'DATABASE_REPLICA_URLS needs DATABASE_URL (the primary); the embedded database has no replicas',
+    );
   }
   if (problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

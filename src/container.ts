@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from './config';
 import { mergeProjections } from './common/compiled-reads';
-import type { ModuleEnvironment, ModuleManifest, NodeType, PersonalDataHandler, ServicesOf } from './common/module-manifest';
+import type {
+  ModuleEnvironment,
+  ModuleManifest,
+  NodeType,
+  PersonalDataHandler,
+  ServicesOf,
+} from './common/module-manifest';
 import { customersModule } from './modules/customers';
 import { ordersModule } from './modules/orders';
 import { feedbackModule } from './modules/feedback';
@@ -23,18 +29,32 @@ import type { Principal } from './common/scopes';
  * only place that names them; everything below iterates it.
  */
 export const MODULES = [
-  customersModule, ordersModule, feedbackModule, communicationsModule, loyaltyModule, metricsModule, timelineModule,
-  actionsModule, partnersModule,
+  customersModule,
+  ordersModule,
+  feedbackModule,
+  communicationsModule,
+  loyaltyModule,
+  metricsModule,
+  timelineModule,
+  actionsModule,
+  partnersModule,
 ] as const;
 
 type Manifest = ModuleManifest<object, never>;
 const manifests: readonly Manifest[] = MODULES;
 
 /** Every text, text[] and jsonb column of every table, classified by the module that owns it (see TextColumns). */
-export const TEXT_COLUMNS = [...manifests.flatMap((m) => m.textColumns ?? []), ...migrationTextColumns, ...idempotencyTextColumns];
+export const TEXT_COLUMNS = [
+  ...manifests.flatMap((m) => m.textColumns ?? []),
+  ...migrationTextColumns,
+  ...idempotencyTextColumns,
+];
 
 /** GraphQL field → kind of personal data, for the audit log (see PersonalDataCategories), from the manifests. */
-export const PERSONAL_DATA_CATEGORIES: Record<string, string> = Object.assign({}, ...manifests.map((m) => m.personalFields ?? {}));
+export const PERSONAL_DATA_CATEGORIES: Record<string, string> = Object.assign(
+  {},
+  ...manifests.map((m) => m.personalFields ?? {}),
+);
 
 /** Every kind of event on a customer's timeline, from the manifests. */
 const TIMELINE_SOURCES = manifests.flatMap((m) => m.timelineSources ?? []);
@@ -46,8 +66,14 @@ export function createServices(config: AppConfig, dataSource: DataSource): Servi
   const services: Record<string, unknown> = {};
   const personalData: PersonalDataHandler[] = [];
   for (const manifest of manifests) {
-    const env: ModuleEnvironment = { dataSource, settings: config, textColumns: TEXT_COLUMNS, timelineSources: TIMELINE_SOURCES,
-      personalData, extensions: extensionsOf(manifest.name) };
+    const env: ModuleEnvironment = {
+      dataSource,
+      settings: config,
+      textColumns: TEXT_COLUMNS,
+      timelineSources: TIMELINE_SOURCES,
+      personalData,
+      extensions: extensionsOf(manifest.name),
+    };
     Object.assign(services, manifest.services(env, services as never));
   }
   for (const manifest of manifests) {
@@ -68,19 +94,41 @@ function extensionsOf(name: string): unknown[] {
  * covered types each module leaves to the resolvers (checked against the schema by a test, not used to answer).
  */
 export function createCompiledReads(config: AppConfig, dataSource: DataSource, services: Services) {
-  const env: ModuleEnvironment = { dataSource, settings: config, textColumns: TEXT_COLUMNS, timelineSources: TIMELINE_SOURCES, personalData: [], extensions: [] };
+  const env: ModuleEnvironment = {
+    dataSource,
+    settings: config,
+    textColumns: TEXT_COLUMNS,
+    timelineSources: TIMELINE_SOURCES,
+    personalData: [],
+    extensions: [],
+  };
   return {
-    projections: mergeProjections(...manifests.flatMap((m) => (m.projections ? [m.projections(config)] : []))),
-    resolverOnly: mergeProjections(...manifests.flatMap((m) => (m.resolverOnly ? [m.resolverOnly] : []))),
-    roots: Object.assign({}, ...manifests.map((m) => m.rootReaders?.({ ...env, extensions: extensionsOf(m.name) }, services as never))),
+    projections: mergeProjections(
+      ...manifests.flatMap((m) => (m.projections ? [m.projections(config)] : [])),
+    ),
+    resolverOnly: mergeProjections(
+      ...manifests.flatMap((m) => (m.resolverOnly ? [m.resolverOnly] : [])),
+    ),
+    roots: Object.assign(
+      {},
+      ...manifests.map((m) =>
+        m.rootReaders?.({ ...env, extensions: extensionsOf(m.name) }, services as never),
+      ),
+    ),
   };
 }
 
 /** The types node(id) reaches, with their scopes, from every manifest. */
-export const NODE_TYPES: Record<string, NodeType> = Object.assign({}, ...manifests.map((m) => m.nodeTypes ?? {}));
+export const NODE_TYPES: Record<string, NodeType> = Object.assign(
+  {},
+  ...manifests.map((m) => m.nodeTypes ?? {}),
+);
 
 export function createResolvers(config: AppConfig, services: Services) {
-  return [new NodeResolver(NODE_TYPES), ...manifests.flatMap((m) => m.resolvers?.(services as never, config) ?? [])];
+  return [
+    new NodeResolver(NODE_TYPES),
+    ...manifests.flatMap((m) => m.resolvers?.(services as never, config) ?? []),
+  ];
 }
 
 /**
@@ -93,12 +141,19 @@ export function createLoaders(services: Services, now: Date): Loaders {
   const loaders = {};
   for (const { loaders: factory } of manifests) {
     if (!factory) continue;
-    Object.defineProperty(loaders, factory.key, { enumerable: true, get: () => (made[factory.key] ??= factory.create(services as never, now)) });
+    Object.defineProperty(loaders, factory.key, {
+      enumerable: true,
+      get: () => (made[factory.key] ??= factory.create(services as never, now)),
+    });
   }
   return loaders as Loaders;
 }
 
-export function createContext(services: Services, requestId: string = randomUUID(), principal: Principal | null = null): RequestContext {
+export function createContext(
+  services: Services,
+  requestId: string = randomUUID(),
+  principal: Principal | null = null,
+): RequestContext {
   const now = new Date();
   return { requestId, principal, now, loaders: createLoaders(services, now) };
 }

@@ -15,7 +15,11 @@ export const DEMO_KEY_SCOPES = [...READ_SCOPES, 'pii:read', 'orders:write'];
 export async function ensureDemoKey(db: Database, config: AppConfig): Promise<string> {
   const file = path.join(config.pgliteDataDir!, 'demo-api-key');
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const { key } = await createServices(config, db.dataSource).apiKeys.create('demo (embedded database)', DEMO_KEY_SCOPES, null);
+  const { key } = await createServices(config, db.dataSource).apiKeys.create(
+    'demo (embedded database)',
+    DEMO_KEY_SCOPES,
+    null,
+  );
   fs.writeFileSync(file, `${key}\n`, { mode: 0o600 });
   console.log(`Demo API key (read scopes and orders:write; also in ${file}):\n  ${key}`);
   return key;

@@ -1,4 +1,12 @@
-import { DocumentNode, GraphQLSchema, isInterfaceType, isObjectType, Kind, parse, visit } from 'graphql';
+import {
+  DocumentNode,
+  GraphQLSchema,
+  isInterfaceType,
+  isObjectType,
+  Kind,
+  parse,
+  visit,
+} from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { createResolversMap } from 'type-graphql';
@@ -7,7 +15,8 @@ import { requiredScopesOf } from './common/require-scopes';
 import { requireScope } from './modules/partners';
 import type { RequestContext } from './common/request-context';
 
-const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
+const FEDERATION_LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
 
 /** Federation entities: the type, its key field, the scope an entity lookup needs and how it loads. */
 export interface EntityDefinition {
@@ -23,10 +32,20 @@ function withEntityKeys(sdl: string, typeNames: Set<string>): DocumentNode {
       if (!typeNames.has(node.name.value)) return undefined;
       return {
         ...node,
-        directives: [...(node.directives ?? []), {
-          kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: 'key' },
-          arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'fields' }, value: { kind: Kind.STRING, value: 'id' } }],
-        }],
+        directives: [
+          ...(node.directives ?? []),
+          {
+            kind: Kind.DIRECTIVE,
+            name: { kind: Kind.NAME, value: 'key' },
+            arguments: [
+              {
+                kind: Kind.ARGUMENT,
+                name: { kind: Kind.NAME, value: 'fields' },
+                value: { kind: Kind.STRING, value: 'id' },
+              },
+            ],
+          },
+        ],
       };
     },
   });
@@ -40,7 +59,11 @@ function withEntityKeys(sdl: string, typeNames: Set<string>): DocumentNode {
 function copyRequiredScopes(from: GraphQLSchema, to: GraphQLSchema): void {
   for (const type of Object.values(to.getTypeMap())) {
     const source = from.getType(type.name);
-    if (!(isObjectType(type) || isInterfaceType(type)) || !(isObjectType(source) || isInterfaceType(source))) continue;
+    if (
+      !(isObjectType(type) || isInterfaceType(type)) ||
+      !(isObjectType(source) || isInterfaceType(source))
+    )
+      continue;
     const sourceFields = source.getFields();
     for (const field of Object.values(type.getFields())) {
       const scopes = sourceFields[field.name] ? requiredScopesOf(sourceFields[field.name]) : [];
@@ -55,8 +78,14 @@ function copyRequiredScopes(from: GraphQLSchema, to: GraphQLSchema): void {
  * `_entities` is a direct door to any id, so a lookup needs the same scope as `customer(id)`, and the fields
  * of the entity keep their own checks (personal fields need pii:read).
  */
-export function toSubgraphSchema(schema: GraphQLSchema, entities: EntityDefinition[]): GraphQLSchema {
-  const typeDefs = withEntityKeys(`${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`, new Set(entities.map((e) => e.typeName)));
+export function toSubgraphSchema(
+  schema: GraphQLSchema,
+  entities: EntityDefinition[],
+): GraphQLSchema {
+  const typeDefs = withEntityKeys(
+    `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(schema)}`,
+    new Set(entities.map((e) => e.typeName)),
+  );
   const resolvers = createResolversMap(schema) as Record<string, Record<string, unknown>>;
   for (const entity of entities) {
     resolvers[entity.typeName] = {

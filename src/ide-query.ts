@@ -73,13 +73,34 @@ const json = (value: unknown) => JSON.stringify(value, null, 2);
 export function ideOperations(options: { currency: string; now: Date }): IdeOperation[] {
   return [
     { name: 'CustomerPage', query: CUSTOMER_PAGE },
-    { name: 'CustomerList', query: CUSTOMER_LIST, variables: json({ first: 10, after: null, filter: { countries: ['HR', 'SI', 'AT'], tags: ['coffee-regular'] } }) },
     {
-      name: 'RecordOrder', query: RECORD_ORDER, variables: json({
+      name: 'CustomerList',
+      query: CUSTOMER_LIST,
+      variables: json({
+        first: 10,
+        after: null,
+        filter: { countries: ['HR', 'SI', 'AT'], tags: ['coffee-regular'] },
+      }),
+    },
+    {
+      name: 'RecordOrder',
+      query: RECORD_ORDER,
+      variables: json({
         input: {
-          customer: { identifierType: 'SHOP_CUSTOMER_ID', identifierSource: 'demo-shop', identifierValue: 'C0000001' },
-          source: 'graphiql', externalRef: `IDE-${options.now.getTime()}`, placedAt: options.now.toISOString(), currency: options.currency,
-          channel: 'WEB', lines: [{ sku: 'COF-ESP-1KG', quantity: 2, unitPrice: '24.90' }, { sku: 'COF-FILTERS', quantity: 1, unitPrice: '3.90' }],
+          customer: {
+            identifierType: 'SHOP_CUSTOMER_ID',
+            identifierSource: 'demo-shop',
+            identifierValue: 'C0000001',
+          },
+          source: 'graphiql',
+          externalRef: `IDE-${options.now.getTime()}`,
+          placedAt: options.now.toISOString(),
+          currency: options.currency,
+          channel: 'WEB',
+          lines: [
+            { sku: 'COF-ESP-1KG', quantity: 2, unitPrice: '24.90' },
+            { sku: 'COF-FILTERS', quantity: 1, unitPrice: '3.90' },
+          ],
         },
       }),
     },

@@ -12,20 +12,29 @@ function introspects(document: DocumentNode): boolean {
   let known = introspecting.get(document);
   if (known === undefined) {
     known = false;
-    visit(document, { Field(node) { if (SCHEMA_FIELDS.has(node.name.value)) known = true; } });
+    visit(document, {
+      Field(node) {
+        if (SCHEMA_FIELDS.has(node.name.value)) known = true;
+      },
+    });
     introspecting.set(document, known);
   }
   return known;
 }
 
 /** Introspection (__schema, __type) only for keys with schema:read: BI tools get the schema, others do not. */
-export function introspectionGuard<C>(allowed: (context: C) => boolean): ApolloServerPlugin<C & object> {
+export function introspectionGuard<C>(
+  allowed: (context: C) => boolean,
+): ApolloServerPlugin<C & object> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, contextValue }) {
           if (introspects(document) && !allowed(contextValue)) {
-            throw new AppError('Introspection needs the schema:read scope', 'FORBIDDEN', { requiredScopes: ['schema:read'], http: { status: 403 } });
+            throw new AppError('Introspection needs the schema:read scope', 'FORBIDDEN', {
+              requiredScopes: ['schema:read'],
+              http: { status: 403 },
+            });
           }
         },
       };

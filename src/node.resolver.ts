@@ -14,19 +14,37 @@ export const MAX_NODES = 100;
 export class NodeResolver {
   constructor(private readonly types: Record<string, NodeType>) {}
 
-  @Query(() => Node, { nullable: true, description: 'Any object by its global id or its UUID (databaseId); null when it does not exist or the key may not read its type.' })
-  node(@Arg('id', () => ID, { description: 'A global id, or a UUID (databaseId).' }) id: string, @Ctx() ctx: RequestContext) {
+  @Query(() => Node, {
+    nullable: true,
+    description:
+      'Any object by its global id or its UUID (databaseId); null when it does not exist or the key may not read its type.',
+  })
+  node(
+    @Arg('id', () => ID, { description: 'A global id, or a UUID (databaseId).' }) id: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     return fetchNode(this.types, ctx, id);
   }
 
   @Extensions({ [ARGUMENT_MAX_ITEMS]: { ids: MAX_NODES } })
-  @Query(() => [Node], { nullable: 'items', description: `Objects by global id or UUID, in the order given (at most ${MAX_NODES}); null for each that does not exist.` })
-  nodes(@Arg('ids', () => [ID], { description: 'Global ids or UUIDs (databaseId), mixed as you like.' }) ids: string[], @Ctx() ctx: RequestContext) {
+  @Query(() => [Node], {
+    nullable: 'items',
+    description: `Objects by global id or UUID, in the order given (at most ${MAX_NODES}); null for each that does not exist.`,
+  })
+  nodes(
+    @Arg('ids', () => [ID], { description: 'Global ids or UUIDs (databaseId), mixed as you like.' })
+    ids: string[],
+    @Ctx() ctx: RequestContext,
+  ) {
     return Promise.all(ids.map((id) => fetchNode(this.types, ctx, id)));
   }
 }
 
-function fetchNode(types: Record<string, NodeType>, ctx: RequestContext, globalId: string): Promise<Node | null> {
+function fetchNode(
+  types: Record<string, NodeType>,
+  ctx: RequestContext,
+  globalId: string,
+): Promise<Node | null> {
   if (isUuid(globalId)) return findByUuid(types, ctx, globalId.toLowerCase());
   const parsed = parseGlobalId(globalId);
   const type = parsed && Object.hasOwn(types, parsed.typeName) ? types[parsed.typeName] : null;
@@ -42,9 +60,18 @@ function fetchNode(types: Record<string, NodeType>, ctx: RequestContext, globalI
  * in: the id alone cannot tell that it is one of theirs, so the answer is null, as for an id that exists nowhere.
  * Should a UUID ever be found twice (rows written with ids of their own), it is refused rather than guessed.
  */
-async function findByUuid(types: Record<string, NodeType>, ctx: RequestContext, id: string): Promise<Node | null> {
+async function findByUuid(
+  types: Record<string, NodeType>,
+  ctx: RequestContext,
+  id: string,
+): Promise<Node | null> {
   const readable = Object.values(types).filter((type) => hasScope(ctx.principal, type.scope));
-  const found = (await Promise.all(readable.map((type) => type.fetch(ctx, id)))).filter((node): node is Node => node !== null && node !== undefined);
-  if (found.length > 1) throw new BadUserInputError('This UUID is the id of more than one object; pass its global id', { field: 'id' });
+  const found = (await Promise.all(readable.map((type) => type.fetch(ctx, id)))).filter(
+    (node): node is Node => node !== null && node !== undefined,
+  );
+  if (found.length > 1)
+    throw new BadUserInputError('This UUID is the id of more than one object; pass its global id', {
+      field: 'id',
+    });
   return found[0] ?? null;
 }

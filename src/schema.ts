@@ -24,8 +24,10 @@ export async function createSchema(resolvers: ResolverInstance[]): Promise<Graph
   });
   enforceScopes(schema, PERSONAL_DATA_CATEGORIES);
   // type-graphql gives the root types no description; BI tools show them first.
-  schema.getQueryType()!.description = 'Reads: customers with everything about them, single objects by id, the loyalty program.';
-  schema.getMutationType()!.description = 'Writes from the systems that feed the graph; each runs in one transaction.';
+  schema.getQueryType()!.description =
+    'Reads: customers with everything about them, single objects by id, the loyalty program.';
+  schema.getMutationType()!.description =
+    'Writes from the systems that feed the graph; each runs in one transaction.';
   return schema;
 }
 

@@ -22,9 +22,16 @@ export function startTracing(endpoint: string, serviceName: string): Tracing {
     serviceName,
     traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]) }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]),
+      }),
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
-      new GraphQLInstrumentation({ allowValues: false, mergeItems: true, ignoreTrivialResolveSpans: true, depth: 3 }),
+      new GraphQLInstrumentation({
+        allowValues: false,
+        mergeItems: true,
+        ignoreTrivialResolveSpans: true,
+        depth: 3,
+      }),
     ],
   });
   sdk.start();

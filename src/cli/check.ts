@@ -22,14 +22,26 @@ export async function runIntegrityCheck(db: Database, config: AppConfig): Promis
   const foreignKeys = await checkForeignKeys(db.dataSource);
   // One snapshot for both sides of the comparison, so that an order recorded meanwhile is not reported.
   const mismatched = await db.dataSource.transaction('REPEATABLE READ', (manager) =>
-    services.customers.orderStatsMismatches(manager, (ids) => services.orderSpend.statsForCustomers(manager, ids)));
+    services.customers.orderStatsMismatches(manager, (ids) =>
+      services.orderSpend.statsForCustomers(manager, ids),
+    ),
+  );
   const loyalty = await services.loyaltyEarning.check();
   const report = {
-    indexes, foreignKeys,
+    indexes,
+    foreignKeys,
     rollUps: { mismatched: mismatched.length, sample: mismatched.slice(0, 10) },
-    loyalty: { customers: loyalty.customers, negativeBalances: loyalty.negativeBalances.length, overdrawnLedgers: loyalty.overdrawnLedgers.length },
+    loyalty: {
+      customers: loyalty.customers,
+      negativeBalances: loyalty.negativeBalances.length,
+      overdrawnLedgers: loyalty.overdrawnLedgers.length,
+    },
   };
-  const damaged = indexes.damaged.length > 0 || foreignKeys.broken.length > 0 || mismatched.length > 0
-    || loyalty.negativeBalances.length > 0 || loyalty.overdrawnLedgers.length > 0;
+  const damaged =
+    indexes.damaged.length > 0 ||
+    foreignKeys.broken.length > 0 ||
+    mismatched.length > 0 ||
+    loyalty.negativeBalances.length > 0 ||
+    loyalty.overdrawnLedgers.length > 0;
   return { ...report, damaged };
 }

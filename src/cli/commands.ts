@@ -10,7 +10,15 @@ import { seedDemoData } from '../seed/seed';
 import { writeSchemaFile } from './emit-schema';
 import { exportCustomers } from './export-customers';
 import { runIntegrityCheck } from './check';
-import { DAY_EXAMPLE, dayProblem, endOfDay, INSTANT_EXAMPLE, instantProblem, parseInstant, startOfDay } from '../common/dates';
+import {
+  DAY_EXAMPLE,
+  dayProblem,
+  endOfDay,
+  INSTANT_EXAMPLE,
+  instantProblem,
+  parseInstant,
+  startOfDay,
+} from '../common/dates';
 
 /**
  * Date options are checked before anything opens the database, so a typo costs one line naming the option, the
@@ -19,18 +27,26 @@ import { DAY_EXAMPLE, dayProblem, endOfDay, INSTANT_EXAMPLE, instantProblem, par
 function dayOption(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const problem = dayProblem(value);
-  if (problem) throw new ConfigError(`--${name}: ${problem}; expected a day, YYYY-MM-DD, e.g. ${DAY_EXAMPLE}`);
+  if (problem)
+    throw new ConfigError(`--${name}: ${problem}; expected a day, YYYY-MM-DD, e.g. ${DAY_EXAMPLE}`);
   return value;
 }
 
 /** A day (as `dayMoment` turns it into a moment) or a date and time with its offset. */
-function momentOption(name: string, value: string | undefined, dayMoment: (day: string) => Date): Date | undefined {
+function momentOption(
+  name: string,
+  value: string | undefined,
+  dayMoment: (day: string) => Date,
+): Date | undefined {
   if (value === undefined) return undefined;
   const asDay = dayProblem(value);
   if (asDay === null) return dayMoment(value);
   // What has no time part was meant as a day, and is told what is wrong with it as one.
   const problem = /[Tt ]/.test(value) ? instantProblem(value) : asDay;
-  if (problem) throw new ConfigError(`--${name}: ${problem}; expected a day, YYYY-MM-DD, e.g. ${DAY_EXAMPLE}, or a date and time with its offset, e.g. ${INSTANT_EXAMPLE}`);
+  if (problem)
+    throw new ConfigError(
+      `--${name}: ${problem}; expected a day, YYYY-MM-DD, e.g. ${DAY_EXAMPLE}, or a date and time with its offset, e.g. ${INSTANT_EXAMPLE}`,
+    );
   return parseInstant(value);
 }
 
@@ -39,18 +55,29 @@ function momentOption(name: string, value: string | undefined, dayMoment: (day: 
 
 /** Opens the database; beside a running embedded server, through the server (its writes are the server's). */
 async function open(config: ReturnType<typeof loadConfig>) {
-  const db = await openDatabase(config, undefined, { role: `c360 ${process.argv[2] ?? ''}`.trim() });
+  const db = await openDatabase(config, undefined, {
+    role: `c360 ${process.argv[2] ?? ''}`.trim(),
+  });
   const owner = db.embedded?.guestOf;
-  if (owner) process.stderr.write(`Embedded database in use by ${owner.role} (pid ${owner.pid}): working through it.\n`);
+  if (owner)
+    process.stderr.write(
+      `Embedded database in use by ${owner.role} (pid ${owner.pid}): working through it.\n`,
+    );
   return db;
 }
 
-async function withDatabase<T>(run: (db: Awaited<ReturnType<typeof openDatabase>>, config: ReturnType<typeof loadConfig>) => Promise<T>) {
+async function withDatabase<T>(
+  run: (
+    db: Awaited<ReturnType<typeof openDatabase>>,
+    config: ReturnType<typeof loadConfig>,
+  ) => Promise<T>,
+) {
   const config = loadConfig();
   const db = await open(config);
   try {
     if (db.kind === 'pglite') await migrate(db);
-    else if (await hasPendingMigrations(db)) throw new ConfigError('Pending migrations: run `npm run migrate` first.');
+    else if (await hasPendingMigrations(db))
+      throw new ConfigError('Pending migrations: run `npm run migrate` first.');
     return await run(db, config);
   } finally {
     await db.close();
@@ -71,7 +98,9 @@ async function migrateWithReport(db: Awaited<ReturnType<typeof openDatabase>>) {
     // Each migration commits on its own: tell which ones did before the one that failed.
     const left = new Set(await pendingMigrations(db).catch(() => pending));
     for (const name of pending.filter((n) => !left.has(n))) console.log(`applied ${name}`);
-    console.error(`failed ${pending.find((n) => left.has(n)) ?? '(unknown)'}; it and the ones after it were not applied`);
+    console.error(
+      `failed ${pending.find((n) => left.has(n)) ?? '(unknown)'}; it and the ones after it were not applied`,
+    );
     throw error;
   }
   for (const name of applied) console.log(`applied ${name}`);
@@ -93,14 +122,25 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
     }
   },
   seed: async (rest) => {
-    const { values } = parseArgs({ args: rest, options: { customers: { type: 'string' }, 'as-of': { type: 'string' }, seed: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        customers: { type: 'string' },
+        'as-of': { type: 'string' },
+        seed: { type: 'string' },
+      },
+    });
     const customers = Number(values.customers);
-    if (!Number.isInteger(customers) || customers < 1) throw new ConfigError('--customers must be a positive whole number');
+    if (!Number.isInteger(customers) || customers < 1)
+      throw new ConfigError('--customers must be a positive whole number');
     const asOfDay = dayOption('as-of', values['as-of']);
     const asOf = asOfDay ? startOfDay(asOfDay) : undefined;
     await withDatabase(async (db, config) => {
       const report = await seedDemoData(db, config, {
-        customers, currency: config.shopCurrency, asOf, seed: values.seed ? Number(values.seed) : undefined,
+        customers,
+        currency: config.shopCurrency,
+        asOf,
+        seed: values.seed ? Number(values.seed) : undefined,
         onProgress: (done) => process.stderr.write(`\r${done} / ${customers} customers`),
       });
       process.stderr.write('\n');
@@ -108,26 +148,46 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
     });
   },
   'import-orders': async (rest) => {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string' }, source: { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { format: { type: 'string' }, source: { type: 'string' } },
+    });
     const [file] = positionals;
-    if (!file || !fs.existsSync(file)) throw new ConfigError(`No such file: ${file ?? '(none given)'}`);
-    if (values.format !== 'cdnow' && values.format !== 'csv') throw new ConfigError('--format must be cdnow or csv');
+    if (!file || !fs.existsSync(file))
+      throw new ConfigError(`No such file: ${file ?? '(none given)'}`);
+    if (values.format !== 'cdnow' && values.format !== 'csv')
+      throw new ConfigError('--format must be cdnow or csv');
     const format = values.format;
     await withDatabase(async (db, config) => {
       const services = createServices(config, db.dataSource);
       const report = await services.orderImport.importFile(file, {
-        format, source: values.source ?? (format === 'cdnow' ? 'cdnow' : 'import'),
-        onProgress: (r) => process.stderr.write(`\r${r.rows} rows, ${r.created} new orders, ${r.rejected.length} rejected`),
+        format,
+        source: values.source ?? (format === 'cdnow' ? 'cdnow' : 'import'),
+        onProgress: (r) =>
+          process.stderr.write(
+            `\r${r.rows} rows, ${r.created} new orders, ${r.rejected.length} rejected`,
+          ),
       });
       process.stderr.write('\n');
-      for (const rejection of report.rejected) console.error(`line ${rejection.line}: ${rejection.message}`);
+      for (const rejection of report.rejected)
+        console.error(`line ${rejection.line}: ${rejection.message}`);
       console.log(JSON.stringify({ ...report, rejected: report.rejected.length }));
     });
   },
   'fit-models': async (rest) => {
-    const { values } = parseArgs({ args: rest, options: { 'as-of': { type: 'string' }, 'time-unit': { type: 'string', default: 'week' },
-      model: { type: 'string', default: 'bg-nbd' }, json: { type: 'boolean', default: false } } });
-    const model = ({ 'bg-nbd': 'BG_NBD', 'pareto-nbd': 'PARETO_NBD' } as const)[values.model as 'bg-nbd' | 'pareto-nbd'];
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        'as-of': { type: 'string' },
+        'time-unit': { type: 'string', default: 'week' },
+        model: { type: 'string', default: 'bg-nbd' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    const model = ({ 'bg-nbd': 'BG_NBD', 'pareto-nbd': 'PARETO_NBD' } as const)[
+      values.model as 'bg-nbd' | 'pareto-nbd'
+    ];
     if (!model) throw new ConfigError('--model must be bg-nbd or pareto-nbd');
     const unit = values['time-unit'];
     if (unit !== 'week' && unit !== 'day') throw new ConfigError('--time-unit must be week or day');
@@ -135,39 +195,89 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
     if (!asOf) throw new ConfigError(`--as-of YYYY-MM-DD is required, e.g. --as-of ${DAY_EXAMPLE}`);
     await withDatabase(async (db, config) => {
       const fit = await createServices(config, db.dataSource).modelFits.fit(asOf, unit, model);
-      const { iterations: _iterations, converged: _converged, ...params } = fit.purchaseParams as Record<string, number>;
+      const {
+        iterations: _iterations,
+        converged: _converged,
+        ...params
+      } = fit.purchaseParams as Record<string, number>;
       const summary = {
         [model === 'BG_NBD' ? 'bgnbd' : 'paretoNbd']: params,
-        gammaGamma: fit.gammaGamma && { p: fit.gammaGamma.p, q: fit.gammaGamma.q, gamma: fit.gammaGamma.gamma },
-        customers: fit.customers, asOf: fit.asOf, timeUnit: fit.timeUnit,
+        gammaGamma: fit.gammaGamma && {
+          p: fit.gammaGamma.p,
+          q: fit.gammaGamma.q,
+          gamma: fit.gammaGamma.gamma,
+        },
+        customers: fit.customers,
+        asOf: fit.asOf,
+        timeUnit: fit.timeUnit,
       };
       if (values.json) console.log(JSON.stringify(summary));
-      else console.log(`Fit ${fit.id} on ${fit.customers} customers (${fit.repeatCustomers} repeat) in ${fit.durationMs} ms:\n${JSON.stringify(summary, null, 2)}`);
+      else
+        console.log(
+          `Fit ${fit.id} on ${fit.customers} customers (${fit.repeatCustomers} repeat) in ${fit.durationMs} ms:\n${JSON.stringify(summary, null, 2)}`,
+        );
     });
   },
   apikey: async (rest) => {
     const [action, ...options] = rest;
-    const { values, positionals } = parseArgs({ args: options, allowPositionals: true, options: {
-      name: { type: 'string' }, scopes: { type: 'string' }, expires: { type: 'string' }, 'trusted-documents-only': { type: 'boolean', default: false }, 'grace-hours': { type: 'string', default: '24' } } });
+    const { values, positionals } = parseArgs({
+      args: options,
+      allowPositionals: true,
+      options: {
+        name: { type: 'string' },
+        scopes: { type: 'string' },
+        expires: { type: 'string' },
+        'trusted-documents-only': { type: 'boolean', default: false },
+        'grace-hours': { type: 'string', default: '24' },
+      },
+    });
     // A key that expires on a day works through it.
     const expires = momentOption('expires', values.expires, endOfDay) ?? null;
-    if (expires && expires.getTime() <= Date.now()) throw new ConfigError(`--expires: ${values.expires} is already past; give a later day or time`);
+    if (expires && expires.getTime() <= Date.now())
+      throw new ConfigError(
+        `--expires: ${values.expires} is already past; give a later day or time`,
+      );
     await withDatabase(async (db, config) => {
       const keys = createServices(config, db.dataSource).apiKeys;
       if (action === 'create') {
-        const { key, record } = await keys.create(values.name ?? '', (values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean), expires,
-          { trustedDocumentsOnly: values['trusted-documents-only'] });
-        console.log(`Key ${record.id} (${record.scopes.join(', ')}). Store it now, it is not shown again:\n${key}`);
+        const { key, record } = await keys.create(
+          values.name ?? '',
+          (values.scopes ?? '')
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+          expires,
+          { trustedDocumentsOnly: values['trusted-documents-only'] },
+        );
+        console.log(
+          `Key ${record.id} (${record.scopes.join(', ')}). Store it now, it is not shown again:\n${key}`,
+        );
       } else if (action === 'list') {
         for (const k of await keys.list()) {
-          console.log([k.id, k.name, k.scopes.join(','), k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : k.expiresAt ? `expires ${k.expiresAt.toISOString()}` : 'active',
-            `last used ${k.lastUsedAt?.toISOString() ?? 'never'}`].join('\t'));
+          console.log(
+            [
+              k.id,
+              k.name,
+              k.scopes.join(','),
+              k.revokedAt
+                ? `revoked ${k.revokedAt.toISOString()}`
+                : k.expiresAt
+                  ? `expires ${k.expiresAt.toISOString()}`
+                  : 'active',
+              `last used ${k.lastUsedAt?.toISOString() ?? 'never'}`,
+            ].join('\t'),
+          );
         }
       } else if (action === 'revoke') {
         console.log(`Revoked ${(await keys.revoke(positionals[0] ?? '')).id}`);
       } else if (action === 'rotate') {
-        const { key, record } = await keys.rotate(positionals[0] ?? '', Number(values['grace-hours']));
-        console.log(`New key ${record.id}; the old one works for ${values['grace-hours']} more hours. Store it now:\n${key}`);
+        const { key, record } = await keys.rotate(
+          positionals[0] ?? '',
+          Number(values['grace-hours']),
+        );
+        console.log(
+          `New key ${record.id}; the old one works for ${values['grace-hours']} more hours. Store it now:\n${key}`,
+        );
       } else throw new ConfigError('apikey takes create, list, revoke or rotate');
     });
   },
@@ -177,47 +287,93 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
     const until = dayOption('until', values.until);
     await withDatabase(async (db, config) => {
       const earning = createServices(config, db.dataSource).loyaltyEarning;
-      if (action === 'replay') console.log(JSON.stringify(await earning.replay((orders) => process.stderr.write(`\r${orders} orders`))));
+      if (action === 'replay')
+        console.log(
+          JSON.stringify(
+            await earning.replay((orders) => process.stderr.write(`\r${orders} orders`)),
+          ),
+        );
       else if (action === 'expire') {
-        console.log(JSON.stringify(await earning.expireUntil(until ? new Date(endOfDay(until).getTime() - 1) : new Date())));
+        console.log(
+          JSON.stringify(
+            await earning.expireUntil(until ? new Date(endOfDay(until).getTime() - 1) : new Date()),
+          ),
+        );
       } else if (action === 'birthdays') {
         const services = createServices(config, db.dataSource);
         const on = until ? startOfDay(until) : new Date();
-        const granted = await services.loyaltyEarning.grantBirthdayBonuses(await services.customers.idsWithBirthday(on), on);
+        const granted = await services.loyaltyEarning.grantBirthdayBonuses(
+          await services.customers.idsWithBirthday(on),
+          on,
+        );
         console.log(JSON.stringify({ on: on.toISOString().slice(0, 10), granted }));
       } else if (action === 'evaluate-tiers') {
         const services = createServices(config, db.dataSource);
-        await db.dataSource.transaction((manager) => services.loyaltyPrograms.evaluateAll(manager, new Date()));
+        await db.dataSource.transaction((manager) =>
+          services.loyaltyPrograms.evaluateAll(manager, new Date()),
+        );
         console.log('Tiers evaluated for the whole base.');
       } else if (action === 'check') {
         const report = await earning.check();
-        console.log(JSON.stringify({ customers: report.customers, negativeBalances: report.negativeBalances.length, overdrawnLedgers: report.overdrawnLedgers.length }));
+        console.log(
+          JSON.stringify({
+            customers: report.customers,
+            negativeBalances: report.negativeBalances.length,
+            overdrawnLedgers: report.overdrawnLedgers.length,
+          }),
+        );
         if (report.negativeBalances.length || report.overdrawnLedgers.length) process.exitCode = 3;
-      } else throw new ConfigError('loyalty takes replay, expire, birthdays, evaluate-tiers or check');
+      } else
+        throw new ConfigError('loyalty takes replay, expire, birthdays, evaluate-tiers or check');
     });
   },
   'mine-associations': async (rest) => {
-    const { values } = parseArgs({ args: rest, options: { 'window-days': { type: 'string', default: '180' }, 'min-support': { type: 'string', default: '0.001' } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        'window-days': { type: 'string', default: '180' },
+        'min-support': { type: 'string', default: '0.001' },
+      },
+    });
     await withDatabase(async (db, config) => {
       const started = Date.now();
-      const report = await createServices(config, db.dataSource).actions.mineAssociations(Number(values['window-days']), Number(values['min-support']));
+      const report = await createServices(config, db.dataSource).actions.mineAssociations(
+        Number(values['window-days']),
+        Number(values['min-support']),
+      );
       console.log(JSON.stringify({ ...report, ms: Date.now() - started }));
     });
   },
   export: async (rest) => {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string', default: 'ndjson' }, 'updated-since': { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'ndjson' },
+        'updated-since': { type: 'string' },
+      },
+    });
     if (positionals[0] !== 'customers') throw new ConfigError('export takes: customers');
-    if (values.format !== 'ndjson' && values.format !== 'csv') throw new ConfigError('--format must be ndjson or csv');
+    if (values.format !== 'ndjson' && values.format !== 'csv')
+      throw new ConfigError('--format must be ndjson or csv');
     const since = momentOption('updated-since', values['updated-since'], startOfDay) ?? null;
     const format = values.format;
     await withDatabase(async (db, config) => {
-      const count = await exportCustomers(createServices(config, db.dataSource), config.shopCurrency, format, since, process.stdout);
+      const count = await exportCustomers(
+        createServices(config, db.dataSource),
+        config.shopCurrency,
+        format,
+        since,
+        process.stdout,
+      );
       process.stderr.write(`${count} customers exported\n`);
     });
   },
   'refresh-metrics': async () => {
     await withDatabase(async (db, config) => {
-      const report = await createServices(config, db.dataSource).metricsStore.refreshAll((done) => process.stderr.write(`\r${done} customers`));
+      const report = await createServices(config, db.dataSource).metricsStore.refreshAll((done) =>
+        process.stderr.write(`\r${done} customers`),
+      );
       process.stderr.write('\n');
       console.log(JSON.stringify(report));
     });
@@ -226,7 +382,8 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
     await withDatabase(async (db, config) => {
       const report = await runIntegrityCheck(db, config);
       console.log(JSON.stringify(report, null, 2));
-      if (!report.indexes.checked) process.stderr.write('Indexes not checked: the amcheck extension is not available.\n');
+      if (!report.indexes.checked)
+        process.stderr.write('Indexes not checked: the amcheck extension is not available.\n');
       if (report.damaged) process.exitCode = 3;
     });
   },

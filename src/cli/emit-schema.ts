@@ -18,8 +18,11 @@ export async function writeSchemaFile(): Promise<string> {
 }
 
 if (require.main === module) {
-  writeSchemaFile().then((file) => console.log(`Wrote ${file}`), (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  writeSchemaFile().then(
+    (file) => console.log(`Wrote ${file}`),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

@@ -38,7 +38,8 @@ async function main(argv: string[]) {
   switch (command) {
     case 'config':
       console.log('| variable | default | meaning |\n|---|---|---|');
-      for (const v of CONFIG_VARIABLES) console.log(`| \`${v.env}\` | \`${v.defaultValue}\` | ${v.description} |`);
+      for (const v of CONFIG_VARIABLES)
+        console.log(`| \`${v.env}\` | \`${v.defaultValue}\` | ${v.description} |`);
       return;
     case undefined:
     case 'help':
@@ -58,6 +59,12 @@ async function main(argv: string[]) {
 main(process.argv.slice(2)).catch((error) => {
   const code = (error as { extensions?: { code?: string } })?.extensions?.code;
   // Never the error object itself: a QueryFailedError carries the statement and every parameter (a whole chunk).
-  console.error(error instanceof ConfigError ? error.message : code ? `${code}: ${error.message}` : JSON.stringify(safeError(error)));
+  console.error(
+    error instanceof ConfigError
+      ? error.message
+      : code
+        ? `${code}: ${error.message}`
+        : JSON.stringify(safeError(error)),
+  );
   process.exit(1);
 });

@@ -8,7 +8,10 @@ import DataLoader from 'dataloader';
  * VM each statement costs a socket write and a backend wake-up that the SQL floor pays only once.
  * DataLoader does the batching; only its schedule is ours.
  */
-export function coalescing<K, V>(run: (keys: readonly K[]) => Promise<(V | Error)[]>, maxBatchSize = 100): DataLoader<K, V> {
+export function coalescing<K, V>(
+  run: (keys: readonly K[]) => Promise<(V | Error)[]>,
+  maxBatchSize = 100,
+): DataLoader<K, V> {
   let inFlight: Promise<unknown> | null = null;
   return new DataLoader<K, V>(
     async (keys) => {

@@ -50,7 +50,12 @@ function waitForSlice(signal: AbortSignal | undefined): Promise<void> {
       // request-guards aborts with an AppError (deadline, client gone), which is what the caller sees.
       reject(signal?.reason as Error);
     };
-    const waiter: Waiter = { resume: () => { signal?.removeEventListener('abort', onAbort); resolve(); } };
+    const waiter: Waiter = {
+      resume: () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     const queue = waiting.get(owner);
     if (queue) queue.push(waiter);
@@ -89,7 +94,11 @@ export async function runInSlices<T>(steps: Generator<unknown, T, undefined>): P
  * items.map(fn) with a checkpoint every `chunk` items: for per-item model work (parameter draws, customers of a
  * base-wide list). A checkpoint inside a slice is one clock read, so chunk 1 suits items of a tenth of a ms or more.
  */
-export async function mapInSlices<T, R>(items: readonly T[], fn: (item: T, index: number) => R, chunk = 16): Promise<R[]> {
+export async function mapInSlices<T, R>(
+  items: readonly T[],
+  fn: (item: T, index: number) => R,
+  chunk = 16,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   for (let i = 0; i < items.length; i++) {
     if (i % chunk === 0) await checkpoint();

@@ -18,9 +18,16 @@ export const RESTORE_PER_SECOND = 100;
 
 /** The leaky bucket itself: tokens refill continuously up to the capacity; a request takes its cost. */
 function step(tokens: number, updatedAtMs: number, nowMs: number, cost: number) {
-  const available = Math.min(BUCKET_CAPACITY, tokens + ((nowMs - updatedAtMs) / 1000) * RESTORE_PER_SECOND);
+  const available = Math.min(
+    BUCKET_CAPACITY,
+    tokens + ((nowMs - updatedAtMs) / 1000) * RESTORE_PER_SECOND,
+  );
   if (cost <= available) return { tokens: available - cost, allowed: true, retryAfterSeconds: 0 };
-  return { tokens: available, allowed: false, retryAfterSeconds: Math.ceil((cost - available) / RESTORE_PER_SECOND) };
+  return {
+    tokens: available,
+    allowed: false,
+    retryAfterSeconds: Math.ceil((cost - available) / RESTORE_PER_SECOND),
+  };
 }
 
 /** One process's buckets, in memory (the default). */
@@ -32,7 +39,11 @@ export class MemoryBucket implements CostBucket {
     const current = this.buckets.get(key) ?? { tokens: BUCKET_CAPACITY, updatedAt: now };
     const next = step(current.tokens, current.updatedAt, now, cost);
     this.buckets.set(key, { tokens: next.tokens, updatedAt: now });
-    return { allowed: next.allowed, remaining: Math.floor(next.tokens), retryAfterSeconds: next.retryAfterSeconds };
+    return {
+      allowed: next.allowed,
+      remaining: Math.floor(next.tokens),
+      retryAfterSeconds: next.retryAfterSeconds,
+    };
   }
 
   async close() {}
@@ -56,10 +67,20 @@ export class RedisBucket implements CostBucket {
 
   async take(key: string, cost: number): Promise<BucketResult> {
     const [allowed, available] = (await this.client.eval(TAKE_SCRIPT, {
-      keys: [`c360:bucket:${key}`], arguments: [String(BUCKET_CAPACITY), String(RESTORE_PER_SECOND), String(Date.now()), String(cost)],
+      keys: [`c360:bucket:${key}`],
+      arguments: [
+        String(BUCKET_CAPACITY),
+        String(RESTORE_PER_SECOND),
+        String(Date.now()),
+        String(cost),
+      ],
     })) as [number, string];
     const remaining = Number(available);
-    return { allowed: allowed === 1, remaining: Math.floor(remaining), retryAfterSeconds: allowed === 1 ? 0 : Math.ceil((cost - remaining) / RESTORE_PER_SECOND) };
+    return {
+      allowed: allowed === 1,
+      remaining: Math.floor(remaining),
+      retryAfterSeconds: allowed === 1 ? 0 : Math.ceil((cost - remaining) / RESTORE_PER_SECOND),
+    };
   }
 
   async close() {

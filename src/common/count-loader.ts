@@ -6,7 +6,9 @@ export interface FilteredCountKey {
 }
 
 /** Counts per parent for a list filter (statuses, kinds…); one statement per distinct filter. */
-export function createFilteredCountLoader(count: (parentIds: string[], filter: string[] | null) => Promise<number[]>) {
+export function createFilteredCountLoader(
+  count: (parentIds: string[], filter: string[] | null) => Promise<number[]>,
+) {
   const signature = (filter: string[] | null) => JSON.stringify(filter);
   return new DataLoader<FilteredCountKey, number, string>(
     async (keys) => {

@@ -24,8 +24,10 @@ export async function* readCsvLines(file: string, maxLineBytes: number): AsyncGe
     length = 0;
     tooLong = false;
     if (overlong) return { line, problem: `the line is longer than ${maxLineBytes} bytes` };
-    if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
-    if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d)
+      bytes = bytes.subarray(0, bytes.length - 1);
+    if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+      bytes = bytes.subarray(3);
     let text: string;
     try {
       text = decoder.decode(bytes);
@@ -87,7 +89,8 @@ export function splitCsvLine(text: string): string[] | string {
       const comma = text.indexOf(',', i);
       const end = comma === -1 ? text.length : comma;
       field = text.slice(i, end).trim();
-      if (field.includes('"')) return 'a quote inside an unquoted field (quote the field and double the quote)';
+      if (field.includes('"'))
+        return 'a quote inside an unquoted field (quote the field and double the quote)';
       i = end;
     }
     fields.push(field);

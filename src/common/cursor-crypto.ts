@@ -28,7 +28,8 @@ interface CursorKeys {
 }
 
 function deriveKeys(secret: string | Buffer): CursorKeys {
-  const derive = (info: string) => Buffer.from(hkdfSync('sha256', secret, 'c360 list cursors', info, 32));
+  const derive = (info: string) =>
+    Buffer.from(hkdfSync('sha256', secret, 'c360 list cursors', info, 32));
   return { encryption: derive('cursor encryption v1'), iv: derive('cursor synthetic iv v1') };
 }
 
@@ -48,7 +49,9 @@ export function sealCursor(plaintext: string): string {
   const iv = createHmac('sha256', keys.iv).update(data).digest().subarray(0, IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', keys.encryption, iv);
   const body = Buffer.concat([cipher.update(data), cipher.final()]);
-  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]).toString('base64url');
+  return Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), body]).toString(
+    'base64url',
+  );
 }
 
 /** The plaintext of a cursor this server sealed; null for anything else (tampered, foreign, truncated, old). */
@@ -56,7 +59,11 @@ export function openCursor(cursor: string): string | null {
   const raw = Buffer.from(cursor, 'base64url');
   if (raw.length <= HEADER_BYTES || raw[0] !== VERSION) return null;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', keys.encryption, raw.subarray(1, 1 + IV_BYTES));
+    const decipher = createDecipheriv(
+      'aes-256-gcm',
+      keys.encryption,
+      raw.subarray(1, 1 + IV_BYTES),
+    );
     decipher.setAuthTag(raw.subarray(1 + IV_BYTES, HEADER_BYTES));
     const data = Buffer.concat([decipher.update(raw.subarray(HEADER_BYTES)), decipher.final()]);
     let end = data.length - 1;

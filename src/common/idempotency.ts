@@ -27,10 +27,18 @@ export interface IdempotentRequest {
 }
 
 /** The request for a mutation's input, or null when the input has no idempotencyKey. */
-export function idempotentRequest(principal: { keyId: string } | null, mutation: string, input: object): IdempotentRequest | null {
+export function idempotentRequest(
+  principal: { keyId: string } | null,
+  mutation: string,
+  input: object,
+): IdempotentRequest | null {
   const { idempotencyKey: key, ...rest } = input as { idempotencyKey?: unknown };
   if (typeof key !== 'string') return null;
-  return { scope: `${principal?.keyId ?? 'system'}:${mutation}`, key, fingerprint: fingerprintOf(rest) };
+  return {
+    scope: `${principal?.keyId ?? 'system'}:${mutation}`,
+    key,
+    fingerprint: fingerprintOf(rest),
+  };
 }
 
 /** SHA-256 of the input as canonical JSON: keys sorted at every level, dates as ISO text. */
@@ -40,12 +48,18 @@ export function fingerprintOf(value: unknown): string {
     if (typeof v === 'bigint') return v.toString();
     if (Array.isArray(v)) return v.map(canonical);
     if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+          .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+      );
     }
     return v;
   };
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }
 
 export interface IdempotencyOptions<T> {
@@ -61,34 +75,49 @@ export interface IdempotencyOptions<T> {
  * Runs `work` once per key, in the caller's transaction (`manager`, which must be the write's own): the first call
  * stores its result, a retry with the same input returns it, one with another input is CONFLICT.
  */
-export async function runIdempotent<T>(manager: EntityManager, request: IdempotentRequest | null, work: () => Promise<T>,
-  options: IdempotencyOptions<T>): Promise<T> {
+export async function runIdempotent<T>(
+  manager: EntityManager,
+  request: IdempotentRequest | null,
+  work: () => Promise<T>,
+  options: IdempotencyOptions<T>,
+): Promise<T> {
   if (!request) return work();
   await manager.query(
     `delete from idempotency_keys where scope = $1 and key = $2 and created_at < now() - make_interval(hours => $3)`,
-    [request.scope, request.key, IDEMPOTENCY_RETENTION_HOURS]);
+    [request.scope, request.key, IDEMPOTENCY_RETENTION_HOURS],
+  );
   const claimed: { id: string }[] = await manager.query(
     `insert into idempotency_keys (scope, key, fingerprint) values ($1, $2, $3) on conflict (scope, key) do nothing returning id`,
-    [request.scope, request.key, request.fingerprint]);
+    [request.scope, request.key, request.fingerprint],
+  );
   if (claimed.length === 0) {
     const [first]: { fingerprint: string; result: unknown }[] = await manager.query(
-      'select fingerprint, result from idempotency_keys where scope = $1 and key = $2', [request.scope, request.key]);
+      'select fingerprint, result from idempotency_keys where scope = $1 and key = $2',
+      [request.scope, request.key],
+    );
     if (!first || first.fingerprint !== request.fingerprint) {
-      throw new ConflictError('This idempotency key was used with a different input', { field: 'idempotencyKey' });
+      throw new ConflictError('This idempotency key was used with a different input', {
+        field: 'idempotencyKey',
+      });
     }
     const stored = revive(first.result);
     return options.revive ? options.revive(stored) : (stored as T);
   }
   const result = await work();
-  await manager.query('update idempotency_keys set result = $2, customer_id = $3 where id = $1',
-    [claimed[0].id, store(result, options.sealed ?? false), options.customerOf(result)]);
+  await manager.query('update idempotency_keys set result = $2, customer_id = $3 where id = $1', [
+    claimed[0].id,
+    store(result, options.sealed ?? false),
+    options.customerOf(result),
+  ]);
   return result;
 }
 
 /** Deletes the keys past their retention; returns how many. */
 export async function pruneIdempotencyKeys(manager: EntityManager): Promise<number> {
   const [, deleted]: [unknown, number] = await manager.query(
-    'delete from idempotency_keys where created_at < now() - make_interval(hours => $1)', [IDEMPOTENCY_RETENTION_HOURS]);
+    'delete from idempotency_keys where created_at < now() - make_interval(hours => $1)',
+    [IDEMPOTENCY_RETENTION_HOURS],
+  );
   return deleted;
 }
 
@@ -107,20 +136,35 @@ function revive(stored: unknown): unknown {
   const json = JSON.stringify(stored);
   const sealed = (stored as { $sealed?: string } | null)?.$sealed;
   const text = sealed ? openCursor(sealed) : json;
-  if (text === null) throw new ConflictError('This idempotency key’s result can no longer be read; use a new key', { field: 'idempotencyKey' });
+  if (text === null)
+    throw new ConflictError('This idempotency key’s result can no longer be read; use a new key', {
+      field: 'idempotencyKey',
+    });
   return JSON.parse(text, (_key, value) => {
-    if (value && typeof value === 'object' && typeof value.$date === 'string') return new Date(value.$date);
-    if (value && typeof value === 'object' && typeof value.$bigint === 'string') return BigInt(value.$bigint);
+    if (value && typeof value === 'object' && typeof value.$date === 'string')
+      return new Date(value.$date);
+    if (value && typeof value === 'object' && typeof value.$bigint === 'string')
+      return BigInt(value.$bigint);
     return value;
   });
 }
 
 /** The table's text columns, classified (see TextColumns): results may quote the customer, so erasure deletes them. */
 export const idempotencyTextColumns: TextColumns[] = [
-  { table: 'idempotency_keys', customerKey: 'customer_id', deleteRows: true, personal: { result: 'null' },
-    notPersonal: { scope: 'API key id and mutation name', key: 'the client’s idempotency key', fingerprint: 'hash of the input' } },
+  {
+    table: 'idempotency_keys',
+    customerKey: 'customer_id',
+    deleteRows: true,
+    personal: { result: 'null' },
+    notPersonal: {
+      scope: 'API key id and mutation name',
+      key: 'the client’s idempotency key',
+      fingerprint: 'hash of the input',
+    },
+  },
 ];
 
 /** The GraphQL description of every mutation's `idempotencyKey` input field. */
-export const IDEMPOTENCY_KEY_DESCRIPTION = `A key of the client's choice (a UUID, 1 to 200 characters) that makes a retry safe: for ${IDEMPOTENCY_RETENTION_HOURS} hours `
-  + 'a call with the same key and the same input returns the first result and writes nothing; the same key with another input is CONFLICT.';
+export const IDEMPOTENCY_KEY_DESCRIPTION =
+  `A key of the client's choice (a UUID, 1 to 200 characters) that makes a retry safe: for ${IDEMPOTENCY_RETENTION_HOURS} hours ` +
+  'a call with the same key and the same input returns the first result and writes nothing; the same key with another input is CONFLICT.';

@@ -1,7 +1,19 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
-  DocumentNode, getVariableValues, GraphQLInputType, GraphQLSchema, isInputObjectType, isListType, isNonNullType, Kind, OperationDefinitionNode,
-  TypeInfo, ValueNode, valueFromAST, visit, visitWithTypeInfo,
+  DocumentNode,
+  getVariableValues,
+  GraphQLInputType,
+  GraphQLSchema,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  Kind,
+  OperationDefinitionNode,
+  TypeInfo,
+  ValueNode,
+  valueFromAST,
+  visit,
+  visitWithTypeInfo,
 } from 'graphql';
 import { BadUserInputError } from './errors';
 
@@ -36,15 +48,27 @@ function argumentPositions(schema: GraphQLSchema, document: DocumentNode): Argum
   positions = [];
   const found = positions;
   const typeInfo = new TypeInfo(schema);
-  visit(document, visitWithTypeInfo(typeInfo, {
-    Argument(node) {
-      const argument = typeInfo.getArgument();
-      if (!argument) return;
-      const owner = typeInfo.getDirective()?.name ?? typeInfo.getFieldDef()?.name ?? '?';
-      const limits = (typeInfo.getDirective() ? undefined : typeInfo.getFieldDef()?.extensions?.[ARGUMENT_MAX_ITEMS]) as Record<string, number> | undefined;
-      found.push({ path: `${owner}.${argument.name}`, type: argument.type, value: node.value, maxItems: limits?.[argument.name] ?? DEFAULT_MAX_ITEMS });
-    },
-  }));
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        const argument = typeInfo.getArgument();
+        if (!argument) return;
+        const owner = typeInfo.getDirective()?.name ?? typeInfo.getFieldDef()?.name ?? '?';
+        const limits = (
+          typeInfo.getDirective()
+            ? undefined
+            : typeInfo.getFieldDef()?.extensions?.[ARGUMENT_MAX_ITEMS]
+        ) as Record<string, number> | undefined;
+        found.push({
+          path: `${owner}.${argument.name}`,
+          type: argument.type,
+          value: node.value,
+          maxItems: limits?.[argument.name] ?? DEFAULT_MAX_ITEMS,
+        });
+      },
+    }),
+  );
   positionsByDocument.set(document, positions);
   return positions;
 }
@@ -56,7 +80,10 @@ function checkValue(value: unknown, type: GraphQLInputType, path: string, maxIte
   if (isListType(type)) {
     if (!Array.isArray(value)) return checkValue(value, type.ofType, path, DEFAULT_MAX_ITEMS);
     if (value.length > maxItems) {
-      throw new BadUserInputError(`${path} has ${value.length} items; at most ${maxItems} are allowed`, { field: path, maxItems, http: REFUSED });
+      throw new BadUserInputError(
+        `${path} has ${value.length} items; at most ${maxItems} are allowed`,
+        { field: path, maxItems, http: REFUSED },
+      );
     }
     value.forEach((item, i) => checkValue(item, type.ofType, `${path}[${i}]`, DEFAULT_MAX_ITEMS));
     return;
@@ -64,7 +91,12 @@ function checkValue(value: unknown, type: GraphQLInputType, path: string, maxIte
   if (isInputObjectType(type)) {
     for (const field of Object.values(type.getFields())) {
       const limit = field.extensions?.[MAX_ITEMS] as number | undefined;
-      checkValue((value as Record<string, unknown>)[field.name], field.type, `${path}.${field.name}`, limit ?? DEFAULT_MAX_ITEMS);
+      checkValue(
+        (value as Record<string, unknown>)[field.name],
+        field.type,
+        `${path}.${field.name}`,
+        limit ?? DEFAULT_MAX_ITEMS,
+      );
     }
     return;
   }
@@ -83,9 +115,17 @@ function checkNoNul(value: unknown, path: string): void {
   while (stack.length > 0) {
     const item = stack.pop();
     if (typeof item === 'string') {
-      if (item.includes('\u0000')) throw new BadUserInputError(`${path} contains a NUL character (U+0000), which is not allowed`, { field: path, http: REFUSED });
+      if (item.includes('\u0000'))
+        throw new BadUserInputError(
+          `${path} contains a NUL character (U+0000), which is not allowed`,
+          { field: path, http: REFUSED },
+        );
       // A lone surrogate is no character at all: UTF-8 cannot hold it, and it would be stored silently as U+FFFD.
-      if (LONE_SURROGATE.test(item)) throw new BadUserInputError(`${path} contains an unpaired UTF-16 surrogate, which is not text`, { field: path, http: REFUSED });
+      if (LONE_SURROGATE.test(item))
+        throw new BadUserInputError(
+          `${path} contains an unpaired UTF-16 surrogate, which is not text`,
+          { field: path, http: REFUSED },
+        );
     } else if (Array.isArray(item)) {
       // One by one: spreading an array of a few hundred thousand items would overflow the call's arguments.
       for (const nested of item) stack.push(nested);
@@ -98,8 +138,15 @@ function checkNoNul(value: unknown, path: string): void {
 }
 
 /** The checks on the coerced arguments of one operation; throws BadUserInputError on the first problem. */
-export function checkOperationInput(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>) {
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
+export function checkOperationInput(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+) {
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, {
+    maxErrors: 1,
+  });
   // Variables that do not coerce are reported by graphql-js itself when the operation executes.
   if (coerced.errors) return;
   for (const position of argumentPositions(schema, document)) {

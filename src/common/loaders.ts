@@ -1,7 +1,11 @@
 import DataLoader from 'dataloader';
 
 /** DataLoader batch results must match the keys one to one, in order. */
-export function alignToKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | null)[] {
+export function alignToKeys<K, V>(
+  keys: readonly K[],
+  rows: V[],
+  keyOf: (row: V) => K,
+): (V | null)[] {
   const byKey = new Map<K, V>();
   for (const row of rows) byKey.set(keyOf(row), row);
   return keys.map((key) => byKey.get(key) ?? null);
@@ -39,10 +43,12 @@ export function createArgumentLoader<A, V>(batch: (ids: string[], arg: A) => Pro
         groups.set(signature(key.arg), group);
       }
       const found = new Map<string, V>();
-      await Promise.all([...groups].map(async ([sig, group]) => {
-        const values = await batch(group.ids, group.arg);
-        group.ids.forEach((id, i) => found.set(`${id}|${sig}`, values[i]));
-      }));
+      await Promise.all(
+        [...groups].map(async ([sig, group]) => {
+          const values = await batch(group.ids, group.arg);
+          group.ids.forEach((id, i) => found.set(`${id}|${sig}`, values[i]));
+        }),
+      );
       return keys.map((k) => found.get(`${k.id}|${signature(k.arg)}`) as V);
     },
     { cacheKeyFn: (k) => `${k.id}|${signature(k.arg)}` },

@@ -22,7 +22,14 @@ export function configureLogger(level: pino.LevelWithSilent): void {
 }
 
 // Fields of PostgreSQL's errors that name things, never values (the message and `detail` can hold values).
-const SAFE_DRIVER_FIELDS = ['code', 'constraint', 'table', 'column', 'routine', 'severity'] as const;
+const SAFE_DRIVER_FIELDS = [
+  'code',
+  'constraint',
+  'table',
+  'column',
+  'routine',
+  'severity',
+] as const;
 
 /**
  * What may be logged of a thrown value: its class, the driver's codes and where it was thrown. A database
@@ -33,15 +40,25 @@ const SAFE_DRIVER_FIELDS = ['code', 'constraint', 'table', 'column', 'routine', 
 export function safeError(error: unknown): Record<string, unknown> {
   if (typeof error !== 'object' || error === null) return { type: typeof error };
   const e = error as Error & Record<string, unknown>;
-  const driver = (e.driverError ?? (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e : null)) as Record<string, unknown> | null;
+  const driver = (e.driverError ??
+    (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e : null)) as Record<
+    string,
+    unknown
+  > | null;
   const out: Record<string, unknown> = { type: e.constructor?.name ?? e.name ?? 'Error' };
   if (driver) {
-    for (const field of SAFE_DRIVER_FIELDS) if (typeof driver[field] === 'string') out[field] = driver[field];
+    for (const field of SAFE_DRIVER_FIELDS)
+      if (typeof driver[field] === 'string') out[field] = driver[field];
   } else if (typeof e.message === 'string' && !(error instanceof SyntaxError)) {
     out.message = e.message.slice(0, 300);
   }
   if (typeof e.code === 'string' && !out.code) out.code = e.code.slice(0, 40);
   // Stack frames only: the first line of a stack repeats the message.
-  if (typeof e.stack === 'string') out.stack = e.stack.split('\n').slice(1, 12).map((line) => line.trim()).join('\n');
+  if (typeof e.stack === 'string')
+    out.stack = e.stack
+      .split('\n')
+      .slice(1, 12)
+      .map((line) => line.trim())
+      .join('\n');
   return out;
 }

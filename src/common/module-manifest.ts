@@ -22,7 +22,11 @@ export interface PersonalDataHandler {
   /** Its rows about one customer for an export (Art. 15/20), as sections of the one JSON document. */
   exportRows?(customerId: string): Promise<Record<string, unknown>>;
   /** Inside the erasure's transaction, after the columns are emptied (redact quotes of the person elsewhere). */
-  eraseInTransaction?(manager: EntityManager, customerId: string, quotable: readonly string[]): Promise<void>;
+  eraseInTransaction?(
+    manager: EntityManager,
+    customerId: string,
+    quotable: readonly string[],
+  ): Promise<void>;
   /** After the erasure committed (recompute what is derived from what remains). */
   afterErasure?(customerId: string): Promise<void>;
 }
@@ -84,6 +88,12 @@ export interface ModuleManifest<S extends object = object, D extends object = ob
 }
 
 /** The services of a list of manifests, merged (each module's record keeps its own keys). */
-export type ServicesOf<M extends readonly ModuleManifest<object, never>[]> = UnionToIntersection<ReturnType<M[number]['services']>>;
+export type ServicesOf<M extends readonly ModuleManifest<object, never>[]> = UnionToIntersection<
+  ReturnType<M[number]['services']>
+>;
 
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (
+  x: infer I,
+) => void
+  ? I
+  : never;

@@ -10,8 +10,11 @@ const exponents = new Map<string, number>();
 export function currencyExponent(currency: string): number {
   const known = exponents.get(currency);
   if (known !== undefined) return known;
-  if (!KNOWN_CURRENCIES.has(currency)) throw new BadUserInputError(`Unknown currency ${currency}`, { field: 'currency' });
-  const exponent = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  if (!KNOWN_CURRENCIES.has(currency))
+    throw new BadUserInputError(`Unknown currency ${currency}`, { field: 'currency' });
+  const exponent =
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits ?? 2;
   exponents.set(currency, exponent);
   return exponent;
 }
@@ -20,10 +23,13 @@ export function currencyExponent(currency: string): number {
 export function parseMoney(amount: string, currency: string, field = 'amount'): bigint {
   const exponent = currencyExponent(currency);
   const match = /^(-?)(\d{1,15})(?:\.(\d+))?$/.exec(amount.trim());
-  if (!match) throw new BadUserInputError(`${field} must be a decimal number such as 12.50`, { field });
+  if (!match)
+    throw new BadUserInputError(`${field} must be a decimal number such as 12.50`, { field });
   const [, sign, whole, fraction = ''] = match;
   if (fraction.length > exponent) {
-    throw new BadUserInputError(`${field} has more than ${exponent} decimals for ${currency}`, { field });
+    throw new BadUserInputError(`${field} has more than ${exponent} decimals for ${currency}`, {
+      field,
+    });
   }
   const minor = BigInt(whole + fraction.padEnd(exponent, '0'));
   return sign === '-' ? -minor : minor;
@@ -43,15 +49,22 @@ function formatDigits(integer: string, exponent: number): string {
   return `${negative ? '-' : ''}${whole}${fraction}`;
 }
 
-@ObjectType({ description: 'An amount of money. Stored as integer minor units; shown as a decimal string.' })
+@ObjectType({
+  description: 'An amount of money. Stored as integer minor units; shown as a decimal string.',
+})
 export class Money {
-  @Field({ description: 'The amount as a decimal string in major units, e.g. "12.50"; exact, never a float.' })
+  @Field({
+    description:
+      'The amount as a decimal string in major units, e.g. "12.50"; exact, never a float.',
+  })
   amount: string;
 
   @Field({ description: 'ISO 4217 currency code, e.g. "USD".' })
   currency: string;
 
-  @Field(() => String, { description: 'The amount in minor units (cents) as an integer string, for exact arithmetic.' })
+  @Field(() => String, {
+    description: 'The amount in minor units (cents) as an integer string, for exact arithmetic.',
+  })
   minorUnits: string;
 }
 
@@ -59,6 +72,9 @@ const CANONICAL_INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
 
 export function money(minor: bigint | number | string | null | undefined, currency: string): Money {
   // The database sends canonical integer text; anything else is normalised ("007" → "7") or refused (1.5).
-  const minorUnits = typeof minor === 'string' && CANONICAL_INTEGER.test(minor) ? minor : BigInt(minor ?? 0).toString();
+  const minorUnits =
+    typeof minor === 'string' && CANONICAL_INTEGER.test(minor)
+      ? minor
+      : BigInt(minor ?? 0).toString();
   return { amount: formatDigits(minorUnits, currencyExponent(currency)), currency, minorUnits };
 }

@@ -1,5 +1,13 @@
 import DataLoader from 'dataloader';
-import { ConnectionArgs, keysetSql, lazyEdge, Page, resolvePageWindow, SortKey, toPage } from './pagination';
+import {
+  ConnectionArgs,
+  keysetSql,
+  lazyEdge,
+  Page,
+  resolvePageWindow,
+  SortKey,
+  toPage,
+} from './pagination';
 import { SqlParams } from './sql';
 
 export interface NestedPageKey<A extends ConnectionArgs = ConnectionArgs> {
@@ -49,7 +57,9 @@ export async function fetchNestedPages<Row, A extends ConnectionArgs>(
     const id = spec.parentIdOf(row);
     byParent.set(id, [...(byParent.get(id) ?? []), row]);
   }
-  return parentIds.map((id) => toPage(byParent.get(id) ?? [], window, spec.cursorOf, () => countOf(id)));
+  return parentIds.map((id) =>
+    toPage(byParent.get(id) ?? [], window, spec.cursorOf, () => countOf(id)),
+  );
 }
 
 /**
@@ -72,7 +82,10 @@ export function createNestedPageLoader<Row, A extends ConnectionArgs>(
       await Promise.all(
         [...groups.values()].map(async ({ args, indexes }) => {
           try {
-            const pages = await load(indexes.map((i) => keys[i].parentId), args);
+            const pages = await load(
+              indexes.map((i) => keys[i].parentId),
+              args,
+            );
             indexes.forEach((keyIndex, i) => (results[keyIndex] = pages[i]));
           } catch (error) {
             for (const keyIndex of indexes) results[keyIndex] = error as Error;

@@ -38,15 +38,47 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    requests: new Counter({ name: 'graphql_requests_total', help: 'GraphQL requests by operation type and name.', labelNames: ['type', 'operation'], registers: [registry] }),
-    duration: new Histogram({ name: 'graphql_operation_duration_seconds', help: 'GraphQL request duration by operation type and name.', labelNames: ['type', 'operation'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
-    errors: new Counter({ name: 'graphql_errors_total', help: 'GraphQL errors by extensions.code.', labelNames: ['code'], registers: [registry] }),
-    sqlStatements: new Histogram({ name: 'graphql_sql_statements_per_request', help: 'SQL statements run for one GraphQL request.',
-      buckets: [0, 1, 2, 5, 10, 20, 35, 50, 100, 250], registers: [registry] }),
-    throttled: new Counter({ name: 'graphql_throttled_requests_total', help: 'Requests refused because the key had used up its rate-limit budget (429).', registers: [registry] }),
-    compiledRequests: new Counter({ name: 'graphql_compiled_requests_total', help: 'Queries answered from one compiled SQL statement per root field instead of per-field resolvers.', registers: [registry] }),
-    pool: new Gauge({ name: 'db_pool_connections', help: 'PostgreSQL pool connections by state.', labelNames: ['state'], registers: [registry] }),
+    requests: new Counter({
+      name: 'graphql_requests_total',
+      help: 'GraphQL requests by operation type and name.',
+      labelNames: ['type', 'operation'],
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: 'graphql_operation_duration_seconds',
+      help: 'GraphQL request duration by operation type and name.',
+      labelNames: ['type', 'operation'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: 'graphql_errors_total',
+      help: 'GraphQL errors by extensions.code.',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    sqlStatements: new Histogram({
+      name: 'graphql_sql_statements_per_request',
+      help: 'SQL statements run for one GraphQL request.',
+      buckets: [0, 1, 2, 5, 10, 20, 35, 50, 100, 250],
+      registers: [registry],
+    }),
+    throttled: new Counter({
+      name: 'graphql_throttled_requests_total',
+      help: 'Requests refused because the key had used up its rate-limit budget (429).',
+      registers: [registry],
+    }),
+    compiledRequests: new Counter({
+      name: 'graphql_compiled_requests_total',
+      help: 'Queries answered from one compiled SQL statement per root field instead of per-field resolvers.',
+      registers: [registry],
+    }),
+    pool: new Gauge({
+      name: 'db_pool_connections',
+      help: 'PostgreSQL pool connections by state.',
+      labelNames: ['state'],
+      registers: [registry],
+    }),
   };
 }
 
@@ -63,7 +95,10 @@ export const MAX_OPERATION_LABELS = 100;
 export class OperationLabels {
   private readonly seen = new Set<string>();
 
-  constructor(private readonly registered: ReadonlySet<string>, private readonly limit = MAX_OPERATION_LABELS) {}
+  constructor(
+    private readonly registered: ReadonlySet<string>,
+    private readonly limit = MAX_OPERATION_LABELS,
+  ) {}
 
   label(name: string): string {
     const cut = name.slice(0, 64);
@@ -82,7 +117,11 @@ const KNOWN_CODE = /^[A-Z_]{1,40}$/;
  * statements and error codes; never variables or results, which may hold personal data. Only requests that
  * passed the key check reach Apollo, so only they are counted; their names are bounded by OperationLabels.
  */
-export function observabilityPlugin(metrics: Metrics, logger: Logger, labels: OperationLabels): ApolloServerPlugin {
+export function observabilityPlugin(
+  metrics: Metrics,
+  logger: Logger,
+  labels: OperationLabels,
+): ApolloServerPlugin {
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();
@@ -90,9 +129,14 @@ export function observabilityPlugin(metrics: Metrics, logger: Logger, labels: Op
         async willSendResponse(ctx) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
           const type = ctx.operation?.operation ?? 'invalid';
-          const operation = ctx.operation ? (ctx.operationName ? labels.label(ctx.operationName) : 'anonymous') : 'invalid';
+          const operation = ctx.operation
+            ? ctx.operationName
+              ? labels.label(ctx.operationName)
+              : 'anonymous'
+            : 'invalid';
           const codes = (ctx.errors ?? []).map((e) => {
-            const code = typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
+            const code =
+              typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
             return KNOWN_CODE.test(code) ? code : 'OTHER';
           });
           const facts = requestFacts.getStore();
@@ -101,8 +145,19 @@ export function observabilityPlugin(metrics: Metrics, logger: Logger, labels: Op
           for (const code of codes) metrics.errors.inc({ code });
           if (codes.includes('THROTTLED')) metrics.throttled.inc();
           if (facts) metrics.sqlStatements.observe(facts.sqlStatements);
-          const keyId = (ctx.contextValue as { principal?: { keyId: string } | null }).principal?.keyId;
-          logger.info({ keyId, type, operation, ms: Math.round(seconds * 1000), sqlStatements: facts?.sqlStatements, errors: codes }, 'graphql');
+          const keyId = (ctx.contextValue as { principal?: { keyId: string } | null }).principal
+            ?.keyId;
+          logger.info(
+            {
+              keyId,
+              type,
+              operation,
+              ms: Math.round(seconds * 1000),
+              sqlStatements: facts?.sqlStatements,
+              errors: codes,
+            },
+            'graphql',
+          );
         },
       };
     },

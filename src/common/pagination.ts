@@ -8,16 +8,28 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 @ArgsType()
 export class ConnectionArgs {
-  @Field(() => Int, { nullable: true, description: `Page size from the start (after \`after\`), 1 to ${MAX_PAGE_SIZE}; first or last is required.` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Page size from the start (after \`after\`), 1 to ${MAX_PAGE_SIZE}; first or last is required.`,
+  })
   first?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Opaque cursor: return items after this one.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Opaque cursor: return items after this one.',
+  })
   after?: string | null;
 
-  @Field(() => Int, { nullable: true, description: `Page size from the end (before \`before\`), 1 to ${MAX_PAGE_SIZE}; first or last is required.` })
+  @Field(() => Int, {
+    nullable: true,
+    description: `Page size from the end (before \`before\`), 1 to ${MAX_PAGE_SIZE}; first or last is required.`,
+  })
   last?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Opaque cursor: return items before this one.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Opaque cursor: return items before this one.',
+  })
   before?: string | null;
 }
 
@@ -72,15 +84,18 @@ export function resolvePageWindow(args: ConnectionArgs, arity: number): PageWind
     throw new BadUserInputError('Pass first or last, not both', { field: 'last' });
   }
   // Like GitHub and Shopify: a client always says how many it wants, so the cost of a query is known up front.
-  if (first == null && last == null) throw new BadUserInputError('Pass first or last (1 to 100)', { field: 'first' });
+  if (first == null && last == null)
+    throw new BadUserInputError('Pass first or last (1 to 100)', { field: 'first' });
   if (first != null) checkSize(first, 'first');
   if (last != null) checkSize(last, 'last');
   if (last != null || (before != null && first == null)) {
-    if (after != null) throw new BadUserInputError('after goes with first, not last', { field: 'after' });
+    if (after != null)
+      throw new BadUserInputError('after goes with first, not last', { field: 'after' });
     const cursor = before != null ? decodeCursor(before, 'before', arity) : null;
     return { limit: last ?? DEFAULT_PAGE_SIZE, backward: true, cursor, hasCursor: cursor !== null };
   }
-  if (before != null) throw new BadUserInputError('before goes with last, not first', { field: 'before' });
+  if (before != null)
+    throw new BadUserInputError('before goes with last, not first', { field: 'before' });
   const cursor = after != null ? decodeCursor(after, 'after', arity) : null;
   return { limit: first ?? DEFAULT_PAGE_SIZE, backward: false, cursor, hasCursor: cursor !== null };
 }
@@ -96,7 +111,12 @@ export interface SortKey {
  * Keyset SQL for a page: a row-value comparison against the cursor and the matching order by.
  * Every key sorts in the same direction, so `(a, b) > ($1, $2)` is exact and can use an index.
  */
-export function keysetSql(keys: SortKey[], descending: boolean, window: PageWindow, firstParam: number) {
+export function keysetSql(
+  keys: SortKey[],
+  descending: boolean,
+  window: PageWindow,
+  firstParam: number,
+) {
   if (window.cursor) checkCursorValues(keys, window.cursor, window.backward ? 'before' : 'after');
   const readDescending = window.backward ? !descending : descending;
   const direction = readDescending ? 'desc' : 'asc';
@@ -109,7 +129,8 @@ export function keysetSql(keys: SortKey[], descending: boolean, window: PageWind
 }
 
 // A timestamp as PostgreSQL prints it (`2026-01-02 03:04:05.678+00`) or as JSON does (`…T…Z`).
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
 const BIGINT = /^-?\d{1,19}$/;
 
 function isTimestamp(value: string): boolean {
@@ -118,13 +139,25 @@ function isTimestamp(value: string): boolean {
   if (!m) return false;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour < 24 && minute < 60 && second < 60;
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60
+  );
 }
 
 const CURSOR_VALUE_CHECKS: Record<string, (value: unknown) => boolean> = {
   timestamptz: (v) => typeof v === 'string' && isTimestamp(v),
-  bigint: (v) => (typeof v === 'string' && BIGINT.test(v) && BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n)
-    || (typeof v === 'number' && Number.isSafeInteger(v)),
+  bigint: (v) =>
+    (typeof v === 'string' &&
+      BIGINT.test(v) &&
+      BigInt(v) >= -(2n ** 63n) &&
+      BigInt(v) < 2n ** 63n) ||
+    (typeof v === 'number' && Number.isSafeInteger(v)),
   uuid: (v) => typeof v === 'string' && isUuid(v),
   text: (v) => typeof v === 'string' && !v.includes('\u0000'),
 };
@@ -134,7 +167,9 @@ const CURSOR_VALUE_CHECKS: Record<string, (value: unknown) => boolean> = {
  * a tampered value must be bad input, never a PostgreSQL cast error (a 500).
  */
 function checkCursorValues(keys: SortKey[], values: unknown[], field: string) {
-  const fits = values.length === keys.length && keys.every((key, i) => CURSOR_VALUE_CHECKS[key.cast]?.(values[i]) ?? true);
+  const fits =
+    values.length === keys.length &&
+    keys.every((key, i) => CURSOR_VALUE_CHECKS[key.cast]?.(values[i]) ?? true);
   if (!fits) throw new BadUserInputError(`${field} is not a cursor of this list`, { field });
 }
 
@@ -189,13 +224,19 @@ export function toPage<R, T = R>(
 }
 
 /** Relay connection type for a node type (type-graphql's generic-types pattern). */
-export function Connection<T extends object>(nodeType: ClassType<T>, typeName: string, what: string) {
+export function Connection<T extends object>(
+  nodeType: ClassType<T>,
+  typeName: string,
+  what: string,
+) {
   @ObjectType(`${typeName}Edge`, { description: `An edge in a page of ${what}.` })
   class Edge {
     @Field({ description: 'Opaque cursor of this edge; pass it as after or before.' })
     cursor: string;
 
-    @Field(() => nodeType, { description: `The ${typeName.replace(/Connection$/, '')} at this edge.` })
+    @Field(() => nodeType, {
+      description: `The ${typeName.replace(/Connection$/, '')} at this edge.`,
+    })
     node: T;
   }
 
@@ -204,16 +245,22 @@ export function Connection<T extends object>(nodeType: ClassType<T>, typeName: s
     @Field(() => [Edge], { description: 'The edges of this page, in order.' })
     edges: Edge[];
 
-    @Field(() => [nodeType], { description: 'The nodes of this page, in order (shortcut for edges.node).' })
+    @Field(() => [nodeType], {
+      description: 'The nodes of this page, in order (shortcut for edges.node).',
+    })
     nodes: T[];
 
-    @Field(() => PageInfo, { description: 'Whether more pages exist, and the cursors at the page ends.' })
+    @Field(() => PageInfo, {
+      description: 'Whether more pages exist, and the cursors at the page ends.',
+    })
     pageInfo: PageInfo;
 
     countAll: () => Promise<number>;
 
     // A method, so the count query runs only when a client asks for it.
-    @Field(() => Int, { description: 'How many items match in all pages (counted only when asked for).' })
+    @Field(() => Int, {
+      description: 'How many items match in all pages (counted only when asked for).',
+    })
     totalCount(): Promise<number> {
       return this.countAll();
     }

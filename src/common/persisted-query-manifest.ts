@@ -29,13 +29,23 @@ export function loadTrustedDocuments(file: string): TrustedDocuments {
   } catch (error) {
     throw new Error(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
-  if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1 || !Array.isArray(manifest.operations)) {
-    throw new Error(`${file} is not an apollo-persisted-query-manifest, version 1, with an operations list`);
+  if (
+    manifest.format !== 'apollo-persisted-query-manifest' ||
+    manifest.version !== 1 ||
+    !Array.isArray(manifest.operations)
+  ) {
+    throw new Error(
+      `${file} is not an apollo-persisted-query-manifest, version 1, with an operations list`,
+    );
   }
   const byHash = new Map<string, { name: string | null; body: string }>();
   for (const [index, op] of (manifest.operations as ManifestOperation[]).entries()) {
-    if (typeof op.body !== 'string' || typeof op.id !== 'string') throw new Error(`${file}: operation ${index} needs an id and a body`);
-    if (sha256(op.body) !== op.id) throw new Error(`${file}: operation ${index} (${String(op.name)}) has an id that is not the SHA-256 of its body`);
+    if (typeof op.body !== 'string' || typeof op.id !== 'string')
+      throw new Error(`${file}: operation ${index} needs an id and a body`);
+    if (sha256(op.body) !== op.id)
+      throw new Error(
+        `${file}: operation ${index} (${String(op.name)}) has an id that is not the SHA-256 of its body`,
+      );
     byHash.set(op.id, { name: typeof op.name === 'string' ? op.name : null, body: op.body });
   }
   return { byHash };

@@ -31,14 +31,24 @@ export interface TextColumns {
  * The SQL comes from each owning module's own declaration; tables without a customer key are left to their
  * module (saved segments redact the person's identifiers where they are quoted).
  */
-export async function erasePersonalColumns(manager: EntityManager, tables: readonly TextColumns[], customerId: string): Promise<void> {
+export async function erasePersonalColumns(
+  manager: EntityManager,
+  tables: readonly TextColumns[],
+  customerId: string,
+): Promise<void> {
   for (const table of tables) {
     if (!table.customerKey) continue;
     if (table.deleteRows) {
-      await manager.query(`delete from ${table.table} where ${table.customerKey} = $1`, [customerId]);
+      await manager.query(`delete from ${table.table} where ${table.customerKey} = $1`, [
+        customerId,
+      ]);
       continue;
     }
     const sets = Object.entries(table.personal).map(([column, value]) => `${column} = ${value}`);
-    if (sets.length > 0) await manager.query(`update ${table.table} set ${sets.join(', ')} where ${table.customerKey} = $1`, [customerId]);
+    if (sets.length > 0)
+      await manager.query(
+        `update ${table.table} set ${sets.join(', ')} where ${table.customerKey} = $1`,
+        [customerId],
+      );
   }
 }

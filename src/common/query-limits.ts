@@ -1,4 +1,11 @@
-import { FragmentDefinitionNode, GraphQLError, Kind, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
+import {
+  FragmentDefinitionNode,
+  GraphQLError,
+  Kind,
+  SelectionSetNode,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
 
 export const MAX_DEPTH = 10;
 export const MAX_ALIASES = 15;
@@ -23,7 +30,8 @@ export function queryLimits(maxDepth = MAX_DEPTH, maxAliases = MAX_ALIASES): Val
   return (context: ValidationContext) => {
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+      if (definition.kind === Kind.FRAGMENT_DEFINITION)
+        fragments.set(definition.name.value, definition);
     }
     const measured = new Map<string, Measure>();
     const inProgress = new Set<string>();
@@ -64,12 +72,21 @@ export function queryLimits(maxDepth = MAX_DEPTH, maxAliases = MAX_ALIASES): Val
       const { depth, aliases: own } = measureSet(definition.selectionSet);
       aliases += own;
       if (depth > maxDepth) {
-        context.reportError(new GraphQLError(`The query is ${depth} levels deep; at most ${maxDepth} are allowed`, { nodes: [definition], extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' } }));
+        context.reportError(
+          new GraphQLError(`The query is ${depth} levels deep; at most ${maxDepth} are allowed`, {
+            nodes: [definition],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'depth' },
+          }),
+        );
       }
     }
     if (aliases > maxAliases) {
       const shown = aliases > Number.MAX_SAFE_INTEGER ? 'more than 2^53' : String(aliases);
-      context.reportError(new GraphQLError(`The query uses ${shown} aliases; at most ${maxAliases} are allowed`, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'aliases' } }));
+      context.reportError(
+        new GraphQLError(`The query uses ${shown} aliases; at most ${maxAliases} are allowed`, {
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'aliases' },
+        }),
+      );
     }
     return {};
   };

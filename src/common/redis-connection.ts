@@ -33,18 +33,32 @@ export class RedisConnection {
   private readonly upGauge?: Gauge;
   private readonly fallbacks?: Counter;
 
-  constructor(url: string, private readonly options: RedisConnectionOptions) {
+  constructor(
+    url: string,
+    private readonly options: RedisConnectionOptions,
+  ) {
     this.client = createClient({
       url,
       disableOfflineQueue: true,
       socket: {
         connectTimeout: Math.max(1000, options.commandTimeoutMs),
-        reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 10), MAX_RECONNECT_DELAY_MS) + Math.floor(Math.random() * 100),
+        reconnectStrategy: (retries: number) =>
+          Math.min(100 * 2 ** Math.min(retries, 10), MAX_RECONNECT_DELAY_MS) +
+          Math.floor(Math.random() * 100),
       },
     });
     if (options.registry) {
-      this.upGauge = new Gauge({ name: 'redis_up', help: '1 while Redis answers; 0 while budgets and persisted queries use the local stand-ins.', registers: [options.registry] });
-      this.fallbacks = new Counter({ name: 'redis_fallbacks_total', help: 'Operations served by the local stand-in because Redis was unavailable, by use.', labelNames: ['use'], registers: [options.registry] });
+      this.upGauge = new Gauge({
+        name: 'redis_up',
+        help: '1 while Redis answers; 0 while budgets and persisted queries use the local stand-ins.',
+        registers: [options.registry],
+      });
+      this.fallbacks = new Counter({
+        name: 'redis_fallbacks_total',
+        help: 'Operations served by the local stand-in because Redis was unavailable, by use.',
+        labelNames: ['use'],
+        registers: [options.registry],
+      });
       this.upGauge.set(0);
     }
     // Without an 'error' listener node-redis's EventEmitter throws, which ends the process.
@@ -76,7 +90,12 @@ export class RedisConnection {
 
   /** For /readyz: Redis is optional, so this is detail, never a reason to refuse traffic. */
   status(): { redis: 'up' } | { redis: 'unavailable'; fallback: string } {
-    return this.available && this.state === 'up' ? { redis: 'up' } : { redis: 'unavailable', fallback: 'rate-limit budgets in memory, persisted queries in the local cache' };
+    return this.available && this.state === 'up'
+      ? { redis: 'up' }
+      : {
+          redis: 'unavailable',
+          fallback: 'rate-limit budgets in memory, persisted queries in the local cache',
+        };
   }
 
   noteFallback(use: 'bucket' | 'persisted-queries'): void {
@@ -88,7 +107,13 @@ export class RedisConnection {
     if (!this.available) throw new RedisUnavailableError('redis unavailable');
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new RedisUnavailableError(`redis command exceeded ${this.options.commandTimeoutMs} ms`)), this.options.commandTimeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new RedisUnavailableError(`redis command exceeded ${this.options.commandTimeoutMs} ms`),
+          ),
+        this.options.commandTimeoutMs,
+      );
     });
     try {
       const result = await Promise.race([command(this.client), deadline]);
@@ -99,7 +124,9 @@ export class RedisConnection {
         this.suspendedUntil = Date.now() + SUSPEND_AFTER_TIMEOUT_MS;
         this.markDown(error.message);
       }
-      throw error instanceof RedisUnavailableError ? error : new RedisUnavailableError((error as Error).message);
+      throw error instanceof RedisUnavailableError
+        ? error
+        : new RedisUnavailableError((error as Error).message);
     } finally {
       clearTimeout(timer);
     }
@@ -122,6 +149,9 @@ export class RedisConnection {
     if (this.state === 'down' || this.closed) return;
     this.state = 'down';
     this.upGauge?.set(0);
-    logger.warn({ reason: reason.slice(0, 200) }, 'redis: unavailable; rate-limit budgets fall back to memory and persisted queries to the local cache');
+    logger.warn(
+      { reason: reason.slice(0, 200) },
+      'redis: unavailable; rate-limit budgets fall back to memory and persisted queries to the local cache',
+    );
   }
 }

@@ -7,7 +7,10 @@ import type { RedisClientType } from 'redis';
  * adapter would add three packages for these three calls.
  */
 export class RedisDocumentCache {
-  constructor(private readonly client: RedisClientType, private readonly prefix = 'c360:apq:') {}
+  constructor(
+    private readonly client: RedisClientType,
+    private readonly prefix = 'c360:apq:',
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
     return (await this.client.get(this.prefix + key)) ?? undefined;

@@ -39,7 +39,8 @@ export function toDatabaseId(globalId: string, typeName: string, field = 'id'): 
 export const isUuid = (value: string) => UUID.test(value);
 
 @InterfaceType('Node', {
-  description: 'An object with a global id that node(id) can fetch again (Relay Global Object Identification).',
+  description:
+    'An object with a global id that node(id) can fetch again (Relay Global Object Identification).',
   resolveType: (value: { __typename?: string }) => value.__typename,
 })
 export abstract class Node {

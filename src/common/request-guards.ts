@@ -70,8 +70,19 @@ export function requestGuards(options: RequestGuardOptions) {
       const acquired = limiter.tryAcquire(principal.keyId);
       if (!acquired) {
         res.setHeader('retry-after', '1');
-        sendError(res, 429, new AppError(`At most ${options.maxConcurrentPerKey} requests of one key may run at once`, 'THROTTLED',
-          { limit: 'concurrency', maxConcurrent: options.maxConcurrentPerKey, retryAfterSeconds: 1 }));
+        sendError(
+          res,
+          429,
+          new AppError(
+            `At most ${options.maxConcurrentPerKey} requests of one key may run at once`,
+            'THROTTLED',
+            {
+              limit: 'concurrency',
+              maxConcurrent: options.maxConcurrentPerKey,
+              retryAfterSeconds: 1,
+            },
+          ),
+        );
         return;
       }
       release = acquired;
@@ -89,7 +100,8 @@ export function requestGuards(options: RequestGuardOptions) {
     res.once('close', () => {
       clearTimeout(timer);
       release();
-      if (!controller.signal.aborted && !res.writableFinished) controller.abort(new AppError('The client closed the connection', 'BAD_REQUEST'));
+      if (!controller.signal.aborted && !res.writableFinished)
+        controller.abort(new AppError('The client closed the connection', 'BAD_REQUEST'));
     });
     next();
   };

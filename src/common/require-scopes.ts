@@ -15,6 +15,8 @@ export function RequireScopes(...scopes: string[]): MethodDecorator & PropertyDe
  * check, the whole-document check before execution and the compiled reads' planner. A schema rebuilt from SDL
  * (the federation subgraph) has them copied over (see federation.ts), since SDL cannot carry extensions.
  */
-export function requiredScopesOf(field: { extensions?: Readonly<Record<string, unknown>> | null }): readonly string[] {
+export function requiredScopesOf(field: {
+  extensions?: Readonly<Record<string, unknown>> | null;
+}): readonly string[] {
   return (field.extensions?.requiredScopes as readonly string[] | undefined) ?? [];
 }

@@ -2,13 +2,33 @@ import { AppError } from './errors';
 
 /** Scopes per domain and action; `admin` holds every scope. */
 export const SCOPES = [
-  'customers:read', 'customers:write', 'pii:read', 'orders:read', 'orders:write', 'feedback:read', 'feedback:write',
-  'communications:read', 'communications:write', 'loyalty:read', 'loyalty:write', 'metrics:read', 'schema:read', 'admin',
+  'customers:read',
+  'customers:write',
+  'pii:read',
+  'orders:read',
+  'orders:write',
+  'feedback:read',
+  'feedback:write',
+  'communications:read',
+  'communications:write',
+  'loyalty:read',
+  'loyalty:write',
+  'metrics:read',
+  'schema:read',
+  'admin',
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
 
-export const READ_SCOPES: Scope[] = ['customers:read', 'orders:read', 'feedback:read', 'communications:read', 'loyalty:read', 'metrics:read', 'schema:read'];
+export const READ_SCOPES: Scope[] = [
+  'customers:read',
+  'orders:read',
+  'feedback:read',
+  'communications:read',
+  'loyalty:read',
+  'metrics:read',
+  'schema:read',
+];
 
 export interface Principal {
   keyId: string;
@@ -27,6 +47,9 @@ export const hasScope = (principal: Principal | null, scope: string): boolean =>
  */
 export function requirePersonalData(principal: Principal | null, field: string): void {
   if (!hasScope(principal, 'pii:read')) {
-    throw new AppError(`${field} matches personal data and needs the pii:read scope`, 'FORBIDDEN', { requiredScopes: ['pii:read'], field });
+    throw new AppError(`${field} matches personal data and needs the pii:read scope`, 'FORBIDDEN', {
+      requiredScopes: ['pii:read'],
+      field,
+    });
   }
 }

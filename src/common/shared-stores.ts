@@ -7,7 +7,10 @@ import { RedisConnection } from './redis-connection';
 export class FallbackBucket implements CostBucket {
   private readonly shared: RedisBucket;
 
-  constructor(private readonly redis: RedisConnection, private readonly local = new MemoryBucket()) {
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly local = new MemoryBucket(),
+  ) {
     this.shared = new RedisBucket(redis.client);
   }
 
@@ -103,8 +106,18 @@ export interface SharedStores {
  * server that starts beside a running Redis shares budgets from its first request; a Redis that is down or slow
  * to answer does not hold the start longer (the client goes on trying in the background).
  */
-export async function createSharedStores(redisUrl: string | null, commandTimeoutMs: number, registry: Registry): Promise<SharedStores> {
-  if (!redisUrl) return { bucket: new MemoryBucket(), documentCache: undefined, status: () => ({}), close: async () => {} };
+export async function createSharedStores(
+  redisUrl: string | null,
+  commandTimeoutMs: number,
+  registry: Registry,
+): Promise<SharedStores> {
+  if (!redisUrl)
+    return {
+      bucket: new MemoryBucket(),
+      documentCache: undefined,
+      status: () => ({}),
+      close: async () => {},
+    };
   const redis = new RedisConnection(redisUrl, { commandTimeoutMs, registry });
   await redis.start(1000);
   return {

@@ -29,15 +29,25 @@ export class SqlStatementLogger extends AbstractLogger {
    * never its parameters (emails, names, search terms) nor the server's message, which can quote them.
    */
   logQueryError(error: string | Error, query: string): void {
-    logger.warn({ err: typeof error === 'string' ? { type: 'Error' } : safeError(error), sql: query.replace(/\s+/g, ' ').slice(0, 120) }, 'sql statement failed');
+    logger.warn(
+      {
+        err: typeof error === 'string' ? { type: 'Error' } : safeError(error),
+        sql: query.replace(/\s+/g, ' ').slice(0, 120),
+      },
+      'sql statement failed',
+    );
   }
 
-  protected writeLog(level: LogLevel, message: LogMessage | string | number | (LogMessage | string | number)[]): void {
+  protected writeLog(
+    level: LogLevel,
+    message: LogMessage | string | number | (LogMessage | string | number)[],
+  ): void {
     const messages = this.prepareLogMessages(message, { highlightSql: false });
     for (const m of messages) {
       // Statements and their parameters are printed only when LOG_SQL asks for it (development).
       if (this.printAll) console.log(`[sql ${m.type ?? level}]`, m.message);
-      else if (m.type === 'error' || level === 'warn') logger.warn({ kind: m.type ?? level }, 'typeorm');
+      else if (m.type === 'error' || level === 'warn')
+        logger.warn({ kind: m.type ?? level }, 'typeorm');
     }
   }
 }

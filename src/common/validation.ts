@@ -1,4 +1,10 @@
-import { getMetadataStorage, ValidateBy, ValidationError, ValidationTypes, validateOrReject } from 'class-validator';
+import {
+  getMetadataStorage,
+  ValidateBy,
+  ValidationError,
+  ValidationTypes,
+  validateOrReject,
+} from 'class-validator';
 import { ArgumentValidationError } from 'type-graphql';
 
 const OPTIONS = { skipMissingProperties: true, forbidUnknownValues: false };
@@ -9,8 +15,12 @@ export function hasConstraints(type: Function): boolean {
   let known = constrained.get(type);
   if (known === undefined) {
     // @IsOptional and @Allow alone check nothing: the page arguments of every connection have only those.
-    known = getMetadataStorage().getTargetValidationMetadatas(type, '', true, false)
-      .some((m) => m.type !== ValidationTypes.CONDITIONAL_VALIDATION && m.type !== ValidationTypes.WHITELIST);
+    known = getMetadataStorage()
+      .getTargetValidationMetadatas(type, '', true, false)
+      .some(
+        (m) =>
+          m.type !== ValidationTypes.CONDITIONAL_VALIDATION && m.type !== ValidationTypes.WHITELIST,
+      );
     constrained.set(type, known);
   }
   return known;
@@ -49,10 +59,12 @@ export function jsonBoundBroken(value: unknown, bounds: JsonBounds): string | nu
     if (item === null || typeof item !== 'object') continue;
     if (depth + 1 > bounds.maxDepth) return `at most ${bounds.maxDepth} levels of nesting`;
     const entries = Array.isArray(item) ? item : Object.values(item);
-    if (!Array.isArray(item) && entries.length > bounds.maxKeys) return `at most ${bounds.maxKeys} keys in an object`;
+    if (!Array.isArray(item) && entries.length > bounds.maxKeys)
+      return `at most ${bounds.maxKeys} keys in an object`;
     for (const nested of entries) stack.push([nested, depth + 1]);
   }
-  if (Buffer.byteLength(JSON.stringify(value)) > bounds.maxBytes) return `at most ${bounds.maxBytes} bytes as JSON`;
+  if (Buffer.byteLength(JSON.stringify(value)) > bounds.maxBytes)
+    return `at most ${bounds.maxBytes} bytes as JSON`;
   return null;
 }
 
@@ -62,7 +74,8 @@ export function IsBoundedJson(bounds: JsonBounds): PropertyDecorator {
     name: 'isBoundedJson',
     validator: {
       validate: (value: unknown) => jsonBoundBroken(value, bounds) === null,
-      defaultMessage: (args) => `$property must have ${jsonBoundBroken(args?.value, bounds) ?? 'a bounded size'}`,
+      defaultMessage: (args) =>
+        `$property must have ${jsonBoundBroken(args?.value, bounds) ?? 'a bounded size'}`,
     },
   });
 }

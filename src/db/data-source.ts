@@ -7,7 +7,12 @@ import { ENTITIES } from './entities';
 import { ReplicatedDataSource } from './replicated-data-source';
 import { SqlStatementLogger } from '../common/sql-statements';
 import type { TextColumns } from '../common/personal-data';
-import { EmbeddedDatabaseBusyError, EmbeddedLock, EmbeddedOwner, lockEmbeddedDatabase } from './embedded-lock';
+import {
+  EmbeddedDatabaseBusyError,
+  EmbeddedLock,
+  EmbeddedOwner,
+  lockEmbeddedDatabase,
+} from './embedded-lock';
 import { lendDatabase, Lender } from './embedded-lender';
 import { DatabaseWatchdog, primaryPool } from './watchdog';
 
@@ -20,7 +25,12 @@ export const MIGRATIONS_TABLE = 'typeorm_migrations';
 
 /** TypeORM's own table, classified like every module's (see TextColumns). */
 export const migrationTextColumns: TextColumns[] = [
-  { table: MIGRATIONS_TABLE, customerKey: null, personal: {}, notPersonal: { name: 'migration class name' } },
+  {
+    table: MIGRATIONS_TABLE,
+    customerKey: null,
+    personal: {},
+    notPersonal: { name: 'migration class name' },
+  },
 ];
 
 /** The part of a PGlite instance we hold on to (its CJS and ESM typings differ). */
@@ -76,11 +86,20 @@ interface ChosenOptions {
 }
 
 /** pg connecting to the owner's lent socket (or loopback port); PGlite takes any user and password. */
-function lentConnection(config: AppConfig, logger: Logger, address: NonNullable<EmbeddedOwner['lending']>): DataSourceOptions {
+function lentConnection(
+  config: AppConfig,
+  logger: Logger,
+  address: NonNullable<EmbeddedOwner['lending']>,
+): DataSourceOptions {
   return {
-    ...commonOptions(config, logger), host: address.host, port: address.port, username: 'postgres', database: 'postgres',
+    ...commonOptions(config, logger),
+    host: address.host,
+    port: address.port,
+    username: 'postgres',
+    database: 'postgres',
     // One connection: the lent database is one session, so more would only queue (and would deadlock as in P13).
-    poolSize: 1, extra: { application_name: 'customer360', connectionTimeoutMillis: 5000 },
+    poolSize: 1,
+    extra: { application_name: 'customer360', connectionTimeoutMillis: 5000 },
   };
 }
 
@@ -95,20 +114,29 @@ export async function createDataSourceOptions(
       options: {
         ...commonOptions(config, logger),
         ...(config.databaseReplicaUrls.length
-          ? { replication: { master: { url: config.databaseUrl }, slaves: config.databaseReplicaUrls.map((url) => ({ url })) } }
+          ? {
+              replication: {
+                master: { url: config.databaseUrl },
+                slaves: config.databaseReplicaUrls.map((url) => ({ url })),
+              },
+            }
           : { url: config.databaseUrl }),
         poolSize: config.dbPoolSize,
         // Client-side deadlines on getting a connection and on each statement, so that a vanished or frozen database
         // answers SERVICE_UNAVAILABLE instead of hanging (statement_timeout is PostgreSQL's own and cannot fire in a
         // stopped server); keepalive finds connections whose peer has gone without a word.
         extra: {
-          statement_timeout: config.dbStatementTimeoutMs, application_name: 'customer360',
+          statement_timeout: config.dbStatementTimeoutMs,
+          application_name: 'customer360',
           connectionTimeoutMillis: config.dbConnectTimeoutMs,
           query_timeout: config.dbQueryTimeoutMs || config.dbStatementTimeoutMs + 1000,
-          keepAlive: true, keepAliveInitialDelayMillis: 10_000,
+          keepAlive: true,
+          keepAliveInitialDelayMillis: 10_000,
         },
       },
-      kind: 'postgres', embedded: null, release: async () => {},
+      kind: 'postgres',
+      embedded: null,
+      release: async () => {},
     };
   }
   const dataDir = config.pgliteDataDir;
@@ -118,9 +146,14 @@ export async function createDataSourceOptions(
       lock = await lockEmbeddedDatabase(dataDir, open.role ?? 'c360');
     } catch (error) {
       // Another process owns the folder: a tool becomes its guest when it lends; a second server never does.
-      if (!(error instanceof EmbeddedDatabaseBusyError) || open.lend || !error.owner?.lending) throw error;
-      return { options: lentConnection(config, logger, error.owner.lending), kind: 'pglite',
-        embedded: { lending: null, guestOf: error.owner }, release: async () => {} };
+      if (!(error instanceof EmbeddedDatabaseBusyError) || open.lend || !error.owner?.lending)
+        throw error;
+      return {
+        options: lentConnection(config, logger, error.owner.lending),
+        kind: 'pglite',
+        embedded: { lending: null, guestOf: error.owner },
+        release: async () => {},
+      };
     }
   }
   let pglite: EmbeddedDatabase | null = null;
@@ -144,18 +177,31 @@ export async function createDataSourceOptions(
     if (lock && open.lend) {
       lender = await lendDatabase(instance as never, dataDir!);
       lock.announce(lender.address);
-      return { options: lentConnection(config, logger, lender.address), kind: 'pglite', embedded: { lending: lender.address, guestOf: null }, release };
+      return {
+        options: lentConnection(config, logger, lender.address),
+        kind: 'pglite',
+        embedded: { lending: lender.address, guestOf: null },
+        release,
+      };
     }
     // An instance, not a path (STACK P11); one connection, since PGlite is a single session.
-    return { options: { ...commonOptions(config, logger), poolSize: 1, extra: createPgConfig(instance) }, kind: 'pglite',
-      embedded: dataDir ? { lending: null, guestOf: null } : null, release };
+    return {
+      options: { ...commonOptions(config, logger), poolSize: 1, extra: createPgConfig(instance) },
+      kind: 'pglite',
+      embedded: dataDir ? { lending: null, guestOf: null } : null,
+      release,
+    };
   } catch (error) {
     await release();
     throw error;
   }
 }
 
-export async function openDatabase(config: AppConfig, logger?: Logger, open?: OpenOptions): Promise<Database> {
+export async function openDatabase(
+  config: AppConfig,
+  logger?: Logger,
+  open?: OpenOptions,
+): Promise<Database> {
   const { options, kind, embedded, release } = await createDataSourceOptions(config, logger, open);
   const dataSource = new ReplicatedDataSource(options);
   dataSource.usePreparedStatements = kind === 'postgres' && config.dbPreparedStatements;
@@ -165,10 +211,19 @@ export async function openDatabase(config: AppConfig, logger?: Logger, open?: Op
     await release();
     throw error;
   }
-  const watchdog = kind !== 'postgres' || !config.databaseUrl ? null : new DatabaseWatchdog(config.databaseUrl, () => primaryPool(dataSource), config.dbProbeTimeoutMs);
+  const watchdog =
+    kind !== 'postgres' || !config.databaseUrl
+      ? null
+      : new DatabaseWatchdog(
+          config.databaseUrl,
+          () => primaryPool(dataSource),
+          config.dbProbeTimeoutMs,
+        );
   watchdog?.start();
   return {
-    dataSource, kind, embedded,
+    dataSource,
+    kind,
+    embedded,
     async close() {
       await watchdog?.stop();
       if (dataSource.isInitialized) await dataSource.destroy();

@@ -31,7 +31,10 @@ export function withUnitGate(db: PGlite): PGlite {
     const result = await db.execProtocolRawStream(message, {
       ...options,
       onRawData: (data: Uint8Array) => {
-        tail = data.length >= 6 ? data.subarray(data.length - 6) : Uint8Array.from([...tail, ...data].slice(-6));
+        tail =
+          data.length >= 6
+            ? data.subarray(data.length - 6)
+            : Uint8Array.from([...tail, ...data].slice(-6));
         options?.onRawData?.(data);
       },
     });
@@ -45,9 +48,15 @@ export function withUnitGate(db: PGlite): PGlite {
       if (property === 'isInTransaction') return () => midExchange || target.isInTransaction();
       if (property === 'execProtocolRawStream') return execProtocolRawStream;
       // pglite-socket rolls back for a connection that left mid-transaction; its exchange is over with it.
-      if (property === 'exec') return (sql: string) => { midExchange = false; return target.exec(sql); };
+      if (property === 'exec')
+        return (sql: string) => {
+          midExchange = false;
+          return target.exec(sql);
+        };
       const value = Reflect.get(target, property, target) as unknown;
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      return typeof value === 'function'
+        ? (value as (...args: unknown[]) => unknown).bind(target)
+        : value;
     },
   });
 }
@@ -68,12 +77,14 @@ export async function lendDatabase(db: PGlite, dataDir: string): Promise<Lender>
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const dir = path.resolve(dataDir);
   const socketPath = path.join(dir, `.s.PGSQL.${SOCKET_PORT}`);
-  const onUnixSocket = Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH && process.platform !== 'win32';
+  const onUnixSocket =
+    Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH && process.platform !== 'win32';
   // The folder is locked by us, so a socket file in it is a leftover of an owner that died.
   if (onUnixSocket) fs.rmSync(socketPath, { force: true });
   const server = new PGLiteSocketServer({
     // The same class under its CJS and ESM typings (see EmbeddedDatabase in data-source.ts).
-    db: withUnitGate(db) as unknown as ConstructorParameters<typeof PGLiteSocketServer>[0]['db'], maxConnections: MAX_CONNECTIONS,
+    db: withUnitGate(db) as unknown as ConstructorParameters<typeof PGLiteSocketServer>[0]['db'],
+    maxConnections: MAX_CONNECTIONS,
     ...(onUnixSocket ? { path: socketPath } : { host: '127.0.0.1', port: 0 }),
   });
   await server.start();

@@ -41,11 +41,18 @@ export interface EmbeddedLock {
 
 /** Another live process owns the folder. */
 export class EmbeddedDatabaseBusyError extends ConfigError {
-  constructor(readonly dataDir: string, readonly owner: EmbeddedOwner | null) {
-    super(owner
-      ? `The embedded database ${dataDir} is in use by process ${owner.pid} (${owner.role}, on ${owner.hostname} since ${owner.startedAt}). `
-        + (owner.lending ? 'Stop it first; the CLI and psql work through it while it runs.' : 'Wait for it to finish, or stop it.')
-      : `The embedded database ${dataDir} is locked (${path.join(dataDir, LOCK_NAME)}) by a process that has not said who it is yet; try again.`);
+  constructor(
+    readonly dataDir: string,
+    readonly owner: EmbeddedOwner | null,
+  ) {
+    super(
+      owner
+        ? `The embedded database ${dataDir} is in use by process ${owner.pid} (${owner.role}, on ${owner.hostname} since ${owner.startedAt}). ` +
+            (owner.lending
+              ? 'Stop it first; the CLI and psql work through it while it runs.'
+              : 'Wait for it to finish, or stop it.')
+        : `The embedded database ${dataDir} is locked (${path.join(dataDir, LOCK_NAME)}) by a process that has not said who it is yet; try again.`,
+    );
   }
 }
 
@@ -80,7 +87,10 @@ export async function lockEmbeddedDatabase(dataDir: string, role: string): Promi
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const lockfilePath = path.join(dataDir, LOCK_NAME);
   const options = {
-    lockfilePath, stale: STALE_MS, update: UPDATE_MS, realpath: false,
+    lockfilePath,
+    stale: STALE_MS,
+    update: UPDATE_MS,
+    realpath: false,
     // The lock was lost (its mtime could not be refreshed, or another process took it): writing on could corrupt
     // the folder, so the process stops rather than throwing from a timer.
     onCompromised: (error: Error) => {
@@ -96,20 +106,31 @@ export async function lockEmbeddedDatabase(dataDir: string, role: string): Promi
     // ENOTEMPTY: proper-lockfile found the lock stale by its mtime but cannot rmdir it, our owner record is inside.
     if (code !== 'ELOCKED' && code !== 'ENOTEMPTY') throw error;
     const previous = readOwner(dataDir);
-    if (code === 'ELOCKED' && !isAbandoned(dataDir, previous)) throw new EmbeddedDatabaseBusyError(dataDir, previous);
+    if (code === 'ELOCKED' && !isAbandoned(dataDir, previous))
+      throw new EmbeddedDatabaseBusyError(dataDir, previous);
     // proper-lockfile would wait out the stale period; the pid says the owner is gone now. The removal and the
     // retake are not one atomic step, so two successors could race; the retake itself (mkdir) still admits one.
     fs.rmSync(lockfilePath, { recursive: true, force: true });
-    logger.warn({ dataDir, previousPid: previous?.pid }, 'took over the embedded database lock of a process that is gone');
+    logger.warn(
+      { dataDir, previousPid: previous?.pid },
+      'took over the embedded database lock of a process that is gone',
+    );
     try {
       release = await lockfile.lock(dataDir, options);
     } catch (retry) {
-      if ((retry as NodeJS.ErrnoException).code === 'ELOCKED') throw new EmbeddedDatabaseBusyError(dataDir, readOwner(dataDir));
+      if ((retry as NodeJS.ErrnoException).code === 'ELOCKED')
+        throw new EmbeddedDatabaseBusyError(dataDir, readOwner(dataDir));
       throw retry;
     }
   }
   heldHere.add(path.resolve(dataDir));
-  const owner: EmbeddedOwner = { pid: process.pid, hostname: os.hostname(), role, startedAt: new Date().toISOString(), lending: null };
+  const owner: EmbeddedOwner = {
+    pid: process.pid,
+    hostname: os.hostname(),
+    role,
+    startedAt: new Date().toISOString(),
+    lending: null,
+  };
   // Writing into the lock directory moves its mtime, which proper-lockfile reads as another process taking the
   // lock: the mtime it set is put back. Both writes happen at start, well before its first refresh (UPDATE_MS).
   const write = () => {

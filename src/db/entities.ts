@@ -14,6 +14,13 @@ import { IdempotencyKeyEntity } from '../common/idempotency-key.entity';
  * service. One line per module, never a module's classes; a test checks this equals the manifests' entities.
  */
 export const ENTITIES = [
-  ...CUSTOMER_ENTITIES, ...ORDER_ENTITIES, ...FEEDBACK_ENTITIES, ...COMMUNICATION_ENTITIES, ...LOYALTY_ENTITIES, ...METRICS_ENTITIES,
-  ...ACTIONS_ENTITIES, ...PARTNER_ENTITIES, IdempotencyKeyEntity,
+  ...CUSTOMER_ENTITIES,
+  ...ORDER_ENTITIES,
+  ...FEEDBACK_ENTITIES,
+  ...COMMUNICATION_ENTITIES,
+  ...LOYALTY_ENTITIES,
+  ...METRICS_ENTITIES,
+  ...ACTIONS_ENTITIES,
+  ...PARTNER_ENTITIES,
+  IdempotencyKeyEntity,
 ];

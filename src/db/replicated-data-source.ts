@@ -5,7 +5,8 @@ import { requestFacts } from '../common/observability';
 
 // Statements that read only. A SELECT that locks rows or calls a function with side effects stays on the primary.
 const READ_ONLY = /^\s*(select|with)\b/i;
-const NOT_ON_A_REPLICA = /\b(insert|update|delete|merge)\b|\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b|\b(nextval|setval|pg_advisory\w*|set_config)\s*\(/i;
+const NOT_ON_A_REPLICA =
+  /\b(insert|update|delete|merge)\b|\bfor\s+(update|share|no\s+key\s+update|key\s+share)\b|\b(nextval|setval|pg_advisory\w*|set_config)\s*\(/i;
 
 const MAX_NAMED = 200;
 
@@ -29,26 +30,36 @@ export class ReplicatedDataSource extends DataSource {
    * no write commits without its row. Later transactions of the same request (items of a batch) find it written.
    */
   override transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
-  override transaction<T>(isolation: IsolationLevel, work: (manager: EntityManager) => Promise<T>): Promise<T>;
+  override transaction<T>(
+    isolation: IsolationLevel,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T>;
   override async transaction<T>(
-    first: IsolationLevel | ((manager: EntityManager) => Promise<T>), second?: (manager: EntityManager) => Promise<T>,
+    first: IsolationLevel | ((manager: EntityManager) => Promise<T>),
+    second?: (manager: EntityManager) => Promise<T>,
   ): Promise<T> {
     const work = typeof first === 'function' ? first : second!;
     const audit = requestFacts.getStore()?.auditWrite;
-    if (!audit || audit.committedId) return typeof first === 'function' ? super.transaction(work) : super.transaction(first, work);
+    if (!audit || audit.committedId)
+      return typeof first === 'function' ? super.transaction(work) : super.transaction(first, work);
     let auditId: string | null = null;
     const audited = async (manager: EntityManager) => {
       const result = await work(manager);
       auditId = await audit.record(manager);
       return result;
     };
-    const result = typeof first === 'function' ? await super.transaction(audited) : await super.transaction(first, audited);
+    const result =
+      typeof first === 'function'
+        ? await super.transaction(audited)
+        : await super.transaction(first, audited);
     audit.committedId = auditId;
     return result;
   }
 
   override createQueryRunner(mode: ReplicationMode = 'master'): QueryRunner {
-    return super.createQueryRunner(mode === 'slave' && requestFacts.getStore()?.readsFromPrimary ? 'master' : mode);
+    return super.createQueryRunner(
+      mode === 'slave' && requestFacts.getStore()?.readsFromPrimary ? 'master' : mode,
+    );
   }
 
   /**
@@ -57,9 +68,14 @@ export class ReplicatedDataSource extends DataSource {
    * running them). At most MAX_NAMED distinct texts get a name, so the server's plan caches stay bounded; others
    * run unnamed, as `query` runs them.
    */
-  async queryPrepared<T = any>(sql: string, parameters: unknown[], options: { primary?: boolean } = {}): Promise<T[]> {
+  async queryPrepared<T = any>(
+    sql: string,
+    parameters: unknown[],
+    options: { primary?: boolean } = {},
+  ): Promise<T[]> {
     const name = this.usePreparedStatements ? this.nameFor(sql) : null;
-    const mode = this.driver.isReplicated && !options.primary && isReadOnlyStatement(sql) ? 'slave' : 'master';
+    const mode =
+      this.driver.isReplicated && !options.primary && isReadOnlyStatement(sql) ? 'slave' : 'master';
     if (!name) {
       if (mode === 'slave') return this.query<T[]>(sql, parameters);
       const runner = this.createQueryRunner('master');
@@ -71,7 +87,9 @@ export class ReplicatedDataSource extends DataSource {
     }
     const runner = this.createQueryRunner(mode);
     try {
-      const client = (await runner.connect()) as { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }> };
+      const client = (await runner.connect()) as {
+        query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: T[] }>;
+      };
       this.logger.logQuery(sql, parameters, runner);
       try {
         return (await client.query({ name, text: sql, values: parameters })).rows;
@@ -93,8 +111,13 @@ export class ReplicatedDataSource extends DataSource {
     return name;
   }
 
-  override async query<T = any>(sql: string, parameters?: any[], queryRunner?: QueryRunner): Promise<T> {
-    if (queryRunner || !this.driver.isReplicated || !isReadOnlyStatement(sql)) return super.query<T>(sql, parameters, queryRunner);
+  override async query<T = any>(
+    sql: string,
+    parameters?: any[],
+    queryRunner?: QueryRunner,
+  ): Promise<T> {
+    if (queryRunner || !this.driver.isReplicated || !isReadOnlyStatement(sql))
+      return super.query<T>(sql, parameters, queryRunner);
     const reader = this.createQueryRunner('slave');
     try {
       return await reader.query(sql, parameters);

@@ -48,7 +48,10 @@ export class DatabaseWatchdog {
     const connect = pool.connect.bind(pool);
     pool.connect = (...args: unknown[]) => {
       if (this.responsive) return connect(...args);
-      const error = Object.assign(new Error('Connection terminated: the database missed its probe deadline'), { code: '08006' });
+      const error = Object.assign(
+        new Error('Connection terminated: the database missed its probe deadline'),
+        { code: '08006' },
+      );
       const callback = args.find((a): a is (e: Error) => void => typeof a === 'function');
       if (callback) return void process.nextTick(() => callback(error));
       return Promise.reject(error);
@@ -65,7 +68,10 @@ export class DatabaseWatchdog {
 
   private schedule() {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.probe().finally(() => this.schedule()), PROBE_INTERVAL_MS);
+    this.timer = setTimeout(
+      () => void this.probe().finally(() => this.schedule()),
+      PROBE_INTERVAL_MS,
+    );
     this.timer.unref();
   }
 
@@ -80,20 +86,30 @@ export class DatabaseWatchdog {
       this.client = null;
       if (client) destroy(client);
       const cut = this.cutPool();
-      if (this.responsive) logger.warn({ err: error, connectionsCut: cut }, 'database: the primary missed the probe deadline; pool connections cut');
+      if (this.responsive)
+        logger.warn(
+          { err: error, connectionsCut: cut },
+          'database: the primary missed the probe deadline; pool connections cut',
+        );
       this.responsive = false;
     }
   }
 
   private async query() {
     if (!this.client) {
-      const client = new Client({ connectionString: this.url, application_name: 'customer360 watchdog', keepAlive: true,
-        connectionTimeoutMillis: this.timeoutMs });
+      const client = new Client({
+        connectionString: this.url,
+        application_name: 'customer360 watchdog',
+        keepAlive: true,
+        connectionTimeoutMillis: this.timeoutMs,
+      });
       // A client whose socket was cut reports it here; the next probe opens another.
       client.on('error', () => undefined);
       this.client = client;
       await client.connect();
-      (client as unknown as { connection?: { stream?: { unref?(): void } } }).connection?.stream?.unref?.();
+      (
+        client as unknown as { connection?: { stream?: { unref?(): void } } }
+      ).connection?.stream?.unref?.();
     }
     await this.client.query('select 1');
   }
@@ -112,7 +128,10 @@ function destroy(client: Client) {
 export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' })), ms);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'ETIMEDOUT' })),
+      ms,
+    );
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -12,7 +12,11 @@ export function directiveLimit(max = MAX_DIRECTIVES): ValidationRule {
       Directive() {
         directives += 1;
         if (directives === max + 1) {
-          context.reportError(new GraphQLError(`The document uses more than ${max} directives`, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'directives' } }));
+          context.reportError(
+            new GraphQLError(`The document uses more than ${max} directives`, {
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'directives' },
+            }),
+          );
         }
       },
     };
@@ -29,7 +33,9 @@ export function refuseSubscriptionsOverHttp(): ApolloServerPlugin {
       return {
         async didResolveOperation({ operation }) {
           if (operation?.operation === 'subscription') {
-            throw new AppError('Subscriptions are not served over HTTP', 'BAD_REQUEST', { http: { status: 400 } });
+            throw new AppError('Subscriptions are not served over HTTP', 'BAD_REQUEST', {
+              http: { status: 400 },
+            });
           }
         },
       };

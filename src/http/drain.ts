@@ -42,7 +42,12 @@ export class HttpDrain {
   readonly refuseWhileDraining = (_req: Request, res: Response, next: NextFunction) => {
     if (!this.draining) return next();
     res.setHeader('connection', 'close');
-    sendTransportError(res, 503, 'SERVICE_UNAVAILABLE', 'The server is shutting down; send the request again on a new connection');
+    sendTransportError(
+      res,
+      503,
+      'SERVICE_UNAVAILABLE',
+      'The server is shutting down; send the request again on a new connection',
+    );
   };
 
   /** Stops listening, closes idle connections at once and resolves when the busy ones have answered. */
@@ -53,7 +58,9 @@ export class HttpDrain {
       if (responses.size === 0) socket.destroy();
       for (const res of responses) if (!res.headersSent) res.setHeader('connection', 'close');
     }
-    const grace = setTimeout(() => { for (const socket of this.active.keys()) socket.destroy(); }, DRAIN_GRACE_MS);
+    const grace = setTimeout(() => {
+      for (const socket of this.active.keys()) socket.destroy();
+    }, DRAIN_GRACE_MS);
     grace.unref();
     await closed;
     clearTimeout(grace);

@@ -31,8 +31,13 @@ interface RenderedPage {
 
 // The inline script and the editor's blob: workers need these; nothing is loaded from elsewhere.
 const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'", "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:", "worker-src 'self' blob:",
-  "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "font-src 'self' data:", "connect-src 'self'",
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
 
@@ -45,17 +50,42 @@ const CONTENT_SECURITY_POLICY = [
 export function idePage(options: { enabled: boolean; apiKey: string | null; currency: string }) {
   let rendered: Promise<RenderedPage> | null = null;
   const render = async (): Promise<RenderedPage> => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
-    const { renderGraphiQL } = require('@graphql-yoga/render-graphiql') as typeof import('@graphql-yoga/render-graphiql');
-    const headers = JSON.stringify({ 'X-API-Key': options.apiKey ?? 'paste an API key here' }, null, 2);
+    const { renderGraphiQL } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, on purpose
+      require('@graphql-yoga/render-graphiql') as typeof import('@graphql-yoga/render-graphiql');
+    const headers = JSON.stringify(
+      { 'X-API-Key': options.apiKey ?? 'paste an API key here' },
+      null,
+      2,
+    );
     // One tab per ready operation; GraphiQL uses them when the browser has no tabs of its own stored yet.
-    const defaultTabs = ideOperations({ currency: options.currency, now: new Date() }).map((op) => ({ query: op.query, variables: op.variables ?? null, headers }));
-    const identity = Buffer.from(renderGraphiQL({ endpoint: '/graphql', title: 'Customer 360 API', defaultQuery: IDE_DEFAULT_QUERY, defaultTabs, headers }));
+    const defaultTabs = ideOperations({ currency: options.currency, now: new Date() }).map(
+      (op) => ({ query: op.query, variables: op.variables ?? null, headers }),
+    );
+    const identity = Buffer.from(
+      renderGraphiQL({
+        endpoint: '/graphql',
+        title: 'Customer 360 API',
+        defaultQuery: IDE_DEFAULT_QUERY,
+        defaultTabs,
+        headers,
+      }),
+    );
     const [zipped, br] = await Promise.all([
       gzip(identity, { level: 9 }),
-      brotli(identity, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
+      brotli(identity, {
+        params: {
+          [zlib.constants.BROTLI_PARAM_QUALITY]: 9,
+          [zlib.constants.BROTLI_PARAM_SIZE_HINT]: identity.length,
+        },
+      }),
     ]);
-    return { identity, gzip: zipped, br, etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 32)}"` };
+    return {
+      identity,
+      gzip: zipped,
+      br,
+      etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 32)}"`,
+    };
   };
 
   return async (req: Request, res: Response, next: NextFunction) => {

@@ -22,7 +22,13 @@ export function requestId(req: Request, res: Response, next: NextFunction) {
  * A transport error (the request never reached GraphQL) in the body shape of a GraphQL error, so a client
  * branches on `extensions.code` whatever refused it.
  */
-export function sendTransportError(res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
+export function sendTransportError(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+) {
   res.status(status).json({ errors: [{ message, extensions: { code, ...extra } }] });
 }
 
@@ -36,9 +42,23 @@ export function bodyErrors(limitBytes: number) {
     const status = e.status ?? e.statusCode ?? 500;
     if (res.headersSent || status >= 500) return next(error);
     logger.info({ kind: e.type ?? 'body', status }, 'request body refused');
-    if (status === 413) return sendTransportError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limitBytes} bytes`, { maxBytes: limitBytes });
-    if (e.type === 'entity.parse.failed') return sendTransportError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
-    if (status === 415) return sendTransportError(res, 415, 'BAD_REQUEST', 'The request body has an unsupported encoding or charset');
+    if (status === 413)
+      return sendTransportError(
+        res,
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `The request body is larger than ${limitBytes} bytes`,
+        { maxBytes: limitBytes },
+      );
+    if (e.type === 'entity.parse.failed')
+      return sendTransportError(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON');
+    if (status === 415)
+      return sendTransportError(
+        res,
+        415,
+        'BAD_REQUEST',
+        'The request body has an unsupported encoding or charset',
+      );
     return sendTransportError(res, status, 'BAD_REQUEST', 'The request body could not be read');
   };
 }
@@ -48,6 +68,12 @@ export function lastResortErrors(error: unknown, _req: Request, res: Response, n
   logger.error({ err: error }, 'unhandled error in the HTTP layer');
   if (res.headersSent) return next(error);
   // A statement that failed after the operation ran (the audit row of a read) while the database was away.
-  if (isUnavailable(error)) return sendTransportError(res, 503, 'SERVICE_UNAVAILABLE', 'The database is unavailable; try again shortly');
+  if (isUnavailable(error))
+    return sendTransportError(
+      res,
+      503,
+      'SERVICE_UNAVAILABLE',
+      'The database is unavailable; try again shortly',
+    );
   sendTransportError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
 }

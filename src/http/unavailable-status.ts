@@ -11,7 +11,12 @@ export function unavailableStatusPlugin(): ApolloServerPlugin {
       return {
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
-          if (response.body.singleResult.errors?.some((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE')) response.http.status = 503;
+          if (
+            response.body.singleResult.errors?.some(
+              (e) => e.extensions?.code === 'SERVICE_UNAVAILABLE',
+            )
+          )
+            response.http.status = 503;
         },
       };
     },

@@ -14,8 +14,13 @@ export interface DemoPerson {
 
 /** Letters NFD does not take apart, written as an address book would. */
 const LETTERS: Record<string, string> = { ł: 'l', đ: 'd', ß: 'ss', ø: 'o', æ: 'ae' };
-const slug = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-  .replace(/[łđßøæ]/g, (c) => LETTERS[c]).replace(/[^a-z]/g, '');
+const slug = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[łđßøæ]/g, (c) => LETTERS[c])
+    .replace(/[^a-z]/g, '');
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
@@ -51,20 +56,32 @@ const BIRTHDAY_SOON_DAYS = 14;
 function birthDate(rng: Random, index: number, asOf: Date): Date {
   const year = asOf.getUTCFullYear() - rng.int(18, 80);
   const within = rng.int(0, 364);
-  const day = index % BIRTHDAY_SOON_EVERY === 0
-    ? new Date(asOf.getTime() + (Math.floor(index / BIRTHDAY_SOON_EVERY) % BIRTHDAY_SOON_DAYS) * DAY)
-    : new Date(Date.UTC(2001, 0, 1) + within * DAY);
+  const day =
+    index % BIRTHDAY_SOON_EVERY === 0
+      ? new Date(
+          asOf.getTime() + (Math.floor(index / BIRTHDAY_SOON_EVERY) % BIRTHDAY_SOON_DAYS) * DAY,
+        )
+      : new Date(Date.UTC(2001, 0, 1) + within * DAY);
   const [month, date] = [day.getUTCMonth(), day.getUTCDate()];
   // 29 February exists only in leap years: such a person was born in one.
   const bornIn = month === 1 && date === 29 ? year - (year % 4) : year;
   return new Date(Date.UTC(bornIn, month, date));
 }
 
-export function demoPerson(rng: Random, index: number, country: DemoCountry, asOf: Date): DemoPerson {
+export function demoPerson(
+  rng: Random,
+  index: number,
+  country: DemoCountry,
+  asOf: Date,
+): DemoPerson {
   const { given, family } = fullName(index, country);
   const city = rng.pick(country.cities);
   return {
-    given, family, city, phone: phoneNumber(rng, country, city),
-    email: `${slug(given)}.${slug(family)}.${index}@example.com`, birthDate: birthDate(rng, index, asOf),
+    given,
+    family,
+    city,
+    phone: phoneNumber(rng, country, city),
+    email: `${slug(given)}.${slug(family)}.${index}@example.com`,
+    birthDate: birthDate(rng, index, asOf),
   };
 }

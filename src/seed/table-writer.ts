@@ -15,13 +15,21 @@ export interface TableWriter {
 
 function copyText(value: Row[number]): string {
   if (value === null || value === undefined) return '\\N';
-  if (Array.isArray(value)) return copyText(`{${value.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+  if (Array.isArray(value))
+    return copyText(`{${value.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
   if (typeof value === 'object') return copyText(JSON.stringify(value));
-  return String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  return String(value)
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r');
 }
 
 class CopyWriter implements TableWriter {
-  constructor(private readonly client: PoolClient, private readonly release: () => Promise<void>) {}
+  constructor(
+    private readonly client: PoolClient,
+    private readonly release: () => Promise<void>,
+  ) {}
 
   async inTransaction(work: () => Promise<void>) {
     await this.client.query('begin');
@@ -69,11 +77,21 @@ class InsertWriter implements TableWriter {
     for (let start = 0; start < rows.length; start += perStatement) {
       const batch = rows.slice(start, start + perStatement);
       const values: unknown[] = [];
-      const tuples = batch.map((row) => `(${row.map((v) => {
-        values.push(v !== null && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : v);
-        return `$${values.length}`;
-      }).join(', ')})`);
-      await this.runner.query(`insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`, values);
+      const tuples = batch.map(
+        (row) =>
+          `(${row
+            .map((v) => {
+              values.push(
+                v !== null && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : v,
+              );
+              return `$${values.length}`;
+            })
+            .join(', ')})`,
+      );
+      await this.runner.query(
+        `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}`,
+        values,
+      );
     }
   }
 
@@ -82,7 +100,10 @@ class InsertWriter implements TableWriter {
   }
 }
 
-export async function openTableWriter(dataSource: DataSource, kind: 'postgres' | 'pglite'): Promise<TableWriter> {
+export async function openTableWriter(
+  dataSource: DataSource,
+  kind: 'postgres' | 'pglite',
+): Promise<TableWriter> {
   const runner = dataSource.createQueryRunner();
   if (kind === 'pglite') return new InsertWriter(runner);
   const client = (await runner.connect()) as PoolClient;

@@ -7,8 +7,11 @@ import { logger } from '../../src/common/logger';
 const SAMPLE = path.resolve(__dirname, '../../../shared/datasets/cdnow/CDNOW_sample.txt');
 const TIER_NUDGE = '{ nextBestActions(kind: TIER_NUDGE, first: 1) { edges { node { dueDate } } } }';
 // 100 customers, each with 7 ten-year CLVs and 7 ten-year expected purchases (aliases: different horizons).
-const ADMIN_MODELS = `{ customers(first: 100) { nodes { metrics { ${Array.from({ length: 7 }, (_, i) =>
-  `c${i}: predictedClv(months: ${120 - i}) { value { amount } } e${i}: expectedPurchases(days: ${3650 - i}) { value }`).join(' ')} } } } }`;
+const ADMIN_MODELS = `{ customers(first: 100) { nodes { metrics { ${Array.from(
+  { length: 7 },
+  (_, i) =>
+    `c${i}: predictedClv(months: ${120 - i}) { value { amount } } e${i}: expectedPurchases(days: ${3650 - i}) { value }`,
+).join(' ')} } } } }`;
 
 // Production mode, on the CDNOW sample (2,357 customers) with a fitted model.
 let t: TestApp;
@@ -19,16 +22,35 @@ beforeAll(async () => {
   await t.app.services.modelFits.fit('1997-09-30', 'week');
   key = await t.keyWith(['customers:read', 'orders:read', 'metrics:read', 'loyalty:read']);
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
-const post = (query: string, as = key, app: App = t.app) => request(app.app).post('/graphql').set('x-api-key', as).send({ query });
+const post = (query: string, as = key, app: App = t.app) =>
+  request(app.app).post('/graphql').set('x-api-key', as).send({ query });
 
 describe('base-wide windows', () => {
   it.each([
-    ['cycles due over any day there is', '{ replenishmentDue(from: "0001-01-01", to: "9999-12-31", first: 1) { totalCount } }', 'from'],
-    ['cycles due over 367 days', '{ replenishmentDue(from: "1997-01-01", to: "1998-01-03", first: 1) { totalCount } }', 'to'],
-    ['actions due over any day there is', '{ nextBestActions(kind: TIER_NUDGE, dueFrom: "0001-01-01", dueTo: "9999-12-31", first: 1) { totalCount } }', 'dueFrom'],
-    ['actions due over 367 days', '{ nextBestActions(kind: GREETING, dueFrom: "2030-01-01", dueTo: "2031-01-03", first: 1) { totalCount } }', 'dueTo'],
+    [
+      'cycles due over any day there is',
+      '{ replenishmentDue(from: "0001-01-01", to: "9999-12-31", first: 1) { totalCount } }',
+      'from',
+    ],
+    [
+      'cycles due over 367 days',
+      '{ replenishmentDue(from: "1997-01-01", to: "1998-01-03", first: 1) { totalCount } }',
+      'to',
+    ],
+    [
+      'actions due over any day there is',
+      '{ nextBestActions(kind: TIER_NUDGE, dueFrom: "0001-01-01", dueTo: "9999-12-31", first: 1) { totalCount } }',
+      'dueFrom',
+    ],
+    [
+      'actions due over 367 days',
+      '{ nextBestActions(kind: GREETING, dueFrom: "2030-01-01", dueTo: "2031-01-03", first: 1) { totalCount } }',
+      'dueTo',
+    ],
   ])('refuses %s with BAD_USER_INPUT', async (_name, query, field) => {
     const res = await post(query);
     expect(res.status).toBe(200);
@@ -36,7 +58,9 @@ describe('base-wide windows', () => {
   });
 
   it('accepts a window of a year (366 days, the documented maximum)', async () => {
-    const res = await post('{ replenishmentDue(from: "1997-01-01", to: "1998-01-02", first: 1) { totalCount } }');
+    const res = await post(
+      '{ replenishmentDue(from: "1997-01-01", to: "1998-01-02", first: 1) { totalCount } }',
+    );
     expect(res.body.errors).toBeUndefined();
   });
 });
@@ -44,18 +68,40 @@ describe('base-wide windows', () => {
 describe('base-wide costs', () => {
   it('prices scoring the whole base as such, whatever the page', async () => {
     // Two of them are over the 1,000-point limit: refused before anything runs, with the cost.
-    const twice = await post(`{ a: ${TIER_NUDGE.slice(1, -1)} b: ${TIER_NUDGE.slice(1, -1)} }`, await t.keyWith(['metrics:read']));
+    const twice = await post(
+      `{ a: ${TIER_NUDGE.slice(1, -1)} b: ${TIER_NUDGE.slice(1, -1)} }`,
+      await t.keyWith(['metrics:read']),
+    );
     expect(twice.status).toBe(400);
     // Each: 500 for the scoring, plus the page of one: 2 + 1 × (edges 1 + node 1).
-    expect(twice.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'cost', cost: 2 * (500 + 4) });
+    expect(twice.body.errors[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      limit: 'cost',
+      cost: 2 * (500 + 4),
+    });
   });
 
   it.each([
-    ['actions scored on their candidates', '{ nextBestActions(kind: WIN_BACK, first: 1) { edges { node { dueDate } } } }', 200 + 4],
-    ['cycles due', '{ replenishmentDue(from: "1997-01-01", to: "1997-12-31", first: 1) { edges { node { dueDate } } } }', 100 + 4],
-    ['upcoming moments', '{ upcomingMoments(days: 366, first: 1) { edges { node { date } } } }', 100 + 4],
+    [
+      'actions scored on their candidates',
+      '{ nextBestActions(kind: WIN_BACK, first: 1) { edges { node { dueDate } } } }',
+      200 + 4,
+    ],
+    [
+      'cycles due',
+      '{ replenishmentDue(from: "1997-01-01", to: "1997-12-31", first: 1) { edges { node { dueDate } } } }',
+      100 + 4,
+    ],
+    [
+      'upcoming moments',
+      '{ upcomingMoments(days: 366, first: 1) { edges { node { date } } } }',
+      100 + 4,
+    ],
   ])('prices %s as a scan of the base', async (_name, query, cost) => {
-    const res = await post(query, await t.keyWith(['customers:read', 'orders:read', 'metrics:read', 'loyalty:read']));
+    const res = await post(
+      query,
+      await t.keyWith(['customers:read', 'orders:read', 'metrics:read', 'loyalty:read']),
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.extensions.cost.requestedQueryCost).toBe(cost);
   });
@@ -66,15 +112,27 @@ describe('long requests share the process and stop at the deadline', () => {
   let scoring: App;
   let hurried: App;
   beforeAll(async () => {
-    scoring = await createApp({ ...t.database.config, nodeEnv: 'production', requestTimeoutMs: 250 }, t.database.db);
-    hurried = await createApp({ ...t.database.config, nodeEnv: 'production', requestTimeoutMs: 800 }, t.database.db);
+    scoring = await createApp(
+      { ...t.database.config, nodeEnv: 'production', requestTimeoutMs: 250 },
+      t.database.db,
+    );
+    hurried = await createApp(
+      { ...t.database.config, nodeEnv: 'production', requestTimeoutMs: 800 },
+      t.database.db,
+    );
   });
-  afterAll(async () => { await scoring.stop(); await hurried.stop(); });
+  afterAll(async () => {
+    await scoring.stop();
+    await hurried.stop();
+  });
 
   /** Sends the heavy request, then the light one once the heavy one is computing; the order they finished in. */
   async function race(heavy: () => request.Test, light: () => request.Test, afterMs: number) {
     const order: string[] = [];
-    const heavyDone = heavy().then((res) => { order.push('heavy'); return res; });
+    const heavyDone = heavy().then((res) => {
+      order.push('heavy');
+      return res;
+    });
     await new Promise((resolve) => setTimeout(resolve, afterMs));
     const lightRes = await light();
     order.push('light');
@@ -85,20 +143,28 @@ describe('long requests share the process and stop at the deadline', () => {
   function codesLoggedFor(operation: string): Promise<string[]> {
     const info = logger.info.bind(logger);
     return new Promise((resolve) => {
-      const spy = jest.spyOn(logger, 'info').mockImplementation((fields: unknown, ...rest: unknown[]) => {
-        const line = fields as { operation?: string; errors?: string[] };
-        if (line?.operation === operation) { spy.mockRestore(); resolve(line.errors ?? []); }
-        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it is needed: pino's overloads refuse (unknown, ...unknown[])
-        return (info as (...args: unknown[]) => void)(fields, ...rest);
-      });
+      const spy = jest
+        .spyOn(logger, 'info')
+        .mockImplementation((fields: unknown, ...rest: unknown[]) => {
+          const line = fields as { operation?: string; errors?: string[] };
+          if (line?.operation === operation) {
+            spy.mockRestore();
+            resolve(line.errors ?? []);
+          }
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it is needed: pino's overloads refuse (unknown, ...unknown[])
+          return (info as (...args: unknown[]) => void)(fields, ...rest);
+        });
     });
   }
 
   it('scores the whole base in slices: another key is answered meanwhile, and the scoring stops at the deadline', async () => {
     const other = await t.keyWith(['customers:read']);
     const logged = codesLoggedFor('Scoring');
-    const { order, heavy, light } = await race(() => post(`query Scoring ${TIER_NUDGE}`, key, scoring),
-      () => post('{ customers(first: 1) { totalCount } }', other, scoring), 100);
+    const { order, heavy, light } = await race(
+      () => post(`query Scoring ${TIER_NUDGE}`, key, scoring),
+      () => post('{ customers(first: 1) { totalCount } }', other, scoring),
+      100,
+    );
     expect(light.status).toBe(200);
     expect(heavy.status).toBe(400);
     expect(heavy.body.errors[0].extensions).toEqual({ code: 'REQUEST_TIMEOUT', timeoutMs: 250 });
@@ -108,7 +174,11 @@ describe('long requests share the process and stop at the deadline', () => {
   });
 
   it('computes an admin document’s per-customer models in slices: /healthz answers meanwhile, the deadline on time', async () => {
-    const { order, heavy, light } = await race(() => post(ADMIN_MODELS, t.adminKey, hurried), () => request(hurried.app).get('/healthz'), 300);
+    const { order, heavy, light } = await race(
+      () => post(ADMIN_MODELS, t.adminKey, hurried),
+      () => request(hurried.app).get('/healthz'),
+      300,
+    );
     expect(light.status).toBe(200);
     expect(heavy.status).toBe(400);
     expect(heavy.body.errors[0].extensions).toEqual({ code: 'REQUEST_TIMEOUT', timeoutMs: 800 });

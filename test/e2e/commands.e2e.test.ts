@@ -10,25 +10,38 @@ import { withDatabaseName } from '../support/test-db';
 // copy of the project, so that adding and renaming a migration touches nothing in the checkout. The tests share the
 // copy's build (a full tsc run) and go in order: built, renamed, failed, migrated.
 const ROOT = path.resolve(__dirname, '..', '..');
-const PROJECT_FILES = ['src', 'migrations', 'scripts', 'ormconfig.ts', 'tsconfig.json', 'tsconfig.build.json', 'package.json'];
+const PROJECT_FILES = [
+  'src',
+  'migrations',
+  'scripts',
+  'ormconfig.ts',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package.json',
+];
 
 let copy: string;
 
 function node(args: string[], env: Record<string, string> = {}) {
   const run = spawnSync(process.execPath, args, {
-    cwd: copy, encoding: 'utf8', timeout: 110_000,
+    cwd: copy,
+    encoding: 'utf8',
+    timeout: 110_000,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env },
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 const build = () => node(['scripts/build.js']);
-const compiledMigrations = () => fs.readdirSync(path.join(copy, 'dist', 'migrations')).filter((f) => f.endsWith('.js'));
+const compiledMigrations = () =>
+  fs.readdirSync(path.join(copy, 'dist', 'migrations')).filter((f) => f.endsWith('.js'));
 
 /** A migration file as `migration:generate` writes it: `<timestamp>-<Name>.ts` with the class `<Name><timestamp>`. */
 function writeProbeMigration(timestamp: number) {
   const file = path.join(copy, 'migrations', `${timestamp}-AddBuildProbe.ts`);
-  fs.writeFileSync(file, `import { MigrationInterface, QueryRunner } from 'typeorm';
+  fs.writeFileSync(
+    file,
+    `import { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class AddBuildProbe${timestamp} implements MigrationInterface {
   name = 'AddBuildProbe${timestamp}';
@@ -41,13 +54,15 @@ export class AddBuildProbe${timestamp} implements MigrationInterface {
     await queryRunner.query('drop table build_probes');
   }
 }
-`);
+`,
+  );
   return file;
 }
 
 beforeAll(() => {
   copy = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'c360-commands-')));
-  for (const entry of PROJECT_FILES) fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
+  for (const entry of PROJECT_FILES)
+    fs.cpSync(path.join(ROOT, entry), path.join(copy, entry), { recursive: true });
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
 });
 afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
@@ -90,12 +105,16 @@ describe('a build that fails', () => {
     expect(failed.status).not.toBe(0);
     expect(failed.stdout).toBe('');
     expect(failed.stderr).toMatch(/error TS2322/);
-    expect(failed.stderr).toMatch(/^build: tsc reported errors \(exit \d+\); nothing is run until they are fixed$/m);
+    expect(failed.stderr).toMatch(
+      /^build: tsc reported errors \(exit \d+\); nothing is run until they are fixed$/m,
+    );
 
     // tsc wrote the failed file's output all the same: it must not pass for the restored source's.
     fs.writeFileSync(file, source);
     expect(build().stderr).toMatch(/^build: compiling 1 changed file…$/m);
-    expect(fs.readFileSync(path.join(copy, 'dist', 'src', 'cli', 'check.js'), 'utf8')).not.toContain('notANumber');
+    expect(
+      fs.readFileSync(path.join(copy, 'dist', 'src', 'cli', 'check.js'), 'utf8'),
+    ).not.toContain('notANumber');
   });
 });
 
@@ -126,19 +145,39 @@ describe('c360 migrate', () => {
     // Every module the process loaded, written at exit.
     const loaded = path.join(copy, 'loaded.json');
     const probe = path.join(copy, 'probe.js');
-    fs.writeFileSync(probe, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(require.cache))));`);
-    const migrate = () => node(['scripts/run.js', 'src/cli/main.ts', 'migrate'], { ...env, NODE_OPTIONS: `--require ${probe}` });
+    fs.writeFileSync(
+      probe,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(require.cache))));`,
+    );
+    const migrate = () =>
+      node(['scripts/run.js', 'src/cli/main.ts', 'migrate'], {
+        ...env,
+        NODE_OPTIONS: `--require ${probe}`,
+      });
 
-    const expected = fs.readdirSync(path.join(copy, 'migrations')).filter((f) => f.endsWith('.ts')).sort()
-      .map((f) => /^(\d+)-(\w+)\.ts$/.exec(f)!).map(([, timestamp, name]) => `applied ${name}${timestamp}`);
+    const expected = fs
+      .readdirSync(path.join(copy, 'migrations'))
+      .filter((f) => f.endsWith('.ts'))
+      .sort()
+      .map((f) => /^(\d+)-(\w+)\.ts$/.exec(f)!)
+      .map(([, timestamp, name]) => `applied ${name}${timestamp}`);
     const first = migrate();
-    expect(first.stdout).toBe([...expected, `${expected.length} migrations applied.`, ''].join('\n'));
+    expect(first.stdout).toBe(
+      [...expected, `${expected.length} migrations applied.`, ''].join('\n'),
+    );
     expect(first.status).toBe(0);
     expect(expected).toContain('applied AddBuildProbe1799000000001');
     const modules: string[] = JSON.parse(fs.readFileSync(loaded, 'utf8'));
-    expect(modules.filter((m) => m.endsWith('.ts') || /node_modules[\\/](typescript|ts-node)[\\/]/.test(m))).toEqual([]);
+    expect(
+      modules.filter(
+        (m) => m.endsWith('.ts') || /node_modules[\\/](typescript|ts-node)[\\/]/.test(m),
+      ),
+    ).toEqual([]);
     expect(modules).toContain(path.join(copy, 'dist', 'src', 'cli', 'main.js'));
 
-    expect(migrate()).toMatchObject({ status: 0, stdout: 'No pending migrations: the database is up to date.\n' });
+    expect(migrate()).toMatchObject({
+      status: 0,
+      stdout: 'No pending migrations: the database is up to date.\n',
+    });
   });
 });

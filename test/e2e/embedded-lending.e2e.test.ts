@@ -19,7 +19,11 @@ describeEmbedded('the lent embedded database', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'c360-lend-'));
-    const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), databaseUrl: null, pgliteDataDir: dataDir };
+    const config = {
+      ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+      databaseUrl: null,
+      pgliteDataDir: dataDir,
+    };
     owner = await openDatabase(config, undefined, { role: 'server', lend: true });
     await migrate(owner);
     await owner.dataSource.query('create table lend_probe (who text not null)');
@@ -33,16 +37,21 @@ describeEmbedded('the lent embedded database', () => {
   });
   beforeEach(() => owner.dataSource.query('truncate lend_probe'));
 
-  const probe = async () => (await owner.dataSource.query('select who from lend_probe order by who')).map((r: { who: string }) => r.who);
+  const probe = async () =>
+    (await owner.dataSource.query('select who from lend_probe order by who')).map(
+      (r: { who: string }) => r.who,
+    );
 
   it('holds a guest statement until the server transaction ends, outside it', async () => {
     let serverEnded = 0;
-    const server = owner.dataSource.transaction(async (manager) => {
-      await manager.query(`insert into lend_probe values ('server')`);
-      await sleep(400);
-      serverEnded = Date.now();
-      throw new Error('roll back');
-    }).catch(() => undefined);
+    const server = owner.dataSource
+      .transaction(async (manager) => {
+        await manager.query(`insert into lend_probe values ('server')`);
+        await sleep(400);
+        serverEnded = Date.now();
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
     await sleep(100);
     await guest.query(`insert into lend_probe values ('guest')`);
     const guestDone = Date.now();
@@ -55,7 +64,9 @@ describeEmbedded('the lent embedded database', () => {
     await guest.query('begin');
     await guest.query(`insert into lend_probe values ('guest')`);
     let serverDone = 0;
-    const server = owner.dataSource.query(`insert into lend_probe values ('server')`).then(() => { serverDone = Date.now(); });
+    const server = owner.dataSource.query(`insert into lend_probe values ('server')`).then(() => {
+      serverDone = Date.now();
+    });
     await sleep(300);
     expect(serverDone).toBe(0);
     await guest.query('rollback');
@@ -64,7 +75,11 @@ describeEmbedded('the lent embedded database', () => {
   });
 
   it('serialises two transactions that both write: each commits or rolls back only its own rows', async () => {
-    const other = new Client({ ...owner.embedded!.lending!, user: 'postgres', database: 'postgres' });
+    const other = new Client({
+      ...owner.embedded!.lending!,
+      user: 'postgres',
+      database: 'postgres',
+    });
     await other.connect();
     try {
       const a = (async () => {
@@ -92,13 +107,21 @@ describeEmbedded('the lent embedded database', () => {
   });
 
   it('keeps parameterised statements of different connections apart (extended protocol)', async () => {
-    const other = new Client({ ...owner.embedded!.lending!, user: 'postgres', database: 'postgres' });
+    const other = new Client({
+      ...owner.embedded!.lending!,
+      user: 'postgres',
+      database: 'postgres',
+    });
     await other.connect();
     try {
       // One statement at a time per connection, the three connections at once.
-      const ask = async (run: (sql: string, p: unknown[]) => Promise<{ v: number }[]>, base: number) => {
+      const ask = async (
+        run: (sql: string, p: unknown[]) => Promise<{ v: number }[]>,
+        base: number,
+      ) => {
         const answers: boolean[] = [];
-        for (let i = 0; i < 80; i++) answers.push((await run('select $1::int + 0 as v', [base + i]))[0].v === base + i);
+        for (let i = 0; i < 80; i++)
+          answers.push((await run('select $1::int + 0 as v', [base + i]))[0].v === base + i);
         return answers;
       };
       const results = await Promise.all([
@@ -113,7 +136,11 @@ describeEmbedded('the lent embedded database', () => {
   });
 
   it('makes a second open of the folder in this process a guest, not a second owner', async () => {
-    const second = await openDatabase({ ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), databaseUrl: null, pgliteDataDir: dataDir });
+    const second = await openDatabase({
+      ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+      databaseUrl: null,
+      pgliteDataDir: dataDir,
+    });
     try {
       expect(second.embedded?.guestOf?.pid).toBe(process.pid);
       await second.dataSource.query(`insert into lend_probe values ('second')`);

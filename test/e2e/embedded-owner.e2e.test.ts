@@ -15,29 +15,65 @@ const ORDERS = 600;
 const ENV = { LOG_LEVEL: 'warn', DEMO_SEED_CUSTOMERS: '0' };
 
 function cli(dataDir: string, args: string[]) {
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args], {
-    cwd: ROOT, encoding: 'utf8', timeout: 120_000,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', PGLITE_DATA_DIR: dataDir },
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', 'src/cli/main.ts', ...args],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        PGLITE_DATA_DIR: dataDir,
+      },
+    },
+  );
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 /** The process's exit code and all it printed; for a server expected to refuse. */
-function runToExit(env: Record<string, string>, port: number): Promise<{ code: number | null; output: string }> {
+function runToExit(
+  env: Record<string, string>,
+  port: number,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-      cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'test', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/main.ts'],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          NODE_ENV: 'test',
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
-    child.stdout.on('data', (c) => { output += c; });
-    child.stderr.on('data', (c) => { output += c; });
+    child.stdout.on('data', (c) => {
+      output += c;
+    });
+    child.stderr.on('data', (c) => {
+      output += c;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('exit', (code) => { clearTimeout(timer); resolve({ code, output }); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
   });
 }
 
-const customersQuery = (key: string, baseUrl: string) => request(baseUrl).post('/graphql').set('authorization', `Bearer ${key}`)
-  .send({ query: '{ customers(first: 1) { totalCount } }' });
+const customersQuery = (key: string, baseUrl: string) =>
+  request(baseUrl)
+    .post('/graphql')
+    .set('authorization', `Bearer ${key}`)
+    .send({ query: '{ customers(first: 1) { totalCount } }' });
 
 describeEmbedded('the embedded database with its server running', () => {
   let dataDir: string;
@@ -55,7 +91,14 @@ describeEmbedded('the embedded database with its server running', () => {
   });
 
   it('creates a key through the server, which then accepts it', async () => {
-    const run = cli(dataDir, ['apikey', 'create', '--name', 'beside the server', '--scopes', 'customers:read']);
+    const run = cli(dataDir, [
+      'apikey',
+      'create',
+      '--name',
+      'beside the server',
+      '--scopes',
+      'customers:read',
+    ]);
     expect(run.status).toBe(0);
     expect(run.stderr).toContain(`pid ${server!.child.pid}`);
     key = run.stdout.trim().split('\n').pop()!;
@@ -66,12 +109,20 @@ describeEmbedded('the embedded database with its server running', () => {
 
   it(`imports ${ORDERS} orders through the server: every one is indexed and points at its customer`, async () => {
     const file = path.join(dataDir, '..', `${path.basename(dataDir)}-orders.csv`);
-    const lines = Array.from({ length: ORDERS }, (_, i) => `cust-${i % 50},ord-${i},2026-01-${String((i % 28) + 1).padStart(2, '0')},${(i % 90) + 10}.50`);
+    const lines = Array.from(
+      { length: ORDERS },
+      (_, i) =>
+        `cust-${i % 50},ord-${i},2026-01-${String((i % 28) + 1).padStart(2, '0')},${(i % 90) + 10}.50`,
+    );
     fs.writeFileSync(file, `customer_ref,order_ref,date,amount\n${lines.join('\n')}\n`);
     try {
       const run = cli(dataDir, ['import-orders', file, '--format', 'csv', '--source', 'beside']);
       expect(run.status).toBe(0);
-      expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({ rows: ORDERS, created: ORDERS, rejected: 0 });
+      expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toMatchObject({
+        rows: ORDERS,
+        created: ORDERS,
+        rejected: 0,
+      });
     } finally {
       fs.rmSync(file, { force: true });
     }
@@ -79,11 +130,30 @@ describeEmbedded('the embedded database with its server running', () => {
     expect(res.body.data.customers.totalCount).toBe(50);
     const check = cli(dataDir, ['check']);
     expect(check.status).toBe(0);
-    expect(JSON.parse(check.stdout)).toMatchObject({ indexes: { checked: true, damaged: [] }, foreignKeys: { broken: [] }, rollUps: { mismatched: 0 }, damaged: false });
+    expect(JSON.parse(check.stdout)).toMatchObject({
+      indexes: { checked: true, damaged: [] },
+      foreignKeys: { broken: [] },
+      rollUps: { mismatched: 0 },
+      damaged: false,
+    });
   });
 
   it('psql connects the same way (the address the server printed)', () => {
-    const psql = spawnSync('psql', ['-h', path.resolve(dataDir), '-p', '5432', '-U', 'postgres', '-Atc', `select count(*) from orders where source = 'beside'`, 'postgres'], { encoding: 'utf8' });
+    const psql = spawnSync(
+      'psql',
+      [
+        '-h',
+        path.resolve(dataDir),
+        '-p',
+        '5432',
+        '-U',
+        'postgres',
+        '-Atc',
+        `select count(*) from orders where source = 'beside'`,
+        'postgres',
+      ],
+      { encoding: 'utf8' },
+    );
     if (psql.error) return; // no psql on this machine
     expect(psql.stdout.trim()).toBe(String(ORDERS));
     expect(server!.output()).toContain(`psql -h ${path.resolve(dataDir)} -p 5432`);
@@ -112,7 +182,9 @@ describeEmbedded('the embedded database with its server running', () => {
     server!.child.kill('SIGKILL');
     await server!.exited;
     server = null;
-    expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'c360.lock', 'owner.json'), 'utf8')).pid).toBe(killedPid);
+    expect(
+      JSON.parse(fs.readFileSync(path.join(dataDir, 'c360.lock', 'owner.json'), 'utf8')).pid,
+    ).toBe(killedPid);
     server = await startServerProcess(env(), testPort(23));
     expect(server.output()).toContain(`"previousPid":${killedPid}`);
     expect((await customersQuery(key, server.baseUrl)).body.data.customers.totalCount).toBe(50);

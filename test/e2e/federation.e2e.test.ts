@@ -14,7 +14,9 @@ describe('as an Apollo Federation subgraph (FEDERATION_SUBGRAPH=true)', () => {
     customer = await createCustomer(t, { givenName: 'Fede', familyName: 'Ration' });
     await recordOrder(t, customer.id, { gross: '10.00' });
   });
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('publishes its SDL with Customer as an entity keyed by id, to keys with schema:read only', async () => {
     const { _service } = await t.ok('{ _service { sdl } }');
@@ -28,7 +30,8 @@ describe('as an Apollo Federation subgraph (FEDERATION_SUBGRAPH=true)', () => {
 
   it('composes into a supergraph with another subgraph that extends Customer', async () => {
     const { _service } = await t.ok('{ _service { sdl } }');
-    const reviews = parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+    const reviews =
+      parse(`extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
       type Customer @key(fields: "id") { id: ID! reviewCount: Int! }
       type Query { topReviewers: [Customer!]! }`);
     const result = composeServices([
@@ -41,28 +44,73 @@ describe('as an Apollo Federation subgraph (FEDERATION_SUBGRAPH=true)', () => {
 
   it('resolves Customer references by global id or UUID, with the same fields as the graph', async () => {
     const key = await t.keyWith(['customers:read', 'pii:read', 'orders:read']);
-    const res = await t.gql(ENTITY, { representations: [{ __typename: 'Customer', id: customer.id }, { __typename: 'Customer', id: customer.databaseId },
-      { __typename: 'Customer', id: '00000000-0000-4000-8000-000000000000' }] }, key);
+    const res = await t.gql(
+      ENTITY,
+      {
+        representations: [
+          { __typename: 'Customer', id: customer.id },
+          { __typename: 'Customer', id: customer.databaseId },
+          { __typename: 'Customer', id: '00000000-0000-4000-8000-000000000000' },
+        ],
+      },
+      key,
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data._entities).toEqual([
-      { id: customer.id, fullName: 'Fede Ration', email: expect.stringMatching(/@example.com$/), summary: { orderCount: 1 } },
-      { id: customer.id, fullName: 'Fede Ration', email: expect.stringMatching(/@example.com$/), summary: { orderCount: 1 } },
+      {
+        id: customer.id,
+        fullName: 'Fede Ration',
+        email: expect.stringMatching(/@example.com$/),
+        summary: { orderCount: 1 },
+      },
+      {
+        id: customer.id,
+        fullName: 'Fede Ration',
+        email: expect.stringMatching(/@example.com$/),
+        summary: { orderCount: 1 },
+      },
       null,
     ]);
   });
 
   it('applies the access checks of customer(id) to entity lookups', async () => {
-    const noCustomers = await t.gql(ENTITY, { representations: [{ __typename: 'Customer', id: customer.id }] }, await t.keyWith(['orders:read']));
+    const noCustomers = await t.gql(
+      ENTITY,
+      { representations: [{ __typename: 'Customer', id: customer.id }] },
+      await t.keyWith(['orders:read']),
+    );
     expect(noCustomers.data._entities).toEqual([null]);
-    expect(noCustomers.errors?.[0]).toMatchObject({ path: ['_entities', 0], extensions: { code: 'FORBIDDEN', requiredScopes: ['customers:read'] } });
+    expect(noCustomers.errors?.[0]).toMatchObject({
+      path: ['_entities', 0],
+      extensions: { code: 'FORBIDDEN', requiredScopes: ['customers:read'] },
+    });
 
-    const noPii = await t.gql(ENTITY, { representations: [{ __typename: 'Customer', id: customer.id }] }, await t.keyWith(['customers:read', 'orders:read']));
-    expect(noPii.data._entities[0]).toMatchObject({ id: customer.id, fullName: null, email: null, summary: { orderCount: 1 } });
+    const noPii = await t.gql(
+      ENTITY,
+      { representations: [{ __typename: 'Customer', id: customer.id }] },
+      await t.keyWith(['customers:read', 'orders:read']),
+    );
+    expect(noPii.data._entities[0]).toMatchObject({
+      id: customer.id,
+      fullName: null,
+      email: null,
+      summary: { orderCount: 1 },
+    });
     expect(noPii.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
 
-    const badId = await t.gql(ENTITY, { representations: [{ __typename: 'Customer', id: 'not-an-id' }] });
+    const badId = await t.gql(ENTITY, {
+      representations: [{ __typename: 'Customer', id: 'not-an-id' }],
+    });
     expect(badId.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
-    expect((await t.gql(ENTITY, { representations: [{ __typename: 'Customer', id: customer.id }] }, null)).status).toBe(401);
+    expect(
+      (
+        await t.gql(
+          ENTITY,
+          { representations: [{ __typename: 'Customer', id: customer.id }] },
+          null,
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it('still serves the ordinary graph, with its limits', async () => {

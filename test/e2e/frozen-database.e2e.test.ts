@@ -53,7 +53,9 @@ describeOnPostgres('when PostgreSQL is frozen (SIGSTOP)', () => {
     const readyStarted = Date.now();
     const ready = await request(t.app.app).get('/readyz');
     const readyMs = Date.now() - readyStarted;
-    process.stdout.write(`frozen database: open connections ${concurrent.map((r) => r.ms).join('/')} ms, new ${later.map((r) => r.ms).join('/')} ms, /readyz ${readyMs} ms\n`);
+    process.stdout.write(
+      `frozen database: open connections ${concurrent.map((r) => r.ms).join('/')} ms, new ${later.map((r) => r.ms).join('/')} ms, /readyz ${readyMs} ms\n`,
+    );
     for (const r of [...concurrent, ...later]) {
       expect(r).toEqual({ ms: expect.any(Number), status: 503, code: 'SERVICE_UNAVAILABLE' });
       expect(r.ms).toBeLessThan(5000);

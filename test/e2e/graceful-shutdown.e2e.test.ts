@@ -18,7 +18,10 @@ describeOnPostgres('SIGTERM with a request in flight', () => {
     t = await startTestApp();
     await t.app.stop();
     await t.database.db.close(); // so that the only customer360 sessions are the server process's
-    server = await startServerProcess({ DATABASE_URL: t.database.config.databaseUrl!, LOG_LEVEL: 'silent' }, testPort(5));
+    server = await startServerProcess(
+      { DATABASE_URL: t.database.config.databaseUrl!, LOG_LEVEL: 'silent' },
+      testPort(5),
+    );
     locker = new Client({ connectionString: t.database.config.databaseUrl! });
     await locker.connect();
   }, 120_000);
@@ -32,8 +35,11 @@ describeOnPostgres('SIGTERM with a request in flight', () => {
   it('stops accepting, finishes the request, closes the pool and exits 0', async () => {
     await locker.query('begin');
     await locker.query('lock table customers in access exclusive mode');
-    const inFlight = request(server.baseUrl).post('/graphql').set('authorization', `Bearer ${t.adminKey}`)
-      .send({ query: '{ customers(first: 1) { totalCount } }' }).then((res) => res);
+    const inFlight = request(server.baseUrl)
+      .post('/graphql')
+      .set('authorization', `Bearer ${t.adminKey}`)
+      .send({ query: '{ customers(first: 1) { totalCount } }' })
+      .then((res) => res);
     await sleep(500);
     server.child.kill('SIGTERM');
     await sleep(500);
@@ -47,7 +53,11 @@ describeOnPostgres('SIGTERM with a request in flight', () => {
     expect(await server.exited).toBe(0);
     expect(server.output()).toMatch(/SIGTERM: finishing in-flight requests/);
     // The pool is closed: no session of the server is left in PostgreSQL.
-    const [{ sessions }] = (await locker.query(`select count(*)::int as sessions from pg_stat_activity where application_name = 'customer360' and datname = current_database()`)).rows;
+    const [{ sessions }] = (
+      await locker.query(
+        `select count(*)::int as sessions from pg_stat_activity where application_name = 'customer360' and datname = current_database()`,
+      )
+    ).rows;
     expect(sessions).toBe(0);
   }, 60_000);
 });

@@ -47,7 +47,8 @@ describe('GraphQL over HTTP conformance (graphql-http serverAudits), production 
       else warnings.push(line);
     }
     // Written as is: through console, jest would add a stack frame to what is only a note.
-    if (warnings.length) process.stdout.write(`graphql-http audits that only warn:\n${warnings.join('\n')}\n`);
+    if (warnings.length)
+      process.stdout.write(`graphql-http audits that only warn:\n${warnings.join('\n')}\n`);
     expect(audits.length).toBeGreaterThan(50);
     expect(audits.filter((a) => a.name.startsWith('MUST')).length).toBeGreaterThanOrEqual(13);
     expect(failures).toEqual([]);

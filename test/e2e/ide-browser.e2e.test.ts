@@ -10,8 +10,14 @@ import { describeIf } from '../support/requirements';
 // Debian's chromium (`.ci/run` installs it). Without it the test says so and is skipped, unless REQUIRE_BROWSER_TEST is set.
 const CHROMIUM = '/usr/bin/chromium';
 const haveBrowser = fs.existsSync(CHROMIUM);
-if (!haveBrowser && process.env.REQUIRE_BROWSER_TEST) throw new Error(`REQUIRE_BROWSER_TEST is set but ${CHROMIUM} is missing: apt-get install chromium`);
-const describeWithBrowser = describeIf({ met: haveBrowser, reason: `needs Chromium at ${CHROMIUM} (apt-get install chromium)` });
+if (!haveBrowser && process.env.REQUIRE_BROWSER_TEST)
+  throw new Error(
+    `REQUIRE_BROWSER_TEST is set but ${CHROMIUM} is missing: apt-get install chromium`,
+  );
+const describeWithBrowser = describeIf({
+  met: haveBrowser,
+  reason: `needs Chromium at ${CHROMIUM} (apt-get install chromium)`,
+});
 
 describeWithBrowser('GraphiQL in a real browser, offline', () => {
   let t: TestApp;
@@ -28,8 +34,16 @@ describeWithBrowser('GraphiQL in a real browser, offline', () => {
     base = `http://127.0.0.1:${(app.httpServer.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+      ],
     });
   }, 120_000);
 
@@ -46,7 +60,8 @@ describeWithBrowser('GraphiQL in a real browser, offline', () => {
     // Every address but loopback is unreachable; anything the page tries to fetch from elsewhere is noted and refused.
     await page.route('**/*', (route) => {
       const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+      if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:')
+        return route.continue();
       elsewhere.push(route.request().url());
       return route.abort('addressunreachable');
     });
@@ -57,13 +72,22 @@ describeWithBrowser('GraphiQL in a real browser, offline', () => {
     await run.waitFor({ timeout: 30_000 });
     // The ready operations open as tabs, titled by operation name; the first, the customer page, is in front.
     const tabs = (await page.locator('.graphiql-tab').allInnerTexts()).map((text) => text.trim());
-    expect(tabs).toEqual(expect.arrayContaining(['CustomerPage', 'CustomerList', 'RecordOrder', 'LoyaltyProgram']));
-    const graphqlResponse = page.waitForResponse((res) => res.url() === `${base}/graphql` && res.request().method() === 'POST'
-      && (res.request().postData() ?? '').includes('LAST_ORDER_DATE'));
+    expect(tabs).toEqual(
+      expect.arrayContaining(['CustomerPage', 'CustomerList', 'RecordOrder', 'LoyaltyProgram']),
+    );
+    const graphqlResponse = page.waitForResponse(
+      (res) =>
+        res.url() === `${base}/graphql` &&
+        res.request().method() === 'POST' &&
+        (res.request().postData() ?? '').includes('LAST_ORDER_DATE'),
+    );
     await run.click();
     const response = await graphqlResponse;
     expect(response.status()).toBe(200);
-    expect((await response.json()).data.customers.nodes[0]).toMatchObject({ fullName: 'Ida Browser', email: expect.stringContaining('@example.com') });
+    expect((await response.json()).data.customers.nodes[0]).toMatchObject({
+      fullName: 'Ida Browser',
+      email: expect.stringContaining('@example.com'),
+    });
     await page.locator('.graphiql-response').getByText('Ida Browser').waitFor({ timeout: 15_000 });
     // The editor shows non-breaking spaces and wraps long lines.
     const shown = (await page.locator('.graphiql-response').innerText()).replace(/\s+/g, ' ');

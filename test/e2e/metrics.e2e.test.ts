@@ -17,14 +17,24 @@ beforeAll(async () => {
   t = await startTestApp();
   await t.app.services.orderImport.importFile(SAMPLE, { format: 'cdnow', source: 'cdnow' });
 });
-afterAll(async () => { await t.close(); });
+afterAll(async () => {
+  await t.close();
+});
 
 describe('fitModels on CDNOW', () => {
   it('summarises the purchase log in SQL as the literature does and reproduces the published estimates', async () => {
     expect((await t.ok(`{ modelFit { id } }`)).modelFit).toBeNull();
     const { fitModels: fit } = await t.ok(FIT, { asOf: '1997-09-30', unit: 'WEEK' });
     // FHL (2005): r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4 on 2,357 customers, 946 repeat buyers.
-    expect(fit).toMatchObject({ asOf: '1997-09-30', timeUnit: 'WEEK', purchaseModel: 'BG_NBD', customers: 2357, repeatCustomers: 946, s: null, beta: null });
+    expect(fit).toMatchObject({
+      asOf: '1997-09-30',
+      timeUnit: 'WEEK',
+      purchaseModel: 'BG_NBD',
+      customers: 2357,
+      repeatCustomers: 946,
+      s: null,
+      beta: null,
+    });
     expect(fit.r).toBeCloseTo(0.243, 2);
     expect(fit.alpha).toBeCloseTo(4.414, 1);
     expect(fit.a).toBeCloseTo(0.793, 2);
@@ -40,21 +50,31 @@ describe('fitModels on CDNOW', () => {
   });
 
   it('fits the Pareto/NBD instead when asked, reproducing its published estimates', async () => {
-    const { fitModels: fit } = await t.ok(FIT, { asOf: '1997-09-30', unit: 'WEEK', model: 'PARETO_NBD' });
+    const { fitModels: fit } = await t.ok(FIT, {
+      asOf: '1997-09-30',
+      unit: 'WEEK',
+      model: 'PARETO_NBD',
+    });
     expect(fit).toMatchObject({ purchaseModel: 'PARETO_NBD', a: null, b: null });
     expect(fit.r).toBeCloseTo(0.55, 1);
     expect(fit.alpha).toBeCloseTo(10.58, 0);
     expect(fit.s).toBeCloseTo(0.61, 1);
     expect(fit.logLikelihood).toBeCloseTo(-9595.0, 0);
-    const data = await t.ok(`{ customerByIdentifier(type: SHOP_CUSTOMER_ID, value: "4", source: "cdnow") { id } }`);
+    const data = await t.ok(
+      `{ customerByIdentifier(type: SHOP_CUSTOMER_ID, value: "4", source: "cdnow") { id } }`,
+    );
     const { customer } = await t.ok(METRICS, { id: data.customerByIdentifier.id });
     expect(customer.metrics.modelFit.id).toBe(fit.id);
-    expect(customer.metrics.expectedPurchases.low).toBeLessThanOrEqual(customer.metrics.expectedPurchases.value);
+    expect(customer.metrics.expectedPurchases.low).toBeLessThanOrEqual(
+      customer.metrics.expectedPurchases.value,
+    );
     await t.ok(FIT, { asOf: '1997-09-30', unit: 'WEEK' });
   });
 
   it('gives each customer metrics with intervals and explained churn risk', async () => {
-    const data = await t.ok(`{ customerByIdentifier(type: SHOP_CUSTOMER_ID, value: "4", source: "cdnow") { id } }`);
+    const data = await t.ok(
+      `{ customerByIdentifier(type: SHOP_CUSTOMER_ID, value: "4", source: "cdnow") { id } }`,
+    );
     const { customer } = await t.ok(METRICS, { id: data.customerByIdentifier.id });
     const m = customer.metrics;
     expect(Number(m.historicClv.amount)).toBeGreaterThan(0);
@@ -62,8 +82,12 @@ describe('fitModels on CDNOW', () => {
     expect(m.probabilityAlive).toBeLessThanOrEqual(1);
     expect(m.expectedPurchases.low).toBeLessThanOrEqual(m.expectedPurchases.value);
     expect(m.expectedPurchases.high).toBeGreaterThanOrEqual(m.expectedPurchases.value);
-    expect(Number(m.predictedClv.low.amount)).toBeLessThanOrEqual(Number(m.predictedClv.value.amount));
-    expect(Number(m.predictedClv.high.amount)).toBeGreaterThanOrEqual(Number(m.predictedClv.value.amount));
+    expect(Number(m.predictedClv.low.amount)).toBeLessThanOrEqual(
+      Number(m.predictedClv.value.amount),
+    );
+    expect(Number(m.predictedClv.high.amount)).toBeGreaterThanOrEqual(
+      Number(m.predictedClv.value.amount),
+    );
     // Long after 1998 every CDNOW customer is overdue: the model and the overdue sign explain the score.
     expect(m.churnRisk.level).toBe('HIGH');
     expect(m.churnRisk.reasons.map((r: any) => r.code)).toEqual(expect.arrayContaining(['MODEL']));
@@ -74,9 +98,15 @@ describe('fitModels on CDNOW', () => {
   });
 
   it('rejects a bad date and a base without repeat buyers with BAD_USER_INPUT', async () => {
-    expect((await t.gql(FIT, { asOf: '1997-13-01', unit: 'WEEK' })).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
-    expect((await t.gql(FIT, { asOf: '1990-01-01', unit: 'WEEK' })).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
-    expect((await t.gql(`{ modelFits(first: 0) { id } }`)).errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(
+      (await t.gql(FIT, { asOf: '1997-13-01', unit: 'WEEK' })).errors?.[0].extensions.code,
+    ).toBe('BAD_USER_INPUT');
+    expect(
+      (await t.gql(FIT, { asOf: '1990-01-01', unit: 'WEEK' })).errors?.[0].extensions.code,
+    ).toBe('BAD_USER_INPUT');
+    expect((await t.gql(`{ modelFits(first: 0) { id } }`)).errors?.[0].extensions.code).toBe(
+      'BAD_USER_INPUT',
+    );
   });
 });
 
@@ -85,18 +115,34 @@ describe('metrics of a recent customer', () => {
     await t.ok(FIT, { asOf: '1998-06-30', unit: 'WEEK' });
     const { id } = await createCustomer(t);
     const day = 86_400_000;
-    for (const ago of [200, 170, 140, 110]) await recordOrder(t, id, { gross: '30.00', placedAt: new Date(Date.now() - ago * day).toISOString() });
-    await t.ok(`mutation($id: ID!) { a: recordFeedback(input: { customerId: $id, kind: NPS, score: 3 }) { id }
-      b: recordFeedback(input: { customerId: $id, kind: COMPLAINT, comment: "Broken" }) { id } }`, { id });
+    for (const ago of [200, 170, 140, 110])
+      await recordOrder(t, id, {
+        gross: '30.00',
+        placedAt: new Date(Date.now() - ago * day).toISOString(),
+      });
+    await t.ok(
+      `mutation($id: ID!) { a: recordFeedback(input: { customerId: $id, kind: NPS, score: 3 }) { id }
+      b: recordFeedback(input: { customerId: $id, kind: COMPLAINT, comment: "Broken" }) { id } }`,
+      { id },
+    );
     const m = (await t.ok(METRICS, { id })).customer.metrics;
     expect(m.historicClv.amount).toBe('120.00');
     expect(m.averageDaysBetweenOrders).toBe(30);
     expect(m.nps).toBe(3);
-    expect(m.churnRisk.reasons.map((r: any) => r.code)).toEqual(expect.arrayContaining(['OVERDUE', 'DETRACTOR', 'OPEN_COMPLAINT']));
-    expect(m.churnRisk.reasons.find((r: any) => r.code === 'OVERDUE').description).toMatch(/No order for 110 days against a usual 30/);
+    expect(m.churnRisk.reasons.map((r: any) => r.code)).toEqual(
+      expect.arrayContaining(['OVERDUE', 'DETRACTOR', 'OPEN_COMPLAINT']),
+    );
+    expect(m.churnRisk.reasons.find((r: any) => r.code === 'OVERDUE').description).toMatch(
+      /No order for 110 days against a usual 30/,
+    );
     const fresh = await createCustomer(t);
     const none = (await t.ok(METRICS, { id: fresh.id })).customer.metrics;
-    expect(none).toMatchObject({ historicClv: { amount: '0.00' }, probabilityAlive: null, churnRisk: null, rfm: null });
+    expect(none).toMatchObject({
+      historicClv: { amount: '0.00' },
+      probabilityAlive: null,
+      churnRisk: null,
+      rfm: null,
+    });
     // A customer without purchases is predicted as a new customer of the fitted base.
     expect(none.expectedPurchases.value).toBeGreaterThan(0);
   });
@@ -118,14 +164,26 @@ describe('stored metrics', () => {
     expect(high.customers.nodes.every((c: any) => c.metrics.churnRisk.level === 'HIGH')).toBe(true);
     const segment = top[0].metrics.rfm.segment;
     const bySegment = await t.ok(LIST, { filter: { rfmSegment: segment } });
-    expect(bySegment.customers.nodes.every((c: any) => c.metrics.rfm.segment === segment)).toBe(true);
-    const rich = await t.ok(LIST, { filter: { predictedClvMin: top[1].metrics.predictedClv.value.amount } });
+    expect(bySegment.customers.nodes.every((c: any) => c.metrics.rfm.segment === segment)).toBe(
+      true,
+    );
+    const rich = await t.ok(LIST, {
+      filter: { predictedClvMin: top[1].metrics.predictedClv.value.amount },
+    });
     expect(rich.customers.totalCount).toBeGreaterThanOrEqual(2);
 
     const { id, databaseId } = await createCustomer(t);
-    expect(await t.sql('select 1 from customer_metrics where customer_id = $1', [databaseId])).toHaveLength(0);
-    await recordOrder(t, id, { gross: '25.00', placedAt: new Date(Date.now() - 10 * 86_400_000).toISOString() });
-    const [stored] = await t.sql('select predicted_clv_minor, rfm_segment from customer_metrics where customer_id = $1', [databaseId]);
+    expect(
+      await t.sql('select 1 from customer_metrics where customer_id = $1', [databaseId]),
+    ).toHaveLength(0);
+    await recordOrder(t, id, {
+      gross: '25.00',
+      placedAt: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+    });
+    const [stored] = await t.sql(
+      'select predicted_clv_minor, rfm_segment from customer_metrics where customer_id = $1',
+      [databaseId],
+    );
     expect(Number(stored.predicted_clv_minor)).toBeGreaterThan(0);
     expect(stored.rfm_segment).toBeTruthy();
     const bad = await t.gql(LIST, { filter: { churnRiskLevel: 'SOMETIMES' } });
@@ -135,37 +193,62 @@ describe('stored metrics', () => {
 
 describe('whole-base analytics', () => {
   it('backtests the model on the CDNOW holdout: close to what happened, and better than each customer keeping their rate', async () => {
-    const { modelReport: r } = await t.ok(`{ modelReport(calibrationEnd: "1997-09-30", holdoutEnd: "1998-06-30") { r alpha a b customers predictedTotal actualTotal
+    const { modelReport: r } =
+      await t.ok(`{ modelReport(calibrationEnd: "1997-09-30", holdoutEnd: "1998-06-30") { r alpha a b customers predictedTotal actualTotal
       weekly { week predicted actual } buckets { frequency customers predicted actual } meanAbsoluteError naiveMeanAbsoluteError } }`);
     expect(r.customers).toBeGreaterThanOrEqual(2357);
     expect(r.r).toBeCloseTo(0.243, 1);
     expect(Math.abs(r.predictedTotal - r.actualTotal) / r.actualTotal).toBeLessThan(0.15);
     expect(r.weekly).toHaveLength(39);
     expect(r.weekly.reduce((s: number, w: any) => s + (w.actual ?? 0), 0)).toBe(r.actualTotal);
-    expect(r.buckets.map((b: any) => b.frequency)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7+']);
+    expect(r.buckets.map((b: any) => b.frequency)).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7+',
+    ]);
     expect(r.meanAbsoluteError).toBeLessThan(r.naiveMeanAbsoluteError);
-    const bad = await t.gql(`{ modelReport(calibrationEnd: "1997-09-30", holdoutEnd: "1997-10-02") { r } }`);
+    const bad = await t.gql(
+      `{ modelReport(calibrationEnd: "1997-09-30", holdoutEnd: "1997-10-02") { r } }`,
+    );
     expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
   it('computes retention with its counts, monthly cohorts, NPS and segments', async () => {
-    const { retention } = await t.ok(`{ retention(periodStart: "1997-04-01", periodEnd: "1997-09-30", activeDays: 90) {
+    const { retention } =
+      await t.ok(`{ retention(periodStart: "1997-04-01", periodEnd: "1997-09-30", activeDays: 90) {
       customersAtStart customersAtEnd customersAcquired rate activeDays } }`);
     expect(retention.customersAcquired).toBe(0);
     expect(retention.customersAtStart).toBeGreaterThan(retention.customersAtEnd);
-    expect(retention.rate).toBeCloseTo(((retention.customersAtEnd - 0) / retention.customersAtStart) * 100, 1);
-    const { cohorts } = await t.ok(`{ cohorts(from: "1997-01-01", to: "1997-03-31") { cohort size activeCustomers retention } }`);
+    expect(retention.rate).toBeCloseTo(
+      ((retention.customersAtEnd - 0) / retention.customersAtStart) * 100,
+      1,
+    );
+    const { cohorts } = await t.ok(
+      `{ cohorts(from: "1997-01-01", to: "1997-03-31") { cohort size activeCustomers retention } }`,
+    );
     expect(cohorts.map((c: any) => c.cohort)).toEqual(['1997-01', '1997-02', '1997-03']);
     expect(cohorts.reduce((s: number, c: any) => s + c.size, 0)).toBe(2357);
     for (const c of cohorts) expect(c.retention[0]).toBe(1);
     const { id } = await createCustomer(t);
     for (const score of [10, 9, 8, 3]) {
-      await t.ok(`mutation($id: ID!, $s: Int!) { recordFeedback(input: { customerId: $id, kind: NPS, score: $s, touchpoint: "app", givenAt: "2030-01-02T00:00:00Z" }) { id } }`, { id, s: score });
+      await t.ok(
+        `mutation($id: ID!, $s: Int!) { recordFeedback(input: { customerId: $id, kind: NPS, score: $s, touchpoint: "app", givenAt: "2030-01-02T00:00:00Z" }) { id } }`,
+        { id, s: score },
+      );
     }
-    const { nps } = await t.ok(`{ nps(from: "2030-01-01", to: "2030-01-31", touchpoint: "app") { promoters passives detractors responses score } }`);
+    const { nps } = await t.ok(
+      `{ nps(from: "2030-01-01", to: "2030-01-31", touchpoint: "app") { promoters passives detractors responses score } }`,
+    );
     expect(nps).toEqual({ promoters: 2, passives: 1, detractors: 1, responses: 4, score: 25 });
     await t.app.services.metricsStore.refreshAll();
-    const { segments } = await t.ok(`{ segments { segment customers totalPredictedClv { amount } averagePredictedClv { amount } } }`);
+    const { segments } = await t.ok(
+      `{ segments { segment customers totalPredictedClv { amount } averagePredictedClv { amount } } }`,
+    );
     expect(segments.reduce((s: number, g: any) => s + g.customers, 0)).toBeGreaterThan(2000);
   });
 });

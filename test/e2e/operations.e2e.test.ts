@@ -5,8 +5,12 @@ import { createCustomer, recordOrder } from '../support/factories';
 import { startTestApp, TestApp } from '../support/test-app';
 
 let t: TestApp;
-beforeAll(async () => { t = await startTestApp(); });
-afterAll(async () => { await t.close(); });
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
 
 describe('operations endpoints', () => {
   it('answers liveness and readiness', async () => {
@@ -17,12 +21,27 @@ describe('operations endpoints', () => {
   });
 
   it('exports Prometheus metrics: requests by operation, errors by code, SQL statements per request', async () => {
-    await request(t.app.app).post('/graphql').set('authorization', `Bearer ${t.adminKey}`).set('x-request-id', 'req-42').send({ query: 'query CustomerCount { customers(first: 1) { totalCount } }' })
+    await request(t.app.app)
+      .post('/graphql')
+      .set('authorization', `Bearer ${t.adminKey}`)
+      .set('x-request-id', 'req-42')
+      .send({ query: 'query CustomerCount { customers(first: 1) { totalCount } }' })
       .expect('x-request-id', 'req-42');
-    await request(t.app.app).post('/graphql').set('authorization', `Bearer ${t.adminKey}`).send({ query: '{ customer(id: "nope") { id } }' });
+    await request(t.app.app)
+      .post('/graphql')
+      .set('authorization', `Bearer ${t.adminKey}`)
+      .send({ query: '{ customer(id: "nope") { id } }' });
     expect((await request(t.app.app).get('/metrics')).status).toBe(401);
-    expect((await request(t.app.app).get('/metrics').set('x-api-key', await t.keyWith(['customers:read']))).status).toBe(403);
-    const text = (await request(t.app.app).get('/metrics').set('authorization', `Bearer ${t.adminKey}`)).text;
+    expect(
+      (
+        await request(t.app.app)
+          .get('/metrics')
+          .set('x-api-key', await t.keyWith(['customers:read']))
+      ).status,
+    ).toBe(403);
+    const text = (
+      await request(t.app.app).get('/metrics').set('authorization', `Bearer ${t.adminKey}`)
+    ).text;
     expect(text).toMatch(/graphql_requests_total\{type="query",operation="CustomerCount"\} 1/);
     expect(text).toMatch(/graphql_errors_total\{code="BAD_USER_INPUT"\} 1/);
     expect(text).toMatch(/graphql_sql_statements_per_request_count 2/);
@@ -62,9 +81,18 @@ describe('BI export', () => {
       return { count, text: Buffer.concat(chunks).toString('utf8') };
     };
     const all = await collect('ndjson', null);
-    const rows = all.text.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = all.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(all.count).toBe(rows.length);
-    expect(rows.find((r) => r.databaseId === a.databaseId)).toMatchObject({ country: 'HR', tags: 'vip|coffee', orderCount: 1, netSpent: '12.34', currency: 'USD' });
+    expect(rows.find((r) => r.databaseId === a.databaseId)).toMatchObject({
+      country: 'HR',
+      tags: 'vip|coffee',
+      orderCount: 1,
+      netSpent: '12.34',
+      currency: 'USD',
+    });
     const recent = await collect('csv', mark);
     expect(recent.count).toBe(1);
     const lines = recent.text.trim().split('\n');

@@ -19,7 +19,9 @@ beforeAll(async () => {
   savedNodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   t = await startTestApp({ nodeEnv: 'production', ideEnabled: false });
-  ide = await createApp({ ...t.database.config, ideEnabled: true }, t.database.db, { ideKey: null });
+  ide = await createApp({ ...t.database.config, ideEnabled: true }, t.database.db, {
+    ideKey: null,
+  });
 });
 afterAll(async () => {
   await ide?.stop();
@@ -38,13 +40,16 @@ describe('GET /graphql is authenticated like POST', () => {
     ['curl and fetch (Accept: */*)', { accept: '*/*' }],
     ['no Accept header', {}],
     ['a browser Accept header with a query parameter', { accept: BROWSER_ACCEPT }],
-  ])('answers 401 UNAUTHENTICATED without a key: %s', async (_name, headers: Record<string, string>) => {
-    for (const app of [t.app, ide]) {
-      const res = await get(app, { query: QUERY }, headers);
-      expect(res.status).toBe(401);
-      expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    }
-  });
+  ])(
+    'answers 401 UNAUTHENTICATED without a key: %s',
+    async (_name, headers: Record<string, string>) => {
+      for (const app of [t.app, ide]) {
+        const res = await get(app, { query: QUERY }, headers);
+        expect(res.status).toBe(401);
+        expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      }
+    },
+  );
 
   it('refuses an unauthenticated document before parsing it (a syntax error is still 401)', async () => {
     const res = await get(ide, { query: '{ ((( not graphql' }, { accept: '*/*' });
@@ -52,8 +57,15 @@ describe('GET /graphql is authenticated like POST', () => {
   });
 
   it('runs a GET with a key sent as curl sends it (no preflight header: keys are never ambient credentials)', async () => {
-    for (const header of [{ authorization: `Bearer ${t.adminKey}` }, { 'x-api-key': t.adminKey }] as Record<string, string>[]) {
-      const res = await get(t.app, { query: 'query Typename { __typename }' }, { accept: '*/*', ...header });
+    for (const header of [
+      { authorization: `Bearer ${t.adminKey}` },
+      { 'x-api-key': t.adminKey },
+    ] as Record<string, string>[]) {
+      const res = await get(
+        t.app,
+        { query: 'query Typename { __typename }' },
+        { accept: '*/*', ...header },
+      );
       expect(res.status).toBe(200);
       expect(res.body.data.__typename).toBe('Query');
     }
@@ -63,7 +75,11 @@ describe('GET /graphql is authenticated like POST', () => {
     const query = 'query PersistedOverGet { customers(first: 1) { totalCount } }';
     const sha256Hash = createHash('sha256').update(query).digest('hex');
     const extensions = JSON.stringify({ persistedQuery: { version: 1, sha256Hash } });
-    await request(t.app.app).post('/graphql').set('x-api-key', t.adminKey).send({ query, extensions: JSON.parse(extensions) }).expect(200);
+    await request(t.app.app)
+      .post('/graphql')
+      .set('x-api-key', t.adminKey)
+      .send({ query, extensions: JSON.parse(extensions) })
+      .expect(200);
     const res = await get(t.app, { extensions }, { 'x-api-key': t.adminKey });
     expect(res.status).toBe(200);
     expect(res.body.data.customers.totalCount).toEqual(expect.any(Number));
@@ -85,12 +101,14 @@ describe('the IDE page', () => {
     expect(plain.text).toContain('GraphiQL');
     const etag = plain.headers.etag;
     expect(etag).toMatch(/^".+"$/);
-    const raw = (encoding: string) => get(ide, {}, { accept: BROWSER_ACCEPT, 'accept-encoding': encoding })
-      .buffer(true).parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const raw = (encoding: string) =>
+      get(ide, {}, { accept: BROWSER_ACCEPT, 'accept-encoding': encoding })
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
     const gz = await raw('gzip');
     expect(gz.headers['content-encoding']).toBe('gzip');
     const br = await raw('br, gzip');
@@ -106,8 +124,15 @@ describe('the IDE page', () => {
   });
 
   it('answers 200 concurrent browser requests with the same page', async () => {
-    const responses = await Promise.all(Array.from({ length: 200 }, () =>
-      get(ide, {}, { accept: BROWSER_ACCEPT, 'accept-encoding': 'gzip', 'if-none-match': '"stale"' })));
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        get(
+          ide,
+          {},
+          { accept: BROWSER_ACCEPT, 'accept-encoding': 'gzip', 'if-none-match': '"stale"' },
+        ),
+      ),
+    );
     expect(new Set(responses.map((r) => r.status))).toEqual(new Set([200]));
     expect(new Set(responses.map((r) => r.headers['content-length'])).size).toBe(1);
   });
@@ -121,12 +146,26 @@ describe('the IDE page', () => {
 describe('metric labels', () => {
   it('keep at most MAX_OPERATION_LABELS client-chosen operation names, the rest as other; unauthenticated requests add none', async () => {
     const names = Array.from({ length: MAX_OPERATION_LABELS + 50 }, (_, i) => `Unique${i}`);
-    for (const name of names.slice(0, 20)) await get(t.app, { query: `query Anon${name} { __typename }` }, { accept: '*/*' }).expect(401);
+    for (const name of names.slice(0, 20))
+      await get(t.app, { query: `query Anon${name} { __typename }` }, { accept: '*/*' }).expect(
+        401,
+      );
     for (const name of names) {
-      await request(t.app.app).post('/graphql').set('x-api-key', t.adminKey).send({ query: `query ${name} { __typename }` }).expect(200);
+      await request(t.app.app)
+        .post('/graphql')
+        .set('x-api-key', t.adminKey)
+        .send({ query: `query ${name} { __typename }` })
+        .expect(200);
     }
-    const metrics = await request(t.app.app).get('/metrics').set('authorization', `Bearer ${t.adminKey}`).expect(200);
-    const labels = new Set([...metrics.text.matchAll(/graphql_requests_total\{[^}]*operation="([^"]+)"/g)].map((m) => m[1]));
+    const metrics = await request(t.app.app)
+      .get('/metrics')
+      .set('authorization', `Bearer ${t.adminKey}`)
+      .expect(200);
+    const labels = new Set(
+      [...metrics.text.matchAll(/graphql_requests_total\{[^}]*operation="([^"]+)"/g)].map(
+        (m) => m[1],
+      ),
+    );
     expect(labels.size).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 3); // + anonymous, invalid, other
     expect(labels).toContain('other');
     expect([...labels].some((l) => l.startsWith('Anon'))).toBe(false);
@@ -141,8 +180,15 @@ describe('introspection in production', () => {
     const post = await t.gql(INTROSPECTION, {}, key);
     expect(post.errors).toBeUndefined();
     expect(post.data.__schema.queryType.name).toBe('Query');
-    expect(post.data.__schema.types.find((type: { name: string }) => type.name === 'Customer').description).toBeTruthy();
-    const res = await get(t.app, { query: '{ __type(name: "Customer") { name } }' }, { 'x-api-key': key });
+    expect(
+      post.data.__schema.types.find((type: { name: string }) => type.name === 'Customer')
+        .description,
+    ).toBeTruthy();
+    const res = await get(
+      t.app,
+      { query: '{ __type(name: "Customer") { name } }' },
+      { 'x-api-key': key },
+    );
     expect(res.status).toBe(200);
     expect(res.body.data.__type.name).toBe('Customer');
   });
@@ -157,7 +203,10 @@ describe('introspection in production', () => {
 
 describe('transport errors are JSON with a stable code', () => {
   const post = (body: string, headers: Record<string, string> = {}) => {
-    const req = request(t.app.app).post('/graphql').set('x-api-key', t.adminKey).set('content-type', 'application/json');
+    const req = request(t.app.app)
+      .post('/graphql')
+      .set('x-api-key', t.adminKey)
+      .set('content-type', 'application/json');
     for (const [k, v] of Object.entries(headers)) req.set(k, v);
     return req.send(body);
   };
@@ -183,10 +232,15 @@ describe('transport errors are JSON with a stable code', () => {
   });
 
   it('more than 50 directives: 400 GRAPHQL_VALIDATION_FAILED', async () => {
-    const fields = Array.from({ length: 51 }, () => '... @include(if: true) { __typename }').join(' ');
+    const fields = Array.from({ length: 51 }, () => '... @include(if: true) { __typename }').join(
+      ' ',
+    );
     const res = await post(JSON.stringify({ query: `{ ${fields} }` }));
     expect(res.status).toBe(400);
-    expect(res.body.errors[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'directives' });
+    expect(res.body.errors[0].extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      limit: 'directives',
+    });
   });
 
   it('an x-request-id that is not a short token is replaced, never stored', async () => {
@@ -194,9 +248,13 @@ describe('transport errors are JSON with a stable code', () => {
     const res = await post(JSON.stringify({ query: '{ __typename }' }), { 'x-request-id': long });
     expect(res.status).toBe(200);
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const kept = await post(JSON.stringify({ query: '{ __typename }' }), { 'x-request-id': 'partner-42.a' });
+    const kept = await post(JSON.stringify({ query: '{ __typename }' }), {
+      'x-request-id': 'partner-42.a',
+    });
     expect(kept.headers['x-request-id']).toBe('partner-42.a');
-    const rows = await t.sql("select count(*)::int as n from audit_events where length(request_id) > 128");
+    const rows = await t.sql(
+      'select count(*)::int as n from audit_events where length(request_id) > 128',
+    );
     expect(rows[0].n).toBe(0);
   });
 });
@@ -217,7 +275,8 @@ describe('key checks take the same path for unknown and known public ids', () =>
     if (process.env.DATABASE_URL) {
       // Kept lookups need the LISTEN connection (PostgreSQL): wait until a repeated lookup is answered from memory.
       const until = Date.now() + 10_000;
-      while ((await statementsOf(known)) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      while ((await statementsOf(known)) > 0 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
     }
     const unknownIds = ['ZZZZZZZZZZZZ', 'YYYYYYYYYYYY'];
     const first = await Promise.all(unknownIds.map((id) => statementsOf(forge(id))));

@@ -14,7 +14,12 @@ import { testPort } from '../support/own-cluster-db';
 const ROOT = path.resolve(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 
-interface Block { lang: string; body: string; line: number; marker: string | null }
+interface Block {
+  lang: string;
+  body: string;
+  line: number;
+  marker: string | null;
+}
 
 function blocks(markdown: string): Block[] {
   const found: Block[] = [];
@@ -27,7 +32,11 @@ function blocks(markdown: string): Block[] {
   return found;
 }
 
-interface Example { line: number; query: string; variables: Record<string, unknown> }
+interface Example {
+  line: number;
+  query: string;
+  variables: Record<string, unknown>;
+}
 
 /** GraphQL blocks, each with the JSON block that follows it directly; and the bodies of the curl commands. */
 function examples(markdown: string): Example[] {
@@ -36,13 +45,21 @@ function examples(markdown: string): Example[] {
   all.forEach((block, i) => {
     if (block.lang === 'graphql') {
       const next = all[i + 1];
-      const adjacent = next && next.lang === 'json' && next.line - (block.line + block.body.split('\n').length) <= 2;
-      out.push({ line: block.line, query: block.body, variables: adjacent ? JSON.parse(next.body) : {} });
+      const adjacent =
+        next &&
+        next.lang === 'json' &&
+        next.line - (block.line + block.body.split('\n').length) <= 2;
+      out.push({
+        line: block.line,
+        query: block.body,
+        variables: adjacent ? JSON.parse(next.body) : {},
+      });
     }
     if (block.lang === 'sh') {
       for (const command of block.body.split('\n').filter((l) => l.startsWith('curl '))) {
         const body = /-d '([^']*)'/.exec(command)?.[1];
-        if (body) out.push({ line: block.line, ...(JSON.parse(body) as { query: string }), variables: {} });
+        if (body)
+          out.push({ line: block.line, ...(JSON.parse(body) as { query: string }), variables: {} });
       }
     }
   });
@@ -55,7 +72,10 @@ function substitute(value: unknown, ids: Map<string, string>, line: number): unk
     const placeholder = /^<([A-Za-z]+) id>$/.exec(value);
     if (!placeholder) return value;
     const id = ids.get(placeholder[1]);
-    if (!id) throw new Error(`README line ${line}: no earlier example answered with a ${placeholder[1]} id`);
+    if (!id)
+      throw new Error(
+        `README line ${line}: no earlier example answered with a ${placeholder[1]} id`,
+      );
     return id;
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, ids, line));
@@ -81,14 +101,33 @@ describe('README examples', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    await seedDemoData(t.database.db, t.database.config, { customers: 40, currency: 'USD', asOf: new Date(new Date().toISOString().slice(0, 10)) });
+    await seedDemoData(t.database.db, t.database.config, {
+      customers: 40,
+      currency: 'USD',
+      asOf: new Date(new Date().toISOString().slice(0, 10)),
+    });
   }, 120_000);
-  afterAll(async () => { await t.close(); });
+  afterAll(async () => {
+    await t.close();
+  });
 
   it('has examples of every mutation the README promises', () => {
-    const operations = examples(README).map((e) => e.query).join('\n');
-    for (const mutation of ['createCustomer', 'upsertProducts', 'recordOrder', 'recordReturn', 'recordFeedback', 'earnLoyaltyPoints', 'redeemLoyaltyPoints']) {
-      expect({ mutation, shown: operations.includes(`${mutation}(`) }).toEqual({ mutation, shown: true });
+    const operations = examples(README)
+      .map((e) => e.query)
+      .join('\n');
+    for (const mutation of [
+      'createCustomer',
+      'upsertProducts',
+      'recordOrder',
+      'recordReturn',
+      'recordFeedback',
+      'earnLoyaltyPoints',
+      'redeemLoyaltyPoints',
+    ]) {
+      expect({ mutation, shown: operations.includes(`${mutation}(`) }).toEqual({
+        mutation,
+        shown: true,
+      });
     }
   });
 
@@ -96,9 +135,15 @@ describe('README examples', () => {
     const ids = new Map<string, string>();
     const results: { line: number; errors: unknown }[] = [];
     for (const example of examples(README)) {
-      const res = await t.gql(example.query, substitute(example.variables, ids, example.line) as Record<string, unknown>);
+      const res = await t.gql(
+        example.query,
+        substitute(example.variables, ids, example.line) as Record<string, unknown>,
+      );
       results.push({ line: example.line, errors: res.errors ?? null });
-      expect({ line: example.line, status: res.status }).toEqual({ line: example.line, status: 200 });
+      expect({ line: example.line, status: res.status }).toEqual({
+        line: example.line,
+        status: 200,
+      });
       if (res.data) collectIds(res.data, ids);
     }
     expect(results.filter((r) => r.errors)).toEqual([]);
@@ -130,34 +175,77 @@ onPostgres('README PostgreSQL quick start (needs DATABASE_URL)', () => {
     expect(lines[lines.length - 1]).toBe('npm start');
     const url = new URL(process.env.DATABASE_URL!);
     // The README's host, port and database name become this test's; `npm install` has been done by the test run.
-    const script = lines.slice(0, -1)
+    const script = lines
+      .slice(0, -1)
       .filter((line) => line !== 'npm install')
-      .map((line) => line.replaceAll('127.0.0.1:5432/c360', `${url.host}/${database}`).replaceAll("'create database c360'", `'create database ${database}'`)
-        .replaceAll('-h 127.0.0.1 ', `-h ${url.hostname} -p ${url.port || 5432} `))
+      .map((line) =>
+        line
+          .replaceAll('127.0.0.1:5432/c360', `${url.host}/${database}`)
+          .replaceAll("'create database c360'", `'create database ${database}'`)
+          .replaceAll('-h 127.0.0.1 ', `-h ${url.hostname} -p ${url.port || 5432} `),
+      )
       .join('\n');
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'warn' };
-    const output = execFileSync('bash', ['-euo', 'pipefail', '-c', `${script}\necho "C360_KEY=$C360_KEY"\necho "DATABASE_URL=$DATABASE_URL"`],
-      { cwd: ROOT, env, encoding: 'utf8', timeout: 300_000 });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      LOG_LEVEL: 'warn',
+    };
+    const output = execFileSync(
+      'bash',
+      [
+        '-euo',
+        'pipefail',
+        '-c',
+        `${script}\necho "C360_KEY=$C360_KEY"\necho "DATABASE_URL=$DATABASE_URL"`,
+      ],
+      { cwd: ROOT, env, encoding: 'utf8', timeout: 300_000 },
+    );
     expect(output).toMatch(/Applied|applied|migration/i);
     const key = /^C360_KEY=(c360_\S+)$/m.exec(output)?.[1];
     const databaseUrl = /^DATABASE_URL=(\S+)$/m.exec(output)?.[1];
     expect(key).toBeDefined();
 
     const port = testPort(44);
-    const server = spawn('npm', ['start'], { cwd: ROOT, env: { ...env, DATABASE_URL: databaseUrl!, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const server = spawn('npm', ['start'], {
+      cwd: ROOT,
+      env: { ...env, DATABASE_URL: databaseUrl!, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let log = '';
-    server.stdout.on('data', (c) => { log += c; });
-    server.stderr.on('data', (c) => { log += c; });
+    server.stdout.on('data', (c) => {
+      log += c;
+    });
+    server.stderr.on('data', (c) => {
+      log += c;
+    });
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`npm start did not start:\n${log}`)), 180_000);
-        server.stdout.on('data', () => { if (/GraphQL API on http/.test(log)) { clearTimeout(timer); resolve(); } });
-        server.once('exit', () => { clearTimeout(timer); reject(new Error(`npm start exited:\n${log}`)); });
+        const timer = setTimeout(
+          () => reject(new Error(`npm start did not start:\n${log}`)),
+          180_000,
+        );
+        server.stdout.on('data', () => {
+          if (/GraphQL API on http/.test(log)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        server.once('exit', () => {
+          clearTimeout(timer);
+          reject(new Error(`npm start exited:\n${log}`));
+        });
       });
       // The curl of the README's next block, with this port.
       const after = README.slice(README.indexOf('<!-- readme-test: postgres-quick-start -->'));
-      const curl = blocks(after)[1].body.split('\n').find((l) => l.startsWith('curl '))!;
-      const answer = execFileSync('bash', ['-c', curl.replace('127.0.0.1:4000', `127.0.0.1:${port}`)], { env: { ...env, C360_KEY: key! }, encoding: 'utf8' });
+      const curl = blocks(after)[1]
+        .body.split('\n')
+        .find((l) => l.startsWith('curl '))!;
+      const answer = execFileSync(
+        'bash',
+        ['-c', curl.replace('127.0.0.1:4000', `127.0.0.1:${port}`)],
+        { env: { ...env, C360_KEY: key! }, encoding: 'utf8' },
+      );
       const body = JSON.parse(answer);
       expect(body.errors).toBeUndefined();
       expect(body.data.customers.totalCount).toBe(1000);

@@ -33,7 +33,10 @@ describeWithRedis('when Redis is down, paused or killed', () => {
 
   const redisUp = async () => (await request(t!.app.app).get('/readyz')).body.redis === 'up';
   const cost = async (key: string) => {
-    const res = await request(t!.app.app).post('/graphql').set('x-api-key', key).send({ query: PAGE });
+    const res = await request(t!.app.app)
+      .post('/graphql')
+      .set('x-api-key', key)
+      .send({ query: PAGE });
     expect(res.status).toBe(200);
     return res.body.extensions.cost.currentlyAvailable as number;
   };
@@ -47,21 +50,36 @@ describeWithRedis('when Redis is down, paused or killed', () => {
     await cost(key);
     const ready = await request(t.app.app).get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ready', redis: 'unavailable', fallback: expect.stringContaining('in memory') });
-    const metrics = await request(t.app.app).get('/metrics').set('authorization', `Bearer ${t.adminKey}`);
+    expect(ready.body).toMatchObject({
+      status: 'ready',
+      redis: 'unavailable',
+      fallback: expect.stringContaining('in memory'),
+    });
+    const metrics = await request(t.app.app)
+      .get('/metrics')
+      .set('authorization', `Bearer ${t.adminKey}`);
     expect(metrics.text).toMatch(/^redis_up 0$/m);
     expect(metrics.text).toMatch(/^redis_fallbacks_total\{use="bucket"\} [1-9]/m);
 
     // Automatic persisted queries are registered and found locally meanwhile.
     const text = `{ customers(first: 1) { totalCount } } # local ${Date.now()}`;
     const ext = { persistedQuery: { version: 1, sha256Hash: sha256(text) } };
-    await request(t.app.app).post('/graphql').set('x-api-key', key).send({ query: text, extensions: ext }).expect(200);
-    const byHash = await request(t.app.app).post('/graphql').set('x-api-key', key).send({ extensions: ext });
+    await request(t.app.app)
+      .post('/graphql')
+      .set('x-api-key', key)
+      .send({ query: text, extensions: ext })
+      .expect(200);
+    const byHash = await request(t.app.app)
+      .post('/graphql')
+      .set('x-api-key', key)
+      .send({ extensions: ext });
     expect(byHash.body.errors).toBeUndefined();
 
     redis = await startOwnRedis(port);
     expect(await until(redisUp, 10_000)).toBe(true);
-    const metricsAfter = await request(t.app.app).get('/metrics').set('authorization', `Bearer ${t.adminKey}`);
+    const metricsAfter = await request(t.app.app)
+      .get('/metrics')
+      .set('authorization', `Bearer ${t.adminKey}`);
     expect(metricsAfter.text).toMatch(/^redis_up 1$/m);
     // A fresh key's budget now lives in Redis.
     const other = await t.keyWith(['customers:read']);
@@ -97,7 +115,12 @@ describeWithRedis('when Redis is down, paused or killed', () => {
     expect(times.slice(1).every((ms) => ms < 250)).toBe(true);
 
     redis.resume();
-    expect(await until(async () => { await cost(key); return redisUp(); }, 10_000)).toBe(true);
+    expect(
+      await until(async () => {
+        await cost(key);
+        return redisUp();
+      }, 10_000),
+    ).toBe(true);
   }, 60_000);
 });
 
@@ -112,10 +135,23 @@ describeOnPostgres('a production server whose Redis is killed', () => {
     await t.app.stop();
     const port = testPort(33);
     let redis = await startOwnRedis(port);
-    const server = await startServerProcess({ DATABASE_URL: t.database.config.databaseUrl!, NODE_ENV: 'production', API_KEY_HASH_KEY: secret,
-      REDIS_URL: redis.url, LOG_LEVEL: 'info' }, testPort(34));
+    const server = await startServerProcess(
+      {
+        DATABASE_URL: t.database.config.databaseUrl!,
+        NODE_ENV: 'production',
+        API_KEY_HASH_KEY: secret,
+        REDIS_URL: redis.url,
+        LOG_LEVEL: 'info',
+      },
+      testPort(34),
+    );
     try {
-      const ask = () => fetch(`${server.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ query: PAGE }) });
+      const ask = () =>
+        fetch(`${server.baseUrl}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': key },
+          body: JSON.stringify({ query: PAGE }),
+        });
       expect((await ask()).status).toBe(200);
       await redis.kill();
       for (let i = 0; i < 5; i++) {
@@ -124,10 +160,16 @@ describeOnPostgres('a production server whose Redis is killed', () => {
       }
       expect(server.child.exitCode).toBeNull();
       expect(server.output()).toMatch(/redis: unavailable/);
-      expect((await (await fetch(`${server.baseUrl}/readyz`)).json())).toMatchObject({ status: 'ready', redis: 'unavailable' });
+      expect(await (await fetch(`${server.baseUrl}/readyz`)).json()).toMatchObject({
+        status: 'ready',
+        redis: 'unavailable',
+      });
 
       redis = await startOwnRedis(port);
-      const back = await until(async () => (await (await fetch(`${server.baseUrl}/readyz`)).json()).redis === 'up', 15_000);
+      const back = await until(
+        async () => (await (await fetch(`${server.baseUrl}/readyz`)).json()).redis === 'up',
+        15_000,
+      );
       expect(back).toBe(true);
       expect((await ask()).status).toBe(200);
       expect(server.output()).toMatch(/redis: reachable/);

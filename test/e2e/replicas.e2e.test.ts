@@ -28,7 +28,10 @@ describeOnPostgres('read replicas (DATABASE_REPLICA_URLS)', () => {
   async function replicaCaughtUp() {
     const [{ lsn }] = await sql(primary.url('c360'), 'select pg_current_wal_lsn()::text as lsn');
     for (let i = 0; i < 200; i++) {
-      const [{ behind }] = await sql(replica.url('c360'), `select pg_wal_lsn_diff('${lsn}', pg_last_wal_replay_lsn()) > 0 as behind`);
+      const [{ behind }] = await sql(
+        replica.url('c360'),
+        `select pg_wal_lsn_diff('${lsn}', pg_last_wal_replay_lsn()) > 0 as behind`,
+      );
       if (!behind) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -39,7 +42,9 @@ describeOnPostgres('read replicas (DATABASE_REPLICA_URLS)', () => {
     primary = startPgCluster(testPort(1));
     await sql(primary.url(), 'create database c360');
     replica = primary.streamingReplica(testPort(2));
-    const database = await databaseOn(primary.url('c360'), { databaseReplicaUrls: [replica.url('c360')] });
+    const database = await databaseOn(primary.url('c360'), {
+      databaseReplicaUrls: [replica.url('c360')],
+    });
     t = await startTestAppOn(database);
     await replicaCaughtUp();
   }, 120_000);
@@ -51,18 +56,26 @@ describeOnPostgres('read replicas (DATABASE_REPLICA_URLS)', () => {
   });
 
   it('the replica is a read-only standby of the primary', async () => {
-    expect((await sql(replica.url('c360'), 'select pg_is_in_recovery() as standby'))[0].standby).toBe(true);
-    expect((await sql(primary.url('c360'), 'select pg_is_in_recovery() as standby'))[0].standby).toBe(false);
+    expect(
+      (await sql(replica.url('c360'), 'select pg_is_in_recovery() as standby'))[0].standby,
+    ).toBe(true);
+    expect(
+      (await sql(primary.url('c360'), 'select pg_is_in_recovery() as standby'))[0].standby,
+    ).toBe(false);
   });
 
   it('writes go to the primary, a mutation reads its own write there, and later reads are served by the replica', async () => {
     await sql(replica.url('c360'), 'select pg_wal_replay_pause()');
     try {
-      const created = await t.ok(createCustomer, { input: { givenName: 'Rita', familyName: 'Replica', email: 'rita@example.com' } });
+      const created = await t.ok(createCustomer, {
+        input: { givenName: 'Rita', familyName: 'Replica', email: 'rita@example.com' },
+      });
       // The write landed (the replica is read-only, so it went to the primary) and the mutation's own read saw it.
       expect(created.createCustomer.fullName).toBe('Rita Replica');
       const id = created.createCustomer.databaseId;
-      expect(await sql(primary.url('c360'), `select 1 from customers where id = '${id}'`)).toHaveLength(1);
+      expect(
+        await sql(primary.url('c360'), `select 1 from customers where id = '${id}'`),
+      ).toHaveLength(1);
       // Replay is paused, so a query that reads from the replica cannot see the customer yet.
       const whilePaused = await t.gql(readCustomer, { id });
       expect(whilePaused.data.customer).toBeNull();
@@ -80,7 +93,10 @@ describeOnPostgres('read replicas (DATABASE_REPLICA_URLS)', () => {
     await sql(replica.url('c360'), 'select pg_wal_replay_pause()');
     try {
       expect((await t.gql('{ customers(first: 1) { totalCount } }', {}, key)).status).toBe(200);
-      await sql(primary.url('c360'), "update api_keys set revoked_at = now() where name = 'test customers:read'");
+      await sql(
+        primary.url('c360'),
+        "update api_keys set revoked_at = now() where name = 'test customers:read'",
+      );
       // Keys are read on the primary, and one kept in memory is dropped when the primary announces the change
       // (milliseconds; far below API_KEY_CACHE_SECONDS, so the announcement is what refuses it).
       const deadline = Date.now() + 3000;
@@ -100,7 +116,9 @@ describe('which statements may go to a replica', () => {
   it('plain reads do; writes, locking reads and side-effecting functions do not', () => {
     expect(isReadOnlyStatement('select * from customers where id = $1')).toBe(true);
     expect(isReadOnlyStatement('  WITH x AS (select 1) select * from x')).toBe(true);
-    expect(isReadOnlyStatement('with moved as (delete from t returning *) select * from moved')).toBe(false);
+    expect(
+      isReadOnlyStatement('with moved as (delete from t returning *) select * from moved'),
+    ).toBe(false);
     expect(isReadOnlyStatement('update customers set x = 1')).toBe(false);
     expect(isReadOnlyStatement('select * from customers for update')).toBe(false);
     expect(isReadOnlyStatement('select pg_advisory_xact_lock(1)')).toBe(false);

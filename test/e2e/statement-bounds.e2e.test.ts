@@ -38,23 +38,54 @@ afterAll(async () => {
  * the next best actions, audited as personal data).
  */
 async function enrichSmallPage() {
-  const { customers } = await t.ok(`{ customers(first: 5) { nodes { id orders(first: 1) { nodes { id lines { product { id } } } } } } }`);
+  const { customers } = await t.ok(
+    `{ customers(first: 5) { nodes { id orders(first: 1) { nodes { id lines { product { id } } } } } } }`,
+  );
   const soon = new Date(Date.now() + 3 * 86_400_000);
   soon.setUTCFullYear(soon.getUTCFullYear() - 30);
   for (const customer of customers.nodes) {
     const order = customer.orders.nodes[0];
-    const product = order?.lines.find((l: { product: { id: string } | null }) => l.product)?.product;
-    const { recordFeedback } = await t.ok(`mutation($input: RecordFeedbackInput!) { recordFeedback(input: $input) { id } }`,
-      { input: { customerId: customer.id, kind: 'COMPLAINT', comment: 'late', orderId: order?.id, productId: product?.id } });
-    await t.ok(`mutation($input: LogCommunicationInput!) { logCommunication(input: $input) { id } }`,
-      { input: { customerId: customer.id, channel: 'PHONE', direction: 'INBOUND', purpose: 'SUPPORT', complaintId: recordFeedback.id, orderId: order?.id } });
-    await t.ok(`mutation($id: ID!, $d: LocalDate!) { updateCustomer(id: $id, input: { birthDate: $d }) { id } }`, { id: customer.id, d: soon.toISOString().slice(0, 10) });
+    const product = order?.lines.find(
+      (l: { product: { id: string } | null }) => l.product,
+    )?.product;
+    const { recordFeedback } = await t.ok(
+      `mutation($input: RecordFeedbackInput!) { recordFeedback(input: $input) { id } }`,
+      {
+        input: {
+          customerId: customer.id,
+          kind: 'COMPLAINT',
+          comment: 'late',
+          orderId: order?.id,
+          productId: product?.id,
+        },
+      },
+    );
+    await t.ok(
+      `mutation($input: LogCommunicationInput!) { logCommunication(input: $input) { id } }`,
+      {
+        input: {
+          customerId: customer.id,
+          channel: 'PHONE',
+          direction: 'INBOUND',
+          purpose: 'SUPPORT',
+          complaintId: recordFeedback.id,
+          orderId: order?.id,
+        },
+      },
+    );
+    await t.ok(
+      `mutation($id: ID!, $d: LocalDate!) { updateCustomer(id: $id, input: { birthDate: $d }) { id } }`,
+      { id: customer.id, d: soon.toISOString().slice(0, 10) },
+    );
   }
 }
 
 async function run(app: App, query: string) {
   const before = SqlStatementLogger.count;
-  const res = await request(app.app).post('/graphql').set('authorization', `Bearer ${t.adminKey}`).send({ query });
+  const res = await request(app.app)
+    .post('/graphql')
+    .set('authorization', `Bearer ${t.adminKey}`)
+    .send({ query });
   return { body: res.body, statements: SqlStatementLogger.count - before };
 }
 
@@ -73,13 +104,16 @@ function emptyPaths(value: unknown): string[] {
     if (!filled.has(path)) filled.set(path, false);
     if (v === null || v === undefined) return;
     filled.set(path, true);
-    if (typeof v === 'object') for (const [key, inner] of Object.entries(v)) walk(inner, path ? `${path}.${key}` : key);
+    if (typeof v === 'object')
+      for (const [key, inner] of Object.entries(v)) walk(inner, path ? `${path}.${key}` : key);
   };
   walk(value, '');
-  return [...filled].filter(([path, isFilled]) => {
-    const field = path ? fieldAtPath(schema, 'Customer', path) : null;
-    return !isFilled && field !== null && !isLeafType(getNamedType(field.type));
-  }).map(([path]) => path);
+  return [...filled]
+    .filter(([path, isFilled]) => {
+      const field = path ? fieldAtPath(schema, 'Customer', path) : null;
+      return !isFilled && field !== null && !isLeafType(getNamedType(field.type));
+    })
+    .map(([path]) => path);
 }
 
 /**
@@ -89,18 +123,25 @@ function emptyPaths(value: unknown): string[] {
 const MAY_BE_EMPTY: Record<string, string> = {};
 
 const customerFields = async () => {
-  return Object.values((schema.getType('Customer') as GraphQLObjectType).getFields()).map((field) => ({
-    name: field.name,
-    selection: fieldSelection(schema, field, ['Customer'], 2),
-  }));
+  return Object.values((schema.getType('Customer') as GraphQLObjectType).getFields()).map(
+    (field) => ({
+      name: field.name,
+      selection: fieldSelection(schema, field, ['Customer'], 2),
+    }),
+  );
 };
 
 describe('statements per page of customers, for every field of Customer', () => {
   it('has a generated selection for every field', async () => {
-    expect((await customerFields()).filter((f) => f.selection === null).map((f) => f.name)).toEqual([]);
+    expect((await customerFields()).filter((f) => f.selection === null).map((f) => f.name)).toEqual(
+      [],
+    );
   });
 
-  it.each([['resolvers', false], ['compiled reads on', true]] as const)('through the %s: 20 customers cost what 5 cost', async (_, compiled) => {
+  it.each([
+    ['resolvers', false],
+    ['compiled reads on', true],
+  ] as const)('through the %s: 20 customers cost what 5 cost', async (_, compiled) => {
     const app = compiled ? t.app : resolvers;
     const found: Record<string, { small: number; large: number }> = {};
     const empty: Record<string, string[]> = {};
@@ -111,13 +152,18 @@ describe('statements per page of customers, for every field of Customer', () => 
       const small = await run(app, query(5));
       const large = await run(app, query(20));
       if (large.body.errors || small.body.errors) {
-        errors[name] = (large.body.errors ?? small.body.errors).map((e: { message: string }) => e.message);
+        errors[name] = (large.body.errors ?? small.body.errors).map(
+          (e: { message: string }) => e.message,
+        );
         continue;
       }
       expect(large.body.data.customers.nodes).toHaveLength(20);
-      if (large.statements !== small.statements) found[name] = { small: small.statements, large: large.statements };
+      if (large.statements !== small.statements)
+        found[name] = { small: small.statements, large: large.statements };
       // On the small page: a level left empty there costs no statement, and would hide an N+1 of the large one.
-      const unfilled = emptyPaths(small.body.data.customers.nodes).filter((p) => !(p in MAY_BE_EMPTY));
+      const unfilled = emptyPaths(small.body.data.customers.nodes).filter(
+        (p) => !(p in MAY_BE_EMPTY),
+      );
       if (unfilled.length) empty[name] = unfilled;
     }
     expect({ errors, grows: found, empty }).toEqual({ errors: {}, grows: {}, empty: {} });

@@ -34,8 +34,10 @@ export interface Attempt {
 export const FAULT_SOURCE = 'fault-suite';
 
 const DOCUMENTS: Record<WriteKind | 'read', string> = {
-  order: 'mutation($input: RecordOrderInput!) { recordOrder(input: $input) { created order { databaseId } } }',
-  customer: 'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { databaseId } }',
+  order:
+    'mutation($input: RecordOrderInput!) { recordOrder(input: $input) { created order { databaseId } } }',
+  customer:
+    'mutation($input: CreateCustomerInput!) { createCustomer(input: $input) { databaseId } }',
   earn: 'mutation($input: LoyaltyPointsInput!) { earnLoyaltyPoints(input: $input) { databaseId } }',
   read: `query($id: ID!) { customer(id: $id) { id summary { orderCount } loyalty { balance }
     orders(first: 5) { nodes { id net { amount } lines { quantity } } } } }`,
@@ -43,10 +45,20 @@ const DOCUMENTS: Record<WriteKind | 'read', string> = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export interface Answer { status: number | null; code: string; data: any }
+export interface Answer {
+  status: number | null;
+  code: string;
+  data: any;
+}
 
 /** One POST /graphql; never throws: a missing response is an answer too. */
-export async function post(baseUrl: string, key: string, query: string, variables: object, timeoutMs: number): Promise<Answer> {
+export async function post(
+  baseUrl: string,
+  key: string,
+  query: string,
+  variables: object,
+  timeoutMs: number,
+): Promise<Answer> {
   try {
     const res = await fetch(`${baseUrl}/graphql`, {
       method: 'POST',
@@ -61,18 +73,27 @@ export async function post(baseUrl: string, key: string, query: string, variable
     } catch {
       return { status: res.status, code: `HTTP_${res.status}`, data: null };
     }
-    const code = body?.errors?.length ? String(body.errors[0].extensions?.code ?? 'NO_CODE') : body?.data ? 'OK' : `HTTP_${res.status}`;
+    const code = body?.errors?.length
+      ? String(body.errors[0].extensions?.code ?? 'NO_CODE')
+      : body?.data
+        ? 'OK'
+        : `HTTP_${res.status}`;
     return { status: res.status, code, data: body?.data ?? null };
   } catch (error) {
     const e = error as { name?: string; cause?: { code?: string; name?: string } };
-    if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError') return { status: null, code: 'CLIENT_TIMEOUT', data: null };
+    if (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError')
+      return { status: null, code: 'CLIENT_TIMEOUT', data: null };
     return { status: null, code: e.cause?.code ?? e.name ?? 'FETCH_ERROR', data: null };
   }
 }
 
 function ackOf(kind: WriteKind, data: any): { id: string; created: boolean | null } | null {
-  if (kind === 'order') return data?.recordOrder ? { id: data.recordOrder.order.databaseId, created: data.recordOrder.created } : null;
-  if (kind === 'customer') return data?.createCustomer ? { id: data.createCustomer.databaseId, created: null } : null;
+  if (kind === 'order')
+    return data?.recordOrder
+      ? { id: data.recordOrder.order.databaseId, created: data.recordOrder.created }
+      : null;
+  if (kind === 'customer')
+    return data?.createCustomer ? { id: data.createCustomer.databaseId, created: null } : null;
   return data?.earnLoyaltyPoints ? { id: data.earnLoyaltyPoints.databaseId, created: null } : null;
 }
 
@@ -115,10 +136,28 @@ export class FaultLoad {
     return answer;
   }
 
-  private async send(kind: WriteKind | 'read', write: Write | null, key: string, variables: object): Promise<Answer> {
+  private async send(
+    kind: WriteKind | 'read',
+    write: Write | null,
+    key: string,
+    variables: object,
+  ): Promise<Answer> {
     const started = Date.now();
-    const answer = await post(this.options.baseUrl, key, DOCUMENTS[kind], variables, this.options.clientTimeoutMs);
-    this.attempts.push({ kind, write, phase: this.phase, ms: Date.now() - started, status: answer.status, code: answer.code });
+    const answer = await post(
+      this.options.baseUrl,
+      key,
+      DOCUMENTS[kind],
+      variables,
+      this.options.clientTimeoutMs,
+    );
+    this.attempts.push({
+      kind,
+      write,
+      phase: this.phase,
+      ms: Date.now() - started,
+      status: answer.status,
+      code: answer.code,
+    });
     return answer;
   }
 
@@ -130,22 +169,58 @@ export class FaultLoad {
     let write: Write | null = null;
     if (op < 5) {
       // Three in ten orders name a customer by an identifier not seen before (the customer is created with it).
-      const customer = op === 0 || op === 3 || (op === 4 && n % 20 === 4)
-        ? { identifierType: 'EXTERNAL', identifierSource: FAULT_SOURCE, identifierValue: `ext-${tag}` }
-        : { id: someone };
+      const customer =
+        op === 0 || op === 3 || (op === 4 && n % 20 === 4)
+          ? {
+              identifierType: 'EXTERNAL',
+              identifierSource: FAULT_SOURCE,
+              identifierValue: `ext-${tag}`,
+            }
+          : { id: someone };
       const ref = `fault-order-${tag}`;
-      write = { kind: 'order', naturalKey: ref, ackedId: null, ackedCreated: null, variables: { input: {
-        customer, source: FAULT_SOURCE, externalRef: ref, placedAt: new Date(Date.UTC(2026, 0, 1) + n * 3_600_000).toISOString(),
-        currency: 'USD', lines: [{ sku: `FAULT-${n % 3}`, quantity: 1 + (n % 3), unitPrice: '19.99' }],
-      } } };
+      write = {
+        kind: 'order',
+        naturalKey: ref,
+        ackedId: null,
+        ackedCreated: null,
+        variables: {
+          input: {
+            customer,
+            source: FAULT_SOURCE,
+            externalRef: ref,
+            placedAt: new Date(Date.UTC(2026, 0, 1) + n * 3_600_000).toISOString(),
+            currency: 'USD',
+            lines: [{ sku: `FAULT-${n % 3}`, quantity: 1 + (n % 3), unitPrice: '19.99' }],
+          },
+        },
+      };
     } else if (op < 7) {
       const reason = `fault-earn-${tag}`;
-      write = { kind: 'earn', naturalKey: reason, ackedId: null, ackedCreated: null,
-        variables: { input: { idempotencyKey: randomUUID(), customerId: someone, points: 5, reason } } };
+      write = {
+        kind: 'earn',
+        naturalKey: reason,
+        ackedId: null,
+        ackedCreated: null,
+        variables: {
+          input: { idempotencyKey: randomUUID(), customerId: someone, points: 5, reason },
+        },
+      };
     } else if (op === 7) {
       const email = `fault-${tag}@example.com`;
-      write = { kind: 'customer', naturalKey: email, ackedId: null, ackedCreated: null,
-        variables: { input: { idempotencyKey: randomUUID(), email, givenName: 'Fault', familyName: `Client ${tag}` } } };
+      write = {
+        kind: 'customer',
+        naturalKey: email,
+        ackedId: null,
+        ackedCreated: null,
+        variables: {
+          input: {
+            idempotencyKey: randomUUID(),
+            email,
+            givenName: 'Fault',
+            familyName: `Client ${tag}`,
+          },
+        },
+      };
     }
     return write;
   }

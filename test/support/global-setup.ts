@@ -15,13 +15,18 @@ export default async function globalSetup() {
   const admin = new Client({ connectionString: withDatabaseName(url, 'postgres') });
   await admin.connect();
   try {
-    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1`, [TEMPLATE_DATABASE]);
+    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1`, [
+      TEMPLATE_DATABASE,
+    ]);
     await admin.query(`drop database if exists ${TEMPLATE_DATABASE}`);
     await admin.query(`create database ${TEMPLATE_DATABASE}`);
   } finally {
     await admin.end();
   }
-  const db = await openDatabase({ ...loadConfig({}), databaseUrl: withDatabaseName(url, TEMPLATE_DATABASE) });
+  const db = await openDatabase({
+    ...loadConfig({}),
+    databaseUrl: withDatabaseName(url, TEMPLATE_DATABASE),
+  });
   try {
     await migrate(db);
   } finally {

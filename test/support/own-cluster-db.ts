@@ -4,8 +4,16 @@ import { migrate } from '../../src/db/bootstrap';
 import { TestDatabase } from './test-db';
 
 /** A migrated database on a cluster the test started itself (see pg-cluster.ts). */
-export async function databaseOn(primaryUrl: string, overrides: Partial<AppConfig> = {}): Promise<TestDatabase> {
-  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), databaseUrl: primaryUrl, pgliteDataDir: null, ...overrides };
+export async function databaseOn(
+  primaryUrl: string,
+  overrides: Partial<AppConfig> = {},
+): Promise<TestDatabase> {
+  const config = {
+    ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+    databaseUrl: primaryUrl,
+    pgliteDataDir: null,
+    ...overrides,
+  };
   const migrator = await openDatabase({ ...config, databaseReplicaUrls: [] });
   await migrate(migrator);
   await migrator.close();

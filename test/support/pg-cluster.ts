@@ -24,8 +24,11 @@ export interface PgCluster {
 
 function binDir(): string {
   const root = '/usr/lib/postgresql';
-  const versions = fs.existsSync(root) ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-  if (!versions.length) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql');
+  const versions = fs.existsSync(root)
+    ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (!versions.length)
+    throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql');
   return path.join(root, versions[0], 'bin');
 }
 
@@ -54,20 +57,53 @@ export function pgBinariesAvailable(): boolean {
 function cluster(port: number, parent: string, dataDir: string): PgCluster {
   const logFile = path.join(parent, 'server.log');
   return {
-    port, dataDir,
+    port,
+    dataDir,
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
-    start: () => run('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port} -k ${parent} -c listen_addresses=127.0.0.1`, 'start']),
+    start: () =>
+      run('pg_ctl', [
+        '-D',
+        dataDir,
+        '-l',
+        logFile,
+        '-w',
+        '-t',
+        '60',
+        '-o',
+        `-p ${port} -k ${parent} -c listen_addresses=127.0.0.1`,
+        'start',
+      ]),
     stop: (mode = 'fast') => run('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop']),
     pids() {
-      const postmaster = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], { encoding: 'utf8' })
-        .split('\n').map((line) => Number(line.trim())).filter((pid) => pid > 0);
+      const postmaster = Number(
+        fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+      );
+      const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(postmaster)], {
+        encoding: 'utf8',
+      })
+        .split('\n')
+        .map((line) => Number(line.trim()))
+        .filter((pid) => pid > 0);
       return [postmaster, ...children];
     },
     streamingReplica(replicaPort: number) {
       const replicaParent = ownedFolder('c360-replica');
       const replicaDir = path.join(replicaParent, 'data');
-      run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-D', replicaDir, '-R', '-X', 'stream', '-c', 'fast']);
+      run('pg_basebackup', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-D',
+        replicaDir,
+        '-R',
+        '-X',
+        'stream',
+        '-c',
+        'fast',
+      ]);
       const replica = cluster(replicaPort, replicaParent, replicaDir);
       replica.start();
       return replica;
@@ -88,7 +124,10 @@ export function startPgCluster(port: number): PgCluster {
   const parent = ownedFolder('c360-cluster');
   const dataDir = path.join(parent, 'data');
   run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
-  fs.appendFileSync(path.join(dataDir, 'postgresql.conf'), '\nfsync = off\nwal_level = replica\nmax_wal_senders = 4\n');
+  fs.appendFileSync(
+    path.join(dataDir, 'postgresql.conf'),
+    '\nfsync = off\nwal_level = replica\nmax_wal_senders = 4\n',
+  );
   const created = cluster(port, parent, dataDir);
   created.start();
   return created;

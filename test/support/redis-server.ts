@@ -18,10 +18,17 @@ export function redisServerAvailable(): boolean {
 }
 
 export async function startOwnRedis(port: number): Promise<OwnRedis> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`redis-server did not start:\n${output}`)),
+      10_000,
+    );
     child.stdout.on('data', (chunk) => {
       output += chunk;
       if (/Ready to accept connections/.test(output)) {
@@ -29,7 +36,10 @@ export async function startOwnRedis(port: number): Promise<OwnRedis> {
         resolve();
       }
     });
-    child.once('exit', () => { clearTimeout(timer); reject(new Error(`redis-server exited:\n${output}`)); });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited:\n${output}`));
+    });
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {

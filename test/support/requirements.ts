@@ -12,10 +12,22 @@ export interface Requirement {
 
 export const SKIP_MARK = ' [skipped: ';
 
-export const postgres = (): Requirement => ({ met: Boolean(process.env.DATABASE_URL), reason: 'needs PostgreSQL (DATABASE_URL)' });
-export const embedded = (): Requirement => ({ met: !process.env.DATABASE_URL, reason: 'embedded PGlite only (DATABASE_URL is set)' });
-export const pgBinaries = (): Requirement => ({ met: pgBinariesAvailable(), reason: 'needs the PostgreSQL server programs (initdb, pg_ctl) for a cluster of its own' });
-export const redisServer = (): Requirement => ({ met: redisServerAvailable(), reason: 'needs redis-server on PATH' });
+export const postgres = (): Requirement => ({
+  met: Boolean(process.env.DATABASE_URL),
+  reason: 'needs PostgreSQL (DATABASE_URL)',
+});
+export const embedded = (): Requirement => ({
+  met: !process.env.DATABASE_URL,
+  reason: 'embedded PGlite only (DATABASE_URL is set)',
+});
+export const pgBinaries = (): Requirement => ({
+  met: pgBinariesAvailable(),
+  reason: 'needs the PostgreSQL server programs (initdb, pg_ctl) for a cluster of its own',
+});
+export const redisServer = (): Requirement => ({
+  met: redisServerAvailable(),
+  reason: 'needs redis-server on PATH',
+});
 
 function unmet(requirements: Requirement[]): string | null {
   const reasons = requirements.filter((r) => !r.met).map((r) => r.reason);
@@ -29,7 +41,9 @@ export function describeIf(...requirements: Requirement[]): (name: string, fn: (
 }
 
 /** `it` when every requirement is met, else `it.skip` with the reason in the name. */
-export function itIf(...requirements: Requirement[]): (name: string, fn: jest.ProvidesCallback, timeout?: number) => void {
+export function itIf(
+  ...requirements: Requirement[]
+): (name: string, fn: jest.ProvidesCallback, timeout?: number) => void {
   const mark = unmet(requirements);
   return mark ? (name, fn, timeout) => it.skip(`${name}${mark}`, fn, timeout) : it;
 }

@@ -1,5 +1,12 @@
 import {
-  getNamedType, GraphQLField, GraphQLNamedType, GraphQLObjectType, GraphQLSchema, isAbstractType, isLeafType, isNonNullType,
+  getNamedType,
+  GraphQLField,
+  GraphQLNamedType,
+  GraphQLObjectType,
+  GraphQLSchema,
+  isAbstractType,
+  isLeafType,
+  isNonNullType,
   isObjectType,
 } from 'graphql';
 import type { FieldProjection, SqlObject, TypeProjections } from '../../src/common/compiled-reads';
@@ -22,12 +29,19 @@ type AnyField = GraphQLField<unknown, unknown>;
 /** A connection (nodes and totalCount) read by a field with a `first` argument. */
 export function isConnectionField(field: AnyField): boolean {
   const type = getNamedType(field.type);
-  return isObjectType(type) && 'nodes' in type.getFields() && field.args.some((a) => a.name === 'first');
+  return (
+    isObjectType(type) && 'nodes' in type.getFields() && field.args.some((a) => a.name === 'first')
+  );
 }
 
 /** A required argument without a default cannot be generated; none exists today, and such a field is left out. */
 function generatable(field: AnyField): boolean {
-  return field.args.every((a) => !isNonNullType(a.type) || a.defaultValue !== undefined || (a.name === 'first' && isConnectionField(field)));
+  return field.args.every(
+    (a) =>
+      !isNonNullType(a.type) ||
+      a.defaultValue !== undefined ||
+      (a.name === 'first' && isConnectionField(field)),
+  );
 }
 
 /**
@@ -35,37 +49,64 @@ function generatable(field: AnyField): boolean {
  * `(first: 3) { totalCount nodes { … } }`, unions and interfaces by each type's leaves. A type already on the path is
  * not entered again (Order.customer under Customer), and nesting stops at a depth the document limit allows.
  */
-export function fieldSelection(schema: GraphQLSchema, field: AnyField, path: readonly string[] = [], depth = 0): string | null {
+export function fieldSelection(
+  schema: GraphQLSchema,
+  field: AnyField,
+  path: readonly string[] = [],
+  depth = 0,
+): string | null {
   if (!generatable(field)) return null;
   const type = getNamedType(field.type);
   if (isLeafType(type)) return field.name;
   if (depth >= MAX_SELECTION_DEPTH || path.includes(type.name)) return null;
   if (isConnectionField(field)) {
     const nodes = (type as GraphQLObjectType).getFields().nodes;
-    const inner = objectSelection(schema, getNamedType(nodes.type), [...path, type.name], depth + 2);
+    const inner = objectSelection(
+      schema,
+      getNamedType(nodes.type),
+      [...path, type.name],
+      depth + 2,
+    );
     return `${field.name}(first: ${NESTED_FIRST}) { totalCount${inner ? ` nodes { ${inner} }` : ''} }`;
   }
   const inner = objectSelection(schema, type, path, depth + 1);
   return inner ? `${field.name} { ${inner} }` : null;
 }
 
-function objectSelection(schema: GraphQLSchema, type: GraphQLNamedType, path: readonly string[], depth: number): string | null {
+function objectSelection(
+  schema: GraphQLSchema,
+  type: GraphQLNamedType,
+  path: readonly string[],
+  depth: number,
+): string | null {
   if (isAbstractType(type)) {
     const members = schema.getPossibleTypes(type);
     // A name with different types in two members (Order.channel, Communication.channel) is aliased by type.
     const typesOf = new Map<string, Set<string>>();
-    for (const t of members) for (const f of leaves(t)) typesOf.set(f.name, (typesOf.get(f.name) ?? new Set()).add(String(f.type)));
-    const named = (t: GraphQLObjectType, f: AnyField) => ((typesOf.get(f.name)?.size ?? 0) > 1 ? `${t.name}_${f.name}: ${f.name}` : f.name);
-    const parts = members.map((t) => `... on ${t.name} { ${leaves(t).map((f) => named(t, f)).join(' ')} }`);
+    for (const t of members)
+      for (const f of leaves(t))
+        typesOf.set(f.name, (typesOf.get(f.name) ?? new Set()).add(String(f.type)));
+    const named = (t: GraphQLObjectType, f: AnyField) =>
+      (typesOf.get(f.name)?.size ?? 0) > 1 ? `${t.name}_${f.name}: ${f.name}` : f.name;
+    const parts = members.map(
+      (t) =>
+        `... on ${t.name} { ${leaves(t)
+          .map((f) => named(t, f))
+          .join(' ')} }`,
+    );
     return `__typename ${parts.join(' ')}`;
   }
   if (!isObjectType(type)) return null;
-  const parts = Object.values(type.getFields()).map((f) => fieldSelection(schema, f, [...path, type.name], depth)).filter((s): s is string => s !== null);
+  const parts = Object.values(type.getFields())
+    .map((f) => fieldSelection(schema, f, [...path, type.name], depth))
+    .filter((s): s is string => s !== null);
   return parts.length ? parts.join(' ') : null;
 }
 
 function leaves(type: GraphQLObjectType): AnyField[] {
-  return Object.values(type.getFields()).filter((f) => isLeafType(getNamedType(f.type)) && generatable(f));
+  return Object.values(type.getFields()).filter(
+    (f) => isLeafType(getNamedType(f.type)) && generatable(f),
+  );
 }
 
 /**
@@ -73,16 +114,35 @@ function leaves(type: GraphQLObjectType): AnyField[] {
  * projections that fall back (`otherwise`), so each way a field can be read is read once. Personal fields only at
  * the root, the only place the compiled reads answer them.
  */
-export function projectedSelections(schema: GraphQLSchema, projections: TypeProjections, typeName: string): string[] {
-  const count = Math.max(1, ...Object.values(projections).flatMap((fields) => Object.values(fields).map((p) => alternatives(p).length)));
-  return Array.from({ length: count }, (_, variant) => projectedObject(schema, projections, typeName, variant, true));
+export function projectedSelections(
+  schema: GraphQLSchema,
+  projections: TypeProjections,
+  typeName: string,
+): string[] {
+  const count = Math.max(
+    1,
+    ...Object.values(projections).flatMap((fields) =>
+      Object.values(fields).map((p) => alternatives(p).length),
+    ),
+  );
+  return Array.from({ length: count }, (_, variant) =>
+    projectedObject(schema, projections, typeName, variant, true),
+  );
 }
 
 function alternatives(projection: FieldProjection): FieldProjection[] {
-  return projection.kind === 'object' && projection.otherwise ? [projection, ...alternatives(projection.otherwise)] : [projection];
+  return projection.kind === 'object' && projection.otherwise
+    ? [projection, ...alternatives(projection.otherwise)]
+    : [projection];
 }
 
-function projectedObject(schema: GraphQLSchema, projections: TypeProjections, typeName: string, variant: number, root: boolean): string {
+function projectedObject(
+  schema: GraphQLSchema,
+  projections: TypeProjections,
+  typeName: string,
+  variant: number,
+  root: boolean,
+): string {
   const type = schema.getType(typeName) as GraphQLObjectType;
   const parts = ['__typename'];
   for (const [name, projection] of Object.entries(projections[typeName] ?? {})) {
@@ -94,7 +154,13 @@ function projectedObject(schema: GraphQLSchema, projections: TypeProjections, ty
   return parts.join(' ');
 }
 
-function projectedField(schema: GraphQLSchema, projections: TypeProjections, field: AnyField, projection: FieldProjection, variant: number): string {
+function projectedField(
+  schema: GraphQLSchema,
+  projections: TypeProjections,
+  field: AnyField,
+  projection: FieldProjection,
+  variant: number,
+): string {
   const child = getNamedType(field.type);
   switch (projection.kind) {
     case 'value':
@@ -112,7 +178,8 @@ function projectedField(schema: GraphQLSchema, projections: TypeProjections, fie
       // Every field the finishing step accepts, each with what is below it.
       const accepted = Object.values((child as GraphQLObjectType).getFields())
         .filter((f) => !projection.accepts || projection.accepts(new Set([f.name])))
-        .map((f) => fieldSelection(schema, f, [child.name], 3)).filter((s): s is string => s !== null);
+        .map((f) => fieldSelection(schema, f, [child.name], 3))
+        .filter((s): s is string => s !== null);
       return `${field.name} { __typename ${accepted.join(' ')} }`;
     }
   }
@@ -122,7 +189,10 @@ function sqlObjectSelection(type: GraphQLObjectType, value: SqlObject): string {
   const parts = ['__typename'];
   for (const [name, inner] of Object.entries(value.fields)) {
     if (typeof inner === 'function') parts.push(name);
-    else parts.push(`${name} { ${sqlObjectSelection(getNamedType(type.getFields()[name].type) as GraphQLObjectType, inner)} }`);
+    else
+      parts.push(
+        `${name} { ${sqlObjectSelection(getNamedType(type.getFields()[name].type) as GraphQLObjectType, inner)} }`,
+      );
   }
   return parts.join(' ');
 }
@@ -131,12 +201,20 @@ function sqlObjectSelection(type: GraphQLObjectType, value: SqlObject): string {
  * The field a response path (keys joined by dots, list indices left out) names, from `typeName` down; a key aliased
  * by type in a union (`Order_channel`) names that member's field.
  */
-export function fieldAtPath(schema: GraphQLSchema, typeName: string, path: string): AnyField | null {
+export function fieldAtPath(
+  schema: GraphQLSchema,
+  typeName: string,
+  path: string,
+): AnyField | null {
   let type: GraphQLNamedType | undefined = schema.getType(typeName) ?? undefined;
   let field: AnyField | null = null;
   for (const key of path.split('.')) {
     if (!type) return null;
-    const members: GraphQLObjectType[] = isAbstractType(type) ? [...schema.getPossibleTypes(type)] : isObjectType(type) ? [type] : [];
+    const members: GraphQLObjectType[] = isAbstractType(type)
+      ? [...schema.getPossibleTypes(type)]
+      : isObjectType(type)
+        ? [type]
+        : [];
     field = null;
     for (const member of members) {
       const name = key.startsWith(`${member.name}_`) ? key.slice(member.name.length + 1) : key;
@@ -153,7 +231,10 @@ export function fieldAtPath(schema: GraphQLSchema, typeName: string, path: strin
  * How the compiled reads reach each type they cover from `Customer`, as a function wrapping a selection of that type
  * into one of Customer: `orders(first: 3) { nodes { … } }`, `summary { … }`, `orders(…) { nodes { lines { … } } }`.
  */
-export function routesFromCustomer(schema: GraphQLSchema, projections: TypeProjections): Map<string, (inner: string) => string> {
+export function routesFromCustomer(
+  schema: GraphQLSchema,
+  projections: TypeProjections,
+): Map<string, (inner: string) => string> {
   const routes = new Map<string, (inner: string) => string>([['Customer', (inner) => inner]]);
   const queue = ['Customer'];
   while (queue.length > 0) {
@@ -162,9 +243,15 @@ export function routesFromCustomer(schema: GraphQLSchema, projections: TypeProje
     const type = schema.getType(typeName) as GraphQLObjectType;
     for (const [name, projection] of Object.entries(projections[typeName] ?? {})) {
       const child = getNamedType(type.getFields()[name].type) as GraphQLObjectType;
-      const target = projection.kind === 'page' ? getNamedType(child.getFields().nodes.type).name : child.name;
+      const target =
+        projection.kind === 'page' ? getNamedType(child.getFields().nodes.type).name : child.name;
       if (routes.has(target) || projection.kind === 'value') continue;
-      routes.set(target, projection.kind === 'page' ? (inner) => outer(`${name}(first: ${NESTED_FIRST}) { nodes { ${inner} } }`) : (inner) => outer(`${name} { ${inner} }`));
+      routes.set(
+        target,
+        projection.kind === 'page'
+          ? (inner) => outer(`${name}(first: ${NESTED_FIRST}) { nodes { ${inner} } }`)
+          : (inner) => outer(`${name} { ${inner} }`),
+      );
       queue.push(target);
     }
   }

@@ -18,7 +18,9 @@ class SkipReporter {
     for (const file of results.testResults) {
       for (const test of file.testResults) {
         if (test.status !== 'pending' && test.status !== 'todo') continue;
-        const reason = [...test.ancestorTitles, test.title].map((t) => MARK.exec(t)?.[1]).find(Boolean);
+        const reason = [...test.ancestorTitles, test.title]
+          .map((t) => MARK.exec(t)?.[1])
+          .find(Boolean);
         // With -t, every test not selected is pending too: only the ones skipped for a reason are worth a line.
         if (!reason && this.selecting) continue;
         const key = `${path.relative(this.rootDir, file.testFilePath)}\0${reason ?? (test.status === 'todo' ? 'todo' : 'no reason given')}`;
@@ -27,7 +29,9 @@ class SkipReporter {
     }
     for (const [key, count] of groups) {
       const [file, reason] = key.split('\0');
-      process.stderr.write(`skipped: ${count} test${count === 1 ? '' : 's'} in ${file}: ${reason}\n`);
+      process.stderr.write(
+        `skipped: ${count} test${count === 1 ? '' : 's'} in ${file}: ${reason}\n`,
+      );
     }
   }
 }

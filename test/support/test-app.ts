@@ -18,7 +18,11 @@ export interface TestApp {
   database: TestDatabase;
   /** A key with every scope (admin), used by gql and ok. */
   adminKey: string;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GqlResponse<T>>;
+  gql<T = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    key?: string | null,
+  ): Promise<GqlResponse<T>>;
   /** A new key with these scopes. */
   keyWith(scopes: string[]): Promise<string>;
   /** Runs a query and fails the test on any GraphQL error. */
@@ -35,16 +39,29 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
 export async function startTestAppOn(database: TestDatabase): Promise<TestApp> {
   const app = await createApp(database.config, database.db);
   const adminKey = (await app.services.apiKeys.create('tests', ['admin'], null)).key;
-  const gql = async (query: string, variables?: Record<string, unknown>, key: string | null = adminKey) => {
+  const gql = async (
+    query: string,
+    variables?: Record<string, unknown>,
+    key: string | null = adminKey,
+  ) => {
     const before = SqlStatementLogger.count;
     const req = request(app.app).post('/graphql').set('content-type', 'application/json');
     if (key) req.set('authorization', `Bearer ${key}`);
     const res = await req.send({ query, variables });
-    return { status: res.status, data: res.body.data, errors: res.body.errors, statements: SqlStatementLogger.count - before };
+    return {
+      status: res.status,
+      data: res.body.data,
+      errors: res.body.errors,
+      statements: SqlStatementLogger.count - before,
+    };
   };
   return {
-    app, database, gql, adminKey,
-    keyWith: async (scopes) => (await app.services.apiKeys.create(`test ${scopes.join(' ')}`, scopes, null)).key,
+    app,
+    database,
+    gql,
+    adminKey,
+    keyWith: async (scopes) =>
+      (await app.services.apiKeys.create(`test ${scopes.join(' ')}`, scopes, null)).key,
     async ok(query, variables) {
       const res = await gql(query, variables);
       if (res.errors) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors, null, 2)}`);

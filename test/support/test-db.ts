@@ -20,7 +20,9 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database for one test file: a clone of the template, or an in-memory PGlite. */
-export async function createTestDatabase(overrides: Partial<AppConfig> = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  overrides: Partial<AppConfig> = {},
+): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   const base = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...overrides };
   if (!url) {
@@ -34,7 +36,8 @@ export async function createTestDatabase(overrides: Partial<AppConfig> = {}): Pr
   const config = { ...base, databaseUrl: withDatabaseName(url, name), pgliteDataDir: null };
   const db = await openDatabase(config);
   return {
-    db, config,
+    db,
+    config,
     async drop() {
       await db.close();
       await adminQuery(url, `drop database if exists ${name} with (force)`);

@@ -7,7 +7,10 @@ describe('README configuration table', () => {
     const readme = fs.readFileSync(path.resolve(__dirname, '..', '..', 'README.md'), 'utf8');
     for (const spec of CONFIG_VARIABLES) {
       const row = readme.split('\n').find((line) => line.startsWith(`| \`${spec.env}\` |`));
-      expect({ env: spec.env, row: row ?? null }).toEqual({ env: spec.env, row: expect.any(String) });
+      expect({ env: spec.env, row: row ?? null }).toEqual({
+        env: spec.env,
+        row: expect.any(String),
+      });
       if (spec.env !== 'API_KEY_HASH_KEY') expect(row).toContain(`| \`${spec.defaultValue}\` |`);
     }
   });

@@ -1,4 +1,12 @@
-import { GraphQLField, GraphQLObjectType, GraphQLSchema, getNamedType, isLeafType, SelectionSetNode, FragmentDefinitionNode } from 'graphql';
+import {
+  GraphQLField,
+  GraphQLObjectType,
+  GraphQLSchema,
+  getNamedType,
+  isLeafType,
+  SelectionSetNode,
+  FragmentDefinitionNode,
+} from 'graphql';
 import { requiredScopesOf } from '../require-scopes';
 import { SqlParams } from '../sql';
 import { FieldProjection, SqlObject, TypeProjections } from './projection';
@@ -66,11 +74,17 @@ export class SelectionCompiler extends SelectionReader {
    * values of the variables the selection reads (@include/@skip, nested page arguments): a customer page
    * asked for by id after id compiles once. Root arguments are not part of it; their readers plan them.
    */
-  compileRootObject(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined, row: string): CompiledObject {
+  compileRootObject(
+    type: GraphQLObjectType,
+    selectionSet: SelectionSetNode | undefined,
+    row: string,
+  ): CompiledObject {
     if (!selectionSet) return this.compileObject(type, selectionSet, row, true);
     let variants = compiledSelections.get(selectionSet);
     if (!variants) compiledSelections.set(selectionSet, (variants = new Map()));
-    const read = this.variablesOf(selectionSet).map((name) => (name in this.variables ? this.variables[name] : ABSENT));
+    const read = this.variablesOf(selectionSet).map((name) =>
+      name in this.variables ? this.variables[name] : ABSENT,
+    );
     const key = JSON.stringify([type.name, row, this.aliases, this.params.values.length, read]);
     let compiled = variants.get(key);
     if (!compiled) {
@@ -84,8 +98,11 @@ export class SelectionCompiler extends SelectionReader {
         result = error;
       }
       compiled = {
-        result, params: this.params.values.slice(firstParam), aliases: this.aliases - firstAlias,
-        requiredScopes: [...this.facts.requiredScopes], personalFields: [...this.facts.personalFields],
+        result,
+        params: this.params.values.slice(firstParam),
+        aliases: this.aliases - firstAlias,
+        requiredScopes: [...this.facts.requiredScopes],
+        personalFields: [...this.facts.personalFields],
       };
       if (variants.size >= MAX_VARIANTS_PER_SELECTION) variants.clear();
       variants.set(key, compiled);
@@ -99,12 +116,16 @@ export class SelectionCompiler extends SelectionReader {
     return compiled.result;
   }
 
-
   /**
    * The JSON object of `type` for the row aliased `row`. `personalDataAllowed` is true only for root nodes:
    * personal fields elsewhere would need per-customer audit notes the compiler does not keep.
    */
-  compileObject(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined, row: string, personalDataAllowed = false): CompiledObject {
+  compileObject(
+    type: GraphQLObjectType,
+    selectionSet: SelectionSetNode | undefined,
+    row: string,
+    personalDataAllowed = false,
+  ): CompiledObject {
     const parts: string[] = [];
     const patches: Patch[] = [];
     for (const field of this.fields(type, selectionSet)) {
@@ -127,18 +148,32 @@ export class SelectionCompiler extends SelectionReader {
     return { sql: `json_build_object(${parts.join(', ')})`, patch: combine(patches) };
   }
 
-  private compileField(projection: FieldProjection, definition: GraphQLField<unknown, unknown>, field: Field, row: string): CompiledObject {
+  private compileField(
+    projection: FieldProjection,
+    definition: GraphQLField<unknown, unknown>,
+    field: Field,
+    row: string,
+  ): CompiledObject {
     if (projection.kind !== 'page' && Object.keys(this.args(definition, field.node)).length > 0) {
       throw new NotCompilable(`arguments on ${definition.name}`);
     }
     switch (projection.kind) {
       case 'value':
-        if (!isLeafType(getNamedType(definition.type))) throw new NotCompilable(`${definition.name} is not a leaf`);
+        if (!isLeafType(getNamedType(definition.type)))
+          throw new NotCompilable(`${definition.name} is not a leaf`);
         return { sql: projection.sql(row), patch: null };
       case 'computed': {
         const pick = this.picker(definition.type, field.node.selectionSet);
-        const selected = new Set(field.node.selectionSet ? this.fields(getNamedType(definition.type) as GraphQLObjectType, field.node.selectionSet).map((f) => f.node.name.value) : []);
-        if (projection.accepts && !projection.accepts(selected)) throw new NotCompilable(`${definition.name} selection`);
+        const selected = new Set(
+          field.node.selectionSet
+            ? this.fields(
+                getNamedType(definition.type) as GraphQLObjectType,
+                field.node.selectionSet,
+              ).map((f) => f.node.name.value)
+            : [],
+        );
+        if (projection.accepts && !projection.accepts(selected))
+          throw new NotCompilable(`${definition.name} selection`);
         const { key } = field;
         return {
           sql: projection.sql(row),
@@ -152,7 +187,10 @@ export class SelectionCompiler extends SelectionReader {
         const alias = this.alias();
         const object = this.compileObject(child, field.node.selectionSet, alias);
         const read = `(select ${object.sql} from ${projection.from(row, alias)})`;
-        return { sql: projection.when ? `case when ${projection.when(row)} then ${read} end` : read, patch: nested(field.key, object.patch) };
+        return {
+          sql: projection.when ? `case when ${projection.when(row)} then ${read} end` : read,
+          patch: nested(field.key, object.patch),
+        };
       }
       case 'many': {
         const child = this.childObject(definition.type, field, true);
@@ -171,21 +209,35 @@ export class SelectionCompiler extends SelectionReader {
         let sql: string;
         try {
           // An aggregate over `source` gives one row only when it aggregates something.
-          if (projection.source && this.fields(type, field.node.selectionSet).every((f) => f.node.name.value === '__typename')) {
+          if (
+            projection.source &&
+            this.fields(type, field.node.selectionSet).every(
+              (f) => f.node.name.value === '__typename',
+            )
+          ) {
             throw new NotCompilable(`${definition.name} without an aggregate`);
           }
           sql = this.compileSqlObject(type, field.node.selectionSet, projection.value, alias);
         } catch (error) {
-          if (error instanceof NotCompilable && projection.otherwise) return this.compileField(projection.otherwise, definition, field, row);
+          if (error instanceof NotCompilable && projection.otherwise)
+            return this.compileField(projection.otherwise, definition, field, row);
           throw error;
         }
-        return { sql: projection.source ? `(select ${sql} from ${projection.source(row, alias)})` : sql, patch: null };
+        return {
+          sql: projection.source ? `(select ${sql} from ${projection.source(row, alias)})` : sql,
+          patch: null,
+        };
       }
     }
   }
 
   /** The selected fields of an object built in SQL alone (see the `object` projection). */
-  private compileSqlObject(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined, value: SqlObject, row: string): string {
+  private compileSqlObject(
+    type: GraphQLObjectType,
+    selectionSet: SelectionSetNode | undefined,
+    value: SqlObject,
+    row: string,
+  ): string {
     const parts: string[] = [];
     for (const field of this.fields(type, selectionSet)) {
       const name = field.node.name.value;
@@ -194,20 +246,26 @@ export class SelectionCompiler extends SelectionReader {
         continue;
       }
       const definition = this.fieldDefinition(type, field);
-      if (requiredScopesOf(definition).includes('pii:read')) throw new NotCompilable('personal data in an SQL object');
-      if (Object.keys(this.args(definition, field.node)).length > 0) throw new NotCompilable(`arguments on ${name}`);
+      if (requiredScopesOf(definition).includes('pii:read'))
+        throw new NotCompilable('personal data in an SQL object');
+      if (Object.keys(this.args(definition, field.node)).length > 0)
+        throw new NotCompilable(`arguments on ${name}`);
       const inner = value.fields[name];
       if (!inner) throw new NotCompilable(`no SQL for ${type.name}.${name}`);
       if (typeof inner === 'function') {
-        if (!isLeafType(getNamedType(definition.type))) throw new NotCompilable(`${name} is not a leaf`);
+        if (!isLeafType(getNamedType(definition.type)))
+          throw new NotCompilable(`${name} is not a leaf`);
         parts.push(`'${field.key}', ${inner(row)}`);
       } else {
-        parts.push(`'${field.key}', ${this.compileSqlObject(this.childObject(definition.type, field, false), field.node.selectionSet, inner, row)}`);
+        parts.push(
+          `'${field.key}', ${this.compileSqlObject(this.childObject(definition.type, field, false), field.node.selectionSet, inner, row)}`,
+        );
       }
     }
     if (parts.length === 0) throw new NotCompilable('empty selection');
     const object = `json_build_object(${parts.join(', ')})`;
-    return value.nullWhen ? `case when ${value.nullWhen(row)} then null else ${object} end` : object;
+    return value.nullWhen
+      ? `case when ${value.nullWhen(row)} then null else ${object} end`
+      : object;
   }
-
 }

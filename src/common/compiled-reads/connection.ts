@@ -19,7 +19,12 @@ type Part = (page: Page<any>) => unknown;
  * its filters, keyset cursors and count, and only the nodes are built in SQL. One node selection only: `nodes`
  * or `edges { node }`, not both.
  */
-export function compileConnection(compiler: SelectionCompiler, type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined, row: string): CompiledConnection {
+export function compileConnection(
+  compiler: SelectionCompiler,
+  type: GraphQLObjectType,
+  selectionSet: SelectionSetNode | undefined,
+  row: string,
+): CompiledConnection {
   let node: CompiledObject | null = null;
   const compileNode = (nodeType: GraphQLObjectType, set: SelectionSetNode | undefined) => {
     if (node) throw new NotCompilable('two node selections');
@@ -46,13 +51,21 @@ export function compileConnection(compiler: SelectionCompiler, type: GraphQLObje
           continue;
         }
         const edgeDefinition = compiler.fieldDefinition(edgeType, edgeField);
-        if (edgeName === 'cursor') edgeParts.push({ key: edgeField.key, read: (edge) => edge.cursor });
+        if (edgeName === 'cursor')
+          edgeParts.push({ key: edgeField.key, read: (edge) => edge.cursor });
         else if (edgeName === 'node') {
-          compileNode(getNamedType(edgeDefinition.type) as GraphQLObjectType, edgeField.node.selectionSet);
+          compileNode(
+            getNamedType(edgeDefinition.type) as GraphQLObjectType,
+            edgeField.node.selectionSet,
+          );
           edgeParts.push({ key: edgeField.key, read: (edge) => edge.node });
         } else throw new NotCompilable(`${edgeType.name}.${edgeName}`);
       }
-      parts.push({ key: field.key, part: (page) => page.edges.map((edge) => Object.fromEntries(edgeParts.map((p) => [p.key, p.read(edge)]))) });
+      parts.push({
+        key: field.key,
+        part: (page) =>
+          page.edges.map((edge) => Object.fromEntries(edgeParts.map((p) => [p.key, p.read(edge)]))),
+      });
     } else if (name === 'pageInfo') {
       const pick = compiler.picker(definition.type, field.node.selectionSet);
       parts.push({ key: field.key, part: (page) => pick(page.pageInfo) });

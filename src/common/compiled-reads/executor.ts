@@ -1,5 +1,11 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { FieldNode, FragmentDefinitionNode, getVariableValues, GraphQLField, GraphQLSchema } from 'graphql';
+import {
+  FieldNode,
+  FragmentDefinitionNode,
+  getVariableValues,
+  GraphQLField,
+  GraphQLSchema,
+} from 'graphql';
 import { context, trace } from '@opentelemetry/api';
 import { hasScope, Principal } from '../scopes';
 import { NotCompilable, SelectionCompiler } from './compiler';
@@ -47,33 +53,67 @@ interface ReadContext {
  * graphql-js runs the resolvers as always: errors (a missing scope, bad arguments) come from there, so both
  * paths answer alike. Parsing, validation, depth and cost limits run before this, whichever path answers.
  */
-export function compiledReadsPlugin(options: CompiledReadsOptions): ApolloServerPlugin<ReadContext> {
+export function compiledReadsPlugin(
+  options: CompiledReadsOptions,
+): ApolloServerPlugin<ReadContext> {
   const queryType = options.schema.getQueryType();
   return {
     async requestDidStart() {
       return {
-        async responseForOperation({ operation, operationName, document, request, contextValue, response }) {
+        async responseForOperation({
+          operation,
+          operationName,
+          document,
+          request,
+          contextValue,
+          response,
+        }) {
           // No operation: the name matched none in the document, and execution reports that.
-          if (!operation || operation.operation !== 'query' || !queryType || !contextValue.principal) return null;
-          const coerced = getVariableValues(options.schema, operation.variableDefinitions ?? [], request.variables ?? {});
+          if (
+            !operation ||
+            operation.operation !== 'query' ||
+            !queryType ||
+            !contextValue.principal
+          )
+            return null;
+          const coerced = getVariableValues(
+            options.schema,
+            operation.variableDefinitions ?? [],
+            request.variables ?? {},
+          );
           if (coerced.errors) return null;
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const definition of document.definitions) {
-            if (definition.kind === 'FragmentDefinition') fragments[definition.name.value] = definition;
+            if (definition.kind === 'FragmentDefinition')
+              fragments[definition.name.value] = definition;
           }
           const reads: { key: string; read: RootRead }[] = [];
           const requiredScopes = new Set<string>();
           const personalFields = new Set<string>();
           try {
-            const top = new SelectionCompiler(options.schema, options.projections, fragments, coerced.coerced);
+            const top = new SelectionCompiler(
+              options.schema,
+              options.projections,
+              fragments,
+              coerced.coerced,
+            );
             for (const field of top.fields(queryType, operation.selectionSet)) {
               const name = field.node.name.value;
               const reader = options.roots[name];
               if (!reader) return null;
               // A compiler per root field: each runs its own statement with its own parameters.
-              const compiler = new SelectionCompiler(options.schema, options.projections, fragments, coerced.coerced);
+              const compiler = new SelectionCompiler(
+                options.schema,
+                options.projections,
+                fragments,
+                coerced.coerced,
+              );
               const definition = compiler.fieldDefinition(queryType, field);
-              const read = await reader(compiler, { node: field.node, definition, args: compiler.args(definition, field.node) });
+              const read = await reader(compiler, {
+                node: field.node,
+                definition,
+                args: compiler.args(definition, field.node),
+              });
               compiler.facts.requiredScopes.forEach((s) => requiredScopes.add(s));
               compiler.facts.personalFields.forEach((f) => personalFields.add(f));
               reads.push({ key: field.key, read });
@@ -83,14 +123,21 @@ export function compiledReadsPlugin(options: CompiledReadsOptions): ApolloServer
             throw error;
           }
           if (reads.length === 0) return null;
-          for (const scope of requiredScopes) if (!hasScope(contextValue.principal, scope)) return null;
+          for (const scope of requiredScopes)
+            if (!hasScope(contextValue.principal, scope)) return null;
           let results;
           // Where graphql-js would trace its execution, a span of the same name says the compiled reads answered.
           const span = tracer.startSpan(`query ${operationName ?? ''}`.trim(), {
-            attributes: { 'graphql.operation.type': 'query', 'graphql.operation.name': operationName ?? '', 'c360.compiled_reads': true },
+            attributes: {
+              'graphql.operation.type': 'query',
+              'graphql.operation.name': operationName ?? '',
+              'c360.compiled_reads': true,
+            },
           });
           try {
-            results = await context.with(trace.setSpan(context.active(), span), () => Promise.all(reads.map(({ read }) => read.run({ now: contextValue.now }))));
+            results = await context.with(trace.setSpan(context.active(), span), () =>
+              Promise.all(reads.map(({ read }) => read.run({ now: contextValue.now }))),
+            );
           } catch (error) {
             // The resolvers answer instead, with the errors clients know (an outage is SERVICE_UNAVAILABLE there).
             span.recordException(error as Error);
@@ -99,7 +146,11 @@ export function compiledReadsPlugin(options: CompiledReadsOptions): ApolloServer
           } finally {
             span.end();
           }
-          if (personalFields.size > 0) options.notePersonalData(personalFields, results.flatMap((r) => r.personalDataOf));
+          if (personalFields.size > 0)
+            options.notePersonalData(
+              personalFields,
+              results.flatMap((r) => r.personalDataOf),
+            );
           options.onCompiled?.();
           const data = Object.fromEntries(reads.map(({ key }, i) => [key, results[i].value]));
           return { http: response.http, body: { kind: 'single', singleResult: { data } } };

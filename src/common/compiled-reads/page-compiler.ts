@@ -9,11 +9,21 @@ import type { SqlParams } from '../sql';
 /** What a nested page needs of the compiler (SelectionCompiler), named here so that the two files form no cycle. */
 export interface PageCompilerHost extends SelectionReader {
   readonly params: SqlParams;
-  compileObject(type: GraphQLObjectType, selectionSet: SelectionSetNode | undefined, row: string): CompiledObject;
+  compileObject(
+    type: GraphQLObjectType,
+    selectionSet: SelectionSetNode | undefined,
+    row: string,
+  ): CompiledObject;
 }
 
 /** A nested connection: `nodes` as one lateral, index-ordered `limit n`, `totalCount` as a count. */
-export function compilePage(compiler: PageCompilerHost, page: PageProjection<any>, definition: GraphQLField<unknown, unknown>, field: Field, row: string): CompiledObject {
+export function compilePage(
+  compiler: PageCompilerHost,
+  page: PageProjection<any>,
+  definition: GraphQLField<unknown, unknown>,
+  field: Field,
+  row: string,
+): CompiledObject {
   if (row === 't') throw new NotCompilable('page inside a page');
   const args = compiler.args(definition, field.node);
   let window;
@@ -25,7 +35,10 @@ export function compilePage(compiler: PageCompilerHost, page: PageProjection<any
   }
   if (window.backward) throw new NotCompilable('backward page');
   const connection = getNullableType(definition.type) as GraphQLObjectType;
-  const conditions = [`t.${page.parentColumn} = ${row}.${page.parentKey}`, ...(page.where?.(args, compiler.params) ?? [])];
+  const conditions = [
+    `t.${page.parentColumn} = ${row}.${page.parentKey}`,
+    ...(page.where?.(args, compiler.params) ?? []),
+  ];
   const parts: string[] = [];
   const patches: Patch[] = [];
   for (const inner of compiler.fields(connection, field.node.selectionSet)) {
@@ -34,11 +47,22 @@ export function compilePage(compiler: PageCompilerHost, page: PageProjection<any
       parts.push(`'${inner.key}', '${connection.name}'`);
     } else if (name === 'totalCount') {
       compiler.fieldDefinition(connection, inner);
-      parts.push(`'${inner.key}', (select count(*) from ${page.table} t where ${conditions.join(' and ')})::int`);
+      parts.push(
+        `'${inner.key}', (select count(*) from ${page.table} t where ${conditions.join(' and ')})::int`,
+      );
     } else if (name === 'nodes') {
-      const nodeType = compiler.childObject(compiler.fieldDefinition(connection, inner).type, inner, true);
+      const nodeType = compiler.childObject(
+        compiler.fieldDefinition(connection, inner).type,
+        inner,
+        true,
+      );
       const object = compiler.compileObject(nodeType, inner.node.selectionSet, 't');
-      const keyset = keysetSql(page.keys, page.descending, window, compiler.params.values.length + 1);
+      const keyset = keysetSql(
+        page.keys,
+        page.descending,
+        window,
+        compiler.params.values.length + 1,
+      );
       for (const value of keyset.params) compiler.params.add(value);
       parts.push(`'${inner.key}', coalesce((select json_agg(${object.sql} order by ${keyset.orderBy}) from (
           select * from ${page.table} t where ${conditions.join(' and ')} and ${keyset.where} order by ${keyset.orderBy} limit ${window.limit}) t), '[]'::json)`);
@@ -48,5 +72,8 @@ export function compilePage(compiler: PageCompilerHost, page: PageProjection<any
       throw new NotCompilable(`${connection.name}.${name}`);
     }
   }
-  return { sql: `json_build_object(${parts.join(', ')})`, patch: nested(field.key, combine(patches)) };
+  return {
+    sql: `json_build_object(${parts.join(', ')})`,
+    patch: nested(field.key, combine(patches)),
+  };
 }

@@ -9,8 +9,7 @@ export interface CompiledObject {
   patch: Patch | null;
 }
 
-export 
-function combine(patches: Patch[]): Patch | null {
+export function combine(patches: Patch[]): Patch | null {
   if (patches.length === 0) return null;
   if (patches.length === 1) return patches[0];
   return (value, context) => {
@@ -19,14 +18,19 @@ function combine(patches: Patch[]): Patch | null {
 }
 
 export function nested(key: string, patch: Patch | null): Patch | null {
-  return patch && ((value, context) => {
-    if (value[key] != null) patch(value[key], context);
-  });
+  return (
+    patch &&
+    ((value, context) => {
+      if (value[key] != null) patch(value[key], context);
+    })
+  );
 }
 
 export function nestedList(key: string, patch: Patch | null): Patch | null {
-  return patch && ((value, context) => {
-    for (const item of value[key] ?? []) patch(item, context);
-  });
+  return (
+    patch &&
+    ((value, context) => {
+      for (const item of value[key] ?? []) patch(item, context);
+    })
+  );
 }
-

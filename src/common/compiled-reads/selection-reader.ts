@@ -1,7 +1,21 @@
 import {
-  FieldNode, FragmentDefinitionNode, getArgumentValues, getDirectiveValues, GraphQLField, GraphQLIncludeDirective,
-  GraphQLObjectType, GraphQLOutputType, GraphQLSkipDirective, isLeafType, isListType, isNonNullType, isObjectType,
-  getNamedType, getNullableType, SelectionSetNode, visit,
+  FieldNode,
+  FragmentDefinitionNode,
+  getArgumentValues,
+  getDirectiveValues,
+  GraphQLField,
+  GraphQLIncludeDirective,
+  GraphQLObjectType,
+  GraphQLOutputType,
+  GraphQLSkipDirective,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  getNamedType,
+  getNullableType,
+  SelectionSetNode,
+  visit,
 } from 'graphql';
 import { requiredScopesOf } from '../require-scopes';
 
@@ -49,11 +63,16 @@ export class SelectionReader {
           seen.add(key);
           fields.push({ key, node: selection });
         } else {
-          const condition = selection.kind === 'InlineFragment'
-            ? selection.typeCondition?.name.value
-            : this.fragments[selection.name.value]?.typeCondition.name.value;
-          if (condition && condition !== type.name) throw new NotCompilable(`fragment on ${condition}`);
-          const inner = selection.kind === 'InlineFragment' ? selection.selectionSet : this.fragments[selection.name.value]?.selectionSet;
+          const condition =
+            selection.kind === 'InlineFragment'
+              ? selection.typeCondition?.name.value
+              : this.fragments[selection.name.value]?.typeCondition.name.value;
+          if (condition && condition !== type.name)
+            throw new NotCompilable(`fragment on ${condition}`);
+          const inner =
+            selection.kind === 'InlineFragment'
+              ? selection.selectionSet
+              : this.fragments[selection.name.value]?.selectionSet;
           if (!inner) throw new NotCompilable('unknown fragment');
           visit(inner);
         }
@@ -65,7 +84,8 @@ export class SelectionReader {
 
   protected included(node: { directives?: readonly { name: { value: string } }[] }): boolean {
     for (const directive of node.directives ?? []) {
-      if (directive.name.value !== 'include' && directive.name.value !== 'skip') throw new NotCompilable(`@${directive.name.value}`);
+      if (directive.name.value !== 'include' && directive.name.value !== 'skip')
+        throw new NotCompilable(`@${directive.name.value}`);
     }
     const skip = getDirectiveValues(GraphQLSkipDirective, node as FieldNode, this.variables);
     if (skip?.if === true) return false;
@@ -84,30 +104,31 @@ export class SelectionReader {
     return getArgumentValues(definition, node, this.variables);
   }
 
-
   /** Every variable a selection set reads, in its fragments too. */
   protected variablesOf(selectionSet: SelectionSetNode): string[] {
     let names = selectionVariables.get(selectionSet);
     if (!names) {
       const found = new Set<string>();
       const visited = new Set<string>();
-      const walk = (node: SelectionSetNode) => visit(node, {
-        Variable: (variable) => { found.add(variable.name.value); },
-        FragmentSpread: (spread) => {
-          const fragment = this.fragments[spread.name.value];
-          if (fragment && !visited.has(spread.name.value)) {
-            visited.add(spread.name.value);
-            walk(fragment.selectionSet);
-          }
-        },
-      });
+      const walk = (node: SelectionSetNode) =>
+        visit(node, {
+          Variable: (variable) => {
+            found.add(variable.name.value);
+          },
+          FragmentSpread: (spread) => {
+            const fragment = this.fragments[spread.name.value];
+            if (fragment && !visited.has(spread.name.value)) {
+              visited.add(spread.name.value);
+              walk(fragment.selectionSet);
+            }
+          },
+        });
       walk(selectionSet);
       names = [...found].sort();
       selectionVariables.set(selectionSet, names);
     }
     return names;
   }
-
 
   childObject(type: GraphQLOutputType, field: Field, list: boolean): GraphQLObjectType {
     const nullable = getNullableType(type);
@@ -117,12 +138,14 @@ export class SelectionReader {
     return named;
   }
 
-
   /**
    * Picks a selection from a JS value the way graphql-js's default resolvers would: property per field,
    * leaves through their scalar's serialize. Used on the objects `computed` projections produce.
    */
-  picker(type: GraphQLOutputType, selectionSet: SelectionSetNode | undefined): (value: any) => unknown {
+  picker(
+    type: GraphQLOutputType,
+    selectionSet: SelectionSetNode | undefined,
+  ): (value: any) => unknown {
     if (isNonNullType(type)) return this.picker(type.ofType, selectionSet);
     if (isListType(type)) {
       const item = this.picker(type.ofType, selectionSet);
@@ -134,8 +157,10 @@ export class SelectionReader {
       const name = field.node.name.value;
       if (name === '__typename') return { key: field.key, read: () => type.name };
       const definition = this.fieldDefinition(type, field);
-      if (requiredScopesOf(definition).includes('pii:read')) throw new NotCompilable('personal data in a computed value');
-      if (Object.keys(this.args(definition, field.node)).length > 0) throw new NotCompilable(`arguments on ${name}`);
+      if (requiredScopesOf(definition).includes('pii:read'))
+        throw new NotCompilable('personal data in a computed value');
+      if (Object.keys(this.args(definition, field.node)).length > 0)
+        throw new NotCompilable(`arguments on ${name}`);
       const pick = this.picker(definition.type, field.node.selectionSet);
       return { key: field.key, read: (value: any) => pick(value[name]) };
     });

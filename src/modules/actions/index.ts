@@ -9,8 +9,14 @@ import { ActionsService } from './actions.service';
 import { createActionsLoaders } from './actions.loaders';
 import { actionsResolverOnly } from './actions.compiled';
 import {
-  ActionsQueryResolver, CustomerActionsResolver, CustomerMomentResolver, NextBestActionResolver, ProductComplementResolver,
-  ProductComplementsResolver, ProductRecommendationResolver, ReplenishmentCycleResolver,
+  ActionsQueryResolver,
+  CustomerActionsResolver,
+  CustomerMomentResolver,
+  NextBestActionResolver,
+  ProductComplementResolver,
+  ProductComplementsResolver,
+  ProductRecommendationResolver,
+  ReplenishmentCycleResolver,
 } from './actions.resolver';
 import { SegmentsService } from './segments.service';
 import { SegmentsResolver } from './segments.resolver';
@@ -24,7 +30,12 @@ export { SegmentsService } from './segments.service';
  * erasure redacts the erased person's email and phone wherever a saved segment quotes them (SegmentsService.redact).
  */
 const actionsTextColumns: TextColumns[] = [
-  { table: 'saved_segments', customerKey: null, personal: { name: 'redacted', description: 'redacted', filter: 'redacted' }, notPersonal: {} },
+  {
+    table: 'saved_segments',
+    customerKey: null,
+    personal: { name: 'redacted', description: 'redacted', filter: 'redacted' },
+    notPersonal: {},
+  },
 ];
 
 interface ActionsDeps {
@@ -44,8 +55,19 @@ export const actionsModule = {
   entities: ACTIONS_ENTITIES,
   services: ({ dataSource, settings }, d) => ({
     segments: new SegmentsService(dataSource, settings.shopCurrency),
-    actions: new ActionsService(dataSource, d.customers, d.orders, d.productAffinity, d.communications, d.loyalty, d.loyaltyEarning, d.metrics,
-      d.metricsStore, settings.shopCurrency, settings.actionQuietDays),
+    actions: new ActionsService(
+      dataSource,
+      d.customers,
+      d.orders,
+      d.productAffinity,
+      d.communications,
+      d.loyalty,
+      d.loyaltyEarning,
+      d.metrics,
+      d.metricsStore,
+      settings.shopCurrency,
+      settings.actionQuietDays,
+    ),
   }),
   resolvers: (s, settings) => [
     new CustomerActionsResolver(s.actions, settings.shopCurrency),
@@ -61,6 +83,8 @@ export const actionsModule = {
   loaders: { key: 'actions', create: (s, now) => createActionsLoaders(s.actions, now) },
   resolverOnly: actionsResolverOnly,
   textColumns: actionsTextColumns,
-  personalData: (s) => ({ eraseInTransaction: (manager, _id, quotable) => s.segments.redact(manager, [...quotable]) }),
+  personalData: (s) => ({
+    eraseInTransaction: (manager, _id, quotable) => s.segments.redact(manager, [...quotable]),
+  }),
   extend: { customers: segmentFilter },
 } satisfies ModuleManifest<{ segments: SegmentsService; actions: ActionsService }, ActionsDeps>;

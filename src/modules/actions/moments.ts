@@ -20,12 +20,14 @@ export function nextOccurrence(month: number, day: number, from: Date): Date {
   for (let year = from.getUTCFullYear(); ; year++) {
     const leap = new Date(Date.UTC(year, 1, 29)).getUTCMonth() === 1;
     const date = new Date(Date.UTC(year, month - 1, month === 2 && day === 29 && !leap ? 28 : day));
-    if (date.getTime() >= Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate())) return date;
+    if (date.getTime() >= Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()))
+      return date;
   }
 }
 
 export function upcomingMoments(source: MomentSource, from: Date, days: number): Moment[] {
-  const horizon = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()) + days * 86_400_000;
+  const horizon =
+    Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()) + days * 86_400_000;
   const moments: Moment[] = [];
   const add = (kind: MomentKind, month: number, day: number, originYear: number | null) => {
     const next = nextOccurrence(month, day, from);
@@ -39,6 +41,11 @@ export function upcomingMoments(source: MomentSource, from: Date, days: number):
     add('BIRTHDAY', m, d, y);
   }
   if (source.nameDay) add('NAME_DAY', source.nameDay.month, source.nameDay.day, null);
-  add('SIGNUP_ANNIVERSARY', source.signupAt.getUTCMonth() + 1, source.signupAt.getUTCDate(), source.signupAt.getUTCFullYear());
+  add(
+    'SIGNUP_ANNIVERSARY',
+    source.signupAt.getUTCMonth() + 1,
+    source.signupAt.getUTCDate(),
+    source.signupAt.getUTCFullYear(),
+  );
   return moments.sort((a, b) => a.day.localeCompare(b.day));
 }

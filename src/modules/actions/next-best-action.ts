@@ -6,8 +6,15 @@
 
 import type { ConsentableChannel } from '../../common/channels';
 
-export type ActionKind = 'REORDER_REMINDER' | 'WIN_BACK' | 'GREETING' | 'COMPLEMENTARY_PRODUCT' | 'SERVICE_FOLLOW_UP'
-  | 'THANK_YOU' | 'TIER_NUDGE' | 'POINTS_EXPIRING';
+export type ActionKind =
+  | 'REORDER_REMINDER'
+  | 'WIN_BACK'
+  | 'GREETING'
+  | 'COMPLEMENTARY_PRODUCT'
+  | 'SERVICE_FOLLOW_UP'
+  | 'THANK_YOU'
+  | 'TIER_NUDGE'
+  | 'POINTS_EXPIRING';
 
 export interface CandidateAction {
   kind: ActionKind;
@@ -35,8 +42,15 @@ export interface ActionPolicy {
   today: Date;
 }
 
-export function proposeActions(candidates: CandidateAction[], policy: ActionPolicy): ProposedAction[] {
-  if (policy.lastContactedAt && policy.today.getTime() - policy.lastContactedAt.getTime() < policy.quietDays * 86_400_000) return [];
+export function proposeActions(
+  candidates: CandidateAction[],
+  policy: ActionPolicy,
+): ProposedAction[] {
+  if (
+    policy.lastContactedAt &&
+    policy.today.getTime() - policy.lastContactedAt.getTime() < policy.quietDays * 86_400_000
+  )
+    return [];
   const proposals: ProposedAction[] = [];
   for (const candidate of candidates) {
     const channel = candidate.channels.find((c) => policy.consentedChannels.includes(c));
@@ -46,6 +60,9 @@ export function proposeActions(candidates: CandidateAction[], policy: ActionPoli
   }
   const today = policy.today.toISOString().slice(0, 10);
   const urgency = (a: ProposedAction) => (a.dueDay <= today ? 1 : 0.5);
-  return proposals.sort((a, b) => (b.expectedValueMinor + 1) * b.weight * urgency(b) - (a.expectedValueMinor + 1) * a.weight * urgency(a)
-    || a.dueDay.localeCompare(b.dueDay));
+  return proposals.sort(
+    (a, b) =>
+      (b.expectedValueMinor + 1) * b.weight * urgency(b) -
+        (a.expectedValueMinor + 1) * a.weight * urgency(a) || a.dueDay.localeCompare(b.dueDay),
+  );
 }

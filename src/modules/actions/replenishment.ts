@@ -26,6 +26,12 @@ export function purchaseCycle(gaps: number[], lastDay: string): Cycle | null {
   const sd = Math.sqrt(positive.reduce((s, g) => s + (g - mean) ** 2, 0) / positive.length);
   const regularity = Math.max(0, 1 - sd / mean);
   const evidence = Math.min(1, positive.length / 3);
-  const dueDay = new Date(Date.parse(`${lastDay}T00:00:00Z`) + typical * DAY_MS).toISOString().slice(0, 10);
-  return { typicalIntervalDays: typical, dueDay, confidence: Math.round(regularity * evidence * 1000) / 1000 };
+  const dueDay = new Date(Date.parse(`${lastDay}T00:00:00Z`) + typical * DAY_MS)
+    .toISOString()
+    .slice(0, 10);
+  return {
+    typicalIntervalDays: typical,
+    dueDay,
+    confidence: Math.round(regularity * evidence * 1000) / 1000,
+  };
 }

@@ -14,8 +14,12 @@ export const segmentFilter: CustomerListExtension = {
     fields: (Base: ClassType): ClassType<SegmentFilter> => {
       @InputType()
       class WithSegmentFilter extends Base {
-        @Field(() => SegmentKind, { nullable: true, description: 'A segment with meaning (rules in the SegmentKind enum).' })
-        @IsOptional() @IsEnum(SegmentKind)
+        @Field(() => SegmentKind, {
+          nullable: true,
+          description: 'A segment with meaning (rules in the SegmentKind enum).',
+        })
+        @IsOptional()
+        @IsEnum(SegmentKind)
         segment?: SegmentKind | null;
       }
       return WithSegmentFilter;
@@ -24,7 +28,10 @@ export const segmentFilter: CustomerListExtension = {
       if (!filter.segment) return null;
       // A saved segment's filter comes back from JSON unchecked by GraphQL.
       const rule = SEGMENT_RULES[filter.segment];
-      if (!rule) throw new BadUserInputError(`Unknown segment ${filter.segment}`, { field: 'filter.segment' });
+      if (!rule)
+        throw new BadUserInputError(`Unknown segment ${filter.segment}`, {
+          field: 'filter.segment',
+        });
       return `(${rule.sql})`;
     },
   },

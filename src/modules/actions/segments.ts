@@ -49,8 +49,15 @@ export const SEGMENT_RULES: Record<SegmentKind, { rule: string; sql: string }> =
   },
 };
 
-describeEnum(SegmentKind, 'SegmentKind', 'Segments with meaning; each value’s description is its rule.',
-  Object.fromEntries(Object.entries(SEGMENT_RULES).map(([k, v]) => [k, v.rule])) as Record<SegmentKind, string>);
+describeEnum(
+  SegmentKind,
+  'SegmentKind',
+  'Segments with meaning; each value’s description is its rule.',
+  Object.fromEntries(Object.entries(SEGMENT_RULES).map(([k, v]) => [k, v.rule])) as Record<
+    SegmentKind,
+    string
+  >,
+);
 
 @ObjectType({ description: 'A segment with its rule, size and value.' })
 export class SegmentReport {

@@ -1,4 +1,10 @@
-import { column, globalId, ResolverOnlyFields, timestamp, TypeProjections } from '../../common/compiled-reads';
+import {
+  column,
+  globalId,
+  ResolverOnlyFields,
+  timestamp,
+  TypeProjections,
+} from '../../common/compiled-reads';
 import { CUSTOMER_COMMUNICATIONS_PAGE } from './communication.service';
 
 /** Communication fields in SQL, each equal to what toCommunication makes of the row. */
@@ -21,8 +27,11 @@ export const communicationProjections: TypeProjections = {
 
 export const communicationResolverOnly: ResolverOnlyFields = {
   Communication: {
-    customer: 'leads back to a customer, whose personal fields below the root need audit notes the compiler keeps only for root nodes',
-    order: 'not projected yet: the linked order would be a `one` projection with the orders module\'s Order fields',
-    complaint: 'not projected yet: the linked complaint would be a `one` projection with the feedback module\'s fields',
+    customer:
+      'leads back to a customer, whose personal fields below the root need audit notes the compiler keeps only for root nodes',
+    order:
+      "not projected yet: the linked order would be a `one` projection with the orders module's Order fields",
+    complaint:
+      "not projected yet: the linked complaint would be a `one` projection with the feedback module's fields",
   },
 };

@@ -3,13 +3,17 @@ import { IsDate, IsOptional, Length, MaxLength } from 'class-validator';
 import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../common/idempotency';
 import { ConnectionArgs } from '../../common/pagination';
 import {
-  CommunicationChannel, CommunicationDirection, CommunicationOutcome, CommunicationPurpose,
+  CommunicationChannel,
+  CommunicationDirection,
+  CommunicationOutcome,
+  CommunicationPurpose,
 } from './communication.types';
 
 @InputType({ description: 'A contact to log.' })
 export class LogCommunicationInput {
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
-  @IsOptional() @Length(1, 200)
+  @IsOptional()
+  @Length(1, 200)
   idempotencyKey?: string | null;
 
   @Field(() => ID, { description: 'The customer.' })
@@ -25,7 +29,8 @@ export class LogCommunicationInput {
   purpose: CommunicationPurpose;
 
   @Field(() => String, { nullable: true, description: 'Subject or summary.' })
-  @IsOptional() @MaxLength(500)
+  @IsOptional()
+  @MaxLength(500)
   subject?: string | null;
 
   @Field(() => CommunicationOutcome, { nullable: true, description: 'Outcome.' })
@@ -33,7 +38,8 @@ export class LogCommunicationInput {
   outcome?: CommunicationOutcome | null;
 
   @Field(() => Date, { nullable: true, description: 'When; default now.' })
-  @IsOptional() @IsDate()
+  @IsOptional()
+  @IsDate()
   occurredAt?: Date | null;
 
   @Field(() => ID, { nullable: true, description: 'Related order (the customer’s).' })
@@ -45,7 +51,8 @@ export class LogCommunicationInput {
   complaintId?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Who handled it.' })
-  @IsOptional() @Length(1, 200)
+  @IsOptional()
+  @Length(1, 200)
   agent?: string | null;
 }
 

@@ -6,11 +6,16 @@ import { CommunicationService } from './communication.service';
 import { Communication } from './communication.types';
 
 export const createCommunicationLoaders = (communications: CommunicationService) => {
-  const counts = createFilteredCountLoader((ids, channels) => communications.countByCustomerIds(ids, channels));
+  const counts = createFilteredCountLoader((ids, channels) =>
+    communications.countByCustomerIds(ids, channels),
+  );
   return {
     byId: new DataLoader((ids: readonly string[]) => communications.findByIds(ids)),
-    pageByCustomerId: createNestedPageLoader<Communication, CustomerCommunicationsArgs>((ids, args) =>
-      communications.pagesByCustomerIds(ids, args, (id) => counts.load({ parentId: id, filter: args.channels ?? null })),
+    pageByCustomerId: createNestedPageLoader<Communication, CustomerCommunicationsArgs>(
+      (ids, args) =>
+        communications.pagesByCustomerIds(ids, args, (id) =>
+          counts.load({ parentId: id, filter: args.channels ?? null }),
+        ),
     ),
   };
 };

@@ -15,8 +15,14 @@ export class CommunicationResolver {
 
   @RequireScopes('communications:write')
   @Mutation(() => Communication, { description: 'Log a contact with a customer.' })
-  logCommunication(@Arg('input', { description: 'The contact.' }) input: LogCommunicationInput, @Ctx() ctx: RequestContext) {
-    return this.communicationService.log(input, idempotentRequest(ctx.principal, 'logCommunication', input));
+  logCommunication(
+    @Arg('input', { description: 'The contact.' }) input: LogCommunicationInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.communicationService.log(
+      input,
+      idempotentRequest(ctx.principal, 'logCommunication', input),
+    );
   }
 
   @RequireScopes('customers:read')
@@ -32,17 +38,31 @@ export class CommunicationResolver {
   }
 
   @RequireScopes('feedback:read')
-  @FieldResolver(() => Feedback, { nullable: true, description: 'The complaint it was about, if any.' })
+  @FieldResolver(() => Feedback, {
+    nullable: true,
+    description: 'The complaint it was about, if any.',
+  })
   complaint(@Root() communication: Communication, @Ctx() ctx: RequestContext) {
-    return communication.complaintId ? ctx.loaders.feedback.byId.load(communication.complaintId) : null;
+    return communication.complaintId
+      ? ctx.loaders.feedback.byId.load(communication.complaintId)
+      : null;
   }
 }
 
 @Resolver(() => Customer)
 export class CustomerCommunicationsResolver {
   @RequireScopes('communications:read')
-  @FieldResolver(() => CommunicationConnection, { description: 'The communications log, newest first.' })
-  communications(@Root() customer: Customer, @Args() args: CustomerCommunicationsArgs, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.communications.pageByCustomerId.load({ parentId: customer.databaseId, args: { ...args } });
+  @FieldResolver(() => CommunicationConnection, {
+    description: 'The communications log, newest first.',
+  })
+  communications(
+    @Root() customer: Customer,
+    @Args() args: CustomerCommunicationsArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return ctx.loaders.communications.pageByCustomerId.load({
+      parentId: customer.databaseId,
+      args: { ...args },
+    });
   }
 }

@@ -5,33 +5,61 @@ import { Connection } from '../../common/pagination';
 import { Node, toGlobalId } from '../../common/relay';
 
 export type CommunicationChannel = Channel;
-export const CommunicationChannel = describeEnum({ ...Channel }, 'CommunicationChannel', 'How we and the customer talked.', {
-  EMAIL: 'Email.', SMS: 'Text message.', PHONE: 'Phone call.', CHAT: 'Chat or messenger.', PUSH: 'App push notification.',
-  LETTER: 'Paper letter.', IN_STORE: 'Face to face in a store.',
-});
+export const CommunicationChannel = describeEnum(
+  { ...Channel },
+  'CommunicationChannel',
+  'How we and the customer talked.',
+  {
+    EMAIL: 'Email.',
+    SMS: 'Text message.',
+    PHONE: 'Phone call.',
+    CHAT: 'Chat or messenger.',
+    PUSH: 'App push notification.',
+    LETTER: 'Paper letter.',
+    IN_STORE: 'Face to face in a store.',
+  },
+);
 
 export enum CommunicationDirection {
-  OUTBOUND = 'OUTBOUND', INBOUND = 'INBOUND',
+  OUTBOUND = 'OUTBOUND',
+  INBOUND = 'INBOUND',
 }
 describeEnum(CommunicationDirection, 'CommunicationDirection', 'Who started it.', {
-  OUTBOUND: 'We contacted the customer.', INBOUND: 'The customer contacted us.',
+  OUTBOUND: 'We contacted the customer.',
+  INBOUND: 'The customer contacted us.',
 });
 
 export enum CommunicationPurpose {
-  CAMPAIGN = 'CAMPAIGN', TRANSACTIONAL = 'TRANSACTIONAL', SUPPORT = 'SUPPORT', REMINDER = 'REMINDER', THANK_YOU = 'THANK_YOU',
+  CAMPAIGN = 'CAMPAIGN',
+  TRANSACTIONAL = 'TRANSACTIONAL',
+  SUPPORT = 'SUPPORT',
+  REMINDER = 'REMINDER',
+  THANK_YOU = 'THANK_YOU',
 }
 describeEnum(CommunicationPurpose, 'CommunicationPurpose', 'Why.', {
-  CAMPAIGN: 'Marketing campaign (needs consent on the channel).', TRANSACTIONAL: 'Order confirmation, shipping notice.',
-  SUPPORT: 'Support conversation.', REMINDER: 'Reorder or appointment reminder.', THANK_YOU: 'Thanks to the customer.',
+  CAMPAIGN: 'Marketing campaign (needs consent on the channel).',
+  TRANSACTIONAL: 'Order confirmation, shipping notice.',
+  SUPPORT: 'Support conversation.',
+  REMINDER: 'Reorder or appointment reminder.',
+  THANK_YOU: 'Thanks to the customer.',
 });
 
 export enum CommunicationOutcome {
-  DELIVERED = 'DELIVERED', OPENED = 'OPENED', CLICKED = 'CLICKED', REPLIED = 'REPLIED', BOUNCED = 'BOUNCED',
-  NO_ANSWER = 'NO_ANSWER', RESOLVED = 'RESOLVED',
+  DELIVERED = 'DELIVERED',
+  OPENED = 'OPENED',
+  CLICKED = 'CLICKED',
+  REPLIED = 'REPLIED',
+  BOUNCED = 'BOUNCED',
+  NO_ANSWER = 'NO_ANSWER',
+  RESOLVED = 'RESOLVED',
 }
 describeEnum(CommunicationOutcome, 'CommunicationOutcome', 'What came of it.', {
-  DELIVERED: 'Delivered.', OPENED: 'Opened by the customer.', CLICKED: 'A link in it was clicked.',
-  REPLIED: 'The customer replied.', BOUNCED: 'Could not be delivered.', NO_ANSWER: 'Call not answered.',
+  DELIVERED: 'Delivered.',
+  OPENED: 'Opened by the customer.',
+  CLICKED: 'A link in it was clicked.',
+  REPLIED: 'The customer replied.',
+  BOUNCED: 'Could not be delivered.',
+  NO_ANSWER: 'Call not answered.',
   RESOLVED: 'The customer’s issue was resolved.',
 });
 
@@ -68,16 +96,38 @@ export class Communication extends Node {
   agent: string | null;
 }
 
-export const CommunicationConnection = Connection(Communication, 'CommunicationConnection', 'communications');
+export const CommunicationConnection = Connection(
+  Communication,
+  'CommunicationConnection',
+  'communications',
+);
 
 export interface CommunicationRow {
-  id: string; customer_id: string; channel: CommunicationChannel; direction: CommunicationDirection;
-  purpose: CommunicationPurpose; subject: string | null; outcome: CommunicationOutcome | null; occurred_at: Date;
-  order_id: string | null; complaint_id: string | null; agent: string | null;
+  id: string;
+  customer_id: string;
+  channel: CommunicationChannel;
+  direction: CommunicationDirection;
+  purpose: CommunicationPurpose;
+  subject: string | null;
+  outcome: CommunicationOutcome | null;
+  occurred_at: Date;
+  order_id: string | null;
+  complaint_id: string | null;
+  agent: string | null;
 }
 
 export const toCommunication = (r: CommunicationRow): Communication => ({
-  __typename: 'Communication', id: toGlobalId('Communication', r.id), databaseId: r.id, customerId: r.customer_id,
-  orderId: r.order_id, complaintId: r.complaint_id, channel: r.channel, direction: r.direction, purpose: r.purpose,
-  subject: r.subject, outcome: r.outcome, occurredAt: r.occurred_at, agent: r.agent,
+  __typename: 'Communication',
+  id: toGlobalId('Communication', r.id),
+  databaseId: r.id,
+  customerId: r.customer_id,
+  orderId: r.order_id,
+  complaintId: r.complaint_id,
+  channel: r.channel,
+  direction: r.direction,
+  purpose: r.purpose,
+  subject: r.subject,
+  outcome: r.outcome,
+  occurredAt: r.occurred_at,
+  agent: r.agent,
 });

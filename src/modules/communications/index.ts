@@ -14,20 +14,42 @@ export { Communication } from './communication.types';
 
 /** The contact history keeps its shape after erasure (channel, purpose, outcome); subjects and agents go. */
 const communicationTextColumns: TextColumns[] = [
-  { table: 'communications', customerKey: 'customer_id', personal: { subject: 'null', agent: 'null' },
-    notPersonal: { channel: 'CommunicationChannel code', direction: 'INBOUND or OUTBOUND', purpose: 'CommunicationPurpose code', outcome: 'CommunicationOutcome code' } },
+  {
+    table: 'communications',
+    customerKey: 'customer_id',
+    personal: { subject: 'null', agent: 'null' },
+    notPersonal: {
+      channel: 'CommunicationChannel code',
+      direction: 'INBOUND or OUTBOUND',
+      purpose: 'CommunicationPurpose code',
+      outcome: 'CommunicationOutcome code',
+    },
+  },
 ];
 
 export const communicationsModule = {
   name: 'communications',
   entities: COMMUNICATION_ENTITIES,
-  services: ({ dataSource }, { customers, orders, feedback }) => ({ communications: new CommunicationService(dataSource, customers, orders, feedback) }),
-  resolvers: (s) => [new CommunicationResolver(s.communications), new CustomerCommunicationsResolver()],
+  services: ({ dataSource }, { customers, orders, feedback }) => ({
+    communications: new CommunicationService(dataSource, customers, orders, feedback),
+  }),
+  resolvers: (s) => [
+    new CommunicationResolver(s.communications),
+    new CustomerCommunicationsResolver(),
+  ],
   loaders: { key: 'communications', create: (s) => createCommunicationLoaders(s.communications) },
   projections: () => communicationProjections,
   resolverOnly: communicationResolverOnly,
-  nodeTypes: { Communication: { scope: 'communications:read', fetch: (ctx, id) => ctx.loaders.communications.byId.load(id) } },
+  nodeTypes: {
+    Communication: {
+      scope: 'communications:read',
+      fetch: (ctx, id) => ctx.loaders.communications.byId.load(id),
+    },
+  },
   textColumns: communicationTextColumns,
   personalData: (s) => ({ exportRows: (id) => s.communications.exportRows(id) }),
   timelineSources: [communicationTimelineSource],
-} satisfies ModuleManifest<{ communications: CommunicationService }, { customers: CustomerService; orders: OrderService; feedback: FeedbackService }>;
+} satisfies ModuleManifest<
+  { communications: CommunicationService },
+  { customers: CustomerService; orders: OrderService; feedback: FeedbackService }
+>;

@@ -12,16 +12,26 @@ import type { SqlParams } from '../../common/sql';
  */
 @InputType()
 export class CustomerFilterFields {
-  @Field(() => String, { nullable: true, description: 'Text contained in the name or email (case-insensitive). Matches personal data, so it needs the pii:read scope.' })
-  @IsOptional() @Length(1, 100)
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Text contained in the name or email (case-insensitive). Matches personal data, so it needs the pii:read scope.',
+  })
+  @IsOptional()
+  @Length(1, 100)
   search?: string | null;
 
   @Field(() => [String], { nullable: true, description: 'The customer has all of these tags.' })
-  @IsOptional() @ArrayMaxSize(20)
+  @IsOptional()
+  @ArrayMaxSize(20)
   tags?: string[] | null;
 
-  @Field(() => [String], { nullable: true, description: 'Country is one of these (ISO 3166-1 alpha-2).' })
-  @IsOptional() @IsISO31661Alpha2({ each: true })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Country is one of these (ISO 3166-1 alpha-2).',
+  })
+  @IsOptional()
+  @IsISO31661Alpha2({ each: true })
   countries?: string[] | null;
 
   @Field(() => Date, { nullable: true, description: 'Signed up at or after.' })
@@ -33,10 +43,16 @@ export class CustomerFilterFields {
   @Field(() => Date, { nullable: true, description: 'Last order at or after.' })
   lastOrderFrom?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Last order before (customers without orders are excluded).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Last order before (customers without orders are excluded).',
+  })
   lastOrderBefore?: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Net spent (in the shop currency) at least this, e.g. "100.00".' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Net spent (in the shop currency) at least this, e.g. "100.00".',
+  })
   totalSpentMin?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Net spent at most this.' })
@@ -85,12 +101,18 @@ export enum CustomerOrderField {
 const ORDER_FIELD_VALUES: Record<string, { description: string }> = {
   NAME: { description: 'Family name, then given name.' },
   SIGNUP_DATE: { description: 'Signup date.' },
-  LAST_ORDER_DATE: { description: 'Date of the last order; customers who never ordered sort as the oldest.' },
+  LAST_ORDER_DATE: {
+    description: 'Date of the last order; customers who never ordered sort as the oldest.',
+  },
   TOTAL_SPENT: { description: 'Net spent over all orders.' },
   UPDATED_AT: { description: 'Last change of the record.' },
 };
 // type-graphql reads the enum's keys when the schema is built, so the contributed sort keys added below appear.
-registerEnumType(CustomerOrderField, { name: 'CustomerOrderField', description: 'What to sort customers by (ties broken by id).', valuesConfig: ORDER_FIELD_VALUES });
+registerEnumType(CustomerOrderField, {
+  name: 'CustomerOrderField',
+  description: 'What to sort customers by (ties broken by id).',
+  valuesConfig: ORDER_FIELD_VALUES,
+});
 
 let assembled: { from: readonly object[]; filter: ClassType<CustomerFilter> } | null = null;
 
@@ -99,14 +121,23 @@ let assembled: { from: readonly object[]; filter: ClassType<CustomerFilter> } | 
  * given to type-graphql are global to the process, so this happens once; the same contributions again return the
  * same class, and different ones are a mistake of the composition root.
  */
-export function assembleCustomerFilter(filters: readonly CustomerFilterContribution[], sorts: readonly CustomerSortContribution[]): ClassType<CustomerFilter> {
+export function assembleCustomerFilter(
+  filters: readonly CustomerFilterContribution[],
+  sorts: readonly CustomerSortContribution[],
+): ClassType<CustomerFilter> {
   const from = [...filters, ...sorts];
   if (assembled) {
-    if (assembled.from.length !== from.length || assembled.from.some((c, i) => c !== from[i])) throw new Error('CustomerFilter was assembled from other contributions');
+    if (assembled.from.length !== from.length || assembled.from.some((c, i) => c !== from[i]))
+      throw new Error('CustomerFilter was assembled from other contributions');
     return assembled.filter;
   }
-  const Mixed = filters.reduce<ClassType>((Base, contribution) => contribution.fields(Base), CustomerFilterFields);
-  @InputType('CustomerFilter', { description: 'Which customers to list; all conditions must hold.' })
+  const Mixed = filters.reduce<ClassType>(
+    (Base, contribution) => contribution.fields(Base),
+    CustomerFilterFields,
+  );
+  @InputType('CustomerFilter', {
+    description: 'Which customers to list; all conditions must hold.',
+  })
   class AssembledCustomerFilter extends Mixed {}
   for (const sort of sorts) {
     (CustomerOrderField as Record<string, string>)[sort.field] = sort.field;
@@ -118,6 +149,9 @@ export function assembleCustomerFilter(filters: readonly CustomerFilterContribut
 
 /** The assembled class (for `@Arg(() => …)` thunks, which run when the schema is built, and for instances). */
 export function customerFilterClass(): ClassType<CustomerFilter> {
-  if (!assembled) throw new Error('CustomerFilter is assembled by the composition root (customersModule) before use');
+  if (!assembled)
+    throw new Error(
+      'CustomerFilter is assembled by the composition root (customersModule) before use',
+    );
   return assembled.filter;
 }

@@ -2,16 +2,31 @@ import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import { SortDirection } from '../../common/enums';
 import { parseMoney } from '../../common/money';
-import { keysetSql, Page, PageWindow, resolvePageWindow, SortKey, toPage } from '../../common/pagination';
+import {
+  keysetSql,
+  Page,
+  PageWindow,
+  resolvePageWindow,
+  SortKey,
+  toPage,
+} from '../../common/pagination';
 import { queryPrepared, SqlParams } from '../../common/sql';
 import { Customer, CustomerRow, toCustomer } from './customer.types';
 import { CustomersArgs } from './customer.inputs';
-import { CustomerFilter, CustomerFilterContribution, CustomerOrderField, CustomerSortContribution } from './customer-filter.inputs';
+import {
+  CustomerFilter,
+  CustomerFilterContribution,
+  CustomerOrderField,
+  CustomerSortContribution,
+} from './customer-filter.inputs';
 
 const SORT_KEYS: Partial<Record<CustomerOrderField, SortKey>> = {
   NAME: { sql: 'c.sort_name', cast: 'text' },
   SIGNUP_DATE: { sql: 'c.signup_at', cast: 'timestamptz' },
-  LAST_ORDER_DATE: { sql: `coalesce(c.last_order_at, '-infinity'::timestamptz)`, cast: 'timestamptz' },
+  LAST_ORDER_DATE: {
+    sql: `coalesce(c.last_order_at, '-infinity'::timestamptz)`,
+    cast: 'timestamptz',
+  },
   TOTAL_SPENT: { sql: 'c.net_spent_minor', cast: 'bigint' },
   UPDATED_AT: { sql: 'c.updated_at', cast: 'timestamptz' },
 };
@@ -47,7 +62,10 @@ export class CustomerListService {
   private readonly sortExtensions: Record<string, CustomerSortContribution>;
 
   async list(args: CustomersArgs): Promise<Page<Customer>> {
-    return this.fetch(this.plan(args, () => 'c.*'), toCustomer);
+    return this.fetch(
+      this.plan(args, () => 'c.*'),
+      toCustomer,
+    );
   }
 
   /**
@@ -59,13 +77,16 @@ export class CustomerListService {
     const descending = args.orderBy?.direction === SortDirection.DESC;
     const window = resolvePageWindow(args, 3);
     if (window.cursor && window.cursor[0] !== field) {
-      throw new BadUserInputError('The cursor belongs to a different sort order', { field: window.backward ? 'before' : 'after' });
+      throw new BadUserInputError('The cursor belongs to a different sort order', {
+        field: window.backward ? 'before' : 'after',
+      });
     }
     const params = new SqlParams();
     const conditions = this.conditions(args.filter ?? {}, params);
     const conditionValues = [...params.values];
     const sortKey = SORT_KEYS[field] ?? this.sortExtensions[field]?.key;
-    if (!sortKey) throw new BadUserInputError(`Sorting by ${field} is not available`, { field: 'orderBy' });
+    if (!sortKey)
+      throw new BadUserInputError(`Sorting by ${field} is not available`, { field: 'orderBy' });
     const join = this.sortExtensions[field]?.join ?? '';
     const where = conditions.join(' and ');
     const columns = projection(params);
@@ -73,7 +94,8 @@ export class CustomerListService {
     const pageWindow = { ...window, cursor: window.cursor?.slice(1) ?? null };
     const keyset = keysetSql(keys, descending, pageWindow, params.values.length + 1);
     return {
-      field, window,
+      field,
+      window,
       sql: `select ${columns}, c.id as id, (${sortKey.sql})::text as sort_value from customers c ${join}
         where ${where} and ${keyset.where} order by ${keyset.orderBy} limit ${window.limit + 1}`,
       values: [...params.values, ...keyset.params],
@@ -99,11 +121,20 @@ export class CustomerListService {
       conditions.push(`(c.sort_name like ${p} or lower(c.email) like ${p})`);
     }
     if (filter.tags?.length) conditions.push(`c.tags @> ${params.add(filter.tags, 'text[]')}`);
-    if (filter.countries?.length) conditions.push(`c.country = any(${params.add(filter.countries.map((c) => c.toUpperCase()), 'bpchar[]')})`);
+    if (filter.countries?.length)
+      conditions.push(
+        `c.country = any(${params.add(
+          filter.countries.map((c) => c.toUpperCase()),
+          'bpchar[]',
+        )})`,
+      );
     if (filter.signedUpFrom) conditions.push(`c.signup_at >= ${params.add(filter.signedUpFrom)}`);
-    if (filter.signedUpBefore) conditions.push(`c.signup_at < ${params.add(filter.signedUpBefore)}`);
-    if (filter.lastOrderFrom) conditions.push(`c.last_order_at >= ${params.add(filter.lastOrderFrom)}`);
-    if (filter.lastOrderBefore) conditions.push(`c.last_order_at < ${params.add(filter.lastOrderBefore)}`);
+    if (filter.signedUpBefore)
+      conditions.push(`c.signup_at < ${params.add(filter.signedUpBefore)}`);
+    if (filter.lastOrderFrom)
+      conditions.push(`c.last_order_at >= ${params.add(filter.lastOrderFrom)}`);
+    if (filter.lastOrderBefore)
+      conditions.push(`c.last_order_at < ${params.add(filter.lastOrderBefore)}`);
     if (filter.totalSpentMin != null) {
       const min = parseMoney(filter.totalSpentMin, this.shopCurrency, 'filter.totalSpentMin');
       conditions.push(`c.net_spent_minor >= ${params.add(min.toString(), 'bigint')}`);

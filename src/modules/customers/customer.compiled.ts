@@ -2,7 +2,16 @@ import { getNamedType, GraphQLObjectType } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { ArgumentValidationError } from 'type-graphql';
 import {
-  column, compileConnection, CompiledConnection, globalId, NotCompilable, RawJson, ResolverOnlyFields, RootReader, timestamp, TypeProjections,
+  column,
+  compileConnection,
+  CompiledConnection,
+  globalId,
+  NotCompilable,
+  RawJson,
+  ResolverOnlyFields,
+  RootReader,
+  timestamp,
+  TypeProjections,
 } from '../../common/compiled-reads';
 import { BadUserInputError } from '../../common/errors';
 import { isUuid, parseGlobalId } from '../../common/relay';
@@ -30,7 +39,11 @@ export const customerProjections: TypeProjections = {
     databaseId: column('id'),
     givenName: column('given_name'),
     familyName: column('family_name'),
-    fullName: { kind: 'value', sql: (c) => `nullif(concat_ws(' ', nullif(${c}.given_name, ''), nullif(${c}.family_name, '')), '')` },
+    fullName: {
+      kind: 'value',
+      sql: (c) =>
+        `nullif(concat_ws(' ', nullif(${c}.given_name, ''), nullif(${c}.family_name, '')), '')`,
+    },
     email: column('email'),
     phone: column('phone'),
     birthDate: { kind: 'value', sql: (c) => `${c}.birth_date::text` },
@@ -39,7 +52,8 @@ export const customerProjections: TypeProjections = {
       // Null unless both parts are set, as toCustomer decides.
       value: {
         fields: { month: (c) => `${c}.name_day_month`, day: (c) => `${c}.name_day_day` },
-        nullWhen: (c) => `coalesce(${c}.name_day_month, 0) = 0 or coalesce(${c}.name_day_day, 0) = 0`,
+        nullWhen: (c) =>
+          `coalesce(${c}.name_day_month, 0) = 0 or coalesce(${c}.name_day_day, 0) = 0`,
       },
     },
     locale: column('locale'),
@@ -53,7 +67,10 @@ export const customerProjections: TypeProjections = {
     consents: {
       kind: 'many',
       // The latest event per channel, as consentsByCustomerIds reads it.
-      from: (c, e) => `(select distinct on (x.channel) x.* from customer_consent_events x where x.customer_id = ${c}.id
+      from: (
+        c,
+        e,
+      ) => `(select distinct on (x.channel) x.* from customer_consent_events x where x.customer_id = ${c}.id
         order by x.channel, x.occurred_at desc, x.created_at desc) ${e}`,
       orderBy: (e) => `${e}.channel`,
     },
@@ -68,7 +85,8 @@ export const customerProjections: TypeProjections = {
 
 export const customerResolverOnly: ResolverOnlyFields = {
   Customer: {
-    identifiers: 'email and phone values are masked one by one without pii:read and audited per customer; the compiler audits whole fields',
+    identifiers:
+      'email and phone values are masked one by one without pii:read and audited per customer; the compiler audits whole fields',
   },
 };
 
@@ -106,11 +124,18 @@ async function customersArgs(raw: Record<string, unknown>): Promise<CustomersArg
 }
 
 /** `customer(id)` and `customers(…)` from compiled SQL: one statement each (plus the count when asked for). */
-export function customerRootReaders(dataSource: DataSource, list: CustomerListService): Record<string, RootReader> {
+export function customerRootReaders(
+  dataSource: DataSource,
+  list: CustomerListService,
+): Record<string, RootReader> {
   return {
     async customer(compiler, { node, definition, args }) {
       const databaseId = databaseIdOf(args.id);
-      const customer = compiler.compileRootObject(getNamedType(definition.type) as GraphQLObjectType, node.selectionSet, 'c');
+      const customer = compiler.compileRootObject(
+        getNamedType(definition.type) as GraphQLObjectType,
+        node.selectionSet,
+        'c',
+      );
       // Built in SQL alone, the node is passed on as the text PostgreSQL wrote.
       const raw = customer.patch === null;
       const sql = `select c.id, ${raw ? `(${customer.sql})::text` : customer.sql} as node from customers c where c.id = ${compiler.params.add(databaseId, 'uuid')}`;
@@ -139,8 +164,15 @@ export function customerRootReaders(dataSource: DataSource, list: CustomerListSe
         plan = list.plan(await customersArgs(args), (params) => {
           // The nodes' parameters (a nested page's filter) are numbered after the list's own conditions.
           compiler.useParams(params);
-          connection = compileConnection(compiler, getNamedType(definition.type) as GraphQLObjectType, node.selectionSet, 'c');
-          return connection.raw ? `(${connection.node.sql})::text as node` : `${connection.node.sql} as node`;
+          connection = compileConnection(
+            compiler,
+            getNamedType(definition.type) as GraphQLObjectType,
+            node.selectionSet,
+            'c',
+          );
+          return connection.raw
+            ? `(${connection.node.sql})::text as node`
+            : `${connection.node.sql} as node`;
         });
       } catch (error) {
         if (error instanceof BadUserInputError) throw new NotCompilable('list arguments'); // the resolver reports them

@@ -1,5 +1,11 @@
 import {
-  Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
 import type { Relation } from 'typeorm';
@@ -144,4 +150,8 @@ export class CustomerConsentEventEntity {
 }
 
 /** The module's tables, for the DataSource (src/db/entities.ts) and its manifest. */
-export const CUSTOMER_ENTITIES = [CustomerEntity, CustomerIdentifierEntity, CustomerConsentEventEntity];
+export const CUSTOMER_ENTITIES = [
+  CustomerEntity,
+  CustomerIdentifierEntity,
+  CustomerConsentEventEntity,
+];

@@ -6,10 +6,20 @@ import { isUuid } from '../../common/relay';
 import { toE164 } from '../../common/phone';
 import { jsonBoundBroken } from '../../common/validation';
 import {
-  ATTRIBUTE_BOUNDS, ConsentInput, CreateCustomerInput, CustomerProfileInput, IdentifierInput, UpdateCustomerInput,
+  ATTRIBUTE_BOUNDS,
+  ConsentInput,
+  CreateCustomerInput,
+  CustomerProfileInput,
+  IdentifierInput,
+  UpdateCustomerInput,
 } from './customer.inputs';
 import {
-  Customer, CustomerIdentifier, CustomerRow, IdentifierType, MarketingConsent, toCustomer,
+  Customer,
+  CustomerIdentifier,
+  CustomerRow,
+  IdentifierType,
+  MarketingConsent,
+  toCustomer,
 } from './customer.types';
 
 /** Order totals per customer, computed by the orders module and kept on the customer row. */
@@ -30,13 +40,23 @@ export interface CustomerReference {
 }
 
 const PROFILE_COLUMNS: [keyof CustomerProfileInput, string][] = [
-  ['givenName', 'given_name'], ['familyName', 'family_name'], ['email', 'email'], ['phone', 'phone'],
-  ['birthDate', 'birth_date'], ['locale', 'locale'], ['country', 'country'], ['city', 'city'], ['tags', 'tags'],
+  ['givenName', 'given_name'],
+  ['familyName', 'family_name'],
+  ['email', 'email'],
+  ['phone', 'phone'],
+  ['birthDate', 'birth_date'],
+  ['locale', 'locale'],
+  ['country', 'country'],
+  ['city', 'city'],
+  ['tags', 'tags'],
 ];
 
 export class CustomerService {
   /** `phoneRegion`: the region of phone numbers given without a country code (PHONE_DEFAULT_REGION). */
-  constructor(private readonly dataSource: DataSource, private readonly phoneRegion: string) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly phoneRegion: string,
+  ) {}
 
   async findByIds(ids: readonly string[]): Promise<(Customer | null)[]> {
     const valid = ids.filter(isUuid);
@@ -49,7 +69,9 @@ export class CustomerService {
   /** Customer ids in id order after a given one: for walking the whole base in chunks. */
   async idsAfter(afterId: string | null, limit: number): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
-      'select id from customers where ($1::uuid is null or id > $1) order by id limit $2', [afterId, limit]);
+      'select id from customers where ($1::uuid is null or id > $1) order by id limit $2',
+      [afterId, limit],
+    );
     return rows.map((r) => r.id);
   }
 
@@ -57,28 +79,62 @@ export class CustomerService {
   async idsWithBirthday(on: Date): Promise<string[]> {
     const month = on.getUTCMonth() + 1;
     const day = on.getUTCDate();
-    const leapCatchUp = month === 2 && day === 28 && new Date(Date.UTC(on.getUTCFullYear(), 1, 29)).getUTCMonth() !== 1;
+    const leapCatchUp =
+      month === 2 &&
+      day === 28 &&
+      new Date(Date.UTC(on.getUTCFullYear(), 1, 29)).getUTCMonth() !== 1;
     const rows: { id: string }[] = await this.dataSource.query(
       `select id from customers where birth_date is not null and extract(month from birth_date) = $1
-         and (extract(day from birth_date) = $2 or ($3 and extract(day from birth_date) = 29))`, [month, day, leapCatchUp]);
+         and (extract(day from birth_date) = $2 or ($3 and extract(day from birth_date) = 29))`,
+      [month, day, leapCatchUp],
+    );
     return rows.map((r) => r.id);
   }
 
   /** What moments are computed from, for every customer. */
-  async momentSources(): Promise<{ id: string; birthDate: string | null; nameDay: { month: number; day: number } | null; signupAt: Date }[]> {
-    const rows: { id: string; birth_date: string | null; name_day_month: number | null; name_day_day: number | null; signup_at: Date }[] =
-      await this.dataSource.query('select id, birth_date, name_day_month, name_day_day, signup_at from customers');
-    return rows.map((r) => ({ id: r.id, birthDate: r.birth_date, signupAt: r.signup_at,
-      nameDay: r.name_day_month && r.name_day_day ? { month: r.name_day_month, day: r.name_day_day } : null }));
+  async momentSources(): Promise<
+    {
+      id: string;
+      birthDate: string | null;
+      nameDay: { month: number; day: number } | null;
+      signupAt: Date;
+    }[]
+  > {
+    const rows: {
+      id: string;
+      birth_date: string | null;
+      name_day_month: number | null;
+      name_day_day: number | null;
+      signup_at: Date;
+    }[] = await this.dataSource.query(
+      'select id, birth_date, name_day_month, name_day_day, signup_at from customers',
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      birthDate: r.birth_date,
+      signupAt: r.signup_at,
+      nameDay:
+        r.name_day_month && r.name_day_day
+          ? { month: r.name_day_month, day: r.name_day_day }
+          : null,
+    }));
   }
 
   /** Everything this module holds about one customer, for a data-subject access request. */
   async exportRows(customerId: string) {
-    const [customer] = await this.dataSource.query('select * from customers where id = $1', [customerId]);
+    const [customer] = await this.dataSource.query('select * from customers where id = $1', [
+      customerId,
+    ]);
     return {
       customer: customer ?? null,
-      identifiers: await this.dataSource.query('select type, source, value, created_at from customer_identifiers where customer_id = $1', [customerId]),
-      consentHistory: await this.dataSource.query('select channel, granted, occurred_at, source from customer_consent_events where customer_id = $1 order by occurred_at', [customerId]),
+      identifiers: await this.dataSource.query(
+        'select type, source, value, created_at from customer_identifiers where customer_id = $1',
+        [customerId],
+      ),
+      consentHistory: await this.dataSource.query(
+        'select channel, granted, occurred_at, source from customer_consent_events where customer_id = $1 order by occurred_at',
+        [customerId],
+      ),
     };
   }
 
@@ -88,14 +144,21 @@ export class CustomerService {
    * email and phone identifiers), read before anything is emptied; null when there is no such customer.
    */
   async erase(manager: EntityManager, customerId: string): Promise<{ quotable: string[] } | null> {
-    const [found]: { email: string | null; phone: string | null; identifiers: string[] }[] = await manager.query(
-      `select email, phone, array(select value from customer_identifiers where customer_id = c.id and type in ('EMAIL', 'PHONE')) as identifiers
-       from customers c where id = $1 for update`, [customerId]);
+    const [found]: { email: string | null; phone: string | null; identifiers: string[] }[] =
+      await manager.query(
+        `select email, phone, array(select value from customer_identifiers where customer_id = c.id and type in ('EMAIL', 'PHONE')) as identifiers
+       from customers c where id = $1 for update`,
+        [customerId],
+      );
     if (!found) return null;
     await manager.query(
       `update customers set birth_date = null, name_day_month = null, name_day_day = null, erased_at = coalesce(erased_at, now()),
-         updated_at = now() where id = $1`, [customerId]);
-    const quotable = [found.email, found.phone, ...found.identifiers].filter((v): v is string => !!v);
+         updated_at = now() where id = $1`,
+      [customerId],
+    );
+    const quotable = [found.email, found.phone, ...found.identifiers].filter(
+      (v): v is string => !!v,
+    );
     return { quotable: [...new Set(quotable)] };
   }
 
@@ -106,14 +169,20 @@ export class CustomerService {
   }
 
   /** Without a source, the value must be unique across sources for the type. */
-  async findByIdentifier(type: IdentifierType, value: string, source?: string | null): Promise<Customer | null> {
+  async findByIdentifier(
+    type: IdentifierType,
+    value: string,
+    source?: string | null,
+  ): Promise<Customer | null> {
     const rows: CustomerRow[] = await this.dataSource.query(
       `select c.* from customer_identifiers i join customers c on c.id = i.customer_id
        where i.type = $1 and i.value = $2 and ($3::text is null or i.source = $3) limit 2`,
       [type, normaliseIdentifier(type, value), source ?? null],
     );
     if (rows.length > 1) {
-      throw new BadUserInputError('Several sources use this identifier; pass source', { field: 'source' });
+      throw new BadUserInputError('Several sources use this identifier; pass source', {
+        field: 'source',
+      });
     }
     if (!rows[0] && type === IdentifierType.EMAIL && !source) return this.findByEmail(value);
     return rows[0] ? toCustomer(rows[0]) : null;
@@ -121,7 +190,10 @@ export class CustomerService {
 
   /** The customer whose profile email this is, compared ignoring case (one at most: the unique index). */
   async findByEmail(email: string): Promise<Customer | null> {
-    const rows: CustomerRow[] = await this.dataSource.query('select * from customers where lower(email) = lower($1)', [email.trim()]);
+    const rows: CustomerRow[] = await this.dataSource.query(
+      'select * from customers where lower(email) = lower($1)',
+      [email.trim()],
+    );
     return rows[0] ? toCustomer(rows[0]) : null;
   }
 
@@ -146,17 +218,30 @@ export class CustomerService {
     return groupToKeys(customerIds, rows, (r) => r.customerId);
   }
 
-  async create(input: CreateCustomerInput, idempotency: IdempotentRequest | null = null): Promise<Customer> {
-    return this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
-      const [{ id }] = await manager.query(
-        `insert into customers (signup_at) values (coalesce($1::timestamptz, now())) returning id`,
-        [input.signupAt ?? null],
-      );
-      await this.writeProfile(manager, id, input);
-      await this.addIdentifiers(manager, id, input.identifiers ?? []);
-      await this.recordConsents(manager, id, input.consents ?? []);
-      return this.getByIdOrThrow(id, manager);
-    }, { customerOf: (customer) => customer.databaseId, revive: (stored) => Object.assign(new Customer(), stored) }));
+  async create(
+    input: CreateCustomerInput,
+    idempotency: IdempotentRequest | null = null,
+  ): Promise<Customer> {
+    return this.dataSource.transaction((manager) =>
+      runIdempotent(
+        manager,
+        idempotency,
+        async () => {
+          const [{ id }] = await manager.query(
+            `insert into customers (signup_at) values (coalesce($1::timestamptz, now())) returning id`,
+            [input.signupAt ?? null],
+          );
+          await this.writeProfile(manager, id, input);
+          await this.addIdentifiers(manager, id, input.identifiers ?? []);
+          await this.recordConsents(manager, id, input.consents ?? []);
+          return this.getByIdOrThrow(id, manager);
+        },
+        {
+          customerOf: (customer) => customer.databaseId,
+          revive: (stored) => Object.assign(new Customer(), stored),
+        },
+      ),
+    );
   }
 
   async update(id: string, input: UpdateCustomerInput): Promise<Customer> {
@@ -164,11 +249,20 @@ export class CustomerService {
       const found = await manager.query('select id from customers where id = $1 for update', [id]);
       if (found.length === 0) throw new NotFoundError('Customer', id);
       await this.writeProfile(manager, id, input);
-      if (input.signupAt) await manager.query('update customers set signup_at = $2 where id = $1', [id, input.signupAt]);
+      if (input.signupAt)
+        await manager.query('update customers set signup_at = $2 where id = $1', [
+          id,
+          input.signupAt,
+        ]);
       for (const identifier of input.removeIdentifiers ?? []) {
         await manager.query(
           'delete from customer_identifiers where customer_id = $1 and type = $2 and source = $3 and value = $4',
-          [id, identifier.type, identifier.source, normaliseIdentifier(identifier.type, identifier.value)],
+          [
+            id,
+            identifier.type,
+            identifier.source,
+            normaliseIdentifier(identifier.type, identifier.value),
+          ],
         );
       }
       await this.addIdentifiers(manager, id, input.addIdentifiers ?? []);
@@ -179,21 +273,28 @@ export class CustomerService {
   }
 
   /** Finds or creates customers for imported references, in the caller's transaction. */
-  async ensureByReferences(manager: EntityManager, refs: CustomerReference[]): Promise<Map<string, string>> {
-    const key = (r: { type: string; source: string; value: string }) => `${r.type}\u0000${r.source}\u0000${r.value}`;
+  async ensureByReferences(
+    manager: EntityManager,
+    refs: CustomerReference[],
+  ): Promise<Map<string, string>> {
+    const key = (r: { type: string; source: string; value: string }) =>
+      `${r.type}\u0000${r.source}\u0000${r.value}`;
     const unique = [...new Map(refs.map((r) => [key(r), r])).values()];
     const find = async () => {
-      const rows: { customer_id: string; type: string; source: string; value: string }[] = await manager.query(
-        `select i.customer_id, i.type, i.source, i.value from customer_identifiers i
+      const rows: { customer_id: string; type: string; source: string; value: string }[] =
+        await manager.query(
+          `select i.customer_id, i.type, i.source, i.value from customer_identifiers i
          join unnest($1::text[], $2::text[], $3::text[]) as r(type, source, value)
            on i.type = r.type and i.source = r.source and i.value = r.value`,
-        [unique.map((r) => r.type), unique.map((r) => r.source), unique.map((r) => r.value)],
-      );
+          [unique.map((r) => r.type), unique.map((r) => r.source), unique.map((r) => r.value)],
+        );
       return new Map(rows.map((r) => [key(r), r.customer_id]));
     };
     const found = await find();
     // Sorted, so concurrent writers take the identifiers' index entries in one order (no deadlock between imports).
-    const missing = unique.filter((r) => !found.has(key(r))).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    const missing = unique
+      .filter((r) => !found.has(key(r)))
+      .sort((a, b) => (key(a) < key(b) ? -1 : 1));
     if (missing.length > 0) {
       // Concurrent first orders of the same new identifier: the identifier insert waits for the other writer and,
       // once it committed, skips that identifier (on conflict do nothing); a customer row is made only for the
@@ -208,7 +309,12 @@ export class CustomerService {
            select id, type, source, value from refs
            on conflict (type, source, value) do nothing returning customer_id)
          insert into customers (id, signup_at) select id, signup_at from refs where id in (select customer_id from claimed)`,
-        [missing.map((r) => r.type), missing.map((r) => r.source), missing.map((r) => r.value), missing.map((r) => r.signupAt)],
+        [
+          missing.map((r) => r.type),
+          missing.map((r) => r.source),
+          missing.map((r) => r.value),
+          missing.map((r) => r.signupAt),
+        ],
       );
       return find();
     }
@@ -222,10 +328,17 @@ export class CustomerService {
    * customer at once cannot each write a roll-up that misses the other's order. Filters, sorts and the compiled
    * summary read these columns, so they must equal the aggregate over orders.
    */
-  async refreshOrderStats(manager: EntityManager, customerIds: string[], compute: (ids: string[]) => Promise<CustomerOrderStats[]>): Promise<void> {
+  async refreshOrderStats(
+    manager: EntityManager,
+    customerIds: string[],
+    compute: (ids: string[]) => Promise<CustomerOrderStats[]>,
+  ): Promise<void> {
     if (customerIds.length === 0) return;
     const ids = [...new Set(customerIds)].sort();
-    await manager.query('select id from customers where id = any($1::uuid[]) order by id for no key update', [ids]);
+    await manager.query(
+      'select id from customers where id = any($1::uuid[]) order by id for no key update',
+      [ids],
+    );
     const stats = await compute(ids);
     await manager.query(
       `update customers c set order_count = s.order_count, net_spent_minor = s.net_spent_minor,
@@ -233,8 +346,13 @@ export class CustomerService {
        from unnest($1::uuid[], $2::int[], $3::bigint[], $4::timestamptz[], $5::timestamptz[])
          as s(customer_id, order_count, net_spent_minor, first_order_at, last_order_at)
        where c.id = s.customer_id`,
-      [stats.map((s) => s.customerId), stats.map((s) => s.orderCount), stats.map((s) => s.netSpentMinor),
-        stats.map((s) => s.firstOrderAt), stats.map((s) => s.lastOrderAt)],
+      [
+        stats.map((s) => s.customerId),
+        stats.map((s) => s.orderCount),
+        stats.map((s) => s.netSpentMinor),
+        stats.map((s) => s.firstOrderAt),
+        stats.map((s) => s.lastOrderAt),
+      ],
     );
   }
 
@@ -242,25 +360,48 @@ export class CustomerService {
    * Ids of customers whose stored roll-up differs from `compute` (the orders module's aggregate), for `c360 check`.
    * The caller passes one snapshot (a repeatable-read transaction), so an order recorded meanwhile is no false alarm.
    */
-  async orderStatsMismatches(manager: EntityManager, compute: (ids: string[]) => Promise<CustomerOrderStats[]>): Promise<string[]> {
+  async orderStatsMismatches(
+    manager: EntityManager,
+    compute: (ids: string[]) => Promise<CustomerOrderStats[]>,
+  ): Promise<string[]> {
     const PAGE = 1000;
     const mismatched: string[] = [];
     for (let after = '00000000-0000-0000-0000-000000000000'; ;) {
-      const rows: { id: string; order_count: number; net_spent_minor: string; first_order_at: Date | null; last_order_at: Date | null }[] =
-        await manager.query('select id, order_count, net_spent_minor, first_order_at, last_order_at from customers where id > $1 order by id limit $2', [after, PAGE]);
+      const rows: {
+        id: string;
+        order_count: number;
+        net_spent_minor: string;
+        first_order_at: Date | null;
+        last_order_at: Date | null;
+      }[] = await manager.query(
+        'select id, order_count, net_spent_minor, first_order_at, last_order_at from customers where id > $1 order by id limit $2',
+        [after, PAGE],
+      );
       if (rows.length === 0) return mismatched;
-      const expected = new Map((await compute(rows.map((r) => r.id))).map((s) => [s.customerId, s]));
+      const expected = new Map(
+        (await compute(rows.map((r) => r.id))).map((s) => [s.customerId, s]),
+      );
       const time = (d: Date | null | undefined) => d?.getTime() ?? null;
       for (const r of rows) {
         const e = expected.get(r.id);
-        if (!e || e.orderCount !== r.order_count || e.netSpentMinor !== String(r.net_spent_minor)
-          || time(e.firstOrderAt) !== time(r.first_order_at) || time(e.lastOrderAt) !== time(r.last_order_at)) mismatched.push(r.id);
+        if (
+          !e ||
+          e.orderCount !== r.order_count ||
+          e.netSpentMinor !== String(r.net_spent_minor) ||
+          time(e.firstOrderAt) !== time(r.first_order_at) ||
+          time(e.lastOrderAt) !== time(r.last_order_at)
+        )
+          mismatched.push(r.id);
       }
       after = rows[rows.length - 1].id;
     }
   }
 
-  private async writeProfile(manager: EntityManager, id: string, input: CustomerProfileInput): Promise<void> {
+  private async writeProfile(
+    manager: EntityManager,
+    id: string,
+    input: CustomerProfileInput,
+  ): Promise<void> {
     const sets: string[] = [];
     const values: unknown[] = [id];
     if (input.email) await this.checkEmailIsFree(manager, id, input.email);
@@ -280,10 +421,17 @@ export class CustomerService {
       sets.push(`attributes = jsonb_strip_nulls(attributes || $${values.length}::jsonb)`);
     }
     if (sets.length === 0) return;
-    const [[updated]]: [{ attributes: unknown }[]] = await manager.query(`update customers set ${sets.join(', ')} where id = $1 returning attributes`, values);
+    const [[updated]]: [{ attributes: unknown }[]] = await manager.query(
+      `update customers set ${sets.join(', ')} where id = $1 returning attributes`,
+      values,
+    );
     // Merging can grow the object past what one input may carry; the transaction rolls back.
     const broken = input.attributes ? jsonBoundBroken(updated.attributes, ATTRIBUTE_BOUNDS) : null;
-    if (broken) throw new BadUserInputError(`attributes would have more than ${broken.replace(/^at most /, '')} after the merge`, { field: 'attributes' });
+    if (broken)
+      throw new BadUserInputError(
+        `attributes would have more than ${broken.replace(/^at most /, '')} after the merge`,
+        { field: 'attributes' },
+      );
     // A second statement: SET expressions see the old row, and sort_name follows the new names.
     await manager.query(
       `update customers set sort_name = lower(trim(concat_ws(' ', family_name, given_name))) where id = $1`,
@@ -295,7 +443,10 @@ export class CustomerService {
     if (field === 'country' && input.country) return input.country.toUpperCase();
     if (field === 'phone' && input.phone) {
       const e164 = toE164(input.phone, this.phoneRegion);
-      if (!e164) throw new BadUserInputError('phone must be a valid phone number, such as +385911234567', { field: 'phone' });
+      if (!e164)
+        throw new BadUserInputError('phone must be a valid phone number, such as +385911234567', {
+          field: 'phone',
+        });
       return e164;
     }
     return input[field];
@@ -306,11 +457,19 @@ export class CustomerService {
    * customers_email_lower_unique (which also settles two writes racing past this check).
    */
   private async checkEmailIsFree(manager: EntityManager, id: string, email: string): Promise<void> {
-    const taken = await manager.query('select 1 from customers where lower(email) = lower($1) and id <> $2 limit 1', [email, id]);
-    if (taken.length > 0) throw new ConflictError('Another customer has this email', { field: 'email' });
+    const taken = await manager.query(
+      'select 1 from customers where lower(email) = lower($1) and id <> $2 limit 1',
+      [email, id],
+    );
+    if (taken.length > 0)
+      throw new ConflictError('Another customer has this email', { field: 'email' });
   }
 
-  private async addIdentifiers(manager: EntityManager, customerId: string, identifiers: IdentifierInput[]) {
+  private async addIdentifiers(
+    manager: EntityManager,
+    customerId: string,
+    identifiers: IdentifierInput[],
+  ) {
     for (const identifier of identifiers) {
       const value = normaliseIdentifier(identifier.type, identifier.value);
       const owner = await manager.query(
@@ -318,7 +477,11 @@ export class CustomerService {
         [identifier.type, identifier.source, value],
       );
       if (owner[0] && owner[0].customer_id !== customerId) {
-        throw new ConflictError('The identifier belongs to another customer', { field: 'identifiers', type: identifier.type, source: identifier.source });
+        throw new ConflictError('The identifier belongs to another customer', {
+          field: 'identifiers',
+          type: identifier.type,
+          source: identifier.source,
+        });
       }
       if (owner[0]) continue;
       await manager.query(
@@ -328,7 +491,11 @@ export class CustomerService {
     }
   }
 
-  private async recordConsents(manager: EntityManager, customerId: string, consents: ConsentInput[]) {
+  private async recordConsents(
+    manager: EntityManager,
+    customerId: string,
+    consents: ConsentInput[],
+  ) {
     const channels = consents.map((c) => c.channel);
     if (new Set(channels).size !== channels.length) {
       throw new BadUserInputError('Each channel may appear once per change', { field: 'consents' });
@@ -352,5 +519,6 @@ export function normaliseIdentifier(type: IdentifierType, value: string): string
 
 function checkCalendarDay(month: number, day: number) {
   const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-  if (day > daysInMonth) throw new BadUserInputError(`Month ${month} has no day ${day}`, { field: 'nameDay.day' });
+  if (day > daysInMonth)
+    throw new BadUserInputError(`Month ${month} has no day ${day}`, { field: 'nameDay.day' });
 }

@@ -14,28 +14,45 @@ export enum IdentifierType {
   LOYALTY_CARD = 'LOYALTY_CARD',
   EXTERNAL = 'EXTERNAL',
 }
-describeEnum(IdentifierType, 'IdentifierType', 'Kind of identifier another system knows a customer by.', {
-  EMAIL: 'An email address (personal data).',
-  PHONE: 'A phone number (personal data).',
-  SHOP_CUSTOMER_ID: "The customer's id in a shop system or imported file.",
-  LOYALTY_CARD: 'A loyalty card number.',
-  EXTERNAL: 'Any other system id (CRM, marketing tool, support desk).',
-});
+describeEnum(
+  IdentifierType,
+  'IdentifierType',
+  'Kind of identifier another system knows a customer by.',
+  {
+    EMAIL: 'An email address (personal data).',
+    PHONE: 'A phone number (personal data).',
+    SHOP_CUSTOMER_ID: "The customer's id in a shop system or imported file.",
+    LOYALTY_CARD: 'A loyalty card number.',
+    EXTERNAL: 'Any other system id (CRM, marketing tool, support desk).',
+  },
+);
 
 export type ConsentChannel = ConsentableChannel;
-export const ConsentChannel = describeEnum({ ...ConsentableChannel }, 'ConsentChannel', 'A marketing channel that needs the customer’s consent.', {
-  EMAIL: 'Marketing email.',
-  SMS: 'Marketing text messages.',
-  PHONE: 'Marketing phone calls.',
-  PUSH: 'App push notifications.',
-});
+export const ConsentChannel = describeEnum(
+  { ...ConsentableChannel },
+  'ConsentChannel',
+  'A marketing channel that needs the customer’s consent.',
+  {
+    EMAIL: 'Marketing email.',
+    SMS: 'Marketing text messages.',
+    PHONE: 'Marketing phone calls.',
+    PUSH: 'App push notifications.',
+  },
+);
 
-@ObjectType({ description: 'An id by which another system knows this customer; (type, source, value) is unique.' })
+@ObjectType({
+  description:
+    'An id by which another system knows this customer; (type, source, value) is unique.',
+})
 export class CustomerIdentifier {
   @Field(() => IdentifierType, { description: 'What kind of identifier this is.' })
   type: IdentifierType;
 
-  @Field(() => String, { nullable: true, description: 'The identifier itself, e.g. the shop customer number; null for email and phone identifiers without pii:read.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The identifier itself, e.g. the shop customer number; null for email and phone identifiers without pii:read.',
+  })
   value: string | null;
 
   @Field({ description: 'The system the identifier comes from, e.g. "shopify", "cdnow", "pos".' })
@@ -45,7 +62,10 @@ export class CustomerIdentifier {
   createdAt: Date;
 }
 
-@ObjectType({ description: 'The current marketing consent on one channel, with when and where it was last changed.' })
+@ObjectType({
+  description:
+    'The current marketing consent on one channel, with when and where it was last changed.',
+})
 export class MarketingConsent {
   @Field(() => ConsentChannel, { description: 'The channel.' })
   channel: ConsentChannel;
@@ -56,7 +76,10 @@ export class MarketingConsent {
   @Field({ description: 'When consent was given or withdrawn.' })
   changedAt: Date;
 
-  @Field({ description: 'Where consent was given or withdrawn, e.g. "checkout", "preference centre", "store".' })
+  @Field({
+    description:
+      'Where consent was given or withdrawn, e.g. "checkout", "preference centre", "store".',
+  })
   source: string;
 }
 
@@ -69,7 +92,11 @@ export class NameDay {
   day: number;
 }
 
-@ObjectType({ implements: Node, description: 'A customer: profile, identifiers and consents; other modules add orders, feedback, communications, loyalty and metrics.' })
+@ObjectType({
+  implements: Node,
+  description:
+    'A customer: profile, identifiers and consents; other modules add orders, feedback, communications, loyalty and metrics.',
+})
 export class Customer extends Node {
   __typename: 'Customer';
 
@@ -85,7 +112,10 @@ export class Customer extends Node {
   familyName: string | null;
 
   @RequireScopes('pii:read')
-  @Field(() => String, { nullable: true, description: 'Given and family name joined, for display. Personal data.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Given and family name joined, for display. Personal data.',
+  })
   fullName: string | null;
 
   @RequireScopes('pii:read')
@@ -93,7 +123,10 @@ export class Customer extends Node {
   email: string | null;
 
   @RequireScopes('pii:read')
-  @Field(() => String, { nullable: true, description: 'Primary phone number, E.164 preferred. Personal data.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Primary phone number, E.164 preferred. Personal data.',
+  })
   phone: string | null;
 
   @RequireScopes('pii:read')
@@ -101,7 +134,11 @@ export class Customer extends Node {
   birthDate: string | null;
 
   @RequireScopes('pii:read')
-  @Field(() => NameDay, { nullable: true, description: 'Name day (month and day), where the customer’s culture celebrates one. Personal data.' })
+  @Field(() => NameDay, {
+    nullable: true,
+    description:
+      'Name day (month and day), where the customer’s culture celebrates one. Personal data.',
+  })
   nameDay: NameDay | null;
 
   @Field(() => String, { nullable: true, description: 'Preferred locale, BCP 47, e.g. "hr-HR".' })
@@ -120,13 +157,18 @@ export class Customer extends Node {
   @Field(() => [String], { description: 'Free tags, e.g. "vip", "wholesale".' })
   tags: string[];
 
-  @Field(() => GraphQLJSONObject, { description: 'Custom attributes from other systems (JSON object).' })
+  @Field(() => GraphQLJSONObject, {
+    description: 'Custom attributes from other systems (JSON object).',
+  })
   attributes: Record<string, unknown>;
 
   @Field({ description: 'When the record was created here.' })
   createdAt: Date;
 
-  @Field({ description: 'When the record last changed here (profile, identifiers, consents or order totals).' })
+  @Field({
+    description:
+      'When the record last changed here (profile, identifiers, consents or order totals).',
+  })
   updatedAt: Date;
 }
 
@@ -168,7 +210,10 @@ export function toCustomer(row: CustomerRow): Customer {
     email: row.email,
     phone: row.phone,
     birthDate: row.birth_date,
-    nameDay: row.name_day_month && row.name_day_day ? { month: row.name_day_month, day: row.name_day_day } : null,
+    nameDay:
+      row.name_day_month && row.name_day_day
+        ? { month: row.name_day_month, day: row.name_day_day }
+        : null,
     locale: row.locale,
     country: row.country ? row.country.trim() : null,
     city: row.city,

@@ -5,25 +5,60 @@ import { CustomerListService } from './customer-list.service';
 import { assembleCustomerFilter, type CustomerListExtension } from './customer-filter.inputs';
 import { createCustomerLoaders } from './customer.loaders';
 import { CustomerResolver } from './customer.resolver';
-import { customerProjections, customerResolverOnly, customerRootReaders } from './customer.compiled';
+import {
+  customerProjections,
+  customerResolverOnly,
+  customerRootReaders,
+} from './customer.compiled';
 import { CUSTOMER_ENTITIES } from './customer.entity';
 export { CustomerService, normaliseIdentifier } from './customer.service';
 export type { CustomerOrderStats, CustomerReference } from './customer.service';
 export { CustomerListService } from './customer-list.service';
 export { Customer, CustomerConnection, IdentifierType, ConsentChannel } from './customer.types';
 export { customerFilterClass, CustomerOrderField } from './customer-filter.inputs';
-export type { CustomerFilter, CustomerFilterContribution, CustomerListExtension, CustomerSortContribution } from './customer-filter.inputs';
+export type {
+  CustomerFilter,
+  CustomerFilterContribution,
+  CustomerListExtension,
+  CustomerSortContribution,
+} from './customer-filter.inputs';
 export { ORDER_ROLLUP_SQL } from './customer.compiled';
 
 /** The module's text and jsonb columns: personal ones are emptied by erasure, the rest say why they stay. */
 const customerTextColumns: TextColumns[] = [
-  { table: 'customers', customerKey: 'id',
-    personal: { given_name: 'null', family_name: 'null', sort_name: `''`, email: 'null', phone: 'null', locale: 'null', city: 'null', tags: `'{}'`, attributes: `'{}'` },
-    notPersonal: { country: 'ISO 3166 country code, kept for aggregates by country (identifies no one)' } },
-  { table: 'customer_identifiers', customerKey: 'customer_id', deleteRows: true,
-    personal: { value: 'null', source: 'null' }, notPersonal: { type: 'IdentifierType code' } },
-  { table: 'customer_consent_events', customerKey: 'customer_id',
-    personal: { source: ERASED }, notPersonal: { channel: 'ConsentChannel code; the history of grants stays as proof of consent' } },
+  {
+    table: 'customers',
+    customerKey: 'id',
+    personal: {
+      given_name: 'null',
+      family_name: 'null',
+      sort_name: `''`,
+      email: 'null',
+      phone: 'null',
+      locale: 'null',
+      city: 'null',
+      tags: `'{}'`,
+      attributes: `'{}'`,
+    },
+    notPersonal: {
+      country: 'ISO 3166 country code, kept for aggregates by country (identifies no one)',
+    },
+  },
+  {
+    table: 'customer_identifiers',
+    customerKey: 'customer_id',
+    deleteRows: true,
+    personal: { value: 'null', source: 'null' },
+    notPersonal: { type: 'IdentifierType code' },
+  },
+  {
+    table: 'customer_consent_events',
+    customerKey: 'customer_id',
+    personal: { source: ERASED },
+    notPersonal: {
+      channel: 'ConsentChannel code; the history of grants stays as proof of consent',
+    },
+  },
 ];
 
 /** Customers depend on no module: what others add to a customer list arrives as `extensions` (CustomerListExtension). */
@@ -45,9 +80,18 @@ export const customersModule = {
   projections: () => customerProjections,
   resolverOnly: customerResolverOnly,
   rootReaders: ({ dataSource }, s) => customerRootReaders(dataSource, s.customerList),
-  nodeTypes: { Customer: { scope: 'customers:read', fetch: (ctx, id) => ctx.loaders.customers.byId.load(id) } },
+  nodeTypes: {
+    Customer: { scope: 'customers:read', fetch: (ctx, id) => ctx.loaders.customers.byId.load(id) },
+  },
   textColumns: customerTextColumns,
   personalFields: {
-    givenName: 'name', familyName: 'name', fullName: 'name', email: 'email', phone: 'phone', birthDate: 'birth_date', nameDay: 'name_day', city: 'address',
+    givenName: 'name',
+    familyName: 'name',
+    fullName: 'name',
+    email: 'email',
+    phone: 'phone',
+    birthDate: 'birth_date',
+    nameDay: 'name_day',
+    city: 'address',
   },
 } satisfies ModuleManifest<{ customers: CustomerService; customerList: CustomerListService }>;

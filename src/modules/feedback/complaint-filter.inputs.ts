@@ -11,7 +11,10 @@ export const complaintFilter: CustomerListExtension = {
     fields: (Base: ClassType): ClassType<ComplaintFilter> => {
       @InputType()
       class WithComplaintFilter extends Base {
-        @Field(() => Boolean, { nullable: true, description: 'True: only customers with an open complaint; false: only those without.' })
+        @Field(() => Boolean, {
+          nullable: true,
+          description: 'True: only customers with an open complaint; false: only those without.',
+        })
         hasOpenComplaint?: boolean | null;
       }
       return WithComplaintFilter;

@@ -1,4 +1,10 @@
-import { column, globalId, ResolverOnlyFields, timestamp, TypeProjections } from '../../common/compiled-reads';
+import {
+  column,
+  globalId,
+  ResolverOnlyFields,
+  timestamp,
+  TypeProjections,
+} from '../../common/compiled-reads';
 import { CUSTOMER_FEEDBACK_PAGE } from './feedback.service';
 
 /** Feedback fields in SQL, each equal to what toFeedback makes of the row. */
@@ -24,8 +30,10 @@ export const feedbackProjections: TypeProjections = {
 
 export const feedbackResolverOnly: ResolverOnlyFields = {
   Feedback: {
-    customer: 'leads back to a customer, whose personal fields below the root need audit notes the compiler keeps only for root nodes',
-    order: 'not projected yet: the linked order would be a `one` projection with the orders module\'s Order fields',
+    customer:
+      'leads back to a customer, whose personal fields below the root need audit notes the compiler keeps only for root nodes',
+    order:
+      "not projected yet: the linked order would be a `one` projection with the orders module's Order fields",
     product: 'not projected yet: the linked product would be a `one` projection over products',
   },
 };

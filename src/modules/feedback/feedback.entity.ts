@@ -1,10 +1,20 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import type { Relation } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
 
 @Entity({ name: 'feedback' })
 @Index('feedback_customer_given_idx', ['customerId', 'givenAt', 'id'])
-@Index('feedback_open_complaints_idx', ['customerId'], { where: `kind = 'COMPLAINT' and complaint_status = 'OPEN'` })
+@Index('feedback_open_complaints_idx', ['customerId'], {
+  where: `kind = 'COMPLAINT' and complaint_status = 'OPEN'`,
+})
 export class FeedbackEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -7,7 +7,8 @@ import { FeedbackKind } from './feedback.types';
 @InputType({ description: 'Feedback to record.' })
 export class RecordFeedbackInput {
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
-  @IsOptional() @Length(1, 200)
+  @IsOptional()
+  @Length(1, 200)
   idempotencyKey?: string | null;
 
   @Field(() => ID, { description: 'The customer.' })
@@ -16,24 +17,47 @@ export class RecordFeedbackInput {
   @Field(() => FeedbackKind, { description: 'Kind of feedback.' })
   kind: FeedbackKind;
 
-  @Field(() => Int, { nullable: true, description: 'Score; required for NPS, CSAT and product reviews.' })
-  @IsOptional() @IsInt() @Min(-100) @Max(100)
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Score; required for NPS, CSAT and product reviews.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(-100)
+  @Max(100)
   score?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Lowest score of the scale (default: NPS 0, others 1).' })
-  @IsOptional() @IsInt() @Min(0) @Max(10)
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Lowest score of the scale (default: NPS 0, others 1).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10)
   scaleMin?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Highest score of the scale (default: NPS 10, others 5).' })
-  @IsOptional() @IsInt() @Min(1) @Max(100)
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Highest score of the scale (default: NPS 10, others 5).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
   scaleMax?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'What the customer said; required for complaints and testimonials.' })
-  @IsOptional() @MaxLength(10000)
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the customer said; required for complaints and testimonials.',
+  })
+  @IsOptional()
+  @MaxLength(10000)
   comment?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Where it was given.' })
-  @IsOptional() @Length(1, 100)
+  @IsOptional()
+  @Length(1, 100)
   touchpoint?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Related order (must be the customer’s).' })
@@ -45,7 +69,8 @@ export class RecordFeedbackInput {
   productId?: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When; default now.' })
-  @IsOptional() @IsDate()
+  @IsOptional()
+  @IsDate()
   givenAt?: Date | null;
 }
 

@@ -11,7 +11,9 @@ export const createFeedbackLoaders = (feedback: FeedbackService) => {
     byId: new DataLoader((ids: readonly string[]) => feedback.findByIds(ids)),
     totals: new DataLoader((ids: readonly string[]) => feedback.totalsByCustomerIds(ids)),
     pageByCustomerId: createNestedPageLoader<Feedback, CustomerFeedbackArgs>((ids, args) =>
-      feedback.pagesByCustomerIds(ids, args, (id) => counts.load({ parentId: id, filter: args.kinds ?? null })),
+      feedback.pagesByCustomerIds(ids, args, (id) =>
+        counts.load({ parentId: id, filter: args.kinds ?? null }),
+      ),
     ),
   };
 };

@@ -14,14 +14,21 @@ export class FeedbackResolver {
 
   @RequireScopes('feedback:write')
   @Mutation(() => Feedback, { description: 'Record feedback; a complaint starts open.' })
-  recordFeedback(@Arg('input', { description: 'The feedback.' }) input: RecordFeedbackInput, @Ctx() ctx: RequestContext) {
-    return this.feedbackService.record(input, idempotentRequest(ctx.principal, 'recordFeedback', input));
+  recordFeedback(
+    @Arg('input', { description: 'The feedback.' }) input: RecordFeedbackInput,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return this.feedbackService.record(
+      input,
+      idempotentRequest(ctx.principal, 'recordFeedback', input),
+    );
   }
 
   @RequireScopes('feedback:write')
   @Mutation(() => Feedback, { description: 'Resolve an open complaint.' })
   resolveComplaint(
-    @Arg('id', () => ID, { description: 'The complaint (a Feedback of kind COMPLAINT).' }) id: string,
+    @Arg('id', () => ID, { description: 'The complaint (a Feedback of kind COMPLAINT).' })
+    id: string,
     @Arg('resolution', { description: 'How it was resolved.' }) resolution: string,
   ) {
     return this.feedbackService.resolveComplaint(id, resolution);
@@ -48,8 +55,17 @@ export class FeedbackResolver {
 @Resolver(() => Customer)
 export class CustomerFeedbackResolver {
   @RequireScopes('feedback:read')
-  @FieldResolver(() => FeedbackConnection, { description: 'The customer’s feedback, newest first.' })
-  feedback(@Root() customer: Customer, @Args() args: CustomerFeedbackArgs, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.feedback.pageByCustomerId.load({ parentId: customer.databaseId, args: { ...args } });
+  @FieldResolver(() => FeedbackConnection, {
+    description: 'The customer’s feedback, newest first.',
+  })
+  feedback(
+    @Root() customer: Customer,
+    @Args() args: CustomerFeedbackArgs,
+    @Ctx() ctx: RequestContext,
+  ) {
+    return ctx.loaders.feedback.pageByCustomerId.load({
+      parentId: customer.databaseId,
+      args: { ...args },
+    });
   }
 }

@@ -9,18 +9,32 @@ import { toNullableNumber, toNumber } from '../../common/sql';
 import { CustomerService } from '../customers';
 import { OrderService } from '../orders';
 import { CustomerFeedbackArgs, RecordFeedbackInput } from './feedback.inputs';
-import { ComplaintStatus, Feedback, FeedbackKind, FeedbackRow, FeedbackTotals, toFeedback } from './feedback.types';
+import {
+  ComplaintStatus,
+  Feedback,
+  FeedbackKind,
+  FeedbackRow,
+  FeedbackTotals,
+  toFeedback,
+} from './feedback.types';
 import { logger } from '../../common/logger';
 
 const DEFAULT_SCALES: Record<FeedbackKind, [number, number] | null> = {
-  NPS: [0, 10], CSAT: [1, 5], PRODUCT_REVIEW: [1, 5], COMPLAINT: null, TESTIMONIAL: null,
+  NPS: [0, 10],
+  CSAT: [1, 5],
+  PRODUCT_REVIEW: [1, 5],
+  COMPLAINT: null,
+  TESTIMONIAL: null,
 };
 
 /** A customer's feedback page: newest first; shared by the loader and the compiled reads. */
 export const CUSTOMER_FEEDBACK_PAGE: NestedPageSpec<CustomerFeedbackArgs> = {
   table: 'feedback',
   parentColumn: 'customer_id',
-  keys: [{ sql: 't.given_at', cast: 'timestamptz' }, { sql: 't.id', cast: 'uuid' }],
+  keys: [
+    { sql: 't.given_at', cast: 'timestamptz' },
+    { sql: 't.id', cast: 'uuid' },
+  ],
   descending: true,
   where: (a, params) => (a.kinds?.length ? [`t.kind = any(${params.add(a.kinds, 'text[]')})`] : []),
 };
@@ -40,11 +54,18 @@ export class FeedbackService {
   }
 
   async findByIdsIn(manager: EntityManager, ids: readonly string[]): Promise<(Feedback | null)[]> {
-    const rows: FeedbackRow[] = await manager.query('select * from feedback where id = any($1::uuid[])', [ids.filter(isUuid)]);
+    const rows: FeedbackRow[] = await manager.query(
+      'select * from feedback where id = any($1::uuid[])',
+      [ids.filter(isUuid)],
+    );
     return alignToKeys(ids, rows.map(toFeedback), (f) => f.databaseId);
   }
 
-  async pagesByCustomerIds(customerIds: readonly string[], args: CustomerFeedbackArgs, countOf: (id: string) => Promise<number>): Promise<Page<Feedback>[]> {
+  async pagesByCustomerIds(
+    customerIds: readonly string[],
+    args: CustomerFeedbackArgs,
+    countOf: (id: string) => Promise<number>,
+  ): Promise<Page<Feedback>[]> {
     const pages = await fetchNestedPages<FeedbackRow, CustomerFeedbackArgs>(
       {
         query: (sql, params) => this.dataSource.query(sql, params),
@@ -52,12 +73,17 @@ export class FeedbackService {
         parentIdOf: (row) => row.customer_id,
         cursorOf: (row) => [row.given_at.toISOString(), row.id],
       },
-      customerIds, args, countOf,
+      customerIds,
+      args,
+      countOf,
     );
     return pages.map((page) => mapPage(page, toFeedback));
   }
 
-  async countByCustomerIds(customerIds: readonly string[], kinds: string[] | null): Promise<number[]> {
+  async countByCustomerIds(
+    customerIds: readonly string[],
+    kinds: string[] | null,
+  ): Promise<number[]> {
     const rows: { customer_id: string; count: string }[] = await this.dataSource.query(
       `select customer_id, count(*) from feedback where customer_id = any($1::uuid[])
        and ($2::text[] is null or kind = any($2::text[])) group by customer_id`,
@@ -90,7 +116,11 @@ export class FeedbackService {
   }
 
   /** NPS answers in a period (optionally at one touchpoint): promoters 9–10, passives 7–8, detractors 0–6. */
-  async npsCounts(from: Date, to: Date, touchpoint: string | null): Promise<{ promoters: number; passives: number; detractors: number }> {
+  async npsCounts(
+    from: Date,
+    to: Date,
+    touchpoint: string | null,
+  ): Promise<{ promoters: number; passives: number; detractors: number }> {
     const [row] = await this.dataSource.query(
       `select count(*) filter (where score >= 9)::int as promoters, count(*) filter (where score between 7 and 8)::int as passives,
          count(*) filter (where score <= 6)::int as detractors
@@ -101,7 +131,12 @@ export class FeedbackService {
   }
 
   async exportRows(customerId: string) {
-    return { feedback: await this.dataSource.query('select * from feedback where customer_id = $1 order by given_at', [customerId]) };
+    return {
+      feedback: await this.dataSource.query(
+        'select * from feedback where customer_id = $1 order by given_at',
+        [customerId],
+      ),
+    };
   }
 
   /** Called after feedback is committed; a failure there is logged, the write stands. */
@@ -111,51 +146,87 @@ export class FeedbackService {
 
   private async afterCommit(customerId: string) {
     for (const listener of this.committedListeners) {
-      await listener(customerId).catch((error) => logger.error({ err: error }, 'feedback: an after-commit listener failed'));
+      await listener(customerId).catch((error) =>
+        logger.error({ err: error }, 'feedback: an after-commit listener failed'),
+      );
     }
   }
 
-  async record(input: RecordFeedbackInput, idempotency: IdempotentRequest | null = null): Promise<Feedback> {
+  async record(
+    input: RecordFeedbackInput,
+    idempotency: IdempotentRequest | null = null,
+  ): Promise<Feedback> {
     const feedback = await this.recordInTransaction(input, idempotency);
     await this.afterCommit(feedback.customerId);
     return feedback;
   }
 
-  private async recordInTransaction(input: RecordFeedbackInput, idempotency: IdempotentRequest | null): Promise<Feedback> {
+  private async recordInTransaction(
+    input: RecordFeedbackInput,
+    idempotency: IdempotentRequest | null,
+  ): Promise<Feedback> {
     const customerId = toDatabaseId(input.customerId, 'Customer', 'customerId');
     const [scaleMin, scaleMax] = this.scaleOf(input);
     const orderId = input.orderId ? toDatabaseId(input.orderId, 'Order', 'orderId') : null;
-    const productId = input.productId ? toDatabaseId(input.productId, 'Product', 'productId') : null;
-    return this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
-      await this.customers.getByIdOrThrow(customerId, manager);
-      if (orderId) {
-        const [order] = await this.orders.findByIdsIn(manager, [orderId]);
-        if (!order || order.customerId !== customerId) {
-          throw new BadUserInputError('The order is not one of this customer’s', { field: 'orderId' });
-        }
-      }
-      if (productId && !(await this.orders.productsByIdsIn(manager, [productId]))[0]) {
-        throw new BadUserInputError('Unknown product', { field: 'productId' });
-      }
-      const [row]: FeedbackRow[] = await manager.query(
-        `insert into feedback (customer_id, kind, score, scale_min, scale_max, comment, touchpoint, order_id, product_id,
+    const productId = input.productId
+      ? toDatabaseId(input.productId, 'Product', 'productId')
+      : null;
+    return this.dataSource.transaction((manager) =>
+      runIdempotent(
+        manager,
+        idempotency,
+        async () => {
+          await this.customers.getByIdOrThrow(customerId, manager);
+          if (orderId) {
+            const [order] = await this.orders.findByIdsIn(manager, [orderId]);
+            if (!order || order.customerId !== customerId) {
+              throw new BadUserInputError('The order is not one of this customer’s', {
+                field: 'orderId',
+              });
+            }
+          }
+          if (productId && !(await this.orders.productsByIdsIn(manager, [productId]))[0]) {
+            throw new BadUserInputError('Unknown product', { field: 'productId' });
+          }
+          const [row]: FeedbackRow[] = await manager.query(
+            `insert into feedback (customer_id, kind, score, scale_min, scale_max, comment, touchpoint, order_id, product_id,
            given_at, complaint_status)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, now()), $11) returning *`,
-        [customerId, input.kind, input.score ?? null, scaleMin, scaleMax, input.comment ?? null, input.touchpoint ?? null,
-          orderId, productId, input.givenAt ?? null, input.kind === FeedbackKind.COMPLAINT ? ComplaintStatus.OPEN : null],
-      );
-      return toFeedback(row);
-    }, { customerOf: (feedback) => feedback.customerId }));
+            [
+              customerId,
+              input.kind,
+              input.score ?? null,
+              scaleMin,
+              scaleMax,
+              input.comment ?? null,
+              input.touchpoint ?? null,
+              orderId,
+              productId,
+              input.givenAt ?? null,
+              input.kind === FeedbackKind.COMPLAINT ? ComplaintStatus.OPEN : null,
+            ],
+          );
+          return toFeedback(row);
+        },
+        { customerOf: (feedback) => feedback.customerId },
+      ),
+    );
   }
 
   async resolveComplaint(id: string, resolution: string): Promise<Feedback> {
     const feedbackId = toDatabaseId(id, 'Feedback');
-    if (!resolution.trim()) throw new BadUserInputError('resolution must not be empty', { field: 'resolution' });
+    if (!resolution.trim())
+      throw new BadUserInputError('resolution must not be empty', { field: 'resolution' });
     const resolved = await this.dataSource.transaction(async (manager) => {
-      const [row]: FeedbackRow[] = await manager.query('select * from feedback where id = $1 for update', [feedbackId]);
+      const [row]: FeedbackRow[] = await manager.query(
+        'select * from feedback where id = $1 for update',
+        [feedbackId],
+      );
       if (!row) throw new NotFoundError('Feedback', id);
-      if (row.kind !== FeedbackKind.COMPLAINT) throw new BadUserInputError('Only complaints can be resolved', { field: 'id' });
-      if (row.complaint_status === ComplaintStatus.RESOLVED) throw new BadUserInputError('The complaint is already resolved', { field: 'id' });
+      if (row.kind !== FeedbackKind.COMPLAINT)
+        throw new BadUserInputError('Only complaints can be resolved', { field: 'id' });
+      if (row.complaint_status === ComplaintStatus.RESOLVED)
+        throw new BadUserInputError('The complaint is already resolved', { field: 'id' });
       // TypeORM answers an UPDATE with [rows, affected].
       const [[updated]]: [FeedbackRow[], number] = await manager.query(
         `update feedback set complaint_status = 'RESOLVED', resolution = $2, resolved_at = now() where id = $1 returning *`,
@@ -169,21 +240,31 @@ export class FeedbackService {
 
   private scaleOf(input: RecordFeedbackInput): [number | null, number | null] {
     const defaults = DEFAULT_SCALES[input.kind];
-    if (input.kind === FeedbackKind.NPS && (input.scaleMin != null || input.scaleMax != null) && (input.scaleMin !== 0 || input.scaleMax !== 10)) {
+    if (
+      input.kind === FeedbackKind.NPS &&
+      (input.scaleMin != null || input.scaleMax != null) &&
+      (input.scaleMin !== 0 || input.scaleMax !== 10)
+    ) {
       throw new BadUserInputError('NPS is always on 0 to 10', { field: 'scaleMax' });
     }
-    const scaleMin = input.scaleMin ?? (input.score != null ? defaults?.[0] ?? 1 : null);
-    const scaleMax = input.scaleMax ?? (input.score != null ? defaults?.[1] ?? 5 : null);
+    const scaleMin = input.scaleMin ?? (input.score != null ? (defaults?.[0] ?? 1) : null);
+    const scaleMax = input.scaleMax ?? (input.score != null ? (defaults?.[1] ?? 5) : null);
     if (defaults && input.kind !== FeedbackKind.COMPLAINT && input.score == null) {
       throw new BadUserInputError(`A ${input.kind} needs a score`, { field: 'score' });
     }
-    if ((input.kind === FeedbackKind.COMPLAINT || input.kind === FeedbackKind.TESTIMONIAL) && !input.comment?.trim()) {
+    if (
+      (input.kind === FeedbackKind.COMPLAINT || input.kind === FeedbackKind.TESTIMONIAL) &&
+      !input.comment?.trim()
+    ) {
       throw new BadUserInputError(`A ${input.kind} needs a comment`, { field: 'comment' });
     }
     if (input.score != null && scaleMin != null && scaleMax != null) {
-      if (scaleMin >= scaleMax) throw new BadUserInputError('scaleMin must be below scaleMax', { field: 'scaleMin' });
+      if (scaleMin >= scaleMax)
+        throw new BadUserInputError('scaleMin must be below scaleMax', { field: 'scaleMin' });
       if (input.score < scaleMin || input.score > scaleMax) {
-        throw new BadUserInputError(`score must be from ${scaleMin} to ${scaleMax}`, { field: 'score' });
+        throw new BadUserInputError(`score must be from ${scaleMin} to ${scaleMax}`, {
+          field: 'score',
+        });
       }
     }
     return [scaleMin, scaleMax];

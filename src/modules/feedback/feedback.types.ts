@@ -27,7 +27,10 @@ describeEnum(ComplaintStatus, 'ComplaintStatus', 'Where a complaint stands.', {
   RESOLVED: 'Resolved; see resolution.',
 });
 
-@ObjectType({ implements: Node, description: 'Feedback from a customer: a score, a review, a complaint or a testimonial.' })
+@ObjectType({
+  implements: Node,
+  description: 'Feedback from a customer: a score, a review, a complaint or a testimonial.',
+})
 export class Feedback extends Node {
   __typename: 'Feedback';
 
@@ -50,19 +53,31 @@ export class Feedback extends Node {
   @Field(() => Int, { nullable: true, description: 'Highest possible score (10 for NPS).' })
   scaleMax: number | null;
 
-  @Field(() => String, { nullable: true, description: 'What the customer wrote. May contain personal data.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the customer wrote. May contain personal data.',
+  })
   comment: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Where it was given, e.g. "thank-you page", "support call".' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where it was given, e.g. "thank-you page", "support call".',
+  })
   touchpoint: string | null;
 
   @Field({ description: 'When it was given.' })
   givenAt: Date;
 
-  @Field(() => ComplaintStatus, { nullable: true, description: 'For complaints: open or resolved.' })
+  @Field(() => ComplaintStatus, {
+    nullable: true,
+    description: 'For complaints: open or resolved.',
+  })
   complaintStatus: ComplaintStatus | null;
 
-  @Field(() => String, { nullable: true, description: 'For resolved complaints: how it was resolved.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'For resolved complaints: how it was resolved.',
+  })
   resolution: string | null;
 
   @Field(() => Date, { nullable: true, description: 'For resolved complaints: when.' })
@@ -72,17 +87,39 @@ export class Feedback extends Node {
 export const FeedbackConnection = Connection(Feedback, 'FeedbackConnection', 'feedback');
 
 export interface FeedbackRow {
-  id: string; customer_id: string; kind: FeedbackKind; score: number | null; scale_min: number | null;
-  scale_max: number | null; comment: string | null; touchpoint: string | null; order_id: string | null;
-  product_id: string | null; given_at: Date; complaint_status: ComplaintStatus | null; resolution: string | null;
+  id: string;
+  customer_id: string;
+  kind: FeedbackKind;
+  score: number | null;
+  scale_min: number | null;
+  scale_max: number | null;
+  comment: string | null;
+  touchpoint: string | null;
+  order_id: string | null;
+  product_id: string | null;
+  given_at: Date;
+  complaint_status: ComplaintStatus | null;
+  resolution: string | null;
   resolved_at: Date | null;
 }
 
 export const toFeedback = (r: FeedbackRow): Feedback => ({
-  __typename: 'Feedback', id: toGlobalId('Feedback', r.id), databaseId: r.id, customerId: r.customer_id,
-  orderId: r.order_id, productId: r.product_id, kind: r.kind, score: r.score, scaleMin: r.scale_min,
-  scaleMax: r.scale_max, comment: r.comment, touchpoint: r.touchpoint, givenAt: r.given_at,
-  complaintStatus: r.complaint_status, resolution: r.resolution, resolvedAt: r.resolved_at,
+  __typename: 'Feedback',
+  id: toGlobalId('Feedback', r.id),
+  databaseId: r.id,
+  customerId: r.customer_id,
+  orderId: r.order_id,
+  productId: r.product_id,
+  kind: r.kind,
+  score: r.score,
+  scaleMin: r.scale_min,
+  scaleMax: r.scale_max,
+  comment: r.comment,
+  touchpoint: r.touchpoint,
+  givenAt: r.given_at,
+  complaintStatus: r.complaint_status,
+  resolution: r.resolution,
+  resolvedAt: r.resolved_at,
 });
 
 /** Feedback figures of one customer. */

@@ -15,22 +15,36 @@ export type { FeedbackTotals } from './feedback.types';
 
 /** Scores stay after erasure (NPS and models); what the customer wrote and where does not. */
 const feedbackTextColumns: TextColumns[] = [
-  { table: 'feedback', customerKey: 'customer_id',
-    personal: { comment: 'null', touchpoint: 'null', resolution: `case when resolution is null then null else '(erased)' end` },
-    notPersonal: { kind: 'FeedbackKind code', complaint_status: 'ComplaintStatus code' } },
+  {
+    table: 'feedback',
+    customerKey: 'customer_id',
+    personal: {
+      comment: 'null',
+      touchpoint: 'null',
+      resolution: `case when resolution is null then null else '(erased)' end`,
+    },
+    notPersonal: { kind: 'FeedbackKind code', complaint_status: 'ComplaintStatus code' },
+  },
 ];
 
 export const feedbackModule = {
   name: 'feedback',
   entities: FEEDBACK_ENTITIES,
-  services: ({ dataSource }, { customers, orders }) => ({ feedback: new FeedbackService(dataSource, customers, orders) }),
+  services: ({ dataSource }, { customers, orders }) => ({
+    feedback: new FeedbackService(dataSource, customers, orders),
+  }),
   resolvers: (s) => [new FeedbackResolver(s.feedback), new CustomerFeedbackResolver()],
   loaders: { key: 'feedback', create: (s) => createFeedbackLoaders(s.feedback) },
   projections: () => feedbackProjections,
   resolverOnly: feedbackResolverOnly,
-  nodeTypes: { Feedback: { scope: 'feedback:read', fetch: (ctx, id) => ctx.loaders.feedback.byId.load(id) } },
+  nodeTypes: {
+    Feedback: { scope: 'feedback:read', fetch: (ctx, id) => ctx.loaders.feedback.byId.load(id) },
+  },
   textColumns: feedbackTextColumns,
   personalData: (s) => ({ exportRows: (id) => s.feedback.exportRows(id) }),
   timelineSources: [feedbackTimelineSource],
   extend: { customers: complaintFilter },
-} satisfies ModuleManifest<{ feedback: FeedbackService }, { customers: CustomerService; orders: OrderService }>;
+} satisfies ModuleManifest<
+  { feedback: FeedbackService },
+  { customers: CustomerService; orders: OrderService }
+>;

@@ -1,13 +1,23 @@
 import { ERASED, type TextColumns } from '../../common/personal-data';
 import type { ModuleManifest } from '../../common/module-manifest';
 import type { CustomerService } from '../customers';
-import type { OrderService, OrderSpendService, OrderWriterService, OrderImportService } from '../orders';
+import type {
+  OrderService,
+  OrderSpendService,
+  OrderWriterService,
+  OrderImportService,
+} from '../orders';
 import { LoyaltyService } from './loyalty.service';
 import { LoyaltyProgramService } from './loyalty-program.service';
 import { LoyaltyEarningService } from './loyalty-earning.service';
 import { LoyaltyAnalyticsService } from './loyalty-analytics';
 import { createLoyaltyLoaders } from './loyalty.loaders';
-import { LoyaltyResolver, CustomerLoyaltyResolver, CustomerLoyaltyFieldResolver, LoyaltyRulesResolver } from './loyalty.resolver';
+import {
+  LoyaltyResolver,
+  CustomerLoyaltyResolver,
+  CustomerLoyaltyFieldResolver,
+  LoyaltyRulesResolver,
+} from './loyalty.resolver';
 import { loyaltyProjections, loyaltyResolverOnly } from './loyalty.compiled';
 import { LOYALTY_ENTITIES } from './loyalty.entity';
 import { tierFilter } from './tier-filter.inputs';
@@ -23,16 +33,69 @@ export { pointsForOrder, pointsToTakeBack, type EarningRule } from './earning-ru
 
 /** Points and credit stay after erasure (the balance is their sum); reasons a person typed go. */
 const loyaltyTextColumns: TextColumns[] = [
-  { table: 'loyalty_ledger_entries', customerKey: 'customer_id', personal: { reason: ERASED }, notPersonal: { kind: 'LedgerEntryKind code' } },
-  { table: 'store_credit_entries', customerKey: 'customer_id', personal: {},
-    notPersonal: { kind: 'CASHBACK, REVERSAL or SPEND', currency: 'ISO 4217 code', reason: 'written by the server from the rule and the order number' } },
-  { table: 'loyalty_memberships', customerKey: 'customer_id', personal: {}, notPersonal: { tier_code: 'code of a configured tier' } },
-  { table: 'loyalty_tier_changes', customerKey: 'customer_id', personal: {},
-    notPersonal: { from_code: 'code of a configured tier', to_code: 'code of a configured tier', reason: 'written by the server when it evaluates tiers' } },
-  { table: 'loyalty_programs', customerKey: null, personal: {}, notPersonal: { name: 'program settings', currency: 'ISO 4217 code', tier_basis: 'TierBasis code' } },
-  { table: 'loyalty_tiers', customerKey: null, personal: {}, notPersonal: { code: 'program settings', name: 'program settings', benefits: 'program settings' } },
-  { table: 'loyalty_rule_versions', customerKey: null, personal: {},
-    notPersonal: { category_multipliers: 'earning rules', product_multipliers: 'earning rules', tier_multipliers: 'earning rules', earning_statuses: 'OrderStatus codes' } },
+  {
+    table: 'loyalty_ledger_entries',
+    customerKey: 'customer_id',
+    personal: { reason: ERASED },
+    notPersonal: { kind: 'LedgerEntryKind code' },
+  },
+  {
+    table: 'store_credit_entries',
+    customerKey: 'customer_id',
+    personal: {},
+    notPersonal: {
+      kind: 'CASHBACK, REVERSAL or SPEND',
+      currency: 'ISO 4217 code',
+      reason: 'written by the server from the rule and the order number',
+    },
+  },
+  {
+    table: 'loyalty_memberships',
+    customerKey: 'customer_id',
+    personal: {},
+    notPersonal: { tier_code: 'code of a configured tier' },
+  },
+  {
+    table: 'loyalty_tier_changes',
+    customerKey: 'customer_id',
+    personal: {},
+    notPersonal: {
+      from_code: 'code of a configured tier',
+      to_code: 'code of a configured tier',
+      reason: 'written by the server when it evaluates tiers',
+    },
+  },
+  {
+    table: 'loyalty_programs',
+    customerKey: null,
+    personal: {},
+    notPersonal: {
+      name: 'program settings',
+      currency: 'ISO 4217 code',
+      tier_basis: 'TierBasis code',
+    },
+  },
+  {
+    table: 'loyalty_tiers',
+    customerKey: null,
+    personal: {},
+    notPersonal: {
+      code: 'program settings',
+      name: 'program settings',
+      benefits: 'program settings',
+    },
+  },
+  {
+    table: 'loyalty_rule_versions',
+    customerKey: null,
+    personal: {},
+    notPersonal: {
+      category_multipliers: 'earning rules',
+      product_multipliers: 'earning rules',
+      tier_multipliers: 'earning rules',
+      earning_statuses: 'OrderStatus codes',
+    },
+  },
 ];
 
 interface LoyaltyServices {
@@ -41,7 +104,13 @@ interface LoyaltyServices {
   loyaltyEarning: LoyaltyEarningService;
   loyaltyAnalytics: LoyaltyAnalyticsService;
 }
-type LoyaltyDeps = { customers: CustomerService; orders: OrderService; orderSpend: OrderSpendService; orderWriter: OrderWriterService; orderImport: OrderImportService };
+type LoyaltyDeps = {
+  customers: CustomerService;
+  orders: OrderService;
+  orderSpend: OrderSpendService;
+  orderWriter: OrderWriterService;
+  orderImport: OrderImportService;
+};
 
 export const loyaltyModule = {
   name: 'loyalty',
@@ -50,7 +119,8 @@ export const loyaltyModule = {
     const loyaltyPrograms = new LoyaltyProgramService(dataSource, orders, orderSpend);
     const loyaltyEarning = new LoyaltyEarningService(dataSource, loyaltyPrograms, orders);
     return {
-      loyaltyPrograms, loyaltyEarning,
+      loyaltyPrograms,
+      loyaltyEarning,
       loyalty: new LoyaltyService(dataSource, loyaltyPrograms, customers, orders),
       loyaltyAnalytics: new LoyaltyAnalyticsService(dataSource, loyaltyPrograms, loyaltyEarning),
     };
@@ -61,10 +131,18 @@ export const loyaltyModule = {
     new CustomerLoyaltyResolver(s.loyalty, settings.shopCurrency),
     new CustomerLoyaltyFieldResolver(),
   ],
-  loaders: { key: 'loyalty', create: (s) => createLoyaltyLoaders(s.loyalty, s.loyaltyPrograms, s.loyaltyEarning) },
+  loaders: {
+    key: 'loyalty',
+    create: (s) => createLoyaltyLoaders(s.loyalty, s.loyaltyPrograms, s.loyaltyEarning),
+  },
   projections: () => loyaltyProjections,
   resolverOnly: loyaltyResolverOnly,
-  nodeTypes: { LoyaltyLedgerEntry: { scope: 'loyalty:read', fetch: (ctx, id) => ctx.loaders.loyalty.byId.load(id) } },
+  nodeTypes: {
+    LoyaltyLedgerEntry: {
+      scope: 'loyalty:read',
+      fetch: (ctx, id) => ctx.loaders.loyalty.byId.load(id),
+    },
+  },
   textColumns: loyaltyTextColumns,
   personalData: (s) => ({ exportRows: (id) => s.loyalty.exportRows(id) }),
   timelineSources: [loyaltyTimelineSource],

@@ -7,7 +7,8 @@ import { LoyaltyProgramService } from './loyalty-program.service';
 @ObjectType({ description: 'Points moved in one month.' })
 export class LoyaltyMonth {
   @Field({ description: 'Month, YYYY-MM.' }) month: string;
-  @Field(() => Int, { description: 'Points earned (including bonuses and positive adjustments).' }) issued: number;
+  @Field(() => Int, { description: 'Points earned (including bonuses and positive adjustments).' })
+  issued: number;
   @Field(() => Int, { description: 'Points redeemed.' }) redeemed: number;
   @Field(() => Int, { description: 'Points expired.' }) expired: number;
 }
@@ -15,11 +16,23 @@ export class LoyaltyMonth {
 @ObjectType({ description: 'How the loyalty program is doing, for BI.' })
 export class LoyaltyProgramReport {
   @Field(() => Int, { description: 'Customers with a ledger entry.' }) members: number;
-  @Field(() => Int, { description: 'Members with a ledger movement in the last 12 months.' }) activeMembers: number;
-  @Field(() => Int, { description: 'Points outstanding: the sum of all balances.' }) outstandingPoints: number;
-  @Field(() => Money, { description: 'What the outstanding points are worth at the current rules’ point value.' }) liability: Money;
-  @Field(() => Float, { nullable: true, description: 'Redeemed points / issued points, over all time; null before any were issued.' }) redemptionRate: number | null;
-  @Field(() => [LoyaltyMonth], { description: 'Issued, redeemed and expired per month, oldest first.' }) months: LoyaltyMonth[];
+  @Field(() => Int, { description: 'Members with a ledger movement in the last 12 months.' })
+  activeMembers: number;
+  @Field(() => Int, { description: 'Points outstanding: the sum of all balances.' })
+  outstandingPoints: number;
+  @Field(() => Money, {
+    description: 'What the outstanding points are worth at the current rules’ point value.',
+  })
+  liability: Money;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Redeemed points / issued points, over all time; null before any were issued.',
+  })
+  redemptionRate: number | null;
+  @Field(() => [LoyaltyMonth], {
+    description: 'Issued, redeemed and expired per month, oldest first.',
+  })
+  months: LoyaltyMonth[];
 }
 
 export class LoyaltyAnalyticsService {
@@ -38,20 +51,31 @@ export class LoyaltyAnalyticsService {
          coalesce(sum(points), 0)::bigint::text as outstanding,
          coalesce(sum(points) filter (where points > 0 and kind in ('EARN', 'ADJUST')), 0)::bigint::text as issued,
          coalesce(-sum(points) filter (where kind = 'REDEEM'), 0)::bigint::text as redeemed
-       from loyalty_ledger_entries where program_id = $1`, [program.id]);
-    const months: { month: string; issued: number; redeemed: number; expired: number }[] = await this.dataSource.query(
-      `select to_char(date_trunc('month', occurred_at at time zone 'UTC'), 'YYYY-MM') as month,
+       from loyalty_ledger_entries where program_id = $1`,
+      [program.id],
+    );
+    const months: { month: string; issued: number; redeemed: number; expired: number }[] =
+      await this.dataSource.query(
+        `select to_char(date_trunc('month', occurred_at at time zone 'UTC'), 'YYYY-MM') as month,
          coalesce(sum(points) filter (where points > 0 and kind in ('EARN', 'ADJUST')), 0)::int as issued,
          coalesce(-sum(points) filter (where kind = 'REDEEM'), 0)::int as redeemed,
          coalesce(-sum(points) filter (where kind = 'EXPIRE'), 0)::int as expired
-       from loyalty_ledger_entries where program_id = $1 group by 1 order by 1`, [program.id]);
+       from loyalty_ledger_entries where program_id = $1 group by 1 order by 1`,
+        [program.id],
+      );
     const [rule] = await this.earning.rules();
     const pointValue = rule?.pointValueMinor ?? 1;
     const issued = Number(totals.issued);
     return {
-      members: totals.members, activeMembers: totals.active, outstandingPoints: Number(totals.outstanding),
-      liability: money(BigInt(Math.round(Number(totals.outstanding) * pointValue)), program.currency),
-      redemptionRate: issued > 0 ? Math.round((Number(totals.redeemed) / issued) * 10_000) / 10_000 : null,
+      members: totals.members,
+      activeMembers: totals.active,
+      outstandingPoints: Number(totals.outstanding),
+      liability: money(
+        BigInt(Math.round(Number(totals.outstanding) * pointValue)),
+        program.currency,
+      ),
+      redemptionRate:
+        issued > 0 ? Math.round((Number(totals.redeemed) / issued) * 10_000) / 10_000 : null,
       months,
     };
   }

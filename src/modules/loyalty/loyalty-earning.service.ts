@@ -31,16 +31,35 @@ export interface RuleVersionInput {
 }
 
 interface RuleRow {
-  id: string; version: number; effective_from: Date; points_per_unit: string; category_multipliers: Record<string, number>;
-  product_multipliers: Record<string, number>; tier_multipliers: Record<string, number>; welcome_bonus: number; birthday_bonus: number;
-  min_order_minor: string; earning_statuses: string[]; point_value_minor: string; cashback_percent: string;
+  id: string;
+  version: number;
+  effective_from: Date;
+  points_per_unit: string;
+  category_multipliers: Record<string, number>;
+  product_multipliers: Record<string, number>;
+  tier_multipliers: Record<string, number>;
+  welcome_bonus: number;
+  birthday_bonus: number;
+  min_order_minor: string;
+  earning_statuses: string[];
+  point_value_minor: string;
+  cashback_percent: string;
 }
 
 const toRule = (r: RuleRow): RuleVersion => ({
-  id: r.id, version: r.version, effectiveFrom: r.effective_from, pointsPerUnit: Number(r.points_per_unit),
-  categoryMultipliers: r.category_multipliers, productMultipliers: r.product_multipliers, tierMultipliers: r.tier_multipliers,
-  welcomeBonus: r.welcome_bonus, birthdayBonus: r.birthday_bonus, minOrderMinor: BigInt(r.min_order_minor),
-  earningStatuses: r.earning_statuses, pointValueMinor: Number(r.point_value_minor), cashbackPercent: Number(r.cashback_percent),
+  id: r.id,
+  version: r.version,
+  effectiveFrom: r.effective_from,
+  pointsPerUnit: Number(r.points_per_unit),
+  categoryMultipliers: r.category_multipliers,
+  productMultipliers: r.product_multipliers,
+  tierMultipliers: r.tier_multipliers,
+  welcomeBonus: r.welcome_bonus,
+  birthdayBonus: r.birthday_bonus,
+  minOrderMinor: BigInt(r.min_order_minor),
+  earningStatuses: r.earning_statuses,
+  pointValueMinor: Number(r.point_value_minor),
+  cashbackPercent: Number(r.cashback_percent),
 });
 
 const lock = (manager: EntityManager, customerId: string) =>
@@ -55,21 +74,42 @@ export class LoyaltyEarningService {
   ) {}
 
   async setRules(input: RuleVersionInput): Promise<RuleVersion> {
-    for (const [field, multipliers] of Object.entries({ categoryMultipliers: input.categoryMultipliers, productMultipliers: input.productMultipliers, tierMultipliers: input.tierMultipliers })) {
+    for (const [field, multipliers] of Object.entries({
+      categoryMultipliers: input.categoryMultipliers,
+      productMultipliers: input.productMultipliers,
+      tierMultipliers: input.tierMultipliers,
+    })) {
       if (Object.values(multipliers).some((m) => typeof m !== 'number' || !(m >= 0 && m <= 100))) {
         throw new BadUserInputError(`${field} must map names to numbers from 0 to 100`, { field });
       }
     }
     return this.dataSource.transaction(async (manager) => {
       const program = await this.programs.findActiveIn(manager);
-      if (!program) throw new BadUserInputError('Configure the loyalty program first', { field: 'program' });
-      const [{ next }] = await manager.query('select coalesce(max(version), 0) + 1 as next from loyalty_rule_versions where program_id = $1', [program.id]);
+      if (!program)
+        throw new BadUserInputError('Configure the loyalty program first', { field: 'program' });
+      const [{ next }] = await manager.query(
+        'select coalesce(max(version), 0) + 1 as next from loyalty_rule_versions where program_id = $1',
+        [program.id],
+      );
       const [row]: RuleRow[] = await manager.query(
         `insert into loyalty_rule_versions (program_id, version, effective_from, points_per_unit, category_multipliers, product_multipliers,
            tier_multipliers, welcome_bonus, birthday_bonus, min_order_minor, earning_statuses, point_value_minor, cashback_percent)
          values ($1, $2, coalesce($3::timestamptz, now()), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning *`,
-        [program.id, next, input.effectiveFrom ?? null, input.pointsPerUnit, JSON.stringify(input.categoryMultipliers), JSON.stringify(input.productMultipliers),
-          JSON.stringify(input.tierMultipliers), input.welcomeBonus, input.birthdayBonus, input.minOrder.toString(), input.earningStatuses, input.pointValueMinor, input.cashbackPercent],
+        [
+          program.id,
+          next,
+          input.effectiveFrom ?? null,
+          input.pointsPerUnit,
+          JSON.stringify(input.categoryMultipliers),
+          JSON.stringify(input.productMultipliers),
+          JSON.stringify(input.tierMultipliers),
+          input.welcomeBonus,
+          input.birthdayBonus,
+          input.minOrder.toString(),
+          input.earningStatuses,
+          input.pointValueMinor,
+          input.cashbackPercent,
+        ],
       );
       return toRule(row);
     });
@@ -77,7 +117,8 @@ export class LoyaltyEarningService {
 
   async rules(): Promise<RuleVersion[]> {
     const rows: RuleRow[] = await this.dataSource.query(
-      `select v.* from loyalty_rule_versions v join loyalty_programs p on p.id = v.program_id and p.active order by v.version desc`);
+      `select v.* from loyalty_rule_versions v join loyalty_programs p on p.id = v.program_id and p.active order by v.version desc`,
+    );
     return rows.map(toRule);
   }
 
@@ -85,7 +126,9 @@ export class LoyaltyEarningService {
   async ruleAt(manager: EntityManager, at: Date): Promise<RuleVersion | null> {
     const [row]: RuleRow[] = await manager.query(
       `select v.* from loyalty_rule_versions v join loyalty_programs p on p.id = v.program_id and p.active
-       where v.effective_from <= $1 order by v.effective_from desc, v.version desc limit 1`, [at]);
+       where v.effective_from <= $1 order by v.effective_from desc, v.version desc limit 1`,
+      [at],
+    );
     return row ? toRule(row) : null;
   }
 
@@ -97,57 +140,112 @@ export class LoyaltyEarningService {
     const rule = await this.ruleAt(manager, order.placedAt);
     if (!rule) return 0;
     await lock(manager, order.customerId);
-    const [membership] = await manager.query('select tier_code from loyalty_memberships where customer_id = $1', [order.customerId]);
-    const points = pointsForOrder(rule, order, membership?.tier_code ?? null, 10 ** currencyExponent(program.currency));
+    const [membership] = await manager.query(
+      'select tier_code from loyalty_memberships where customer_id = $1',
+      [order.customerId],
+    );
+    const points = pointsForOrder(
+      rule,
+      order,
+      membership?.tier_code ?? null,
+      10 ** currencyExponent(program.currency),
+    );
     await this.payCashback(manager, rule, order, program.currency);
     if (points <= 0) return 0;
-    const expiresAt = program.pointsValidityMonths ? addMonths(order.placedAt, program.pointsValidityMonths) : null;
+    const expiresAt = program.pointsValidityMonths
+      ? addMonths(order.placedAt, program.pointsValidityMonths)
+      : null;
     const inserted = await manager.query(
       `insert into loyalty_ledger_entries (customer_id, program_id, kind, points, reason, order_id, rule_version_id, expires_at, occurred_at)
        values ($1, $2, 'EARN', $3, $4, $5, $6, $7, $8) on conflict do nothing returning id`,
-      [order.customerId, program.id, points, `Order ${order.externalRef} (rules v${rule.version})`, order.id, rule.id, expiresAt, order.placedAt]);
+      [
+        order.customerId,
+        program.id,
+        points,
+        `Order ${order.externalRef} (rules v${rule.version})`,
+        order.id,
+        rule.id,
+        expiresAt,
+        order.placedAt,
+      ],
+    );
     if (inserted.length > 0 && rule.welcomeBonus > 0) {
-      const welcomed = await manager.query(`select 1 from loyalty_ledger_entries where customer_id = $1 and kind = 'EARN' and reason = 'Welcome bonus'`, [order.customerId]);
+      const welcomed = await manager.query(
+        `select 1 from loyalty_ledger_entries where customer_id = $1 and kind = 'EARN' and reason = 'Welcome bonus'`,
+        [order.customerId],
+      );
       if (welcomed.length === 0) {
         await manager.query(
           `insert into loyalty_ledger_entries (customer_id, program_id, kind, points, reason, rule_version_id, expires_at, occurred_at)
-           values ($1, $2, 'EARN', $3, 'Welcome bonus', $4, $5, $6)`, [order.customerId, program.id, rule.welcomeBonus, rule.id, expiresAt, order.placedAt]);
+           values ($1, $2, 'EARN', $3, 'Welcome bonus', $4, $5, $6)`,
+          [order.customerId, program.id, rule.welcomeBonus, rule.id, expiresAt, order.placedAt],
+        );
       }
     }
     return inserted.length > 0 ? points : 0;
   }
 
   /** Cashback as store credit, once per order, for orders that earn under the rule. */
-  private async payCashback(manager: EntityManager, rule: RuleVersion, order: NonNullable<Awaited<ReturnType<OrderService['orderForEarning']>>>, currency: string) {
+  private async payCashback(
+    manager: EntityManager,
+    rule: RuleVersion,
+    order: NonNullable<Awaited<ReturnType<OrderService['orderForEarning']>>>,
+    currency: string,
+  ) {
     if (rule.cashbackPercent <= 0 || !isEligible(rule, order)) return;
     const amount = (order.netMinor * BigInt(Math.round(rule.cashbackPercent * 1000))) / 100_000n;
     if (amount <= 0n) return;
     await manager.query(
       `insert into store_credit_entries (customer_id, kind, amount_minor, currency, reason, order_id, occurred_at)
        values ($1, 'CASHBACK', $2, $3, $4, $5, $6) on conflict do nothing`,
-      [order.customerId, amount.toString(), currency, `Cashback ${rule.cashbackPercent}% on order ${order.externalRef}`, order.id, order.placedAt]);
+      [
+        order.customerId,
+        amount.toString(),
+        currency,
+        `Cashback ${rule.cashbackPercent}% on order ${order.externalRef}`,
+        order.id,
+        order.placedAt,
+      ],
+    );
   }
 
   /** Reverses the refunded share of an order's cashback, never below a zero store-credit balance. */
-  private async reverseCashback(manager: EntityManager, order: NonNullable<Awaited<ReturnType<OrderService['orderForEarning']>>>) {
+  private async reverseCashback(
+    manager: EntityManager,
+    order: NonNullable<Awaited<ReturnType<OrderService['orderForEarning']>>>,
+  ) {
     const [row] = await manager.query(
       `select coalesce(sum(amount_minor) filter (where kind = 'CASHBACK'), 0)::text as paid,
          coalesce(-sum(amount_minor) filter (where kind = 'REVERSAL'), 0)::text as reversed, max(currency) as currency
-       from store_credit_entries where customer_id = $1 and order_id = $2`, [order.customerId, order.id]);
+       from store_credit_entries where customer_id = $1 and order_id = $2`,
+      [order.customerId, order.id],
+    );
     const paid = BigInt(row.paid);
     if (paid <= 0n || order.netMinor <= 0n) return;
     const due = (paid * order.refundedMinor) / order.netMinor - BigInt(row.reversed);
-    const [{ balance }] = await manager.query('select coalesce(sum(amount_minor), 0)::text as balance from store_credit_entries where customer_id = $1', [order.customerId]);
+    const [{ balance }] = await manager.query(
+      'select coalesce(sum(amount_minor), 0)::text as balance from store_credit_entries where customer_id = $1',
+      [order.customerId],
+    );
     const amount = due < BigInt(balance) ? due : BigInt(balance);
     if (amount <= 0n) return;
     await manager.query(
       `insert into store_credit_entries (customer_id, kind, amount_minor, currency, reason, order_id, occurred_at) values ($1, 'REVERSAL', $2, $3, $4, $5, now())`,
-      [order.customerId, (-amount).toString(), row.currency, `Return of order ${order.externalRef}`, order.id]);
+      [
+        order.customerId,
+        (-amount).toString(),
+        row.currency,
+        `Return of order ${order.externalRef}`,
+        order.id,
+      ],
+    );
   }
 
   async storeCreditBalances(customerIds: readonly string[]): Promise<bigint[]> {
     const rows: { customer_id: string; balance: string }[] = await this.dataSource.query(
-      'select customer_id, sum(amount_minor)::text as balance from store_credit_entries where customer_id = any($1::uuid[]) group by customer_id', [customerIds]);
+      'select customer_id, sum(amount_minor)::text as balance from store_credit_entries where customer_id = any($1::uuid[]) group by customer_id',
+      [customerIds],
+    );
     const byId = new Map(rows.map((r) => [r.customer_id, BigInt(r.balance)]));
     return customerIds.map((id) => byId.get(id) ?? 0n);
   }
@@ -162,12 +260,19 @@ export class LoyaltyEarningService {
     for (const customerId of customerIds) {
       await this.dataSource.transaction(async (manager) => {
         await lock(manager, customerId);
-        const done = await manager.query(`select 1 from loyalty_ledger_entries where customer_id = $1 and kind = 'EARN' and reason = $2`, [customerId, reason]);
+        const done = await manager.query(
+          `select 1 from loyalty_ledger_entries where customer_id = $1 and kind = 'EARN' and reason = $2`,
+          [customerId, reason],
+        );
         if (done.length > 0) return;
-        const expiresAt = program.pointsValidityMonths ? addMonths(on, program.pointsValidityMonths) : null;
+        const expiresAt = program.pointsValidityMonths
+          ? addMonths(on, program.pointsValidityMonths)
+          : null;
         await manager.query(
           `insert into loyalty_ledger_entries (customer_id, program_id, kind, points, reason, rule_version_id, expires_at, occurred_at)
-           values ($1, $2, 'EARN', $3, $4, $5, $6, $7)`, [customerId, program.id, rule.birthdayBonus, reason, rule.id, expiresAt, on]);
+           values ($1, $2, 'EARN', $3, $4, $5, $6, $7)`,
+          [customerId, program.id, rule.birthdayBonus, reason, rule.id, expiresAt, on],
+        );
         granted += 1;
       });
     }
@@ -183,18 +288,30 @@ export class LoyaltyEarningService {
     await this.reverseCashback(manager, order);
     const [row] = await manager.query(
       `select coalesce(sum(points) filter (where kind = 'EARN'), 0)::int as earned, coalesce(-sum(points) filter (where kind = 'ADJUST'), 0)::int as taken
-       from loyalty_ledger_entries where customer_id = $1 and order_id = $2`, [order.customerId, orderId]);
-    const [{ balance }] = await manager.query('select coalesce(sum(points), 0)::int as balance from loyalty_ledger_entries where customer_id = $1', [order.customerId]);
-    const points = Math.min(pointsToTakeBack(row.earned, order.refundedMinor, order.netMinor, row.taken), Math.max(balance, 0));
+       from loyalty_ledger_entries where customer_id = $1 and order_id = $2`,
+      [order.customerId, orderId],
+    );
+    const [{ balance }] = await manager.query(
+      'select coalesce(sum(points), 0)::int as balance from loyalty_ledger_entries where customer_id = $1',
+      [order.customerId],
+    );
+    const points = Math.min(
+      pointsToTakeBack(row.earned, order.refundedMinor, order.netMinor, row.taken),
+      Math.max(balance, 0),
+    );
     if (points <= 0) return 0;
     await manager.query(
       `insert into loyalty_ledger_entries (customer_id, program_id, kind, points, reason, order_id, occurred_at)
-       values ($1, $2, 'ADJUST', $3, $4, $5, now())`, [order.customerId, program.id, -points, `Return of order ${order.externalRef}`, orderId]);
+       values ($1, $2, 'ADJUST', $3, $4, $5, now())`,
+      [order.customerId, program.id, -points, `Return of order ${order.externalRef}`, orderId],
+    );
     return points;
   }
 
   /** Earns for every past order that has not earned yet; running it twice changes nothing. */
-  async replay(onProgress?: (orders: number, points: number) => void): Promise<{ orders: number; earningOrders: number; points: number }> {
+  async replay(
+    onProgress?: (orders: number, points: number) => void,
+  ): Promise<{ orders: number; earningOrders: number; points: number }> {
     let after: string | null = null;
     let orders = 0;
     let earningOrders = 0;
@@ -220,8 +337,12 @@ export class LoyaltyEarningService {
   async expireUntil(until: Date): Promise<{ customers: number; points: number }> {
     const program = await this.programs.findActive();
     if (!program) return { customers: 0, points: 0 };
-    const customerIds: string[] = (await this.dataSource.query(
-      `select distinct customer_id from loyalty_ledger_entries where expires_at <= $1`, [until])).map((r: { customer_id: string }) => r.customer_id);
+    const customerIds: string[] = (
+      await this.dataSource.query(
+        `select distinct customer_id from loyalty_ledger_entries where expires_at <= $1`,
+        [until],
+      )
+    ).map((r: { customer_id: string }) => r.customer_id);
     let customers = 0;
     let points = 0;
     for (const customerId of customerIds) {
@@ -229,12 +350,17 @@ export class LoyaltyEarningService {
         await lock(manager, customerId);
         const movements: LedgerMovement[] = await manager.query(
           `select kind, points, occurred_at as "occurredAt", expires_at as "expiresAt" from loyalty_ledger_entries
-           where customer_id = $1 order by occurred_at, created_at, id`, [customerId]);
-        const due = remainingLots(movements).filter((lot) => lot.expiresAt !== null && lot.expiresAt <= until);
+           where customer_id = $1 order by occurred_at, created_at, id`,
+          [customerId],
+        );
+        const due = remainingLots(movements).filter(
+          (lot) => lot.expiresAt !== null && lot.expiresAt <= until,
+        );
         for (const lot of due) {
           await manager.query(
             `insert into loyalty_ledger_entries (customer_id, program_id, kind, points, reason, occurred_at) values ($1, $2, 'EXPIRE', $3, 'Points expired', $4)`,
-            [customerId, program.id, -lot.remaining, lot.expiresAt]);
+            [customerId, program.id, -lot.remaining, lot.expiresAt],
+          );
           points += lot.remaining;
         }
         if (due.length > 0) customers += 1;
@@ -244,11 +370,23 @@ export class LoyaltyEarningService {
   }
 
   /** Balance integrity: no customer's balance is negative and no FIFO replay of a ledger overdraws. */
-  async check(): Promise<{ customers: number; negativeBalances: string[]; overdrawnLedgers: string[] }> {
+  async check(): Promise<{
+    customers: number;
+    negativeBalances: string[];
+    overdrawnLedgers: string[];
+  }> {
     const negative: { customer_id: string }[] = await this.dataSource.query(
-      'select customer_id from loyalty_ledger_entries group by customer_id having sum(points) < 0');
-    const all: { customer_id: string; kind: LedgerMovement['kind']; points: number; occurredAt: Date; expiresAt: Date | null }[] = await this.dataSource.query(
-      `select customer_id, kind, points, occurred_at as "occurredAt", expires_at as "expiresAt" from loyalty_ledger_entries order by customer_id, occurred_at, created_at, id`);
+      'select customer_id from loyalty_ledger_entries group by customer_id having sum(points) < 0',
+    );
+    const all: {
+      customer_id: string;
+      kind: LedgerMovement['kind'];
+      points: number;
+      occurredAt: Date;
+      expiresAt: Date | null;
+    }[] = await this.dataSource.query(
+      `select customer_id, kind, points, occurred_at as "occurredAt", expires_at as "expiresAt" from loyalty_ledger_entries order by customer_id, occurred_at, created_at, id`,
+    );
     const overdrawn = new Set<string>();
     const running = new Map<string, number>();
     for (const m of all) {
@@ -256,6 +394,10 @@ export class LoyaltyEarningService {
       running.set(m.customer_id, balance);
       if (balance < 0) overdrawn.add(m.customer_id);
     }
-    return { customers: running.size, negativeBalances: negative.map((n) => n.customer_id), overdrawnLedgers: [...overdrawn] };
+    return {
+      customers: running.size,
+      negativeBalances: negative.map((n) => n.customer_id),
+      overdrawnLedgers: [...overdrawn],
+    };
   }
 }

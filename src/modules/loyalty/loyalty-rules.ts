@@ -24,7 +24,11 @@ export function remainingLots(movements: LedgerMovement[]): PointsLot[] {
   const lots: PointsLot[] = [];
   for (const movement of movements) {
     if (movement.points > 0) {
-      lots.push({ earnedAt: movement.occurredAt, expiresAt: movement.expiresAt, remaining: movement.points });
+      lots.push({
+        earnedAt: movement.occurredAt,
+        expiresAt: movement.expiresAt,
+        remaining: movement.points,
+      });
       continue;
     }
     let toTake = -movement.points;
@@ -39,7 +43,11 @@ export function remainingLots(movements: LedgerMovement[]): PointsLot[] {
 }
 
 /** Points that expire on or before `asOf + days`, including overdue ones not yet written off. */
-export function pointsExpiringWithin(movements: LedgerMovement[], asOf: Date, days: number): number {
+export function pointsExpiringWithin(
+  movements: LedgerMovement[],
+  asOf: Date,
+  days: number,
+): number {
   const horizon = asOf.getTime() + days * 86_400_000;
   return remainingLots(movements)
     .filter((lot) => lot.expiresAt !== null && lot.expiresAt.getTime() <= horizon)
@@ -52,8 +60,13 @@ export interface TierThreshold {
 }
 
 /** The highest tier whose threshold the qualifying value reaches, and the one after it. */
-export function placeInTiers<T extends TierThreshold>(tiers: T[], qualifyingValue: bigint): { tier: T | null; nextTier: T | null } {
-  const sorted = [...tiers].sort((a, b) => (a.threshold < b.threshold ? -1 : a.threshold > b.threshold ? 1 : 0));
+export function placeInTiers<T extends TierThreshold>(
+  tiers: T[],
+  qualifyingValue: bigint,
+): { tier: T | null; nextTier: T | null } {
+  const sorted = [...tiers].sort((a, b) =>
+    a.threshold < b.threshold ? -1 : a.threshold > b.threshold ? 1 : 0,
+  );
   let tier: T | null = null;
   for (const candidate of sorted) if (candidate.threshold <= qualifyingValue) tier = candidate;
   const nextTier = sorted.find((candidate) => candidate.threshold > qualifyingValue) ?? null;
@@ -82,16 +95,25 @@ export interface TierWithRetention extends TierThreshold {
  * The tier a customer should hold: the highest they qualify for, unless their current tier is higher and
  * they still meet its retention threshold. Returns the reason in words when the tier changes.
  */
-export function nextTier<T extends TierWithRetention>(tiers: T[], currentCode: string | null, value: bigint): { code: string | null; reason: string | null } {
+export function nextTier<T extends TierWithRetention>(
+  tiers: T[],
+  currentCode: string | null,
+  value: bigint,
+): { code: string | null; reason: string | null } {
   const qualified = placeInTiers(tiers, value).tier;
   const current = tiers.find((t) => t.code === currentCode) ?? null;
-  const keepsCurrent = current !== null && value >= (current.retentionThreshold ?? current.threshold)
-    && (qualified === null || qualified.threshold <= current.threshold);
-  const code = keepsCurrent ? current.code : qualified?.code ?? null;
+  const keepsCurrent =
+    current !== null &&
+    value >= (current.retentionThreshold ?? current.threshold) &&
+    (qualified === null || qualified.threshold <= current.threshold);
+  const code = keepsCurrent ? current.code : (qualified?.code ?? null);
   if (code === currentCode) return { code, reason: null };
   const target = tiers.find((t) => t.code === code) ?? null;
   const up = target && (!current || target.threshold > current.threshold);
-  const reason = up ? `Qualified for ${code}: ${value} against a threshold of ${target.threshold}`
-    : current ? `Below the ${current.code} retention threshold of ${current.retentionThreshold ?? current.threshold}: ${value}` : 'Tier removed';
+  const reason = up
+    ? `Qualified for ${code}: ${value} against a threshold of ${target.threshold}`
+    : current
+      ? `Below the ${current.code} retention threshold of ${current.retentionThreshold ?? current.threshold}: ${value}`
+      : 'Tier removed';
   return { code, reason };
 }

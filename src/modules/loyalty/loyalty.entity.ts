@@ -1,4 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 import type { Relation } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
 
@@ -63,8 +72,14 @@ export class LoyaltyTierEntity {
 /** Append-only: the balance is always the sum of this ledger, never a stored counter. */
 @Entity({ name: 'loyalty_ledger_entries' })
 @Index('loyalty_ledger_customer_idx', ['customerId', 'occurredAt', 'id'])
-@Index('loyalty_ledger_one_earn_per_order', ['customerId', 'orderId'], { unique: true, where: `kind = 'EARN' and order_id is not null` })
-@Check('loyalty_ledger_points_check', `points <> 0 and ((kind = 'EARN' and points > 0) or (kind in ('REDEEM', 'EXPIRE') and points < 0) or kind = 'ADJUST')`)
+@Index('loyalty_ledger_one_earn_per_order', ['customerId', 'orderId'], {
+  unique: true,
+  where: `kind = 'EARN' and order_id is not null`,
+})
+@Check(
+  'loyalty_ledger_points_check',
+  `points <> 0 and ((kind = 'EARN' and points > 0) or (kind in ('REDEEM', 'EXPIRE') and points < 0) or kind = 'ADJUST')`,
+)
 export class LoyaltyLedgerEntryEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -238,7 +253,10 @@ export class LoyaltyTierChangeEntity {
 /** Store credit (cashback) as money, append-only like the points ledger: the balance is the sum. */
 @Entity({ name: 'store_credit_entries' })
 @Index('store_credit_customer_idx', ['customerId', 'occurredAt'])
-@Index('store_credit_one_cashback_per_order', ['customerId', 'orderId'], { unique: true, where: `kind = 'CASHBACK'` })
+@Index('store_credit_one_cashback_per_order', ['customerId', 'orderId'], {
+  unique: true,
+  where: `kind = 'CASHBACK'`,
+})
 export class StoreCreditEntryEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -272,6 +290,11 @@ export class StoreCreditEntryEntity {
 
 /** The module's tables, for the DataSource (src/db/entities.ts) and its manifest. */
 export const LOYALTY_ENTITIES = [
-  LoyaltyProgramEntity, LoyaltyTierEntity, LoyaltyLedgerEntryEntity, LoyaltyMembershipEntity, LoyaltyRuleVersionEntity, LoyaltyTierChangeEntity,
+  LoyaltyProgramEntity,
+  LoyaltyTierEntity,
+  LoyaltyLedgerEntryEntity,
+  LoyaltyMembershipEntity,
+  LoyaltyRuleVersionEntity,
+  LoyaltyTierChangeEntity,
   StoreCreditEntryEntity,
 ];

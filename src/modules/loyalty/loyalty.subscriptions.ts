@@ -5,7 +5,10 @@ import type { LoyaltyService } from './loyalty.service';
 
 /** What loyalty does when orders are written: all of it in the order's own transaction. */
 export function subscribeLoyalty(s: {
-  orderWriter: OrderWriterService; orderImport: OrderImportService; loyalty: LoyaltyService; loyaltyEarning: LoyaltyEarningService;
+  orderWriter: OrderWriterService;
+  orderImport: OrderImportService;
+  loyalty: LoyaltyService;
+  loyaltyEarning: LoyaltyEarningService;
   loyaltyPrograms: LoyaltyProgramService;
 }): void {
   // Earning is part of the order's own transaction: an order is never recorded without its points.
@@ -14,5 +17,7 @@ export function subscribeLoyalty(s: {
     else await s.loyaltyEarning.takeBackForReturn(manager, event.orderId);
   });
   s.orderWriter.onOrderWritten(s.loyalty.onOrderWritten);
-  s.orderImport.onOrdersImported((manager, customerIds) => s.loyaltyPrograms.evaluate(manager, customerIds, new Date()));
+  s.orderImport.onOrdersImported((manager, customerIds) =>
+    s.loyaltyPrograms.evaluate(manager, customerIds, new Date()),
+  );
 }

@@ -5,7 +5,10 @@ import { Connection } from '../../common/pagination';
 import { Node, toGlobalId } from '../../common/relay';
 
 export enum LedgerEntryKind {
-  EARN = 'EARN', REDEEM = 'REDEEM', EXPIRE = 'EXPIRE', ADJUST = 'ADJUST',
+  EARN = 'EARN',
+  REDEEM = 'REDEEM',
+  EXPIRE = 'EXPIRE',
+  ADJUST = 'ADJUST',
 }
 describeEnum(LedgerEntryKind, 'LedgerEntryKind', 'What moved points.', {
   EARN: 'Points earned (positive), with an expiry date when the program has one.',
@@ -15,7 +18,8 @@ describeEnum(LedgerEntryKind, 'LedgerEntryKind', 'What moved points.', {
 });
 
 export enum TierBasis {
-  SPEND_12M = 'SPEND_12M', POINTS_12M = 'POINTS_12M',
+  SPEND_12M = 'SPEND_12M',
+  POINTS_12M = 'POINTS_12M',
 }
 describeEnum(TierBasis, 'TierBasis', 'What tier thresholds are measured on.', {
   SPEND_12M: 'Net spend over the last 12 months, in the shop currency.',
@@ -30,16 +34,28 @@ export class LoyaltyTier {
   @Field({ description: 'Display name.' })
   name: string;
 
-  @Field(() => Int, { nullable: true, description: 'Points earned in 12 months to reach it (POINTS_12M programs).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Points earned in 12 months to reach it (POINTS_12M programs).',
+  })
   thresholdPoints: number | null;
 
-  @Field(() => Money, { nullable: true, description: 'Net spend in 12 months to reach it (SPEND_12M programs).' })
+  @Field(() => Money, {
+    nullable: true,
+    description: 'Net spend in 12 months to reach it (SPEND_12M programs).',
+  })
   thresholdSpend: Money | null;
 
-  @Field(() => Int, { nullable: true, description: 'Points in 12 months to keep the tier once in it (POINTS_12M programs).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Points in 12 months to keep the tier once in it (POINTS_12M programs).',
+  })
   retentionPoints: number | null;
 
-  @Field(() => Money, { nullable: true, description: 'Net spend in 12 months to keep the tier once in it (SPEND_12M programs).' })
+  @Field(() => Money, {
+    nullable: true,
+    description: 'Net spend in 12 months to keep the tier once in it (SPEND_12M programs).',
+  })
   retentionSpend: Money | null;
 
   @Field(() => [String], { description: 'What members of the tier get.' })
@@ -51,10 +67,16 @@ export class LoyaltyTier {
 
 @ObjectType({ description: 'A change of a customer’s tier.' })
 export class TierChange {
-  @Field(() => String, { nullable: true, description: 'Tier code before; null when the customer had none.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Tier code before; null when the customer had none.',
+  })
   fromTier: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Tier code after; null when the tier was removed.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Tier code after; null when the tier was removed.',
+  })
   toTier: string | null;
 
   @Field({ description: 'Why, in words.' })
@@ -74,7 +96,10 @@ export class LoyaltyProgram {
   @Field(() => TierBasis, { description: 'What tiers are measured on.' })
   tierBasis: TierBasis;
 
-  @Field(() => Int, { nullable: true, description: 'Months earned points stay valid; null: they never expire.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Months earned points stay valid; null: they never expire.',
+  })
   pointsValidityMonths: number | null;
 
   @Field(() => [LoyaltyTier], { description: 'Tiers, lowest threshold first.' })
@@ -109,7 +134,11 @@ export class LoyaltyLedgerEntry extends Node {
   occurredAt: Date;
 }
 
-export const LoyaltyLedgerConnection = Connection(LoyaltyLedgerEntry, 'LoyaltyLedgerConnection', 'loyalty ledger entries');
+export const LoyaltyLedgerConnection = Connection(
+  LoyaltyLedgerEntry,
+  'LoyaltyLedgerConnection',
+  'loyalty ledger entries',
+);
 
 /**
  * A customer’s standing in the loyalty program. Its fields are resolved one by one (CustomerLoyaltyResolver):
@@ -132,12 +161,25 @@ export interface LoyaltyStanding {
 }
 
 export interface LedgerRow {
-  id: string; customer_id: string; kind: LedgerEntryKind; points: number; reason: string; order_id: string | null;
-  expires_at: Date | null; occurred_at: Date;
+  id: string;
+  customer_id: string;
+  kind: LedgerEntryKind;
+  points: number;
+  reason: string;
+  order_id: string | null;
+  expires_at: Date | null;
+  occurred_at: Date;
 }
 
 export const toLedgerEntry = (r: LedgerRow): LoyaltyLedgerEntry => ({
-  __typename: 'LoyaltyLedgerEntry', id: toGlobalId('LoyaltyLedgerEntry', r.id), databaseId: r.id,
-  customerId: r.customer_id, orderId: r.order_id, kind: r.kind, points: r.points, reason: r.reason,
-  expiresAt: r.expires_at, occurredAt: r.occurred_at,
+  __typename: 'LoyaltyLedgerEntry',
+  id: toGlobalId('LoyaltyLedgerEntry', r.id),
+  databaseId: r.id,
+  customerId: r.customer_id,
+  orderId: r.order_id,
+  kind: r.kind,
+  points: r.points,
+  reason: r.reason,
+  expiresAt: r.expires_at,
+  occurredAt: r.occurred_at,
 });

@@ -12,7 +12,10 @@ export const tierFilter: CustomerListExtension = {
     fields: (Base: ClassType): ClassType<TierFilter> => {
       @InputType()
       class WithTierFilter extends Base {
-        @Field(() => String, { nullable: true, description: 'Current loyalty tier code, e.g. "GOLD".' })
+        @Field(() => String, {
+          nullable: true,
+          description: 'Current loyalty tier code, e.g. "GOLD".',
+        })
         loyaltyTier?: string | null;
       }
       return WithTierFilter;

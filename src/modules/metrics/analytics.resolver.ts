@@ -12,8 +12,10 @@ import { LocalDateScalar } from '../../common/dates';
 const MODEL_REPORT_BASE_COST = 100;
 const MODEL_REPORT_COST_PER_WEEK = 5;
 const modelReportCost = (args: Record<string, unknown>) => {
-  const days = (Date.parse(String(args.holdoutEnd)) - Date.parse(String(args.calibrationEnd))) / 86_400_000;
-  const charged = Number.isFinite(days) && days > 0 ? Math.min(days, MAX_HOLDOUT_DAYS) : MAX_HOLDOUT_DAYS;
+  const days =
+    (Date.parse(String(args.holdoutEnd)) - Date.parse(String(args.calibrationEnd))) / 86_400_000;
+  const charged =
+    Number.isFinite(days) && days > 0 ? Math.min(days, MAX_HOLDOUT_DAYS) : MAX_HOLDOUT_DAYS;
   return MODEL_REPORT_BASE_COST + MODEL_REPORT_COST_PER_WEEK * Math.ceil(charged / 7);
 };
 
@@ -24,18 +26,36 @@ export class AnalyticsResolver {
   @RequireScopes('metrics:read')
   @Query(() => Retention, { description: 'Retention over a period with its three counts.' })
   retention(
-    @Arg('periodStart', () => LocalDateScalar, { description: 'First day of the period (it starts at 00:00 UTC).' }) periodStart: string,
-    @Arg('periodEnd', () => LocalDateScalar, { description: `Last day of the period (inclusive; the period ends when it does, 24:00 UTC), at most ${MAX_PERIOD_DAYS} days in all.` }) periodEnd: string,
-    @Arg('activeDays', () => Int, { defaultValue: 365, description: 'Days after a purchase that a customer still counts, 1 to 3650.' }) activeDays: number,
+    @Arg('periodStart', () => LocalDateScalar, {
+      description: 'First day of the period (it starts at 00:00 UTC).',
+    })
+    periodStart: string,
+    @Arg('periodEnd', () => LocalDateScalar, {
+      description: `Last day of the period (inclusive; the period ends when it does, 24:00 UTC), at most ${MAX_PERIOD_DAYS} days in all.`,
+    })
+    periodEnd: string,
+    @Arg('activeDays', () => Int, {
+      defaultValue: 365,
+      description: 'Days after a purchase that a customer still counts, 1 to 3650.',
+    })
+    activeDays: number,
   ) {
     return this.analytics.retention(periodStart, periodEnd, activeDays);
   }
 
   @RequireScopes('metrics:read')
-  @Query(() => [Cohort], { description: 'Monthly cohorts by first purchase, as a retention matrix.' })
+  @Query(() => [Cohort], {
+    description: 'Monthly cohorts by first purchase, as a retention matrix.',
+  })
   cohorts(
-    @Arg('from', () => LocalDateScalar, { description: 'A day of the first cohort month (its first day or any day in it).' }) from: string,
-    @Arg('to', () => LocalDateScalar, { description: `Last day (inclusive) of the last cohort month, at most ${MAX_PERIOD_DAYS} days in all.` }) to: string,
+    @Arg('from', () => LocalDateScalar, {
+      description: 'A day of the first cohort month (its first day or any day in it).',
+    })
+    from: string,
+    @Arg('to', () => LocalDateScalar, {
+      description: `Last day (inclusive) of the last cohort month, at most ${MAX_PERIOD_DAYS} days in all.`,
+    })
+    to: string,
   ) {
     return this.analytics.cohorts(from, to);
   }
@@ -44,24 +64,39 @@ export class AnalyticsResolver {
   @Query(() => NpsReport, { description: 'Net Promoter Score of the answers in a period.' })
   nps(
     @Arg('from', () => LocalDateScalar, { description: 'First day of answers.' }) from: string,
-    @Arg('to', () => LocalDateScalar, { description: `Last day of answers (inclusive), at most ${MAX_PERIOD_DAYS} days in all.` }) to: string,
-    @Arg('touchpoint', () => String, { nullable: true, description: 'Only answers given at this touchpoint.' }) touchpoint?: string | null,
+    @Arg('to', () => LocalDateScalar, {
+      description: `Last day of answers (inclusive), at most ${MAX_PERIOD_DAYS} days in all.`,
+    })
+    to: string,
+    @Arg('touchpoint', () => String, {
+      nullable: true,
+      description: 'Only answers given at this touchpoint.',
+    })
+    touchpoint?: string | null,
   ) {
     return this.analytics.nps(from, to, touchpoint ?? null);
   }
 
   @RequireScopes('metrics:read')
-  @Query(() => [SegmentSummary], { description: 'Customers, total and average predicted CLV per RFM segment (stored metrics).' })
+  @Query(() => [SegmentSummary], {
+    description: 'Customers, total and average predicted CLV per RFM segment (stored metrics).',
+  })
   segments() {
     return this.analytics.segments();
   }
 
   @RequireScopes('metrics:read')
   @CostOf(modelReportCost)
-  @Query(() => ModelReport, { description: `Backtest: fit on purchases up to calibrationEnd, predict to holdoutEnd, compare with what happened. Costs ${MODEL_REPORT_BASE_COST} points plus ${MODEL_REPORT_COST_PER_WEEK} per holdout week.` })
+  @Query(() => ModelReport, {
+    description: `Backtest: fit on purchases up to calibrationEnd, predict to holdoutEnd, compare with what happened. Costs ${MODEL_REPORT_BASE_COST} points plus ${MODEL_REPORT_COST_PER_WEEK} per holdout week.`,
+  })
   modelReport(
-    @Arg('calibrationEnd', () => LocalDateScalar, { description: 'Last day of calibration.' }) calibrationEnd: string,
-    @Arg('holdoutEnd', () => LocalDateScalar, { description: `Last day of the holdout: 7 to ${MAX_HOLDOUT_DAYS} days after calibrationEnd.` }) holdoutEnd: string,
+    @Arg('calibrationEnd', () => LocalDateScalar, { description: 'Last day of calibration.' })
+    calibrationEnd: string,
+    @Arg('holdoutEnd', () => LocalDateScalar, {
+      description: `Last day of the holdout: 7 to ${MAX_HOLDOUT_DAYS} days after calibrationEnd.`,
+    })
+    holdoutEnd: string,
   ) {
     return this.analytics.modelReport(calibrationEnd, holdoutEnd);
   }

@@ -25,9 +25,15 @@ const checkDay = (value: string, field: string) => {
 const periodOf = (firstDay: string, lastDay: string, endField = 'periodEnd') => {
   const start = startOfDay(firstDay);
   const end = endOfDay(lastDay);
-  if (!(start < end)) throw new BadUserInputError('The last day of the period must not be before its first', { field: endField });
+  if (!(start < end))
+    throw new BadUserInputError('The last day of the period must not be before its first', {
+      field: endField,
+    });
   if (end.getTime() - start.getTime() > MAX_PERIOD_DAYS * DAY_MS) {
-    throw new BadUserInputError(`The period may be at most ${MAX_PERIOD_DAYS} days long`, { field: endField, maxDays: MAX_PERIOD_DAYS });
+    throw new BadUserInputError(`The period may be at most ${MAX_PERIOD_DAYS} days long`, {
+      field: endField,
+      maxDays: MAX_PERIOD_DAYS,
+    });
   }
   return { start, end };
 };
@@ -43,16 +49,28 @@ export class AnalyticsService {
 
   async retention(periodStart: string, periodEnd: string, activeDays: number): Promise<Retention> {
     const { start, end } = periodOf(periodStart, periodEnd);
-    if (activeDays < 1 || activeDays > 3650) throw new BadUserInputError('activeDays must be 1 to 3650', { field: 'activeDays' });
+    if (activeDays < 1 || activeDays > 3650)
+      throw new BadUserInputError('activeDays must be 1 to 3650', { field: 'activeDays' });
     const c = await this.history.retentionCounts(start, end, activeDays);
-    const rate = c.atStart > 0 ? Math.round(((c.atEnd - c.acquired) / c.atStart) * 10_000) / 100 : null;
-    return { periodStart, periodEnd, activeDays, customersAtStart: c.atStart, customersAtEnd: c.atEnd, customersAcquired: c.acquired, rate };
+    const rate =
+      c.atStart > 0 ? Math.round(((c.atEnd - c.acquired) / c.atStart) * 10_000) / 100 : null;
+    return {
+      periodStart,
+      periodEnd,
+      activeDays,
+      customersAtStart: c.atStart,
+      customersAtEnd: c.atEnd,
+      customersAcquired: c.acquired,
+      rate,
+    };
   }
 
   async cohorts(from: string, to: string): Promise<Cohort[]> {
     const { start, end } = periodOf(from, to, 'to');
     return (await this.history.monthlyCohorts(start, end)).map((c) => ({
-      cohort: c.cohort, size: c.size, activeCustomers: c.active,
+      cohort: c.cohort,
+      size: c.size,
+      activeCustomers: c.active,
       retention: c.active.map((n) => (c.size > 0 ? Math.round((n / c.size) * 10_000) / 10_000 : 0)),
     }));
   }
@@ -61,15 +79,24 @@ export class AnalyticsService {
     const { start, end } = periodOf(from, to, 'to');
     const c = await this.feedback.npsCounts(start, end, touchpoint);
     const responses = c.promoters + c.passives + c.detractors;
-    return { ...c, responses, score: responses > 0 ? Math.round(((c.promoters - c.detractors) / responses) * 1000) / 10 : null };
+    return {
+      ...c,
+      responses,
+      score:
+        responses > 0 ? Math.round(((c.promoters - c.detractors) / responses) * 1000) / 10 : null,
+    };
   }
 
   async segments(): Promise<SegmentSummary[]> {
-    const rows: { segment: RfmSegmentName; customers: number; total: string }[] = await this.dataSource.query(
-      `select rfm_segment as segment, count(*)::int as customers, coalesce(sum(predicted_clv_minor), 0)::text as total
-       from customer_metrics where rfm_segment is not null group by 1 order by 3::bigint desc`);
+    const rows: { segment: RfmSegmentName; customers: number; total: string }[] =
+      await this.dataSource.query(
+        `select rfm_segment as segment, count(*)::int as customers, coalesce(sum(predicted_clv_minor), 0)::text as total
+       from customer_metrics where rfm_segment is not null group by 1 order by 3::bigint desc`,
+      );
     return rows.map((r) => ({
-      segment: r.segment, customers: r.customers, totalPredictedClv: money(r.total, this.currency),
+      segment: r.segment,
+      customers: r.customers,
+      totalPredictedClv: money(r.total, this.currency),
       averagePredictedClv: money(BigInt(r.total) / BigInt(r.customers), this.currency),
     }));
   }
@@ -78,17 +105,35 @@ export class AnalyticsService {
     checkDay(calibrationEnd, 'calibrationEnd');
     checkDay(holdoutEnd, 'holdoutEnd');
     const holdoutDays = (Date.parse(holdoutEnd) - Date.parse(calibrationEnd)) / DAY_MS;
-    if (holdoutDays < 7) throw new BadUserInputError('The holdout must be at least a week long', { field: 'holdoutEnd' });
-    if (holdoutDays > MAX_HOLDOUT_DAYS) throw new BadUserInputError(`The holdout may be at most ${MAX_HOLDOUT_DAYS} days long`, { field: 'holdoutEnd', maxDays: MAX_HOLDOUT_DAYS });
+    if (holdoutDays < 7)
+      throw new BadUserInputError('The holdout must be at least a week long', {
+        field: 'holdoutEnd',
+      });
+    if (holdoutDays > MAX_HOLDOUT_DAYS)
+      throw new BadUserInputError(`The holdout may be at most ${MAX_HOLDOUT_DAYS} days long`, {
+        field: 'holdoutEnd',
+        maxDays: MAX_HOLDOUT_DAYS,
+      });
     const histories = await this.history.purchaseSummaries(calibrationEnd, null);
-    if (histories.filter((h) => h.x > 0).length < 2) throw new BadUserInputError('No repeat buyers before calibrationEnd', { field: 'calibrationEnd' });
+    if (histories.filter((h) => h.x > 0).length < 2)
+      throw new BadUserInputError('No repeat buyers before calibrationEnd', {
+        field: 'calibrationEnd',
+      });
     const [actualByCustomer, weeklyActual] = await Promise.all([
-      this.history.purchaseDaysBetween(calibrationEnd, holdoutEnd), this.history.weeklyPurchaseDays(calibrationEnd, holdoutEnd),
+      this.history.purchaseDaysBetween(calibrationEnd, holdoutEnd),
+      this.history.weeklyPurchaseDays(calibrationEnd, holdoutEnd),
     ]);
-    const customers = histories.map((h) => ({ ...toModelInput(h, 'week'), actual: actualByCustomer.get(h.customerId) ?? 0 }));
+    const customers = histories.map((h) => ({
+      ...toModelInput(h, 'week'),
+      actual: actualByCustomer.get(h.customerId) ?? 0,
+    }));
     // Fit and backtest run in slices that yield to other requests and stop at the request's deadline.
-    const { params } = await runInSlices(fitBgNbdSteps(toColumns(customers.map(({ x, tx, T }) => ({ x, tx, T })))));
-    const report = await runInSlices(backtestSteps(params, customers, holdoutDays / 7, 1, weeklyActual));
+    const { params } = await runInSlices(
+      fitBgNbdSteps(toColumns(customers.map(({ x, tx, T }) => ({ x, tx, T })))),
+    );
+    const report = await runInSlices(
+      backtestSteps(params, customers, holdoutDays / 7, 1, weeklyActual),
+    );
     return { calibrationEnd, holdoutEnd, ...params, ...report };
   }
 }

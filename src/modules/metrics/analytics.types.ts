@@ -3,23 +3,36 @@ import { Money } from '../../common/money';
 import { LocalDateScalar } from '../../common/dates';
 import { RfmSegmentName } from './metrics.types';
 
-@ObjectType({ description: 'Retention over a period: (customers at the end − customers acquired in the period) / customers at the start × 100.' })
+@ObjectType({
+  description:
+    'Retention over a period: (customers at the end − customers acquired in the period) / customers at the start × 100.',
+})
 export class Retention {
   @Field(() => LocalDateScalar, { description: 'First day of the period.' }) periodStart: string;
-  @Field(() => LocalDateScalar, { description: 'Last day of the period (inclusive).' }) periodEnd: string;
-  @Field(() => Int, { description: 'Days a customer counts as a customer after a purchase.' }) activeDays: number;
-  @Field(() => Int, { description: 'Customers at the start (bought within activeDays before it).' }) customersAtStart: number;
+  @Field(() => LocalDateScalar, { description: 'Last day of the period (inclusive).' })
+  periodEnd: string;
+  @Field(() => Int, { description: 'Days a customer counts as a customer after a purchase.' })
+  activeDays: number;
+  @Field(() => Int, { description: 'Customers at the start (bought within activeDays before it).' })
+  customersAtStart: number;
   @Field(() => Int, { description: 'Customers at the end.' }) customersAtEnd: number;
-  @Field(() => Int, { description: 'Customers whose first purchase fell in the period.' }) customersAcquired: number;
-  @Field(() => Float, { nullable: true, description: 'Retention rate in percent; null without customers at the start.' }) rate: number | null;
+  @Field(() => Int, { description: 'Customers whose first purchase fell in the period.' })
+  customersAcquired: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Retention rate in percent; null without customers at the start.',
+  })
+  rate: number | null;
 }
 
 @ObjectType({ description: 'One cohort of customers by month of first purchase.' })
 export class Cohort {
   @Field({ description: 'Month of first purchase, YYYY-MM.' }) cohort: string;
   @Field(() => Int, { description: 'Customers in the cohort.' }) size: number;
-  @Field(() => [Int], { description: 'Customers who bought in month 0, 1, 2… after their first.' }) activeCustomers: number[];
-  @Field(() => [Float], { description: 'The same as shares of the cohort, 0 to 1.' }) retention: number[];
+  @Field(() => [Int], { description: 'Customers who bought in month 0, 1, 2… after their first.' })
+  activeCustomers: number[];
+  @Field(() => [Float], { description: 'The same as shares of the cohort, 0 to 1.' })
+  retention: number[];
 }
 
 @ObjectType({ description: 'Net Promoter Score over a period.' })
@@ -28,25 +41,34 @@ export class NpsReport {
   @Field(() => Int, { description: 'Answers 7–8.' }) passives: number;
   @Field(() => Int, { description: 'Answers 0–6.' }) detractors: number;
   @Field(() => Int, { description: 'All answers.' }) responses: number;
-  @Field(() => Float, { nullable: true, description: '% promoters − % detractors, −100 to 100; null without answers.' }) score: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: '% promoters − % detractors, −100 to 100; null without answers.',
+  })
+  score: number | null;
 }
 
 @ObjectType({ description: 'An RFM segment with its size and value, from the stored metrics.' })
 export class SegmentSummary {
   @Field(() => RfmSegmentName, { description: 'Segment.' }) segment: RfmSegmentName;
   @Field(() => Int, { description: 'Customers in it.' }) customers: number;
-  @Field(() => Money, { description: 'Sum of their stored 12-month predicted CLV.' }) totalPredictedClv: Money;
-  @Field(() => Money, { description: 'Mean stored 12-month predicted CLV.' }) averagePredictedClv: Money;
+  @Field(() => Money, { description: 'Sum of their stored 12-month predicted CLV.' })
+  totalPredictedClv: Money;
+  @Field(() => Money, { description: 'Mean stored 12-month predicted CLV.' })
+  averagePredictedClv: Money;
 }
 
 @ObjectType({ description: 'Predicted against actual purchases in one holdout week.' })
 export class BacktestWeek {
   @Field(() => Int, { description: 'Week of the holdout, from 1.' }) week: number;
   @Field(() => Float, { description: 'Predicted repeat purchases in the week.' }) predicted: number;
-  @Field(() => Int, { nullable: true, description: 'Actual purchase days in the week.' }) actual: number | null;
+  @Field(() => Int, { nullable: true, description: 'Actual purchase days in the week.' }) actual:
+    number | null;
 }
 
-@ObjectType({ description: 'Predicted against actual holdout purchases per customer, by calibration frequency.' })
+@ObjectType({
+  description: 'Predicted against actual holdout purchases per customer, by calibration frequency.',
+})
 export class BacktestBucket {
   @Field({ description: 'Repeat purchases in calibration: 0, 1, … 7+.' }) frequency: string;
   @Field(() => Int, { description: 'Customers in the bucket.' }) customers: number;
@@ -54,7 +76,10 @@ export class BacktestBucket {
   @Field(() => Float, { description: 'Mean actual holdout purchases.' }) actual: number;
 }
 
-@ObjectType({ description: 'A backtest: fit on the calibration period, predict the holdout, compare with what happened.' })
+@ObjectType({
+  description:
+    'A backtest: fit on the calibration period, predict the holdout, compare with what happened.',
+})
 export class ModelReport {
   @Field(() => LocalDateScalar, { description: 'Last day of calibration.' }) calibrationEnd: string;
   @Field(() => LocalDateScalar, { description: 'Last day of the holdout.' }) holdoutEnd: string;
@@ -62,11 +87,20 @@ export class ModelReport {
   @Field(() => Float, { description: 'BG/NBD alpha (weeks).' }) alpha: number;
   @Field(() => Float, { description: 'BG/NBD a.' }) a: number;
   @Field(() => Float, { description: 'BG/NBD b.' }) b: number;
-  @Field(() => Int, { description: 'Customers with a purchase by the calibration end.' }) customers: number;
-  @Field(() => Float, { description: 'Predicted repeat purchases in the holdout, all customers.' }) predictedTotal: number;
-  @Field(() => Int, { description: 'Actual repeat purchase days in the holdout.' }) actualTotal: number;
+  @Field(() => Int, { description: 'Customers with a purchase by the calibration end.' })
+  customers: number;
+  @Field(() => Float, { description: 'Predicted repeat purchases in the holdout, all customers.' })
+  predictedTotal: number;
+  @Field(() => Int, { description: 'Actual repeat purchase days in the holdout.' })
+  actualTotal: number;
   @Field(() => [BacktestWeek], { description: 'Week by week.' }) weekly: BacktestWeek[];
-  @Field(() => [BacktestBucket], { description: 'By calibration frequency.' }) buckets: BacktestBucket[];
-  @Field(() => Float, { description: 'Mean absolute error per customer of the model.' }) meanAbsoluteError: number;
-  @Field(() => Float, { description: 'Mean absolute error per customer of the naive baseline (each keeps their past rate).' }) naiveMeanAbsoluteError: number;
+  @Field(() => [BacktestBucket], { description: 'By calibration frequency.' })
+  buckets: BacktestBucket[];
+  @Field(() => Float, { description: 'Mean absolute error per customer of the model.' })
+  meanAbsoluteError: number;
+  @Field(() => Float, {
+    description:
+      'Mean absolute error per customer of the naive baseline (each keeps their past rate).',
+  })
+  naiveMeanAbsoluteError: number;
 }

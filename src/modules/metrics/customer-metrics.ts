@@ -20,26 +20,49 @@ export interface MetricsSource {
   recentCampaignReactions: number;
 }
 
-@ObjectType({ description: 'Computed metrics of one customer: value, activity, churn risk and RFM, from the current model fit and the raw data.' })
+@ObjectType({
+  description:
+    'Computed metrics of one customer: value, activity, churn risk and RFM, from the current model fit and the raw data.',
+})
 export class CustomerMetrics {
   source: MetricsSource;
 
-  @Field(() => Money, { description: 'Historic CLV: everything the customer paid, net of refunds.' })
+  @Field(() => Money, {
+    description: 'Historic CLV: everything the customer paid, net of refunds.',
+  })
   historicClv: Money;
 
-  @Field(() => Float, { nullable: true, description: 'Probability that the customer is still active (BG/NBD); null before the first fit or purchase.' })
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Probability that the customer is still active (BG/NBD); null before the first fit or purchase.',
+  })
   probabilityAlive: number | null;
 
-  @Field(() => Date, { nullable: true, description: 'When the next order is expected: when expected purchases reach one; null if not within five years or without a fit.' })
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the next order is expected: when expected purchases reach one; null if not within five years or without a fit.',
+  })
   expectedNextOrderAt: Date | null;
 
-  @Field(() => Float, { nullable: true, description: 'Mean days between purchase days; null with fewer than two.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Mean days between purchase days; null with fewer than two.',
+  })
   averageDaysBetweenOrders: number | null;
 
-  @Field(() => ChurnRisk, { nullable: true, description: 'Churn risk with reasons; null before the first fit or purchase.' })
+  @Field(() => ChurnRisk, {
+    nullable: true,
+    description: 'Churn risk with reasons; null before the first fit or purchase.',
+  })
   churnRisk: ChurnRisk | null;
 
-  @Field(() => Rfm, { nullable: true, description: 'RFM scores and segment against the base at the fit; null before the first fit or purchase.' })
+  @Field(() => Rfm, {
+    nullable: true,
+    description:
+      'RFM scores and segment against the base at the fit; null before the first fit or purchase.',
+  })
   rfm: Rfm | null;
 
   @Field(() => Int, { nullable: true, description: 'Latest NPS answer, 0 to 10.' })
@@ -51,6 +74,9 @@ export class CustomerMetrics {
   @Field({ description: 'When these metrics were computed.' })
   computedAt: Date;
 
-  @Field(() => ModelFit, { nullable: true, description: 'The model fit the predictions come from.' })
+  @Field(() => ModelFit, {
+    nullable: true,
+    description: 'The model fit the predictions come from.',
+  })
   modelFit: ModelFit | null;
 }

@@ -1,11 +1,25 @@
-import { isoTimestampSql, moneySql, type MoneyCurrency, type ResolverOnlyFields, type SqlObject, type TypeProjections } from '../../common/compiled-reads';
+import {
+  isoTimestampSql,
+  moneySql,
+  type MoneyCurrency,
+  type ResolverOnlyFields,
+  type SqlObject,
+  type TypeProjections,
+} from '../../common/compiled-reads';
 import { ORDER_ROLLUP_SQL } from '../customers';
 import { countedOrdersSql, readSpendFigures, SPEND_SQL, spendFiguresSql } from '../orders';
 import { NOT_ASKED, SATISFACTION_FIELDS, summariseCustomer } from './customer-summary';
 
 /** Half-up to the minor unit in integers, truncating as BigInt division does: summariseCustomer's rule. */
-function averageOrderValueSql(netMinor: (row: string) => string, count: (row: string) => string, shop: MoneyCurrency): SqlObject {
-  return { ...moneySql((r) => `div(2 * (${netMinor(r)}) + ${count(r)}, 2 * ${count(r)})`, shop), nullWhen: (r) => `${count(r)} = 0` };
+function averageOrderValueSql(
+  netMinor: (row: string) => string,
+  count: (row: string) => string,
+  shop: MoneyCurrency,
+): SqlObject {
+  return {
+    ...moneySql((r) => `div(2 * (${netMinor(r)}) + ${count(r)}, 2 * ${count(r)})`, shop),
+    nullWhen: (r) => `${count(r)} = 0`,
+  };
 }
 
 /**
@@ -28,7 +42,11 @@ export function customerSummaryProjections(shopCurrency: string): TypeProjection
           fields: {
             orderCount: ORDER_ROLLUP_SQL.orderCount,
             netSpent: moneySql(ORDER_ROLLUP_SQL.netSpentMinor, shop),
-            averageOrderValue: averageOrderValueSql(ORDER_ROLLUP_SQL.netSpentMinor, ORDER_ROLLUP_SQL.orderCount, shop),
+            averageOrderValue: averageOrderValueSql(
+              ORDER_ROLLUP_SQL.netSpentMinor,
+              ORDER_ROLLUP_SQL.orderCount,
+              shop,
+            ),
             firstOrderAt: (c) => isoTimestampSql(ORDER_ROLLUP_SQL.firstOrderAt(c)),
             lastOrderAt: (c) => isoTimestampSql(ORDER_ROLLUP_SQL.lastOrderAt(c)),
           },
@@ -50,7 +68,8 @@ export function customerSummaryProjections(shopCurrency: string): TypeProjection
           otherwise: {
             kind: 'computed',
             sql: (c) => spendFiguresSql(`${c}.id`),
-            finish: (figures, { now }) => summariseCustomer(readSpendFigures(figures), NOT_ASKED, now, shopCurrency),
+            finish: (figures, { now }) =>
+              summariseCustomer(readSpendFigures(figures), NOT_ASKED, now, shopCurrency),
             accepts: (fields) => ![...fields].some((f) => SATISFACTION_FIELDS.has(f)),
           },
         },
@@ -59,11 +78,15 @@ export function customerSummaryProjections(shopCurrency: string): TypeProjection
   };
 }
 
-const SATISFACTION = 'feedback figures come from the feedback module\'s aggregates, which the summary\'s SQL does not read';
+const SATISFACTION =
+  "feedback figures come from the feedback module's aggregates, which the summary's SQL does not read";
 
 export const metricsResolverOnly: ResolverOnlyFields = {
   Customer: {
-    metrics: 'the models (BG/NBD, Gamma-Gamma, churn risk, RFM) run in JS on fitted parameters, at the request\'s clock',
+    metrics:
+      "the models (BG/NBD, Gamma-Gamma, churn risk, RFM) run in JS on fitted parameters, at the request's clock",
   },
-  CustomerSummary: Object.fromEntries([...SATISFACTION_FIELDS].map((field) => [field, SATISFACTION])),
+  CustomerSummary: Object.fromEntries(
+    [...SATISFACTION_FIELDS].map((field) => [field, SATISFACTION]),
+  ),
 };

@@ -8,7 +8,11 @@ import { CustomerSummaryResolver } from './customer-summary.resolver';
 import { ModelFitService } from './model-fit.service';
 import { MetricsService } from './metrics.service';
 import { createMetricsLoaders } from './metrics.loaders';
-import { ModelFitResolver, CustomerMetricsFieldResolver, CustomerMetricsResolver } from './metrics.resolver';
+import {
+  ModelFitResolver,
+  CustomerMetricsFieldResolver,
+  CustomerMetricsResolver,
+} from './metrics.resolver';
 import { MetricsStoreService } from './metrics-store.service';
 import { AnalyticsService } from './analytics.service';
 import { AnalyticsResolver } from './analytics.resolver';
@@ -24,9 +28,25 @@ export { AnalyticsService } from './analytics.service';
 
 /** Stored metrics are recomputed after erasure from what remains; model fits describe the whole base. */
 const metricsTextColumns: TextColumns[] = [
-  { table: 'customer_metrics', customerKey: 'customer_id', personal: {}, notPersonal: { churn_level: 'LOW, MEDIUM or HIGH', rfm_segment: 'RFM segment code' } },
-  { table: 'model_fits', customerKey: null, personal: {},
-    notPersonal: { purchase_model: 'model name', time_unit: 'unit name', purchase_params: 'fitted parameters', purchase_covariance: 'fitted parameters', gamma_gamma: 'fitted parameters', rfm_cuts: 'quantile cuts over the base' } },
+  {
+    table: 'customer_metrics',
+    customerKey: 'customer_id',
+    personal: {},
+    notPersonal: { churn_level: 'LOW, MEDIUM or HIGH', rfm_segment: 'RFM segment code' },
+  },
+  {
+    table: 'model_fits',
+    customerKey: null,
+    personal: {},
+    notPersonal: {
+      purchase_model: 'model name',
+      time_unit: 'unit name',
+      purchase_params: 'fitted parameters',
+      purchase_covariance: 'fitted parameters',
+      gamma_gamma: 'fitted parameters',
+      rfm_cuts: 'quantile cuts over the base',
+    },
+  },
 ];
 
 interface MetricsServices {
@@ -47,13 +67,29 @@ interface MetricsDeps {
 export const metricsModule = {
   name: 'metrics',
   entities: METRICS_ENTITIES,
-  services({ dataSource, settings }, { customers, purchaseHistory, orderSpend, feedback, communications }) {
+  services(
+    { dataSource, settings },
+    { customers, purchaseHistory, orderSpend, feedback, communications },
+  ) {
     const modelFits = new ModelFitService(dataSource, purchaseHistory);
-    const metrics = new MetricsService(modelFits, purchaseHistory, orderSpend, feedback, communications);
+    const metrics = new MetricsService(
+      modelFits,
+      purchaseHistory,
+      orderSpend,
+      feedback,
+      communications,
+    );
     return {
-      modelFits, metrics,
+      modelFits,
+      metrics,
       analytics: new AnalyticsService(dataSource, purchaseHistory, feedback, settings.shopCurrency),
-      metricsStore: new MetricsStoreService(dataSource, metrics, modelFits, customers, settings.shopCurrency),
+      metricsStore: new MetricsStoreService(
+        dataSource,
+        metrics,
+        modelFits,
+        customers,
+        settings.shopCurrency,
+      ),
     };
   },
   resolvers: (s, settings) => [
@@ -68,7 +104,9 @@ export const metricsModule = {
   resolverOnly: metricsResolverOnly,
   textColumns: metricsTextColumns,
   personalData: (s) => ({
-    exportRows: async (id) => ({ storedMetrics: (await s.metricsStore.storedByCustomerIds([id]))[0] }),
+    exportRows: async (id) => ({
+      storedMetrics: (await s.metricsStore.storedByCustomerIds([id]))[0],
+    }),
     // Stored metrics are recomputed from what remains once the erasure is committed.
     afterErasure: (id) => s.metricsStore.refreshCustomers([id]),
   }),

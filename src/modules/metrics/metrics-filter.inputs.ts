@@ -17,23 +17,35 @@ export const metricsCustomerList: CustomerListExtension = {
     fields: (Base: ClassType): ClassType<MetricsFilter> => {
       @InputType()
       class WithMetricsFilter extends Base {
-        @Field(() => ChurnRiskLevel, { nullable: true, description: 'Churn risk level from the stored metrics.' })
-        @IsOptional() @IsEnum(ChurnRiskLevel)
+        @Field(() => ChurnRiskLevel, {
+          nullable: true,
+          description: 'Churn risk level from the stored metrics.',
+        })
+        @IsOptional()
+        @IsEnum(ChurnRiskLevel)
         churnRiskLevel?: ChurnRiskLevel | null;
 
-        @Field(() => String, { nullable: true, description: 'Stored 12-month predicted CLV at least this, e.g. "100.00".' })
+        @Field(() => String, {
+          nullable: true,
+          description: 'Stored 12-month predicted CLV at least this, e.g. "100.00".',
+        })
         @IsOptional()
         predictedClvMin?: string | null;
 
-        @Field(() => RfmSegmentName, { nullable: true, description: 'RFM segment from the stored metrics.' })
-        @IsOptional() @IsEnum(RfmSegmentName)
+        @Field(() => RfmSegmentName, {
+          nullable: true,
+          description: 'RFM segment from the stored metrics.',
+        })
+        @IsOptional()
+        @IsEnum(RfmSegmentName)
         rfmSegment?: RfmSegmentName | null;
       }
       return WithMetricsFilter;
     },
     condition: (filter: MetricsFilter, params: SqlParams, { currency }: { currency: string }) => {
       const conditions: string[] = [];
-      if (filter.churnRiskLevel) conditions.push(`m.churn_level = ${params.add(filter.churnRiskLevel)}`);
+      if (filter.churnRiskLevel)
+        conditions.push(`m.churn_level = ${params.add(filter.churnRiskLevel)}`);
       if (filter.rfmSegment) conditions.push(`m.rfm_segment = ${params.add(filter.rfmSegment)}`);
       if (filter.predictedClvMin != null) {
         const min = parseMoney(filter.predictedClvMin, currency, 'filter.predictedClvMin');
@@ -43,10 +55,12 @@ export const metricsCustomerList: CustomerListExtension = {
       return `exists (select 1 from customer_metrics m where m.customer_id = c.id and ${conditions.join(' and ')})`;
     },
   },
-  sorts: [{
-    field: 'PREDICTED_CLV',
-    description: 'Stored 12-month predicted CLV (customers without one sort as the lowest).',
-    join: 'left join customer_metrics cm on cm.customer_id = c.id',
-    key: { sql: 'coalesce(cm.predicted_clv_minor, -1)', cast: 'bigint' },
-  }],
+  sorts: [
+    {
+      field: 'PREDICTED_CLV',
+      description: 'Stored 12-month predicted CLV (customers without one sort as the lowest).',
+      join: 'left join customer_metrics cm on cm.customer_id = c.id',
+      key: { sql: 'coalesce(cm.predicted_clv_minor, -1)', cast: 'bigint' },
+    },
+  ],
 };

@@ -18,7 +18,9 @@ export class MetricsStoreService {
   ) {}
 
   /** Recomputes every customer's stored metrics, a chunk at a time. */
-  async refreshAll(onProgress?: (done: number) => void): Promise<{ customers: number; seconds: number }> {
+  async refreshAll(
+    onProgress?: (done: number) => void,
+  ): Promise<{ customers: number; seconds: number }> {
     const started = process.hrtime.bigint();
     let after: string | null = null;
     let done = 0;
@@ -37,15 +39,29 @@ export class MetricsStoreService {
   async refreshCustomers(customerIds: readonly string[], failWithoutFit = false): Promise<void> {
     const fit = await this.fits.current();
     if (!fit) {
-      if (failWithoutFit) throw new BadUserInputError('Fit the models first (fit-models)', { field: 'fit' });
+      if (failWithoutFit)
+        throw new BadUserInputError('Fit the models first (fit-models)', { field: 'fit' });
       return;
     }
     const sources = await this.metrics.sourcesFor(customerIds, new Date(), fit);
     const rows = sources.map((source) => {
       const m = this.metrics.metrics(source, this.currency);
-      const clv = this.metrics.predictedClvValue(source, STORED_CLV.months, STORED_CLV.monthlyDiscountRate, this.currency);
-      return { id: source.customerId, alive: m.probabilityAlive, clv: clv?.minorUnits ?? null, score: m.churnRisk?.score ?? null,
-        level: m.churnRisk?.level ?? null, segment: m.rfm?.segment ?? null, next: m.expectedNextOrderAt, at: m.computedAt };
+      const clv = this.metrics.predictedClvValue(
+        source,
+        STORED_CLV.months,
+        STORED_CLV.monthlyDiscountRate,
+        this.currency,
+      );
+      return {
+        id: source.customerId,
+        alive: m.probabilityAlive,
+        clv: clv?.minorUnits ?? null,
+        score: m.churnRisk?.score ?? null,
+        level: m.churnRisk?.level ?? null,
+        segment: m.rfm?.segment ?? null,
+        next: m.expectedNextOrderAt,
+        at: m.computedAt,
+      };
     });
     await this.dataSource.query(
       `insert into customer_metrics (customer_id, fit_id, probability_alive, predicted_clv_minor, churn_score, churn_level, rfm_segment,
@@ -56,30 +72,54 @@ export class MetricsStoreService {
        on conflict (customer_id) do update set fit_id = excluded.fit_id, probability_alive = excluded.probability_alive,
          predicted_clv_minor = excluded.predicted_clv_minor, churn_score = excluded.churn_score, churn_level = excluded.churn_level,
          rfm_segment = excluded.rfm_segment, expected_next_order_at = excluded.expected_next_order_at, computed_at = excluded.computed_at`,
-      [fit.id, rows.map((r) => r.id), rows.map((r) => r.alive), rows.map((r) => r.clv), rows.map((r) => r.score), rows.map((r) => r.level),
-        rows.map((r) => r.segment), rows.map((r) => r.next), rows.map((r) => r.at)],
+      [
+        fit.id,
+        rows.map((r) => r.id),
+        rows.map((r) => r.alive),
+        rows.map((r) => r.clv),
+        rows.map((r) => r.score),
+        rows.map((r) => r.level),
+        rows.map((r) => r.segment),
+        rows.map((r) => r.next),
+        rows.map((r) => r.at),
+      ],
     );
   }
 
   /** The stored predicted CLV at a quantile of the base (0.8: the key-customer line), in minor units. */
   async predictedClvQuantile(q: number): Promise<number | null> {
     const [row] = await this.dataSource.query(
-      'select percentile_disc($1) within group (order by predicted_clv_minor) as value from customer_metrics where predicted_clv_minor is not null', [q]);
+      'select percentile_disc($1) within group (order by predicted_clv_minor) as value from customer_metrics where predicted_clv_minor is not null',
+      [q],
+    );
     return row?.value == null ? null : Number(row.value);
   }
 
   /** Stored metrics per customer (null when none were stored yet). */
   async storedByCustomerIds(customerIds: readonly string[]) {
-    const rows: { customer_id: string; probability_alive: number | null; predicted_clv_minor: string | null; churn_level: string | null;
-      churn_score: number | null; rfm_segment: string | null; computed_at: Date }[] = await this.dataSource.query(
-      'select * from customer_metrics where customer_id = any($1::uuid[])', [customerIds]);
+    const rows: {
+      customer_id: string;
+      probability_alive: number | null;
+      predicted_clv_minor: string | null;
+      churn_level: string | null;
+      churn_score: number | null;
+      rfm_segment: string | null;
+      computed_at: Date;
+    }[] = await this.dataSource.query(
+      'select * from customer_metrics where customer_id = any($1::uuid[])',
+      [customerIds],
+    );
     const byId = new Map(rows.map((r) => [r.customer_id, r]));
     return customerIds.map((id) => byId.get(id) ?? null);
   }
 
   /** Customers whose stored churn level is this one. */
   async customerIdsWithChurnLevel(level: string): Promise<string[]> {
-    return (await this.dataSource.query('select customer_id from customer_metrics where churn_level = $1', [level])).map((r: { customer_id: string }) => r.customer_id);
+    return (
+      await this.dataSource.query(
+        'select customer_id from customer_metrics where churn_level = $1',
+        [level],
+      )
+    ).map((r: { customer_id: string }) => r.customer_id);
   }
-
 }

@@ -4,7 +4,14 @@ import type { RequestContext } from '../../common/request-context';
 import { BadUserInputError } from '../../common/errors';
 import { Customer } from '../customers';
 import { CustomerMetrics } from './customer-metrics';
-import { CountPrediction, ModelFit, ModelTimeUnit, MoneyPrediction, PredictedClvArgs, PurchaseModel } from './metrics.types';
+import {
+  CountPrediction,
+  ModelFit,
+  ModelTimeUnit,
+  MoneyPrediction,
+  PredictedClvArgs,
+  PurchaseModel,
+} from './metrics.types';
 import { MetricsService, toModelFit } from './metrics.service';
 import { ModelFitService } from './model-fit.service';
 import { RequireScopes } from '../../common/require-scopes';
@@ -17,15 +24,20 @@ export const MAX_EXPECTED_PURCHASES_DAYS = 3650;
  * at a later time, where the series converge more slowly (about months² work); expected purchases are one
  * evaluation per draw whatever the horizon, slower for long ones. About a point per millisecond of CPU.
  */
-const clvCost = (args: Record<string, unknown>) => 1 + Math.ceil((Number(args.months) || 120) ** 2 / 100);
-const expectedPurchasesCost = (args: Record<string, unknown>) => 1 + Math.ceil((Number(args.days) || MAX_EXPECTED_PURCHASES_DAYS) / 365);
+const clvCost = (args: Record<string, unknown>) =>
+  1 + Math.ceil((Number(args.months) || 120) ** 2 / 100);
+const expectedPurchasesCost = (args: Record<string, unknown>) =>
+  1 + Math.ceil((Number(args.days) || MAX_EXPECTED_PURCHASES_DAYS) / 365);
 
 @Resolver(() => ModelFit)
 export class ModelFitResolver {
   constructor(private readonly fits: ModelFitService) {}
 
   @RequireScopes('metrics:read')
-  @Query(() => ModelFit, { nullable: true, description: 'The current model fit (the newest); null before the first.' })
+  @Query(() => ModelFit, {
+    nullable: true,
+    description: 'The current model fit (the newest); null before the first.',
+  })
   async modelFit() {
     const fit = await this.fits.current();
     return fit && toModelFit(fit);
@@ -33,17 +45,33 @@ export class ModelFitResolver {
 
   @RequireScopes('metrics:read')
   @Query(() => [ModelFit], { description: 'Model fits, newest first.' })
-  async modelFits(@Arg('first', () => Int, { defaultValue: 20, description: 'How many, 1 to 100.' }) first: number) {
-    if (first < 1 || first > 100) throw new BadUserInputError('first must be between 1 and 100', { field: 'first' });
+  async modelFits(
+    @Arg('first', () => Int, { defaultValue: 20, description: 'How many, 1 to 100.' })
+    first: number,
+  ) {
+    if (first < 1 || first > 100)
+      throw new BadUserInputError('first must be between 1 and 100', { field: 'first' });
     return (await this.fits.history(first)).map(toModelFit);
   }
 
   @RequireScopes('admin')
-  @Mutation(() => ModelFit, { description: 'Fit a purchase model (BG/NBD by default) and Gamma-Gamma on the whole base with purchases up to asOf, store the fit and make it current.' })
+  @Mutation(() => ModelFit, {
+    description:
+      'Fit a purchase model (BG/NBD by default) and Gamma-Gamma on the whole base with purchases up to asOf, store the fit and make it current.',
+  })
   async fitModels(
-    @Arg('asOf', () => LocalDateScalar, { description: 'Use purchases up to the end of this day.' }) asOf: string,
-    @Arg('timeUnit', () => ModelTimeUnit, { defaultValue: ModelTimeUnit.WEEK, description: 'Time unit of the purchase model.' }) timeUnit: ModelTimeUnit,
-    @Arg('purchaseModel', () => PurchaseModel, { defaultValue: PurchaseModel.BG_NBD, description: 'Which purchase model to fit.' }) purchaseModel: PurchaseModel,
+    @Arg('asOf', () => LocalDateScalar, { description: 'Use purchases up to the end of this day.' })
+    asOf: string,
+    @Arg('timeUnit', () => ModelTimeUnit, {
+      defaultValue: ModelTimeUnit.WEEK,
+      description: 'Time unit of the purchase model.',
+    })
+    timeUnit: ModelTimeUnit,
+    @Arg('purchaseModel', () => PurchaseModel, {
+      defaultValue: PurchaseModel.BG_NBD,
+      description: 'Which purchase model to fit.',
+    })
+    purchaseModel: PurchaseModel,
   ) {
     return toModelFit(await this.fits.fit(asOf, timeUnit, purchaseModel));
   }
@@ -51,33 +79,64 @@ export class ModelFitResolver {
 
 @Resolver(() => Customer)
 export class CustomerMetricsFieldResolver {
-  constructor(private readonly metricsService: MetricsService, private readonly shopCurrency: string) {}
+  constructor(
+    private readonly metricsService: MetricsService,
+    private readonly shopCurrency: string,
+  ) {}
 
   @RequireScopes('metrics:read')
-  @FieldResolver(() => CustomerMetrics, { description: 'Computed metrics: CLV, activity, churn risk with reasons, RFM, NPS and CSAT.' })
+  @FieldResolver(() => CustomerMetrics, {
+    description: 'Computed metrics: CLV, activity, churn risk with reasons, RFM, NPS and CSAT.',
+  })
   async metrics(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
-    return this.metricsService.metricsInSlices(await ctx.loaders.metrics.sources.load(customer.databaseId), this.shopCurrency);
+    return this.metricsService.metricsInSlices(
+      await ctx.loaders.metrics.sources.load(customer.databaseId),
+      this.shopCurrency,
+    );
   }
 }
 
 @Resolver(() => CustomerMetrics)
 export class CustomerMetricsResolver {
-  constructor(private readonly metrics: MetricsService, private readonly shopCurrency: string) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly shopCurrency: string,
+  ) {}
 
   @CostOf(clvCost)
-  @FieldResolver(() => MoneyPrediction, { nullable: true, description: 'Discounted CLV over the coming months with an 80% interval; null before the first fit. Costs 1 + ceil(months² / 100) points (145 at 120 months).' })
+  @FieldResolver(() => MoneyPrediction, {
+    nullable: true,
+    description:
+      'Discounted CLV over the coming months with an 80% interval; null before the first fit. Costs 1 + ceil(months² / 100) points (145 at 120 months).',
+  })
   predictedClv(@Root() metrics: CustomerMetrics, @Args() args: PredictedClvArgs) {
-    return this.metrics.predictedClv(metrics.source, args.months, args.discountRate, this.shopCurrency);
+    return this.metrics.predictedClv(
+      metrics.source,
+      args.months,
+      args.discountRate,
+      this.shopCurrency,
+    );
   }
 
   @CostOf(expectedPurchasesCost)
-  @FieldResolver(() => CountPrediction, { nullable: true, description: 'Expected purchases in the coming days with an 80% interval; null before the first fit. Costs 1 + ceil(days / 365) points.' })
+  @FieldResolver(() => CountPrediction, {
+    nullable: true,
+    description:
+      'Expected purchases in the coming days with an 80% interval; null before the first fit. Costs 1 + ceil(days / 365) points.',
+  })
   expectedPurchases(
     @Root() metrics: CustomerMetrics,
-    @Arg('days', () => Int, { defaultValue: 90, description: `Days ahead, 1 to ${MAX_EXPECTED_PURCHASES_DAYS}.` }) days: number,
+    @Arg('days', () => Int, {
+      defaultValue: 90,
+      description: `Days ahead, 1 to ${MAX_EXPECTED_PURCHASES_DAYS}.`,
+    })
+    days: number,
   ) {
     if (!Number.isInteger(days) || days < 1 || days > MAX_EXPECTED_PURCHASES_DAYS) {
-      throw new BadUserInputError(`days must be 1 to ${MAX_EXPECTED_PURCHASES_DAYS}`, { field: 'days', max: MAX_EXPECTED_PURCHASES_DAYS });
+      throw new BadUserInputError(`days must be 1 to ${MAX_EXPECTED_PURCHASES_DAYS}`, {
+        field: 'days',
+        max: MAX_EXPECTED_PURCHASES_DAYS,
+      });
     }
     return this.metrics.expectedPurchasesIn(metrics.source, days);
   }

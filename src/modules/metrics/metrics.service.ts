@@ -13,7 +13,13 @@ import { churnRisk } from './models/churn-risk';
 import { rfmScores, rfmSegment } from './models/rfm';
 import { DAYS_PER_UNIT, FitRecord, ModelFitService, toModelInput } from './model-fit.service';
 import { CustomerMetrics, MetricsSource } from './customer-metrics';
-import { ChurnRiskLevel, ModelFit, ModelTimeUnit, PurchaseModel, RfmSegmentName } from './metrics.types';
+import {
+  ChurnRiskLevel,
+  ModelFit,
+  ModelTimeUnit,
+  PurchaseModel,
+  RfmSegmentName,
+} from './metrics.types';
 
 const DRAWS = 200;
 const DAY_MS = 86_400_000;
@@ -21,11 +27,24 @@ const DAY_MS = 86_400_000;
 export function toModelFit(fit: FitRecord): ModelFit {
   const params = fit.purchaseParams;
   return {
-    id: fit.id, asOf: fit.asOf, timeUnit: fit.timeUnit as ModelTimeUnit, purchaseModel: fit.purchaseModel as PurchaseModel,
-    r: params.r, alpha: params.alpha, a: params.a ?? null, b: params.b ?? null, s: params.s ?? null, beta: params.beta ?? null,
-    logLikelihood: params.logLikelihood, p: fit.gammaGamma?.p ?? null, q: fit.gammaGamma?.q ?? null,
-    gamma: fit.gammaGamma?.gamma ?? null, customers: fit.customers, repeatCustomers: fit.repeatCustomers,
-    fittedAt: fit.fittedAt, durationMs: fit.durationMs,
+    id: fit.id,
+    asOf: fit.asOf,
+    timeUnit: fit.timeUnit as ModelTimeUnit,
+    purchaseModel: fit.purchaseModel as PurchaseModel,
+    r: params.r,
+    alpha: params.alpha,
+    a: params.a ?? null,
+    b: params.b ?? null,
+    s: params.s ?? null,
+    beta: params.beta ?? null,
+    logLikelihood: params.logLikelihood,
+    p: fit.gammaGamma?.p ?? null,
+    q: fit.gammaGamma?.q ?? null,
+    gamma: fit.gammaGamma?.gamma ?? null,
+    customers: fit.customers,
+    repeatCustomers: fit.repeatCustomers,
+    fittedAt: fit.fittedAt,
+    durationMs: fit.durationMs,
   };
 }
 
@@ -43,20 +62,34 @@ export class MetricsService {
 
   /** Everything Customer.metrics needs for a batch of customers: six statements, whatever the batch size. */
   // The fit may be passed in by a caller that already holds it (bulk refreshes).
-  async sourcesFor(customerIds: readonly string[], asOf: Date, knownFit?: FitRecord | null): Promise<MetricsSource[]> {
+  async sourcesFor(
+    customerIds: readonly string[],
+    asOf: Date,
+    knownFit?: FitRecord | null,
+  ): Promise<MetricsSource[]> {
     const day = asOf.toISOString().slice(0, 10);
     const [fit, histories, totals, satisfaction, halves, campaigns] = await Promise.all([
-      knownFit !== undefined ? knownFit : this.fits.current(), this.history.purchaseSummaries(day, customerIds), this.spend.totalsByCustomerIds(customerIds),
-      this.feedback.totalsByCustomerIds(customerIds), this.history.spendByHalfYear(customerIds, asOf),
+      knownFit !== undefined ? knownFit : this.fits.current(),
+      this.history.purchaseSummaries(day, customerIds),
+      this.spend.totalsByCustomerIds(customerIds),
+      this.feedback.totalsByCustomerIds(customerIds),
+      this.history.spendByHalfYear(customerIds, asOf),
       this.communications.campaignReactions(customerIds, asOf),
     ]);
     const historyOf = new Map(histories.map((h) => [h.customerId, h]));
     return customerIds.map((customerId, i) => ({
-      customerId, asOf, fit, history: historyOf.get(customerId) ?? null,
+      customerId,
+      asOf,
+      fit,
+      history: historyOf.get(customerId) ?? null,
       netSpentMinor: totals[i].netMinor - totals[i].refundedMinor,
-      latestNps: satisfaction[i].latestNps, averageCsat: satisfaction[i].averageCsat, openComplaints: satisfaction[i].openComplaints,
-      spendLastHalfYear: halves[i].last, spendPreviousHalfYear: halves[i].previous,
-      recentCampaigns: campaigns[i].sent, recentCampaignReactions: campaigns[i].reacted,
+      latestNps: satisfaction[i].latestNps,
+      averageCsat: satisfaction[i].averageCsat,
+      openComplaints: satisfaction[i].openComplaints,
+      spendLastHalfYear: halves[i].last,
+      spendPreviousHalfYear: halves[i].previous,
+      recentCampaigns: campaigns[i].sent,
+      recentCampaignReactions: campaigns[i].reacted,
     }));
   }
 
@@ -73,15 +106,30 @@ export class MetricsService {
     const { fit, history } = source;
     const model = fit && history ? this.modelView(fit, history) : null;
     const alive = model ? model.predictor.probabilityAlive(model.customer) : null;
-    const averageDays = history && history.x > 0 ? Math.round((history.recencyDays / history.x) * 10) / 10 : null;
-    const risk = model && history && alive !== null ? churnRisk({
-      probabilityAlive: alive, daysSinceLastPurchase: history.ageDays - history.recencyDays, averageDaysBetweenPurchases: averageDays,
-      latestNps: source.latestNps, openComplaints: source.openComplaints, spendLastHalfYear: source.spendLastHalfYear,
-      spendPreviousHalfYear: source.spendPreviousHalfYear, recentCampaigns: source.recentCampaigns, recentCampaignReactions: source.recentCampaignReactions,
-    }) : null;
-    const scores = fit && history ? rfmScores(fit.rfmCuts, {
-      daysSinceLastPurchase: history.ageDays - history.recencyDays, purchaseDays: history.x + 1, netValueMinor: Number(history.totalValueMinor),
-    }) : null;
+    const averageDays =
+      history && history.x > 0 ? Math.round((history.recencyDays / history.x) * 10) / 10 : null;
+    const risk =
+      model && history && alive !== null
+        ? churnRisk({
+            probabilityAlive: alive,
+            daysSinceLastPurchase: history.ageDays - history.recencyDays,
+            averageDaysBetweenPurchases: averageDays,
+            latestNps: source.latestNps,
+            openComplaints: source.openComplaints,
+            spendLastHalfYear: source.spendLastHalfYear,
+            spendPreviousHalfYear: source.spendPreviousHalfYear,
+            recentCampaigns: source.recentCampaigns,
+            recentCampaignReactions: source.recentCampaignReactions,
+          })
+        : null;
+    const scores =
+      fit && history
+        ? rfmScores(fit.rfmCuts, {
+            daysSinceLastPurchase: history.ageDays - history.recencyDays,
+            purchaseDays: history.x + 1,
+            netValueMinor: Number(history.totalValueMinor),
+          })
+        : null;
     return {
       source,
       historicClv: money(source.netSpentMinor, currency),
@@ -89,7 +137,14 @@ export class MetricsService {
       expectedNextOrderAt: model ? this.nextOrderAt(model, source.asOf) : null,
       averageDaysBetweenOrders: averageDays,
       churnRisk: risk && { ...risk, level: risk.level as ChurnRiskLevel },
-      rfm: scores && { ...scores, segment: rfmSegment(scores.recencyScore, scores.frequencyScore, scores.monetaryScore) as RfmSegmentName },
+      rfm: scores && {
+        ...scores,
+        segment: rfmSegment(
+          scores.recencyScore,
+          scores.frequencyScore,
+          scores.monetaryScore,
+        ) as RfmSegmentName,
+      },
       nps: source.latestNps,
       csat: source.averageCsat,
       computedAt: source.asOf,
@@ -105,10 +160,18 @@ export class MetricsService {
     if (!source.fit) return null;
     const model = this.modelView(source.fit, source.history);
     const t = days / DAYS_PER_UNIT[source.fit.timeUnit];
-    const spread = await mapInSlices(this.draws(source.fit), (p) => p.expectedPurchases(model.customer, t), 4);
+    const spread = await mapInSlices(
+      this.draws(source.fit),
+      (p) => p.expectedPurchases(model.customer, t),
+      4,
+    );
     await checkpoint();
     const round = (v: number) => Math.round(v * 1000) / 1000;
-    return { value: round(model.predictor.expectedPurchases(model.customer, t)), low: round(quantile(spread, 0.1)), high: round(quantile(spread, 0.9)) };
+    return {
+      value: round(model.predictor.expectedPurchases(model.customer, t)),
+      low: round(quantile(spread, 0.1)),
+      high: round(quantile(spread, 0.9)),
+    };
   }
 
   /**
@@ -116,21 +179,40 @@ export class MetricsService {
    * `months` predictions, so the draws run in slices (one draw at 120 months is about a tenth of a millisecond per month,
    * so a checkpoint per draw), and so does the point prediction.
    */
-  async predictedClv(source: MetricsSource, months: number, monthlyDiscountRate: number, currency: string): Promise<{ value: Money; low: Money; high: Money } | null> {
+  async predictedClv(
+    source: MetricsSource,
+    months: number,
+    monthlyDiscountRate: number,
+    currency: string,
+  ): Promise<{ value: Money; low: Money; high: Money } | null> {
     const clv = this.clv(source, months, monthlyDiscountRate, currency);
     if (!clv) return null;
     const spread = await mapInSlices(this.draws(clv.fit), (p) => clv.predict(p), 1);
     await checkpoint();
-    return { value: clv.asMoney(clv.predict(clv.model.predictor)), low: clv.asMoney(quantile(spread, 0.1)), high: clv.asMoney(quantile(spread, 0.9)) };
+    return {
+      value: clv.asMoney(clv.predict(clv.model.predictor)),
+      low: clv.asMoney(quantile(spread, 0.1)),
+      high: clv.asMoney(quantile(spread, 0.9)),
+    };
   }
 
   /** The point prediction alone, for bulk refreshes. */
-  predictedClvValue(source: MetricsSource, months: number, monthlyDiscountRate: number, currency: string): Money | null {
+  predictedClvValue(
+    source: MetricsSource,
+    months: number,
+    monthlyDiscountRate: number,
+    currency: string,
+  ): Money | null {
     const clv = this.clv(source, months, monthlyDiscountRate, currency);
     return clv && clv.asMoney(clv.predict(clv.model.predictor));
   }
 
-  private clv(source: MetricsSource, months: number, monthlyDiscountRate: number, currency: string) {
+  private clv(
+    source: MetricsSource,
+    months: number,
+    monthlyDiscountRate: number,
+    currency: string,
+  ) {
     const { fit } = source;
     if (!fit?.gammaGamma) return null;
     const model = this.modelView(fit, source.history);
@@ -138,9 +220,11 @@ export class MetricsService {
     const horizon = { months, monthlyDiscountRate, unitsPerMonth: UNITS_PER_MONTH[fit.timeUnit] };
     const scale = 10 ** currencyExponent(currency);
     return {
-      fit, model,
+      fit,
+      model,
       asMoney: (major: number) => money(BigInt(Math.round(major * scale)), currency),
-      predict: (p: PurchasePredictor) => discountedClv((t) => p.expectedPurchases(model.customer, t), spend, horizon),
+      predict: (p: PurchasePredictor) =>
+        discountedClv((t) => p.expectedPurchases(model.customer, t), spend, horizon),
     };
   }
 
@@ -148,7 +232,12 @@ export class MetricsService {
   private modelView(fit: FitRecord, history: PurchaseHistory | null) {
     const input = history ? toModelInput(history, fit.timeUnit) : { x: 0, tx: 0, T: 0, mBar: 0 };
     const customer: PurchaseSummary = { x: input.x, tx: input.tx, T: input.T };
-    return { predictor: predictorFor(fit.purchaseModel, fit.purchaseParams), customer, mBar: input.mBar, unitDays: DAYS_PER_UNIT[fit.timeUnit] };
+    return {
+      predictor: predictorFor(fit.purchaseModel, fit.purchaseParams),
+      customer,
+      mBar: input.mBar,
+      unitDays: DAYS_PER_UNIT[fit.timeUnit],
+    };
   }
 
   private nextOrderAt(model: ReturnType<MetricsService['modelView']>, asOf: Date): Date | null {
@@ -168,11 +257,17 @@ export class MetricsService {
     const cached = this.drawsByFit.get(fit.id);
     if (cached) return cached;
     const rng = new Random(0x5eed);
-    const normals = Array.from({ length: DRAWS }, () => Array.from({ length: 4 }, () => rng.normal()));
+    const normals = Array.from({ length: DRAWS }, () =>
+      Array.from({ length: 4 }, () => rng.normal()),
+    );
     const names = PARAMETER_NAMES[fit.purchaseModel];
     const mean = names.map((name) => Math.log(fit.purchaseParams[name]));
-    const draws = drawParameters(mean, fit.purchaseCovariance, normals)
-      .map((theta) => predictorFor(fit.purchaseModel, Object.fromEntries(names.map((name, i) => [name, Math.exp(theta[i])]))));
+    const draws = drawParameters(mean, fit.purchaseCovariance, normals).map((theta) =>
+      predictorFor(
+        fit.purchaseModel,
+        Object.fromEntries(names.map((name, i) => [name, Math.exp(theta[i])])),
+      ),
+    );
     this.drawsByFit.set(fit.id, draws);
     return draws;
   }

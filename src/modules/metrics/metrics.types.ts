@@ -4,43 +4,79 @@ import { Max, Min } from 'class-validator';
 import { describeEnum } from '../../common/enums';
 import { Money } from '../../common/money';
 
-export enum ModelTimeUnit { WEEK = 'week', DAY = 'day' }
+export enum ModelTimeUnit {
+  WEEK = 'week',
+  DAY = 'day',
+}
 describeEnum(ModelTimeUnit, 'ModelTimeUnit', 'The time unit the purchase model is fitted in.', {
   WEEK: 'Weeks, as in the BG/NBD literature (CDNOW).',
   DAY: 'Days, for shops with frequent purchases.',
 });
 
-export enum PurchaseModel { BG_NBD = 'BG_NBD', PARETO_NBD = 'PARETO_NBD' }
+export enum PurchaseModel {
+  BG_NBD = 'BG_NBD',
+  PARETO_NBD = 'PARETO_NBD',
+}
 describeEnum(PurchaseModel, 'PurchaseModel', 'The model of purchase counts and drop-out.', {
   BG_NBD: 'BG/NBD (Fader, Hardie & Lee 2005): customers may drop out right after a purchase.',
-  PARETO_NBD: 'Pareto/NBD (Schmittlein, Morrison & Colombo 1987): customers may drop out at any time.',
+  PARETO_NBD:
+    'Pareto/NBD (Schmittlein, Morrison & Colombo 1987): customers may drop out at any time.',
 });
 
-export enum ChurnRiskLevel { LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH' }
+export enum ChurnRiskLevel {
+  LOW = 'LOW',
+  MEDIUM = 'MEDIUM',
+  HIGH = 'HIGH',
+}
 describeEnum(ChurnRiskLevel, 'ChurnRiskLevel', 'Churn risk band.', {
-  LOW: 'Score below 0.3.', MEDIUM: 'Score from 0.3 to 0.6.', HIGH: 'Score 0.6 or more.',
+  LOW: 'Score below 0.3.',
+  MEDIUM: 'Score from 0.3 to 0.6.',
+  HIGH: 'Score 0.6 or more.',
 });
 
 export enum RfmSegmentName {
-  CHAMPIONS = 'CHAMPIONS', LOYAL = 'LOYAL', POTENTIAL_LOYALIST = 'POTENTIAL_LOYALIST', NEW = 'NEW', PROMISING = 'PROMISING',
-  NEEDS_ATTENTION = 'NEEDS_ATTENTION', ABOUT_TO_SLEEP = 'ABOUT_TO_SLEEP', AT_RISK = 'AT_RISK', CANNOT_LOSE = 'CANNOT_LOSE',
-  HIBERNATING = 'HIBERNATING', LOST = 'LOST',
+  CHAMPIONS = 'CHAMPIONS',
+  LOYAL = 'LOYAL',
+  POTENTIAL_LOYALIST = 'POTENTIAL_LOYALIST',
+  NEW = 'NEW',
+  PROMISING = 'PROMISING',
+  NEEDS_ATTENTION = 'NEEDS_ATTENTION',
+  ABOUT_TO_SLEEP = 'ABOUT_TO_SLEEP',
+  AT_RISK = 'AT_RISK',
+  CANNOT_LOSE = 'CANNOT_LOSE',
+  HIBERNATING = 'HIBERNATING',
+  LOST = 'LOST',
 }
-describeEnum(RfmSegmentName, 'RfmSegment', 'RFM segment from the recency, frequency and monetary scores.', {
-  CHAMPIONS: 'Bought recently, often and for a lot.', LOYAL: 'Buy regularly and recently.',
-  POTENTIAL_LOYALIST: 'Recent, with average frequency and spend.', NEW: 'Bought recently for the first time.',
-  PROMISING: 'Recent, but low frequency and spend.', NEEDS_ATTENTION: 'Average on all three; slipping.',
-  ABOUT_TO_SLEEP: 'Average recency, low frequency and spend.', AT_RISK: 'Used to buy often; not for a while.',
-  CANNOT_LOSE: 'Were among the best; not seen for a while.', HIBERNATING: 'Long ago, little and seldom.',
-  LOST: 'Lowest recency, frequency and spend.',
-});
+describeEnum(
+  RfmSegmentName,
+  'RfmSegment',
+  'RFM segment from the recency, frequency and monetary scores.',
+  {
+    CHAMPIONS: 'Bought recently, often and for a lot.',
+    LOYAL: 'Buy regularly and recently.',
+    POTENTIAL_LOYALIST: 'Recent, with average frequency and spend.',
+    NEW: 'Bought recently for the first time.',
+    PROMISING: 'Recent, but low frequency and spend.',
+    NEEDS_ATTENTION: 'Average on all three; slipping.',
+    ABOUT_TO_SLEEP: 'Average recency, low frequency and spend.',
+    AT_RISK: 'Used to buy often; not for a while.',
+    CANNOT_LOSE: 'Were among the best; not seen for a while.',
+    HIBERNATING: 'Long ago, little and seldom.',
+    LOST: 'Lowest recency, frequency and spend.',
+  },
+);
 
-@ObjectType({ description: 'A stored fit of the purchase (BG/NBD) and spend (Gamma-Gamma) models on the whole base.' })
+@ObjectType({
+  description:
+    'A stored fit of the purchase (BG/NBD) and spend (Gamma-Gamma) models on the whole base.',
+})
 export class ModelFit {
   @Field(() => ID, { description: 'Fit id.' })
   id: string;
 
-  @Field(() => LocalDateScalar, { description: 'Only purchases up to the end of this day were used.' })
+  @Field(() => LocalDateScalar, {
+    description: 'Only purchases up to the end of this day were used.',
+  })
   asOf: string;
 
   @Field(() => ModelTimeUnit, { description: 'Time unit of recency, T and alpha.' })
@@ -52,25 +88,42 @@ export class ModelFit {
   @Field(() => Float, { description: 'r: shape of the purchase-rate distribution (both models).' })
   r: number;
 
-  @Field(() => Float, { description: 'alpha: scale of the purchase-rate distribution, in the time unit (both models).' })
+  @Field(() => Float, {
+    description: 'alpha: scale of the purchase-rate distribution, in the time unit (both models).',
+  })
   alpha: number;
 
-  @Field(() => Float, { nullable: true, description: 'BG/NBD a: dropout-probability Beta parameter.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'BG/NBD a: dropout-probability Beta parameter.',
+  })
   a: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'BG/NBD b: dropout-probability Beta parameter.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'BG/NBD b: dropout-probability Beta parameter.',
+  })
   b: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Pareto/NBD s: shape of the dropout-rate distribution.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Pareto/NBD s: shape of the dropout-rate distribution.',
+  })
   s: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Pareto/NBD beta: scale of the dropout-rate distribution, in the time unit.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Pareto/NBD beta: scale of the dropout-rate distribution, in the time unit.',
+  })
   beta: number | null;
 
   @Field(() => Float, { description: 'The purchase model’s maximised log-likelihood.' })
   logLikelihood: number;
 
-  @Field(() => Float, { nullable: true, description: 'Gamma-Gamma p (shape of spend per transaction); null without repeat buyers.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Gamma-Gamma p (shape of spend per transaction); null without repeat buyers.',
+  })
   p: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Gamma-Gamma q.' })
@@ -92,7 +145,9 @@ export class ModelFit {
   durationMs: number;
 }
 
-@ObjectType({ description: 'A prediction with its 80% interval from the uncertainty of the fitted parameters.' })
+@ObjectType({
+  description: 'A prediction with its 80% interval from the uncertainty of the fitted parameters.',
+})
 export class MoneyPrediction {
   @Field(() => Money, { description: 'Point prediction at the fitted parameters.' })
   value: Money;
@@ -118,13 +173,18 @@ export class CountPrediction {
 
 @ObjectType({ description: 'One reason behind a churn-risk score.' })
 export class ChurnReason {
-  @Field({ description: 'Stable code: MODEL, OVERDUE, DETRACTOR, OPEN_COMPLAINT, FALLING_SPEND, NO_REACTION.' })
+  @Field({
+    description:
+      'Stable code: MODEL, OVERDUE, DETRACTOR, OPEN_COMPLAINT, FALLING_SPEND, NO_REACTION.',
+  })
   code: string;
 
   @Field({ description: 'The reason in words.' })
   description: string;
 
-  @Field(() => Float, { description: 'The part of the score this reason accounts for; the weights add up to the score.' })
+  @Field(() => Float, {
+    description: 'The part of the score this reason accounts for; the weights add up to the score.',
+  })
   weight: number;
 }
 
@@ -158,10 +218,12 @@ export class Rfm {
 @ArgsType()
 export class PredictedClvArgs {
   @Field(() => Int, { defaultValue: 12, description: 'Horizon in months, 1 to 120.' })
-  @Min(1) @Max(120)
+  @Min(1)
+  @Max(120)
   months: number;
 
   @Field(() => Float, { defaultValue: 0.01, description: 'Monthly discount rate, 0 to 0.5.' })
-  @Min(0) @Max(0.5)
+  @Min(0)
+  @Max(0.5)
   discountRate: number;
 }

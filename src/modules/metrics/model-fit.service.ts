@@ -14,7 +14,9 @@ export const DAYS_PER_UNIT: Record<TimeUnit, number> = { week: 7, day: 1 };
 export function toModelInput(history: PurchaseHistory, unit: TimeUnit) {
   const days = DAYS_PER_UNIT[unit];
   return {
-    x: history.x, tx: history.recencyDays / days, T: history.ageDays / days,
+    x: history.x,
+    tx: history.recencyDays / days,
+    T: history.ageDays / days,
     mBar: history.x > 0 ? Number(history.repeatValueMinor) / history.x / 100 : 0,
   };
 }
@@ -26,7 +28,13 @@ export interface FitRecord {
   purchaseModel: PurchaseModelName;
   purchaseParams: Record<string, number> & { logLikelihood: number; iterations: number };
   purchaseCovariance: number[][];
-  gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number; converged: boolean } | null;
+  gammaGamma: {
+    p: number;
+    q: number;
+    gamma: number;
+    logLikelihood: number;
+    converged: boolean;
+  } | null;
   rfmCuts: { recencyDays: number[]; frequency: number[]; monetaryMinor: number[] };
   customers: number;
   repeatCustomers: number;
@@ -44,16 +52,21 @@ export class ModelFitService {
 
   /** Fits BG/NBD and Gamma-Gamma on every customer's purchases up to the end of asOf, and stores the fit. */
   async fit(asOf: string, unit: TimeUnit, model: PurchaseModelName = 'BG_NBD'): Promise<FitRecord> {
-    if (!DAY.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) throw new BadUserInputError('asOf must be a date, YYYY-MM-DD', { field: 'asOf' });
+    if (!DAY.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`)))
+      throw new BadUserInputError('asOf must be a date, YYYY-MM-DD', { field: 'asOf' });
     const started = process.hrtime.bigint();
     const histories = await this.purchases.purchaseSummaries(asOf, null);
     if (histories.filter((h) => h.x > 0).length < 2) {
-      throw new BadUserInputError('Fitting needs customers with repeat purchases before asOf', { field: 'asOf' });
+      throw new BadUserInputError('Fitting needs customers with repeat purchases before asOf', {
+        field: 'asOf',
+      });
     }
     const inputs = histories.map((h) => toModelInput(h, unit));
     const columns = toColumns(inputs.map(({ x, tx, T }): PurchaseSummary => ({ x, tx, T })));
     const purchase = fitPurchaseModel(model, columns);
-    const repeat = inputs.filter((i) => i.x > 0 && i.mBar > 0).map((i) => ({ x: i.x, mBar: i.mBar }));
+    const repeat = inputs
+      .filter((i) => i.x > 0 && i.mBar > 0)
+      .map((i) => ({ x: i.x, mBar: i.mBar }));
     const gg = repeat.length >= 2 ? fitGammaGamma(repeat) : null;
     const rfmCuts = {
       recencyDays: quintileCuts(histories.map((h) => h.ageDays - h.recencyDays)),
@@ -61,24 +74,37 @@ export class ModelFitService {
       monetaryMinor: quintileCuts(histories.map((h) => Number(h.totalValueMinor))),
     };
     const record = this.dataSource.getRepository(ModelFitEntity).create({
-      asOf, timeUnit: unit,
+      asOf,
+      timeUnit: unit,
       purchaseModel: model,
-      purchaseParams: { ...purchase.params, logLikelihood: purchase.logLikelihood, iterations: purchase.iterations, converged: purchase.converged },
+      purchaseParams: {
+        ...purchase.params,
+        logLikelihood: purchase.logLikelihood,
+        iterations: purchase.iterations,
+        converged: purchase.converged,
+      },
       purchaseCovariance: purchase.covariance,
       gammaGamma: gg && { ...gg.params, logLikelihood: gg.logLikelihood, converged: gg.converged },
-      rfmCuts, customers: histories.length, repeatCustomers: histories.filter((h) => h.x > 0).length,
-      fittedAt: new Date(), durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
+      rfmCuts,
+      customers: histories.length,
+      repeatCustomers: histories.filter((h) => h.x > 0).length,
+      fittedAt: new Date(),
+      durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
     });
     return toRecord(await this.dataSource.getRepository(ModelFitEntity).save(record));
   }
 
   async current(): Promise<FitRecord | null> {
-    const [row] = await this.dataSource.getRepository(ModelFitEntity).find({ order: { fittedAt: 'DESC', id: 'DESC' }, take: 1 });
+    const [row] = await this.dataSource
+      .getRepository(ModelFitEntity)
+      .find({ order: { fittedAt: 'DESC', id: 'DESC' }, take: 1 });
     return row ? toRecord(row) : null;
   }
 
   async history(limit: number): Promise<FitRecord[]> {
-    const rows = await this.dataSource.getRepository(ModelFitEntity).find({ order: { fittedAt: 'DESC', id: 'DESC' }, take: limit });
+    const rows = await this.dataSource
+      .getRepository(ModelFitEntity)
+      .find({ order: { fittedAt: 'DESC', id: 'DESC' }, take: limit });
     return rows.map(toRecord);
   }
 }

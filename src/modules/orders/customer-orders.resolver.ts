@@ -11,6 +11,9 @@ export class CustomerOrdersResolver {
   @RequireScopes('orders:read')
   @FieldResolver(() => OrderConnection, { description: 'The customer’s orders, newest first.' })
   orders(@Root() customer: Customer, @Args() args: CustomerOrdersArgs, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.orders.pageByCustomerId.load({ parentId: customer.databaseId, args: { ...args } });
+    return ctx.loaders.orders.pageByCustomerId.load({
+      parentId: customer.databaseId,
+      args: { ...args },
+    });
   }
 }

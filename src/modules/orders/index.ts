@@ -28,11 +28,35 @@ export { countedOrdersSql, readSpendFigures, SPEND_SQL, spendFiguresSql } from '
 
 /** The module's text columns. Orders and amounts stay after erasure (bookkeeping), under the pseudonymous id. */
 const orderTextColumns: TextColumns[] = [
-  { table: 'orders', customerKey: 'customer_id', personal: {},
-    notPersonal: { channel: 'SalesChannel code', status: 'OrderStatus code', source: 'name of the system that sent the order',
-      external_ref: 'the order number in that system, kept for bookkeeping', currency: 'ISO 4217 code' } },
-  { table: 'order_returns', customerKey: 'customer_id', personal: { reason: 'null' }, notPersonal: {} },
-  { table: 'products', customerKey: null, personal: {}, notPersonal: { sku: 'catalogue', name: 'catalogue', category: 'catalogue', currency: 'ISO 4217 code' } },
+  {
+    table: 'orders',
+    customerKey: 'customer_id',
+    personal: {},
+    notPersonal: {
+      channel: 'SalesChannel code',
+      status: 'OrderStatus code',
+      source: 'name of the system that sent the order',
+      external_ref: 'the order number in that system, kept for bookkeeping',
+      currency: 'ISO 4217 code',
+    },
+  },
+  {
+    table: 'order_returns',
+    customerKey: 'customer_id',
+    personal: { reason: 'null' },
+    notPersonal: {},
+  },
+  {
+    table: 'products',
+    customerKey: null,
+    personal: {},
+    notPersonal: {
+      sku: 'catalogue',
+      name: 'catalogue',
+      category: 'catalogue',
+      currency: 'ISO 4217 code',
+    },
+  },
 ];
 
 export const ordersModule = {
@@ -42,21 +66,29 @@ export const ordersModule = {
     const orders = new OrderService(dataSource, settings.shopCurrency);
     const orderSpend = new OrderSpendService(dataSource);
     return {
-      orders, orderSpend,
+      orders,
+      orderSpend,
       purchaseHistory: new PurchaseHistoryQueries(dataSource),
       productAffinity: new ProductAffinityQueries(dataSource),
       orderWriter: new OrderWriterService(dataSource, orders, orderSpend, customers),
       orderImport: new OrderImportService(dataSource, orders, orderSpend, customers),
     };
   },
-  resolvers: (s) => [new OrderResolver(s.orderWriter, s.orders), new OrderReturnResolver(), new CustomerOrdersResolver()],
+  resolvers: (s) => [
+    new OrderResolver(s.orderWriter, s.orders),
+    new OrderReturnResolver(),
+    new CustomerOrdersResolver(),
+  ],
   loaders: { key: 'orders', create: (s) => createOrderLoaders(s.orders, s.orderSpend) },
   projections: (settings) => orderProjections(settings.shopCurrency),
   resolverOnly: orderResolverOnly,
   nodeTypes: {
     Order: { scope: 'orders:read', fetch: (ctx, id) => ctx.loaders.orders.byId.load(id) },
     Product: { scope: 'orders:read', fetch: (ctx, id) => ctx.loaders.orders.productById.load(id) },
-    OrderReturn: { scope: 'orders:read', fetch: (ctx, id) => ctx.loaders.orders.returnById.load(id) },
+    OrderReturn: {
+      scope: 'orders:read',
+      fetch: (ctx, id) => ctx.loaders.orders.returnById.load(id),
+    },
   },
   textColumns: orderTextColumns,
   personalData: (s) => ({ exportRows: (id) => s.orders.exportRows(id) }),

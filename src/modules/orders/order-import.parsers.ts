@@ -2,11 +2,26 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { parseMoney } from '../../common/money';
 import { readCsvLines } from '../../common/csv-lines';
-import { DECIMAL, MAX_EXTERNAL_REF_LENGTH, MAX_IDENTIFIER_VALUE_LENGTH, MAX_LINE_QUANTITY, MAX_SKU_LENGTH } from './order.inputs';
+import {
+  DECIMAL,
+  MAX_EXTERNAL_REF_LENGTH,
+  MAX_IDENTIFIER_VALUE_LENGTH,
+  MAX_LINE_QUANTITY,
+  MAX_SKU_LENGTH,
+} from './order.inputs';
 
 /** One order read from a file, or the reason its row was rejected. */
 export type ParsedRow =
-  | { ok: true; line: number; customerRef: string; orderRef: string; placedAt: Date; amountMinor: bigint; quantity: number | null; sku: string | null }
+  | {
+      ok: true;
+      line: number;
+      customerRef: string;
+      orderRef: string;
+      placedAt: Date;
+      amountMinor: bigint;
+      quantity: number | null;
+      sku: string | null;
+    }
   | { ok: false; line: number; message: string };
 
 export type ImportFormat = 'cdnow' | 'csv';
@@ -24,37 +39,70 @@ function parseDate(raw: string): Date | null {
 
 function parseQuantity(raw: string | undefined): number | null | 'bad' {
   if (raw === undefined || raw === '') return null;
-  return /^\d{1,6}$/.test(raw) && Number(raw) > 0 && Number(raw) <= MAX_LINE_QUANTITY ? Number(raw) : 'bad';
+  return /^\d{1,6}$/.test(raw) && Number(raw) > 0 && Number(raw) <= MAX_LINE_QUANTITY
+    ? Number(raw)
+    : 'bad';
 }
 
 /** The API's limits on what a row becomes (recordOrder's), so that the importer stores nothing the API refuses. */
 function limitProblem(customerRef: string, orderRef: string, sku: string | null): string | null {
   const tooLong = (value: string, max: number) => value.length > max && [...value].length > max;
-  if (tooLong(customerRef, MAX_IDENTIFIER_VALUE_LENGTH)) return `customer reference is longer than ${MAX_IDENTIFIER_VALUE_LENGTH} characters`;
-  if (tooLong(orderRef, MAX_EXTERNAL_REF_LENGTH)) return `order reference is longer than ${MAX_EXTERNAL_REF_LENGTH} characters`;
-  if (sku !== null && tooLong(sku, MAX_SKU_LENGTH)) return `sku is longer than ${MAX_SKU_LENGTH} characters`;
-  if ([customerRef, orderRef, sku ?? ''].some((v) => v.includes('\u0000'))) return 'a field contains a NUL character (U+0000)';
+  if (tooLong(customerRef, MAX_IDENTIFIER_VALUE_LENGTH))
+    return `customer reference is longer than ${MAX_IDENTIFIER_VALUE_LENGTH} characters`;
+  if (tooLong(orderRef, MAX_EXTERNAL_REF_LENGTH))
+    return `order reference is longer than ${MAX_EXTERNAL_REF_LENGTH} characters`;
+  if (sku !== null && tooLong(sku, MAX_SKU_LENGTH))
+    return `sku is longer than ${MAX_SKU_LENGTH} characters`;
+  if ([customerRef, orderRef, sku ?? ''].some((v) => v.includes('\u0000')))
+    return 'a field contains a NUL character (U+0000)';
   return null;
 }
 
-function toRow(line: number, customerRef: string, orderRef: string, dateText: string, amountText: string,
-  quantityText: string | undefined, sku: string | null, currency: string): ParsedRow {
+function toRow(
+  line: number,
+  customerRef: string,
+  orderRef: string,
+  dateText: string,
+  amountText: string,
+  quantityText: string | undefined,
+  sku: string | null,
+  currency: string,
+): ParsedRow {
   if (!customerRef) return { ok: false, line, message: 'customer reference is empty' };
   if (!orderRef) return { ok: false, line, message: 'order reference is empty' };
   const problem = limitProblem(customerRef, orderRef, sku);
   if (problem) return { ok: false, line, message: problem };
   const placedAt = parseDate(dateText);
-  if (!placedAt) return { ok: false, line, message: `date "${dateText.slice(0, 40)}" is not YYYYMMDD or ISO 8601` };
+  if (!placedAt)
+    return {
+      ok: false,
+      line,
+      message: `date "${dateText.slice(0, 40)}" is not YYYYMMDD or ISO 8601`,
+    };
   if (/^\s*-/.test(amountText)) return { ok: false, line, message: 'amount is negative' };
-  if (!DECIMAL.test(amountText.trim())) return { ok: false, line, message: `amount "${amountText.slice(0, 40)}" is not a decimal number` };
+  if (!DECIMAL.test(amountText.trim()))
+    return {
+      ok: false,
+      line,
+      message: `amount "${amountText.slice(0, 40)}" is not a decimal number`,
+    };
   let amountMinor: bigint;
   try {
     amountMinor = parseMoney(amountText, currency);
   } catch {
-    return { ok: false, line, message: `amount "${amountText.slice(0, 40)}" has more decimals than ${currency} allows` };
+    return {
+      ok: false,
+      line,
+      message: `amount "${amountText.slice(0, 40)}" has more decimals than ${currency} allows`,
+    };
   }
   const quantity = parseQuantity(quantityText);
-  if (quantity === 'bad') return { ok: false, line, message: `quantity "${quantityText!.slice(0, 40)}" is not a whole number from 1 to ${MAX_LINE_QUANTITY}` };
+  if (quantity === 'bad')
+    return {
+      ok: false,
+      line,
+      message: `quantity "${quantityText!.slice(0, 40)}" is not a whole number from 1 to ${MAX_LINE_QUANTITY}`,
+    };
   return { ok: true, line, customerRef, orderRef, placedAt, amountMinor, quantity, sku };
 }
 
@@ -78,7 +126,8 @@ export async function* readCdnow(file: string, currency: string): AsyncGenerator
       yield { ok: false, line: lineNo, message: `expected 4 or 5 fields, found ${fields.length}` };
       continue;
     }
-    const [customer, date, cds, dollars] = fields.length === 4 ? fields : [fields[0], fields[2], fields[3], fields[4]];
+    const [customer, date, cds, dollars] =
+      fields.length === 4 ? fields : [fields[0], fields[2], fields[3], fields[4]];
     const customerRef = customer.replace(/^0+(?=\d)/, '');
     const dayKey = `${customerRef}-${date}`;
     const n = (seen.get(dayKey) ?? 0) + 1;
@@ -87,7 +136,14 @@ export async function* readCdnow(file: string, currency: string): AsyncGenerator
   }
 }
 
-export const CSV_COLUMNS = ['customer_ref', 'order_ref', 'date', 'amount', 'quantity', 'sku'] as const;
+export const CSV_COLUMNS = [
+  'customer_ref',
+  'order_ref',
+  'date',
+  'amount',
+  'quantity',
+  'sku',
+] as const;
 
 // The longest row the limits allow is about 600 bytes; a longer line is a fault, and is never held whole.
 export const MAX_CSV_LINE_BYTES = 4096;
@@ -101,10 +157,16 @@ export async function* readCsv(file: string, currency: string): AsyncGenerator<P
   let columns: string[] | null = null;
   for await (const csv of readCsvLines(file, MAX_CSV_LINE_BYTES)) {
     if (!columns) {
-      if ('problem' in csv) throw new Error(`The CSV header (line ${csv.line}) cannot be read: ${csv.problem}`);
+      if ('problem' in csv)
+        throw new Error(`The CSV header (line ${csv.line}) cannot be read: ${csv.problem}`);
       columns = csv.fields.map((h) => h.trim().toLowerCase());
-      const missing = ['customer_ref', 'order_ref', 'date', 'amount'].filter((c) => !columns!.includes(c));
-      if (missing.length > 0) throw new Error(`The CSV header lacks ${missing.join(', ')} (expected ${CSV_COLUMNS.join(',')})`);
+      const missing = ['customer_ref', 'order_ref', 'date', 'amount'].filter(
+        (c) => !columns!.includes(c),
+      );
+      if (missing.length > 0)
+        throw new Error(
+          `The CSV header lacks ${missing.join(', ')} (expected ${CSV_COLUMNS.join(',')})`,
+        );
       continue;
     }
     if ('problem' in csv) {
@@ -112,12 +174,26 @@ export async function* readCsv(file: string, currency: string): AsyncGenerator<P
       continue;
     }
     if (csv.fields.length > columns.length) {
-      yield { ok: false, line: csv.line, message: `expected at most ${columns.length} fields, found ${csv.fields.length}` };
+      yield {
+        ok: false,
+        line: csv.line,
+        message: `expected at most ${columns.length} fields, found ${csv.fields.length}`,
+      };
       continue;
     }
     const record: Record<string, string> = {};
-    columns.forEach((column, i) => { record[column] = csv.fields[i] ?? ''; });
-    yield toRow(csv.line, record.customer_ref, record.order_ref, record.date, record.amount,
-      record.quantity, record.sku || null, currency);
+    columns.forEach((column, i) => {
+      record[column] = csv.fields[i] ?? '';
+    });
+    yield toRow(
+      csv.line,
+      record.customer_ref,
+      record.order_ref,
+      record.date,
+      record.amount,
+      record.quantity,
+      record.sku || null,
+      currency,
+    );
   }
 }

@@ -31,7 +31,10 @@ export interface ImportReport {
   currency: string;
 }
 
-export type OrdersImportedListener = (manager: EntityManager, customerIds: string[]) => Promise<void>;
+export type OrdersImportedListener = (
+  manager: EntityManager,
+  customerIds: string[],
+) => Promise<void>;
 
 const MAX_REPORTED_REJECTIONS = 1000;
 
@@ -56,10 +59,20 @@ export class OrderImportService {
 
   async importFile(file: string, options: ImportOptions): Promise<ImportReport> {
     if (!options.source || options.source.length > MAX_SOURCE_LENGTH) {
-      throw new BadUserInputError(`The source must be 1 to ${MAX_SOURCE_LENGTH} characters`, { field: 'source' });
+      throw new BadUserInputError(`The source must be 1 to ${MAX_SOURCE_LENGTH} characters`, {
+        field: 'source',
+      });
     }
     const currency = this.orders.shopCurrency;
-    const report: ImportReport = { rows: 0, created: 0, alreadyPresent: 0, rejected: [], customersTouched: 0, acceptedAmount: '0', currency };
+    const report: ImportReport = {
+      rows: 0,
+      created: 0,
+      alreadyPresent: 0,
+      rejected: [],
+      customersTouched: 0,
+      acceptedAmount: '0',
+      currency,
+    };
     let accepted = 0n;
     const customers = new Set<string>();
     const reader = options.format === 'cdnow' ? readCdnow(file, currency) : readCsv(file, currency);
@@ -83,7 +96,12 @@ export class OrderImportService {
       report.rows += 1;
       const first = row.ok ? lineOfRef.get(row.orderRef) : undefined;
       if (!row.ok) this.reject(report, row.line, row.message);
-      else if (first !== undefined) this.reject(report, row.line, `order reference ${JSON.stringify(row.orderRef)} already appears on line ${first}`);
+      else if (first !== undefined)
+        this.reject(
+          report,
+          row.line,
+          `order reference ${JSON.stringify(row.orderRef)} already appears on line ${first}`,
+        );
       else {
         lineOfRef.set(row.orderRef, row.line);
         chunk.push(row);
@@ -102,10 +120,18 @@ export class OrderImportService {
     try {
       return await this.dataSource.transaction((manager) => this.writeRows(manager, rows, options));
     } catch {
-      const total = { created: 0, alreadyPresent: 0, acceptedMinor: 0n, customerIds: [] as string[], rejected: [] as { line: number; message: string }[] };
+      const total = {
+        created: 0,
+        alreadyPresent: 0,
+        acceptedMinor: 0n,
+        customerIds: [] as string[],
+        rejected: [] as { line: number; message: string }[],
+      };
       for (const row of rows) {
         try {
-          const one = await this.dataSource.transaction((manager) => this.writeRows(manager, [row], options));
+          const one = await this.dataSource.transaction((manager) =>
+            this.writeRows(manager, [row], options),
+          );
           total.created += one.created;
           total.alreadyPresent += one.alreadyPresent;
           total.acceptedMinor += one.acceptedMinor;
@@ -114,7 +140,10 @@ export class OrderImportService {
         } catch (error) {
           // The driver's message can quote the row's values (and TypeORM's error carries the SQL): codes only.
           const { code, type } = safeError(error);
-          total.rejected.push({ line: row.line, message: `not stored: the database refused the row (${String(code ?? type)})` });
+          total.rejected.push({
+            line: row.line,
+            message: `not stored: the database refused the row (${String(code ?? type)})`,
+          });
         }
       }
       return total;
@@ -126,36 +155,66 @@ export class OrderImportService {
     const rejected: { line: number; message: string }[] = [];
     const skus = [...new Set(rows.map((r) => r.sku).filter((s): s is string => s !== null))];
     const products: { id: string; sku: string }[] = skus.length
-      ? await manager.query('select id, sku from products where sku = any($1::text[])', [skus]) : [];
+      ? await manager.query('select id, sku from products where sku = any($1::text[])', [skus])
+      : [];
     const productIdBySku = new Map(products.map((p) => [p.sku, p.id]));
     const good = rows.filter((r) => {
-      if (r.sku && !productIdBySku.has(r.sku)) rejected.push({ line: r.line, message: `unknown sku ${r.sku}` });
+      if (r.sku && !productIdBySku.has(r.sku))
+        rejected.push({ line: r.line, message: `unknown sku ${r.sku}` });
       return !r.sku || productIdBySku.has(r.sku);
     });
     const firstSeen = new Map<string, Date>();
-    for (const r of good) if (!firstSeen.has(r.customerRef) || r.placedAt < firstSeen.get(r.customerRef)!) firstSeen.set(r.customerRef, r.placedAt);
-    const refs = [...firstSeen].map(([value, signupAt]) => ({ type: IdentifierType.SHOP_CUSTOMER_ID, source: options.source, value, signupAt }));
+    for (const r of good)
+      if (!firstSeen.has(r.customerRef) || r.placedAt < firstSeen.get(r.customerRef)!)
+        firstSeen.set(r.customerRef, r.placedAt);
+    const refs = [...firstSeen].map(([value, signupAt]) => ({
+      type: IdentifierType.SHOP_CUSTOMER_ID,
+      source: options.source,
+      value,
+      signupAt,
+    }));
     const customerIdByRef = await this.customers.ensureByReferences(manager, refs);
-    const customerOf = (r: GoodRow) => customerIdByRef.get(`${IdentifierType.SHOP_CUSTOMER_ID}\u0000${options.source}\u0000${r.customerRef}`)!;
+    const customerOf = (r: GoodRow) =>
+      customerIdByRef.get(
+        `${IdentifierType.SHOP_CUSTOMER_ID}\u0000${options.source}\u0000${r.customerRef}`,
+      )!;
     const inserted: { id: string; external_ref: string }[] = await manager.query(
       `insert into orders (customer_id, source, external_ref, placed_at, status, channel, currency, gross_minor, net_minor, item_count)
        select c, $1, r, p, $2, $3, $4, a, a, q from unnest($5::uuid[], $6::text[], $7::timestamptz[], $8::bigint[], $9::int[]) as t(c, r, p, a, q)
        on conflict (source, external_ref) do nothing returning id, external_ref`,
-      [options.source, OrderStatus.FULFILLED, options.channel ?? SalesChannel.WEB, currency, good.map(customerOf),
-        good.map((r) => r.orderRef), good.map((r) => r.placedAt), good.map((r) => r.amountMinor.toString()), good.map((r) => r.quantity ?? 1)],
+      [
+        options.source,
+        OrderStatus.FULFILLED,
+        options.channel ?? SalesChannel.WEB,
+        currency,
+        good.map(customerOf),
+        good.map((r) => r.orderRef),
+        good.map((r) => r.placedAt),
+        good.map((r) => r.amountMinor.toString()),
+        good.map((r) => r.quantity ?? 1),
+      ],
     );
     const rowByRef = new Map(good.map((r) => [r.orderRef, r]));
-    const withLines = inserted.map((o) => ({ o, r: rowByRef.get(o.external_ref)! })).filter(({ r }) => r.sku);
+    const withLines = inserted
+      .map((o) => ({ o, r: rowByRef.get(o.external_ref)! }))
+      .filter(({ r }) => r.sku);
     if (withLines.length > 0) {
       await manager.query(
         `insert into order_lines (customer_id, order_id, line_no, product_id, quantity, unit_price_minor, line_total_minor)
          select c, o, 1, p, q, t / q, t from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::bigint[]) as l(c, o, p, q, t)`,
-        [withLines.map(({ r }) => customerOf(r)), withLines.map(({ o }) => o.id), withLines.map(({ r }) => productIdBySku.get(r.sku!)),
-          withLines.map(({ r }) => r.quantity ?? 1), withLines.map(({ r }) => r.amountMinor.toString())],
+        [
+          withLines.map(({ r }) => customerOf(r)),
+          withLines.map(({ o }) => o.id),
+          withLines.map(({ r }) => productIdBySku.get(r.sku!)),
+          withLines.map(({ r }) => r.quantity ?? 1),
+          withLines.map(({ r }) => r.amountMinor.toString()),
+        ],
       );
     }
     const customerIds = [...new Set(good.map(customerOf))];
-    await this.customers.refreshOrderStats(manager, customerIds, (ids) => this.spend.statsForCustomers(manager, ids));
+    await this.customers.refreshOrderStats(manager, customerIds, (ids) =>
+      this.spend.statsForCustomers(manager, ids),
+    );
     for (const listener of this.listeners) await listener(manager, customerIds);
     return {
       created: inserted.length,

@@ -7,7 +7,8 @@ import { OrderStatus } from './order.types';
  * The one definition of a counted order: every status but CANCELLED counts in spend, in the purchase models and
  * in the roll-ups (returned orders count, less their refunds). `alias` names the orders table when it has one.
  */
-export const countedOrder = (alias?: string) => `${alias ? `${alias}.` : ''}status <> '${OrderStatus.CANCELLED}'`;
+export const countedOrder = (alias?: string) =>
+  `${alias ? `${alias}.` : ''}status <> '${OrderStatus.CANCELLED}'`;
 
 /** What a counted order adds to spend: its net amount less what was refunded (minor units). */
 export const countedSpend = (alias?: string) => {
@@ -37,7 +38,11 @@ export class OrderSpendService {
   }
 
   /** Net spend (after refunds) since a date, per customer; all customers with spend when ids is null. */
-  async netSpendSince(customerIds: readonly string[] | null, since: Date, manager: EntityManager): Promise<Map<string, bigint>> {
+  async netSpendSince(
+    customerIds: readonly string[] | null,
+    since: Date,
+    manager: EntityManager,
+  ): Promise<Map<string, bigint>> {
     const rows: { customer_id: string; spend: string }[] = await manager.query(
       `select customer_id, sum(${countedSpend()}) as spend from orders
        where ($1::uuid[] is null or customer_id = any($1::uuid[])) and placed_at >= $2 and ${countedOrder()}
@@ -48,7 +53,10 @@ export class OrderSpendService {
   }
 
   /** The roll-up the customers module keeps for list filters and ordering, in the caller's transaction. */
-  async statsForCustomers(manager: EntityManager, customerIds: string[]): Promise<CustomerOrderStats[]> {
+  async statsForCustomers(
+    manager: EntityManager,
+    customerIds: string[],
+  ): Promise<CustomerOrderStats[]> {
     const totals = await this.totals(manager, customerIds);
     return totals.map((t) => ({
       customerId: t.customerId,
@@ -59,7 +67,10 @@ export class OrderSpendService {
     }));
   }
 
-  private async totals(manager: EntityManager, customerIds: readonly string[]): Promise<OrderTotals[]> {
+  private async totals(
+    manager: EntityManager,
+    customerIds: readonly string[],
+  ): Promise<OrderTotals[]> {
     const rows: Record<string, string | Date | null>[] = await manager.query(
       `select customer_id, count(*) as order_count, count(distinct (placed_at at time zone 'UTC')::date) as purchase_days,
          sum(gross_minor) as gross, sum(net_minor) as net, sum(refunded_minor) as refunded,

@@ -1,4 +1,11 @@
-import { column, globalId, moneyOf, ResolverOnlyFields, timestamp, TypeProjections } from '../../common/compiled-reads';
+import {
+  column,
+  globalId,
+  moneyOf,
+  ResolverOnlyFields,
+  timestamp,
+  TypeProjections,
+} from '../../common/compiled-reads';
 import { CUSTOMER_ORDERS_PAGE } from './order.service';
 import { countedOrder, OrderTotals } from './order-spend.service';
 
@@ -28,7 +35,8 @@ export function orderProjections(shopCurrency: string): TypeProjections {
       lines: {
         kind: 'many',
         // By customer and order, so the lookup uses the index that leads with customer_id (as linesByOrders does).
-        from: (o, l) => `order_lines ${l} where ${l}.customer_id = ${o}.customer_id and ${l}.order_id = ${o}.id`,
+        from: (o, l) =>
+          `order_lines ${l} where ${l}.customer_id = ${o}.customer_id and ${l}.order_id = ${o}.id`,
         orderBy: (l) => `${l}.line_no`,
       },
     },
@@ -55,13 +63,16 @@ export function orderProjections(shopCurrency: string): TypeProjections {
 
 export const orderResolverOnly: ResolverOnlyFields = {
   Order: {
-    customer: 'leads back to a customer, whose personal fields below the root need audit notes the compiler keeps only for root nodes',
-    returns: 'not projected yet: returns with their lines would be a `many` projection over order_returns',
+    customer:
+      'leads back to a customer, whose personal fields below the root need audit notes the compiler keeps only for root nodes',
+    returns:
+      'not projected yet: returns with their lines would be a `many` projection over order_returns',
   },
 };
 
 /** A customer's counted orders as a from-and-where clause naming `alias`, for the aggregates of SPEND_SQL. */
-export const countedOrdersSql = (customerId: string, alias: string) => `orders ${alias} where ${alias}.customer_id = ${customerId} and ${countedOrder()}`;
+export const countedOrdersSql = (customerId: string, alias: string) =>
+  `orders ${alias} where ${alias}.customer_id = ${customerId} and ${countedOrder()}`;
 
 /** The spend aggregates over countedOrdersSql's rows (`o` is its alias), the same figures spendFiguresSql reads. */
 export const SPEND_SQL = {
@@ -73,13 +84,23 @@ export const SPEND_SQL = {
   lastOrderAt: (o: string) => `max(${o}.placed_at)`,
 };
 
-type SpendFiguresJson = [number, number, string | null, string | null, string | null, number | null, number | null];
+type SpendFiguresJson = [
+  number,
+  number,
+  string | null,
+  string | null,
+  string | null,
+  number | null,
+  number | null,
+];
 
 /**
  * One customer's spend figures as a JSON array, the same aggregate totalsByCustomerIds runs for many
  * (timestamps as epoch milliseconds, truncated as pg truncates them into a Date).
  */
-export const spendFiguresSql = (customerId: string) => `(select json_build_array(count(*), count(distinct (placed_at at time zone 'UTC')::date),
+export const spendFiguresSql = (
+  customerId: string,
+) => `(select json_build_array(count(*), count(distinct (placed_at at time zone 'UTC')::date),
     sum(gross_minor)::text, sum(net_minor)::text, sum(refunded_minor)::text,
     floor(extract(epoch from min(placed_at)) * 1000), floor(extract(epoch from max(placed_at)) * 1000))
   from orders where customer_id = ${customerId} and ${countedOrder()})`;
@@ -87,8 +108,12 @@ export const spendFiguresSql = (customerId: string) => `(select json_build_array
 export function readSpendFigures(json: SpendFiguresJson): Omit<OrderTotals, 'customerId'> {
   const [orderCount, purchaseDays, gross, net, refunded, first, last] = json;
   return {
-    orderCount, purchaseDays,
-    grossMinor: BigInt(gross ?? 0), netMinor: BigInt(net ?? 0), refundedMinor: BigInt(refunded ?? 0),
-    firstOrderAt: first === null ? null : new Date(first), lastOrderAt: last === null ? null : new Date(last),
+    orderCount,
+    purchaseDays,
+    grossMinor: BigInt(gross ?? 0),
+    netMinor: BigInt(net ?? 0),
+    refundedMinor: BigInt(refunded ?? 0),
+    firstOrderAt: first === null ? null : new Date(first),
+    lastOrderAt: last === null ? null : new Date(last),
   };
 }

@@ -1,5 +1,12 @@
 import {
-  Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn,
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
 import type { Relation } from 'typeorm';
@@ -34,7 +41,10 @@ export class ProductEntity {
 @Entity({ name: 'orders' })
 @Index('orders_customer_placed_idx', ['customerId', 'placedAt', 'id'])
 @Index('orders_source_ref_unique', ['source', 'externalRef'], { unique: true })
-@Check('orders_amounts_check', `gross_minor >= 0 and discount_minor >= 0 and net_minor = gross_minor - discount_minor and refunded_minor between 0 and net_minor`)
+@Check(
+  'orders_amounts_check',
+  `gross_minor >= 0 and discount_minor >= 0 and net_minor = gross_minor - discount_minor and refunded_minor between 0 and net_minor`,
+)
 export class OrderEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -90,7 +100,10 @@ export class OrderEntity {
 @Entity({ name: 'order_lines' })
 @Index('order_lines_customer_order_idx', ['customerId', 'orderId', 'lineNo'])
 @Index('order_lines_product_idx', ['productId'])
-@Check('order_lines_quantity_check', `quantity > 0 and returned_quantity between 0 and quantity and refunded_minor >= 0`)
+@Check(
+  'order_lines_quantity_check',
+  `quantity > 0 and returned_quantity between 0 and quantity and refunded_minor >= 0`,
+)
 export class OrderLineEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -1,6 +1,18 @@
 import { ArgsType, Extensions, Field, ID, InputType, Int } from 'type-graphql';
 import { MAX_ITEMS } from '../../common/input-guard';
-import { ArrayMaxSize, ArrayMinSize, IsDate, IsInt, IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsDate,
+  IsInt,
+  IsOptional,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IDEMPOTENCY_KEY_DESCRIPTION } from '../../common/idempotency';
 import { ConnectionArgs } from '../../common/pagination';
 import { IdentifierType } from '../customers';
@@ -36,22 +48,30 @@ export class ProductInput {
   unitPrice: string;
 }
 
-@InputType({ description: 'How to find the order’s customer: by id, or by an identifier (created when unknown).' })
+@InputType({
+  description:
+    'How to find the order’s customer: by id, or by an identifier (created when unknown).',
+})
 export class OrderCustomerInput {
   @Field(() => ID, { nullable: true, description: 'Customer id.' })
   @IsOptional()
   id?: string | null;
 
-  @Field(() => IdentifierType, { nullable: true, description: 'Identifier type, with source and value.' })
+  @Field(() => IdentifierType, {
+    nullable: true,
+    description: 'Identifier type, with source and value.',
+  })
   @IsOptional()
   identifierType?: IdentifierType | null;
 
   @Field(() => String, { nullable: true, description: 'Identifier source, e.g. "shopify".' })
-  @IsOptional() @Length(1, MAX_SOURCE_LENGTH)
+  @IsOptional()
+  @Length(1, MAX_SOURCE_LENGTH)
   identifierSource?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Identifier value.' })
-  @IsOptional() @Length(1, MAX_IDENTIFIER_VALUE_LENGTH)
+  @IsOptional()
+  @Length(1, MAX_IDENTIFIER_VALUE_LENGTH)
   identifierValue?: string | null;
 }
 
@@ -62,7 +82,9 @@ export class OrderLineInput {
   sku: string;
 
   @Field(() => Int, { description: 'Units, at least 1.' })
-  @IsInt() @Min(1) @Max(MAX_LINE_QUANTITY)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LINE_QUANTITY)
   quantity: number;
 
   @Field({ description: 'Unit price on this order, e.g. "9.99".' })
@@ -70,7 +92,10 @@ export class OrderLineInput {
   unitPrice: string;
 }
 
-@InputType({ description: 'An order from a shop system. Recording it twice (same source and externalRef) changes nothing.' })
+@InputType({
+  description:
+    'An order from a shop system. Recording it twice (same source and externalRef) changes nothing.',
+})
 export class RecordOrderInput {
   @Field(() => OrderCustomerInput, { description: 'The customer.' })
   @ValidateNested()
@@ -99,16 +124,27 @@ export class RecordOrderInput {
   currency: string;
 
   @Extensions({ [MAX_ITEMS]: MAX_ORDER_LINES })
-  @Field(() => [OrderLineInput], { nullable: true, description: `Lines (at most ${MAX_ORDER_LINES}); gross is their sum.` })
-  @IsOptional() @ValidateNested({ each: true }) @ArrayMaxSize(MAX_ORDER_LINES)
+  @Field(() => [OrderLineInput], {
+    nullable: true,
+    description: `Lines (at most ${MAX_ORDER_LINES}); gross is their sum.`,
+  })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(MAX_ORDER_LINES)
   lines?: OrderLineInput[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Order amount before discount, for orders recorded without lines.' })
-  @IsOptional() @Matches(DECIMAL, { message: DECIMAL_MESSAGE })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Order amount before discount, for orders recorded without lines.',
+  })
+  @IsOptional()
+  @Matches(DECIMAL, { message: DECIMAL_MESSAGE })
   gross?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Item count, for orders without lines.' })
-  @IsOptional() @IsInt() @Min(0)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   itemCount?: number | null;
 
   @Field({ defaultValue: '0', description: 'Order-level discount.' })
@@ -122,34 +158,46 @@ export class ReturnLineInput {
   orderLineId: string;
 
   @Field(() => Int, { description: 'Units returned.' })
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   quantity: number;
 
-  @Field(() => String, { nullable: true, description: 'Refund; default: the units’ share of what was paid for the line.' })
-  @IsOptional() @Matches(DECIMAL, { message: DECIMAL_MESSAGE })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Refund; default: the units’ share of what was paid for the line.',
+  })
+  @IsOptional()
+  @Matches(DECIMAL, { message: DECIMAL_MESSAGE })
   refund?: string | null;
 }
 
 @InputType({ description: 'A return of items from one order.' })
 export class RecordReturnInput {
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
-  @IsOptional() @Length(1, 200)
+  @IsOptional()
+  @Length(1, 200)
   idempotencyKey?: string | null;
 
   @Field(() => ID, { description: 'The order.' })
   orderId: string;
 
   @Extensions({ [MAX_ITEMS]: MAX_ORDER_LINES })
-  @Field(() => [ReturnLineInput], { description: `What came back (at most ${MAX_ORDER_LINES} lines).` })
-  @ValidateNested({ each: true }) @ArrayMinSize(1) @ArrayMaxSize(MAX_ORDER_LINES)
+  @Field(() => [ReturnLineInput], {
+    description: `What came back (at most ${MAX_ORDER_LINES} lines).`,
+  })
+  @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ORDER_LINES)
   lines: ReturnLineInput[];
 
   @Field(() => String, { nullable: true, description: 'Why.' })
-  @IsOptional() @MaxLength(1000)
+  @IsOptional()
+  @MaxLength(1000)
   reason?: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When; default now.' })
-  @IsOptional() @IsDate()
+  @IsOptional()
+  @IsDate()
   returnedAt?: Date | null;
 }
 

@@ -1,4 +1,16 @@
-import { Arg, Ctx, Extensions, Field, FieldResolver, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Extensions,
+  Field,
+  FieldResolver,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { idempotentRequest } from '../../common/idempotency';
 import type { RequestContext } from '../../common/request-context';
 import { Customer } from '../customers';
@@ -14,7 +26,10 @@ class RecordOrderPayload {
   @Field(() => Order, { description: 'The order, new or already recorded.' })
   order: Order;
 
-  @Field({ description: 'False when an order with the same source and externalRef already existed (nothing changed).' })
+  @Field({
+    description:
+      'False when an order with the same source and externalRef already existed (nothing changed).',
+  })
   created: boolean;
 }
 
@@ -41,7 +56,10 @@ class RecordOrdersItem {
   @Field({ description: 'True when this call created the order.' })
   created: boolean;
 
-  @Field(() => BatchItemError, { nullable: true, description: 'Why the order was rejected; null on success.' })
+  @Field(() => BatchItemError, {
+    nullable: true,
+    description: 'Why the order was rejected; null on success.',
+  })
   error: BatchItemError | null;
 
   @Field(() => BatchItemOutcome, { description: 'Created, already there, or failed (see error).' })
@@ -57,7 +75,10 @@ export class OrderResolver {
 
   @RequireScopes('orders:read')
   @Query(() => Product, { nullable: true, description: 'A product by sku.' })
-  async productBySku(@Arg('sku', { description: 'Stock keeping unit.' }) sku: string, @Ctx() ctx: RequestContext) {
+  async productBySku(
+    @Arg('sku', { description: 'Stock keeping unit.' }) sku: string,
+    @Ctx() ctx: RequestContext,
+  ) {
     const id = await this.orderService.productIdBySku(sku);
     return id ? ctx.loaders.orders.productById.load(id) : null;
   }
@@ -65,34 +86,59 @@ export class OrderResolver {
   @RequireScopes('orders:write')
   @Extensions({ [ARGUMENT_MAX_ITEMS]: { products: MAX_PRODUCTS } })
   @Mutation(() => [Product], { description: 'Create or update products by sku.' })
-  upsertProducts(@Arg('products', () => [ProductInput], { description: `Products, at most ${MAX_PRODUCTS}.` }) products: ProductInput[]) {
+  upsertProducts(
+    @Arg('products', () => [ProductInput], { description: `Products, at most ${MAX_PRODUCTS}.` })
+    products: ProductInput[],
+  ) {
     return this.writer.upsertProducts(products);
   }
 
   @RequireScopes('orders:write')
-  @Mutation(() => RecordOrderPayload, { description: 'Record an order with its lines in one transaction; idempotent on (source, externalRef).' })
+  @Mutation(() => RecordOrderPayload, {
+    description:
+      'Record an order with its lines in one transaction; idempotent on (source, externalRef).',
+  })
   recordOrder(@Arg('input', { description: 'The order.' }) input: RecordOrderInput) {
     return this.writer.recordOrder(input);
   }
 
   @RequireScopes('orders:write')
   @Extensions({ [ARGUMENT_MAX_ITEMS]: { orders: MAX_BATCH_ORDERS } })
-  @Mutation(() => [RecordOrdersItem], { description: `Record up to ${MAX_BATCH_ORDERS} orders, each in its own transaction, with a result per order.` })
+  @Mutation(() => [RecordOrdersItem], {
+    description: `Record up to ${MAX_BATCH_ORDERS} orders, each in its own transaction, with a result per order.`,
+  })
   async recordOrders(
     // Each order is validated on its own by the writer, so one invalid order is reported with its index.
-    @Arg('orders', () => [RecordOrderInput], { description: 'The orders.', validateFn: () => undefined }) orders: RecordOrderInput[],
+    @Arg('orders', () => [RecordOrderInput], {
+      description: 'The orders.',
+      validateFn: () => undefined,
+    })
+    orders: RecordOrderInput[],
   ) {
     const results = await this.writer.recordOrders(orders);
     return results.map((r) => ({
       ...r,
-      outcome: r.error ? BatchItemOutcome.FAILED : r.created ? BatchItemOutcome.CREATED : BatchItemOutcome.EXISTED,
-      error: r.error && { code: String(r.error.extensions.code), message: r.error.message, field: firstField(r.error.extensions) },
+      outcome: r.error
+        ? BatchItemOutcome.FAILED
+        : r.created
+          ? BatchItemOutcome.CREATED
+          : BatchItemOutcome.EXISTED,
+      error: r.error && {
+        code: String(r.error.extensions.code),
+        message: r.error.message,
+        field: firstField(r.error.extensions),
+      },
     }));
   }
 
   @RequireScopes('orders:write')
-  @Mutation(() => Order, { description: 'Record returned items and refunds against order lines, in one transaction.' })
-  recordReturn(@Arg('input', { description: 'The return.' }) input: RecordReturnInput, @Ctx() ctx: RequestContext) {
+  @Mutation(() => Order, {
+    description: 'Record returned items and refunds against order lines, in one transaction.',
+  })
+  recordReturn(
+    @Arg('input', { description: 'The return.' }) input: RecordReturnInput,
+    @Ctx() ctx: RequestContext,
+  ) {
     return this.writer.recordReturn(input, idempotentRequest(ctx.principal, 'recordReturn', input));
   }
 
@@ -102,12 +148,19 @@ export class OrderResolver {
     return ctx.loaders.customers.byId.load(order.customerId);
   }
 
-  @FieldResolver(() => [OrderLine], { description: 'The lines, in order; empty for orders recorded without lines.' })
+  @FieldResolver(() => [OrderLine], {
+    description: 'The lines, in order; empty for orders recorded without lines.',
+  })
   lines(@Root() order: Order, @Ctx() ctx: RequestContext) {
-    return ctx.loaders.orders.lines.load({ customerId: order.customerId, orderId: order.databaseId });
+    return ctx.loaders.orders.lines.load({
+      customerId: order.customerId,
+      orderId: order.databaseId,
+    });
   }
 
-  @FieldResolver(() => [OrderReturn], { description: 'Returns recorded against this order, oldest first.' })
+  @FieldResolver(() => [OrderReturn], {
+    description: 'Returns recorded against this order, oldest first.',
+  })
   returns(@Root() order: Order, @Ctx() ctx: RequestContext) {
     return ctx.loaders.orders.returns.load(order.databaseId);
   }

@@ -4,7 +4,10 @@ import { Order, OrderReturn } from './order.types';
 /** Orders and returns on a customer's timeline. */
 export const orderTimelineSources: [TimelineSource<Order>, TimelineSource<OrderReturn>] = [
   {
-    kind: 'ORDER', description: 'An order placed.', type: Order, scope: 'orders:read',
+    kind: 'ORDER',
+    description: 'An order placed.',
+    type: Order,
+    scope: 'orders:read',
     page: (ctx, id, args) => ctx.loaders.orders.pageByCustomerId.load({ parentId: id, args }),
     describe: (o) => ({
       occurredAt: o.placedAt,
@@ -12,7 +15,10 @@ export const orderTimelineSources: [TimelineSource<Order>, TimelineSource<OrderR
     }),
   },
   {
-    kind: 'RETURN', description: 'Items returned.', type: OrderReturn, scope: 'orders:read',
+    kind: 'RETURN',
+    description: 'Items returned.',
+    type: OrderReturn,
+    scope: 'orders:read',
     page: (ctx, id, args) => ctx.loaders.orders.returnPageByCustomerId.load({ parentId: id, args }),
     describe: (r) => ({
       occurredAt: r.returnedAt,

@@ -119,7 +119,9 @@ export class Order extends Node {
   @Field(() => SalesChannel, { description: 'Where it was placed.' })
   channel: SalesChannel;
 
-  @Field(() => Money, { description: 'Sum of the line totals (or the order amount when it has no lines).' })
+  @Field(() => Money, {
+    description: 'Sum of the line totals (or the order amount when it has no lines).',
+  })
   gross: Money;
 
   @Field(() => Money, { description: 'Order-level discount.' })
@@ -135,7 +137,10 @@ export class Order extends Node {
   itemCount: number;
 }
 
-@ObjectType({ implements: Node, description: 'A return of items from one order line, with its refund.' })
+@ObjectType({
+  implements: Node,
+  description: 'A return of items from one order line, with its refund.',
+})
 export class OrderReturn extends Node {
   __typename: 'OrderReturn';
 
@@ -162,45 +167,107 @@ export class OrderReturn extends Node {
 export const OrderConnection = Connection(Order, 'OrderConnection', 'orders');
 
 export interface OrderRow {
-  id: string; customer_id: string; source: string; external_ref: string; placed_at: Date; status: OrderStatus;
-  channel: SalesChannel; currency: string; gross_minor: string; discount_minor: string; net_minor: string;
-  refunded_minor: string; item_count: number;
+  id: string;
+  customer_id: string;
+  source: string;
+  external_ref: string;
+  placed_at: Date;
+  status: OrderStatus;
+  channel: SalesChannel;
+  currency: string;
+  gross_minor: string;
+  discount_minor: string;
+  net_minor: string;
+  refunded_minor: string;
+  item_count: number;
 }
 export interface OrderLineRow {
-  id: string; order_id: string; product_id: string | null; line_no: number; quantity: number;
-  unit_price_minor: string; line_total_minor: string; returned_quantity: number; refunded_minor: string;
+  id: string;
+  order_id: string;
+  product_id: string | null;
+  line_no: number;
+  quantity: number;
+  unit_price_minor: string;
+  line_total_minor: string;
+  returned_quantity: number;
+  refunded_minor: string;
 }
 export interface OrderReturnRow {
-  id: string; customer_id: string; order_id: string; order_line_id: string; quantity: number; refund_minor: string;
-  reason: string | null; returned_at: Date;
+  id: string;
+  customer_id: string;
+  order_id: string;
+  order_line_id: string;
+  quantity: number;
+  refund_minor: string;
+  reason: string | null;
+  returned_at: Date;
 }
 export interface ProductRow {
-  id: string; sku: string; name: string; category: string; unit_price_minor: string; currency: string;
+  id: string;
+  sku: string;
+  name: string;
+  category: string;
+  unit_price_minor: string;
+  currency: string;
 }
 
 // Instances, not plain objects: type-graphql would copy a plain root into one for every field resolver call.
-export const toOrder = (r: OrderRow): Order => Object.assign(new Order(), {
-  __typename: 'Order', id: toGlobalId('Order', r.id), databaseId: r.id, customerId: r.customer_id,
-  source: r.source, externalRef: r.external_ref, placedAt: r.placed_at, status: r.status, channel: r.channel,
-  gross: money(r.gross_minor, r.currency), discount: money(r.discount_minor, r.currency),
-  net: money(r.net_minor, r.currency), refunded: money(r.refunded_minor, r.currency), itemCount: r.item_count,
-});
+export const toOrder = (r: OrderRow): Order =>
+  Object.assign(new Order(), {
+    __typename: 'Order',
+    id: toGlobalId('Order', r.id),
+    databaseId: r.id,
+    customerId: r.customer_id,
+    source: r.source,
+    externalRef: r.external_ref,
+    placedAt: r.placed_at,
+    status: r.status,
+    channel: r.channel,
+    gross: money(r.gross_minor, r.currency),
+    discount: money(r.discount_minor, r.currency),
+    net: money(r.net_minor, r.currency),
+    refunded: money(r.refunded_minor, r.currency),
+    itemCount: r.item_count,
+  });
 
-export const toOrderLine = (r: OrderLineRow, currency: string, product: Product | null): OrderLine => Object.assign(new OrderLine(), {
-  product,
-  id: toGlobalId('OrderLine', r.id), databaseId: r.id, orderId: r.order_id, productId: r.product_id,
-  lineNo: r.line_no, quantity: r.quantity, unitPrice: money(r.unit_price_minor, currency),
-  lineTotal: money(r.line_total_minor, currency), returnedQuantity: r.returned_quantity,
-  refunded: money(r.refunded_minor, currency),
-});
+export const toOrderLine = (
+  r: OrderLineRow,
+  currency: string,
+  product: Product | null,
+): OrderLine =>
+  Object.assign(new OrderLine(), {
+    product,
+    id: toGlobalId('OrderLine', r.id),
+    databaseId: r.id,
+    orderId: r.order_id,
+    productId: r.product_id,
+    lineNo: r.line_no,
+    quantity: r.quantity,
+    unitPrice: money(r.unit_price_minor, currency),
+    lineTotal: money(r.line_total_minor, currency),
+    returnedQuantity: r.returned_quantity,
+    refunded: money(r.refunded_minor, currency),
+  });
 
 export const toOrderReturn = (r: OrderReturnRow, currency: string): OrderReturn => ({
-  __typename: 'OrderReturn', id: toGlobalId('OrderReturn', r.id), databaseId: r.id, orderId: r.order_id,
-  orderLineId: r.order_line_id, customerId: r.customer_id, quantity: r.quantity,
-  refund: money(r.refund_minor, currency), reason: r.reason, returnedAt: r.returned_at,
+  __typename: 'OrderReturn',
+  id: toGlobalId('OrderReturn', r.id),
+  databaseId: r.id,
+  orderId: r.order_id,
+  orderLineId: r.order_line_id,
+  customerId: r.customer_id,
+  quantity: r.quantity,
+  refund: money(r.refund_minor, currency),
+  reason: r.reason,
+  returnedAt: r.returned_at,
 });
 
 export const toProduct = (r: ProductRow): Product => ({
-  __typename: 'Product', id: toGlobalId('Product', r.id), databaseId: r.id, sku: r.sku, name: r.name,
-  category: r.category, unitPrice: money(r.unit_price_minor, r.currency),
+  __typename: 'Product',
+  id: toGlobalId('Product', r.id),
+  databaseId: r.id,
+  sku: r.sku,
+  name: r.name,
+  category: r.category,
+  unitPrice: money(r.unit_price_minor, r.currency),
 });

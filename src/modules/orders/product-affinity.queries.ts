@@ -2,12 +2,24 @@ import { DataSource } from 'typeorm';
 import { countedOrder } from './order-spend.service';
 
 export interface ProductCycleRow {
-  customerId: string; productId: string; sku: string; name: string; category: string; purchaseDays: number;
-  lastDay: string; averagePaidMinor: number; gaps: number[];
+  customerId: string;
+  productId: string;
+  sku: string;
+  name: string;
+  category: string;
+  purchaseDays: number;
+  lastDay: string;
+  averagePaidMinor: number;
+  gaps: number[];
 }
 
 export interface AssociationRow {
-  antecedentId: string; consequentId: string; support: number; confidence: number; lift: number; customers: number;
+  antecedentId: string;
+  consequentId: string;
+  support: number;
+  confidence: number;
+  lift: number;
+  customers: number;
 }
 
 /** The product-affinity reads of the actions module (replenishment, recommendations, association mining). */
@@ -37,10 +49,14 @@ export class ProductAffinityQueries {
   }
 
   /** Products each customer has bought (for recommendations that leave them out). */
-  async productsBought(customerIds: readonly string[]): Promise<{ customerId: string; productId: string }[]> {
+  async productsBought(
+    customerIds: readonly string[],
+  ): Promise<{ customerId: string; productId: string }[]> {
     return this.dataSource.query(
       `select distinct customer_id as "customerId", product_id as "productId" from order_lines
-       where customer_id = any($1::uuid[]) and product_id is not null`, [customerIds]);
+       where customer_id = any($1::uuid[]) and product_id is not null`,
+      [customerIds],
+    );
   }
 
   /**

@@ -23,8 +23,18 @@ export class PurchaseHistoryQueries {
    * days from the first purchase day, and the mean value of the repeat days net of refunds. Cancelled
    * orders do not count; customers without purchases by then are left out.
    */
-  async purchaseSummaries(asOfDay: string, customerIds: readonly string[] | null): Promise<PurchaseHistory[]> {
-    const rows: { customer_id: string; x: number; recency_days: number; age_days: number; repeat_value: string; total_value: string }[] = await this.dataSource.query(
+  async purchaseSummaries(
+    asOfDay: string,
+    customerIds: readonly string[] | null,
+  ): Promise<PurchaseHistory[]> {
+    const rows: {
+      customer_id: string;
+      x: number;
+      recency_days: number;
+      age_days: number;
+      repeat_value: string;
+      total_value: string;
+    }[] = await this.dataSource.query(
       `with days as (
          select customer_id, (placed_at at time zone 'UTC')::date as day, sum(${countedSpend()}) as value
          from orders
@@ -38,31 +48,46 @@ export class PurchaseHistoryQueries {
       [asOfDay, customerIds],
     );
     return rows.map((r) => ({
-      customerId: r.customer_id, x: r.x, recencyDays: r.recency_days, ageDays: r.age_days,
-      repeatValueMinor: BigInt(r.repeat_value), totalValueMinor: BigInt(r.total_value),
+      customerId: r.customer_id,
+      x: r.x,
+      recencyDays: r.recency_days,
+      ageDays: r.age_days,
+      repeatValueMinor: BigInt(r.repeat_value),
+      totalValueMinor: BigInt(r.total_value),
     }));
   }
 
   /** Net spend in the half year before asOf and the half year before that, per customer (minor units). */
-  async spendByHalfYear(customerIds: readonly string[], asOf: Date): Promise<{ last: number; previous: number }[]> {
-    const rows: { customer_id: string; last: string; previous: string }[] = await this.dataSource.query(
-      `select customer_id,
+  async spendByHalfYear(
+    customerIds: readonly string[],
+    asOf: Date,
+  ): Promise<{ last: number; previous: number }[]> {
+    const rows: { customer_id: string; last: string; previous: string }[] =
+      await this.dataSource.query(
+        `select customer_id,
          coalesce(sum(${countedSpend()}) filter (where placed_at >= $2::timestamptz - interval '6 months'), 0)::text as last,
          coalesce(sum(${countedSpend()}) filter (where placed_at < $2::timestamptz - interval '6 months'), 0)::text as previous
        from orders where customer_id = any($1::uuid[]) and ${countedOrder()}
          and placed_at >= $2::timestamptz - interval '12 months' and placed_at <= $2
        group by customer_id`,
-      [customerIds, asOf],
-    );
+        [customerIds, asOf],
+      );
     const byId = new Map(rows.map((r) => [r.customer_id, r]));
-    return customerIds.map((id) => ({ last: Number(byId.get(id)?.last ?? 0), previous: Number(byId.get(id)?.previous ?? 0) }));
+    return customerIds.map((id) => ({
+      last: Number(byId.get(id)?.last ?? 0),
+      previous: Number(byId.get(id)?.previous ?? 0),
+    }));
   }
 
   /**
    * Retention counts: a customer counts at a moment when they bought within the active window before it.
    * Returns customers at the start, at the end, and those whose first purchase fell in the period.
    */
-  async retentionCounts(start: Date, end: Date, activeDays: number): Promise<{ atStart: number; atEnd: number; acquired: number }> {
+  async retentionCounts(
+    start: Date,
+    end: Date,
+    activeDays: number,
+  ): Promise<{ atStart: number; atEnd: number; acquired: number }> {
     const [row] = await this.dataSource.query(
       `with firsts as (select customer_id, min(placed_at) as first_at from orders where ${countedOrder()} group by customer_id)
        select
@@ -75,9 +100,13 @@ export class PurchaseHistoryQueries {
   }
 
   /** Cohorts by month of first purchase: size, and customers buying again in each later month. */
-  async monthlyCohorts(from: Date, to: Date): Promise<{ cohort: string; size: number; active: number[] }[]> {
-    const rows: { cohort: string; offset: number; customers: number }[] = await this.dataSource.query(
-      `with firsts as (
+  async monthlyCohorts(
+    from: Date,
+    to: Date,
+  ): Promise<{ cohort: string; size: number; active: number[] }[]> {
+    const rows: { cohort: string; offset: number; customers: number }[] =
+      await this.dataSource.query(
+        `with firsts as (
          select customer_id, date_trunc('month', min(placed_at) at time zone 'UTC') as cohort from orders where ${countedOrder()} group by customer_id),
        activity as (
          select distinct o.customer_id, f.cohort,
@@ -88,15 +117,19 @@ export class PurchaseHistoryQueries {
            and f.cohort < $2::timestamptz at time zone 'UTC')
        select to_char(cohort, 'YYYY-MM') as cohort, month_offset as offset, count(*)::int as customers
        from activity group by 1, 2 order by 1, 2`,
-      [from, to],
-    );
+        [from, to],
+      );
     const byCohort = new Map<string, number[]>();
     for (const r of rows) {
       const counts = byCohort.get(r.cohort) ?? [];
       counts[r.offset] = r.customers;
       byCohort.set(r.cohort, counts);
     }
-    return [...byCohort].map(([cohort, counts]) => ({ cohort, size: counts[0] ?? 0, active: Array.from(counts, (c) => c ?? 0) }));
+    return [...byCohort].map(([cohort, counts]) => ({
+      cohort,
+      size: counts[0] ?? 0,
+      active: Array.from(counts, (c) => c ?? 0),
+    }));
   }
 
   /** Purchase days per holdout week in (from, to], of customers who first bought by `from`. */

@@ -16,11 +16,18 @@ export class ApiKey {
   @Field({ description: 'The public part of the key (after c360_).' }) publicId: string;
   @Field({ description: 'Who or what the key is for.' }) name: string;
   @Field(() => [String], { description: 'Scopes the key holds.' }) scopes: string[];
-  @Field(() => Date, { nullable: true, description: 'When it stops working.' }) expiresAt: Date | null;
-  @Field(() => Date, { nullable: true, description: 'When it was revoked.' }) revokedAt: Date | null;
-  @Field(() => Date, { nullable: true, description: 'Last request with it (to the minute).' }) lastUsedAt: Date | null;
-  @Field(() => ID, { nullable: true, description: 'The key it replaced by rotation.' }) rotatedFromId: string | null;
-  @Field({ description: 'Whether the key may run only the operations registered as trusted documents.' }) trustedDocumentsOnly: boolean;
+  @Field(() => Date, { nullable: true, description: 'When it stops working.' })
+  expiresAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When it was revoked.' })
+  revokedAt: Date | null;
+  @Field(() => Date, { nullable: true, description: 'Last request with it (to the minute).' })
+  lastUsedAt: Date | null;
+  @Field(() => ID, { nullable: true, description: 'The key it replaced by rotation.' })
+  rotatedFromId: string | null;
+  @Field({
+    description: 'Whether the key may run only the operations registered as trusted documents.',
+  })
+  trustedDocumentsOnly: boolean;
   @Field({ description: 'When it was created.' }) createdAt: Date;
 }
 
@@ -44,16 +51,37 @@ export class ApiKeyResolver {
   @Mutation(() => IssuedApiKey, { description: 'Create an API key (admin).' })
   async createApiKey(
     @Arg('name', { description: 'Who or what it is for.' }) name: string,
-    @Arg('scopes', () => [String], { description: 'Scopes, e.g. customers:read.' }) scopes: string[],
-    @Arg('expiresAt', () => Date, { nullable: true, description: 'When it stops working.' }) expiresAt?: Date | null,
-    @Arg('trustedDocumentsOnly', { defaultValue: false, description: 'Allow only the registered operations (TRUSTED_DOCUMENTS_FILE), as for a partner integration.' })
+    @Arg('scopes', () => [String], { description: 'Scopes, e.g. customers:read.' })
+    scopes: string[],
+    @Arg('expiresAt', () => Date, { nullable: true, description: 'When it stops working.' })
+    expiresAt?: Date | null,
+    @Arg('trustedDocumentsOnly', {
+      defaultValue: false,
+      description:
+        'Allow only the registered operations (TRUSTED_DOCUMENTS_FILE), as for a partner integration.',
+    })
     trustedDocumentsOnly?: boolean,
-    @Arg('idempotencyKey', () => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION }) idempotencyKey?: string | null,
+    @Arg('idempotencyKey', () => String, {
+      nullable: true,
+      description: IDEMPOTENCY_KEY_DESCRIPTION,
+    })
+    idempotencyKey?: string | null,
     @Ctx() ctx?: RequestContext,
   ) {
-    const idempotency = idempotentRequest(ctx?.principal ?? null, 'createApiKey',
-      { name, scopes, expiresAt: expiresAt ?? null, trustedDocumentsOnly, idempotencyKey: idempotencyKey ?? undefined });
-    const { key, record } = await this.keys.create(name, scopes, expiresAt ?? null, { trustedDocumentsOnly }, idempotency);
+    const idempotency = idempotentRequest(ctx?.principal ?? null, 'createApiKey', {
+      name,
+      scopes,
+      expiresAt: expiresAt ?? null,
+      trustedDocumentsOnly,
+      idempotencyKey: idempotencyKey ?? undefined,
+    });
+    const { key, record } = await this.keys.create(
+      name,
+      scopes,
+      expiresAt ?? null,
+      { trustedDocumentsOnly },
+      idempotency,
+    );
     return { key, apiKey: record };
   }
 
@@ -64,10 +92,16 @@ export class ApiKeyResolver {
   }
 
   @RequireScopes('admin')
-  @Mutation(() => IssuedApiKey, { description: 'Replace a key; the old one keeps working for the grace period (admin).' })
+  @Mutation(() => IssuedApiKey, {
+    description: 'Replace a key; the old one keeps working for the grace period (admin).',
+  })
   async rotateApiKey(
     @Arg('id', () => ID, { description: 'Key id.' }) id: string,
-    @Arg('graceHours', () => Int, { defaultValue: 24, description: 'Hours the old key keeps working, 0 to 720.' }) graceHours: number,
+    @Arg('graceHours', () => Int, {
+      defaultValue: 24,
+      description: 'Hours the old key keeps working, 0 to 720.',
+    })
+    graceHours: number,
   ) {
     const { key, record } = await this.keys.rotate(id, graceHours);
     return { key, apiKey: record };
@@ -85,13 +119,19 @@ export class GdprResolver {
   constructor(private readonly gdpr: GdprService) {}
 
   @RequireScopes('admin')
-  @Mutation(() => ErasureReceipt, { description: 'Erase a customer’s personal data everywhere in one transaction; orders and amounts stay, pseudonymous (admin).' })
+  @Mutation(() => ErasureReceipt, {
+    description:
+      'Erase a customer’s personal data everywhere in one transaction; orders and amounts stay, pseudonymous (admin).',
+  })
   eraseCustomer(@Arg('id', () => ID, { description: 'Customer id.' }) id: string) {
     return this.gdpr.erase(toDatabaseId(id, 'Customer'));
   }
 
   @RequireScopes('admin', 'pii:read')
-  @Query(() => GraphQLJSONObject, { description: 'Everything held about one customer, as one JSON document (access and portability requests; admin).' })
+  @Query(() => GraphQLJSONObject, {
+    description:
+      'Everything held about one customer, as one JSON document (access and portability requests; admin).',
+  })
   exportCustomerData(@Arg('id', () => ID, { description: 'Customer id.' }) id: string) {
     const customerId = toDatabaseId(id, 'Customer');
     notePersonalData('all', customerId);
@@ -104,12 +144,17 @@ export class AuditResolver {
   constructor(private readonly audit: AuditService) {}
 
   @RequireScopes('admin')
-  @Query(() => [AuditEvent], { description: 'Audited requests (personal-data reads and writes), newest first (admin).' })
+  @Query(() => [AuditEvent], {
+    description: 'Audited requests (personal-data reads and writes), newest first (admin).',
+  })
   auditEvents(
-    @Arg('first', () => Int, { defaultValue: 50, description: 'How many, 1 to 100.' }) first: number,
-    @Arg('keyId', () => ID, { nullable: true, description: 'Only this key’s requests.' }) keyId?: string | null,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'How many, 1 to 100.' })
+    first: number,
+    @Arg('keyId', () => ID, { nullable: true, description: 'Only this key’s requests.' })
+    keyId?: string | null,
   ) {
-    if (first < 1 || first > 100) throw new BadUserInputError('first must be between 1 and 100', { field: 'first' });
+    if (first < 1 || first > 100)
+      throw new BadUserInputError('first must be between 1 and 100', { field: 'first' });
     return this.audit.list(first, keyId ?? null);
   }
 }

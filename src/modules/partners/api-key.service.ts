@@ -27,18 +27,43 @@ function checksum(body: string): string {
 }
 
 export interface ApiKeyRecord {
-  id: string; publicId: string; name: string; scopes: string[]; expiresAt: Date | null; revokedAt: Date | null;
-  lastUsedAt: Date | null; rotatedFromId: string | null; trustedDocumentsOnly: boolean; createdAt: Date;
+  id: string;
+  publicId: string;
+  name: string;
+  scopes: string[];
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  rotatedFromId: string | null;
+  trustedDocumentsOnly: boolean;
+  createdAt: Date;
 }
 
 interface KeyRow {
-  id: string; public_id: string; name: string; scopes: string[]; secret_hash: string; expires_at: Date | null; revoked_at: Date | null;
-  last_used_at: Date | null; rotated_from_id: string | null; trusted_documents_only: boolean; created_at: Date;
+  id: string;
+  public_id: string;
+  name: string;
+  scopes: string[];
+  secret_hash: string;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  rotated_from_id: string | null;
+  trusted_documents_only: boolean;
+  created_at: Date;
 }
 
 const toRecord = (r: KeyRow): ApiKeyRecord => ({
-  id: r.id, publicId: r.public_id, name: r.name, scopes: r.scopes, expiresAt: r.expires_at, revokedAt: r.revoked_at,
-  lastUsedAt: r.last_used_at, rotatedFromId: r.rotated_from_id, trustedDocumentsOnly: r.trusted_documents_only, createdAt: r.created_at,
+  id: r.id,
+  publicId: r.public_id,
+  name: r.name,
+  scopes: r.scopes,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+  lastUsedAt: r.last_used_at,
+  rotatedFromId: r.rotated_from_id,
+  trustedDocumentsOnly: r.trusted_documents_only,
+  createdAt: r.created_at,
 });
 
 /**
@@ -50,7 +75,12 @@ export class ApiKeyService {
   // Keys are always read on the primary: a key revoked there must stop working at once, whatever a replica lags.
   // One statement text for any number of keys, so each connection prepares it once.
   private readonly lookups = coalescing<string, KeyRow | null>(async (publicIds) => {
-    const rows: KeyRow[] = await queryPrepared(this.dataSource, 'select * from api_keys where public_id = any($1::text[])', [publicIds], { primary: true });
+    const rows: KeyRow[] = await queryPrepared(
+      this.dataSource,
+      'select * from api_keys where public_id = any($1::text[])',
+      [publicIds],
+      { primary: true },
+    );
     const byPublicId = new Map(rows.map((r) => [r.public_id, r]));
     return publicIds.map((id) => byPublicId.get(id) ?? null);
   });
@@ -77,7 +107,11 @@ export class ApiKeyService {
     },
   };
 
-  constructor(private readonly dataSource: DataSource, private readonly hashKey: string, private readonly cacheSeconds = 0) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hashKey: string,
+    private readonly cacheSeconds = 0,
+  ) {}
 
   private forgetAll(live: boolean) {
     this.generation += 1;
@@ -103,33 +137,64 @@ export class ApiKeyService {
     return createHmac('sha256', this.hashKey).update(secret).digest('hex');
   }
 
-  async create(name: string, scopes: string[], expiresAt: Date | null, options: { trustedDocumentsOnly?: boolean } = {},
-    idempotency: IdempotentRequest | null = null): Promise<{ key: string; record: ApiKeyRecord }> {
+  async create(
+    name: string,
+    scopes: string[],
+    expiresAt: Date | null,
+    options: { trustedDocumentsOnly?: boolean } = {},
+    idempotency: IdempotentRequest | null = null,
+  ): Promise<{ key: string; record: ApiKeyRecord }> {
     if (!name.trim()) throw new BadUserInputError('name must not be empty', { field: 'name' });
     const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
-    if (scopes.length === 0 || unknown.length > 0) throw new BadUserInputError(`Unknown or missing scopes: ${unknown.join(', ') || 'none given'}`, { field: 'scopes' });
-    if (expiresAt && expiresAt.getTime() <= Date.now()) throw new BadUserInputError('expiresAt must be in the future', { field: 'expiresAt' });
+    if (scopes.length === 0 || unknown.length > 0)
+      throw new BadUserInputError(
+        `Unknown or missing scopes: ${unknown.join(', ') || 'none given'}`,
+        { field: 'scopes' },
+      );
+    if (expiresAt && expiresAt.getTime() <= Date.now())
+      throw new BadUserInputError('expiresAt must be in the future', { field: 'expiresAt' });
     // A retry with the same idempotency key gets the same key back, so its stored result is encrypted.
-    return this.dataSource.transaction((manager) => runIdempotent(manager, idempotency, async () => {
-      const publicId = base62(randomBytes(12));
-      const secret = base62(randomBytes(32));
-      const body = `${PREFIX}_${publicId}_${secret}`;
-      const [row]: KeyRow[] = await manager.query(
-        `insert into api_keys (public_id, name, scopes, secret_hash, expires_at, trusted_documents_only) values ($1, $2, $3, $4, $5, $6) returning *`,
-        [publicId, name.trim(), [...new Set(scopes)], this.hash(secret), expiresAt, options.trustedDocumentsOnly ?? false]);
-      return { key: `${body}_${checksum(body)}`, record: toRecord(row) };
-    }, { customerOf: () => null, sealed: true }));
+    return this.dataSource.transaction((manager) =>
+      runIdempotent(
+        manager,
+        idempotency,
+        async () => {
+          const publicId = base62(randomBytes(12));
+          const secret = base62(randomBytes(32));
+          const body = `${PREFIX}_${publicId}_${secret}`;
+          const [row]: KeyRow[] = await manager.query(
+            `insert into api_keys (public_id, name, scopes, secret_hash, expires_at, trusted_documents_only) values ($1, $2, $3, $4, $5, $6) returning *`,
+            [
+              publicId,
+              name.trim(),
+              [...new Set(scopes)],
+              this.hash(secret),
+              expiresAt,
+              options.trustedDocumentsOnly ?? false,
+            ],
+          );
+          return { key: `${body}_${checksum(body)}`, record: toRecord(row) };
+        },
+        { customerOf: () => null, sealed: true },
+      ),
+    );
   }
 
   async list(): Promise<ApiKeyRecord[]> {
-    return (await this.dataSource.query('select * from api_keys order by created_at desc')).map(toRecord);
+    return (await this.dataSource.query('select * from api_keys order by created_at desc')).map(
+      toRecord,
+    );
   }
 
   async revoke(id: string): Promise<ApiKeyRecord> {
     if (!isUuid(id)) throw new BadUserInputError('id is not an API key id', { field: 'id' });
     // In a transaction, so the request's audit row commits with it (see ReplicatedDataSource.transaction).
-    const [rows]: [KeyRow[], number] = await this.dataSource.transaction((manager) => manager.query(
-      'update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1 returning *', [id]));
+    const [rows]: [KeyRow[], number] = await this.dataSource.transaction((manager) =>
+      manager.query(
+        'update api_keys set revoked_at = coalesce(revoked_at, now()) where id = $1 returning *',
+        [id],
+      ),
+    );
     if (!rows[0]) throw new NotFoundError('ApiKey', id);
     this.keyChanges.changed(rows[0].public_id);
     return toRecord(rows[0]);
@@ -138,19 +203,39 @@ export class ApiKeyService {
   /** A new key with the same name and scopes; the old one keeps working until the grace period ends. */
   async rotate(id: string, graceHours: number): Promise<{ key: string; record: ApiKeyRecord }> {
     if (!isUuid(id)) throw new BadUserInputError('id is not an API key id', { field: 'id' });
-    if (graceHours < 0 || graceHours > 24 * 30) throw new BadUserInputError('graceHours must be 0 to 720', { field: 'graceHours' });
+    if (graceHours < 0 || graceHours > 24 * 30)
+      throw new BadUserInputError('graceHours must be 0 to 720', { field: 'graceHours' });
     const rotated = await this.dataSource.transaction(async (manager) => {
-      const [old]: KeyRow[] = await manager.query('select * from api_keys where id = $1 for update', [id]);
+      const [old]: KeyRow[] = await manager.query(
+        'select * from api_keys where id = $1 for update',
+        [id],
+      );
       if (!old || old.revoked_at) throw new NotFoundError('ApiKey', id);
       const until = new Date(Date.now() + graceHours * 3_600_000);
-      await manager.query('update api_keys set expires_at = least(coalesce(expires_at, $2), $2) where id = $1', [id, until]);
+      await manager.query(
+        'update api_keys set expires_at = least(coalesce(expires_at, $2), $2) where id = $1',
+        [id, until],
+      );
       const publicId = base62(randomBytes(12));
       const secret = base62(randomBytes(32));
       const body = `${PREFIX}_${publicId}_${secret}`;
       const [row]: KeyRow[] = await manager.query(
         `insert into api_keys (public_id, name, scopes, secret_hash, expires_at, rotated_from_id, trusted_documents_only) values ($1, $2, $3, $4, $5, $6, $7) returning *`,
-        [publicId, old.name, old.scopes, this.hash(secret), old.expires_at && old.expires_at > until ? old.expires_at : null, id, old.trusted_documents_only]);
-      return { key: `${body}_${checksum(body)}`, record: toRecord(row), oldPublicId: old.public_id };
+        [
+          publicId,
+          old.name,
+          old.scopes,
+          this.hash(secret),
+          old.expires_at && old.expires_at > until ? old.expires_at : null,
+          id,
+          old.trusted_documents_only,
+        ],
+      );
+      return {
+        key: `${body}_${checksum(body)}`,
+        record: toRecord(row),
+        oldPublicId: old.public_id,
+      };
     });
     this.keyChanges.changed(rotated.oldPublicId);
     return { key: rotated.key, record: rotated.record };
@@ -166,12 +251,25 @@ export class ApiKeyService {
     const expected = Buffer.from(row?.secret_hash ?? UNMATCHABLE_HASH, 'hex');
     const actual = Buffer.from(this.hash(match[2]), 'hex');
     const secretMatches = expected.length === actual.length && timingSafeEqual(expected, actual);
-    if (!row || !secretMatches || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now())) return null;
+    if (
+      !row ||
+      !secretMatches ||
+      row.revoked_at ||
+      (row.expires_at && row.expires_at.getTime() <= Date.now())
+    )
+      return null;
     const now = Date.now();
     if (now - (this.lastUsedWritten.get(row.id) ?? 0) > LAST_USED_EVERY_MS) {
       this.lastUsedWritten.set(row.id, now);
-      await this.dataSource.query('update api_keys set last_used_at = now() where id = $1', [row.id]);
+      await this.dataSource.query('update api_keys set last_used_at = now() where id = $1', [
+        row.id,
+      ]);
     }
-    return { keyId: row.id, name: row.name, scopes: new Set(row.scopes), trustedDocumentsOnly: row.trusted_documents_only };
+    return {
+      keyId: row.id,
+      name: row.name,
+      scopes: new Set(row.scopes),
+      trustedDocumentsOnly: row.trusted_documents_only,
+    };
   }
 }

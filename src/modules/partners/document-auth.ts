@@ -1,7 +1,19 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import {
-  FieldNode, FragmentDefinitionNode, getDirectiveValues, getNamedType, getVariableValues, GraphQLIncludeDirective, GraphQLNamedType,
-  GraphQLObjectType, GraphQLSchema, GraphQLSkipDirective, isInterfaceType, isObjectType, OperationDefinitionNode, SelectionNode,
+  FieldNode,
+  FragmentDefinitionNode,
+  getDirectiveValues,
+  getNamedType,
+  getVariableValues,
+  GraphQLIncludeDirective,
+  GraphQLNamedType,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLSkipDirective,
+  isInterfaceType,
+  isObjectType,
+  OperationDefinitionNode,
+  SelectionNode,
   SelectionSetNode,
 } from 'graphql';
 import { AppError } from '../../common/errors';
@@ -9,11 +21,15 @@ import { requiredScopesOf } from '../../common/require-scopes';
 import { hasScope, Principal } from '../../common/scopes';
 
 const included = (node: SelectionNode, variables: Record<string, unknown>): boolean =>
-  getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true
-  && getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+  getDirectiveValues(GraphQLSkipDirective, node, variables)?.if !== true &&
+  getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
 
 /** The root fields an operation will execute: fragments followed, @include/@skip applied with these variables. */
-export function rootFields(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>): FieldNode[] {
+export function rootFields(
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+): FieldNode[] {
   const fields: FieldNode[] = [];
   const spread = new Set<string>();
   const walk = (set: SelectionSetNode) => {
@@ -32,12 +48,17 @@ export function rootFields(operation: OperationDefinitionNode, fragments: Record
 }
 
 /** The scopes of `requiredScopes` on the root fields that this key lacks. */
-export function missingRootScopes(rootType: GraphQLObjectType, fields: FieldNode[], principal: Principal | null): string[] {
+export function missingRootScopes(
+  rootType: GraphQLObjectType,
+  fields: FieldNode[],
+  principal: Principal | null,
+): string[] {
   const missing = new Set<string>();
   for (const node of fields) {
     const field = rootType.getFields()[node.name.value];
     if (!field) continue;
-    for (const scope of requiredScopesOf(field)) if (!hasScope(principal, scope)) missing.add(scope);
+    for (const scope of requiredScopesOf(field))
+      if (!hasScope(principal, scope)) missing.add(scope);
   }
   return [...missing];
 }
@@ -47,8 +68,14 @@ export function missingRootScopes(rootType: GraphQLObjectType, fields: FieldNode
  * read (a personal field in the result of updateCustomer) would otherwise be refused only after the write
  * committed. Each fragment is walked once per type it is spread on, so the walk is linear in the document.
  */
-export function missingSelectionScopes(schema: GraphQLSchema, rootType: GraphQLObjectType, operation: OperationDefinitionNode,
-  fragments: Record<string, FragmentDefinitionNode>, variables: Record<string, unknown>, principal: Principal | null): string[] {
+export function missingSelectionScopes(
+  schema: GraphQLSchema,
+  rootType: GraphQLObjectType,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+  principal: Principal | null,
+): string[] {
   const missing = new Set<string>();
   const walked = new Set<string>();
   const walk = (set: SelectionSetNode, parent: GraphQLNamedType) => {
@@ -58,10 +85,16 @@ export function missingSelectionScopes(schema: GraphQLSchema, rootType: GraphQLO
         if (!isObjectType(parent) && !isInterfaceType(parent)) continue;
         const field = parent.getFields()[selection.name.value];
         if (!field) continue;
-        for (const scope of requiredScopesOf(field)) if (!hasScope(principal, scope)) missing.add(scope);
+        for (const scope of requiredScopesOf(field))
+          if (!hasScope(principal, scope)) missing.add(scope);
         if (selection.selectionSet) walk(selection.selectionSet, getNamedType(field.type));
       } else if (selection.kind === 'InlineFragment') {
-        walk(selection.selectionSet, selection.typeCondition ? schema.getType(selection.typeCondition.name.value) ?? parent : parent);
+        walk(
+          selection.selectionSet,
+          selection.typeCondition
+            ? (schema.getType(selection.typeCondition.name.value) ?? parent)
+            : parent,
+        );
       } else {
         const fragment = fragments[selection.name.value];
         const type = fragment && schema.getType(fragment.typeCondition.name.value);
@@ -92,17 +125,41 @@ export function documentAuthorisationPlugin(): ApolloServerPlugin<{ principal: P
           const rootType = operation && schema.getRootType(operation.operation);
           if (!operation || !rootType) return;
           // Variables graphql-js cannot coerce stop the operation before anything runs, with their own error.
-          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+          const coerced = getVariableValues(
+            schema,
+            operation.variableDefinitions ?? [],
+            request.variables ?? {},
+          );
           if (coerced.errors) return;
           const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const definition of document.definitions) if (definition.kind === 'FragmentDefinition') fragments[definition.name.value] = definition;
-          const missing = operation.operation === 'mutation'
-            ? missingSelectionScopes(schema, rootType, operation, fragments, coerced.coerced, contextValue.principal)
-            : missingRootScopes(rootType, rootFields(operation, fragments, coerced.coerced), contextValue.principal);
+          for (const definition of document.definitions)
+            if (definition.kind === 'FragmentDefinition')
+              fragments[definition.name.value] = definition;
+          const missing =
+            operation.operation === 'mutation'
+              ? missingSelectionScopes(
+                  schema,
+                  rootType,
+                  operation,
+                  fragments,
+                  coerced.coerced,
+                  contextValue.principal,
+                )
+              : missingRootScopes(
+                  rootType,
+                  rootFields(operation, fragments, coerced.coerced),
+                  contextValue.principal,
+                );
           if (missing.length === 0) return;
-          if (!contextValue.principal) throw new AppError('An API key is required', 'UNAUTHENTICATED', { http: { status: 401 } });
-          throw new AppError(`This key lacks the scope ${missing.join(', ')} that the operation needs; none of it ran`, 'FORBIDDEN',
-            { requiredScopes: missing, http: { status: 403 } });
+          if (!contextValue.principal)
+            throw new AppError('An API key is required', 'UNAUTHENTICATED', {
+              http: { status: 401 },
+            });
+          throw new AppError(
+            `This key lacks the scope ${missing.join(', ')} that the operation needs; none of it ran`,
+            'FORBIDDEN',
+            { requiredScopes: missing, http: { status: 403 } },
+          );
         },
       };
     },

@@ -24,17 +24,25 @@ export class GdprService {
       const person = await this.customers.erase(manager, customerId);
       if (!person) throw new NotFoundError('Customer', customerId);
       await erasePersonalColumns(manager, this.textColumns, customerId);
-      for (const handler of this.handlers) await handler.eraseInTransaction?.(manager, customerId, person.quotable);
+      for (const handler of this.handlers)
+        await handler.eraseInTransaction?.(manager, customerId, person.quotable);
     });
     for (const handler of this.handlers) await handler.afterErasure?.(customerId);
-    const [{ erased_at }] = await this.dataSource.query('select erased_at from customers where id = $1', [customerId]);
+    const [{ erased_at }] = await this.dataSource.query(
+      'select erased_at from customers where id = $1',
+      [customerId],
+    );
     return { customerId, erasedAt: erased_at };
   }
 
   async export(customerId: string): Promise<Record<string, unknown>> {
     const profile = await this.customers.exportRows(customerId);
     if (!profile.customer) throw new NotFoundError('Customer', customerId);
-    const sections = await Promise.all(this.handlers.flatMap((handler) => (handler.exportRows ? [handler.exportRows(customerId)] : [])));
+    const sections = await Promise.all(
+      this.handlers.flatMap((handler) =>
+        handler.exportRows ? [handler.exportRows(customerId)] : [],
+      ),
+    );
     return Object.assign({ exportedAt: new Date().toISOString(), ...profile }, ...sections);
   }
 }

@@ -20,11 +20,30 @@ export { refuseUntrustedDocuments, trustedDocumentsPlugin } from './trusted-docu
 
 /** Keys belong to partners; audit events never hold personal values (SECURITY.md A.10), so erasure leaves them. */
 const partnerTextColumns: TextColumns[] = [
-  { table: 'api_keys', customerKey: null, personal: {},
-    notPersonal: { name: 'the partner’s label for the key', public_id: 'key id', secret_hash: 'keyed hash of the key', scopes: 'scope names' } },
-  { table: 'audit_events', customerKey: null, personal: {},
-    notPersonal: { key_name: 'the partner’s label for the key', request_id: 'request id', operation_type: 'query or mutation',
-      operation_name: 'the client’s operation name, never values', pii_categories: 'category names (email, phone…)', result: 'OK or error codes' } },
+  {
+    table: 'api_keys',
+    customerKey: null,
+    personal: {},
+    notPersonal: {
+      name: 'the partner’s label for the key',
+      public_id: 'key id',
+      secret_hash: 'keyed hash of the key',
+      scopes: 'scope names',
+    },
+  },
+  {
+    table: 'audit_events',
+    customerKey: null,
+    personal: {},
+    notPersonal: {
+      key_name: 'the partner’s label for the key',
+      request_id: 'request id',
+      operation_type: 'query or mutation',
+      operation_name: 'the client’s operation name, never values',
+      pii_categories: 'category names (email, phone…)',
+      result: 'OK or error codes',
+    },
+  },
 ];
 
 /** Keys, the audit log and data-subject requests (erasure and export reach every module's classified columns). */
@@ -36,6 +55,13 @@ export const partnersModule = {
     gdpr: new GdprService(dataSource, d.customers, textColumns, personalData),
     audit: new AuditService(dataSource),
   }),
-  resolvers: (s) => [new ApiKeyResolver(s.apiKeys), new GdprResolver(s.gdpr), new AuditResolver(s.audit)],
+  resolvers: (s) => [
+    new ApiKeyResolver(s.apiKeys),
+    new GdprResolver(s.gdpr),
+    new AuditResolver(s.audit),
+  ],
   textColumns: partnerTextColumns,
-} satisfies ModuleManifest<{ apiKeys: ApiKeyService; gdpr: GdprService; audit: AuditService }, { customers: CustomerService }>;
+} satisfies ModuleManifest<
+  { apiKeys: ApiKeyService; gdpr: GdprService; audit: AuditService },
+  { customers: CustomerService }
+>;

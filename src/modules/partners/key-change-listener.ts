@@ -26,7 +26,10 @@ export class KeyChangeListener {
   private retryMs = FIRST_RETRY_MS;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly connectionString: string, private readonly sink: KeyChangeSink) {}
+  constructor(
+    private readonly connectionString: string,
+    private readonly sink: KeyChangeSink,
+  ) {}
 
   start(): void {
     void this.connect();
@@ -41,7 +44,12 @@ export class KeyChangeListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.connectionString, keepAlive: true, connectionTimeoutMillis: 10_000, application_name: 'c360 api key changes' });
+    const client = new Client({
+      connectionString: this.connectionString,
+      keepAlive: true,
+      connectionTimeoutMillis: 10_000,
+      application_name: 'c360 api key changes',
+    });
     this.client = client;
     let lost = false;
     const onLost = () => {

@@ -1,7 +1,24 @@
 import {
-  DocumentNode, FieldNode, FragmentDefinitionNode, getNamedType, getNullableType, GraphQLCompositeType, GraphQLField,
-  GraphQLSchema, isCompositeType, isInputObjectType, isLeafType, isListType, isObjectType, Kind,
-  OperationDefinitionNode, SchemaMetaFieldDef, SelectionSetNode, TypeMetaFieldDef, typeFromAST, ValueNode,
+  DocumentNode,
+  FieldNode,
+  FragmentDefinitionNode,
+  getNamedType,
+  getNullableType,
+  GraphQLCompositeType,
+  GraphQLField,
+  GraphQLSchema,
+  isCompositeType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isObjectType,
+  Kind,
+  OperationDefinitionNode,
+  SchemaMetaFieldDef,
+  SelectionSetNode,
+  TypeMetaFieldDef,
+  typeFromAST,
+  ValueNode,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
 import type { FieldCost } from '../../common/cost-hints';
@@ -25,10 +42,16 @@ export interface CostResult {
  * Page sizes a resolver will refuse (below 1, not a number) are charged as the largest page, so that no argument can
  * make a query cheaper than a valid one; throws when the document cannot be costed, and the caller refuses it.
  */
-export function queryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): CostResult {
+export function queryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  operationName: string | undefined,
+): CostResult {
   const operation = pickOperation(document, operationName);
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  for (const d of document.definitions)
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const used = new Set<string>();
   const fragmentCosts = new Map<string, number>();
   const inProgress = new Set<string>();
@@ -37,14 +60,25 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, variabl
     for (const arg of node.arguments ?? []) collectVariables(arg.value, used);
     return getArgumentValues(def, node, variables);
   };
-  const included = (node: { directives?: readonly { name: { value: string }; arguments?: readonly { name: { value: string }; value: ValueNode }[] }[] }) => {
+  const included = (node: {
+    directives?: readonly {
+      name: { value: string };
+      arguments?: readonly { name: { value: string }; value: ValueNode }[];
+    }[];
+  }) => {
     for (const directive of node.directives ?? []) {
       if (directive.name.value !== 'skip' && directive.name.value !== 'include') continue;
       const value = directive.arguments?.find((a) => a.name.value === 'if')?.value;
       if (!value) continue;
       collectVariables(value, used);
-      const condition = value.kind === Kind.VARIABLE ? variables[value.name.value] : value.kind === Kind.BOOLEAN ? value.value : undefined;
-      if (typeof condition !== 'boolean') throw new TypeError('A @skip or @include condition is not a boolean');
+      const condition =
+        value.kind === Kind.VARIABLE
+          ? variables[value.name.value]
+          : value.kind === Kind.BOOLEAN
+            ? value.value
+            : undefined;
+      if (typeof condition !== 'boolean')
+        throw new TypeError('A @skip or @include condition is not a boolean');
       if ((directive.name.value === 'skip') === condition) return false;
     }
     return true;
@@ -53,7 +87,8 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, variabl
     const known = fragmentCosts.get(name);
     if (known !== undefined) return known;
     const fragment = fragments.get(name);
-    if (!fragment || inProgress.has(name)) throw new TypeError(`Fragment ${name} is unknown or cyclic`);
+    if (!fragment || inProgress.has(name))
+      throw new TypeError(`Fragment ${name} is unknown or cyclic`);
     inProgress.add(name);
     const type = typeFromAST(schema, fragment.typeCondition);
     if (!isCompositeType(type)) throw new TypeError(`Fragment ${name} is not on an object type`);
@@ -68,17 +103,27 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, variabl
     let always = 0;
     const byType = new Map<string, number>();
     const add = (typeName: string | undefined, cost: number) => {
-      const conditional = typeName !== undefined && typeName !== parent.name && isObjectType(schema.getType(typeName));
+      const conditional =
+        typeName !== undefined &&
+        typeName !== parent.name &&
+        isObjectType(schema.getType(typeName));
       if (!conditional) always += cost;
       else byType.set(typeName, (byType.get(typeName) ?? 0) + cost);
     };
     for (const selection of set.selections) {
       if (!included(selection)) continue;
       if (selection.kind === Kind.FIELD) always += fieldCost(selection, parent);
-      else if (selection.kind === Kind.FRAGMENT_SPREAD) add(fragments.get(selection.name.value)?.typeCondition.name.value, fragmentCost(selection.name.value));
+      else if (selection.kind === Kind.FRAGMENT_SPREAD)
+        add(
+          fragments.get(selection.name.value)?.typeCondition.name.value,
+          fragmentCost(selection.name.value),
+        );
       else {
-        const type = selection.typeCondition ? typeFromAST(schema, selection.typeCondition) : parent;
-        if (!isCompositeType(type)) throw new TypeError('An inline fragment is not on an object type');
+        const type = selection.typeCondition
+          ? typeFromAST(schema, selection.typeCondition)
+          : parent;
+        if (!isCompositeType(type))
+          throw new TypeError('An inline fragment is not on an object type');
         add(type.name, setCost(selection.selectionSet, type));
       }
     }
@@ -90,36 +135,60 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, variabl
     if (!def) throw new TypeError(`Unknown field ${parent.name}.${node.name.value}`);
     const named = getNamedType(def.type);
     if (isLeafType(named)) return 0;
-    const children = node.selectionSet ? setCost(node.selectionSet, named as GraphQLCompositeType) : 0;
+    const children = node.selectionSet
+      ? setCost(node.selectionSet, named as GraphQLCompositeType)
+      : 0;
     const isRootMutation = parent === schema.getMutationType();
     const args = argumentValues(def, node);
     if (isRootMutation) return writtenItems(def, args) * (1 + children);
     const declared = def.extensions?.cost as FieldCost | undefined;
     const size = pageSize(args, named.name);
     // A paged field that declares a cost (a base-wide scan behind a page) pays it on top of its page.
-    if (declared) return checked(declared(args)) + (size !== null ? 2 + size * Math.max(children, 1) : children);
+    if (declared)
+      return (
+        checked(declared(args)) + (size !== null ? 2 + size * Math.max(children, 1) : children)
+      );
     if (size !== null) return 2 + size * Math.max(children, 1);
     if (Array.isArray(args.ids)) return Math.max(args.ids.length, 1) * (1 + children);
     return 1 + children;
   };
 
   // Subscriptions are refused over HTTP before anything runs (refuseSubscriptionsOverHttp): nothing to charge.
-  if (operation.operation === 'subscription' && !schema.getSubscriptionType()) return { cost: 0, variables: [] };
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  if (operation.operation === 'subscription' && !schema.getSubscriptionType())
+    return { cost: 0, variables: [] };
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) throw new TypeError(`The schema has no ${operation.operation} type`);
   const cost = setCost(operation.selectionSet, root);
   if (Number.isNaN(cost)) throw new TypeError('The cost is not a number');
   return { cost, variables: [...used].sort() };
 }
 
-function pickOperation(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+function pickOperation(
+  document: DocumentNode,
+  operationName: string | undefined,
+): OperationDefinitionNode {
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!operation) throw new TypeError('The operation to cost is not in the document');
   return operation;
 }
 
-function fieldDefinition(schema: GraphQLSchema, parent: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
+function fieldDefinition(
+  schema: GraphQLSchema,
+  parent: GraphQLCompositeType,
+  name: string,
+): GraphQLField<unknown, unknown> | undefined {
   // graphql-js keeps the meta fields out of getFields().
   if (parent === schema.getQueryType() && name === '__schema') return SchemaMetaFieldDef;
   if (parent === schema.getQueryType() && name === '__type') return TypeMetaFieldDef;
@@ -129,7 +198,8 @@ function fieldDefinition(schema: GraphQLSchema, parent: GraphQLCompositeType, na
 /** first or last as charged; null for a field that is not paged. */
 function pageSize(args: Record<string, unknown>, typeName: string): number | null {
   const given = args.first ?? args.last;
-  if (given === undefined || given === null) return typeName.endsWith('Connection') ? DEFAULT_PAGE_SIZE : null;
+  if (given === undefined || given === null)
+    return typeName.endsWith('Connection') ? DEFAULT_PAGE_SIZE : null;
   if (typeof given !== 'number' || !Number.isInteger(given) || given < 1) return MAX_PAGE_SIZE;
   return given;
 }
@@ -140,18 +210,21 @@ function writtenItems(def: GraphQLField<unknown, unknown>, args: Record<string, 
   for (const arg of def.args) {
     const type = getNullableType(arg.type);
     const value = args[arg.name];
-    if (isListType(type) && isInputObjectType(getNamedType(type)) && Array.isArray(value)) items = Math.max(items, value.length);
+    if (isListType(type) && isInputObjectType(getNamedType(type)) && Array.isArray(value))
+      items = Math.max(items, value.length);
   }
   return items;
 }
 
 function checked(cost: number): number {
-  if (typeof cost !== 'number' || Number.isNaN(cost) || cost < 0) throw new TypeError('A declared field cost is not a number of points');
+  if (typeof cost !== 'number' || Number.isNaN(cost) || cost < 0)
+    throw new TypeError('A declared field cost is not a number of points');
   return cost;
 }
 
 function collectVariables(value: ValueNode, into: Set<string>) {
   if (value.kind === Kind.VARIABLE) into.add(value.name.value);
   else if (value.kind === Kind.LIST) for (const v of value.values) collectVariables(v, into);
-  else if (value.kind === Kind.OBJECT) for (const f of value.fields) collectVariables(f.value, into);
+  else if (value.kind === Kind.OBJECT)
+    for (const f of value.fields) collectVariables(f.value, into);
 }

@@ -6,7 +6,8 @@ import { sha256, type TrustedDocuments } from '../../common/persisted-query-mani
 export function trustedDocumentsPlugin(documents: TrustedDocuments | null): ApolloServerPlugin {
   return {
     async requestDidStart({ request }) {
-      const hash = (request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)?.sha256Hash;
+      const hash = (request.extensions?.persistedQuery as { sha256Hash?: unknown } | undefined)
+        ?.sha256Hash;
       if (!documents || typeof hash !== 'string' || request.query !== undefined) return;
       const registered = documents.byHash.get(hash);
       if (registered) request.query = registered.body;
@@ -29,7 +30,8 @@ function requestedHash(params: GraphQLHttpParams): string | null {
       extensions = undefined;
     }
   }
-  const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+  const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)
+    ?.persistedQuery?.sha256Hash;
   if (typeof hash === 'string') return hash;
   return typeof params.query === 'string' ? sha256(params.query) : null;
 }
@@ -40,15 +42,25 @@ function requestedHash(params: GraphQLHttpParams): string | null {
  * costs the key nothing.
  */
 export function refuseUntrustedDocuments(documents: TrustedDocuments | null) {
-  return (req: { method: string; body?: GraphQLHttpParams; query?: unknown }, res: { locals: Record<string, unknown>; status(code: number): { json(body: unknown): void } },
-    next: () => void) => {
+  return (
+    req: { method: string; body?: GraphQLHttpParams; query?: unknown },
+    res: { locals: Record<string, unknown>; status(code: number): { json(body: unknown): void } },
+    next: () => void,
+  ) => {
     const principal = res.locals.principal as Principal | undefined;
     if (!principal?.trustedDocumentsOnly) return next();
-    const hash = requestedHash((req.method === 'GET' ? req.query : req.body) as GraphQLHttpParams ?? {});
+    const hash = requestedHash(
+      ((req.method === 'GET' ? req.query : req.body) as GraphQLHttpParams) ?? {},
+    );
     if (hash && documents?.byHash.has(hash)) return next();
-    res.status(400).json({ errors: [{
-      message: 'This API key may run only registered operations: send the sha256Hash of an operation in the trusted-documents manifest',
-      extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' },
-    }] });
+    res.status(400).json({
+      errors: [
+        {
+          message:
+            'This API key may run only registered operations: send the sha256Hash of an operation in the trusted-documents manifest',
+          extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' },
+        },
+      ],
+    });
   };
 }

@@ -2,6 +2,7 @@ import type { ResolverOnlyFields } from '../../common/compiled-reads';
 
 export const timelineResolverOnly: ResolverOnlyFields = {
   Customer: {
-    timeline: 'merges five modules\' sources into one keyset page whose subject is a union; the compiler reads no abstract types',
+    timeline:
+      "merges five modules' sources into one keyset page whose subject is a union; the compiler reads no abstract types",
   },
 };

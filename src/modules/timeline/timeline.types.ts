@@ -1,4 +1,12 @@
-import { ArgsType, ClassType, Field, Int, ObjectType, createUnionType, registerEnumType } from 'type-graphql';
+import {
+  ArgsType,
+  ClassType,
+  Field,
+  Int,
+  ObjectType,
+  createUnionType,
+  registerEnumType,
+} from 'type-graphql';
 import { IsOptional } from 'class-validator';
 import { Connection } from '../../common/pagination';
 import type { TimelineSource } from '../../common/timeline-source';
@@ -11,14 +19,19 @@ import type { TimelineSource } from '../../common/timeline-source';
 export const TimelineEventKind: Record<string, string> = {};
 export type TimelineEventKind = string;
 const KIND_VALUES: Record<string, { description: string }> = {};
-registerEnumType(TimelineEventKind, { name: 'TimelineEventKind', description: 'Kinds of events on a customer timeline.', valuesConfig: KIND_VALUES });
+registerEnumType(TimelineEventKind, {
+  name: 'TimelineEventKind',
+  description: 'Kinds of events on a customer timeline.',
+  valuesConfig: KIND_VALUES,
+});
 
 let assembled: readonly TimelineSource[] | null = null;
 
 /** Adds the sources' kinds and record types to the schema's enum and union; once per process, as they are global. */
 export function assembleTimeline(sources: readonly TimelineSource[]): readonly TimelineSource[] {
   if (assembled) {
-    if (assembled.length !== sources.length || assembled.some((s, i) => s !== sources[i])) throw new Error('The timeline was assembled from other sources');
+    if (assembled.length !== sources.length || assembled.some((s, i) => s !== sources[i]))
+      throw new Error('The timeline was assembled from other sources');
     return assembled;
   }
   for (const source of sources) {
@@ -32,7 +45,11 @@ export function assembleTimeline(sources: readonly TimelineSource[]): readonly T
 export const TimelineSubject = createUnionType({
   name: 'TimelineSubject',
   description: 'The record behind a timeline event.',
-  types: () => (assembled ?? []).map((source) => source.type) as unknown as readonly [ClassType, ...ClassType[]],
+  types: () =>
+    (assembled ?? []).map((source) => source.type) as unknown as readonly [
+      ClassType,
+      ...ClassType[],
+    ],
   resolveType: (value) => (value as { __typename: string }).__typename,
 });
 
@@ -47,23 +64,35 @@ export class TimelineEvent {
   @Field({ description: 'One line for a customer page, e.g. "Order 1001: 3 items, 45.00 USD".' })
   title: string;
 
-  @Field(() => TimelineSubject, { description: 'The order, return, feedback, communication or ledger entry itself.' })
+  @Field(() => TimelineSubject, {
+    description: 'The order, return, feedback, communication or ledger entry itself.',
+  })
   subject: typeof TimelineSubject;
 
   databaseId: string;
 }
 
-export const TimelineConnection = Connection(TimelineEvent, 'TimelineConnection', 'timeline events, newest first');
+export const TimelineConnection = Connection(
+  TimelineEvent,
+  'TimelineConnection',
+  'timeline events, newest first',
+);
 
 @ArgsType()
 export class TimelineArgs {
   @Field(() => Int, { nullable: true, description: 'Page size, 1 to 100; required.' })
   first?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Opaque cursor: events older than this one.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Opaque cursor: events older than this one.',
+  })
   after?: string | null;
 
-  @Field(() => [TimelineEventKind], { nullable: true, description: 'Only these kinds; default all.' })
+  @Field(() => [TimelineEventKind], {
+    nullable: true,
+    description: 'Only these kinds; default all.',
+  })
   @IsOptional()
   kinds?: TimelineEventKind[] | null;
 }

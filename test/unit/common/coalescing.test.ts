@@ -23,7 +23,9 @@ describe('coalescing', () => {
     expect(batches).toEqual([[1], [2, -3, 2]]);
     release.shift()!();
     const settled = await Promise.allSettled(waiting);
-    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([20, 'bad -3', 20]);
+    expect(
+      settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message)),
+    ).toEqual([20, 'bad -3', 20]);
   });
 
   it('caches nothing: the same key later runs again', async () => {

@@ -8,7 +8,10 @@ import { CustomerCommunicationsArgs } from '../../../src/modules/communications/
 // resolvePageWindow; they run no class-validator rules. A rule added to one of these classes must be checked
 // there too (or the projection removed), and this test is what says so.
 describe('arguments of the nested pages the compiled reads serve', () => {
-  it.each([CustomerOrdersArgs, CustomerFeedbackArgs, CustomerCommunicationsArgs])('%p has no validation rule beyond @IsOptional', (type) => {
-    expect(hasConstraints(type)).toBe(false);
-  });
+  it.each([CustomerOrdersArgs, CustomerFeedbackArgs, CustomerCommunicationsArgs])(
+    '%p has no validation rule beyond @IsOptional',
+    (type) => {
+      expect(hasConstraints(type)).toBe(false);
+    },
+  );
 });

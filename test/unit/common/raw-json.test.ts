@@ -2,10 +2,21 @@ import { RawJson, stringifyResult } from '../../../src/common/compiled-reads';
 
 describe('stringifyResult', () => {
   it('splices the text of each RawJson where it stands, and serialises the rest as JSON.stringify does', () => {
-    const value = { data: { customers: { nodes: [new RawJson('{"id" : "a", "n" : [1, 2]}'), new RawJson('{"id" : "b$&$1"}')], totalCount: 2 } }, extensions: { cost: 3 } };
+    const value = {
+      data: {
+        customers: {
+          nodes: [new RawJson('{"id" : "a", "n" : [1, 2]}'), new RawJson('{"id" : "b$&$1"}')],
+          totalCount: 2,
+        },
+      },
+      extensions: { cost: 3 },
+    };
     const text = stringifyResult(value);
     expect(text.endsWith('\n')).toBe(true);
-    expect(JSON.parse(text)).toEqual({ data: { customers: { nodes: [{ id: 'a', n: [1, 2] }, { id: 'b$&$1' }], totalCount: 2 } }, extensions: { cost: 3 } });
+    expect(JSON.parse(text)).toEqual({
+      data: { customers: { nodes: [{ id: 'a', n: [1, 2] }, { id: 'b$&$1' }], totalCount: 2 } },
+      extensions: { cost: 3 },
+    });
   });
 
   it('leaves strings that look like its placeholders alone', () => {

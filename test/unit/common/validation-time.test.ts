@@ -10,12 +10,20 @@ import { queryCost } from '../../../src/modules/partners/query-cost';
 let schema: GraphQLSchema;
 beforeAll(async () => {
   const config = loadConfig({});
-  schema = await createSchema(createResolvers(config, createServices(config, new DataSource({ type: 'postgres' }))));
+  schema = await createSchema(
+    createResolvers(config, createServices(config, new DataSource({ type: 'postgres' }))),
+  );
 });
 
 /** One fragment's body: spreads of earlier fragments (mostly the one just before), sometimes nested or aliased. */
 const fragmentBody = fc.record({
-  spreads: fc.array(fc.record({ back: fc.nat({ max: 3 }), wrap: fc.constantFrom('plain', 'inline', 'nested', 'aliased') }), { minLength: 1, maxLength: 4 }),
+  spreads: fc.array(
+    fc.record({
+      back: fc.nat({ max: 3 }),
+      wrap: fc.constantFrom('plain', 'inline', 'nested', 'aliased'),
+    }),
+    { minLength: 1, maxLength: 4 },
+  ),
 });
 
 /** A chain of fragments on Customer, each spreading earlier ones: the fan-out that made validation exponential. */
@@ -51,10 +59,22 @@ describe('validation and costing time', () => {
         queryCost(schema, document, {}, undefined);
         const ms = performance.now() - started;
         // Generous for a loaded 2-core machine; the tight figure is in `npm run bench -- validation`.
-        expect({ ms: Math.round(ms), bound: ms < 200, unknown: errors.filter((e) => /Cannot query|Unknown/.test(e.message)).map((e) => e.message) })
-          .toEqual({ ms: expect.any(Number), bound: true, unknown: [] });
+        expect({
+          ms: Math.round(ms),
+          bound: ms < 200,
+          unknown: errors
+            .filter((e) => /Cannot query|Unknown/.test(e.message))
+            .map((e) => e.message),
+        }).toEqual({ ms: expect.any(Number), bound: true, unknown: [] });
       }),
-      { numRuns: 150, examples: [[`query { customers(first: 1) { nodes { ...F22 } } } fragment F0 on Customer { id } ${Array.from({ length: 22 }, (_, i) => `fragment F${i + 1} on Customer { ...F${i} ...F${i} }`).join(' ')}`]] },
+      {
+        numRuns: 150,
+        examples: [
+          [
+            `query { customers(first: 1) { nodes { ...F22 } } } fragment F0 on Customer { id } ${Array.from({ length: 22 }, (_, i) => `fragment F${i + 1} on Customer { ...F${i} ...F${i} }`).join(' ')}`,
+          ],
+        ],
+      },
     );
   });
 });

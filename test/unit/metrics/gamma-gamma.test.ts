@@ -1,14 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  expectedAverageSpend, fitGammaGamma, gammaGammaLogLikelihoodWithGradient, GammaGammaParams, SpendSummary,
+  expectedAverageSpend,
+  fitGammaGamma,
+  gammaGammaLogLikelihoodWithGradient,
+  GammaGammaParams,
+  SpendSummary,
 } from '../../../src/modules/metrics/models/gamma-gamma';
 import { Random } from '../../../src/common/random';
 
-const CDNOW = path.resolve(__dirname, '../../../../shared/datasets/cdnow/cdnow_customers_summary_with_transactions.csv');
+const CDNOW = path.resolve(
+  __dirname,
+  '../../../../shared/datasets/cdnow/cdnow_customers_summary_with_transactions.csv',
+);
 
 function cdnowSpend(): SpendSummary[] {
-  return fs.readFileSync(CDNOW, 'utf8').trim().split('\n').slice(1)
+  return fs
+    .readFileSync(CDNOW, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
     .map((line) => line.split(',').map(Number))
     .map(([, x, , , zbar]) => ({ x, mBar: zbar }));
 }
@@ -28,8 +39,14 @@ describe('Gamma-Gamma spend model (Fader & Hardie 2013)', () => {
     const { gradient } = gammaGammaLogLikelihoodWithGradient(at, customers);
     (['p', 'q', 'gamma'] as const).forEach((name, i) => {
       const h = 1e-6 * at[name];
-      const up = gammaGammaLogLikelihoodWithGradient({ ...at, [name]: at[name] + h }, customers).value;
-      const down = gammaGammaLogLikelihoodWithGradient({ ...at, [name]: at[name] - h }, customers).value;
+      const up = gammaGammaLogLikelihoodWithGradient(
+        { ...at, [name]: at[name] + h },
+        customers,
+      ).value;
+      const down = gammaGammaLogLikelihoodWithGradient(
+        { ...at, [name]: at[name] - h },
+        customers,
+      ).value;
       expect(gradient[i]).toBeCloseTo((up - down) / (2 * h), 3);
     });
   });

@@ -1,12 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { toColumns } from '../../../src/modules/metrics/models/bg-nbd';
-import { fitParetoNbd, paretoExpectedPurchases, paretoProbabilityAlive } from '../../../src/modules/metrics/models/pareto-nbd';
+import {
+  fitParetoNbd,
+  paretoExpectedPurchases,
+  paretoProbabilityAlive,
+} from '../../../src/modules/metrics/models/pareto-nbd';
 
-const CDNOW = path.resolve(__dirname, '../../../../shared/datasets/cdnow/cdnow_customers_summary.csv');
+const CDNOW = path.resolve(
+  __dirname,
+  '../../../../shared/datasets/cdnow/cdnow_customers_summary.csv',
+);
 
 describe('Pareto/NBD (Schmittlein, Morrison & Colombo 1987; Fader & Hardie 2005)', () => {
-  const customers = fs.readFileSync(CDNOW, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number)).map(([, x, tx, T]) => ({ x, tx, T }));
+  const customers = fs
+    .readFileSync(CDNOW, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(',').map(Number))
+    .map(([, x, tx, T]) => ({ x, tx, T }));
 
   it('reproduces the published CDNOW estimates r = 0.55, alpha = 10.58, s = 0.61, beta = 11.67, LL = -9595.0', () => {
     const fit = fitParetoNbd(toColumns(customers));
@@ -24,11 +37,18 @@ describe('Pareto/NBD (Schmittlein, Morrison & Colombo 1987; Fader & Hardie 2005)
     const gone = paretoProbabilityAlive(params, { x: 5, tx: 5, T: 39 });
     expect(recent).toBeGreaterThan(0.9);
     expect(gone).toBeLessThan(0.2);
-    const swapped = paretoProbabilityAlive({ ...params, alpha: 12, beta: 9 }, { x: 3, tx: 20, T: 39 });
+    const swapped = paretoProbabilityAlive(
+      { ...params, alpha: 12, beta: 9 },
+      { x: 3, tx: 20, T: 39 },
+    );
     expect(swapped).toBeGreaterThan(0);
     expect(swapped).toBeLessThan(1);
     const atOne = paretoExpectedPurchases({ ...params, s: 1 }, { x: 2, tx: 30, T: 39 }, 39);
-    const nearOne = paretoExpectedPurchases({ ...params, s: 1.000001 }, { x: 2, tx: 30, T: 39 }, 39);
+    const nearOne = paretoExpectedPurchases(
+      { ...params, s: 1.000001 },
+      { x: 2, tx: 30, T: 39 },
+      39,
+    );
     expect(atOne).toBeCloseTo(nearOne, 4);
     expect(paretoExpectedPurchases(params, { x: 2, tx: 30.43, T: 38.86 }, 39)).toBeGreaterThan(0.5);
   });

@@ -4,7 +4,11 @@ import { loadConfig } from '../../../src/config';
 import { createSchema } from '../../../src/schema';
 import { createCompiledReads, createResolvers, createServices } from '../../../src/container';
 import {
-  FieldProjection, NESTED_PAGE_RESOLVER_ONLY, ResolverOnlyFields, SqlObject, TypeProjections,
+  FieldProjection,
+  NESTED_PAGE_RESOLVER_ONLY,
+  ResolverOnlyFields,
+  SqlObject,
+  TypeProjections,
 } from '../../../src/common/compiled-reads';
 
 /**
@@ -30,21 +34,25 @@ const objectType = (name: string) => schema.getType(name) as GraphQLObjectType;
 /** The fields the compiled reads read, by type: projections, the objects built in SQL below them, nested pages. */
 function readFields(): Map<string, Set<string>> {
   const read = new Map<string, Set<string>>();
-  const add = (type: string, field: string) => read.set(type, (read.get(type) ?? new Set()).add(field));
+  const add = (type: string, field: string) =>
+    read.set(type, (read.get(type) ?? new Set()).add(field));
   const addSqlObject = (type: GraphQLObjectType, value: SqlObject) => {
     for (const [name, inner] of Object.entries(value.fields)) {
       add(type.name, name);
-      if (typeof inner !== 'function') addSqlObject(getNamedType(type.getFields()[name].type) as GraphQLObjectType, inner);
+      if (typeof inner !== 'function')
+        addSqlObject(getNamedType(type.getFields()[name].type) as GraphQLObjectType, inner);
     }
   };
   const addProjection = (child: GraphQLObjectType, projection: FieldProjection) => {
-    if (projection.kind === 'page') for (const name of ['nodes', 'totalCount']) add(child.name, name);
+    if (projection.kind === 'page')
+      for (const name of ['nodes', 'totalCount']) add(child.name, name);
     if (projection.kind === 'object') {
       addSqlObject(child, projection.value);
       if (projection.otherwise) addProjection(child, projection.otherwise);
     }
     if (projection.kind === 'computed') {
-      for (const name of Object.keys(child.getFields())) if (!projection.accepts || projection.accepts(new Set([name]))) add(child.name, name);
+      for (const name of Object.keys(child.getFields()))
+        if (!projection.accepts || projection.accepts(new Set([name]))) add(child.name, name);
     }
   };
   for (const [typeName, fields] of Object.entries(projections)) {
@@ -62,7 +70,8 @@ function nestedPageConnections(): Set<string> {
   const connections = new Set<string>();
   for (const [typeName, fields] of Object.entries(projections)) {
     for (const [name, projection] of Object.entries(fields)) {
-      if (projection.kind === 'page') connections.add(getNamedType(objectType(typeName).getFields()[name].type).name);
+      if (projection.kind === 'page')
+        connections.add(getNamedType(objectType(typeName).getFields()[name].type).name);
     }
   }
   return connections;
@@ -74,7 +83,10 @@ function undecidedFields(leftToResolvers: ResolverOnlyFields): string[] {
   const undecided: string[] = [];
   for (const [typeName, read] of readFields()) {
     for (const name of Object.keys(objectType(typeName).getFields())) {
-      const decided = read.has(name) || name in (leftToResolvers[typeName] ?? {}) || (connections.has(typeName) && name in NESTED_PAGE_RESOLVER_ONLY);
+      const decided =
+        read.has(name) ||
+        name in (leftToResolvers[typeName] ?? {}) ||
+        (connections.has(typeName) && name in NESTED_PAGE_RESOLVER_ONLY);
       if (!decided) undecided.push(`${typeName}.${name}`);
     }
   }
@@ -90,9 +102,13 @@ describe('the compiled reads cover every field of the types they read', () => {
 
   it('names a field that has neither (a new field forces a decision)', () => {
     const { identifiers: _left, ...customer } = resolverOnly.Customer;
-    expect(undecidedFields({ ...resolverOnly, Customer: customer })).toEqual(['Customer.identifiers']);
+    expect(undecidedFields({ ...resolverOnly, Customer: customer })).toEqual([
+      'Customer.identifiers',
+    ]);
     const { latestNps: _nps, ...summary } = resolverOnly.CustomerSummary;
-    expect(undecidedFields({ ...resolverOnly, CustomerSummary: summary })).toEqual(['CustomerSummary.latestNps']);
+    expect(undecidedFields({ ...resolverOnly, CustomerSummary: summary })).toEqual([
+      'CustomerSummary.latestNps',
+    ]);
   });
 
   it('the resolver-only lists name fields of covered types that have no projection, each with a reason', () => {
@@ -101,8 +117,10 @@ describe('the compiled reads cover every field of the types they read', () => {
     for (const [typeName, fields] of Object.entries(resolverOnly)) {
       for (const [name, reason] of Object.entries(fields)) {
         const type = schema.getType(typeName);
-        if (!isObjectType(type) || !(name in type.getFields())) stale.push(`${typeName}.${name}: no such field`);
-        else if (!read.has(typeName)) stale.push(`${typeName}.${name}: the compiled reads do not read ${typeName}`);
+        if (!isObjectType(type) || !(name in type.getFields()))
+          stale.push(`${typeName}.${name}: no such field`);
+        else if (!read.has(typeName))
+          stale.push(`${typeName}.${name}: the compiled reads do not read ${typeName}`);
         else if (read.get(typeName)!.has(name)) stale.push(`${typeName}.${name}: has a projection`);
         else if (reason.trim().length < 10) stale.push(`${typeName}.${name}: no reason given`);
       }
@@ -125,12 +143,16 @@ describe('the compiled reads cover every field of the types they read', () => {
           continue;
         }
         const child = getNamedType(field.type);
-        const leadsTo = projection.kind === 'page' ? getNamedType((child as GraphQLObjectType).getFields().nodes.type).name
-          : projection.kind === 'one' || projection.kind === 'many' ? child.name : null;
-        if (leadsTo && !projections[leadsTo]) wrong.push(`${typeName}.${name}: ${leadsTo} has no projections`);
+        const leadsTo =
+          projection.kind === 'page'
+            ? getNamedType((child as GraphQLObjectType).getFields().nodes.type).name
+            : projection.kind === 'one' || projection.kind === 'many'
+              ? child.name
+              : null;
+        if (leadsTo && !projections[leadsTo])
+          wrong.push(`${typeName}.${name}: ${leadsTo} has no projections`);
       }
     }
     expect(wrong).toEqual([]);
   });
-
 });

@@ -15,12 +15,17 @@ let schema: GraphQLSchema;
 
 beforeAll(async () => {
   const config = loadConfig({});
-  schema = await createSchema(createResolvers(config, createServices(config, new DataSource({ type: 'postgres' }))));
+  schema = await createSchema(
+    createResolvers(config, createServices(config, new DataSource({ type: 'postgres' }))),
+  );
 });
 
 describe('module manifests', () => {
   it('declare exactly the entities src/db/entities.ts gives TypeORM (plus the root idempotency table)', () => {
-    const declared: unknown[] = [...MODULES.flatMap((m): unknown[] => m.entities), IdempotencyKeyEntity];
+    const declared: unknown[] = [
+      ...MODULES.flatMap((m): unknown[] => m.entities),
+      IdempotencyKeyEntity,
+    ];
     expect(new Set(ENTITIES)).toEqual(new Set(declared));
     expect(declared).toHaveLength(new Set(declared).size);
   });
@@ -38,10 +43,19 @@ describe('module manifests', () => {
   });
 
   it('give the timeline one enum value and one union member per source', () => {
-    const sources = MODULES.flatMap((m): { kind: string }[] => ('timelineSources' in m ? m.timelineSources : []));
+    const sources = MODULES.flatMap((m): { kind: string }[] =>
+      'timelineSources' in m ? m.timelineSources : [],
+    );
     const kinds = schema.getType('TimelineEventKind');
     const subject = schema.getType('TimelineSubject');
-    expect(kinds && 'getValues' in kinds && kinds.getValues().map((v) => v.name).sort()).toEqual(sources.map((s) => s.kind).sort());
+    expect(
+      kinds &&
+        'getValues' in kinds &&
+        kinds
+          .getValues()
+          .map((v) => v.name)
+          .sort(),
+    ).toEqual(sources.map((s) => s.kind).sort());
     expect(subject && 'getTypes' in subject && subject.getTypes().length).toBe(sources.length);
   });
 });

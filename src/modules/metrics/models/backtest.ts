@@ -25,12 +25,24 @@ const BUCKET_LIMIT = 7;
 const PREDICTIONS_PER_STEP = 2000;
 
 /** holdout is in model time units; weeklyActual[k] is the actual count in holdout week k + 1 when known. */
-export function backtest(params: BgNbdParams, customers: BacktestCustomer[], holdout: number, unitsPerWeek: number, weeklyActual: number[]): BacktestReport {
+export function backtest(
+  params: BgNbdParams,
+  customers: BacktestCustomer[],
+  holdout: number,
+  unitsPerWeek: number,
+  weeklyActual: number[],
+): BacktestReport {
   return runSteps(backtestSteps(params, customers, holdout, unitsPerWeek, weeklyActual));
 }
 
 /** The same, yielding every PREDICTIONS_PER_STEP predictions: the weekly curve makes customers × weeks of them. */
-export function* backtestSteps(params: BgNbdParams, customers: BacktestCustomer[], holdout: number, unitsPerWeek: number, weeklyActual: number[]): Steps<BacktestReport> {
+export function* backtestSteps(
+  params: BgNbdParams,
+  customers: BacktestCustomer[],
+  holdout: number,
+  unitsPerWeek: number,
+  weeklyActual: number[],
+): Steps<BacktestReport> {
   let predictions = 0;
   let predictedTotal = 0;
   let actualTotal = 0;
@@ -71,10 +83,14 @@ export function* backtestSteps(params: BgNbdParams, customers: BacktestCustomer[
     predictedTotal: round(predictedTotal),
     actualTotal,
     weekly,
-    buckets: [...buckets].sort(([a], [b]) => a - b).map(([x, b]) => ({
-      frequency: x === BUCKET_LIMIT ? `${BUCKET_LIMIT}+` : String(x),
-      customers: b.customers, predicted: round(b.predicted / b.customers), actual: round(b.actual / b.customers),
-    })),
+    buckets: [...buckets]
+      .sort(([a], [b]) => a - b)
+      .map(([x, b]) => ({
+        frequency: x === BUCKET_LIMIT ? `${BUCKET_LIMIT}+` : String(x),
+        customers: b.customers,
+        predicted: round(b.predicted / b.customers),
+        actual: round(b.actual / b.customers),
+      })),
     meanAbsoluteError: round(error / n),
     naiveMeanAbsoluteError: round(naiveError / n),
   };

@@ -37,23 +37,53 @@ export const CHURN_WEIGHTS = {
   NO_REACTION: 0.1,
 } as const;
 
-export function churnRisk(s: ChurnSignals): { score: number; level: ChurnLevel; reasons: ChurnReason[] } {
+export function churnRisk(s: ChurnSignals): {
+  score: number;
+  level: ChurnLevel;
+  reasons: ChurnReason[];
+} {
   const signs: { code: keyof typeof CHURN_WEIGHTS; description: string }[] = [];
-  if (s.daysSinceLastPurchase !== null && s.averageDaysBetweenPurchases !== null && s.daysSinceLastPurchase > 1.5 * s.averageDaysBetweenPurchases) {
-    signs.push({ code: 'OVERDUE', description: `No order for ${s.daysSinceLastPurchase} days against a usual ${Math.round(s.averageDaysBetweenPurchases)}` });
+  if (
+    s.daysSinceLastPurchase !== null &&
+    s.averageDaysBetweenPurchases !== null &&
+    s.daysSinceLastPurchase > 1.5 * s.averageDaysBetweenPurchases
+  ) {
+    signs.push({
+      code: 'OVERDUE',
+      description: `No order for ${s.daysSinceLastPurchase} days against a usual ${Math.round(s.averageDaysBetweenPurchases)}`,
+    });
   }
-  if (s.latestNps !== null && s.latestNps <= 6) signs.push({ code: 'DETRACTOR', description: `Latest NPS answer was ${s.latestNps} (a detractor)` });
-  if (s.openComplaints > 0) signs.push({ code: 'OPEN_COMPLAINT', description: `${s.openComplaints} complaint${s.openComplaints > 1 ? 's' : ''} still open` });
+  if (s.latestNps !== null && s.latestNps <= 6)
+    signs.push({
+      code: 'DETRACTOR',
+      description: `Latest NPS answer was ${s.latestNps} (a detractor)`,
+    });
+  if (s.openComplaints > 0)
+    signs.push({
+      code: 'OPEN_COMPLAINT',
+      description: `${s.openComplaints} complaint${s.openComplaints > 1 ? 's' : ''} still open`,
+    });
   if (s.spendPreviousHalfYear > 0 && s.spendLastHalfYear < 0.5 * s.spendPreviousHalfYear) {
-    signs.push({ code: 'FALLING_SPEND', description: 'Spent less than half as much in the last 6 months as in the 6 before' });
+    signs.push({
+      code: 'FALLING_SPEND',
+      description: 'Spent less than half as much in the last 6 months as in the 6 before',
+    });
   }
   if (s.recentCampaigns >= 3 && s.recentCampaignReactions === 0) {
-    signs.push({ code: 'NO_REACTION', description: `No reaction to the last ${s.recentCampaigns} campaign messages` });
+    signs.push({
+      code: 'NO_REACTION',
+      description: `No reaction to the last ${s.recentCampaigns} campaign messages`,
+    });
   }
   const model = 1 - s.probabilityAlive;
   let stay = s.probabilityAlive;
   const contributions: ChurnReason[] = [];
-  if (model > 0) contributions.push({ code: 'MODEL', description: `The purchase model gives ${Math.round(s.probabilityAlive * 100)}% that the customer is still active`, weight: model });
+  if (model > 0)
+    contributions.push({
+      code: 'MODEL',
+      description: `The purchase model gives ${Math.round(s.probabilityAlive * 100)}% that the customer is still active`,
+      weight: model,
+    });
   for (const sign of signs) {
     const removed = stay * CHURN_WEIGHTS[sign.code];
     stay -= removed;

@@ -16,12 +16,18 @@ export interface ClvHorizon {
 }
 
 /** cumulativePurchases(t): expected purchases in the next t time units (from any purchase model). */
-export function discountedClv(cumulativePurchases: (t: number) => number, spendPerPurchase: number, horizon: ClvHorizon): number {
+export function discountedClv(
+  cumulativePurchases: (t: number) => number,
+  spendPerPurchase: number,
+  horizon: ClvHorizon,
+): number {
   let total = 0;
   let previous = 0;
   for (let month = 1; month <= horizon.months; month++) {
     const cumulative = cumulativePurchases(month * horizon.unitsPerMonth);
-    total += (spendPerPurchase * (cumulative - previous)) / Math.pow(1 + horizon.monthlyDiscountRate, month);
+    total +=
+      (spendPerPurchase * (cumulative - previous)) /
+      Math.pow(1 + horizon.monthlyDiscountRate, month);
     previous = cumulative;
   }
   return total;

@@ -30,12 +30,20 @@ export function runSteps<T>(steps: Steps<T>): T {
   }
 }
 
-export function maximiseLogLikelihood(objective: Objective, start: number[], maxIterations = 500): OptimiseResult {
+export function maximiseLogLikelihood(
+  objective: Objective,
+  start: number[],
+  maxIterations = 500,
+): OptimiseResult {
   return runSteps(maximiseLogLikelihoodSteps(objective, start, maxIterations));
 }
 
 /** The same, yielding after each iteration (each evaluates the objective a few times over the whole base). */
-export function* maximiseLogLikelihoodSteps(objective: Objective, start: number[], maxIterations = 500): Steps<OptimiseResult> {
+export function* maximiseLogLikelihoodSteps(
+  objective: Objective,
+  start: number[],
+  maxIterations = 500,
+): Steps<OptimiseResult> {
   const n = start.length;
   // Minimise the negative log-likelihood.
   const f = (theta: number[]) => {
@@ -44,14 +52,17 @@ export function* maximiseLogLikelihoodSteps(objective: Objective, start: number[
   };
   let theta = [...start];
   let current = f(theta);
-  if (!Number.isFinite(current.value)) throw new RangeError('The log-likelihood is not finite at the starting point');
+  if (!Number.isFinite(current.value))
+    throw new RangeError('The log-likelihood is not finite at the starting point');
   // The first step moves about one unit: the log-likelihood of a large base has a huge gradient.
-  const identity = (scale: number) => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? scale : 0)));
+  const identity = (scale: number) =>
+    Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? scale : 0)));
   let H: number[][] = identity(1 / Math.max(1, Math.sqrt(dot(current.gradient, current.gradient))));
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     yield;
     const gradNorm = Math.sqrt(dot(current.gradient, current.gradient));
-    if (gradNorm < 1e-7 * (1 + Math.abs(current.value))) return { theta, value: -current.value, iterations: iteration, converged: true };
+    if (gradNorm < 1e-7 * (1 + Math.abs(current.value)))
+      return { theta, value: -current.value, iterations: iteration, converged: true };
     let direction = H.map((row) => -dot(row, current.gradient));
     if (dot(direction, current.gradient) >= 0) {
       // Not a descent direction: restart from steepest descent.
@@ -64,13 +75,22 @@ export function* maximiseLogLikelihoodSteps(objective: Objective, start: number[
     for (let tries = 0; tries < 60; tries++) {
       const candidate = theta.map((t, i) => t + step * direction[i]);
       const evaluated = f(candidate);
-      if (Number.isFinite(evaluated.value) && evaluated.value <= current.value + 1e-4 * step * dot(current.gradient, direction)) {
+      if (
+        Number.isFinite(evaluated.value) &&
+        evaluated.value <= current.value + 1e-4 * step * dot(current.gradient, direction)
+      ) {
         next = { theta: candidate, ...evaluated };
         break;
       }
       step /= 2;
     }
-    if (next.theta === theta) return { theta, value: -current.value, iterations: iteration, converged: gradNorm < 1e-4 * (1 + Math.abs(current.value)) };
+    if (next.theta === theta)
+      return {
+        theta,
+        value: -current.value,
+        iterations: iteration,
+        converged: gradNorm < 1e-4 * (1 + Math.abs(current.value)),
+      };
     const s = next.theta.map((t, i) => t - theta[i]);
     const y = next.gradient.map((g, i) => g - current.gradient[i]);
     const sy = dot(s, y);
@@ -81,7 +101,11 @@ export function* maximiseLogLikelihoodSteps(objective: Objective, start: number[
     if (sy > 1e-12) {
       const Hy = H.map((row) => dot(row, y));
       const yHy = dot(y, Hy);
-      H = H.map((row, i) => row.map((h, j) => h + ((sy + yHy) * s[i] * s[j]) / (sy * sy) - (Hy[i] * s[j] + s[i] * Hy[j]) / sy));
+      H = H.map((row, i) =>
+        row.map(
+          (h, j) => h + ((sy + yHy) * s[i] * s[j]) / (sy * sy) - (Hy[i] * s[j] + s[i] * Hy[j]) / sy,
+        ),
+      );
     }
     const improvement = current.value - next.value;
     theta = next.theta;

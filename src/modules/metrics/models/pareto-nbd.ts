@@ -25,7 +25,8 @@ function logA0({ r, alpha, s, beta }: ParetoNbdParams, { x, tx, T }: PurchaseSum
   const rsx = r + s + x;
   const [big, second] = alpha >= beta ? [alpha, s + 1] : [beta, r + x];
   const diff = Math.abs(alpha - beta);
-  const term = (t: number) => logHyp2f1(rsx, second, rsx + 1, diff / (big + t)) - rsx * Math.log(big + t);
+  const term = (t: number) =>
+    logHyp2f1(rsx, second, rsx + 1, diff / (big + t)) - rsx * Math.log(big + t);
   return logDiffExp(term(tx), term(T));
 }
 
@@ -42,7 +43,9 @@ export function paretoNbdLogLikelihood(params: ParetoNbdParams, customer: Purcha
 export function paretoNbdTotalLogLikelihood(params: ParetoNbdParams, data: SummaryColumns): number {
   let total = 0;
   for (let i = 0; i < data.x.length; i++) {
-    total += data.weight[i] * paretoNbdLogLikelihood(params, { x: data.x[i], tx: data.tx[i], T: data.T[i] });
+    total +=
+      data.weight[i] *
+      paretoNbdLogLikelihood(params, { x: data.x[i], tx: data.tx[i], T: data.T[i] });
   }
   return total;
 }
@@ -51,18 +54,39 @@ export function paretoNbdTotalLogLikelihood(params: ParetoNbdParams, data: Summa
  * Maximum-likelihood fit in log-parameters. The gradient is by central differences: A0's derivatives
  * involve derivatives of 2F1 in its parameters, and the model is the second choice, not the default.
  */
-export function fitParetoNbd(data: SummaryColumns, start: ParetoNbdParams = { r: 1, alpha: 1, s: 1, beta: 1 }) {
-  const toParams = (theta: number[]): ParetoNbdParams => ({ r: Math.exp(theta[0]), alpha: Math.exp(theta[1]), s: Math.exp(theta[2]), beta: Math.exp(theta[3]) });
+export function fitParetoNbd(
+  data: SummaryColumns,
+  start: ParetoNbdParams = { r: 1, alpha: 1, s: 1, beta: 1 },
+) {
+  const toParams = (theta: number[]): ParetoNbdParams => ({
+    r: Math.exp(theta[0]),
+    alpha: Math.exp(theta[1]),
+    s: Math.exp(theta[2]),
+    beta: Math.exp(theta[3]),
+  });
   const f = (theta: number[]) => paretoNbdTotalLogLikelihood(toParams(theta), data);
-  const result = maximiseLogLikelihood((theta) => {
-    const value = f(theta);
-    const gradient = theta.map((_, i) => {
-      const h = 1e-6;
-      return (f(theta.map((t, k) => (k === i ? t + h : t))) - f(theta.map((t, k) => (k === i ? t - h : t)))) / (2 * h);
-    });
-    return { value, gradient };
-  }, [Math.log(start.r), Math.log(start.alpha), Math.log(start.s), Math.log(start.beta)]);
-  return { params: toParams(result.theta), logLikelihood: result.value, theta: result.theta, iterations: result.iterations, converged: result.converged };
+  const result = maximiseLogLikelihood(
+    (theta) => {
+      const value = f(theta);
+      const gradient = theta.map((_, i) => {
+        const h = 1e-6;
+        return (
+          (f(theta.map((t, k) => (k === i ? t + h : t))) -
+            f(theta.map((t, k) => (k === i ? t - h : t)))) /
+          (2 * h)
+        );
+      });
+      return { value, gradient };
+    },
+    [Math.log(start.r), Math.log(start.alpha), Math.log(start.s), Math.log(start.beta)],
+  );
+  return {
+    params: toParams(result.theta),
+    logLikelihood: result.value,
+    theta: result.theta,
+    iterations: result.iterations,
+    converged: result.converged,
+  };
 }
 
 /** P(alive | x, tx, T) (Eq. 24). */
@@ -70,18 +94,29 @@ export function paretoProbabilityAlive(params: ParetoNbdParams, customer: Purcha
   const { r, alpha, s, beta } = params;
   const { x, T } = customer;
   if (customer.tx === T) return 1;
-  const logOdds = Math.log(s) - Math.log(r + s + x) + (r + x) * Math.log(alpha + T) + s * Math.log(beta + T) + logA0(params, customer);
+  const logOdds =
+    Math.log(s) -
+    Math.log(r + s + x) +
+    (r + x) * Math.log(alpha + T) +
+    s * Math.log(beta + T) +
+    logA0(params, customer);
   return 1 / (1 + Math.exp(logOdds));
 }
 
 /** E[Y(t) | x, tx, T] (Eq. 25); s = 1 is the limit (β+T) ln((β+T+t)/(β+T)). */
-export function paretoExpectedPurchases(params: ParetoNbdParams, customer: PurchaseSummary, t: number): number {
+export function paretoExpectedPurchases(
+  params: ParetoNbdParams,
+  customer: PurchaseSummary,
+  t: number,
+): number {
   const { r, alpha, s, beta } = params;
   const { x, T } = customer;
   if (t <= 0) return 0;
   const rate = (r + x) / (alpha + T);
-  const horizon = Math.abs(s - 1) < 1e-9
-    ? (beta + T) * Math.log1p(t / (beta + T))
-    : ((beta + T) / (s - 1)) * -Math.expm1((s - 1) * (Math.log(beta + T) - Math.log(beta + T + t)));
+  const horizon =
+    Math.abs(s - 1) < 1e-9
+      ? (beta + T) * Math.log1p(t / (beta + T))
+      : ((beta + T) / (s - 1)) *
+        -Math.expm1((s - 1) * (Math.log(beta + T) - Math.log(beta + T + t)));
   return rate * horizon * paretoProbabilityAlive(params, customer);
 }

@@ -1,6 +1,18 @@
 /** The purchase models a fit can choose, behind one shape: fit, P(alive) and expected purchases. */
-import { bgNbdLogLikelihoodWithGradient, expectedPurchases, fitBgNbd, probabilityAlive, PurchaseSummary, SummaryColumns } from './bg-nbd';
-import { fitParetoNbd, paretoExpectedPurchases, paretoNbdTotalLogLikelihood, paretoProbabilityAlive } from './pareto-nbd';
+import {
+  bgNbdLogLikelihoodWithGradient,
+  expectedPurchases,
+  fitBgNbd,
+  probabilityAlive,
+  PurchaseSummary,
+  SummaryColumns,
+} from './bg-nbd';
+import {
+  fitParetoNbd,
+  paretoExpectedPurchases,
+  paretoNbdTotalLogLikelihood,
+  paretoProbabilityAlive,
+} from './pareto-nbd';
 import { covarianceAt } from './uncertainty';
 
 export type PurchaseModelName = 'BG_NBD' | 'PARETO_NBD';
@@ -20,30 +32,47 @@ type Params = Record<string, number>;
 export function predictorFor(model: PurchaseModelName, params: Params): PurchasePredictor {
   if (model === 'PARETO_NBD') {
     const p = { r: params.r, alpha: params.alpha, s: params.s, beta: params.beta };
-    return { probabilityAlive: (c) => paretoProbabilityAlive(p, c), expectedPurchases: (c, t) => paretoExpectedPurchases(p, c, t) };
+    return {
+      probabilityAlive: (c) => paretoProbabilityAlive(p, c),
+      expectedPurchases: (c, t) => paretoExpectedPurchases(p, c, t),
+    };
   }
   const p = { r: params.r, alpha: params.alpha, a: params.a, b: params.b };
-  return { probabilityAlive: (c) => probabilityAlive(p, c), expectedPurchases: (c, t) => expectedPurchases(p, c, t) };
+  return {
+    probabilityAlive: (c) => probabilityAlive(p, c),
+    expectedPurchases: (c, t) => expectedPurchases(p, c, t),
+  };
 }
 
 /** Fits the model and measures the curvature of its likelihood at the optimum (log-parameters). */
 export function fitPurchaseModel(model: PurchaseModelName, data: SummaryColumns) {
   const names = PARAMETER_NAMES[model];
   const fit = model === 'PARETO_NBD' ? fitParetoNbd(data) : fitBgNbd(data);
-  const toParams = (theta: number[]) => Object.fromEntries(names.map((n, i) => [n, Math.exp(theta[i])]));
-  const gradient = model === 'PARETO_NBD'
-    ? (theta: number[]) => theta.map((_, i) => {
-      const h = 1e-5;
-      const at = (d: number) => paretoNbdTotalLogLikelihood(toParams(theta.map((t, k) => (k === i ? t + d : t))) as never, data);
-      return (at(h) - at(-h)) / (2 * h);
-    })
-    : (theta: number[]) => {
-      const p = toParams(theta) as { r: number; alpha: number; a: number; b: number };
-      const g = bgNbdLogLikelihoodWithGradient(p, data).gradient;
-      return [g[0] * p.r, g[1] * p.alpha, g[2] * p.a, g[3] * p.b];
-    };
+  const toParams = (theta: number[]) =>
+    Object.fromEntries(names.map((n, i) => [n, Math.exp(theta[i])]));
+  const gradient =
+    model === 'PARETO_NBD'
+      ? (theta: number[]) =>
+          theta.map((_, i) => {
+            const h = 1e-5;
+            const at = (d: number) =>
+              paretoNbdTotalLogLikelihood(
+                toParams(theta.map((t, k) => (k === i ? t + d : t))) as never,
+                data,
+              );
+            return (at(h) - at(-h)) / (2 * h);
+          })
+      : (theta: number[]) => {
+          const p = toParams(theta) as { r: number; alpha: number; a: number; b: number };
+          const g = bgNbdLogLikelihoodWithGradient(p, data).gradient;
+          return [g[0] * p.r, g[1] * p.alpha, g[2] * p.a, g[3] * p.b];
+        };
   return {
-    params: fit.params as unknown as Params, logLikelihood: fit.logLikelihood, iterations: fit.iterations, converged: fit.converged,
-    theta: fit.theta, covariance: covarianceAt(gradient, fit.theta),
+    params: fit.params as unknown as Params,
+    logLikelihood: fit.logLikelihood,
+    iterations: fit.iterations,
+    converged: fit.converged,
+    theta: fit.theta,
+    covariance: covarianceAt(gradient, fit.theta),
   };
 }

@@ -16,14 +16,26 @@ export interface RfmInput {
   netValueMinor: number;
 }
 
-export type RfmSegment = 'CHAMPIONS' | 'LOYAL' | 'POTENTIAL_LOYALIST' | 'NEW' | 'PROMISING' | 'NEEDS_ATTENTION'
-  | 'ABOUT_TO_SLEEP' | 'AT_RISK' | 'CANNOT_LOSE' | 'HIBERNATING' | 'LOST';
+export type RfmSegment =
+  | 'CHAMPIONS'
+  | 'LOYAL'
+  | 'POTENTIAL_LOYALIST'
+  | 'NEW'
+  | 'PROMISING'
+  | 'NEEDS_ATTENTION'
+  | 'ABOUT_TO_SLEEP'
+  | 'AT_RISK'
+  | 'CANNOT_LOSE'
+  | 'HIBERNATING'
+  | 'LOST';
 
 /** The four inner quintile boundaries of a list of values. */
 export function quintileCuts(values: number[]): number[] {
   if (values.length === 0) return [0, 0, 0, 0];
   const sorted = [...values].sort((a, b) => a - b);
-  return [0.2, 0.4, 0.6, 0.8].map((q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+  return [0.2, 0.4, 0.6, 0.8].map(
+    (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))],
+  );
 }
 
 const scoreAbove = (value: number, cuts: number[]) => 1 + cuts.filter((cut) => value > cut).length;

@@ -7,10 +7,14 @@
 /** Inverse of a small symmetric positive-definite matrix (Gauss–Jordan with partial pivoting). */
 export function invert(matrix: number[][]): number[][] {
   const n = matrix.length;
-  const m = matrix.map((row, i) => [...row, ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0))]);
+  const m = matrix.map((row, i) => [
+    ...row,
+    ...Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)),
+  ]);
   for (let col = 0; col < n; col++) {
     let pivot = col;
-    for (let row = col + 1; row < n; row++) if (Math.abs(m[row][col]) > Math.abs(m[pivot][col])) pivot = row;
+    for (let row = col + 1; row < n; row++)
+      if (Math.abs(m[row][col]) > Math.abs(m[pivot][col])) pivot = row;
     if (Math.abs(m[pivot][col]) < 1e-300) throw new RangeError('The matrix is singular');
     [m[col], m[pivot]] = [m[pivot], m[col]];
     const scale = m[col][col];
@@ -39,7 +43,10 @@ export function cholesky(matrix: number[][]): number[][] {
 }
 
 /** Covariance of theta from a gradient function, by central differences of the gradient at the optimum. */
-export function covarianceAt(gradient: (theta: number[]) => number[], optimum: number[]): number[][] {
+export function covarianceAt(
+  gradient: (theta: number[]) => number[],
+  optimum: number[],
+): number[][] {
   const n = optimum.length;
   const hessian = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (let j = 0; j < n; j++) {
@@ -53,9 +60,15 @@ export function covarianceAt(gradient: (theta: number[]) => number[], optimum: n
 }
 
 /** Draws of theta ~ N(mean, covariance), from standard normals supplied by the caller. */
-export function drawParameters(mean: number[], covariance: number[][], standardNormals: number[][]): number[][] {
+export function drawParameters(
+  mean: number[],
+  covariance: number[][],
+  standardNormals: number[][],
+): number[][] {
   const L = cholesky(covariance);
-  return standardNormals.map((z) => mean.map((m, i) => m + L[i].reduce((sum, l, k) => sum + l * z[k], 0)));
+  return standardNormals.map((z) =>
+    mean.map((m, i) => m + L[i].reduce((sum, l, k) => sum + l * z[k], 0)),
+  );
 }
 
 /** The q-quantile of values (linear interpolation). */
