@@ -52,10 +52,11 @@ module.exports = {
       name: 'modules-import-no-assembly',
       severity: 'error',
       comment:
-        'A module imports other modules (through index.ts) and common/, never what assembles them (app, container, ' +
-        'schema, config, http, db …): those import the modules, so the reverse edge is a cycle in waiting.',
+        'A module imports other modules (through index.ts), common/ and the compiled-reads engine (both domain-free), ' +
+        'never what assembles them (app, container, schema, config, http, db …): those import the modules, so the ' +
+        'reverse edge is a cycle in waiting.',
       from: { path: '^src/modules/' },
-      to: { path: '^src/', pathNot: ['^src/modules/', '^src/common/'] },
+      to: { path: '^src/', pathNot: ['^src/modules/', '^src/common/', '^src/compiled-reads/'] },
     },
     {
       name: 'outside-modules-through-index',
@@ -92,9 +93,18 @@ module.exports = {
       severity: 'error',
       comment:
         'src/common/ is domain-free (STYLE rule 6): it imports no module, and nothing that assembles them ' +
-        '(app, container, schema …).',
+        "(app, container, schema …); the module manifest type names the compiled-reads engine's projection types.",
       from: { path: '^src/common/' },
-      to: { path: '^src/', pathNot: '^src/common/' },
+      to: { path: '^src/', pathNot: ['^src/common/', '^src/compiled-reads/'] },
+    },
+    {
+      name: 'compiled-reads-domain-free',
+      severity: 'error',
+      comment:
+        'src/compiled-reads/ is an engine (GraphQL selections to one SQL statement), not a domain: it imports common/ ' +
+        'only; the modules give it their projections through their manifests.',
+      from: { path: '^src/compiled-reads/' },
+      to: { path: '^src/', pathNot: ['^src/compiled-reads/', '^src/common/'] },
     },
     {
       name: 'models-are-pure',

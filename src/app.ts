@@ -20,7 +20,7 @@ import {
   PERSONAL_DATA_CATEGORIES,
   Services,
 } from './container';
-import { compiledReadsPlugin, stringifyResult } from './common/compiled-reads';
+import { compiledReadsPlugin, stringifyResult } from './compiled-reads';
 import { createSchema } from './schema';
 import { createErrorFormatter, toAppError } from './common/errors';
 import {

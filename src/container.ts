@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from './config';
-import { mergeProjections } from './common/compiled-reads';
+import { mergeProjections } from './compiled-reads';
 import type {
   ModuleEnvironment,
   ModuleManifest,

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ResolverOnlyFields, RootReader, TypeProjections } from './compiled-reads';
+import type { ResolverOnlyFields, RootReader, TypeProjections } from '../compiled-reads';
 import type { TextColumns } from './personal-data';
 import type { Loaders, RequestContext } from './request-context';
 import type { Node } from './relay';

@@ -6,7 +6,7 @@ import { ReplicatedDataSource } from '../../src/db/replicated-data-source';
 import { seedDemoData } from '../../src/seed/seed';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, createProducts, recordOrder } from '../support/factories';
-import { amountSql } from '../../src/common/compiled-reads';
+import { amountSql } from '../../src/compiled-reads';
 import { currencyExponent, money } from '../../src/common/money';
 import { createCompiledReads, createResolvers } from '../../src/container';
 import { createSchema } from '../../src/schema';

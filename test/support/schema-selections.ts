@@ -9,7 +9,7 @@ import {
   isNonNullType,
   isObjectType,
 } from 'graphql';
-import type { FieldProjection, SqlObject, TypeProjections } from '../../src/common/compiled-reads';
+import type { FieldProjection, SqlObject, TypeProjections } from '../../src/compiled-reads';
 import { requiredScopesOf } from '../../src/common/require-scopes';
 
 /**

@@ -1,4 +1,4 @@
-import type { ResolverOnlyFields } from '../../common/compiled-reads';
+import type { ResolverOnlyFields } from '../../compiled-reads';
 
 /** What the actions module adds to covered types is computed in JS from several modules' data: no SQL projection. */
 export const actionsResolverOnly: ResolverOnlyFields = {

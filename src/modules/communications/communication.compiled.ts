@@ -4,7 +4,7 @@ import {
   ResolverOnlyFields,
   timestamp,
   TypeProjections,
-} from '../../common/compiled-reads';
+} from '../../compiled-reads';
 import { CUSTOMER_COMMUNICATIONS_PAGE } from './communication.service';
 
 /** Communication fields in SQL, each equal to what toCommunication makes of the row. */

@@ -12,7 +12,7 @@ import {
   RootReader,
   timestamp,
   TypeProjections,
-} from '../../common/compiled-reads';
+} from '../../compiled-reads';
 import { BadUserInputError } from '../../common/errors';
 import { isUuid, parseGlobalId } from '../../common/relay';
 import { queryPrepared } from '../../common/sql';

@@ -4,7 +4,7 @@ import {
   ResolverOnlyFields,
   timestamp,
   TypeProjections,
-} from '../../common/compiled-reads';
+} from '../../compiled-reads';
 import { CUSTOMER_FEEDBACK_PAGE } from './feedback.service';
 
 /** Feedback fields in SQL, each equal to what toFeedback makes of the row. */

@@ -1,4 +1,4 @@
-import type { ResolverOnlyFields, TypeProjections } from '../../common/compiled-reads';
+import type { ResolverOnlyFields, TypeProjections } from '../../compiled-reads';
 
 /** Customer.loyalty in SQL: null without an active program (as the resolver), and the balance from the ledger. */
 export const loyaltyProjections: TypeProjections = {

@@ -5,7 +5,7 @@ import {
   type ResolverOnlyFields,
   type SqlObject,
   type TypeProjections,
-} from '../../common/compiled-reads';
+} from '../../compiled-reads';
 import { ORDER_ROLLUP_SQL } from '../customers';
 import { countedOrdersSql, readSpendFigures, SPEND_SQL, spendFiguresSql } from '../orders';
 import { NOT_ASKED, SATISFACTION_FIELDS, summariseCustomer } from './customer-summary';

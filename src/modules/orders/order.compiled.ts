@@ -5,7 +5,7 @@ import {
   ResolverOnlyFields,
   timestamp,
   TypeProjections,
-} from '../../common/compiled-reads';
+} from '../../compiled-reads';
 import { CUSTOMER_ORDERS_PAGE } from './order.service';
 import { countedOrder, OrderTotals } from './order-spend.service';
 

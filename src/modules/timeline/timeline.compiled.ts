@@ -1,4 +1,4 @@
-import type { ResolverOnlyFields } from '../../common/compiled-reads';
+import type { ResolverOnlyFields } from '../../compiled-reads';
 
 export const timelineResolverOnly: ResolverOnlyFields = {
   Customer: {

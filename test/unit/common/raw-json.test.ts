@@ -1,4 +1,4 @@
-import { RawJson, stringifyResult } from '../../../src/common/compiled-reads';
+import { RawJson, stringifyResult } from '../../../src/compiled-reads';
 
 describe('stringifyResult', () => {
   it('splices the text of each RawJson where it stands, and serialises the rest as JSON.stringify does', () => {

@@ -9,7 +9,7 @@ import {
   ResolverOnlyFields,
   SqlObject,
   TypeProjections,
-} from '../../../src/common/compiled-reads';
+} from '../../../src/compiled-reads';
 
 /**
  * The compiled reads answer a query only when every field it selects has a SQL projection; any other field sends the

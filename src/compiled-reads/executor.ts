@@ -7,7 +7,7 @@ import {
   GraphQLSchema,
 } from 'graphql';
 import { context, trace } from '@opentelemetry/api';
-import { hasScope, Principal } from '../scopes';
+import { hasScope, Principal } from '../common/scopes';
 import { NotCompilable, SelectionCompiler } from './compiler';
 import type { FinishContext, TypeProjections } from './projection';
 

@@ -17,7 +17,7 @@ import {
   SelectionSetNode,
   visit,
 } from 'graphql';
-import { requiredScopesOf } from '../require-scopes';
+import { requiredScopesOf } from '../common/require-scopes';
 
 /** Thrown while compiling when a selection has something the compiler does not read; resolvers take it then. */
 export class NotCompilable extends Error {}

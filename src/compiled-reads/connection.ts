@@ -1,5 +1,5 @@
 import { getNamedType, GraphQLObjectType, SelectionSetNode } from 'graphql';
-import type { Page } from '../pagination';
+import type { Page } from '../common/pagination';
 import { CompiledObject, NotCompilable, SelectionCompiler } from './compiler';
 import type { FinishContext } from './projection';
 

@@ -1,10 +1,10 @@
 import { GraphQLField, GraphQLObjectType, getNullableType, SelectionSetNode } from 'graphql';
-import { BadUserInputError } from '../errors';
-import { keysetSql, resolvePageWindow } from '../pagination';
+import { BadUserInputError } from '../common/errors';
+import { keysetSql, resolvePageWindow } from '../common/pagination';
 import { Field, NotCompilable, SelectionReader } from './selection-reader';
 import { CompiledObject, combine, nested, nestedList, Patch } from './patches';
 import type { PageProjection } from './projection';
-import type { SqlParams } from '../sql';
+import type { SqlParams } from '../common/sql';
 
 /** What a nested page needs of the compiler (SelectionCompiler), named here so that the two files form no cycle. */
 export interface PageCompilerHost extends SelectionReader {

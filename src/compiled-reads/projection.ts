@@ -1,6 +1,6 @@
-import { currencyExponent } from '../money';
-import type { NestedPageSpec } from '../nested-pages';
-import { globalIdSql } from '../relay';
+import { currencyExponent } from '../common/money';
+import type { NestedPageSpec } from '../common/nested-pages';
+import { globalIdSql } from '../common/relay';
 
 /** What a finishing step may depend on besides the raw value: the request's one clock reading. */
 export interface FinishContext {

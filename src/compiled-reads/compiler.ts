@@ -7,8 +7,8 @@ import {
   SelectionSetNode,
   FragmentDefinitionNode,
 } from 'graphql';
-import { requiredScopesOf } from '../require-scopes';
-import { SqlParams } from '../sql';
+import { requiredScopesOf } from '../common/require-scopes';
+import { SqlParams } from '../common/sql';
 import { FieldProjection, SqlObject, TypeProjections } from './projection';
 import { Field, NotCompilable, SelectionReader } from './selection-reader';
 import { CompiledObject, combine, nested, nestedList, Patch } from './patches';
