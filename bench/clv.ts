@@ -7,6 +7,11 @@ import {
   toColumns,
   PurchaseSummary,
 } from '../src/modules/metrics/models/bg-nbd';
+import {
+  fitMbgNbd,
+  mbgExpectedPurchases,
+  mbgProbabilityAlive,
+} from '../src/modules/metrics/models/mbg-nbd';
 import { expectedAverageSpend } from '../src/modules/metrics/models/gamma-gamma';
 import { discountedClv } from '../src/modules/metrics/models/clv';
 import { Random } from '../src/common/random';
@@ -74,6 +79,13 @@ export function benchClv(sizes: number[], reps: number[]) {
     console.log(
       `  day-rounded and grouped (${toColumns(daily).x.length} rows, grouping included): median ${compressed.seconds.toFixed(3)} s`,
     );
+    // MBG/NBD on the same (BG/NBD-simulated) customers: the likelihood costs the same per row.
+    const mbg = time(() => fitMbgNbd(columns), reps[i]);
+    const q = mbg.result.params;
+    console.log(
+      `fit MBG/NBD n=${n} (${grouped} rows, ungrouped): median ${mbg.seconds.toFixed(3)} s, ${mbg.result.iterations} iterations, ` +
+        `r=${q.r.toFixed(4)} alpha=${q.alpha.toFixed(4)} a=${q.a.toFixed(4)} b=${q.b.toFixed(4)} LL=${mbg.result.logLikelihood.toFixed(2)}`,
+    );
   }
   const n = 1_000_000;
   const customers = simulateCustomers(n, 7);
@@ -106,6 +118,19 @@ export function benchClv(sizes: number[], reps: number[]) {
     });
     return s;
   }, 3);
+  const mbgAlive = time(() => {
+    let s = 0;
+    for (const c of customers) s += mbgProbabilityAlive(SIM, c);
+    return s;
+  }, 3);
+  const mbgNext39 = time(() => {
+    let s = 0;
+    for (const c of customers) s += mbgExpectedPurchases(SIM, c, 39);
+    return s;
+  }, 3);
+  console.log(
+    `score n=${n} MBG/NBD: P(alive) ${mbgAlive.seconds.toFixed(3)} s, E[Y(39)] ${mbgNext39.seconds.toFixed(3)} s`,
+  );
   console.log(
     `score n=${n}: P(alive) ${alive.seconds.toFixed(3)} s, E[Y(39)] ${next39.seconds.toFixed(3)} s, Gamma-Gamma spend ${spendTime.seconds.toFixed(3)} s, 12-month CLV ${clv.seconds.toFixed(3)} s`,
   );

@@ -185,10 +185,15 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
         json: { type: 'boolean', default: false },
       },
     });
-    const model = ({ 'bg-nbd': 'BG_NBD', 'pareto-nbd': 'PARETO_NBD' } as const)[
-      values.model as 'bg-nbd' | 'pareto-nbd'
-    ];
-    if (!model) throw new ConfigError('--model must be bg-nbd or pareto-nbd');
+    const models = {
+      'bg-nbd': 'BG_NBD',
+      'mbg-nbd': 'MBG_NBD',
+      'pareto-nbd': 'PARETO_NBD',
+    } as const;
+    const model = Object.hasOwn(models, values.model)
+      ? models[values.model as keyof typeof models]
+      : undefined;
+    if (!model) throw new ConfigError('--model must be bg-nbd, mbg-nbd or pareto-nbd');
     const unit = values['time-unit'];
     if (unit !== 'week' && unit !== 'day') throw new ConfigError('--time-unit must be week or day');
     const asOf = dayOption('as-of', values['as-of']);
@@ -201,7 +206,7 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
         ...params
       } = fit.purchaseParams as Record<string, number>;
       const summary = {
-        [model === 'BG_NBD' ? 'bgnbd' : 'paretoNbd']: params,
+        [({ BG_NBD: 'bgnbd', MBG_NBD: 'mbgNbd', PARETO_NBD: 'paretoNbd' } as const)[model]]: params,
         gammaGamma: fit.gammaGamma && {
           p: fit.gammaGamma.p,
           q: fit.gammaGamma.q,

@@ -9,7 +9,7 @@ Commands:
                                             add N deterministic demo customers with their history
   import-orders <file> --format cdnow|csv [--source NAME]
                                             load a purchase log; bad rows are reported by line number
-  fit-models --as-of YYYY-MM-DD [--time-unit week|day] [--model bg-nbd|pareto-nbd] [--json]
+  fit-models --as-of YYYY-MM-DD [--time-unit week|day] [--model bg-nbd|mbg-nbd|pareto-nbd] [--json]
                                             fit BG/NBD and Gamma-Gamma on purchases up to that day and store the fit
   apikey create --name N --scopes a,b [--expires YYYY-MM-DD|DATETIME] [--trusted-documents-only]
                                             print a new key once; a day: it works through that day (UTC)

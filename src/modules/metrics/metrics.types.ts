@@ -15,10 +15,13 @@ describeEnum(ModelTimeUnit, 'ModelTimeUnit', 'The time unit the purchase model i
 
 export enum PurchaseModel {
   BG_NBD = 'BG_NBD',
+  MBG_NBD = 'MBG_NBD',
   PARETO_NBD = 'PARETO_NBD',
 }
 describeEnum(PurchaseModel, 'PurchaseModel', 'The model of purchase counts and drop-out.', {
   BG_NBD: 'BG/NBD (Fader, Hardie & Lee 2005): customers may drop out right after a purchase.',
+  MBG_NBD:
+    'Modified BG/NBD (Batislam, Denizel & Filiztekin 2007): customers may also drop out right after their first purchase, so a one-time buyer is not certainly alive.',
   PARETO_NBD:
     'Pareto/NBD (Schmittlein, Morrison & Colombo 1987): customers may drop out at any time.',
 });

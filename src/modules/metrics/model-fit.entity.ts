@@ -13,11 +13,11 @@ export class ModelFitEntity {
   @Column({ type: 'text' })
   timeUnit: string;
 
-  /** BG_NBD or PARETO_NBD. */
+  /** BG_NBD, MBG_NBD or PARETO_NBD. */
   @Column({ type: 'text' })
   purchaseModel: string;
 
-  /** { r, alpha, a, b } or { r, alpha, s, beta }, with logLikelihood, iterations, converged. */
+  /** { r, alpha, a, b } (BG/NBD, MBG/NBD) or { r, alpha, s, beta }, with logLikelihood, iterations, converged. */
   @Column({ type: 'jsonb' })
   purchaseParams: Record<string, number | boolean>;
 

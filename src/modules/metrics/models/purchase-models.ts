@@ -13,12 +13,19 @@ import {
   paretoNbdTotalLogLikelihood,
   paretoProbabilityAlive,
 } from './pareto-nbd';
+import {
+  fitMbgNbd,
+  mbgExpectedPurchases,
+  mbgNbdLogLikelihoodWithGradient,
+  mbgProbabilityAlive,
+} from './mbg-nbd';
 import { covarianceAt } from './uncertainty';
 
-export type PurchaseModelName = 'BG_NBD' | 'PARETO_NBD';
+export type PurchaseModelName = 'BG_NBD' | 'MBG_NBD' | 'PARETO_NBD';
 
 export const PARAMETER_NAMES: Record<PurchaseModelName, [string, string, string, string]> = {
   BG_NBD: ['r', 'alpha', 'a', 'b'],
+  MBG_NBD: ['r', 'alpha', 'a', 'b'],
   PARETO_NBD: ['r', 'alpha', 's', 'beta'],
 };
 
@@ -38,6 +45,11 @@ export function predictorFor(model: PurchaseModelName, params: Params): Purchase
     };
   }
   const p = { r: params.r, alpha: params.alpha, a: params.a, b: params.b };
+  if (model === 'MBG_NBD')
+    return {
+      probabilityAlive: (c) => mbgProbabilityAlive(p, c),
+      expectedPurchases: (c, t) => mbgExpectedPurchases(p, c, t),
+    };
   return {
     probabilityAlive: (c) => probabilityAlive(p, c),
     expectedPurchases: (c, t) => expectedPurchases(p, c, t),
@@ -47,7 +59,12 @@ export function predictorFor(model: PurchaseModelName, params: Params): Purchase
 /** Fits the model and measures the curvature of its likelihood at the optimum (log-parameters). */
 export function fitPurchaseModel(model: PurchaseModelName, data: SummaryColumns) {
   const names = PARAMETER_NAMES[model];
-  const fit = model === 'PARETO_NBD' ? fitParetoNbd(data) : fitBgNbd(data);
+  const fit =
+    model === 'PARETO_NBD'
+      ? fitParetoNbd(data)
+      : model === 'MBG_NBD'
+        ? fitMbgNbd(data)
+        : fitBgNbd(data);
   const toParams = (theta: number[]) =>
     Object.fromEntries(names.map((n, i) => [n, Math.exp(theta[i])]));
   const gradient =
@@ -64,7 +81,9 @@ export function fitPurchaseModel(model: PurchaseModelName, data: SummaryColumns)
           })
       : (theta: number[]) => {
           const p = toParams(theta) as { r: number; alpha: number; a: number; b: number };
-          const g = bgNbdLogLikelihoodWithGradient(p, data).gradient;
+          const g = (
+            model === 'MBG_NBD' ? mbgNbdLogLikelihoodWithGradient : bgNbdLogLikelihoodWithGradient
+          )(p, data).gradient;
           return [g[0] * p.r, g[1] * p.alpha, g[2] * p.a, g[3] * p.b];
         };
   return {
