@@ -52,8 +52,7 @@ export class AnalyticsService {
     if (activeDays < 1 || activeDays > 3650)
       throw new BadUserInputError('activeDays must be 1 to 3650', { field: 'activeDays' });
     const c = await this.history.retentionCounts(start, end, activeDays);
-    const rate =
-      c.atStart > 0 ? Math.round(((c.atEnd - c.acquired) / c.atStart) * 10_000) / 100 : null;
+    const rate = c.atStart > 0 ? ((c.atEnd - c.acquired) / c.atStart) * 100 : null;
     return {
       periodStart,
       periodEnd,
@@ -71,7 +70,7 @@ export class AnalyticsService {
       cohort: c.cohort,
       size: c.size,
       activeCustomers: c.active,
-      retention: c.active.map((n) => (c.size > 0 ? Math.round((n / c.size) * 10_000) / 10_000 : 0)),
+      retention: c.active.map((n) => (c.size > 0 ? n / c.size : 0)),
     }));
   }
 
@@ -82,8 +81,7 @@ export class AnalyticsService {
     return {
       ...c,
       responses,
-      score:
-        responses > 0 ? Math.round(((c.promoters - c.detractors) / responses) * 1000) / 10 : null,
+      score: responses > 0 ? ((c.promoters - c.detractors) / responses) * 100 : null,
     };
   }
 

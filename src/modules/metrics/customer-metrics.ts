@@ -2,6 +2,7 @@ import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Money } from '../../common/money';
 import type { PurchaseHistory } from '../orders';
 import type { FitRecord } from './model-fit.service';
+import type { SecondPurchaseGaps } from './models/churn-risk';
 import { ChurnRisk, ModelFit, Rfm } from './metrics.types';
 
 /** What Customer.metrics resolves from: the customer's history and signals, and the current fit. */
@@ -10,6 +11,8 @@ export interface MetricsSource {
   asOf: Date;
   fit: FitRecord | null;
   history: PurchaseHistory | null;
+  /** The base's time to a second purchase as of the fit's day (days, ascending); empty without a fit. */
+  secondPurchaseGaps: SecondPurchaseGaps;
   netSpentMinor: bigint;
   latestNps: number | null;
   averageCsat: number | null;
@@ -32,10 +35,17 @@ export class CustomerMetrics {
   })
   historicClv: Money;
 
+  @Field(() => Money, {
+    nullable: true,
+    description:
+      'Expected average order value: the Gamma-Gamma conditional expectation E[M | x, m̄] (Fader & Hardie 2013), the mean value of the customer’s repeat purchase days shrunk toward the base’s mean by how few they are; the base’s mean for a customer without repeat purchases. What predictedClv multiplies expected purchases by. To the minor unit; null without a spend fit (a base with fewer than two repeat buyers) or before the first fit.',
+  })
+  expectedAverageOrderValue: Money | null;
+
   @Field(() => Float, {
     nullable: true,
     description:
-      'Probability that the customer is still active (BG/NBD); null before the first fit or purchase.',
+      'Probability that the customer is still active under the fitted purchase model, at full precision (a customer long gone can show 2.5e-11); null before the first fit or purchase.',
   })
   probabilityAlive: number | null;
 
@@ -48,7 +58,8 @@ export class CustomerMetrics {
 
   @Field(() => Float, {
     nullable: true,
-    description: 'Mean days between purchase days; null with fewer than two.',
+    description:
+      'Mean days between purchase days (days from the first to the last, over the gaps between them), unrounded; null with fewer than two.',
   })
   averageDaysBetweenOrders: number | null;
 

@@ -28,7 +28,7 @@ function averageOrderValueSql(
  * 1. from the order roll-up on the customer row, when only its figures are asked for (count, net spend, average
  *    order value, first and last order): no orders are read at all;
  * 2. as aggregates over the orders module's counted orders (gross spend and refunds are not rolled up);
- * 3. the fields that need the request's clock or a rounded float (daysSinceLastOrder, averageDaysBetweenOrders)
+ * 3. the fields that need the request's clock or a float division (daysSinceLastOrder, averageDaysBetweenOrders)
  *    are summarised by that pure function itself; feedback figures are left to the resolver.
  */
 export function customerSummaryProjections(shopCurrency: string): TypeProjections {

@@ -111,9 +111,7 @@ export function summariseCustomer(
       ? Math.floor((asOf.getTime() - spend.lastOrderAt.getTime()) / DAY_MS)
       : null,
     averageDaysBetweenOrders:
-      spend.purchaseDays > 1
-        ? Math.round((span / DAY_MS / (spend.purchaseDays - 1)) * 10) / 10
-        : null,
+      spend.purchaseDays > 1 ? span / DAY_MS / (spend.purchaseDays - 1) : null,
     ...satisfaction,
   };
 }

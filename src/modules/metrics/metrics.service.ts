@@ -9,7 +9,7 @@ import { PARAMETER_NAMES, predictorFor, PurchasePredictor } from './models/purch
 import { expectedAverageSpend } from './models/gamma-gamma';
 import { discountedClv, UNITS_PER_MONTH } from './models/clv';
 import { drawParameters, quantile } from './models/uncertainty';
-import { churnRisk } from './models/churn-risk';
+import { churnRisk, SecondPurchaseGaps } from './models/churn-risk';
 import { rfmScores, rfmSegment } from './models/rfm';
 import { DAYS_PER_UNIT, FitRecord, ModelFitService, toModelInput } from './model-fit.service';
 import { CustomerMetrics, MetricsSource } from './customer-metrics';
@@ -22,6 +22,11 @@ import {
 } from './metrics.types';
 
 const DRAWS = 200;
+
+/** A model amount in major units as money: to the nearest minor unit (a money amount cannot hold more). */
+function toMoney(major: number, currency: string): Money {
+  return money(BigInt(Math.round(major * 10 ** currencyExponent(currency))), currency);
+}
 const DAY_MS = 86_400_000;
 
 export function toModelFit(fit: FitRecord): ModelFit {
@@ -51,6 +56,8 @@ export function toModelFit(fit: FitRecord): ModelFit {
 export class MetricsService {
   /** Parameter draws per fit: a fit never changes, so its draws are computed once. */
   private readonly drawsByFit = new Map<string, PurchasePredictor[]>();
+  /** The base's time to a second purchase as of each fit's day (NO_SECOND_PURCHASE): one statement per fit. */
+  private readonly gapsByFit = new Map<string, Promise<SecondPurchaseGaps>>();
 
   constructor(
     private readonly fits: ModelFitService,
@@ -68,8 +75,10 @@ export class MetricsService {
     knownFit?: FitRecord | null,
   ): Promise<MetricsSource[]> {
     const day = asOf.toISOString().slice(0, 10);
-    const [fit, histories, totals, satisfaction, halves, campaigns] = await Promise.all([
-      knownFit !== undefined ? knownFit : this.fits.current(),
+    const currentFit = knownFit !== undefined ? Promise.resolve(knownFit) : this.fits.current();
+    const [fit, gaps, histories, totals, satisfaction, halves, campaigns] = await Promise.all([
+      currentFit,
+      currentFit.then((f) => (f ? this.secondPurchaseGaps(f) : [])),
       this.history.purchaseSummaries(day, customerIds),
       this.spend.totalsByCustomerIds(customerIds),
       this.feedback.totalsByCustomerIds(customerIds),
@@ -82,6 +91,7 @@ export class MetricsService {
       asOf,
       fit,
       history: historyOf.get(customerId) ?? null,
+      secondPurchaseGaps: gaps,
       netSpentMinor: totals[i].netMinor - totals[i].refundedMinor,
       latestNps: satisfaction[i].latestNps,
       averageCsat: satisfaction[i].averageCsat,
@@ -106,8 +116,7 @@ export class MetricsService {
     const { fit, history } = source;
     const model = fit && history ? this.modelView(fit, history) : null;
     const alive = model ? model.predictor.probabilityAlive(model.customer) : null;
-    const averageDays =
-      history && history.x > 0 ? Math.round((history.recencyDays / history.x) * 10) / 10 : null;
+    const averageDays = history && history.x > 0 ? history.recencyDays / history.x : null;
     const risk =
       model && history && alive !== null
         ? churnRisk({
@@ -120,6 +129,8 @@ export class MetricsService {
             spendPreviousHalfYear: source.spendPreviousHalfYear,
             recentCampaigns: source.recentCampaigns,
             recentCampaignReactions: source.recentCampaignReactions,
+            repeatPurchases: history.x,
+            secondPurchaseGaps: source.secondPurchaseGaps,
           })
         : null;
     const scores =
@@ -133,7 +144,8 @@ export class MetricsService {
     return {
       source,
       historicClv: money(source.netSpentMinor, currency),
-      probabilityAlive: alive === null ? null : Math.round(alive * 10_000) / 10_000,
+      expectedAverageOrderValue: this.expectedAverageOrderValue(source, currency),
+      probabilityAlive: alive,
       expectedNextOrderAt: model ? this.nextOrderAt(model, source.asOf) : null,
       averageDaysBetweenOrders: averageDays,
       churnRisk: risk && { ...risk, level: risk.level as ChurnRiskLevel },
@@ -152,6 +164,15 @@ export class MetricsService {
     };
   }
 
+  /** Gamma-Gamma's E[M | x, m̄] for the customer, in money (the population mean without repeat purchases). */
+  expectedAverageOrderValue(source: MetricsSource, currency: string): Money | null {
+    const { fit } = source;
+    if (!fit?.gammaGamma) return null;
+    const model = this.modelView(fit, source.history);
+    const spend = expectedAverageSpend(fit.gammaGamma, { x: model.customer.x, mBar: model.mBar });
+    return toMoney(spend, currency);
+  }
+
   /**
    * Expected purchases in the next `days`, with the 10th and 90th percentiles over parameter draws. The draws run in
    * slices (they are 200 predictions per customer) so that a page of them does not hold the event loop.
@@ -166,11 +187,10 @@ export class MetricsService {
       4,
     );
     await checkpoint();
-    const round = (v: number) => Math.round(v * 1000) / 1000;
     return {
-      value: round(model.predictor.expectedPurchases(model.customer, t)),
-      low: round(quantile(spread, 0.1)),
-      high: round(quantile(spread, 0.9)),
+      value: model.predictor.expectedPurchases(model.customer, t),
+      low: quantile(spread, 0.1),
+      high: quantile(spread, 0.9),
     };
   }
 
@@ -218,11 +238,10 @@ export class MetricsService {
     const model = this.modelView(fit, source.history);
     const spend = expectedAverageSpend(fit.gammaGamma, { x: model.customer.x, mBar: model.mBar });
     const horizon = { months, monthlyDiscountRate, unitsPerMonth: UNITS_PER_MONTH[fit.timeUnit] };
-    const scale = 10 ** currencyExponent(currency);
     return {
       fit,
       model,
-      asMoney: (major: number) => money(BigInt(Math.round(major * scale)), currency),
+      asMoney: (major: number) => toMoney(major, currency),
       predict: (p: PurchasePredictor) =>
         discountedClv((t) => p.expectedPurchases(model.customer, t), spend, horizon),
     };
@@ -251,6 +270,16 @@ export class MetricsService {
       else high = mid;
     }
     return new Date(asOf.getTime() + Math.round(high * model.unitDays) * DAY_MS);
+  }
+
+  private secondPurchaseGaps(fit: FitRecord): Promise<SecondPurchaseGaps> {
+    let gaps = this.gapsByFit.get(fit.id);
+    if (!gaps) {
+      gaps = this.history.secondPurchaseGaps(fit.asOf);
+      gaps.catch(() => this.gapsByFit.delete(fit.id));
+      this.gapsByFit.set(fit.id, gaps);
+    }
+    return gaps;
   }
 
   private draws(fit: FitRecord): PurchasePredictor[] {

@@ -33,7 +33,7 @@ export enum ChurnRiskLevel {
 }
 describeEnum(ChurnRiskLevel, 'ChurnRiskLevel', 'Churn risk band.', {
   LOW: 'Score below 0.3.',
-  MEDIUM: 'Score from 0.3 to 0.6.',
+  MEDIUM: 'Score 0.3 or more and below 0.6 (0.3 is MEDIUM, 0.6 is HIGH).',
   HIGH: 'Score 0.6 or more.',
 });
 
@@ -178,7 +178,7 @@ export class CountPrediction {
 export class ChurnReason {
   @Field({
     description:
-      'Stable code: MODEL, OVERDUE, DETRACTOR, OPEN_COMPLAINT, FALLING_SPEND, NO_REACTION.',
+      'Stable code: MODEL (1 − P(alive)), OVERDUE (no order for over 1.5 times the usual gap; 0.35 of the chance to stay), NO_SECOND_PURCHASE (a one-time buyer: the share of the base’s repeat buyers who made their second purchase sooner than this customer’s silence since their first), DETRACTOR (latest NPS 0 to 6; 0.25), OPEN_COMPLAINT (0.2), FALLING_SPEND (under half the spend of the half year before; 0.15), NO_REACTION (no reaction to 3 or more campaign messages in 90 days; 0.1).',
   })
   code: string;
 
@@ -186,17 +186,24 @@ export class ChurnReason {
   description: string;
 
   @Field(() => Float, {
-    description: 'The part of the score this reason accounts for; the weights add up to the score.',
+    description:
+      'The part of the score this reason accounts for, at full precision: the reason’s share of what was left of the chance to stay. The weights, added in the order given, equal the score exactly.',
   })
   weight: number;
 }
 
 @ObjectType({ description: 'Churn risk with its reasons.' })
 export class ChurnRisk {
-  @Field(() => Float, { description: 'From 0 (will stay) to 1 (gone).' })
+  @Field(() => Float, {
+    description:
+      'From 0 (will stay) to 1 (gone), at full precision: the sum of the reasons’ weights; 0 with no reason.',
+  })
   score: number;
 
-  @Field(() => ChurnRiskLevel, { description: 'Band of the score.' })
+  @Field(() => ChurnRiskLevel, {
+    description:
+      'Band of the score: LOW below 0.3, MEDIUM from 0.3 up to below 0.6, HIGH 0.6 or more.',
+  })
   level: ChurnRiskLevel;
 
   @Field(() => [ChurnReason], { description: 'What drives the score, largest first.' })

@@ -57,6 +57,28 @@ export class PurchaseHistoryQueries {
     }));
   }
 
+  /**
+   * The base's time to a second purchase as of the end of a day: for each customer with at least two purchase days
+   * (UTC days, as purchaseSummaries counts them), the days from the first to the second, ascending.
+   */
+  async secondPurchaseGaps(asOfDay: string): Promise<number[]> {
+    const rows: { gap: number; customers: number }[] = await this.dataSource.query(
+      `with days as (
+         select customer_id, (placed_at at time zone 'UTC')::date as day
+         from orders
+         where ${countedOrder()} and placed_at < ($1::date + 1)::timestamp at time zone 'UTC'
+         group by customer_id, day),
+       ranked as (
+         select customer_id, day, row_number() over (partition by customer_id order by day) as n from days)
+       select (second.day - first.day)::int as gap, count(*)::int as customers
+       from ranked first join ranked second on second.customer_id = first.customer_id and second.n = 2
+       where first.n = 1
+       group by 1 order by 1`,
+      [asOfDay],
+    );
+    return rows.flatMap((r) => Array<number>(r.customers).fill(r.gap));
+  }
+
   /** Net spend in the half year before asOf and the half year before that, per customer (minor units). */
   async spendByHalfYear(
     customerIds: readonly string[],

@@ -74,13 +74,13 @@ export function* backtestSteps(
       if (++predictions % PREDICTIONS_PER_STEP === 0) yield;
       now += expectedPurchases(params, c, t);
     }
-    weekly.push({ week, predicted: round(now - previous), actual: weeklyActual[week - 1] ?? null });
+    weekly.push({ week, predicted: now - previous, actual: weeklyActual[week - 1] ?? null });
     previous = now;
   }
   const n = Math.max(customers.length, 1);
   return {
     customers: customers.length,
-    predictedTotal: round(predictedTotal),
+    predictedTotal,
     actualTotal,
     weekly,
     buckets: [...buckets]
@@ -88,12 +88,10 @@ export function* backtestSteps(
       .map(([x, b]) => ({
         frequency: x === BUCKET_LIMIT ? `${BUCKET_LIMIT}+` : String(x),
         customers: b.customers,
-        predicted: round(b.predicted / b.customers),
-        actual: round(b.actual / b.customers),
+        predicted: b.predicted / b.customers,
+        actual: b.actual / b.customers,
       })),
-    meanAbsoluteError: round(error / n),
-    naiveMeanAbsoluteError: round(naiveError / n),
+    meanAbsoluteError: error / n,
+    naiveMeanAbsoluteError: naiveError / n,
   };
 }
-
-const round = (v: number) => Math.round(v * 1000) / 1000;
