@@ -15,6 +15,7 @@ import {
 import { expectedAverageSpend } from '../src/modules/metrics/models/gamma-gamma';
 import { discountedClv } from '../src/modules/metrics/models/clv';
 import { Random } from '../src/common/random';
+import { fitBgBb, PeriodSummary, toPeriodColumns } from '../src/modules/metrics/models/bg-bb';
 
 const SIM: BgNbdParams = { r: 0.25, alpha: 4, a: 0.8, b: 2.5 };
 
@@ -53,6 +54,40 @@ function time<T>(run: () => T, reps: number): { seconds: number; result: T } {
     times.push(Number(process.hrtime.bigint() - started) / 1e9);
   }
   return { seconds: median(times), result };
+}
+
+/** BG/BB customers over `periods` opportunities, with the donations estimates (Fader, Hardie & Shang 2010). */
+function simulatePeriods(n: number, periods: number, seed: number): PeriodSummary[] {
+  const rng = new Random(seed);
+  const out: PeriodSummary[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = rng.beta(1.204, 0.75);
+    const theta = rng.beta(0.657, 2.783);
+    let x = 0,
+      tx = 0;
+    for (let t = 1; t <= periods && !rng.chance(theta); t++)
+      if (rng.chance(p)) {
+        x += 1;
+        tx = t;
+      }
+    out[i] = { x, tx, n: periods };
+  }
+  return out;
+}
+
+/** The BG/BB fit at 1,000,000 customers: their patterns are aggregated first, so the fit sees at most a few hundred rows. */
+export function benchBgBb(n = 1_000_000, reps = 5) {
+  for (const periods of [6, 24]) {
+    const customers = simulatePeriods(n, periods, 11);
+    const grouping = time(() => toPeriodColumns(customers), reps);
+    const fit = time(() => fitBgBb(grouping.result), reps);
+    const p = fit.result.params;
+    console.log(
+      `fit BG/BB n=${n} over ${periods} periods (${grouping.result.x.length} patterns): grouping median ${grouping.seconds.toFixed(3)} s, ` +
+        `fit median ${fit.seconds.toFixed(4)} s, ${fit.result.iterations} iterations, alpha=${p.alpha.toFixed(4)} beta=${p.beta.toFixed(4)} ` +
+        `gamma=${p.gamma.toFixed(4)} delta=${p.delta.toFixed(4)} LL=${fit.result.logLikelihood.toFixed(2)}`,
+    );
+  }
 }
 
 export function benchClv(sizes: number[], reps: number[]) {
@@ -134,4 +169,5 @@ export function benchClv(sizes: number[], reps: number[]) {
   console.log(
     `score n=${n}: P(alive) ${alive.seconds.toFixed(3)} s, E[Y(39)] ${next39.seconds.toFixed(3)} s, Gamma-Gamma spend ${spendTime.seconds.toFixed(3)} s, 12-month CLV ${clv.seconds.toFixed(3)} s`,
   );
+  benchBgBb();
 }

@@ -10,6 +10,7 @@ import { seedDemoData } from '../seed/seed';
 import { writeSchemaFile } from './emit-schema';
 import { exportCustomers } from './export-customers';
 import { runIntegrityCheck } from './check';
+import { printPeriodsFit } from './fit-periods';
 import {
   DAY_EXAMPLE,
   dayProblem,
@@ -180,11 +181,13 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
       args: rest,
       options: {
         'as-of': { type: 'string' },
-        'time-unit': { type: 'string', default: 'week' },
+        'time-unit': { type: 'string' },
         model: { type: 'string', default: 'bg-nbd' },
+        periods: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     });
+    if (values.model === 'bg-bb' || values.periods !== undefined) return printPeriodsFit(values);
     const models = {
       'bg-nbd': 'BG_NBD',
       'mbg-nbd': 'MBG_NBD',
@@ -193,8 +196,8 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
     const model = Object.hasOwn(models, values.model)
       ? models[values.model as keyof typeof models]
       : undefined;
-    if (!model) throw new ConfigError('--model must be bg-nbd, mbg-nbd or pareto-nbd');
-    const unit = values['time-unit'];
+    if (!model) throw new ConfigError('--model must be bg-nbd, mbg-nbd, pareto-nbd or bg-bb');
+    const unit = values['time-unit'] ?? 'week';
     if (unit !== 'week' && unit !== 'day') throw new ConfigError('--time-unit must be week or day');
     const asOf = dayOption('as-of', values['as-of']);
     if (!asOf) throw new ConfigError(`--as-of YYYY-MM-DD is required, e.g. --as-of ${DAY_EXAMPLE}`);

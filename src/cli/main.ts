@@ -11,6 +11,9 @@ Commands:
                                             load a purchase log; bad rows are reported by line number
   fit-models --as-of YYYY-MM-DD [--time-unit week|day] [--model bg-nbd|mbg-nbd|pareto-nbd] [--json]
                                             fit BG/NBD and Gamma-Gamma on purchases up to that day and store the fit
+  fit-models --model bg-bb --periods <file> [--time-unit period] [--json]
+                                            fit BG/BB from a period file and print it (no database needed):
+                                            frequency,recency,periods[,weights] or customer,period,purchased (0/1)
   apikey create --name N --scopes a,b [--expires YYYY-MM-DD|DATETIME] [--trusted-documents-only]
                                             print a new key once; a day: it works through that day (UTC)
   apikey list | revoke <id> | rotate <id> [--grace-hours 24]

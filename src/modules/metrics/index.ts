@@ -21,6 +21,8 @@ import { METRICS_ENTITIES } from './customer-metrics.entity';
 import { metricsCustomerList } from './metrics-filter.inputs';
 import { subscribeMetrics } from './metrics.subscriptions';
 export { CustomerSummary, summariseCustomer } from './customer-summary';
+export { fitBgBb } from './models/bg-bb';
+export type { PeriodSummary } from './models/bg-bb';
 export { ModelFitService } from './model-fit.service';
 export { MetricsService } from './metrics.service';
 export { MetricsStoreService } from './metrics-store.service';
