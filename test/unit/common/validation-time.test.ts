@@ -58,10 +58,11 @@ describe('validation and costing time', () => {
         // Costing runs on documents that validated (Apollo stops at validation errors) but must be linear anyway.
         queryCost(schema, document, {}, undefined);
         const ms = performance.now() - started;
-        // Generous for a loaded 2-core machine; the tight figure is in `npm run bench -- validation`.
+        // Not a speed target (that is `npm run bench -- validation`: p50 about 3 ms): a guard against the exponential
+        // case, which took 13 s. 2 s holds on a 2-core machine under a full test run and four other processes.
         expect({
           ms: Math.round(ms),
-          bound: ms < 200,
+          bound: ms < 2000,
           unknown: errors
             .filter((e) => /Cannot query|Unknown/.test(e.message))
             .map((e) => e.message),
