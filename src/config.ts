@@ -26,6 +26,7 @@ export interface AppConfig {
   readonly demoSeedCustomers: number;
   readonly logSql: boolean;
   readonly actionQuietDays: number;
+  readonly metricsRefreshIntervalMinutes: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly apiKeyHashKey: string;
   readonly apiKeyCacheSeconds: number;
@@ -232,6 +233,14 @@ export const CONFIG_VARIABLES = [
     parse: integerIn(0, 365),
     description:
       'Next best actions propose nothing to a customer contacted (outbound) within this many days.',
+  },
+  {
+    env: 'METRICS_REFRESH_INTERVAL_MINUTES',
+    key: 'metricsRefreshIntervalMinutes',
+    defaultValue: '1440',
+    parse: integerIn(0, 10080),
+    description:
+      'The server recomputes every stored metric (probability alive decays with time) this often, in minutes (0: never). With several servers on one PostgreSQL, one at a time does it (an advisory lock).',
   },
   {
     env: 'LOG_LEVEL',

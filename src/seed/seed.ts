@@ -118,8 +118,8 @@ export async function seedDemoData(
   );
   if (db.kind === 'postgres') await db.dataSource.query('analyze');
   // The computed layer, so that a fresh demo shows metrics, segments and every kind of next best action.
+  // The fit refreshes every customer's stored metrics (metrics.subscriptions.ts).
   await services.modelFits.fit(asOf.toISOString().slice(0, 10), 'week');
-  await services.metricsStore.refreshAll();
   await services.actions.mineAssociations(180, 0.001);
   return {
     customers: options.customers,

@@ -1,7 +1,12 @@
 import type { TextColumns } from '../../common/personal-data';
 import type { ModuleManifest } from '../../common/module-manifest';
 import type { CustomerService } from '../customers';
-import type { OrderSpendService, OrderWriterService, PurchaseHistoryQueries } from '../orders';
+import type {
+  OrderImportService,
+  OrderSpendService,
+  OrderWriterService,
+  PurchaseHistoryQueries,
+} from '../orders';
 import type { FeedbackService } from '../feedback';
 import type { CommunicationService } from '../communications';
 import { CustomerSummaryResolver } from './customer-summary.resolver';
@@ -26,6 +31,7 @@ export type { PeriodSummary } from './models/bg-bb';
 export { ModelFitService } from './model-fit.service';
 export { MetricsService } from './metrics.service';
 export { MetricsStoreService } from './metrics-store.service';
+export { MetricsRefreshSchedule } from './metrics-refresh.schedule';
 export { AnalyticsService } from './analytics.service';
 
 /** Stored metrics are recomputed after erasure from what remains; model fits describe the whole base. */
@@ -62,6 +68,7 @@ interface MetricsDeps {
   purchaseHistory: PurchaseHistoryQueries;
   orderSpend: OrderSpendService;
   orderWriter: OrderWriterService;
+  orderImport: OrderImportService;
   feedback: FeedbackService;
   communications: CommunicationService;
 }

@@ -1,10 +1,49 @@
 import { DataSource } from 'typeorm';
-import { BadUserInputError } from '../../common/errors';
+import { AppError, BadUserInputError } from '../../common/errors';
 import { CustomerService } from '../customers';
 import { MetricsService } from './metrics.service';
-import { ModelFitService } from './model-fit.service';
+import { FitRecord, ModelFitService } from './model-fit.service';
+
+export interface RefreshOptions {
+  /** The moment the metrics are computed for (stored as computed_at): now by default. */
+  asOf?: Date;
+  onProgress?: (done: number) => void;
+  /** Stops between chunks (server shutdown); the chunks already written stay. */
+  signal?: AbortSignal;
+}
+
+export interface RefreshReport {
+  customers: number;
+  seconds: number;
+  asOf: Date;
+  fitId: string;
+}
+
+/**
+ * A refresh that did not finish: how many customers were refreshed and that the others keep their previous
+ * values. The cause is kept for the log (safeError), never put in the message: a driver's message quotes values.
+ */
+export class MetricsRefreshError extends AppError {
+  constructor(
+    readonly refreshed: number,
+    readonly asOf: Date,
+    reason: string,
+    override readonly cause?: unknown,
+  ) {
+    super(
+      `Stored metrics refresh as of ${asOf.toISOString()} did not finish (${reason}): ${refreshed} customers were refreshed, the others keep their previous stored values; run refresh-metrics`,
+      'INTERNAL_SERVER_ERROR',
+      { refreshed },
+    );
+    this.name = 'MetricsRefreshError';
+  }
+}
 
 const CHUNK = 5000;
+/** Past this many customers touched, an import refreshes everyone (one pass in id order is cheaper). */
+const LARGE_IMPORT = 20_000;
+/** pg_try_advisory_lock key of the whole-base refresh (any constant shared by every server of one database). */
+const REFRESH_LOCK = 7_172_001;
 const STORED_CLV = { months: 12, monthlyDiscountRate: 0.01 };
 
 /** Keeps customer_metrics in step with the current fit, so lists filter and sort on metrics by index. */
@@ -17,22 +56,88 @@ export class MetricsStoreService {
     private readonly currency: string,
   ) {}
 
-  /** Recomputes every customer's stored metrics, a chunk at a time. */
+  /**
+   * Recomputes every customer's stored metrics as of one moment, a chunk at a time. Each chunk is one statement,
+   * so it is written whole or not at all; on a failure (or a stop through `signal`) the chunks not yet written keep
+   * their previous values, and the error says how far the refresh came.
+   */
   async refreshAll(
-    onProgress?: (done: number) => void,
-  ): Promise<{ customers: number; seconds: number }> {
+    options: RefreshOptions | ((done: number) => void) = {},
+  ): Promise<RefreshReport> {
+    const {
+      onProgress,
+      asOf = new Date(),
+      signal,
+    } = typeof options === 'function' ? { onProgress: options } : options;
     const started = process.hrtime.bigint();
+    const fit = await this.fits.current();
+    if (!fit) throw new BadUserInputError('Fit the models first (fit-models)', { field: 'fit' });
     let after: string | null = null;
     let done = 0;
     for (;;) {
+      if (signal?.aborted) throw new MetricsRefreshError(done, asOf, 'it was stopped');
       const ids = await this.customers.idsAfter(after, CHUNK);
       if (ids.length === 0) break;
-      await this.refreshCustomers(ids, true);
+      try {
+        await this.write(ids, fit, asOf);
+      } catch (error) {
+        throw new MetricsRefreshError(done, asOf, 'a chunk failed', error);
+      }
       done += ids.length;
       after = ids[ids.length - 1];
       onProgress?.(done);
     }
-    return { customers: done, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+    return {
+      customers: done,
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      asOf,
+      fitId: fit.id,
+    };
+  }
+
+  /**
+   * refreshAll by one process at a time: on PostgreSQL under a session advisory lock, so that of several servers
+   * sharing the database one refreshes and the others skip (null). An embedded PGlite has a single owner (and a
+   * single connection, which a held lock would take): `sharedDatabase: false` refreshes without the lock.
+   */
+  async refreshAllExclusively(
+    sharedDatabase: boolean,
+    options: RefreshOptions = {},
+  ): Promise<RefreshReport | null> {
+    if (!sharedDatabase) return this.refreshAll(options);
+    const runner = this.dataSource.createQueryRunner('master');
+    await runner.connect();
+    try {
+      const [{ locked }] = await runner.query('select pg_try_advisory_lock($1) as locked', [
+        REFRESH_LOCK,
+      ]);
+      if (!locked) return null;
+      try {
+        return await this.refreshAll(options);
+      } finally {
+        await runner.query('select pg_advisory_unlock($1)', [REFRESH_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** The customers an import touched, or everyone after a large import; nothing before the first fit. */
+  async refreshAfterImport(customerIds: readonly string[]): Promise<void> {
+    const fit = await this.fits.current();
+    if (!fit) return;
+    if (customerIds.length > LARGE_IMPORT) {
+      await this.refreshAll();
+      return;
+    }
+    const asOf = new Date();
+    for (let i = 0; i < customerIds.length; i += CHUNK) {
+      try {
+        await this.write(customerIds.slice(i, i + CHUNK), fit, asOf);
+      } catch (error) {
+        throw new MetricsRefreshError(i, asOf, 'a chunk failed', error);
+      }
+    }
   }
 
   /** Recomputes some customers (after their orders or feedback changed); nothing before the first fit. */
@@ -43,7 +148,12 @@ export class MetricsStoreService {
         throw new BadUserInputError('Fit the models first (fit-models)', { field: 'fit' });
       return;
     }
-    const sources = await this.metrics.sourcesFor(customerIds, new Date(), fit);
+    await this.write(customerIds, fit, new Date());
+  }
+
+  /** One upsert statement for a batch of customers, so a batch is stored whole or not at all. */
+  private async write(customerIds: readonly string[], fit: FitRecord, asOf: Date): Promise<void> {
+    const sources = await this.metrics.sourcesFor(customerIds, asOf, fit);
     const rows = sources.map((source) => {
       const m = this.metrics.metrics(source, this.currency);
       const clv = this.metrics.predictedClvValue(
@@ -84,6 +194,14 @@ export class MetricsStoreService {
         rows.map((r) => r.at),
       ],
     );
+  }
+
+  /** When the stalest stored row was computed (null: none stored). */
+  async oldestComputedAt(): Promise<Date | null> {
+    const [row] = await this.dataSource.query(
+      'select min(computed_at) as oldest from customer_metrics',
+    );
+    return row?.oldest ? new Date(row.oldest) : null;
   }
 
   /** The stored predicted CLV at a quantile of the base (0.8: the key-customer line), in minor units. */

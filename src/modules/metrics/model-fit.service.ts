@@ -44,13 +44,22 @@ export interface FitRecord {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Runs after a fit is stored and current (the bulk refresh of stored metrics); awaited by fit(). */
+export type FitListener = (fit: FitRecord) => Promise<void>;
+
 export class ModelFitService {
+  private readonly fittedListeners: FitListener[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly purchases: PurchaseHistoryQueries,
   ) {}
 
-  /** Fits BG/NBD and Gamma-Gamma on every customer's purchases up to the end of asOf, and stores the fit. */
+  onFitted(listener: FitListener) {
+    this.fittedListeners.push(listener);
+  }
+
+  /** Fits BG/NBD and Gamma-Gamma on every customer's purchases up to the end of asOf, stores the fit, and awaits onFitted (stored metrics). */
   async fit(asOf: string, unit: TimeUnit, model: PurchaseModelName = 'BG_NBD'): Promise<FitRecord> {
     if (!DAY.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`)))
       throw new BadUserInputError('asOf must be a date, YYYY-MM-DD', { field: 'asOf' });
@@ -91,7 +100,9 @@ export class ModelFitService {
       fittedAt: new Date(),
       durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
     });
-    return toRecord(await this.dataSource.getRepository(ModelFitEntity).save(record));
+    const saved = toRecord(await this.dataSource.getRepository(ModelFitEntity).save(record));
+    for (const listener of this.fittedListeners) await listener(saved);
+    return saved;
   }
 
   async current(): Promise<FitRecord | null> {

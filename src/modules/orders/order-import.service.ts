@@ -36,6 +36,9 @@ export type OrdersImportedListener = (
   customerIds: string[],
 ) => Promise<void>;
 
+/** Runs once an import has committed all its chunks, with every customer it touched (the stored metrics). */
+export type ImportFinishedListener = (customerIds: string[]) => Promise<void>;
+
 const MAX_REPORTED_REJECTIONS = 1000;
 
 /**
@@ -45,6 +48,7 @@ const MAX_REPORTED_REJECTIONS = 1000;
  */
 export class OrderImportService {
   private readonly listeners: OrdersImportedListener[] = [];
+  private readonly finishedListeners: ImportFinishedListener[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -55,6 +59,10 @@ export class OrderImportService {
 
   onOrdersImported(listener: OrdersImportedListener) {
     this.listeners.push(listener);
+  }
+
+  onImportFinished(listener: ImportFinishedListener) {
+    this.finishedListeners.push(listener);
   }
 
   async importFile(file: string, options: ImportOptions): Promise<ImportReport> {
@@ -109,6 +117,8 @@ export class OrderImportService {
       if (chunk.length >= (options.chunkSize ?? 2000)) await flush();
     }
     if (chunk.length > 0) await flush();
+    // The orders are committed by now: a failing listener fails the call, and its error says what is left stale.
+    for (const listener of this.finishedListeners) await listener([...customers]);
     return report;
   }
 
