@@ -1,7 +1,12 @@
 import type { TextColumns } from '../../common/personal-data';
 import type { ModuleManifest } from '../../common/module-manifest';
 import type { CustomerService } from '../customers';
-import type { OrderSpendService, OrderWriterService, PurchaseHistoryQueries } from '../orders';
+import type {
+  CohortValueQueries,
+  OrderSpendService,
+  OrderWriterService,
+  PurchaseHistoryQueries,
+} from '../orders';
 import type { FeedbackService } from '../feedback';
 import type { CommunicationService } from '../communications';
 import { CustomerSummaryResolver } from './customer-summary.resolver';
@@ -16,6 +21,8 @@ import {
 import { MetricsStoreService } from './metrics-store.service';
 import { AnalyticsService } from './analytics.service';
 import { AnalyticsResolver } from './analytics.resolver';
+import { CohortValueService } from './cohort-value.service';
+import { CohortValueResolver } from './cohort-value.resolver';
 import { customerSummaryProjections, metricsResolverOnly } from './customer-summary.compiled';
 import { METRICS_ENTITIES } from './customer-metrics.entity';
 import { metricsCustomerList } from './metrics-filter.inputs';
@@ -56,10 +63,12 @@ interface MetricsServices {
   metrics: MetricsService;
   analytics: AnalyticsService;
   metricsStore: MetricsStoreService;
+  cohortValue: CohortValueService;
 }
 interface MetricsDeps {
   customers: CustomerService;
   purchaseHistory: PurchaseHistoryQueries;
+  cohortSpend: CohortValueQueries;
   orderSpend: OrderSpendService;
   orderWriter: OrderWriterService;
   feedback: FeedbackService;
@@ -71,7 +80,7 @@ export const metricsModule = {
   entities: METRICS_ENTITIES,
   services(
     { dataSource, settings },
-    { customers, purchaseHistory, orderSpend, feedback, communications },
+    { customers, purchaseHistory, cohortSpend, orderSpend, feedback, communications },
   ) {
     const modelFits = new ModelFitService(dataSource, purchaseHistory);
     const metrics = new MetricsService(
@@ -92,12 +101,20 @@ export const metricsModule = {
         customers,
         settings.shopCurrency,
       ),
+      cohortValue: new CohortValueService(
+        cohortSpend,
+        purchaseHistory,
+        modelFits,
+        metrics,
+        settings.shopCurrency,
+      ),
     };
   },
   resolvers: (s, settings) => [
     new CustomerSummaryResolver(settings.shopCurrency),
     new ModelFitResolver(s.modelFits),
     new AnalyticsResolver(s.analytics),
+    new CohortValueResolver(s.cohortValue),
     new CustomerMetricsFieldResolver(s.metrics, settings.shopCurrency),
     new CustomerMetricsResolver(s.metrics, settings.shopCurrency),
   ],
