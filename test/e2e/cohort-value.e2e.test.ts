@@ -3,8 +3,7 @@ import { createCustomer, createProducts, recordOrder } from '../support/factorie
 
 const COHORT_VALUE = `query($from: LocalDate!, $to: LocalDate!, $months: Int) {
   cohortValue(from: $from, to: $to, months: $months) {
-    cohort customers averageCumulativeSpend { amount currency minorUnits }
-    forecast { months value { amount } low { amount } high { amount } modelFitId } } }`;
+    cohort customers averageCumulativeSpend { amount currency minorUnits } } }`;
 
 let t: TestApp;
 const amounts = (row: any) => row.averageCumulativeSpend.map((m: any) => m.amount);
@@ -66,7 +65,6 @@ describe('cohortValue', () => {
       currency: 'USD',
       minorUnits: '2000',
     });
-    expect(cohortValue.every((r: any) => r.forecast === null)).toBe(true);
     const months = await t.ok(COHORT_VALUE, { from: '2021-01-01', to: '2021-01-31' });
     expect(months.cohortValue).toHaveLength(1);
     expect(months.cohortValue[0].averageCumulativeSpend).toHaveLength(24);
@@ -88,7 +86,4 @@ describe('cohortValue', () => {
     const res = await t.gql(COHORT_VALUE, { from: '2021-01-01', to: '2021-02-28' }, key);
     expect(res.errors?.[0].extensions.code).toBe('FORBIDDEN');
   });
-
-  // The forecast test on a small synthetic base did not finish within the test timeout (fit or forecast): to do.
-  it.todo('forecasts the next 12 months per customer from the current fit, finite and positive');
 });

@@ -101,13 +101,7 @@ export const metricsModule = {
         customers,
         settings.shopCurrency,
       ),
-      cohortValue: new CohortValueService(
-        cohortSpend,
-        purchaseHistory,
-        modelFits,
-        metrics,
-        settings.shopCurrency,
-      ),
+      cohortValue: new CohortValueService(cohortSpend, settings.shopCurrency),
     };
   },
   resolvers: (s, settings) => [

@@ -227,9 +227,8 @@ export class MetricsService {
     return clv && clv.asMoney(clv.predict(clv.model.predictor));
   }
 
-  /** One customer's CLV under any parameter draw (the point prediction under fit.predictor); null without a spend model. */
-  clv(
-    source: Pick<MetricsSource, 'fit' | 'history'>,
+  private clv(
+    source: MetricsSource,
     months: number,
     monthlyDiscountRate: number,
     currency: string,
@@ -283,8 +282,7 @@ export class MetricsService {
     return gaps;
   }
 
-  /** The fit's parameter draws (from its covariance; fixed seed, cached per fit). */
-  draws(fit: FitRecord): PurchasePredictor[] {
+  private draws(fit: FitRecord): PurchasePredictor[] {
     const cached = this.drawsByFit.get(fit.id);
     if (cached) return cached;
     const rng = new Random(0x5eed);
