@@ -2,6 +2,7 @@ import type { TextColumns } from '../../common/personal-data';
 import type { ModuleManifest } from '../../common/module-manifest';
 import type { CustomerService } from '../customers';
 import type {
+  CohortValueQueries,
   OrderImportService,
   OrderSpendService,
   OrderWriterService,
@@ -21,6 +22,8 @@ import {
 import { MetricsStoreService } from './metrics-store.service';
 import { AnalyticsService } from './analytics.service';
 import { AnalyticsResolver } from './analytics.resolver';
+import { CohortValueService } from './cohort-value.service';
+import { CohortValueResolver } from './cohort-value.resolver';
 import { customerSummaryProjections, metricsResolverOnly } from './customer-summary.compiled';
 import { METRICS_ENTITIES } from './customer-metrics.entity';
 import { metricsCustomerList } from './metrics-filter.inputs';
@@ -62,10 +65,12 @@ interface MetricsServices {
   metrics: MetricsService;
   analytics: AnalyticsService;
   metricsStore: MetricsStoreService;
+  cohortValue: CohortValueService;
 }
 interface MetricsDeps {
   customers: CustomerService;
   purchaseHistory: PurchaseHistoryQueries;
+  cohortSpend: CohortValueQueries;
   orderSpend: OrderSpendService;
   orderWriter: OrderWriterService;
   orderImport: OrderImportService;
@@ -78,7 +83,7 @@ export const metricsModule = {
   entities: METRICS_ENTITIES,
   services(
     { dataSource, settings },
-    { customers, purchaseHistory, orderSpend, feedback, communications },
+    { customers, purchaseHistory, cohortSpend, orderSpend, feedback, communications },
   ) {
     const modelFits = new ModelFitService(dataSource, purchaseHistory);
     const metrics = new MetricsService(
@@ -99,12 +104,14 @@ export const metricsModule = {
         customers,
         settings.shopCurrency,
       ),
+      cohortValue: new CohortValueService(cohortSpend, settings.shopCurrency),
     };
   },
   resolvers: (s, settings) => [
     new CustomerSummaryResolver(settings.shopCurrency),
     new ModelFitResolver(s.modelFits),
     new AnalyticsResolver(s.analytics),
+    new CohortValueResolver(s.cohortValue),
     new CustomerMetricsFieldResolver(s.metrics, settings.shopCurrency),
     new CustomerMetricsResolver(s.metrics, settings.shopCurrency),
   ],

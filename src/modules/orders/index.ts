@@ -5,6 +5,7 @@ import { OrderService } from './order.service';
 import { OrderSpendService } from './order-spend.service';
 import { PurchaseHistoryQueries } from './purchase-history.queries';
 import { ProductAffinityQueries } from './product-affinity.queries';
+import { CohortValueQueries } from './cohort-value.queries';
 import { OrderWriterService } from './order-writer.service';
 import { OrderImportService } from './order-import.service';
 import { createOrderLoaders } from './order.loaders';
@@ -19,6 +20,8 @@ export type { OrderTotals } from './order-spend.service';
 export { PurchaseHistoryQueries } from './purchase-history.queries';
 export type { PurchaseHistory } from './purchase-history.queries';
 export { ProductAffinityQueries } from './product-affinity.queries';
+export { CohortValueQueries } from './cohort-value.queries';
+export type { CohortSpendRow } from './cohort-value.queries';
 export type { ProductCycleRow, AssociationRow } from './product-affinity.queries';
 export { OrderWriterService } from './order-writer.service';
 export type { OrderWrittenListener } from './order-writer.service';
@@ -70,6 +73,7 @@ export const ordersModule = {
       orderSpend,
       purchaseHistory: new PurchaseHistoryQueries(dataSource),
       productAffinity: new ProductAffinityQueries(dataSource),
+      cohortSpend: new CohortValueQueries(dataSource),
       orderWriter: new OrderWriterService(dataSource, orders, orderSpend, customers),
       orderImport: new OrderImportService(dataSource, orders, orderSpend, customers),
     };
