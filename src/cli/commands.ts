@@ -11,6 +11,7 @@ import { writeSchemaFile } from './emit-schema';
 import { exportCustomers } from './export-customers';
 import { runIntegrityCheck } from './check';
 import { printPeriodsFit } from './fit-periods';
+import { fitRecommendedModel, holdoutWeeksOption } from './fit-auto';
 import {
   DAY_EXAMPLE,
   dayProblem,
@@ -184,25 +185,35 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
         'time-unit': { type: 'string' },
         model: { type: 'string', default: 'bg-nbd' },
         periods: { type: 'string' },
+        'holdout-weeks': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
     });
     if (values.model === 'bg-bb' || values.periods !== undefined) return printPeriodsFit(values);
+    const auto = values.model === 'auto';
+    if (!auto && values['holdout-weeks'] !== undefined)
+      throw new ConfigError('--holdout-weeks goes with --model auto');
+    const holdoutWeeks = holdoutWeeksOption(values['holdout-weeks']);
     const models = {
       'bg-nbd': 'BG_NBD',
       'mbg-nbd': 'MBG_NBD',
       'pareto-nbd': 'PARETO_NBD',
     } as const;
-    const model = Object.hasOwn(models, values.model)
+    const chosen = Object.hasOwn(models, values.model)
       ? models[values.model as keyof typeof models]
       : undefined;
-    if (!model) throw new ConfigError('--model must be bg-nbd, mbg-nbd, pareto-nbd or bg-bb');
+    if (!chosen && !auto)
+      throw new ConfigError('--model must be bg-nbd, mbg-nbd, pareto-nbd, bg-bb or auto');
     const unit = values['time-unit'] ?? 'week';
     if (unit !== 'week' && unit !== 'day') throw new ConfigError('--time-unit must be week or day');
     const asOf = dayOption('as-of', values['as-of']);
     if (!asOf) throw new ConfigError(`--as-of YYYY-MM-DD is required, e.g. --as-of ${DAY_EXAMPLE}`);
     await withDatabase(async (db, config) => {
-      const fit = await createServices(config, db.dataSource).modelFits.fit(asOf, unit, model);
+      const services = createServices(config, db.dataSource);
+      // auto: backtest every purchase model on the holdoutWeeks before asOf, then fit the recommended one.
+      const chosenBy = auto ? await fitRecommendedModel(services, asOf, holdoutWeeks, unit) : null;
+      const fit = chosenBy?.fit ?? (await services.modelFits.fit(asOf, unit, chosen));
+      const model = fit.purchaseModel;
       const {
         iterations: _iterations,
         converged: _converged,
@@ -218,6 +229,7 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
         customers: fit.customers,
         asOf: fit.asOf,
         timeUnit: fit.timeUnit,
+        ...(chosenBy && { purchaseModel: model, backtest: chosenBy.backtest }),
       };
       if (values.json) console.log(JSON.stringify(summary));
       else

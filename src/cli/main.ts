@@ -11,6 +11,9 @@ Commands:
                                             load a purchase log; bad rows are reported by line number
   fit-models --as-of YYYY-MM-DD [--time-unit week|day] [--model bg-nbd|mbg-nbd|pareto-nbd] [--json]
                                             fit BG/NBD and Gamma-Gamma on purchases up to that day and store the fit
+  fit-models --model auto --as-of YYYY-MM-DD [--holdout-weeks N] [--time-unit week|day] [--json]
+                                            backtest the three purchase models on the N weeks (1-104, default 39)
+                                            before that day, then fit the lowest-error one up to it
   fit-models --model bg-bb --periods <file> [--time-unit period] [--json]
                                             fit BG/BB from a period file and print it (no database needed):
                                             frequency,recency,periods[,weights] or customer,period,purchased (0/1)

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, recordOrder } from '../support/factories';
@@ -216,6 +217,67 @@ describe('whole-base analytics', () => {
       `{ modelReport(calibrationEnd: "1997-09-30", holdoutEnd: "1997-10-02") { r } }`,
     );
     expect(bad.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('backtests every purchase model on the same split, side by side, and recommends the one with the lowest error', async () => {
+    const { modelReport: r } =
+      await t.ok(`{ modelReport(calibrationEnd: "1997-09-30", holdoutEnd: "1998-06-30") { customers actualTotal recommendation
+      meanAbsoluteError models { model parameters { name value } logLikelihood converged predictedTotal actualTotal
+        weekly { week predicted actual cumulativePredicted cumulativeActual } buckets { frequency customers predicted actual }
+        meanAbsoluteError naiveMeanAbsoluteError } } }`);
+    expect(r.models.map((m: any) => m.model)).toEqual(['BG_NBD', 'MBG_NBD', 'PARETO_NBD']);
+    for (const m of r.models) {
+      expect(m.converged).toBe(true);
+      expect(m.actualTotal).toBe(r.actualTotal);
+      for (const v of [
+        m.logLikelihood,
+        m.predictedTotal,
+        m.meanAbsoluteError,
+        m.naiveMeanAbsoluteError,
+      ])
+        expect(Number.isFinite(v)).toBe(true);
+      for (const p of m.parameters) expect(p.value).toBeGreaterThan(0);
+      expect(m.parameters.map((p: any) => p.name)).toEqual(
+        m.model === 'PARETO_NBD' ? ['r', 'alpha', 's', 'beta'] : ['r', 'alpha', 'a', 'b'],
+      );
+      expect(m.weekly).toHaveLength(39);
+      const last = m.weekly[38];
+      expect(last.cumulativeActual).toBe(r.actualTotal);
+      expect(last.cumulativePredicted).toBeCloseTo(m.predictedTotal, 6);
+      expect(m.buckets.reduce((s: number, b: any) => s + b.customers, 0)).toBe(r.customers);
+      expect(Math.abs(m.predictedTotal - m.actualTotal) / m.actualTotal).toBeLessThan(0.2);
+      expect(m.meanAbsoluteError).toBeLessThan(m.naiveMeanAbsoluteError);
+    }
+    // The published calibration log-likelihoods: BG/NBD −9582.4 (FHL 2005), Pareto/NBD −9595.0 (FH 2005).
+    expect(r.models[0].logLikelihood).toBeCloseTo(-9582.4, 0);
+    expect(r.models[2].logLikelihood).toBeCloseTo(-9595.0, 0);
+    const best = [...r.models].sort(
+      (x: any, y: any) =>
+        x.meanAbsoluteError - y.meanAbsoluteError || y.logLikelihood - x.logLikelihood,
+    )[0];
+    expect(r.recommendation).toBe(best.model);
+    // The deprecated top-level figures stay those of the BG/NBD.
+    expect(r.meanAbsoluteError).toBe(r.models[0].meanAbsoluteError);
+    if (process.env.C360_BACKTEST_TABLE) {
+      const rows = r.models.map((m: any) =>
+        [
+          m.model,
+          m.parameters.map((p: any) => `${p.name}=${p.value.toFixed(4)}`).join(' '),
+          m.logLikelihood.toFixed(2),
+          m.predictedTotal.toFixed(1),
+          m.actualTotal,
+          m.meanAbsoluteError.toFixed(5),
+          m.naiveMeanAbsoluteError.toFixed(5),
+          m.buckets
+            .map((b: any) => `${b.frequency}:${b.predicted.toFixed(2)}/${b.actual.toFixed(2)}`)
+            .join(' '),
+        ].join(' | '),
+      );
+      fs.writeFileSync(
+        process.env.C360_BACKTEST_TABLE,
+        [...rows, `recommendation: ${r.recommendation}`].join('\n') + '\n',
+      );
+    }
   });
 
   it('computes retention with its counts, monthly cohorts, NPS and segments', async () => {

@@ -82,7 +82,7 @@ describe('model horizons', () => {
     const report = await post(
       '{ modelReport(calibrationEnd: "1997-09-30", holdoutEnd: "1997-12-30") { customers } }',
     );
-    expect(report.body.extensions.cost.requestedQueryCost).toBe(100 + 5 * 13);
+    expect(report.body.extensions.cost.requestedQueryCost).toBe(300 + 6 * 13);
   });
 });
 
@@ -122,7 +122,7 @@ describe('request deadline', () => {
 
   it('lets other requests run while a long computation is under way', async () => {
     const order: string[] = [];
-    // A key of its own: the backtest costs 620 of the bucket's 2,000 points.
+    // A key of its own: the backtest costs 924 of the bucket's 2,000 points.
     const fresh = await t.keyWith(['customers:read', 'metrics:read']);
     const heavy = post(LONG_BACKTEST, t.app, fresh).then((res) => {
       order.push('heavy');

@@ -1,16 +1,22 @@
 import { Arg, Int, Query, Resolver } from 'type-graphql';
-import { AnalyticsService, MAX_HOLDOUT_DAYS, MAX_PERIOD_DAYS } from './analytics.service';
+import {
+  AnalyticsService,
+  MAX_HOLDOUT_DAYS,
+  MAX_PERIOD_DAYS,
+  MIN_HOLDOUT_DAYS,
+} from './analytics.service';
 import { CostOf } from '../../common/cost-hints';
 import { Cohort, ModelReport, NpsReport, Retention, SegmentSummary } from './analytics.types';
 import { RequireScopes } from '../../common/require-scopes';
 import { LocalDateScalar } from '../../common/dates';
 
 /**
- * The backtest fits the model on the whole base, then predicts every customer for every holdout week: a base cost and
- * a cost per week. A holdout that is not a valid range is refused by the service; it is charged as the longest.
+ * The backtest fits the three purchase models on the whole base, then predicts every customer for every holdout week
+ * under each: a base cost (the fits) and a cost per week. A holdout that is not a valid range is refused by the
+ * service; it is charged as the longest, which stays under the largest query cost (1,000): 300 + 6 × 104 = 924.
  */
-const MODEL_REPORT_BASE_COST = 100;
-const MODEL_REPORT_COST_PER_WEEK = 5;
+const MODEL_REPORT_BASE_COST = 300;
+const MODEL_REPORT_COST_PER_WEEK = 6;
 const modelReportCost = (args: Record<string, unknown>) => {
   const days =
     (Date.parse(String(args.holdoutEnd)) - Date.parse(String(args.calibrationEnd))) / 86_400_000;
@@ -88,13 +94,13 @@ export class AnalyticsResolver {
   @RequireScopes('metrics:read')
   @CostOf(modelReportCost)
   @Query(() => ModelReport, {
-    description: `Backtest: fit on purchases up to calibrationEnd, predict to holdoutEnd, compare with what happened. Costs ${MODEL_REPORT_BASE_COST} points plus ${MODEL_REPORT_COST_PER_WEEK} per holdout week.`,
+    description: `Backtest of every purchase model (BG/NBD, MBG/NBD, Pareto/NBD) on the same split: fit each on purchases up to calibrationEnd, predict to holdoutEnd, compare with what happened, and recommend the one with the lowest holdout mean absolute error per customer (ties: the higher calibration log-likelihood). Costs ${MODEL_REPORT_BASE_COST} points plus ${MODEL_REPORT_COST_PER_WEEK} per holdout week.`,
   })
   modelReport(
     @Arg('calibrationEnd', () => LocalDateScalar, { description: 'Last day of calibration.' })
     calibrationEnd: string,
     @Arg('holdoutEnd', () => LocalDateScalar, {
-      description: `Last day of the holdout: 7 to ${MAX_HOLDOUT_DAYS} days after calibrationEnd.`,
+      description: `Last day of the holdout: ${MIN_HOLDOUT_DAYS} to ${MAX_HOLDOUT_DAYS} days after calibrationEnd (at most ${MAX_HOLDOUT_DAYS / 7} weeks).`,
     })
     holdoutEnd: string,
   ) {

@@ -5,13 +5,14 @@ import { money } from '../../common/money';
 import { PurchaseHistoryQueries } from '../orders';
 import { FeedbackService } from '../feedback';
 import { runInSlices } from '../../common/cooperative';
-import { fitBgNbdSteps, toColumns } from './models/bg-nbd';
-import { backtestSteps } from './models/backtest';
+import { BACKTEST_MODELS, backtestModelsSteps } from './models/backtest';
 import { toModelInput } from './model-fit.service';
 import { Cohort, ModelReport, NpsReport, Retention, SegmentSummary } from './analytics.types';
-import { RfmSegmentName } from './metrics.types';
+import { PurchaseModel, RfmSegmentName } from './metrics.types';
 
-/** The longest backtest holdout (two years, in days): its weekly curve costs customers × weeks predictions. */
+/** The shortest backtest holdout (a week, in days). */
+export const MIN_HOLDOUT_DAYS = 7;
+/** The longest backtest holdout (two years, in days): its weekly curve costs models × customers × weeks predictions. */
 export const MAX_HOLDOUT_DAYS = 728;
 /** The longest period of retention, cohorts and NPS (ten years, in days). */
 export const MAX_PERIOD_DAYS = 3660;
@@ -103,7 +104,7 @@ export class AnalyticsService {
     checkDay(calibrationEnd, 'calibrationEnd');
     checkDay(holdoutEnd, 'holdoutEnd');
     const holdoutDays = (Date.parse(holdoutEnd) - Date.parse(calibrationEnd)) / DAY_MS;
-    if (holdoutDays < 7)
+    if (holdoutDays < MIN_HOLDOUT_DAYS)
       throw new BadUserInputError('The holdout must be at least a week long', {
         field: 'holdoutEnd',
       });
@@ -125,13 +126,33 @@ export class AnalyticsService {
       ...toModelInput(h, 'week'),
       actual: actualByCustomer.get(h.customerId) ?? 0,
     }));
-    // Fit and backtest run in slices that yield to other requests and stop at the request's deadline.
-    const { params } = await runInSlices(
-      fitBgNbdSteps(toColumns(customers.map(({ x, tx, T }) => ({ x, tx, T })))),
+    // Fits and backtests run in slices that yield to other requests and stop at the request's deadline.
+    const { models, recommendation } = await runInSlices(
+      backtestModelsSteps(BACKTEST_MODELS, customers, holdoutDays / 7, 1, weeklyActual),
     );
-    const report = await runInSlices(
-      backtestSteps(params, customers, holdoutDays / 7, 1, weeklyActual),
-    );
-    return { calibrationEnd, holdoutEnd, ...params, ...report };
+    // The top-level figures (deprecated) stay those of the BG/NBD, as before.
+    const bgNbd = models.find((m) => m.model === 'BG_NBD')!;
+    const { r, alpha, a, b } = bgNbd.params;
+    return {
+      calibrationEnd,
+      holdoutEnd,
+      models: models.map((m) => ({
+        ...m,
+        model: m.model as PurchaseModel,
+        parameters: Object.entries(m.params).map(([name, value]) => ({ name, value })),
+      })),
+      recommendation: recommendation as PurchaseModel,
+      r,
+      alpha,
+      a,
+      b,
+      customers: bgNbd.customers,
+      predictedTotal: bgNbd.predictedTotal,
+      actualTotal: bgNbd.actualTotal,
+      weekly: bgNbd.weekly,
+      buckets: bgNbd.buckets,
+      meanAbsoluteError: bgNbd.meanAbsoluteError,
+      naiveMeanAbsoluteError: bgNbd.naiveMeanAbsoluteError,
+    };
   }
 }

@@ -1,7 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Money } from '../../common/money';
 import { LocalDateScalar } from '../../common/dates';
-import { RfmSegmentName } from './metrics.types';
+import { PurchaseModel, RfmSegmentName } from './metrics.types';
 
 @ObjectType({
   description:
@@ -64,6 +64,16 @@ export class BacktestWeek {
   @Field(() => Float, { description: 'Predicted repeat purchases in the week.' }) predicted: number;
   @Field(() => Int, { nullable: true, description: 'Actual purchase days in the week.' }) actual:
     number | null;
+  @Field(() => Float, {
+    description: 'Predicted repeat purchases from the holdout start to the end of the week.',
+  })
+  cumulativePredicted: number;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Actual purchase days from the holdout start to the end of the week (null when a week is unknown).',
+  })
+  cumulativeActual: number | null;
 }
 
 @ObjectType({
@@ -76,27 +86,97 @@ export class BacktestBucket {
   @Field(() => Float, { description: 'Mean actual holdout purchases.' }) actual: number;
 }
 
+const DEPRECATED = 'The BG/NBD figures: read models (every purchase model) and recommendation.';
+
+@ObjectType({ description: 'One parameter of a fitted purchase model.' })
+export class ModelParameter {
+  @Field({
+    description:
+      'Its name in the literature: r, alpha, a, b (BG/NBD, MBG/NBD) or r, alpha, s, beta (Pareto/NBD).',
+  })
+  name: string;
+  @Field(() => Float, { description: 'Its value; alpha and beta in weeks.' }) value: number;
+}
+
 @ObjectType({
   description:
-    'A backtest: fit on the calibration period, predict the holdout, compare with what happened.',
+    'One purchase model fitted on the calibration period and backtested on the holdout (the same split as the others).',
 })
-export class ModelReport {
-  @Field(() => LocalDateScalar, { description: 'Last day of calibration.' }) calibrationEnd: string;
-  @Field(() => LocalDateScalar, { description: 'Last day of the holdout.' }) holdoutEnd: string;
-  @Field(() => Float, { description: 'BG/NBD r of the calibration fit.' }) r: number;
-  @Field(() => Float, { description: 'BG/NBD alpha (weeks).' }) alpha: number;
-  @Field(() => Float, { description: 'BG/NBD a.' }) a: number;
-  @Field(() => Float, { description: 'BG/NBD b.' }) b: number;
-  @Field(() => Int, { description: 'Customers with a purchase by the calibration end.' })
-  customers: number;
+export class ModelBacktest {
+  @Field(() => PurchaseModel, { description: 'The model.' }) model: PurchaseModel;
+  @Field(() => [ModelParameter], {
+    description: 'Its parameters fitted on the calibration period (weeks).',
+  })
+  parameters: ModelParameter[];
+  @Field(() => Float, { description: 'Log-likelihood of the calibration fit (higher is better).' })
+  logLikelihood: number;
+  @Field(() => Boolean, { description: 'Whether the optimiser converged.' }) converged: boolean;
   @Field(() => Float, { description: 'Predicted repeat purchases in the holdout, all customers.' })
   predictedTotal: number;
   @Field(() => Int, { description: 'Actual repeat purchase days in the holdout.' })
   actualTotal: number;
-  @Field(() => [BacktestWeek], { description: 'Week by week.' }) weekly: BacktestWeek[];
+  @Field(() => [BacktestWeek], { description: 'Week by week, with cumulative tracking.' })
+  weekly: BacktestWeek[];
   @Field(() => [BacktestBucket], { description: 'By calibration frequency.' })
   buckets: BacktestBucket[];
-  @Field(() => Float, { description: 'Mean absolute error per customer of the model.' })
+  @Field(() => Float, { description: 'Mean absolute error of the holdout purchases per customer.' })
+  meanAbsoluteError: number;
+  @Field(() => Float, {
+    description:
+      'Mean absolute error per customer of the naive baseline (each keeps their past rate); the same for every model.',
+  })
+  naiveMeanAbsoluteError: number;
+}
+
+@ObjectType({
+  description:
+    'A backtest of every purchase model: fit on the calibration period, predict the holdout, compare with what happened, recommend one.',
+})
+export class ModelReport {
+  @Field(() => LocalDateScalar, { description: 'Last day of calibration.' }) calibrationEnd: string;
+  @Field(() => LocalDateScalar, { description: 'Last day of the holdout.' }) holdoutEnd: string;
+  @Field(() => [ModelBacktest], {
+    description:
+      'Every purchase model (BG/NBD, MBG/NBD, Pareto/NBD) backtested on this split, side by side.',
+  })
+  models: ModelBacktest[];
+  @Field(() => PurchaseModel, {
+    description:
+      'The model to use: the one with the lowest holdout mean absolute error per customer; on equal errors (within 1e-9, relative) the one with the higher calibration log-likelihood.',
+  })
+  recommendation: PurchaseModel;
+  @Field(() => Float, {
+    description: 'BG/NBD r of the calibration fit.',
+    deprecationReason: DEPRECATED,
+  })
+  r: number;
+  @Field(() => Float, { description: 'BG/NBD alpha (weeks).', deprecationReason: DEPRECATED })
+  alpha: number;
+  @Field(() => Float, { description: 'BG/NBD a.', deprecationReason: DEPRECATED }) a: number;
+  @Field(() => Float, { description: 'BG/NBD b.', deprecationReason: DEPRECATED }) b: number;
+  @Field(() => Int, { description: 'Customers with a purchase by the calibration end.' })
+  customers: number;
+  @Field(() => Float, {
+    description: 'BG/NBD predicted repeat purchases in the holdout, all customers.',
+    deprecationReason: DEPRECATED,
+  })
+  predictedTotal: number;
+  @Field(() => Int, { description: 'Actual repeat purchase days in the holdout.' })
+  actualTotal: number;
+  @Field(() => [BacktestWeek], {
+    description: 'BG/NBD week by week.',
+    deprecationReason: DEPRECATED,
+  })
+  weekly: BacktestWeek[];
+  @Field(() => [BacktestBucket], {
+    description: 'BG/NBD by calibration frequency.',
+    deprecationReason: DEPRECATED,
+  })
+  buckets: BacktestBucket[];
+  @Field(() => Float, {
+    description: 'Mean absolute error per customer of the BG/NBD.',
+    deprecationReason: DEPRECATED,
+  })
   meanAbsoluteError: number;
   @Field(() => Float, {
     description:

@@ -1,10 +1,23 @@
 /**
- * Backtest of the purchase model: predicted against actual repeat purchases in a holdout period, in total,
- * per week and per calibration-frequency bucket, and the mean absolute error per customer against a naive
- * baseline in which each customer keeps their calibration rate (x / T). Pure: the data come in.
+ * Backtest of a purchase model: predicted against actual repeat purchases in a holdout period, in total,
+ * per week (and cumulatively) and per calibration-frequency bucket, and the mean absolute error per customer
+ * against a naive baseline in which each customer keeps their calibration rate (x / T). Several models are
+ * compared on the same split and one is recommended. Pure: the data come in.
  */
-import { BgNbdParams, expectedPurchases, PurchaseSummary } from './bg-nbd';
+import {
+  BgNbdParams,
+  expectedPurchases,
+  fitBgNbdSteps,
+  PurchaseSummary,
+  toColumns,
+} from './bg-nbd';
+import { fitMbgNbdSteps } from './mbg-nbd';
+import { fitParetoNbdSteps } from './pareto-nbd';
+import { PurchaseModelName, predictorFor } from './purchase-models';
 import { runSteps, Steps } from './optimise';
+
+/** E[X(t) | history] for one customer under a fitted model. */
+export type PredictPurchases = (customer: PurchaseSummary, t: number) => number;
 
 export interface BacktestCustomer extends PurchaseSummary {
   actual: number;
@@ -14,7 +27,13 @@ export interface BacktestReport {
   customers: number;
   predictedTotal: number;
   actualTotal: number;
-  weekly: { week: number; predicted: number; actual: number | null }[];
+  weekly: {
+    week: number;
+    predicted: number;
+    actual: number | null;
+    cumulativePredicted: number;
+    cumulativeActual: number | null;
+  }[];
   buckets: { frequency: string; customers: number; predicted: number; actual: number }[];
   meanAbsoluteError: number;
   naiveMeanAbsoluteError: number;
@@ -26,7 +45,7 @@ const PREDICTIONS_PER_STEP = 2000;
 
 /** holdout is in model time units; weeklyActual[k] is the actual count in holdout week k + 1 when known. */
 export function backtest(
-  params: BgNbdParams,
+  params: BgNbdParams | PredictPurchases,
   customers: BacktestCustomer[],
   holdout: number,
   unitsPerWeek: number,
@@ -37,12 +56,14 @@ export function backtest(
 
 /** The same, yielding every PREDICTIONS_PER_STEP predictions: the weekly curve makes customers × weeks of them. */
 export function* backtestSteps(
-  params: BgNbdParams,
+  params: BgNbdParams | PredictPurchases,
   customers: BacktestCustomer[],
   holdout: number,
   unitsPerWeek: number,
   weeklyActual: number[],
 ): Steps<BacktestReport> {
+  const predict: PredictPurchases =
+    typeof params === 'function' ? params : (c, t) => expectedPurchases(params, c, t);
   let predictions = 0;
   let predictedTotal = 0;
   let actualTotal = 0;
@@ -51,7 +72,7 @@ export function* backtestSteps(
   const buckets = new Map<number, { customers: number; predicted: number; actual: number }>();
   for (const c of customers) {
     if (++predictions % PREDICTIONS_PER_STEP === 0) yield;
-    const predicted = expectedPurchases(params, c, holdout);
+    const predicted = predict(c, holdout);
     const naive = c.T > 0 ? (c.x / c.T) * holdout : 0;
     predictedTotal += predicted;
     actualTotal += c.actual;
@@ -67,14 +88,24 @@ export function* backtestSteps(
   const weeks = Math.ceil(holdout / unitsPerWeek);
   const weekly: BacktestReport['weekly'] = [];
   let previous = 0;
+  let cumulativeActual: number | null = 0;
   for (let week = 1; week <= weeks; week++) {
     const t = Math.min(week * unitsPerWeek, holdout);
     let now = 0;
     for (const c of customers) {
       if (++predictions % PREDICTIONS_PER_STEP === 0) yield;
-      now += expectedPurchases(params, c, t);
+      now += predict(c, t);
     }
-    weekly.push({ week, predicted: now - previous, actual: weeklyActual[week - 1] ?? null });
+    const actual = weeklyActual[week - 1] ?? null;
+    cumulativeActual =
+      actual === null || cumulativeActual === null ? null : cumulativeActual + actual;
+    weekly.push({
+      week,
+      predicted: now - previous,
+      actual,
+      cumulativePredicted: now,
+      cumulativeActual,
+    });
     previous = now;
   }
   const n = Math.max(customers.length, 1);
@@ -94,4 +125,77 @@ export function* backtestSteps(
     meanAbsoluteError: error / n,
     naiveMeanAbsoluteError: naiveError / n,
   };
+}
+
+export interface ModelBacktest extends BacktestReport {
+  model: PurchaseModelName;
+  logLikelihood: number;
+}
+
+/**
+ * The model to use: the lowest holdout mean absolute error per customer; between errors equal to 1e-9 (relative),
+ * the higher calibration log-likelihood; then the order given.
+ */
+export function recommendModel(backtests: ModelBacktest[]): PurchaseModelName {
+  if (backtests.length === 0) throw new Error('recommendModel needs at least one backtest');
+  let best = backtests[0];
+  for (const b of backtests.slice(1)) {
+    const tolerance =
+      1e-9 * Math.max(Math.abs(b.meanAbsoluteError), Math.abs(best.meanAbsoluteError));
+    const gap = b.meanAbsoluteError - best.meanAbsoluteError;
+    if (gap < -tolerance || (Math.abs(gap) <= tolerance && b.logLikelihood > best.logLikelihood))
+      best = b;
+  }
+  return best.model;
+}
+
+export interface ModelBacktestWithFit extends ModelBacktest {
+  params: Record<string, number>;
+  iterations: number;
+  converged: boolean;
+}
+
+/** Every purchase model a backtest compares, in the order of the report. */
+export const BACKTEST_MODELS: PurchaseModelName[] = ['BG_NBD', 'MBG_NBD', 'PARETO_NBD'];
+
+function fitSteps(model: PurchaseModelName, customers: PurchaseSummary[]) {
+  const columns = toColumns(customers.map(({ x, tx, T }) => ({ x, tx, T })));
+  if (model === 'PARETO_NBD') return fitParetoNbdSteps(columns);
+  if (model === 'MBG_NBD') return fitMbgNbdSteps(columns);
+  return fitBgNbdSteps(columns);
+}
+
+/**
+ * Fits each model on the calibration summaries and backtests it on the same holdout, in steps (one optimiser
+ * iteration, a few thousand predictions), then recommends one (recommendModel).
+ */
+export function* backtestModelsSteps(
+  models: PurchaseModelName[],
+  customers: BacktestCustomer[],
+  holdout: number,
+  unitsPerWeek: number,
+  weeklyActual: number[],
+): Steps<{ models: ModelBacktestWithFit[]; recommendation: PurchaseModelName }> {
+  const results: ModelBacktestWithFit[] = [];
+  for (const model of models) {
+    const fit = yield* fitSteps(model, customers);
+    const params = fit.params as unknown as Record<string, number>;
+    const predictor = predictorFor(model, params);
+    const report = yield* backtestSteps(
+      (c, t) => predictor.expectedPurchases(c, t),
+      customers,
+      holdout,
+      unitsPerWeek,
+      weeklyActual,
+    );
+    results.push({
+      model,
+      params,
+      logLikelihood: fit.logLikelihood,
+      iterations: fit.iterations,
+      converged: fit.converged,
+      ...report,
+    });
+  }
+  return { models: results, recommendation: recommendModel(results) };
 }

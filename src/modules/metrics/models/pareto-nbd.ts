@@ -5,7 +5,7 @@
  * mu ~ Gamma(s, beta). Same summary (x, tx, T) and time units as BG/NBD.
  */
 import { gammaln, logHyp2f1, logSumExp } from './special-functions';
-import { maximiseLogLikelihood } from './optimise';
+import { maximiseLogLikelihoodSteps, runSteps } from './optimise';
 import type { PurchaseSummary, SummaryColumns } from './bg-nbd';
 
 export interface ParetoNbdParams {
@@ -58,6 +58,14 @@ export function fitParetoNbd(
   data: SummaryColumns,
   start: ParetoNbdParams = { r: 1, alpha: 1, s: 1, beta: 1 },
 ) {
+  return runSteps(fitParetoNbdSteps(data, start));
+}
+
+/** The same fit in steps of one optimiser iteration (nine likelihoods over the base each). */
+export function* fitParetoNbdSteps(
+  data: SummaryColumns,
+  start: ParetoNbdParams = { r: 1, alpha: 1, s: 1, beta: 1 },
+) {
   const toParams = (theta: number[]): ParetoNbdParams => ({
     r: Math.exp(theta[0]),
     alpha: Math.exp(theta[1]),
@@ -65,7 +73,7 @@ export function fitParetoNbd(
     beta: Math.exp(theta[3]),
   });
   const f = (theta: number[]) => paretoNbdTotalLogLikelihood(toParams(theta), data);
-  const result = maximiseLogLikelihood(
+  const result = yield* maximiseLogLikelihoodSteps(
     (theta) => {
       const value = f(theta);
       const gradient = theta.map((_, i) => {
