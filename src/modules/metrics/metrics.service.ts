@@ -1,4 +1,5 @@
 import { Random } from '../../common/random';
+import { dayOf } from '../../common/dates';
 import { checkpoint, mapInSlices } from '../../common/cooperative';
 import { money, currencyExponent, Money } from '../../common/money';
 import { OrderSpendService, PurchaseHistory, PurchaseHistoryQueries } from '../orders';
@@ -67,21 +68,25 @@ export class MetricsService {
     private readonly communications: CommunicationService,
   ) {}
 
-  /** Everything Customer.metrics needs for a batch of customers: six statements, whatever the batch size. */
-  // The fit may be passed in by a caller that already holds it (bulk refreshes).
+  /**
+   * Everything Customer.metrics needs for a batch of customers as of a moment: seven statements, whatever the batch
+   * size. Only what had happened by `asOf` counts (purchases up to its day, refunds, feedback and campaigns up to the
+   * moment), and the fit is the newest whose as-of is that day or earlier, unless the caller passes one (bulk refreshes).
+   */
   async sourcesFor(
     customerIds: readonly string[],
     asOf: Date,
     knownFit?: FitRecord | null,
   ): Promise<MetricsSource[]> {
-    const day = asOf.toISOString().slice(0, 10);
-    const currentFit = knownFit !== undefined ? Promise.resolve(knownFit) : this.fits.current();
-    const [fit, gaps, histories, totals, satisfaction, halves, campaigns] = await Promise.all([
+    const day = dayOf(asOf);
+    const currentFit =
+      knownFit !== undefined ? Promise.resolve(knownFit) : this.fits.newestUpTo(day);
+    const [fit, gaps, histories, spent, satisfaction, halves, campaigns] = await Promise.all([
       currentFit,
       currentFit.then((f) => (f ? this.secondPurchaseGaps(f) : [])),
       this.history.purchaseSummaries(day, customerIds),
-      this.spend.totalsByCustomerIds(customerIds),
-      this.feedback.totalsByCustomerIds(customerIds),
+      this.spend.netSpentAsOf(customerIds, asOf),
+      this.feedback.totalsByCustomerIds(customerIds, asOf),
       this.history.spendByHalfYear(customerIds, asOf),
       this.communications.campaignReactions(customerIds, asOf),
     ]);
@@ -89,10 +94,11 @@ export class MetricsService {
     return customerIds.map((customerId, i) => ({
       customerId,
       asOf,
+      day,
       fit,
       history: historyOf.get(customerId) ?? null,
       secondPurchaseGaps: gaps,
-      netSpentMinor: totals[i].netMinor - totals[i].refundedMinor,
+      netSpentMinor: spent[i],
       latestNps: satisfaction[i].latestNps,
       averageCsat: satisfaction[i].averageCsat,
       openComplaints: satisfaction[i].openComplaints,
@@ -159,6 +165,7 @@ export class MetricsService {
       },
       nps: source.latestNps,
       csat: source.averageCsat,
+      asOf: source.day,
       computedAt: source.asOf,
       modelFit: fit && toModelFit(fit),
     };

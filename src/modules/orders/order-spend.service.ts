@@ -37,6 +37,25 @@ export class OrderSpendService {
     return this.totals(this.dataSource.manager, customerIds);
   }
 
+  /**
+   * What each customer had paid by `asOf`, net of the refunds made by then (minor units): counted orders placed by
+   * then, less their refunds except those of returns recorded after it (a refund without a return row counts from the
+   * order on). Historic CLV as of a day.
+   */
+  async netSpentAsOf(customerIds: readonly string[], asOf: Date): Promise<bigint[]> {
+    const rows: { customer_id: string; spent: string }[] = await this.dataSource.query(
+      `select o.customer_id, (sum(${countedSpend('o')}) + coalesce(sum(late.refund), 0))::text as spent
+       from orders o
+       left join (select order_id, sum(refund_minor) as refund from order_returns
+                  where customer_id = any($1::uuid[]) and returned_at > $2 group by order_id) late on late.order_id = o.id
+       where o.customer_id = any($1::uuid[]) and ${countedOrder('o')} and o.placed_at <= $2
+       group by o.customer_id`,
+      [customerIds, asOf],
+    );
+    const byId = new Map(rows.map((r) => [r.customer_id, BigInt(r.spent)]));
+    return customerIds.map((id) => byId.get(id) ?? 0n);
+  }
+
   /** Net spend (after refunds) since a date, per customer; all customers with spend when ids is null. */
   async netSpendSince(
     customerIds: readonly string[] | null,
