@@ -3,12 +3,13 @@ import path from 'node:path';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, createProducts, recordOrder } from '../support/factories';
 import { predictorFor } from '../../src/modules/metrics/models/purchase-models';
+import { UNITS_PER_MONTH } from '../../src/modules/metrics/models/clv';
 
 const SAMPLE = path.resolve(__dirname, '../../../shared/datasets/cdnow/CDNOW_sample.txt');
 const DAY = 86_400_000;
 const FIT_DAY = '1997-09-30';
 
-const FIT = `mutation($asOf: LocalDate!) { fitModels(asOf: $asOf, timeUnit: WEEK) { id r alpha a b logLikelihood } }`;
+const FIT = `mutation($asOf: LocalDate!) { fitModels(asOf: $asOf, timeUnit: WEEK) { id r alpha a b logLikelihood p q gamma } }`;
 const PAGE = `query($after: String, $asOf: LocalDate) { customers(first: 100, after: $after) {
   pageInfo { hasNextPage endCursor }
   nodes { identifiers { source value } metrics(asOf: $asOf) { asOf computedAt probabilityAlive
@@ -20,8 +21,8 @@ const PAGE = `query($after: String, $asOf: LocalDate) { customers(first: 100, af
  * on one day are one, x = purchase days after the first, tx and T from the first purchase day to the last and to the
  * end of 1997-09-30.
  */
-function calibrationSummaries(): Map<string, { x: number; tx: number; T: number }> {
-  const days = new Map<string, Set<number>>();
+function calibrationSummaries(): Map<string, { x: number; tx: number; T: number; mBar: number }> {
+  const days = new Map<string, Map<number, number>>();
   for (const line of fs.readFileSync(SAMPLE, 'utf8').split('\n')) {
     const fields = line.trim().split(/\s+/);
     if (fields.length !== 5) continue;
@@ -29,21 +30,23 @@ function calibrationSummaries(): Map<string, { x: number; tx: number; T: number 
     const d = fields[2];
     const at = Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8)));
     if (at > Date.parse(`${FIT_DAY}T00:00:00Z`)) continue;
-    const set = days.get(ref) ?? new Set<number>();
-    set.add(at);
-    days.set(ref, set);
+    const byDay = days.get(ref) ?? new Map<number, number>();
+    byDay.set(at, (byDay.get(at) ?? 0) + Math.round(Number(fields[4]) * 100));
+    days.set(ref, byDay);
   }
   const end = Date.parse(`${FIT_DAY}T00:00:00Z`);
   return new Map(
-    [...days].map(([ref, set]) => {
-      const sorted = [...set].sort((a, b) => a - b);
+    [...days].map(([ref, byDay]) => {
+      const sorted = [...byDay.keys()].sort((a, b) => a - b);
       const weeks = (ms: number) => ms / DAY / 7;
+      const repeat = sorted.slice(1).reduce((s, d) => s + byDay.get(d)!, 0);
       return [
         ref,
         {
           x: sorted.length - 1,
           tx: weeks(sorted[sorted.length - 1] - sorted[0]),
           T: weeks(end - sorted[0]),
+          mBar: sorted.length > 1 ? repeat / (sorted.length - 1) / 100 : 0,
         },
       ];
     }),
@@ -128,6 +131,58 @@ describe('CDNOW through the API as of 1997-09-30', () => {
     const clv = (nodes: any[]) =>
       nodes.reduce((s, n) => s + Number(n.metrics.predictedClv.value.amount), 0);
     expect(clv(asOf)).toBeGreaterThan(50 * clv(today));
+  });
+
+  it('forecasts each cohort’s next 12 months as the sum of its customers’ predictions', async () => {
+    const { cohortValue } = await t.ok(
+      `{ cohortValue(from: "1997-01-01", to: "1997-03-31", months: 9, asOf: "1997-09-30") { cohort customers
+        averageCumulativeSpend { amount } forecast { months averageAdditionalSpend { amount }
+        averageAdditionalSpendLow { amount } averageAdditionalSpendHigh { amount } averageCumulativeSpend { amount }
+        modelFit { id } } } }`,
+    );
+    expect(cohortValue.map((c: any) => c.cohort)).toEqual(['1997-01', '1997-02', '1997-03']);
+    expect(cohortValue.reduce((s: number, c: any) => s + c.customers, 0)).toBe(2357);
+    const summaries = calibrationSummaries();
+    const model = predictorFor('BG_NBD', { r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b });
+    const populationMean = (fit.p * fit.gamma) / (fit.q - 1);
+    // Each customer's expected purchase days in 12 months of 365/12 or 365.25/12 days (whichever the
+    // server's convention), times the Gamma-Gamma expected spend per purchase day.
+    const months = 12 * UNITS_PER_MONTH.week;
+    const firstDay = new Map<string, string>();
+    for (const line of fs.readFileSync(SAMPLE, 'utf8').split('\n')) {
+      const f = line.trim().split(/\s+/);
+      if (f.length !== 5) continue;
+      const ref = f[0].replace(/^0+(?=\d)/, '');
+      if (!firstDay.has(ref)) firstDay.set(ref, `${f[2].slice(0, 4)}-${f[2].slice(4, 6)}`);
+    }
+    const expected = new Map<string, { sum: number; n: number }>();
+    for (const [ref, c] of summaries) {
+      const weight = c.x === 0 ? 1 : (fit.q - 1) / (fit.p * c.x + fit.q - 1);
+      const spend = weight * populationMean + (1 - weight) * c.mBar;
+      const cohort = firstDay.get(ref)!;
+      const e = expected.get(cohort) ?? { sum: 0, n: 0 };
+      e.sum += model.expectedPurchases(c, months) * spend;
+      e.n += 1;
+      expected.set(cohort, e);
+    }
+    for (const c of cohortValue) {
+      const e = expected.get(c.cohort)!;
+      expect(e.n).toBe(c.customers);
+      expect(
+        Math.abs(Number(c.forecast.averageAdditionalSpend.amount) - e.sum / e.n),
+      ).toBeLessThanOrEqual(0.005 + 1e-9);
+      expect(c.forecast.months).toBe(12);
+      expect(c.forecast.modelFit.id).toBe(fit.id);
+      const [low, value, high] = [
+        c.forecast.averageAdditionalSpendLow,
+        c.forecast.averageAdditionalSpend,
+        c.forecast.averageAdditionalSpendHigh,
+      ].map((m: any) => Number(m.amount));
+      expect(low).toBeLessThan(value);
+      expect(high).toBeGreaterThan(value);
+      const spent = Number(c.averageCumulativeSpend[c.averageCumulativeSpend.length - 1].amount);
+      expect(Number(c.forecast.averageCumulativeSpend.amount)).toBeCloseTo(spent + value, 1);
+    }
   });
 
   it('counts only what was spent by the day: historic CLV as of 1997-09-30 is the calibration spend', async () => {
