@@ -10,11 +10,11 @@ const DAY = 86_400_000;
 const FIT_DAY = '1997-09-30';
 
 const FIT = `mutation($asOf: LocalDate!) { fitModels(asOf: $asOf, timeUnit: WEEK) { id r alpha a b logLikelihood p q gamma } }`;
+// Predicted CLV is left out: 200 parameter draws × its months per customer would make this the slowest test.
 const PAGE = `query($after: String, $asOf: LocalDate) { customers(first: 100, after: $after) {
   pageInfo { hasNextPage endCursor }
   nodes { identifiers { source value } metrics(asOf: $asOf) { asOf computedAt probabilityAlive
-    historicClv { amount } expectedPurchases(days: 273) { value } predictedClv(months: 12) { value { amount } }
-    modelFit { id asOf } } } } }`;
+    historicClv { amount } expectedPurchases(days: 273) { value } modelFit { id asOf } } } } }`;
 
 /**
  * The CDNOW sample's calibration summary in weeks, computed here from the file (not through the server's SQL): purchases
@@ -73,7 +73,7 @@ describe('CDNOW through the API as of 1997-09-30', () => {
     fit = (await t.ok(FIT, { asOf: FIT_DAY })).fitModels;
     await readAll(asOf, FIT_DAY);
     await readAll(today, null);
-  });
+  }, 300_000);
   afterAll(async () => {
     await t.close();
   });
@@ -128,9 +128,8 @@ describe('CDNOW through the API as of 1997-09-30', () => {
     expect(then).toHaveLength(946);
     expect(then.reduce((s, p) => s + p, 0) / then.length).toBeGreaterThan(0.3);
     expect(now.reduce((s, p) => s + p, 0) / now.length).toBeLessThan(0.01);
-    const clv = (nodes: any[]) =>
-      nodes.reduce((s, n) => s + Number(n.metrics.predictedClv.value.amount), 0);
-    expect(clv(asOf)).toBeGreaterThan(50 * clv(today));
+    const next = (nodes: any[]) => nodes.reduce((s, n) => s + n.metrics.expectedPurchases.value, 0);
+    expect(next(asOf)).toBeGreaterThan(50 * next(today));
   });
 
   it('forecasts each cohort’s next 12 months as the sum of its customers’ predictions', async () => {
@@ -268,6 +267,22 @@ describe('metrics as of a day on a small base', () => {
     const now = await metricsAsOf(null);
     expect(now.historicClv.amount).toBe('40.00');
     expect(now.nps).toBe(3);
+    // The purchase models see the same values: the second purchase day is worth 20.00 until its refund.
+    const { databaseId } = (
+      await t.ok(`query($id: ID!) { customer(id: $id) { databaseId } }`, { id: customer })
+    ).customer;
+    const history = async (day: string) =>
+      (await t.app.services.purchaseHistory.purchaseSummaries(day, [databaseId]))[0];
+    expect(await history(dayAgo(60))).toMatchObject({
+      x: 1,
+      repeatValueMinor: 2000n,
+      totalValueMinor: 5000n,
+    });
+    expect(await history(dayAgo(10))).toMatchObject({
+      x: 1,
+      repeatValueMinor: 1000n,
+      totalValueMinor: 4000n,
+    });
   });
 
   it('has no purchases and no predictions before the first purchase', async () => {

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { countedOrder, countedSpend } from './order-spend.service';
+import { countedOrder, countedSpend, lateRefunds } from './order-spend.service';
 
 /** One cohort's average cumulative counted spend per customer, by month since acquisition (minor units). */
 export interface CohortSpendRow {
@@ -20,13 +20,6 @@ const cohortMembers = (end: string) => `firsts as (
        members as (
          select customer_id, cohort from firsts
          where cohort >= date_trunc('month', $1::date::timestamp) and cohort <= date_trunc('month', $2::date::timestamp))`;
-
-/**
- * Refunds of returns recorded after the as-of moment `end`, per order: added back to an order's counted spend, so
- * that a figure as of a day has only the refunds made by then taken off.
- */
-const LATE_REFUNDS = (end: string) =>
-  `(select order_id, sum(refund_minor) as refund from order_returns where returned_at > ${end} group by order_id)`;
 
 /** Customers of one cohort who share a purchase history, as the purchase models see it (days). */
 export interface CohortPurchaseGroup {
@@ -66,7 +59,7 @@ export class CohortValueQueries {
              + extract(month from o.placed_at at time zone 'UTC') - extract(month from m.cohort))::int as month_offset,
            sum(${countedSpend('o')} + coalesce(late.refund, 0)) as spend
          from orders o join members m using (customer_id)
-         left join ${LATE_REFUNDS('$4')} late on late.order_id = o.id
+         left join ${lateRefunds('$4')} late on late.order_id = o.id
          where ${countedOrder('o')} and o.placed_at <= $4
          group by 1, 2)
        select to_char(s.cohort, 'YYYY-MM') as cohort, s.customers, g.m as month_offset,
@@ -115,7 +108,7 @@ export class CohortValueQueries {
          select o.customer_id, (o.placed_at at time zone 'UTC')::date as day,
            sum(${countedSpend('o')} + coalesce(late.refund, 0)) as value
          from orders o join members m using (customer_id)
-         left join ${LATE_REFUNDS('$4')} late on late.order_id = o.id
+         left join ${lateRefunds('$4')} late on late.order_id = o.id
          where ${countedOrder('o')} and o.placed_at <= $4
          group by 1, 2),
        histories as (

@@ -16,6 +16,17 @@ export const countedSpend = (alias?: string) => {
   return `${p}net_minor - ${p}refunded_minor`;
 };
 
+/**
+ * Refunds of returns recorded after the as-of moment `end` (a SQL expression), per order, as a subquery to left join
+ * on order_id: added back to an order's counted spend, a figure as of a moment has only the refunds made by then taken
+ * off. For an as-of of now it is empty. A refund without a return row counts from the order on. `customerIds`, a SQL
+ * uuid[] expression (null: everyone), keeps it to the customers of the statement.
+ */
+export const lateRefunds = (end: string, customerIds?: string) =>
+  `(select order_id, sum(refund_minor) as refund from order_returns where returned_at > ${end}${
+    customerIds ? ` and (${customerIds} is null or customer_id = any(${customerIds}))` : ''
+  } group by order_id)`;
+
 /** Spend figures of one customer, in minor units of the shop currency. */
 export interface OrderTotals {
   customerId: string;
@@ -45,9 +56,7 @@ export class OrderSpendService {
   async netSpentAsOf(customerIds: readonly string[], asOf: Date): Promise<bigint[]> {
     const rows: { customer_id: string; spent: string }[] = await this.dataSource.query(
       `select o.customer_id, (sum(${countedSpend('o')}) + coalesce(sum(late.refund), 0))::text as spent
-       from orders o
-       left join (select order_id, sum(refund_minor) as refund from order_returns
-                  where customer_id = any($1::uuid[]) and returned_at > $2 group by order_id) late on late.order_id = o.id
+       from orders o left join ${lateRefunds('$2', '$1::uuid[]')} late on late.order_id = o.id
        where o.customer_id = any($1::uuid[]) and ${countedOrder('o')} and o.placed_at <= $2
        group by o.customer_id`,
       [customerIds, asOf],

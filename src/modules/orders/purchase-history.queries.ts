@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { countedOrder, countedSpend } from './order-spend.service';
+import { countedOrder, countedSpend, lateRefunds } from './order-spend.service';
 
 /** One customer's purchase history in the terms of the purchase models (days; minor units). */
 export interface PurchaseHistory {
@@ -20,8 +20,8 @@ export class PurchaseHistoryQueries {
   /**
    * The purchase history in the literature's terms (Fader, Hardie & Lee 2005), as of the end of a day:
    * purchases on one (UTC) day are one transaction, x = purchase days after the first, recency and age in
-   * days from the first purchase day, and the mean value of the repeat days net of refunds. Cancelled
-   * orders do not count; customers without purchases by then are left out.
+   * days from the first purchase day, and the mean value of the repeat days net of the refunds made by then.
+   * Cancelled orders do not count; customers without purchases by then are left out.
    */
   async purchaseSummaries(
     asOfDay: string,
@@ -36,11 +36,13 @@ export class PurchaseHistoryQueries {
       total_value: string;
     }[] = await this.dataSource.query(
       `with days as (
-         select customer_id, (placed_at at time zone 'UTC')::date as day, sum(${countedSpend()}) as value
-         from orders
-         where ${countedOrder()} and placed_at < ($1::date + 1)::timestamp at time zone 'UTC'
-           and ($2::uuid[] is null or customer_id = any($2::uuid[]))
-         group by customer_id, day)
+         select o.customer_id, (o.placed_at at time zone 'UTC')::date as day,
+           sum(${countedSpend('o')} + coalesce(late.refund, 0)) as value
+         from orders o
+         left join ${lateRefunds("($1::date + 1)::timestamp at time zone 'UTC' - interval '1 millisecond'", '$2::uuid[]')} late on late.order_id = o.id
+         where ${countedOrder('o')} and o.placed_at < ($1::date + 1)::timestamp at time zone 'UTC'
+           and ($2::uuid[] is null or o.customer_id = any($2::uuid[]))
+         group by o.customer_id, day)
        select customer_id, (count(*) - 1)::int as x, (max(day) - min(day))::int as recency_days,
          ($1::date - min(day))::int as age_days, (sum(value) - (array_agg(value order by day))[1])::text as repeat_value,
          sum(value)::text as total_value
@@ -87,9 +89,10 @@ export class PurchaseHistoryQueries {
     const rows: { customer_id: string; last: string; previous: string }[] =
       await this.dataSource.query(
         `select customer_id,
-         coalesce(sum(${countedSpend()}) filter (where placed_at >= $2::timestamptz - interval '6 months'), 0)::text as last,
-         coalesce(sum(${countedSpend()}) filter (where placed_at < $2::timestamptz - interval '6 months'), 0)::text as previous
-       from orders where customer_id = any($1::uuid[]) and ${countedOrder()}
+         coalesce(sum(${countedSpend('o')} + coalesce(late.refund, 0)) filter (where placed_at >= $2::timestamptz - interval '6 months'), 0)::text as last,
+         coalesce(sum(${countedSpend('o')} + coalesce(late.refund, 0)) filter (where placed_at < $2::timestamptz - interval '6 months'), 0)::text as previous
+       from orders o left join ${lateRefunds('$2', '$1::uuid[]')} late on late.order_id = o.id
+       where o.customer_id = any($1::uuid[]) and ${countedOrder('o')}
          and placed_at >= $2::timestamptz - interval '12 months' and placed_at <= $2
        group by customer_id`,
         [customerIds, asOf],
