@@ -184,6 +184,27 @@ describe('CDNOW through the API as of 1997-09-30', () => {
     }
   });
 
+  it('reads the monthly retention cohorts as of the day', async () => {
+    const cohorts = async (day: string | null) =>
+      (
+        await t.ok(
+          `query($asOf: LocalDate) { cohorts(from: "1997-01-01", to: "1997-03-31", asOf: $asOf) { cohort size activeCustomers } }`,
+          { asOf: day },
+        )
+      ).cohorts;
+    const then = await cohorts(FIT_DAY);
+    const now = await cohorts(null);
+    expect(then.map((c: any) => c.size)).toEqual(now.map((c: any) => c.size));
+    // January's cohort: months 0 (January) to 8 (September) as of 1997-09-30, to June 1998 today.
+    expect(then[0].activeCustomers).toHaveLength(9);
+    expect(now[0].activeCustomers).toHaveLength(18);
+    expect(then[0].activeCustomers).toEqual(now[0].activeCustomers.slice(0, 9));
+    const february = await cohorts('1997-02-15');
+    expect(february.map((c: any) => c.cohort)).toEqual(['1997-01', '1997-02']);
+    expect(february[1].size).toBeLessThan(now[1].size);
+    expect(february[0].activeCustomers).toHaveLength(2);
+  });
+
   it('counts only what was spent by the day: historic CLV as of 1997-09-30 is the calibration spend', async () => {
     const [{ spent }] = await t.sql(
       `select sum(net_minor - refunded_minor)::text as spent from orders where placed_at < '1997-10-01T00:00:00Z'`,

@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../../common/errors';
 import { currencyExponent, money, Money } from '../../common/money';
-import { dayOf } from '../../common/dates';
+import { asOfMoment } from '../../common/dates';
 import { CohortValueQueries } from '../orders';
 import { CohortForecast, CohortValue } from './cohort-value.types';
 import { MetricsService, toModelFit } from './metrics.service';
@@ -52,14 +52,7 @@ export class CohortValueService {
         field: 'months',
         maxMonths: MAX_MONTHS_SINCE_ACQUISITION,
       });
-    const today = dayOf(now);
-    if (asOfDay > today)
-      throw new BadUserInputError(`asOf ${asOfDay} is after today (${today})`, {
-        field: 'asOf',
-        max: today,
-      });
-    const asOf =
-      asOfDay === today ? now : new Date(Date.parse(`${asOfDay}T00:00:00Z`) + 86_400_000 - 1);
+    const asOf = asOfMoment(asOfDay, now);
     const rows = await this.cohorts.cumulativeSpendByCohort(from, to, months, asOf);
     let forecasts: Promise<Map<string, CohortForecast> | null> | null = null;
     const forecastsOnce = () => (forecasts ??= this.forecasts(from, to, asOfDay, asOf));

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { BadUserInputError } from '../../common/errors';
-import { dayOf, endOfDay } from '../../common/dates';
+import { asOfMoment, dayOf } from '../../common/dates';
 import { MetricsSource } from './customer-metrics';
 import { MetricsService } from './metrics.service';
 
@@ -20,11 +20,7 @@ export const createMetricsLoaders = (metrics: MetricsService, now: Date) => {
     /** The loader for an asOf day: today's is `sources`; a later day is refused. */
     sourcesAsOf(day: string | null | undefined): DataLoader<string, MetricsSource> {
       if (day == null || day === today) return sources;
-      if (day > today)
-        throw new BadUserInputError(
-          `asOf ${day} is after today (${today}): metrics are as of a day that has happened`,
-          { field: 'asOf', max: today },
-        );
+      const moment = asOfMoment(day, now);
       let loader = byDay.get(day);
       if (!loader) {
         if (byDay.size >= MAX_AS_OF_DAYS_PER_REQUEST - 1)
@@ -32,8 +28,6 @@ export const createMetricsLoaders = (metrics: MetricsService, now: Date) => {
             `A request can ask for metrics as of at most ${MAX_AS_OF_DAYS_PER_REQUEST} different days, today included`,
             { field: 'asOf', max: MAX_AS_OF_DAYS_PER_REQUEST },
           );
-        // The last millisecond of the day: what happened during it counts, nothing after.
-        const moment = new Date(endOfDay(day).getTime() - 1);
         loader = new DataLoader((ids: readonly string[]) => metrics.sourcesFor(ids, moment));
         byDay.set(day, loader);
       }

@@ -124,25 +124,30 @@ export class PurchaseHistoryQueries {
     return { atStart: row.at_start, atEnd: row.at_end, acquired: row.acquired };
   }
 
-  /** Cohorts by month of first purchase: size, and customers buying again in each later month. */
+  /**
+   * Cohorts by month of first purchase: size, and customers buying again in each later month; as of a moment (only
+   * orders placed by then count).
+   */
   async monthlyCohorts(
     from: Date,
     to: Date,
+    asOf: Date,
   ): Promise<{ cohort: string; size: number; active: number[] }[]> {
     const rows: { cohort: string; offset: number; customers: number }[] =
       await this.dataSource.query(
         `with firsts as (
-         select customer_id, date_trunc('month', min(placed_at) at time zone 'UTC') as cohort from orders where ${countedOrder()} group by customer_id),
+         select customer_id, date_trunc('month', min(placed_at) at time zone 'UTC') as cohort from orders
+         where ${countedOrder()} and placed_at <= $3 group by customer_id),
        activity as (
          select distinct o.customer_id, f.cohort,
            ((extract(year from o.placed_at at time zone 'UTC') - extract(year from f.cohort)) * 12
              + extract(month from o.placed_at at time zone 'UTC') - extract(month from f.cohort))::int as month_offset
          from orders o join firsts f using (customer_id)
-         where ${countedOrder('o')} and f.cohort >= date_trunc('month', $1::timestamptz at time zone 'UTC')
+         where ${countedOrder('o')} and o.placed_at <= $3 and f.cohort >= date_trunc('month', $1::timestamptz at time zone 'UTC')
            and f.cohort < $2::timestamptz at time zone 'UTC')
        select to_char(cohort, 'YYYY-MM') as cohort, month_offset as offset, count(*)::int as customers
        from activity group by 1, 2 order by 1, 2`,
-        [from, to],
+        [from, to, asOf],
       );
     const byCohort = new Map<string, number[]>();
     for (const r of rows) {
