@@ -163,6 +163,19 @@ async function benchRefresh(customers: number) {
     `PostgreSQL, ${fit.customers} customers with purchases, ${orders} orders: fit-models ${fitSeconds.toFixed(2)} s (SQL summary + BG/NBD + Gamma-Gamma), ` +
       `refresh-metrics ${refresh.customers} customers ${refresh.seconds.toFixed(2)} s`,
   );
+  // cohortValue's forecast over every cohort of the seed (its two years of first purchases).
+  const now = new Date();
+  const today = now.toISOString().slice(0, 10);
+  const from = new Date(now.getTime() - 3 * 365 * 86_400_000).toISOString().slice(0, 10);
+  const cohortStarted = process.hrtime.bigint();
+  const cohorts = await services.cohortValue.cohortValue(from, today, 36, today, now);
+  const matrixSeconds = Number(process.hrtime.bigint() - cohortStarted) / 1e9;
+  const forecasts = cohorts.length ? await cohorts[0].forecasts() : null;
+  const cohortSeconds = Number(process.hrtime.bigint() - cohortStarted) / 1e9;
+  console.log(
+    `cohortValue over ${cohorts.length} cohorts: spend matrix ${matrixSeconds.toFixed(2)} s, with the 12-month forecast ` +
+      `(${forecasts?.size ?? 0} cohorts) ${cohortSeconds.toFixed(2)} s`,
+  );
   await db.close();
 }
 

@@ -1,5 +1,5 @@
 import { ASTNode, GraphQLScalarType, Kind, ValueNode } from 'graphql';
-import { AppError } from './errors';
+import { AppError, BadUserInputError } from './errors';
 
 /**
  * The one rule for dates (docs/dates.md): a value that names a calendar day (a birth date, a due day, an as-of day,
@@ -145,6 +145,20 @@ export const startOfDay = (day: string): Date => new Date(`${day}T00:00:00.000Z`
 export const endOfDay = (day: string): Date => new Date(startOfDay(day).getTime() + DAY_MS);
 /** The UTC day of a moment. */
 export const dayOf = (moment: Date): string => moment.toISOString().slice(0, 10);
+
+/**
+ * The moment an as-of day stands for: its last millisecond, or `now` for today. A day still to come is refused
+ * (`asOf`, BAD_USER_INPUT): figures as of it would only be today's with more silence.
+ */
+export function asOfMoment(day: string, now: Date): Date {
+  const today = dayOf(now);
+  if (day > today)
+    throw new BadUserInputError(`asOf ${day} is after today (${today})`, {
+      field: 'asOf',
+      max: today,
+    });
+  return day === today ? now : new Date(endOfDay(day).getTime() - 1);
+}
 
 function literal(kind: 'day' | 'instant', ast: ValueNode): string {
   if (ast.kind !== Kind.STRING) {

@@ -1,8 +1,8 @@
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, createProducts, recordOrder } from '../support/factories';
 
-const COHORT_VALUE = `query($from: LocalDate!, $to: LocalDate!, $months: Int) {
-  cohortValue(from: $from, to: $to, months: $months) {
+const COHORT_VALUE = `query($from: LocalDate!, $to: LocalDate!, $months: Int, $asOf: LocalDate) {
+  cohortValue(from: $from, to: $to, months: $months, asOf: $asOf) {
     cohort customers averageCumulativeSpend { amount currency minorUnits } } }`;
 
 let t: TestApp;
@@ -68,6 +68,42 @@ describe('cohortValue', () => {
     const months = await t.ok(COHORT_VALUE, { from: '2021-01-01', to: '2021-01-31' });
     expect(months.cohortValue).toHaveLength(1);
     expect(months.cohortValue[0].averageCumulativeSpend).toHaveLength(24);
+  });
+
+  it('reads the cohorts as of a day: first purchases, orders, refunds and months up to its end', async () => {
+    const { cohortValue } = await t.ok(COHORT_VALUE, {
+      from: '2021-01-01',
+      to: '2021-03-31',
+      months: 4,
+      asOf: '2021-02-16',
+    });
+    expect(cohortValue.map((r: any) => [r.cohort, r.customers, amounts(r)])).toEqual([
+      // A's February order (21.00) is in, and its refund of 20 February is not yet.
+      ['2021-01', 2, ['20.00', '30.50']],
+      ['2021-02', 1, ['5.00']],
+    ]);
+    const before = await t.ok(COHORT_VALUE, {
+      from: '2021-01-01',
+      to: '2021-03-31',
+      asOf: '2021-01-20',
+    });
+    expect(before.cohortValue.map((r: any) => [r.cohort, r.customers, amounts(r)])).toEqual([
+      ['2021-01', 1, ['10.00']],
+    ]);
+    const later = await t.gql(COHORT_VALUE, {
+      from: '2021-01-01',
+      to: '2021-03-31',
+      asOf: new Date(Date.now() + 86_400_000).toISOString().slice(0, 10),
+    });
+    expect(later.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(later.errors?.[0].message).toMatch(/after today/);
+  });
+
+  it('has no forecast before a fit', async () => {
+    const { cohortValue } = await t.ok(
+      `{ cohortValue(from: "2021-01-01", to: "2021-02-28") { cohort forecast { months } } }`,
+    );
+    expect(cohortValue.map((r: any) => r.forecast)).toEqual([null, null]);
   });
 
   it('refuses more than 120 cohort months or months since acquisition, and keys without metrics:read', async () => {

@@ -92,15 +92,23 @@ export class FeedbackService {
     return alignToKeys(customerIds, rows, (r) => r.customer_id).map((r) => toNumber(r?.count));
   }
 
-  /** Latest NPS score, mean CSAT rescaled to 1–5, and open complaints, per customer. */
-  async totalsByCustomerIds(customerIds: readonly string[]): Promise<FeedbackTotals[]> {
+  /**
+   * Latest NPS score, mean CSAT rescaled to 1–5, and open complaints, per customer: as they stood at `asOf` when it
+   * is given (answers given by then; complaints opened by then and not resolved by then), as they stand otherwise.
+   */
+  async totalsByCustomerIds(
+    customerIds: readonly string[],
+    asOf: Date | null = null,
+  ): Promise<FeedbackTotals[]> {
     const rows: Record<string, string | number | null>[] = await this.dataSource.query(
       `select customer_id,
          (array_agg(score order by given_at desc) filter (where kind = 'NPS' and score is not null))[1] as latest_nps,
          avg(1 + 4.0 * (score - scale_min) / nullif(scale_max - scale_min, 0)) filter (where kind = 'CSAT' and score is not null) as average_csat,
-         count(*) filter (where kind = 'COMPLAINT' and complaint_status = 'OPEN') as open_complaints
-       from feedback where customer_id = any($1::uuid[]) group by customer_id`,
-      [customerIds],
+         count(*) filter (where kind = 'COMPLAINT'
+           and (complaint_status = 'OPEN' or ($2::timestamptz is not null and resolved_at > $2))) as open_complaints
+       from feedback where customer_id = any($1::uuid[]) and ($2::timestamptz is null or given_at <= $2)
+       group by customer_id`,
+      [customerIds, asOf],
     );
     const byId = new Map(rows.map((r) => [r.customer_id as string, r]));
     return customerIds.map((customerId) => {

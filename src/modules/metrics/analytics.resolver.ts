@@ -1,4 +1,5 @@
-import { Arg, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../common/request-context';
 import {
   AnalyticsService,
   MAX_HOLDOUT_DAYS,
@@ -8,7 +9,7 @@ import {
 import { CostOf } from '../../common/cost-hints';
 import { Cohort, ModelReport, NpsReport, Retention, SegmentSummary } from './analytics.types';
 import { RequireScopes } from '../../common/require-scopes';
-import { LocalDateScalar } from '../../common/dates';
+import { dayOf, LocalDateScalar } from '../../common/dates';
 
 /**
  * The backtest fits the three purchase models on the whole base, then predicts every customer for every holdout week
@@ -62,8 +63,15 @@ export class AnalyticsResolver {
       description: `Last day (inclusive) of the last cohort month, at most ${MAX_PERIOD_DAYS} days in all.`,
     })
     to: string,
+    @Ctx() ctx: RequestContext,
+    @Arg('asOf', () => LocalDateScalar, {
+      nullable: true,
+      description:
+        'Read the cohorts as of the end of this day: first purchases and later purchases up to it. Today by default; a later day is refused.',
+    })
+    asOf?: string | null,
   ) {
-    return this.analytics.cohorts(from, to);
+    return this.analytics.cohorts(from, to, asOf ?? dayOf(ctx.now), ctx.now);
   }
 
   @RequireScopes('metrics:read')

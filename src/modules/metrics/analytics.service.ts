@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
-import { dayProblem, endOfDay, startOfDay } from '../../common/dates';
+import { asOfMoment, dayProblem, endOfDay, startOfDay } from '../../common/dates';
 import { money } from '../../common/money';
 import { PurchaseHistoryQueries } from '../orders';
 import { FeedbackService } from '../feedback';
@@ -65,9 +65,11 @@ export class AnalyticsService {
     };
   }
 
-  async cohorts(from: string, to: string): Promise<Cohort[]> {
+  /** As of the end of `asOfDay` (up to `now` for today); a later day is refused. */
+  async cohorts(from: string, to: string, asOfDay: string, now: Date): Promise<Cohort[]> {
     const { start, end } = periodOf(from, to, 'to');
-    return (await this.history.monthlyCohorts(start, end)).map((c) => ({
+    const asOf = asOfMoment(asOfDay, now);
+    return (await this.history.monthlyCohorts(start, end, asOf)).map((c) => ({
       cohort: c.cohort,
       size: c.size,
       activeCustomers: c.active,

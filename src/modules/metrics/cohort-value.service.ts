@@ -1,11 +1,16 @@
 import { BadUserInputError } from '../../common/errors';
-import { money } from '../../common/money';
+import { currencyExponent, money, Money } from '../../common/money';
+import { asOfMoment } from '../../common/dates';
 import { CohortValueQueries } from '../orders';
-import { CohortValue } from './cohort-value.types';
+import { CohortForecast, CohortValue } from './cohort-value.types';
+import { MetricsService, toModelFit } from './metrics.service';
+import { ModelFitService } from './model-fit.service';
 
 /** At most this many cohort months per query, and this many months since acquisition. */
 export const MAX_COHORT_MONTHS = 120;
 export const MAX_MONTHS_SINCE_ACQUISITION = 120;
+/** Months ahead a cohort forecast covers. */
+export const FORECAST_MONTHS = 12;
 
 /** Months from the month of `from` to the month of `to`, both included (days as YYYY-MM-DD). */
 export const cohortMonthsBetween = (from: string, to: string) =>
@@ -15,17 +20,25 @@ export const cohortMonthsBetween = (from: string, to: string) =>
   1;
 
 /**
- * Lifetime value by acquisition cohort: the spend matrix in one statement. The model's forecast per cohort (issue
- * 17, item 9) is not served yet: predicting every customer of a cohort over every parameter draw has to be priced
- * by cohort size and sliced before a client may ask for it.
+ * Lifetime value by acquisition cohort: the spend matrix in one statement, and the model's forecast for the next
+ * 12 months when it is asked for (one more statement: the cohorts' histories grouped as the models see them).
  */
 export class CohortValueService {
   constructor(
     private readonly cohorts: CohortValueQueries,
+    private readonly fits: ModelFitService,
+    private readonly metrics: MetricsService,
     private readonly currency: string,
   ) {}
 
-  async cohortValue(from: string, to: string, months: number, now: Date): Promise<CohortValue[]> {
+  /** As of the end of `asOf` (or `now`, for today): cohorts, orders and the fit as they were then. */
+  async cohortValue(
+    from: string,
+    to: string,
+    months: number,
+    asOfDay: string,
+    now: Date,
+  ): Promise<CohortValue[]> {
     const cohortMonths = cohortMonthsBetween(from, to);
     if (cohortMonths < 1)
       throw new BadUserInputError('to must not be in a month before from', { field: 'to' });
@@ -39,13 +52,54 @@ export class CohortValueService {
         field: 'months',
         maxMonths: MAX_MONTHS_SINCE_ACQUISITION,
       });
-    const rows = await this.cohorts.cumulativeSpendByCohort(from, to, months, now);
+    const asOf = asOfMoment(asOfDay, now);
+    const rows = await this.cohorts.cumulativeSpendByCohort(from, to, months, asOf);
+    let forecasts: Promise<Map<string, CohortForecast> | null> | null = null;
+    const forecastsOnce = () => (forecasts ??= this.forecasts(from, to, asOfDay, asOf));
     return rows.map((r) => ({
       cohort: r.cohort,
       customers: r.customers,
       averageCumulativeSpend: Array.from(r.averageCumulativeMinor, (m) =>
         money(m ?? 0n, this.currency),
       ),
+      forecasts: forecastsOnce,
     }));
+  }
+
+  private async forecasts(
+    from: string,
+    to: string,
+    asOfDay: string,
+    asOf: Date,
+  ): Promise<Map<string, CohortForecast> | null> {
+    const fit = await this.fits.newestUpTo(asOfDay);
+    if (!fit?.gammaGamma) return null;
+    const groups = await this.cohorts.purchaseGroups(from, to, asOfDay, asOf);
+    const predicted = await this.metrics.cohortSpendForecast(fit, groups, FORECAST_MONTHS);
+    const spent = new Map<string, { customers: number; minor: bigint }>();
+    for (const g of groups) {
+      const s = spent.get(g.cohort) ?? { customers: 0, minor: 0n };
+      s.customers += g.customers;
+      s.minor += g.totalValueMinor;
+      spent.set(g.cohort, s);
+    }
+    const scale = 10 ** currencyExponent(this.currency);
+    const asMoney = (major: number): Money =>
+      money(BigInt(Math.round(major * scale)), this.currency);
+    const modelFit = toModelFit(fit);
+    const result = new Map<string, CohortForecast>();
+    for (const [cohort, p] of predicted) {
+      const s = spent.get(cohort)!;
+      const spentMajor = Number(s.minor) / s.customers / scale;
+      result.set(cohort, {
+        months: FORECAST_MONTHS,
+        averageAdditionalSpend: asMoney(p.value),
+        averageAdditionalSpendLow: asMoney(p.low),
+        averageAdditionalSpendHigh: asMoney(p.high),
+        averageCumulativeSpend: asMoney(spentMajor + p.value),
+        modelFit,
+      });
+    }
+    return result;
   }
 }

@@ -1,14 +1,18 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Money } from '../../common/money';
+import { LocalDateScalar } from '../../common/dates';
 import type { PurchaseHistory } from '../orders';
 import type { FitRecord } from './model-fit.service';
 import type { SecondPurchaseGaps } from './models/churn-risk';
 import { ChurnRisk, ModelFit, Rfm } from './metrics.types';
 
-/** What Customer.metrics resolves from: the customer's history and signals, and the current fit. */
+/** What Customer.metrics resolves from: the customer's history and signals as of a day, and the fit for that day. */
 export interface MetricsSource {
   customerId: string;
+  /** The moment the figures stand at: now, or the end of the asOf day. */
   asOf: Date;
+  /** The asOf day (YYYY-MM-DD): purchase days up to its end count. */
+  day: string;
   fit: FitRecord | null;
   history: PurchaseHistory | null;
   /** The base's time to a second purchase as of the fit's day (days, ascending); empty without a fit. */
@@ -82,12 +86,22 @@ export class CustomerMetrics {
   @Field(() => Float, { nullable: true, description: 'Mean CSAT on a 1 to 5 scale.' })
   csat: number | null;
 
-  @Field({ description: 'When these metrics were computed.' })
+  @Field(() => LocalDateScalar, {
+    description:
+      'The day these metrics are as of: only purchases, refunds, feedback and campaigns up to its end count (up to now for today), silence is measured to it, and predictions start from it. The model fit is the newest whose as-of is this day or earlier.',
+  })
+  asOf: string;
+
+  @Field({
+    description:
+      'The moment the figures stand at: when they were computed for today, the end of the asOf day (its last millisecond) for an earlier day.',
+  })
   computedAt: Date;
 
   @Field(() => ModelFit, {
     nullable: true,
-    description: 'The model fit the predictions come from.',
+    description:
+      'The model fit the predictions come from: the newest fitted of those as of the asOf day or earlier; null when there is none (every fit is later, or none was made).',
   })
   modelFit: ModelFit | null;
 }

@@ -23,7 +23,7 @@ import { MetricsStoreService } from './metrics-store.service';
 import { AnalyticsService } from './analytics.service';
 import { AnalyticsResolver } from './analytics.resolver';
 import { CohortValueService } from './cohort-value.service';
-import { CohortValueResolver } from './cohort-value.resolver';
+import { CohortForecastResolver, CohortValueResolver } from './cohort-value.resolver';
 import { customerSummaryProjections, metricsResolverOnly } from './customer-summary.compiled';
 import { METRICS_ENTITIES } from './customer-metrics.entity';
 import { metricsCustomerList } from './metrics-filter.inputs';
@@ -104,7 +104,7 @@ export const metricsModule = {
         customers,
         settings.shopCurrency,
       ),
-      cohortValue: new CohortValueService(cohortSpend, settings.shopCurrency),
+      cohortValue: new CohortValueService(cohortSpend, modelFits, metrics, settings.shopCurrency),
     };
   },
   resolvers: (s, settings) => [
@@ -112,6 +112,7 @@ export const metricsModule = {
     new ModelFitResolver(s.modelFits),
     new AnalyticsResolver(s.analytics),
     new CohortValueResolver(s.cohortValue),
+    new CohortForecastResolver(),
     new CustomerMetricsFieldResolver(s.metrics, settings.shopCurrency),
     new CustomerMetricsResolver(s.metrics, settings.shopCurrency),
   ],

@@ -1,9 +1,40 @@
 import DataLoader from 'dataloader';
+import { BadUserInputError } from '../../common/errors';
+import { asOfMoment, dayOf } from '../../common/dates';
+import { MetricsSource } from './customer-metrics';
 import { MetricsService } from './metrics.service';
 
-export const createMetricsLoaders = (metrics: MetricsService, asOf: Date) => ({
-  sources: new DataLoader((ids: readonly string[]) => metrics.sourcesFor(ids, asOf)),
-});
+/**
+ * Each as-of day of a request is one batch of statements for all its customers, so a request may ask for a few
+ * days side by side (this quarter against the last) but not fan out over hundreds by aliases.
+ */
+export const MAX_AS_OF_DAYS_PER_REQUEST = 10;
+
+/** Customer.metrics sources of one request: today's (the request's clock), and one batch per other asOf day. */
+export const createMetricsLoaders = (metrics: MetricsService, now: Date) => {
+  const today = dayOf(now);
+  const sources = new DataLoader((ids: readonly string[]) => metrics.sourcesFor(ids, now));
+  const byDay = new Map<string, DataLoader<string, MetricsSource>>();
+  return {
+    sources,
+    /** The loader for an asOf day: today's is `sources`; a later day is refused. */
+    sourcesAsOf(day: string | null | undefined): DataLoader<string, MetricsSource> {
+      if (day == null || day === today) return sources;
+      const moment = asOfMoment(day, now);
+      let loader = byDay.get(day);
+      if (!loader) {
+        if (byDay.size >= MAX_AS_OF_DAYS_PER_REQUEST - 1)
+          throw new BadUserInputError(
+            `A request can ask for metrics as of at most ${MAX_AS_OF_DAYS_PER_REQUEST} different days, today included`,
+            { field: 'asOf', max: MAX_AS_OF_DAYS_PER_REQUEST },
+          );
+        loader = new DataLoader((ids: readonly string[]) => metrics.sourcesFor(ids, moment));
+        byDay.set(day, loader);
+      }
+      return loader;
+    },
+  };
+};
 
 export type MetricsLoaders = ReturnType<typeof createMetricsLoaders>;
 

@@ -14,6 +14,7 @@ import {
 } from './metrics.types';
 import { MetricsService, toModelFit } from './metrics.service';
 import { ModelFitService } from './model-fit.service';
+import { MAX_AS_OF_DAYS_PER_REQUEST } from './metrics.loaders';
 import { RequireScopes } from '../../common/require-scopes';
 import { CostOf } from '../../common/cost-hints';
 
@@ -86,11 +87,20 @@ export class CustomerMetricsFieldResolver {
 
   @RequireScopes('metrics:read')
   @FieldResolver(() => CustomerMetrics, {
-    description: 'Computed metrics: CLV, activity, churn risk with reasons, RFM, NPS and CSAT.',
+    description:
+      'Computed metrics: CLV, activity, churn risk with reasons, RFM, NPS and CSAT, as of a day (today by default).',
   })
-  async metrics(@Root() customer: Customer, @Ctx() ctx: RequestContext) {
+  async metrics(
+    @Root() customer: Customer,
+    @Ctx() ctx: RequestContext,
+    @Arg('asOf', () => LocalDateScalar, {
+      nullable: true,
+      description: `The day to compute the metrics as of: only what had happened by its end counts, with the newest model fit as of that day or earlier. Today by default; a later day is refused; at most ${MAX_AS_OF_DAYS_PER_REQUEST} different days in one request.`,
+    })
+    asOf?: string | null,
+  ) {
     return this.metricsService.metricsInSlices(
-      await ctx.loaders.metrics.sources.load(customer.databaseId),
+      await ctx.loaders.metrics.sourcesAsOf(asOf).load(customer.databaseId),
       this.shopCurrency,
     );
   }

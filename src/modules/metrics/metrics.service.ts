@@ -1,7 +1,13 @@
 import { Random } from '../../common/random';
+import { dayOf } from '../../common/dates';
 import { checkpoint, mapInSlices } from '../../common/cooperative';
 import { money, currencyExponent, Money } from '../../common/money';
-import { OrderSpendService, PurchaseHistory, PurchaseHistoryQueries } from '../orders';
+import {
+  CohortPurchaseGroup,
+  OrderSpendService,
+  PurchaseHistory,
+  PurchaseHistoryQueries,
+} from '../orders';
 import { FeedbackService } from '../feedback';
 import { CommunicationService } from '../communications';
 import { PurchaseSummary } from './models/bg-nbd';
@@ -22,6 +28,8 @@ import {
 } from './metrics.types';
 
 const DRAWS = 200;
+/** Parameter draws behind a cohort forecast's interval: a cohort is many customers, each draw a pass over them all. */
+export const FORECAST_DRAWS = 50;
 
 /** A model amount in major units as money: to the nearest minor unit (a money amount cannot hold more). */
 function toMoney(major: number, currency: string): Money {
@@ -67,21 +75,25 @@ export class MetricsService {
     private readonly communications: CommunicationService,
   ) {}
 
-  /** Everything Customer.metrics needs for a batch of customers: six statements, whatever the batch size. */
-  // The fit may be passed in by a caller that already holds it (bulk refreshes).
+  /**
+   * Everything Customer.metrics needs for a batch of customers as of a moment: seven statements, whatever the batch
+   * size. Only what had happened by `asOf` counts (purchases up to its day, refunds, feedback and campaigns up to the
+   * moment), and the fit is the newest whose as-of is that day or earlier, unless the caller passes one (bulk refreshes).
+   */
   async sourcesFor(
     customerIds: readonly string[],
     asOf: Date,
     knownFit?: FitRecord | null,
   ): Promise<MetricsSource[]> {
-    const day = asOf.toISOString().slice(0, 10);
-    const currentFit = knownFit !== undefined ? Promise.resolve(knownFit) : this.fits.current();
-    const [fit, gaps, histories, totals, satisfaction, halves, campaigns] = await Promise.all([
+    const day = dayOf(asOf);
+    const currentFit =
+      knownFit !== undefined ? Promise.resolve(knownFit) : this.fits.newestUpTo(day);
+    const [fit, gaps, histories, spent, satisfaction, halves, campaigns] = await Promise.all([
       currentFit,
       currentFit.then((f) => (f ? this.secondPurchaseGaps(f) : [])),
       this.history.purchaseSummaries(day, customerIds),
-      this.spend.totalsByCustomerIds(customerIds),
-      this.feedback.totalsByCustomerIds(customerIds),
+      this.spend.netSpentAsOf(customerIds, asOf),
+      this.feedback.totalsByCustomerIds(customerIds, asOf),
       this.history.spendByHalfYear(customerIds, asOf),
       this.communications.campaignReactions(customerIds, asOf),
     ]);
@@ -89,10 +101,11 @@ export class MetricsService {
     return customerIds.map((customerId, i) => ({
       customerId,
       asOf,
+      day,
       fit,
       history: historyOf.get(customerId) ?? null,
       secondPurchaseGaps: gaps,
-      netSpentMinor: totals[i].netMinor - totals[i].refundedMinor,
+      netSpentMinor: spent[i],
       latestNps: satisfaction[i].latestNps,
       averageCsat: satisfaction[i].averageCsat,
       openComplaints: satisfaction[i].openComplaints,
@@ -159,6 +172,7 @@ export class MetricsService {
       },
       nps: source.latestNps,
       csat: source.averageCsat,
+      asOf: source.day,
       computedAt: source.asOf,
       modelFit: fit && toModelFit(fit),
     };
@@ -245,6 +259,57 @@ export class MetricsService {
       predict: (p: PurchasePredictor) =>
         discountedClv((t) => p.expectedPurchases(model.customer, t), spend, horizon),
     };
+  }
+
+  /**
+   * Each acquisition cohort's expected net spend per customer over the next `months`, at the fit and under the first
+   * FORECAST_DRAWS parameter draws (its 10th and 90th percentiles). Customers who share a history share a
+   * prediction, so the work is groups × (1 + draws), in slices of one draw over every group. Spend per purchase day
+   * is each customer's Gamma-Gamma expectation, held at its estimate; undiscounted.
+   */
+  async cohortSpendForecast(
+    fit: FitRecord,
+    groups: readonly CohortPurchaseGroup[],
+    months: number,
+  ): Promise<Map<string, { value: number; low: number; high: number }>> {
+    const gg = fit.gammaGamma;
+    const result = new Map<string, { value: number; low: number; high: number }>();
+    if (!gg) return result;
+    const unitDays = DAYS_PER_UNIT[fit.timeUnit];
+    const t = months * UNITS_PER_MONTH[fit.timeUnit];
+    const populationMean = expectedAverageSpend(gg, { x: 0, mBar: 0 });
+    const cohorts = [...new Set(groups.map((g) => g.cohort))];
+    const cohortIndex = new Map(cohorts.map((c, i) => [c, i]));
+    const sizes = new Array<number>(cohorts.length).fill(0);
+    const rows = groups.map((g) => {
+      // E[M | x, m̄] is linear in m̄ for a given x, so a group's spend is its size and its sum of m̄.
+      const weight = g.x === 0 ? 1 : (gg.q - 1) / (gg.p * g.x + gg.q - 1);
+      const spend = g.customers * weight * populationMean + (1 - weight) * g.sumOfMeanRepeatValues;
+      const index = cohortIndex.get(g.cohort)!;
+      sizes[index] += g.customers;
+      return {
+        index,
+        spend,
+        customer: { x: g.x, tx: g.recencyDays / unitDays, T: g.ageDays / unitDays },
+      };
+    });
+    const averages = (p: PurchasePredictor) => {
+      const sums = new Array<number>(cohorts.length).fill(0);
+      for (const r of rows) sums[r.index] += p.expectedPurchases(r.customer, t) * r.spend;
+      return sums.map((sum, i) => sum / sizes[i]);
+    };
+    const point = averages(predictorFor(fit.purchaseModel, fit.purchaseParams));
+    const spread = await mapInSlices(this.draws(fit).slice(0, FORECAST_DRAWS), averages, 1);
+    await checkpoint();
+    cohorts.forEach((cohort, i) => {
+      const values = spread.map((d) => d[i]);
+      result.set(cohort, {
+        value: point[i],
+        low: quantile(values, 0.1),
+        high: quantile(values, 0.9),
+      });
+    });
+    return result;
   }
 
   /** The customer as the model sees them; a customer without purchases is a new customer (x = 0, T = 0). */

@@ -1,5 +1,6 @@
-import { DataSource } from 'typeorm';
+import { DataSource, LessThanOrEqual } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
+import { dayOf } from '../../common/dates';
 import { PurchaseHistory, PurchaseHistoryQueries } from '../orders';
 import { PurchaseSummary, toColumns } from './models/bg-nbd';
 import { fitPurchaseModel, PurchaseModelName } from './models/purchase-models';
@@ -63,6 +64,12 @@ export class ModelFitService {
   async fit(asOf: string, unit: TimeUnit, model: PurchaseModelName = 'BG_NBD'): Promise<FitRecord> {
     if (!DAY.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`)))
       throw new BadUserInputError('asOf must be a date, YYYY-MM-DD', { field: 'asOf' });
+    // A fit as of a day still to come would measure every customer's silence up to it.
+    if (asOf > dayOf(new Date()))
+      throw new BadUserInputError(`asOf ${asOf} is after today (${dayOf(new Date())})`, {
+        field: 'asOf',
+        max: dayOf(new Date()),
+      });
     const started = process.hrtime.bigint();
     const histories = await this.purchases.purchaseSummaries(asOf, null);
     if (histories.filter((h) => h.x > 0).length < 2) {
@@ -109,6 +116,19 @@ export class ModelFitService {
     const [row] = await this.dataSource
       .getRepository(ModelFitEntity)
       .find({ order: { fittedAt: 'DESC', id: 'DESC' }, take: 1 });
+    return row ? toRecord(row) : null;
+  }
+
+  /**
+   * The fit metrics as of a day use: the newest fitted of those whose as-of is that day or earlier, so that nothing
+   * after the day went into it; null when every fit is later (or there is none).
+   */
+  async newestUpTo(day: string): Promise<FitRecord | null> {
+    const [row] = await this.dataSource.getRepository(ModelFitEntity).find({
+      where: { asOf: LessThanOrEqual(day) },
+      order: { fittedAt: 'DESC', id: 'DESC' },
+      take: 1,
+    });
     return row ? toRecord(row) : null;
   }
 

@@ -21,7 +21,7 @@ export { PurchaseHistoryQueries } from './purchase-history.queries';
 export type { PurchaseHistory } from './purchase-history.queries';
 export { ProductAffinityQueries } from './product-affinity.queries';
 export { CohortValueQueries } from './cohort-value.queries';
-export type { CohortSpendRow } from './cohort-value.queries';
+export type { CohortPurchaseGroup, CohortSpendRow } from './cohort-value.queries';
 export type { ProductCycleRow, AssociationRow } from './product-affinity.queries';
 export { OrderWriterService } from './order-writer.service';
 export type { OrderWrittenListener } from './order-writer.service';

@@ -16,6 +16,17 @@ export const countedSpend = (alias?: string) => {
   return `${p}net_minor - ${p}refunded_minor`;
 };
 
+/**
+ * Refunds of returns recorded after the as-of moment `end` (a SQL expression), per order, as a subquery to left join
+ * on order_id: added back to an order's counted spend, a figure as of a moment has only the refunds made by then taken
+ * off. For an as-of of now it is empty. A refund without a return row counts from the order on. `customerIds`, a SQL
+ * uuid[] expression (null: everyone), keeps it to the customers of the statement.
+ */
+export const lateRefunds = (end: string, customerIds?: string) =>
+  `(select order_id, sum(refund_minor) as refund from order_returns where returned_at > ${end}${
+    customerIds ? ` and (${customerIds} is null or customer_id = any(${customerIds}))` : ''
+  } group by order_id)`;
+
 /** Spend figures of one customer, in minor units of the shop currency. */
 export interface OrderTotals {
   customerId: string;
@@ -35,6 +46,23 @@ export class OrderSpendService {
   /** For reads outside any write (loaders, metrics, exports). */
   async totalsByCustomerIds(customerIds: readonly string[]): Promise<OrderTotals[]> {
     return this.totals(this.dataSource.manager, customerIds);
+  }
+
+  /**
+   * What each customer had paid by `asOf`, net of the refunds made by then (minor units): counted orders placed by
+   * then, less their refunds except those of returns recorded after it (a refund without a return row counts from the
+   * order on). Historic CLV as of a day.
+   */
+  async netSpentAsOf(customerIds: readonly string[], asOf: Date): Promise<bigint[]> {
+    const rows: { customer_id: string; spent: string }[] = await this.dataSource.query(
+      `select o.customer_id, (sum(${countedSpend('o')}) + coalesce(sum(late.refund), 0))::text as spent
+       from orders o left join ${lateRefunds('$2', '$1::uuid[]')} late on late.order_id = o.id
+       where o.customer_id = any($1::uuid[]) and ${countedOrder('o')} and o.placed_at <= $2
+       group by o.customer_id`,
+      [customerIds, asOf],
+    );
+    const byId = new Map(rows.map((r) => [r.customer_id, BigInt(r.spent)]));
+    return customerIds.map((id) => byId.get(id) ?? 0n);
   }
 
   /** Net spend (after refunds) since a date, per customer; all customers with spend when ids is null. */

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { countedOrder, countedSpend } from './order-spend.service';
+import { countedOrder, countedSpend, lateRefunds } from './order-spend.service';
 
 /** One customer's purchase history in the terms of the purchase models (days; minor units). */
 export interface PurchaseHistory {
@@ -20,8 +20,8 @@ export class PurchaseHistoryQueries {
   /**
    * The purchase history in the literature's terms (Fader, Hardie & Lee 2005), as of the end of a day:
    * purchases on one (UTC) day are one transaction, x = purchase days after the first, recency and age in
-   * days from the first purchase day, and the mean value of the repeat days net of refunds. Cancelled
-   * orders do not count; customers without purchases by then are left out.
+   * days from the first purchase day, and the mean value of the repeat days net of the refunds made by then.
+   * Cancelled orders do not count; customers without purchases by then are left out.
    */
   async purchaseSummaries(
     asOfDay: string,
@@ -36,11 +36,13 @@ export class PurchaseHistoryQueries {
       total_value: string;
     }[] = await this.dataSource.query(
       `with days as (
-         select customer_id, (placed_at at time zone 'UTC')::date as day, sum(${countedSpend()}) as value
-         from orders
-         where ${countedOrder()} and placed_at < ($1::date + 1)::timestamp at time zone 'UTC'
-           and ($2::uuid[] is null or customer_id = any($2::uuid[]))
-         group by customer_id, day)
+         select o.customer_id, (o.placed_at at time zone 'UTC')::date as day,
+           sum(${countedSpend('o')} + coalesce(late.refund, 0)) as value
+         from orders o
+         left join ${lateRefunds("($1::date + 1)::timestamp at time zone 'UTC' - interval '1 millisecond'", '$2::uuid[]')} late on late.order_id = o.id
+         where ${countedOrder('o')} and o.placed_at < ($1::date + 1)::timestamp at time zone 'UTC'
+           and ($2::uuid[] is null or o.customer_id = any($2::uuid[]))
+         group by o.customer_id, day)
        select customer_id, (count(*) - 1)::int as x, (max(day) - min(day))::int as recency_days,
          ($1::date - min(day))::int as age_days, (sum(value) - (array_agg(value order by day))[1])::text as repeat_value,
          sum(value)::text as total_value
@@ -87,9 +89,10 @@ export class PurchaseHistoryQueries {
     const rows: { customer_id: string; last: string; previous: string }[] =
       await this.dataSource.query(
         `select customer_id,
-         coalesce(sum(${countedSpend()}) filter (where placed_at >= $2::timestamptz - interval '6 months'), 0)::text as last,
-         coalesce(sum(${countedSpend()}) filter (where placed_at < $2::timestamptz - interval '6 months'), 0)::text as previous
-       from orders where customer_id = any($1::uuid[]) and ${countedOrder()}
+         coalesce(sum(${countedSpend('o')} + coalesce(late.refund, 0)) filter (where placed_at >= $2::timestamptz - interval '6 months'), 0)::text as last,
+         coalesce(sum(${countedSpend('o')} + coalesce(late.refund, 0)) filter (where placed_at < $2::timestamptz - interval '6 months'), 0)::text as previous
+       from orders o left join ${lateRefunds('$2', '$1::uuid[]')} late on late.order_id = o.id
+       where o.customer_id = any($1::uuid[]) and ${countedOrder('o')}
          and placed_at >= $2::timestamptz - interval '12 months' and placed_at <= $2
        group by customer_id`,
         [customerIds, asOf],
@@ -121,25 +124,30 @@ export class PurchaseHistoryQueries {
     return { atStart: row.at_start, atEnd: row.at_end, acquired: row.acquired };
   }
 
-  /** Cohorts by month of first purchase: size, and customers buying again in each later month. */
+  /**
+   * Cohorts by month of first purchase: size, and customers buying again in each later month; as of a moment (only
+   * orders placed by then count).
+   */
   async monthlyCohorts(
     from: Date,
     to: Date,
+    asOf: Date,
   ): Promise<{ cohort: string; size: number; active: number[] }[]> {
     const rows: { cohort: string; offset: number; customers: number }[] =
       await this.dataSource.query(
         `with firsts as (
-         select customer_id, date_trunc('month', min(placed_at) at time zone 'UTC') as cohort from orders where ${countedOrder()} group by customer_id),
+         select customer_id, date_trunc('month', min(placed_at) at time zone 'UTC') as cohort from orders
+         where ${countedOrder()} and placed_at <= $3 group by customer_id),
        activity as (
          select distinct o.customer_id, f.cohort,
            ((extract(year from o.placed_at at time zone 'UTC') - extract(year from f.cohort)) * 12
              + extract(month from o.placed_at at time zone 'UTC') - extract(month from f.cohort))::int as month_offset
          from orders o join firsts f using (customer_id)
-         where ${countedOrder('o')} and f.cohort >= date_trunc('month', $1::timestamptz at time zone 'UTC')
+         where ${countedOrder('o')} and o.placed_at <= $3 and f.cohort >= date_trunc('month', $1::timestamptz at time zone 'UTC')
            and f.cohort < $2::timestamptz at time zone 'UTC')
        select to_char(cohort, 'YYYY-MM') as cohort, month_offset as offset, count(*)::int as customers
        from activity group by 1, 2 order by 1, 2`,
-        [from, to],
+        [from, to, asOf],
       );
     const byCohort = new Map<string, number[]>();
     for (const r of rows) {
