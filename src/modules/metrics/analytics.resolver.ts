@@ -33,11 +33,12 @@ export class AnalyticsResolver {
   @Query(() => Retention, { description: 'Retention over a period with its three counts.' })
   retention(
     @Arg('periodStart', () => LocalDateScalar, {
-      description: 'First day of the period (it starts at 00:00 UTC).',
+      description:
+        'First day of the period (it starts at midnight in the shop’s time zone, SHOP_TIME_ZONE).',
     })
     periodStart: string,
     @Arg('periodEnd', () => LocalDateScalar, {
-      description: `Last day of the period (inclusive; the period ends when it does, 24:00 UTC), at most ${MAX_PERIOD_DAYS} days in all.`,
+      description: `Last day of the period (inclusive; the period ends when it does, at midnight in the shop’s time zone), at most ${MAX_PERIOD_DAYS} days in all.`,
     })
     periodEnd: string,
     @Arg('activeDays', () => Int, {

@@ -1,5 +1,6 @@
 import type { TextColumns } from '../../common/personal-data';
 import type { ModuleManifest } from '../../common/module-manifest';
+import { ShopTime } from '../../common/shop-time';
 import type { CustomerService } from '../customers';
 import type {
   CohortValueQueries,
@@ -96,7 +97,13 @@ export const metricsModule = {
     return {
       modelFits,
       metrics,
-      analytics: new AnalyticsService(dataSource, purchaseHistory, feedback, settings.shopCurrency),
+      analytics: new AnalyticsService(
+        dataSource,
+        purchaseHistory,
+        feedback,
+        settings.shopCurrency,
+        new ShopTime(settings.shopTimeZone),
+      ),
       metricsStore: new MetricsStoreService(
         dataSource,
         metrics,
@@ -116,7 +123,8 @@ export const metricsModule = {
     new CustomerMetricsResolver(s.metrics, settings.shopCurrency),
   ],
   loaders: { key: 'metrics', create: (s, now) => createMetricsLoaders(s.metrics, now) },
-  projections: (settings) => customerSummaryProjections(settings.shopCurrency),
+  projections: (settings) =>
+    customerSummaryProjections(settings.shopCurrency, new ShopTime(settings.shopTimeZone)),
   resolverOnly: metricsResolverOnly,
   textColumns: metricsTextColumns,
   personalData: (s) => ({
