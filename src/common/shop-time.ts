@@ -72,16 +72,17 @@ export class ShopTime {
     });
   }
 
-  // --- SQL: expressions to embed in a statement; the arguments are SQL expressions, never client text.
+  // --- SQL: expressions to embed in a statement; the arguments are SQL expressions, never client text, and are
+  // parenthesised (`at time zone` binds tighter than `+`).
 
   /** SQL: the shop day (a `date`) of a timestamptz expression. */
   daySql(moment: string): string {
-    return `(${moment} at time zone ${this.zoneLiteral})::date`;
+    return `((${moment}) at time zone ${this.zoneLiteral})::date`;
   }
 
   /** SQL: the shop's wall-clock time (a `timestamp`) of a timestamptz expression, for months and years. */
   localSql(moment: string): string {
-    return `(${moment} at time zone ${this.zoneLiteral})`;
+    return `((${moment}) at time zone ${this.zoneLiteral})`;
   }
 
   /** SQL: the first moment (timestamptz) of the shop day given by a `date` expression. */

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../../src/config';
 import { openDatabase } from '../../src/db/data-source';
+import { addDays, ShopTime } from '../../src/common/shop-time';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, createProducts, recordOrder } from '../support/factories';
 
@@ -59,6 +60,15 @@ async function openShop(shopTimeZone: string): Promise<Shop> {
   await order(coffee, '2026-01-20T21:00:00-05:00', cup);
   return { t, evening, lateAndEarly, monthEnd, signup, coffee, databaseIds };
 }
+
+// Zones with a DST change at 02:00, at midnight (Santiago), by half an hour (Lord Howe), and none (Kolkata).
+const ZONES = [
+  'America/New_York',
+  'America/Santiago',
+  'Europe/Zagreb',
+  'Australia/Lord_Howe',
+  'Asia/Kolkata',
+];
 
 const customer = async (shop: Shop, id: string) => (await shop.t.ok(CUSTOMER, { id })).customer;
 
@@ -168,6 +178,33 @@ describe('SHOP_TIME_ZONE', () => {
         typicalIntervalDays: 10,
       },
     ]);
+  });
+});
+
+describe('ShopTime against the database', () => {
+  it('agrees with PostgreSQL (or PGlite) on where every day of 2024–2027 begins and which day a moment is', async () => {
+    const t = await startTestApp();
+    try {
+      const days: string[] = [];
+      for (let day = '2024-01-01'; day < '2028-01-01'; day = addDays(day, 1)) days.push(day);
+      for (const zone of ZONES) {
+        const shop = new ShopTime(zone);
+        const rows: { day: string; start: Date; late: string }[] = await t.sql(
+          `select d as day, ${shop.startOfDaySql('d::date')} as start,
+             ${shop.daySql(`${shop.startOfDaySql('d::date')} + interval '23 hours 59 minutes'`)}::text as late
+           from unnest($1::text[]) d`,
+          [days],
+        );
+        const differ = rows.filter(
+          (r) =>
+            r.start.getTime() !== shop.startOfDay(r.day).getTime() ||
+            r.late !== shop.dayOf(new Date(shop.startOfDay(r.day).getTime() + 1439 * 60_000)),
+        );
+        expect({ zone, differ: differ.map((r) => r.day) }).toEqual({ zone, differ: [] });
+      }
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -59,7 +59,7 @@ describe('ShopTime', () => {
 
   it('writes the zone into SQL as a quoted literal', () => {
     expect(newYork.daySql('o.placed_at')).toBe(
-      "(o.placed_at at time zone 'America/New_York')::date",
+      "((o.placed_at) at time zone 'America/New_York')::date",
     );
     expect(newYork.endOfDaySql('$1')).toBe(
       "((($1)::date + 1)::timestamp at time zone 'America/New_York')",
