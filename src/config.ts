@@ -1,5 +1,6 @@
 import { loadTrustedDocuments } from './common/persisted-query-manifest';
 import { isPhoneRegion } from './common/phone';
+import { DEFAULT_SHOP_TIME_ZONE, timeZoneProblem } from './common/shop-time';
 
 /**
  * Every environment variable the server reads, parsed once into a frozen AppConfig.
@@ -22,6 +23,7 @@ export interface AppConfig {
   readonly requestTimeoutMs: number;
   readonly maxConcurrentRequestsPerKey: number;
   readonly shopCurrency: string;
+  readonly shopTimeZone: string;
   readonly phoneDefaultRegion: string;
   readonly demoSeedCustomers: number;
   readonly logSql: boolean;
@@ -206,6 +208,18 @@ export const CONFIG_VARIABLES = [
       return raw;
     },
     description: 'The currency of orders, spend totals and loyalty money values.',
+  },
+  {
+    env: 'SHOP_TIME_ZONE',
+    key: 'shopTimeZone',
+    defaultValue: DEFAULT_SHOP_TIME_ZONE,
+    parse: (raw: string) => {
+      const problem = timeZoneProblem(raw);
+      if (problem) throw new ConfigValueError(problem);
+      return raw;
+    },
+    description:
+      'The shop’s time zone (IANA name, e.g. America/New_York) decides what a day is: same-day purchases, as-of days, report periods, cohort months, birthdays and anniversaries, due dates, points expiry and “today”. Checked at start against Node and the database (pg_timezone_names).',
   },
   {
     env: 'PHONE_DEFAULT_REGION',

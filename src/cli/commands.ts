@@ -15,12 +15,14 @@ import { fitRecommendedModel, holdoutWeeksOption } from './fit-auto';
 import {
   DAY_EXAMPLE,
   dayProblem,
-  endOfDay,
   INSTANT_EXAMPLE,
   instantProblem,
   parseInstant,
-  startOfDay,
 } from '../common/dates';
+import { ShopTime } from '../common/shop-time';
+
+/** Days of the CLI's options are shop days (SHOP_TIME_ZONE), as in the API. */
+const shopTime = () => new ShopTime(loadConfig().shopTimeZone);
 
 /**
  * Date options are checked before anything opens the database, so a typo costs one line naming the option, the
@@ -136,7 +138,7 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
     if (!Number.isInteger(customers) || customers < 1)
       throw new ConfigError('--customers must be a positive whole number');
     const asOfDay = dayOption('as-of', values['as-of']);
-    const asOf = asOfDay ? startOfDay(asOfDay) : undefined;
+    const asOf = asOfDay ? shopTime().startOfDay(asOfDay) : undefined;
     await withDatabase(async (db, config) => {
       const report = await seedDemoData(db, config, {
         customers,
@@ -252,7 +254,8 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
       },
     });
     // A key that expires on a day works through it.
-    const expires = momentOption('expires', values.expires, endOfDay) ?? null;
+    const expires =
+      momentOption('expires', values.expires, (day) => shopTime().endOfDay(day)) ?? null;
     if (expires && expires.getTime() <= Date.now())
       throw new ConfigError(
         `--expires: ${values.expires} is already past; give a later day or time`,
@@ -316,17 +319,20 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
       else if (action === 'expire') {
         console.log(
           JSON.stringify(
-            await earning.expireUntil(until ? new Date(endOfDay(until).getTime() - 1) : new Date()),
+            await earning.expireUntil(
+              until ? new Date(shopTime().endOfDay(until).getTime() - 1) : new Date(),
+            ),
           ),
         );
       } else if (action === 'birthdays') {
         const services = createServices(config, db.dataSource);
-        const on = until ? startOfDay(until) : new Date();
+        const shop = shopTime();
+        const on = until ? shop.startOfDay(until) : new Date();
         const granted = await services.loyaltyEarning.grantBirthdayBonuses(
-          await services.customers.idsWithBirthday(on),
+          await services.customers.idsWithBirthday(shop.dayOf(on)),
           on,
         );
-        console.log(JSON.stringify({ on: on.toISOString().slice(0, 10), granted }));
+        console.log(JSON.stringify({ on: shop.dayOf(on), granted }));
       } else if (action === 'evaluate-tiers') {
         const services = createServices(config, db.dataSource);
         await db.dataSource.transaction((manager) =>
@@ -376,7 +382,9 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
     if (positionals[0] !== 'customers') throw new ConfigError('export takes: customers');
     if (values.format !== 'ndjson' && values.format !== 'csv')
       throw new ConfigError('--format must be ndjson or csv');
-    const since = momentOption('updated-since', values['updated-since'], startOfDay) ?? null;
+    const since =
+      momentOption('updated-since', values['updated-since'], (day) => shopTime().startOfDay(day)) ??
+      null;
     const format = values.format;
     await withDatabase(async (db, config) => {
       const count = await exportCustomers(

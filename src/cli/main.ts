@@ -18,7 +18,7 @@ Commands:
                                             fit BG/BB from a period file and print it (no database needed):
                                             frequency,recency,periods[,weights] or customer,period,purchased (0/1)
   apikey create --name N --scopes a,b [--expires YYYY-MM-DD|DATETIME] [--trusted-documents-only]
-                                            print a new key once; a day: it works through that day (UTC)
+                                            print a new key once; a day: it works through that (shop) day
   apikey list | revoke <id> | rotate <id> [--grace-hours 24]
   loyalty replay                            earn for every past order that has not earned yet (idempotent)
   loyalty expire [--until YYYY-MM-DD]       write expiry entries for points expired by then, oldest first (idempotent)
@@ -36,7 +36,7 @@ Commands:
   emit-schema                               write schema.graphql from the code
   config                                    list the environment variables as a Markdown table
 
-Days are YYYY-MM-DD (2026-01-31), UTC days; a DATETIME has its offset (2026-01-31T09:30:00Z).
+Days are YYYY-MM-DD (2026-01-31), shop days (SHOP_TIME_ZONE); a DATETIME has its offset (2026-01-31T09:30:00Z).
 `;
 
 async function main(argv: string[]) {

@@ -1,9 +1,10 @@
 import { ASTNode, GraphQLScalarType, Kind, ValueNode } from 'graphql';
-import { AppError, BadUserInputError } from './errors';
+import { AppError } from './errors';
 
 /**
  * The one rule for dates (docs/dates.md): a value that names a calendar day (a birth date, a due day, an as-of day,
- * the first and last day of a report or window) is a LocalDate, `YYYY-MM-DD`, a UTC day; a value that names a moment
+ * the first and last day of a report or window) is a LocalDate, `YYYY-MM-DD`, a shop day (SHOP_TIME_ZONE, see
+ * shop-time.ts, which turns days into moments and back); a value that names a moment
  * (when something happened or will happen, and the bounds of filters on such moments) is a DateTimeISO, a date and a
  * time with its offset. Both take years 0001 to 9999 only, so whatever they let through, JavaScript and PostgreSQL
  * can both hold, and every refusal says the expected format with an example.
@@ -14,7 +15,6 @@ export const INSTANT_FORMAT = 'YYYY-MM-DDTHH:MM:SS[.sss] followed by Z or ±HH:M
 export const INSTANT_EXAMPLE = '2026-01-31T09:30:00Z';
 const INSTANT_EXAMPLE_OFFSET = '2026-01-31T10:30:00+01:00';
 
-const DAY_MS = 86_400_000;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 // RFC 3339 date-time (a space for the T, and a time without seconds, are accepted as people write them).
 const INSTANT =
@@ -139,26 +139,9 @@ function readInstant(value: unknown): Date | string {
   return instant;
 }
 
-/** The first moment of a day (UTC). */
-export const startOfDay = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
-/** The first moment after a day (UTC): the exclusive end of a range whose last day is `day`. */
-export const endOfDay = (day: string): Date => new Date(startOfDay(day).getTime() + DAY_MS);
-/** The UTC day of a moment. */
-export const dayOf = (moment: Date): string => moment.toISOString().slice(0, 10);
-
-/**
- * The moment an as-of day stands for: its last millisecond, or `now` for today. A day still to come is refused
- * (`asOf`, BAD_USER_INPUT): figures as of it would only be today's with more silence.
- */
-export function asOfMoment(day: string, now: Date): Date {
-  const today = dayOf(now);
-  if (day > today)
-    throw new BadUserInputError(`asOf ${day} is after today (${today})`, {
-      field: 'asOf',
-      max: today,
-    });
-  return day === today ? now : new Date(endOfDay(day).getTime() - 1);
-}
+// Days become moments only through ShopTime (shop-time.ts). A Date that reaches the LocalDate scalar is printed as
+// its UTC date: the services hand days over as YYYY-MM-DD strings, already in the shop's calendar.
+const dayOf = (moment: Date): string => moment.toISOString().slice(0, 10);
 
 function literal(kind: 'day' | 'instant', ast: ValueNode): string {
   if (ast.kind !== Kind.STRING) {
@@ -173,7 +156,7 @@ export const LocalDateScalar = new GraphQLScalarType<string, string>({
   name: 'LocalDate',
   description:
     `A calendar day, ${DAY_FORMAT} (e.g. \`${DAY_EXAMPLE}\`), years 0001 to 9999, with no time and no time zone: ` +
-    'birth dates, due days, as-of days, the first and last day of a report (both inclusive). Days are UTC days.',
+    'birth dates, due days, as-of days, the first and last day of a report (both inclusive). Days are the shop’s days: a day runs from midnight to midnight in the server’s SHOP_TIME_ZONE (UTC unless configured).',
   specifiedByURL: 'https://www.rfc-editor.org/rfc/rfc3339#section-5.6',
   serialize(value) {
     if (value instanceof Date) return dayOf(value);

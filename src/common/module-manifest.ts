@@ -8,6 +8,8 @@ import type { TimelineSource } from './timeline-source';
 /** The settings a module may read: the part of AppConfig (src/config.ts) that modules need, so no module imports it. */
 export interface ModuleSettings {
   readonly shopCurrency: string;
+  /** SHOP_TIME_ZONE: modules build their ShopTime (common/shop-time.ts) from it. */
+  readonly shopTimeZone: string;
   readonly phoneDefaultRegion: string;
   readonly actionQuietDays: number;
   readonly apiKeyHashKey: string;

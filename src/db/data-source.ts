@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DataSource, DataSourceOptions, Logger } from 'typeorm';
 import { types } from 'pg';
-import { AppConfig } from '../config';
+import { AppConfig, ConfigError } from '../config';
 import { SnakeNamingStrategy } from './naming-strategy';
 import { ENTITIES } from './entities';
 import { ReplicatedDataSource } from './replicated-data-source';
@@ -197,6 +197,22 @@ export async function createDataSourceOptions(
   }
 }
 
+/**
+ * SHOP_TIME_ZONE must name a zone of the open database too (PostgreSQL's tzdata, or PGlite's), since the calendar
+ * rules run in SQL as well as in JavaScript; config.ts has already checked that Node knows it.
+ */
+async function checkShopTimeZone(dataSource: DataSource, zone: string): Promise<void> {
+  const [row]: { known: boolean }[] = await dataSource.query(
+    'select exists (select 1 from pg_timezone_names where name = $1) as known',
+    [zone],
+  );
+  if (!row?.known) {
+    throw new ConfigError(
+      `Invalid configuration:\n  - SHOP_TIME_ZONE=${JSON.stringify(zone)}: the database does not know this time zone (pg_timezone_names)`,
+    );
+  }
+}
+
 export async function openDatabase(
   config: AppConfig,
   logger?: Logger,
@@ -207,7 +223,9 @@ export async function openDatabase(
   dataSource.usePreparedStatements = kind === 'postgres' && config.dbPreparedStatements;
   try {
     await dataSource.initialize();
+    await checkShopTimeZone(dataSource, config.shopTimeZone);
   } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy();
     await release();
     throw error;
   }

@@ -1,3 +1,4 @@
+import { addDays, ShopTime } from '../../common/shop-time';
 import {
   Arg,
   Args,
@@ -135,7 +136,6 @@ const toCycle = (r: Replenishment): ReplenishmentCycle => ({
   lastPurchaseDate: r.lastPurchaseDay,
   dueDate: r.dueDay,
 });
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 @Resolver(() => Customer)
 export class CustomerActionsResolver {
@@ -222,6 +222,7 @@ export class ActionsQueryResolver {
   constructor(
     private readonly actions: ActionsService,
     private readonly currency: string,
+    private readonly shopTime: ShopTime,
   ) {}
 
   @RequireScopes('orders:read')
@@ -275,7 +276,7 @@ export class ActionsQueryResolver {
     @Arg('kind', () => ActionKindName, { description: 'Which actions.' }) kind: ActionKindName,
     @Arg('dueFrom', () => LocalDateScalar, {
       nullable: true,
-      description: `Due on or after, ${EARLIEST_DAY} to ${LATEST_DAY}; default today.`,
+      description: `Due on or after, ${EARLIEST_DAY} to ${LATEST_DAY}; default today (the shop's day, SHOP_TIME_ZONE).`,
     })
     dueFrom: string | null,
     @Arg('dueTo', () => LocalDateScalar, {
@@ -292,8 +293,9 @@ export class ActionsQueryResolver {
         requiredScopes: [sourceScope],
       });
     }
-    const from = dueFrom ?? day(ctx.now);
-    const to = dueTo ?? day(new Date(ctx.now.getTime() + 7 * 86_400_000));
+    const today = this.shopTime.dayOf(ctx.now);
+    const from = dueFrom ?? today;
+    const to = dueTo ?? addDays(today, 7);
     const items = (await this.actions.actionsAcrossBase(kind, from, to, ctx.now)).map(
       ({ customerId, action }) => toAction(customerId, action, this.currency),
     );

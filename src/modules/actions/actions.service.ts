@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { isConsentable } from '../../common/channels';
 import { BadUserInputError } from '../../common/errors';
 import { mapInSlices } from '../../common/cooperative';
+import { addDays, ShopTime } from '../../common/shop-time';
 import { CustomerService } from '../customers';
 import { OrderService, ProductAffinityQueries, ProductCycleRow } from '../orders';
 import { CommunicationService } from '../communications';
@@ -33,9 +34,6 @@ export interface Recommendation {
   becauseOf: string[];
 }
 
-const addDays = (day: string, days: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-
 /** Replenishment, recommendations, moments and next best actions, from the other modules' data. */
 export class ActionsService {
   constructor(
@@ -50,6 +48,7 @@ export class ActionsService {
     private readonly metricsStore: MetricsStoreService,
     private readonly currency: string,
     private readonly quietDays: number,
+    private readonly shopTime: ShopTime,
   ) {}
 
   toReplenishment(row: ProductCycleRow): Replenishment | null {
@@ -202,7 +201,7 @@ export class ActionsService {
 
   /** Ranked actions per customer, safe to send: consented channels only, nothing inside the quiet period. */
   async nextBestActions(customerIds: readonly string[], today: Date): Promise<ProposedAction[][]> {
-    const day = today.toISOString().slice(0, 10);
+    const day = this.shopTime.dayOf(today);
     const [
       profiles,
       consents,
@@ -281,7 +280,7 @@ export class ActionsService {
             weight: m.churnRisk.score,
           });
         }
-        for (const moment of upcomingMoments(profile, today, 7)) {
+        for (const moment of upcomingMoments(profile, day, 7, this.shopTime)) {
           const what =
             moment.kind === 'BIRTHDAY'
               ? 'Birthday'
@@ -382,7 +381,8 @@ export class ActionsService {
           consentedChannels: granted,
           lastContactedAt: lastContacts[i],
           quietDays: this.quietDays,
-          today,
+          now: today,
+          today: day,
         });
       },
       1,
@@ -394,10 +394,12 @@ export class ActionsService {
     if (days < 0 || days > 366)
       throw new BadUserInputError('days must be 0 to 366', { field: 'days' });
     const sources = await this.customers.momentSources();
+    const day = this.shopTime.dayOf(today);
     return (
       await mapInSlices(
         sources,
-        (s) => upcomingMoments(s, today, days).map((m) => ({ customerId: s.id, ...m })),
+        (s) =>
+          upcomingMoments(s, day, days, this.shopTime).map((m) => ({ customerId: s.id, ...m })),
         256,
       )
     )
@@ -418,7 +420,7 @@ export class ActionsService {
     },
     today: Date,
   ) {
-    return upcomingMoments(source, today, 366);
+    return upcomingMoments(source, this.shopTime.dayOf(today), 366, this.shopTime);
   }
 
   /** Actions of one kind due in a window, across the base, soonest first. Scores candidates in batches. */

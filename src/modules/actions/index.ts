@@ -1,4 +1,5 @@
 import type { TextColumns } from '../../common/personal-data';
+import { ShopTime } from '../../common/shop-time';
 import type { ModuleManifest } from '../../common/module-manifest';
 import type { CustomerListService, CustomerService } from '../customers';
 import type { OrderService, ProductAffinityQueries } from '../orders';
@@ -67,11 +68,12 @@ export const actionsModule = {
       d.metricsStore,
       settings.shopCurrency,
       settings.actionQuietDays,
+      new ShopTime(settings.shopTimeZone),
     ),
   }),
   resolvers: (s, settings) => [
     new CustomerActionsResolver(s.actions, settings.shopCurrency),
-    new ActionsQueryResolver(s.actions, settings.shopCurrency),
+    new ActionsQueryResolver(s.actions, settings.shopCurrency, new ShopTime(settings.shopTimeZone)),
     new NextBestActionResolver(),
     new ReplenishmentCycleResolver(),
     new CustomerMomentResolver(),

@@ -39,7 +39,10 @@ export interface ActionPolicy {
   /** The customer's last outbound contact, if any. */
   lastContactedAt: Date | null;
   quietDays: number;
-  today: Date;
+  /** The request's clock, for the quiet period. */
+  now: Date;
+  /** Today's shop day (SHOP_TIME_ZONE), YYYY-MM-DD: actions due by then are urgent. */
+  today: string;
 }
 
 export function proposeActions(
@@ -48,7 +51,7 @@ export function proposeActions(
 ): ProposedAction[] {
   if (
     policy.lastContactedAt &&
-    policy.today.getTime() - policy.lastContactedAt.getTime() < policy.quietDays * 86_400_000
+    policy.now.getTime() - policy.lastContactedAt.getTime() < policy.quietDays * 86_400_000
   )
     return [];
   const proposals: ProposedAction[] = [];
@@ -58,8 +61,7 @@ export function proposeActions(
     const { channels: _channels, ...rest } = candidate;
     proposals.push({ ...rest, channel });
   }
-  const today = policy.today.toISOString().slice(0, 10);
-  const urgency = (a: ProposedAction) => (a.dueDay <= today ? 1 : 0.5);
+  const urgency = (a: ProposedAction) => (a.dueDay <= policy.today ? 1 : 0.5);
   return proposals.sort(
     (a, b) =>
       (b.expectedValueMinor + 1) * b.weight * urgency(b) -

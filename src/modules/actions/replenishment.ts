@@ -1,7 +1,7 @@
 /**
  * Purchase cycles: the typical interval between purchases of one product by one customer is the median of
  * the gaps (robust to a one-off early or late buy); confidence grows with the number of gaps and falls with
- * their spread (coefficient of variation). Pure; days are whole UTC days.
+ * their spread (coefficient of variation). Pure; days are whole shop days (SHOP_TIME_ZONE).
  */
 
 export interface Cycle {

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { addDays } from '../../common/shop-time';
 import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../common/errors';
 import { alignToKeys, groupToKeys } from '../../common/loaders';
@@ -75,14 +76,10 @@ export class CustomerService {
     return rows.map((r) => r.id);
   }
 
-  /** Customers born on this month and day (29 February birthdays are kept on 28 February in other years). */
-  async idsWithBirthday(on: Date): Promise<string[]> {
-    const month = on.getUTCMonth() + 1;
-    const day = on.getUTCDate();
-    const leapCatchUp =
-      month === 2 &&
-      day === 28 &&
-      new Date(Date.UTC(on.getUTCFullYear(), 1, 29)).getUTCMonth() !== 1;
+  /** Customers born on the month and day of `on`, a shop day (29 February birthdays are kept on 28 February in other years). */
+  async idsWithBirthday(on: string): Promise<string[]> {
+    const [, month, day] = on.split('-').map(Number);
+    const leapCatchUp = month === 2 && day === 28 && addDays(on, 1).endsWith('-03-01');
     const rows: { id: string }[] = await this.dataSource.query(
       `select id from customers where birth_date is not null and extract(month from birth_date) = $1
          and (extract(day from birth_date) = $2 or ($3 and extract(day from birth_date) = 29))`,

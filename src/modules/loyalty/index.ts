@@ -1,4 +1,5 @@
 import { ERASED, type TextColumns } from '../../common/personal-data';
+import { ShopTime } from '../../common/shop-time';
 import type { ModuleManifest } from '../../common/module-manifest';
 import type { CustomerService } from '../customers';
 import type {
@@ -115,14 +116,20 @@ type LoyaltyDeps = {
 export const loyaltyModule = {
   name: 'loyalty',
   entities: LOYALTY_ENTITIES,
-  services({ dataSource }, { customers, orders, orderSpend }) {
+  services({ dataSource, settings }, { customers, orders, orderSpend }) {
+    const shopTime = new ShopTime(settings.shopTimeZone);
     const loyaltyPrograms = new LoyaltyProgramService(dataSource, orders, orderSpend);
-    const loyaltyEarning = new LoyaltyEarningService(dataSource, loyaltyPrograms, orders);
+    const loyaltyEarning = new LoyaltyEarningService(dataSource, loyaltyPrograms, orders, shopTime);
     return {
       loyaltyPrograms,
       loyaltyEarning,
-      loyalty: new LoyaltyService(dataSource, loyaltyPrograms, customers, orders),
-      loyaltyAnalytics: new LoyaltyAnalyticsService(dataSource, loyaltyPrograms, loyaltyEarning),
+      loyalty: new LoyaltyService(dataSource, loyaltyPrograms, customers, orders, shopTime),
+      loyaltyAnalytics: new LoyaltyAnalyticsService(
+        dataSource,
+        loyaltyPrograms,
+        loyaltyEarning,
+        shopTime,
+      ),
     };
   },
   resolvers: (s, settings) => [

@@ -1,4 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { ShopTime } from '../../common/shop-time';
 import { DataSource } from 'typeorm';
 import { money, Money } from '../../common/money';
 import { LoyaltyEarningService } from './loyalty-earning.service';
@@ -40,6 +41,7 @@ export class LoyaltyAnalyticsService {
     private readonly dataSource: DataSource,
     private readonly programs: LoyaltyProgramService,
     private readonly earning: LoyaltyEarningService,
+    private readonly shopTime: ShopTime,
   ) {}
 
   async report(): Promise<LoyaltyProgramReport | null> {
@@ -56,7 +58,7 @@ export class LoyaltyAnalyticsService {
     );
     const months: { month: string; issued: number; redeemed: number; expired: number }[] =
       await this.dataSource.query(
-        `select to_char(date_trunc('month', occurred_at at time zone 'UTC'), 'YYYY-MM') as month,
+        `select to_char(date_trunc('month', ${this.shopTime.localSql('occurred_at')}), 'YYYY-MM') as month,
          coalesce(sum(points) filter (where points > 0 and kind in ('EARN', 'ADJUST')), 0)::int as issued,
          coalesce(-sum(points) filter (where kind = 'REDEEM'), 0)::int as redeemed,
          coalesce(-sum(points) filter (where kind = 'EXPIRE'), 0)::int as expired

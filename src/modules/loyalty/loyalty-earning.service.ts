@@ -3,7 +3,8 @@ import { BadUserInputError } from '../../common/errors';
 import { currencyExponent } from '../../common/money';
 import { OrderService } from '../orders';
 import { LoyaltyProgramService } from './loyalty-program.service';
-import { addMonths, LedgerMovement, remainingLots } from './loyalty-rules';
+import { LedgerMovement, pointsExpiryAt, remainingLots } from './loyalty-rules';
+import { ShopTime } from '../../common/shop-time';
 import { EarningRule, isEligible, pointsForOrder, pointsToTakeBack } from './earning-rules';
 
 export interface RuleVersion extends EarningRule {
@@ -71,6 +72,7 @@ export class LoyaltyEarningService {
     private readonly dataSource: DataSource,
     private readonly programs: LoyaltyProgramService,
     private readonly orders: OrderService,
+    private readonly shopTime: ShopTime,
   ) {}
 
   async setRules(input: RuleVersionInput): Promise<RuleVersion> {
@@ -153,7 +155,7 @@ export class LoyaltyEarningService {
     await this.payCashback(manager, rule, order, program.currency);
     if (points <= 0) return 0;
     const expiresAt = program.pointsValidityMonths
-      ? addMonths(order.placedAt, program.pointsValidityMonths)
+      ? pointsExpiryAt(order.placedAt, program.pointsValidityMonths, this.shopTime)
       : null;
     const inserted = await manager.query(
       `insert into loyalty_ledger_entries (customer_id, program_id, kind, points, reason, order_id, rule_version_id, expires_at, occurred_at)
@@ -250,12 +252,12 @@ export class LoyaltyEarningService {
     return customerIds.map((id) => byId.get(id) ?? 0n);
   }
 
-  /** Birthday bonus points for customers born on this day, once a year each; idempotent. */
+  /** Birthday bonus points for customers born on the shop day of `on`, once a (shop) year each; idempotent. */
   async grantBirthdayBonuses(customerIds: string[], on: Date): Promise<number> {
     const program = await this.programs.findActive();
     const rule = await this.ruleAt(this.dataSource.manager, on);
     if (!program || !rule || rule.birthdayBonus <= 0) return 0;
-    const reason = `Birthday bonus ${on.getUTCFullYear()}`;
+    const reason = `Birthday bonus ${this.shopTime.dayOf(on).slice(0, 4)}`;
     let granted = 0;
     for (const customerId of customerIds) {
       await this.dataSource.transaction(async (manager) => {
@@ -266,7 +268,7 @@ export class LoyaltyEarningService {
         );
         if (done.length > 0) return;
         const expiresAt = program.pointsValidityMonths
-          ? addMonths(on, program.pointsValidityMonths)
+          ? pointsExpiryAt(on, program.pointsValidityMonths, this.shopTime)
           : null;
         await manager.query(
           `insert into loyalty_ledger_entries (customer_id, program_id, kind, points, reason, rule_version_id, expires_at, occurred_at)

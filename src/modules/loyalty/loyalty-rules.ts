@@ -1,6 +1,7 @@
 /**
  * Pure loyalty rules: no I/O, no clock (the time comes in as `asOf`).
  */
+import { addMonthsToDay, ShopTime } from '../../common/shop-time';
 
 export interface LedgerMovement {
   kind: 'EARN' | 'REDEEM' | 'EXPIRE' | 'ADJUST';
@@ -80,10 +81,13 @@ export function twelveMonthsBefore(asOf: Date): Date {
   return start;
 }
 
-export function addMonths(date: Date, months: number): Date {
-  const result = new Date(date);
-  result.setUTCMonth(result.getUTCMonth() + months);
-  return result;
+/**
+ * When points earned at `earnedAt` lapse, valid for `months`: at the start of the shop day (SHOP_TIME_ZONE) with the
+ * same day of the month `months` later (the last day of a shorter month), so points earned on 15 January with 12
+ * months' validity can be spent through 14 January of the next year, whatever the hour they were earned at.
+ */
+export function pointsExpiryAt(earnedAt: Date, months: number, shopTime: ShopTime): Date {
+  return shopTime.startOfDay(addMonthsToDay(shopTime.dayOf(earnedAt), months));
 }
 
 export interface TierWithRetention extends TierThreshold {

@@ -10,7 +10,8 @@ import { toNumber } from '../../common/sql';
 import { CustomerService } from '../customers';
 import { OrderService } from '../orders';
 import { LedgerArgs, LoyaltyPointsInput } from './loyalty.inputs';
-import { addMonths, LedgerMovement, nextTier, pointsExpiringWithin } from './loyalty-rules';
+import { LedgerMovement, nextTier, pointsExpiringWithin, pointsExpiryAt } from './loyalty-rules';
+import { ShopTime } from '../../common/shop-time';
 import { LoyaltyProgramService } from './loyalty-program.service';
 import {
   LoyaltyStanding,
@@ -28,6 +29,7 @@ export class LoyaltyService {
     private readonly programs: LoyaltyProgramService,
     private readonly customers: CustomerService,
     private readonly orders: OrderService,
+    private readonly shopTime: ShopTime,
   ) {}
 
   async findByIds(ids: readonly string[]): Promise<(LoyaltyLedgerEntry | null)[]> {
@@ -205,7 +207,7 @@ export class LoyaltyService {
           const occurredAt = input.occurredAt ?? new Date();
           const expiresAt =
             kind === LedgerEntryKind.EARN && program.pointsValidityMonths
-              ? addMonths(occurredAt, program.pointsValidityMonths)
+              ? pointsExpiryAt(occurredAt, program.pointsValidityMonths, this.shopTime)
               : null;
           const inserted: LedgerRow[] = await manager.query(
             `insert into loyalty_ledger_entries (customer_id, program_id, kind, points, reason, order_id, expires_at, occurred_at)

@@ -9,7 +9,7 @@ import {
 import { CostOf } from '../../common/cost-hints';
 import { Cohort, ModelReport, NpsReport, Retention, SegmentSummary } from './analytics.types';
 import { RequireScopes } from '../../common/require-scopes';
-import { dayOf, LocalDateScalar } from '../../common/dates';
+import { LocalDateScalar } from '../../common/dates';
 
 /**
  * The backtest fits the three purchase models on the whole base, then predicts every customer for every holdout week
@@ -34,11 +34,12 @@ export class AnalyticsResolver {
   @Query(() => Retention, { description: 'Retention over a period with its three counts.' })
   retention(
     @Arg('periodStart', () => LocalDateScalar, {
-      description: 'First day of the period (it starts at 00:00 UTC).',
+      description:
+        'First day of the period (it starts at midnight in the shop’s time zone, SHOP_TIME_ZONE).',
     })
     periodStart: string,
     @Arg('periodEnd', () => LocalDateScalar, {
-      description: `Last day of the period (inclusive; the period ends when it does, 24:00 UTC), at most ${MAX_PERIOD_DAYS} days in all.`,
+      description: `Last day of the period (inclusive; the period ends when it does, at midnight in the shop’s time zone), at most ${MAX_PERIOD_DAYS} days in all.`,
     })
     periodEnd: string,
     @Arg('activeDays', () => Int, {
@@ -71,7 +72,7 @@ export class AnalyticsResolver {
     })
     asOf?: string | null,
   ) {
-    return this.analytics.cohorts(from, to, asOf ?? dayOf(ctx.now), ctx.now);
+    return this.analytics.cohorts(from, to, asOf ?? null, ctx.now);
   }
 
   @RequireScopes('metrics:read')

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
-import { asOfMoment, dayProblem, endOfDay, startOfDay } from '../../common/dates';
+import { dayProblem } from '../../common/dates';
+import { daysBetween, ShopTime } from '../../common/shop-time';
 import { money } from '../../common/money';
 import { PurchaseHistoryQueries } from '../orders';
 import { FeedbackService } from '../feedback';
@@ -22,21 +23,28 @@ const checkDay = (value: string, field: string) => {
   const problem = dayProblem(value);
   if (problem) throw new BadUserInputError(`${field}: ${problem}; expected YYYY-MM-DD`, { field });
 };
-/** A report's days, first to last (both inclusive), as the half-open range of moments they cover (UTC days). */
-const periodOf = (firstDay: string, lastDay: string, endField = 'periodEnd') => {
-  const start = startOfDay(firstDay);
-  const end = endOfDay(lastDay);
-  if (!(start < end))
+/**
+ * A report's days, first to last (both inclusive), as the half-open range of moments they cover: shop days
+ * (SHOP_TIME_ZONE), so a period may be an hour longer or shorter than its days × 24 h across a DST change.
+ */
+const periodOf = (
+  shopTime: ShopTime,
+  firstDay: string,
+  lastDay: string,
+  endField = 'periodEnd',
+) => {
+  const days = daysBetween(firstDay, lastDay) + 1;
+  if (days < 1)
     throw new BadUserInputError('The last day of the period must not be before its first', {
       field: endField,
     });
-  if (end.getTime() - start.getTime() > MAX_PERIOD_DAYS * DAY_MS) {
+  if (days > MAX_PERIOD_DAYS) {
     throw new BadUserInputError(`The period may be at most ${MAX_PERIOD_DAYS} days long`, {
       field: endField,
       maxDays: MAX_PERIOD_DAYS,
     });
   }
-  return { start, end };
+  return { start: shopTime.startOfDay(firstDay), end: shopTime.endOfDay(lastDay) };
 };
 
 /** Whole-base analytics for BI: retention, cohorts, NPS, segments and the model backtest. */
@@ -46,10 +54,11 @@ export class AnalyticsService {
     private readonly history: PurchaseHistoryQueries,
     private readonly feedback: FeedbackService,
     private readonly currency: string,
+    private readonly shopTime: ShopTime,
   ) {}
 
   async retention(periodStart: string, periodEnd: string, activeDays: number): Promise<Retention> {
-    const { start, end } = periodOf(periodStart, periodEnd);
+    const { start, end } = periodOf(this.shopTime, periodStart, periodEnd);
     if (activeDays < 1 || activeDays > 3650)
       throw new BadUserInputError('activeDays must be 1 to 3650', { field: 'activeDays' });
     const c = await this.history.retentionCounts(start, end, activeDays);
@@ -66,9 +75,9 @@ export class AnalyticsService {
   }
 
   /** As of the end of `asOfDay` (up to `now` for today); a later day is refused. */
-  async cohorts(from: string, to: string, asOfDay: string, now: Date): Promise<Cohort[]> {
-    const { start, end } = periodOf(from, to, 'to');
-    const asOf = asOfMoment(asOfDay, now);
+  async cohorts(from: string, to: string, asOfDay: string | null, now: Date): Promise<Cohort[]> {
+    const { start, end } = periodOf(this.shopTime, from, to, 'to');
+    const asOf = this.shopTime.asOfMoment(asOfDay ?? this.shopTime.dayOf(now), now);
     return (await this.history.monthlyCohorts(start, end, asOf)).map((c) => ({
       cohort: c.cohort,
       size: c.size,
@@ -78,7 +87,7 @@ export class AnalyticsService {
   }
 
   async nps(from: string, to: string, touchpoint: string | null): Promise<NpsReport> {
-    const { start, end } = periodOf(from, to, 'to');
+    const { start, end } = periodOf(this.shopTime, from, to, 'to');
     const c = await this.feedback.npsCounts(start, end, touchpoint);
     const responses = c.promoters + c.passives + c.detractors;
     return {

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { CostOf } from '../../common/cost-hints';
 import { RequireScopes } from '../../common/require-scopes';
-import { dayOf, LocalDateScalar } from '../../common/dates';
+import { LocalDateScalar } from '../../common/dates';
 import type { RequestContext } from '../../common/request-context';
 import {
   CohortValueService,
@@ -65,7 +65,7 @@ export class CohortValueResolver {
     })
     asOf?: string | null,
   ) {
-    return this.cohortValues.cohortValue(from, to, months, asOf ?? dayOf(ctx.now), ctx.now);
+    return this.cohortValues.cohortValue(from, to, months, asOf ?? null, ctx.now);
   }
 }
 

@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../../common/errors';
 import { currencyExponent, money, Money } from '../../common/money';
-import { asOfMoment } from '../../common/dates';
+import { ShopTime } from '../../common/shop-time';
 import { CohortValueQueries } from '../orders';
 import { CohortForecast, CohortValue } from './cohort-value.types';
 import { MetricsService, toModelFit } from './metrics.service';
@@ -29,6 +29,7 @@ export class CohortValueService {
     private readonly fits: ModelFitService,
     private readonly metrics: MetricsService,
     private readonly currency: string,
+    private readonly shopTime: ShopTime,
   ) {}
 
   /** As of the end of `asOf` (or `now`, for today): cohorts, orders and the fit as they were then. */
@@ -36,7 +37,7 @@ export class CohortValueService {
     from: string,
     to: string,
     months: number,
-    asOfDay: string,
+    asOfDay: string | null,
     now: Date,
   ): Promise<CohortValue[]> {
     const cohortMonths = cohortMonthsBetween(from, to);
@@ -52,10 +53,11 @@ export class CohortValueService {
         field: 'months',
         maxMonths: MAX_MONTHS_SINCE_ACQUISITION,
       });
-    const asOf = asOfMoment(asOfDay, now);
+    const day = asOfDay ?? this.shopTime.dayOf(now);
+    const asOf = this.shopTime.asOfMoment(day, now);
     const rows = await this.cohorts.cumulativeSpendByCohort(from, to, months, asOf);
     let forecasts: Promise<Map<string, CohortForecast> | null> | null = null;
-    const forecastsOnce = () => (forecasts ??= this.forecasts(from, to, asOfDay, asOf));
+    const forecastsOnce = () => (forecasts ??= this.forecasts(from, to, day, asOf));
     return rows.map((r) => ({
       cohort: r.cohort,
       customers: r.customers,

@@ -38,7 +38,7 @@ export class CohortForecast {
 
 @ObjectType({
   description:
-    'Lifetime value of one acquisition cohort: customers by the month of their first counted order (UTC).',
+    'Lifetime value of one acquisition cohort: customers by the month of their first counted order (in the shop’s time zone, SHOP_TIME_ZONE).',
 })
 export class CohortValue {
   @Field({ description: 'Month of first purchase, YYYY-MM.' }) cohort: string;

@@ -7,6 +7,7 @@ import {
   type TypeProjections,
 } from '../../compiled-reads';
 import { ORDER_ROLLUP_SQL } from '../customers';
+import { ShopTime } from '../../common/shop-time';
 import { countedOrdersSql, readSpendFigures, SPEND_SQL, spendFiguresSql } from '../orders';
 import { NOT_ASKED, SATISFACTION_FIELDS, summariseCustomer } from './customer-summary';
 
@@ -31,7 +32,10 @@ function averageOrderValueSql(
  * 3. the fields that need the request's clock or a float division (daysSinceLastOrder, averageDaysBetweenOrders)
  *    are summarised by that pure function itself; feedback figures are left to the resolver.
  */
-export function customerSummaryProjections(shopCurrency: string): TypeProjections {
+export function customerSummaryProjections(
+  shopCurrency: string,
+  shopTime: ShopTime,
+): TypeProjections {
   const shop = { code: shopCurrency };
   const netSpent = (o: string) => `${SPEND_SQL.netMinor(o)} - ${SPEND_SQL.refundedMinor(o)}`;
   return {
@@ -67,7 +71,7 @@ export function customerSummaryProjections(shopCurrency: string): TypeProjection
           },
           otherwise: {
             kind: 'computed',
-            sql: (c) => spendFiguresSql(`${c}.id`),
+            sql: (c) => spendFiguresSql(`${c}.id`, shopTime),
             finish: (figures, { now }) =>
               summariseCustomer(readSpendFigures(figures), NOT_ASKED, now, shopCurrency),
             accepts: (fields) => ![...fields].some((f) => SATISFACTION_FIELDS.has(f)),

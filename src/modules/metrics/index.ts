@@ -1,5 +1,6 @@
 import type { TextColumns } from '../../common/personal-data';
 import type { ModuleManifest } from '../../common/module-manifest';
+import { ShopTime } from '../../common/shop-time';
 import type { CustomerService } from '../customers';
 import type {
   CohortValueQueries,
@@ -85,18 +86,26 @@ export const metricsModule = {
     { dataSource, settings },
     { customers, purchaseHistory, cohortSpend, orderSpend, feedback, communications },
   ) {
-    const modelFits = new ModelFitService(dataSource, purchaseHistory);
+    const shopTime = new ShopTime(settings.shopTimeZone);
+    const modelFits = new ModelFitService(dataSource, purchaseHistory, shopTime);
     const metrics = new MetricsService(
       modelFits,
       purchaseHistory,
       orderSpend,
       feedback,
       communications,
+      shopTime,
     );
     return {
       modelFits,
       metrics,
-      analytics: new AnalyticsService(dataSource, purchaseHistory, feedback, settings.shopCurrency),
+      analytics: new AnalyticsService(
+        dataSource,
+        purchaseHistory,
+        feedback,
+        settings.shopCurrency,
+        shopTime,
+      ),
       metricsStore: new MetricsStoreService(
         dataSource,
         metrics,
@@ -104,7 +113,13 @@ export const metricsModule = {
         customers,
         settings.shopCurrency,
       ),
-      cohortValue: new CohortValueService(cohortSpend, modelFits, metrics, settings.shopCurrency),
+      cohortValue: new CohortValueService(
+        cohortSpend,
+        modelFits,
+        metrics,
+        settings.shopCurrency,
+        shopTime,
+      ),
     };
   },
   resolvers: (s, settings) => [
@@ -117,7 +132,8 @@ export const metricsModule = {
     new CustomerMetricsResolver(s.metrics, settings.shopCurrency),
   ],
   loaders: { key: 'metrics', create: (s, now) => createMetricsLoaders(s.metrics, now) },
-  projections: (settings) => customerSummaryProjections(settings.shopCurrency),
+  projections: (settings) =>
+    customerSummaryProjections(settings.shopCurrency, new ShopTime(settings.shopTimeZone)),
   resolverOnly: metricsResolverOnly,
   textColumns: metricsTextColumns,
   personalData: (s) => ({

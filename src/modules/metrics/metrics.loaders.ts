@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import { BadUserInputError } from '../../common/errors';
-import { asOfMoment, dayOf } from '../../common/dates';
 import { MetricsSource } from './customer-metrics';
 import { MetricsService } from './metrics.service';
 
@@ -12,7 +11,7 @@ export const MAX_AS_OF_DAYS_PER_REQUEST = 10;
 
 /** Customer.metrics sources of one request: today's (the request's clock), and one batch per other asOf day. */
 export const createMetricsLoaders = (metrics: MetricsService, now: Date) => {
-  const today = dayOf(now);
+  const today = metrics.shopTime.dayOf(now);
   const sources = new DataLoader((ids: readonly string[]) => metrics.sourcesFor(ids, now));
   const byDay = new Map<string, DataLoader<string, MetricsSource>>();
   return {
@@ -20,7 +19,7 @@ export const createMetricsLoaders = (metrics: MetricsService, now: Date) => {
     /** The loader for an asOf day: today's is `sources`; a later day is refused. */
     sourcesAsOf(day: string | null | undefined): DataLoader<string, MetricsSource> {
       if (day == null || day === today) return sources;
-      const moment = asOfMoment(day, now);
+      const moment = metrics.shopTime.asOfMoment(day, now);
       let loader = byDay.get(day);
       if (!loader) {
         if (byDay.size >= MAX_AS_OF_DAYS_PER_REQUEST - 1)

@@ -1,5 +1,5 @@
 import { Random } from '../../common/random';
-import { dayOf } from '../../common/dates';
+import { ShopTime } from '../../common/shop-time';
 import { checkpoint, mapInSlices } from '../../common/cooperative';
 import { money, currencyExponent, Money } from '../../common/money';
 import {
@@ -73,6 +73,8 @@ export class MetricsService {
     private readonly spend: OrderSpendService,
     private readonly feedback: FeedbackService,
     private readonly communications: CommunicationService,
+    /** The shop's calendar: which day an as-of moment falls on (public for the request loaders). */
+    readonly shopTime: ShopTime,
   ) {}
 
   /**
@@ -85,7 +87,7 @@ export class MetricsService {
     asOf: Date,
     knownFit?: FitRecord | null,
   ): Promise<MetricsSource[]> {
-    const day = dayOf(asOf);
+    const day = this.shopTime.dayOf(asOf);
     const currentFit =
       knownFit !== undefined ? Promise.resolve(knownFit) : this.fits.newestUpTo(day);
     const [fit, gaps, histories, spent, satisfaction, halves, campaigns] = await Promise.all([

@@ -1,6 +1,6 @@
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
-import { dayOf } from '../../common/dates';
+import { ShopTime } from '../../common/shop-time';
 import { PurchaseHistory, PurchaseHistoryQueries } from '../orders';
 import { PurchaseSummary, toColumns } from './models/bg-nbd';
 import { fitPurchaseModel, PurchaseModelName } from './models/purchase-models';
@@ -54,6 +54,7 @@ export class ModelFitService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly purchases: PurchaseHistoryQueries,
+    private readonly shopTime: ShopTime,
   ) {}
 
   onFitted(listener: FitListener) {
@@ -65,11 +66,14 @@ export class ModelFitService {
     if (!DAY.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`)))
       throw new BadUserInputError('asOf must be a date, YYYY-MM-DD', { field: 'asOf' });
     // A fit as of a day still to come would measure every customer's silence up to it.
-    if (asOf > dayOf(new Date()))
-      throw new BadUserInputError(`asOf ${asOf} is after today (${dayOf(new Date())})`, {
-        field: 'asOf',
-        max: dayOf(new Date()),
-      });
+    if (asOf > this.shopTime.dayOf(new Date()))
+      throw new BadUserInputError(
+        `asOf ${asOf} is after today (${this.shopTime.dayOf(new Date())})`,
+        {
+          field: 'asOf',
+          max: this.shopTime.dayOf(new Date()),
+        },
+      );
     const started = process.hrtime.bigint();
     const histories = await this.purchases.purchaseSummaries(asOf, null);
     if (histories.filter((h) => h.x > 0).length < 2) {

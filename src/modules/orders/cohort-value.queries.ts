@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ShopTime } from '../../common/shop-time';
 import { countedOrder, countedSpend, lateRefunds } from './order-spend.service';
 
 /** One cohort's average cumulative counted spend per customer, by month since acquisition (minor units). */
@@ -11,11 +12,11 @@ export interface CohortSpendRow {
 }
 
 /**
- * The cohorts from the month of $1 to the month of $2 (both days, UTC): customers by the UTC month of their first
- * counted order placed by `end` (the SQL parameter of the as-of moment).
+ * The cohorts from the month of $1 to the month of $2 (both days): customers by the shop month (SHOP_TIME_ZONE) of
+ * their first counted order placed by `end` (the SQL parameter of the as-of moment).
  */
-const cohortMembers = (end: string) => `firsts as (
-         select customer_id, date_trunc('month', min(placed_at) at time zone 'UTC') as cohort
+const cohortMembersSql = (shopTime: ShopTime, end: string) => `firsts as (
+         select customer_id, date_trunc('month', ${shopTime.localSql('min(placed_at)')}) as cohort
          from orders where ${countedOrder()} and placed_at <= ${end} group by customer_id),
        members as (
          select customer_id, cohort from firsts
@@ -36,7 +37,10 @@ export interface CohortPurchaseGroup {
 
 /** The acquisition-cohort reads of the metrics module (cohortValue): counted orders only, net of refunds. */
 export class CohortValueQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly shopTime: ShopTime,
+  ) {}
 
   /**
    * One statement: per cohort, its size and the average over its customers of their cumulative counted spend
@@ -51,12 +55,12 @@ export class CohortValueQueries {
   ): Promise<CohortSpendRow[]> {
     const rows: { cohort: string; customers: number; month_offset: number; average: string }[] =
       await this.dataSource.query(
-        `with ${cohortMembers('$4::timestamptz')},
+        `with ${cohortMembersSql(this.shopTime, '$4::timestamptz')},
        sizes as (select cohort, count(*)::int as customers from members group by cohort),
        spend as (
          select m.cohort,
-           ((extract(year from o.placed_at at time zone 'UTC') - extract(year from m.cohort)) * 12
-             + extract(month from o.placed_at at time zone 'UTC') - extract(month from m.cohort))::int as month_offset,
+           ((extract(year from ${this.shopTime.localSql('o.placed_at')}) - extract(year from m.cohort)) * 12
+             + extract(month from ${this.shopTime.localSql('o.placed_at')}) - extract(month from m.cohort))::int as month_offset,
            sum(${countedSpend('o')} + coalesce(late.refund, 0)) as spend
          from orders o join members m using (customer_id)
          left join ${lateRefunds('$4')} late on late.order_id = o.id
@@ -66,7 +70,7 @@ export class CohortValueQueries {
          round(coalesce(sum(sp.spend) over (partition by s.cohort order by g.m), 0)::numeric / s.customers)::bigint::text as average
        from sizes s cross join generate_series(0, $3::int - 1) as g(m)
        left join spend sp on sp.cohort = s.cohort and sp.month_offset = g.m
-       where s.cohort + make_interval(months => g.m) <= $4::timestamptz at time zone 'UTC'
+       where s.cohort + make_interval(months => g.m) <= ${this.shopTime.localSql('$4::timestamptz')}
        order by 1, 3`,
         [fromDay, toDay, months, asOf],
       );
@@ -103,9 +107,9 @@ export class CohortValueQueries {
       mean_values: string;
       total_value: string;
     }[] = await this.dataSource.query(
-      `with ${cohortMembers('$4::timestamptz')},
+      `with ${cohortMembersSql(this.shopTime, '$4::timestamptz')},
        days as (
-         select o.customer_id, (o.placed_at at time zone 'UTC')::date as day,
+         select o.customer_id, ${this.shopTime.daySql('o.placed_at')} as day,
            sum(${countedSpend('o')} + coalesce(late.refund, 0)) as value
          from orders o join members m using (customer_id)
          left join ${lateRefunds('$4')} late on late.order_id = o.id

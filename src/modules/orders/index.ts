@@ -1,5 +1,6 @@
 import type { TextColumns } from '../../common/personal-data';
 import type { ModuleManifest } from '../../common/module-manifest';
+import { ShopTime } from '../../common/shop-time';
 import type { CustomerService } from '../customers';
 import { OrderService } from './order.service';
 import { OrderSpendService } from './order-spend.service';
@@ -67,15 +68,16 @@ export const ordersModule = {
   entities: ORDER_ENTITIES,
   services({ dataSource, settings }, { customers }) {
     const orders = new OrderService(dataSource, settings.shopCurrency);
-    const orderSpend = new OrderSpendService(dataSource);
+    const shopTime = new ShopTime(settings.shopTimeZone);
+    const orderSpend = new OrderSpendService(dataSource, shopTime);
     return {
       orders,
       orderSpend,
-      purchaseHistory: new PurchaseHistoryQueries(dataSource),
-      productAffinity: new ProductAffinityQueries(dataSource),
-      cohortSpend: new CohortValueQueries(dataSource),
+      purchaseHistory: new PurchaseHistoryQueries(dataSource, shopTime),
+      productAffinity: new ProductAffinityQueries(dataSource, shopTime),
+      cohortSpend: new CohortValueQueries(dataSource, shopTime),
       orderWriter: new OrderWriterService(dataSource, orders, orderSpend, customers),
-      orderImport: new OrderImportService(dataSource, orders, orderSpend, customers),
+      orderImport: new OrderImportService(dataSource, orders, orderSpend, customers, shopTime),
     };
   },
   resolvers: (s) => [

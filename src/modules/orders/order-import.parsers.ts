@@ -9,6 +9,7 @@ import {
   MAX_LINE_QUANTITY,
   MAX_SKU_LENGTH,
 } from './order.inputs';
+import { ShopTime } from '../../common/shop-time';
 
 /** One order read from a file, or the reason its row was rejected. */
 export type ParsedRow =
@@ -26,15 +27,24 @@ export type ParsedRow =
 
 export type ImportFormat = 'cdnow' | 'csv';
 
-function parseDate(raw: string): Date | null {
+/**
+ * A day alone is the start of that shop day, and a date and time without an offset is the shop's wall-clock time
+ * (SHOP_TIME_ZONE), so that an order logged on a day counts on that day in the shop's calendar.
+ */
+function parseDate(raw: string, shopTime: ShopTime): Date | null {
   const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(raw);
   const text = compact ? `${compact[1]}-${compact[2]}-${compact[3]}` : raw;
-  if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) return null;
-  const date = new Date(text.length === 10 ? `${text}T00:00:00Z` : text.replace(' ', 'T'));
+  const parts = /^\d{4}-\d{2}-\d{2}(?:[T ]([\d:.]+)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+  if (!parts) return null;
+  const [, time, offset] = parts;
+  // Read as UTC first: this checks the text, and gives the wall-clock milliseconds when there is no offset.
+  const date = new Date(
+    time === undefined ? `${text}T00:00:00Z` : `${text.replace(' ', 'T')}${offset ? '' : 'Z'}`,
+  );
   if (Number.isNaN(date.getTime())) return null;
   // Reject 2023-02-30 and the like, which Date silently rolls over.
-  if (text.length === 10 && date.toISOString().slice(0, 10) !== text) return null;
-  return date;
+  if (date.toISOString().slice(0, 10) !== text.slice(0, 10)) return null;
+  return offset ? date : shopTime.atWallClock(date.getTime());
 }
 
 function parseQuantity(raw: string | undefined): number | null | 'bad' {
@@ -67,12 +77,13 @@ function toRow(
   quantityText: string | undefined,
   sku: string | null,
   currency: string,
+  shopTime: ShopTime,
 ): ParsedRow {
   if (!customerRef) return { ok: false, line, message: 'customer reference is empty' };
   if (!orderRef) return { ok: false, line, message: 'order reference is empty' };
   const problem = limitProblem(customerRef, orderRef, sku);
   if (problem) return { ok: false, line, message: problem };
-  const placedAt = parseDate(dateText);
+  const placedAt = parseDate(dateText, shopTime);
   if (!placedAt)
     return {
       ok: false,
@@ -113,7 +124,11 @@ function toRow(
  * finds the customers of the master. A row's order reference is customer-date-n, n counting the
  * customer's rows on that day, so re-importing a file, or the sample after the master, adds nothing.
  */
-export async function* readCdnow(file: string, currency: string): AsyncGenerator<ParsedRow> {
+export async function* readCdnow(
+  file: string,
+  currency: string,
+  shopTime: ShopTime,
+): AsyncGenerator<ParsedRow> {
   const lines = readline.createInterface({ input: fs.createReadStream(file), crlfDelay: Infinity });
   const seen = new Map<string, number>();
   let lineNo = 0;
@@ -132,7 +147,17 @@ export async function* readCdnow(file: string, currency: string): AsyncGenerator
     const dayKey = `${customerRef}-${date}`;
     const n = (seen.get(dayKey) ?? 0) + 1;
     seen.set(dayKey, n);
-    yield toRow(lineNo, customerRef, `${dayKey}-${n}`, date, dollars, cds, null, currency);
+    yield toRow(
+      lineNo,
+      customerRef,
+      `${dayKey}-${n}`,
+      date,
+      dollars,
+      cds,
+      null,
+      currency,
+      shopTime,
+    );
   }
 }
 
@@ -153,7 +178,11 @@ export const MAX_CSV_LINE_BYTES = 4096;
  * (decimal, the order's paid amount), and optional quantity and sku. One row is one order. A line that cannot
  * be read (not UTF-8, a stray quote, too long, more fields than the header) is rejected with its own number.
  */
-export async function* readCsv(file: string, currency: string): AsyncGenerator<ParsedRow> {
+export async function* readCsv(
+  file: string,
+  currency: string,
+  shopTime: ShopTime,
+): AsyncGenerator<ParsedRow> {
   let columns: string[] | null = null;
   for await (const csv of readCsvLines(file, MAX_CSV_LINE_BYTES)) {
     if (!columns) {
@@ -194,6 +223,7 @@ export async function* readCsv(file: string, currency: string): AsyncGenerator<P
       record.quantity,
       record.sku || null,
       currency,
+      shopTime,
     );
   }
 }

@@ -7,6 +7,7 @@ import { CustomerService, IdentifierType } from '../customers';
 import { OrderService } from './order.service';
 import { OrderSpendService } from './order-spend.service';
 import { ImportFormat, ParsedRow, readCdnow, readCsv } from './order-import.parsers';
+import { ShopTime } from '../../common/shop-time';
 import { OrderStatus, SalesChannel } from './order.types';
 
 type GoodRow = Extract<ParsedRow, { ok: true }>;
@@ -55,6 +56,7 @@ export class OrderImportService {
     private readonly orders: OrderService,
     private readonly spend: OrderSpendService,
     private readonly customers: CustomerService,
+    private readonly shopTime: ShopTime,
   ) {}
 
   onOrdersImported(listener: OrdersImportedListener) {
@@ -83,7 +85,10 @@ export class OrderImportService {
     };
     let accepted = 0n;
     const customers = new Set<string>();
-    const reader = options.format === 'cdnow' ? readCdnow(file, currency) : readCsv(file, currency);
+    const reader =
+      options.format === 'cdnow'
+        ? readCdnow(file, currency, this.shopTime)
+        : readCsv(file, currency, this.shopTime);
     let chunk: GoodRow[] = [];
     // An order reference names one order: a second row with it is rejected, not merged into the first (its line
     // would have been stored under the first row's header). One entry per accepted row for the whole file.

@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { toNumber } from '../../common/sql';
+import { ShopTime } from '../../common/shop-time';
 import type { CustomerOrderStats } from '../customers';
 import { OrderStatus } from './order.types';
 
@@ -41,7 +42,10 @@ export interface OrderTotals {
 
 /** Counted spend per customer: the figures the summary, the metrics, loyalty tiers and the customers roll-up read. */
 export class OrderSpendService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly shopTime: ShopTime,
+  ) {}
 
   /** For reads outside any write (loaders, metrics, exports). */
   async totalsByCustomerIds(customerIds: readonly string[]): Promise<OrderTotals[]> {
@@ -100,7 +104,7 @@ export class OrderSpendService {
     customerIds: readonly string[],
   ): Promise<OrderTotals[]> {
     const rows: Record<string, string | Date | null>[] = await manager.query(
-      `select customer_id, count(*) as order_count, count(distinct (placed_at at time zone 'UTC')::date) as purchase_days,
+      `select customer_id, count(*) as order_count, count(distinct ${this.shopTime.daySql('placed_at')}) as purchase_days,
          sum(gross_minor) as gross, sum(net_minor) as net, sum(refunded_minor) as refunded,
          min(placed_at) as first_order_at, max(placed_at) as last_order_at
        from orders where customer_id = any($1::uuid[]) and ${countedOrder()} group by customer_id`,

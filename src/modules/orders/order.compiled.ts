@@ -6,6 +6,7 @@ import {
   timestamp,
   TypeProjections,
 } from '../../compiled-reads';
+import { ShopTime } from '../../common/shop-time';
 import { CUSTOMER_ORDERS_PAGE } from './order.service';
 import { countedOrder, OrderTotals } from './order-spend.service';
 
@@ -100,7 +101,8 @@ type SpendFiguresJson = [
  */
 export const spendFiguresSql = (
   customerId: string,
-) => `(select json_build_array(count(*), count(distinct (placed_at at time zone 'UTC')::date),
+  shopTime: ShopTime,
+) => `(select json_build_array(count(*), count(distinct ${shopTime.daySql('placed_at')}),
     sum(gross_minor)::text, sum(net_minor)::text, sum(refunded_minor)::text,
     floor(extract(epoch from min(placed_at)) * 1000), floor(extract(epoch from max(placed_at)) * 1000))
   from orders where customer_id = ${customerId} and ${countedOrder()})`;

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ShopTime } from '../../common/shop-time';
 import { countedOrder } from './order-spend.service';
 
 export interface ProductCycleRow {
@@ -24,16 +25,19 @@ export interface AssociationRow {
 
 /** The product-affinity reads of the actions module (replenishment, recommendations, association mining). */
 export class ProductAffinityQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly shopTime: ShopTime,
+  ) {}
 
   /**
-   * Purchase cycles per customer and product: products bought on at least two distinct days, with the
+   * Purchase cycles per customer and product: products bought on at least two distinct shop days, with the
    * days between those purchases (for the typical interval and its regularity) and the average paid.
    */
   async productCycles(customerIds: readonly string[] | null): Promise<ProductCycleRow[]> {
     return this.dataSource.query(
       `with days as (
-         select l.customer_id, l.product_id, (o.placed_at at time zone 'UTC')::date as day, sum(l.line_total_minor) as paid
+         select l.customer_id, l.product_id, ${this.shopTime.daySql('o.placed_at')} as day, sum(l.line_total_minor) as paid
          from order_lines l join orders o on o.id = l.order_id and o.customer_id = l.customer_id
          where ${countedOrder('o')} and l.product_id is not null and ($1::uuid[] is null or l.customer_id = any($1::uuid[]))
          group by 1, 2, 3),

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ShopTime } from '../../common/shop-time';
 import { countedOrder, countedSpend, lateRefunds } from './order-spend.service';
 
 /** One customer's purchase history in the terms of the purchase models (days; minor units). */
@@ -15,12 +16,15 @@ export interface PurchaseHistory {
 
 /** The purchase-history reads of the metrics module (models, analytics, backtests): counted orders only. */
 export class PurchaseHistoryQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly shopTime: ShopTime,
+  ) {}
 
   /**
    * The purchase history in the literature's terms (Fader, Hardie & Lee 2005), as of the end of a day:
-   * purchases on one (UTC) day are one transaction, x = purchase days after the first, recency and age in
-   * days from the first purchase day, and the mean value of the repeat days net of the refunds made by then.
+   * purchases on one shop day (SHOP_TIME_ZONE) are one transaction, x = purchase days after the first, recency and
+   * age in days from the first purchase day, and the mean value of the repeat days net of the refunds made by then.
    * Cancelled orders do not count; customers without purchases by then are left out.
    */
   async purchaseSummaries(
@@ -36,11 +40,11 @@ export class PurchaseHistoryQueries {
       total_value: string;
     }[] = await this.dataSource.query(
       `with days as (
-         select o.customer_id, (o.placed_at at time zone 'UTC')::date as day,
+         select o.customer_id, ${this.shopTime.daySql('o.placed_at')} as day,
            sum(${countedSpend('o')} + coalesce(late.refund, 0)) as value
          from orders o
-         left join ${lateRefunds("($1::date + 1)::timestamp at time zone 'UTC' - interval '1 millisecond'", '$2::uuid[]')} late on late.order_id = o.id
-         where ${countedOrder('o')} and o.placed_at < ($1::date + 1)::timestamp at time zone 'UTC'
+         left join ${lateRefunds(`${this.shopTime.endOfDaySql('$1')} - interval '1 millisecond'`, '$2::uuid[]')} late on late.order_id = o.id
+         where ${countedOrder('o')} and o.placed_at < ${this.shopTime.endOfDaySql('$1')}
            and ($2::uuid[] is null or o.customer_id = any($2::uuid[]))
          group by o.customer_id, day)
        select customer_id, (count(*) - 1)::int as x, (max(day) - min(day))::int as recency_days,
@@ -61,14 +65,14 @@ export class PurchaseHistoryQueries {
 
   /**
    * The base's time to a second purchase as of the end of a day: for each customer with at least two purchase days
-   * (UTC days, as purchaseSummaries counts them), the days from the first to the second, ascending.
+   * (shop days, as purchaseSummaries counts them), the days from the first to the second, ascending.
    */
   async secondPurchaseGaps(asOfDay: string): Promise<number[]> {
     const rows: { gap: number; customers: number }[] = await this.dataSource.query(
       `with days as (
-         select customer_id, (placed_at at time zone 'UTC')::date as day
+         select customer_id, ${this.shopTime.daySql('placed_at')} as day
          from orders
-         where ${countedOrder()} and placed_at < ($1::date + 1)::timestamp at time zone 'UTC'
+         where ${countedOrder()} and placed_at < ${this.shopTime.endOfDaySql('$1')}
          group by customer_id, day),
        ranked as (
          select customer_id, day, row_number() over (partition by customer_id order by day) as n from days)
@@ -136,15 +140,15 @@ export class PurchaseHistoryQueries {
     const rows: { cohort: string; offset: number; customers: number }[] =
       await this.dataSource.query(
         `with firsts as (
-         select customer_id, date_trunc('month', min(placed_at) at time zone 'UTC') as cohort from orders
+         select customer_id, date_trunc('month', ${this.shopTime.localSql('min(placed_at)')}) as cohort from orders
          where ${countedOrder()} and placed_at <= $3 group by customer_id),
        activity as (
          select distinct o.customer_id, f.cohort,
-           ((extract(year from o.placed_at at time zone 'UTC') - extract(year from f.cohort)) * 12
-             + extract(month from o.placed_at at time zone 'UTC') - extract(month from f.cohort))::int as month_offset
+           ((extract(year from ${this.shopTime.localSql('o.placed_at')}) - extract(year from f.cohort)) * 12
+             + extract(month from ${this.shopTime.localSql('o.placed_at')}) - extract(month from f.cohort))::int as month_offset
          from orders o join firsts f using (customer_id)
-         where ${countedOrder('o')} and o.placed_at <= $3 and f.cohort >= date_trunc('month', $1::timestamptz at time zone 'UTC')
-           and f.cohort < $2::timestamptz at time zone 'UTC')
+         where ${countedOrder('o')} and o.placed_at <= $3 and f.cohort >= date_trunc('month', ${this.shopTime.localSql('$1::timestamptz')})
+           and f.cohort < ${this.shopTime.localSql('$2::timestamptz')})
        select to_char(cohort, 'YYYY-MM') as cohort, month_offset as offset, count(*)::int as customers
        from activity group by 1, 2 order by 1, 2`,
         [from, to, asOf],
@@ -166,10 +170,10 @@ export class PurchaseHistoryQueries {
   async weeklyPurchaseDays(fromDay: string, toDay: string): Promise<number[]> {
     const rows: { week: number; days: number }[] = await this.dataSource.query(
       `with known as (select customer_id from orders where ${countedOrder()} group by customer_id
-                      having min(placed_at) < ($1::date + 1)::timestamp at time zone 'UTC'),
-       days as (select distinct o.customer_id, (o.placed_at at time zone 'UTC')::date as day from orders o join known using (customer_id)
-                where ${countedOrder('o')} and o.placed_at >= ($1::date + 1)::timestamp at time zone 'UTC'
-                  and o.placed_at < ($2::date + 1)::timestamp at time zone 'UTC')
+                      having min(placed_at) < ${this.shopTime.endOfDaySql('$1')}),
+       days as (select distinct o.customer_id, ${this.shopTime.daySql('o.placed_at')} as day from orders o join known using (customer_id)
+                where ${countedOrder('o')} and o.placed_at >= ${this.shopTime.endOfDaySql('$1')}
+                  and o.placed_at < ${this.shopTime.endOfDaySql('$2')})
        select ((day - $1::date - 1) / 7)::int as week, count(*)::int as days from days group by 1 order by 1`,
       [fromDay, toDay],
     );
@@ -181,8 +185,8 @@ export class PurchaseHistoryQueries {
   /** Distinct purchase days per customer in (from, to], for backtests. */
   async purchaseDaysBetween(fromDay: string, toDay: string): Promise<Map<string, number>> {
     const rows: { customer_id: string; days: number }[] = await this.dataSource.query(
-      `select customer_id, count(distinct (placed_at at time zone 'UTC')::date)::int as days from orders
-       where ${countedOrder()} and placed_at >= ($1::date + 1)::timestamp at time zone 'UTC' and placed_at < ($2::date + 1)::timestamp at time zone 'UTC'
+      `select customer_id, count(distinct ${this.shopTime.daySql('placed_at')})::int as days from orders
+       where ${countedOrder()} and placed_at >= ${this.shopTime.endOfDaySql('$1')} and placed_at < ${this.shopTime.endOfDaySql('$2')}
        group by customer_id`,
       [fromDay, toDay],
     );

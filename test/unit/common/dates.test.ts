@@ -1,7 +1,6 @@
 import {
   dayProblem,
   DateFormatError,
-  endOfDay,
   instantProblem,
   parseDay,
   parseInstant,
@@ -33,10 +32,6 @@ describe('days', () => {
         '"x\\u0000" is not a day; expected a calendar day as YYYY-MM-DD, e.g. 2026-01-31',
       );
     }
-  });
-
-  it('a day ends at 24:00 UTC', () => {
-    expect(endOfDay('2026-12-31').toISOString()).toBe('2027-01-01T00:00:00.000Z');
   });
 });
 

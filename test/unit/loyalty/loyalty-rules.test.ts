@@ -1,11 +1,12 @@
 import {
-  addMonths,
+  pointsExpiryAt,
   LedgerMovement,
   placeInTiers,
   pointsExpiringWithin,
   remainingLots,
   twelveMonthsBefore,
 } from '../../../src/modules/loyalty/loyalty-rules';
+import { ShopTime } from '../../../src/common/shop-time';
 
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000);
 const earn = (points: number, at: number, expiresAt: number | null): LedgerMovement => ({
@@ -62,8 +63,28 @@ describe('points lots, first in first out', () => {
     expect(twelveMonthsBefore(new Date('2026-03-01T00:00:00Z')).toISOString()).toBe(
       '2025-03-01T00:00:00.000Z',
     );
-    expect(addMonths(new Date('2026-01-15T00:00:00Z'), 12).toISOString()).toBe(
+  });
+
+  it('lets points lapse when the shop day the validity months later begins', () => {
+    const utc = new ShopTime('UTC');
+    expect(pointsExpiryAt(new Date('2026-01-15T00:00:00Z'), 12, utc).toISOString()).toBe(
       '2027-01-15T00:00:00.000Z',
+    );
+    expect(pointsExpiryAt(new Date('2026-01-15T18:45:00Z'), 12, utc).toISOString()).toBe(
+      '2027-01-15T00:00:00.000Z',
+    );
+    expect(pointsExpiryAt(new Date('2026-01-31T12:00:00Z'), 1, utc).toISOString()).toBe(
+      '2026-02-28T00:00:00.000Z',
+    );
+    // 23:30 on 31 March in New York is already 1 April in UTC; the points belong to the New York day, and
+    // 31 March 2027 begins at 04:00Z there (EDT).
+    const newYork = new ShopTime('America/New_York');
+    expect(pointsExpiryAt(new Date('2026-04-01T03:30:00Z'), 12, newYork).toISOString()).toBe(
+      '2027-03-31T04:00:00.000Z',
+    );
+    // Earned in July (EDT), lapsing in January (EST): New York midnight, not 23:00 of the day before.
+    expect(pointsExpiryAt(new Date('2026-07-01T04:30:00Z'), 6, newYork).toISOString()).toBe(
+      '2027-01-01T05:00:00.000Z',
     );
   });
 });
