@@ -299,7 +299,11 @@ export class MetricsService {
     );
     const names = PARAMETER_NAMES[fit.purchaseModel];
     const mean = names.map((name) => Math.log(fit.purchaseParams[name]));
-    const draws = drawParameters(mean, fit.purchaseCovariance, normals).map((theta) =>
+    // A draw whose parameters overflow (a flat likelihood on a small base) is no model: it is left out.
+    const finite = drawParameters(mean, fit.purchaseCovariance, normals).filter((theta) =>
+      theta.every((v) => Number.isFinite(Math.exp(v)) && Math.exp(v) > 0),
+    );
+    const draws = (finite.length > 0 ? finite : [mean]).map((theta) =>
       predictorFor(
         fit.purchaseModel,
         Object.fromEntries(names.map((name, i) => [name, Math.exp(theta[i])])),

@@ -34,7 +34,10 @@ describe('holdout calibration', () => {
   it('counts the customers whose actual count lies inside their interval', () => {
     const pmf = (probabilities: number[]): CountPmf => {
       let n = 0;
-      return () => probabilities[n++] ?? 0;
+      return {
+        next: () => probabilities[n++] ?? 0,
+        cdf: (k) => probabilities.slice(0, k + 1).reduce((s, p) => s + p, 0),
+      };
     };
     // Interval [1, 3] for each customer (P: 0.05, 0.05, 0.5, 0.3, 0.1).
     const actual = [0, 1, 2, 3, 4];

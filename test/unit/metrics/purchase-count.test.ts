@@ -16,7 +16,7 @@ const FITS: Record<PurchaseModelName, Record<string, number>> = {
 const MODELS = Object.keys(FITS) as PurchaseModelName[];
 
 /** The first `count` probabilities of a PMF. */
-const take = (pmf: CountPmf, count: number) => Array.from({ length: count }, () => pmf());
+const take = (pmf: CountPmf, count: number) => Array.from({ length: count }, () => pmf.next());
 
 /** Sum and mean of a PMF, walked until the rest of the mass is below 1e-13. */
 function moments(pmf: CountPmf) {
@@ -24,7 +24,7 @@ function moments(pmf: CountPmf) {
   let mean = 0;
   let smallest = 0;
   for (let n = 0; n < 100_000 && 1 - sum > 1e-13; n++) {
-    const p = pmf();
+    const p = pmf.next();
     smallest = Math.min(smallest, p);
     sum += p;
     mean += n * p;
@@ -64,6 +64,39 @@ describe('P(Y(t) = n | x, tx, T)', () => {
     mbg.forEach((p, n) =>
       expect(p).toBeCloseTo(mbgProbabilityOfPurchases(FITS.MBG_NBD as never, 39, n), 13),
     );
+  });
+
+  it.each(MODELS)('%s: its CDF is the running sum of its PMF, from T = 0 to huge x', (model) => {
+    const predictor = predictorFor(model, FITS[model]);
+    for (const c of CUSTOMERS)
+      for (const t of [1, 39, 520]) {
+        const walked = predictor.countPmf(c, t);
+        const direct = predictor.countPmf(c, t);
+        let cumulative = 0;
+        for (let n = 0; n <= 400; n++) {
+          cumulative += walked.next();
+          if (n % 23 === 0 || n === 400) expect(direct.cdf(n)).toBeCloseTo(cumulative, 10);
+        }
+      }
+  });
+
+  it('finds quantiles past the walk by bisection on the CDF, as a walk would', () => {
+    // A customer with 500 purchase days in 78 weeks, over ten years: counts in the thousands.
+    const heavy = { x: 500, tx: 78, T: 78 };
+    for (const model of MODELS) {
+      const predictor = predictorFor(model, FITS[model]);
+      const { low, high } = predictiveInterval([predictor.countPmf(heavy, 520)]);
+      expect(high).toBeGreaterThan(256); // past the walk
+      const walk = predictor.countPmf(heavy, 520);
+      let cumulative = 0;
+      for (let n = 0; n < low; n++) cumulative += walk.next();
+      expect(cumulative).toBeLessThan(0.1);
+      cumulative += walk.next();
+      expect(cumulative).toBeGreaterThanOrEqual(0.1 - 1e-9);
+      for (let n = low + 1; n < high; n++) cumulative += walk.next();
+      expect(cumulative).toBeLessThan(0.9);
+      expect(cumulative + walk.next()).toBeGreaterThanOrEqual(0.9 - 1e-9);
+    }
   });
 
   it('is nothing but Y = 0 for a zero horizon', () => {
@@ -137,7 +170,10 @@ describe('P(Y(t) = n | x, tx, T)', () => {
 describe('predictive interval of a mixture', () => {
   const fixed = (probabilities: number[]): CountPmf => {
     let n = 0;
-    return () => probabilities[n++] ?? 0;
+    return {
+      next: () => probabilities[n++] ?? 0,
+      cdf: (k) => probabilities.slice(0, k + 1).reduce((s, p) => s + p, 0),
+    };
   };
 
   it('takes the smallest n whose cumulative probability reaches each quantile', () => {

@@ -18,12 +18,22 @@
  *
  * Everything in log space: no underflow for huge x, and x = 0, T = 0 are ordinary points. Pure.
  */
+import { gammaln, incompleteBeta } from './special-functions';
 import { BgNbdParams, probabilityAlive, PurchaseSummary } from './bg-nbd';
 import { mbgProbabilityAlive, MbgNbdParams } from './mbg-nbd';
 import { ParetoNbdParams, paretoProbabilityAlive } from './pareto-nbd';
 
-/** P(Y = 0), P(Y = 1), … in turn: each call returns the next probability. */
-export type CountPmf = () => number;
+/** A count's distribution, walked or looked up. */
+export interface CountPmf {
+  /** P(Y = 0), P(Y = 1), … in turn: each call returns the next probability. */
+  next(): number;
+  /** P(Y <= n) for any n >= 0, directly (incomplete beta functions), for counts too large to walk to. */
+  cdf(n: number): number;
+}
+
+/** P(NB > n) for NB(shape, success = 1 - failure): I_failure(n + 1, shape). */
+const negativeBinomialAbove = (n: number, shape: number, failure: number) =>
+  incompleteBeta(failure, n + 1, shape);
 
 /** Negative binomial NB(n; shape, success) probabilities in turn, in log space, with the running upper tail. */
 function negativeBinomial(shape: number, logSuccess: number, logFailure: number) {
@@ -60,26 +70,38 @@ function bgProcessPmf(
   let n = 0;
   let logStay = 0; // ln B(a, b + n) / B(a, b)
   let logDrop = Math.log(a) - Math.log(a + b); // ln B(a + 1, b + n - 1) / B(a, b), from n = 1
-  return () => {
-    const { p, tail } = nb.next();
-    let alive = Math.exp(logStay) * p;
-    if (n > 0) {
-      alive += Math.exp(logDrop) * tail;
-      logDrop += Math.log(b + n - 1) - Math.log(a + b + n);
-    }
-    logStay += Math.log(b + n) - Math.log(a + b + n);
-    const value = pAlive * alive + (n === 0 ? 1 - pAlive : 0);
-    n += 1;
-    return value;
+  const lnBeta = (p: number, q: number) => gammaln(p) + gammaln(q) - gammaln(p + q);
+  return {
+    next() {
+      const { p, tail } = nb.next();
+      let alive = Math.exp(logStay) * p;
+      if (n > 0) {
+        alive += Math.exp(logDrop) * tail;
+        logDrop += Math.log(b + n - 1) - Math.log(a + b + n);
+      }
+      logStay += Math.log(b + n) - Math.log(a + b + n);
+      const value = pAlive * alive + (n === 0 ? 1 - pAlive : 0);
+      n += 1;
+      return value;
+    },
+    // Y > k when the rate gives more than k purchases and none of the first k was the last: P(NB > k) B(a, b + k) / B(a, b).
+    cdf: (k) =>
+      1 -
+      pAlive *
+        Math.exp(lnBeta(a, b + k) - lnBeta(a, b)) *
+        negativeBinomialAbove(k, r, t / (alpha + t)),
   };
 }
 
 function zeroCount(): CountPmf {
   let first = true;
-  return () => {
-    const value = first ? 1 : 0;
-    first = false;
-    return value;
+  return {
+    next() {
+      const value = first ? 1 : 0;
+      first = false;
+      return value;
+    },
+    cdf: () => 1,
   };
 }
 
@@ -145,17 +167,26 @@ export function paretoCountPmf(
     logFailure[k] = Math.log(u) - logTotal;
   }
   let n = 0;
-  return () => {
-    let alive = n === 0 ? Math.max(0, atZero) : 0;
-    const shapeStep = Math.log(r + n) - Math.log(n + 1);
-    for (let k = 0; k <= K; k++) {
-      if (weight[k] === 0) continue;
-      alive += weight[k] * Math.exp(logP[k]);
-      logP[k] += shapeStep + logFailure[k];
-    }
-    const value = pAlive * alive + (n === 0 ? 1 - pAlive : 0);
-    n += 1;
-    return value;
+  return {
+    next() {
+      let alive = n === 0 ? Math.max(0, atZero) : 0;
+      const shapeStep = Math.log(r + n) - Math.log(n + 1);
+      for (let k = 0; k <= K; k++) {
+        if (weight[k] === 0) continue;
+        alive += weight[k] * Math.exp(logP[k]);
+        logP[k] += shapeStep + logFailure[k];
+      }
+      const value = pAlive * alive + (n === 0 ? 1 - pAlive : 0);
+      n += 1;
+      return value;
+    },
+    cdf(count) {
+      let above = 0;
+      for (let k = 0; k <= K; k++)
+        if (weight[k] > 0)
+          above += weight[k] * negativeBinomialAbove(count, r, Math.exp(logFailure[k]));
+      return 1 - pAlive * above;
+    },
   };
 }
 
@@ -173,8 +204,8 @@ export function mbgNbdCountPmf(params: MbgNbdParams, customer: PurchaseSummary, 
   return bgProcessPmf(mbgProbabilityAlive(params, customer), r + x, alpha + T, a, b + x + 1, t);
 }
 
-/** The count at which a walk stops if the distribution never reaches its upper quantile (rounding): none does. */
-const MAX_COUNT = 1_000_000;
+/** Counts walked one by one before the quantiles are searched for with the CDF (bisection). */
+const WALK_LIMIT = 256;
 /** PMF evaluations between yields of predictiveIntervalSteps. */
 const EVALUATIONS_PER_STEP = 20_000;
 
@@ -186,7 +217,9 @@ export interface CountInterval {
 /**
  * The central interval of the mixture (1/D) sum_d PMF_d: low is the smallest n with P(Y <= n) >= lowQ and high the
  * smallest n with P(Y <= n) >= highQ (the discrete quantile, type 1 of Hyndman & Fan): so P(low <= Y <= high) >=
- * highQ - lowQ. Yields every EVALUATIONS_PER_STEP evaluations, for callers that slice.
+ * highQ - lowQ. Counts up to WALK_LIMIT are walked (cheap, the usual case); a quantile beyond is found by bisection
+ * on the CDF, so a customer expected to buy thousands of times, or a parameter draw far in the tail, costs a few
+ * dozen CDF evaluations instead of a walk to the count. Yields between bounded steps, for callers that slice.
  */
 export function* predictiveIntervalSteps(
   pmfs: CountPmf[],
@@ -196,20 +229,43 @@ export function* predictiveIntervalSteps(
   let cumulative = 0;
   let low = -1;
   let evaluations = 0;
-  for (let n = 0; n < MAX_COUNT; n++) {
+  // 1e-12: the PMF sums to 1 only up to rounding, and a quantile must not hang on it.
+  const reached = (p: number, q: number) => p >= q - 1e-12;
+  for (let n = 0; n < WALK_LIMIT; n++) {
     let p = 0;
-    for (const pmf of pmfs) p += pmf();
+    for (const pmf of pmfs) p += pmf.next();
     evaluations += pmfs.length;
     if (evaluations >= EVALUATIONS_PER_STEP) {
       evaluations = 0;
       yield;
     }
     cumulative += p / pmfs.length;
-    // 1e-12: the PMF sums to 1 only up to rounding, and a quantile must not hang on it.
-    if (low < 0 && cumulative >= lowQ - 1e-12) low = n;
-    if (cumulative >= highQ - 1e-12) return { low, high: n };
+    if (low < 0 && reached(cumulative, lowQ)) low = n;
+    if (reached(cumulative, highQ)) return { low, high: n };
   }
-  return { low: Math.max(low, 0), high: MAX_COUNT };
+  const cdf = (n: number) => pmfs.reduce((sum, pmf) => sum + pmf.cdf(n), 0) / pmfs.length;
+  if (low < 0) low = yield* searchQuantile(cdf, lowQ, WALK_LIMIT);
+  return { low, high: yield* searchQuantile(cdf, highQ, Math.max(low, WALK_LIMIT)) };
+}
+
+/** The smallest n >= from with cdf(n) >= q (cdf(from - 1) < q): doubling, then bisection; a yield per evaluation. */
+function* searchQuantile(cdf: (n: number) => number, q: number, from: number) {
+  let below = from - 1;
+  let above = from;
+  for (let span = 1; !(cdf(above) >= q - 1e-12); span *= 2) {
+    yield;
+    below = above;
+    // Far past any count a model gives for a horizon it accepts; a CDF that never gets there (NaN) stops here.
+    if (above >= 2 ** 40) return above;
+    above = from + span;
+  }
+  while (above - below > 1) {
+    yield;
+    const mid = Math.floor((below + above) / 2);
+    if (cdf(mid) >= q - 1e-12) above = mid;
+    else below = mid;
+  }
+  return above;
 }
 
 /** predictiveIntervalSteps run to its end. */
