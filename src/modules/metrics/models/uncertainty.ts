@@ -70,12 +70,3 @@ export function drawParameters(
     mean.map((m, i) => m + L[i].reduce((sum, l, k) => sum + l * z[k], 0)),
   );
 }
-
-/** The q-quantile of values (linear interpolation). */
-export function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
-}
