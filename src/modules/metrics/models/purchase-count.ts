@@ -2,14 +2,15 @@
  * The distribution of a customer's purchase count in the next t, P(Y(t) = n | x, tx, T), for each purchase model, and
  * predictive intervals from its mixture over parameter draws. Same time units as the models (bg-nbd.ts).
  *
- * BG/NBD (Fader, Hardie & Lee 2005, Eq. 8, and their note "Deriving the conditional PMF of the BG/NBD model") and
- * MBG/NBD (Batislam et al. 2007): given alive at T the posterior is conjugate, lambda ~ Gamma(r + x, alpha + T) and
- * p ~ Beta(a, b + x) (MBG/NBD: b + x + 1, one more chance to drop out survived), and the future is a new customer's
- * (Eq. 8) under those parameters; a customer who has dropped out makes none:
+ * Derived here from each model's story and checked against a brute-force simulation of it (the unit tests).
+ * BG/NBD (Fader, Hardie & Lee 2005) and MBG/NBD (Batislam et al. 2007): given alive at T the posterior is conjugate,
+ * lambda ~ Gamma(r + x, alpha + T) and p ~ Beta(a, b + x) (MBG/NBD: b + x + 1, one more chance to drop out survived),
+ * and the future is a new customer's, FHL's Eq. 8, under those parameters; a customer who has dropped out makes none:
  *   P(n) = P(alive) [B(a, b' + n) / B(a, b') NB(n) + [n > 0] B(a + 1, b' + n - 1) / B(a, b') P(NB >= n)] + [n = 0] (1 - P(alive)),
- * NB the negative binomial with shape r + x and success probability (alpha + T) / (alpha + T + t).
+ * NB the negative binomial with shape r + x and success probability (alpha + T) / (alpha + T + t); at x = 0, T = 0 it
+ * is Eq. 8 itself. The CDF: P(Y > n) = P(alive) B(a, b' + n) / B(a, b') P(NB > n).
  *
- * Pareto/NBD (Fader & Hardie 2005, "A note on deriving the Pareto/NBD model", §4, conditioned as in §5): given alive,
+ * Pareto/NBD (Schmittlein, Morrison & Colombo 1987; P(alive) as in Fader & Hardie's 2005 note): given alive,
  * lambda ~ Gamma(r + x, alpha + T), mu ~ Gamma(s, beta + T) and the remaining lifetime is Pareto II; Y(t) counts the
  * purchases up to min(lifetime, t), so its PMF is NB(n) at t times the survival S(t) plus the integral of NB(n) at u
  * over the death time u in (0, t). The integral is by Gauss–Legendre in the death time's own probability scale
