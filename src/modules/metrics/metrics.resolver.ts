@@ -22,7 +22,7 @@ export const MAX_EXPECTED_PURCHASES_DAYS = 3650;
 /**
  * Model work grows with the horizon, so the cost does, at about a point per millisecond of CPU or more. Both intervals
  * walk the predictive count distribution, n = 0 to its 90th percentile, for each of 200 parameter draws; measured on
- * the CDNOW fits (2,357 customers, weeks), per customer: expectedPurchases 0.07 ms (BG/NBD) to 0.5 ms (Pareto/NBD)
+ * the CDNOW fits (2,357 customers, weeks; `npm run bench -- intervals`, an idle machine), per customer: expectedPurchases 0.07 ms (BG/NBD) to 0.5 ms (Pareto/NBD)
  * at 90 days and 0.3 to 1 ms at 3,650 days. predictedClv adds a point prediction per month: 0.1 to 0.5 ms at 12
  * months and 0.4 to 1 ms at 120 (18 ms when each draw was evaluated month by month, which this price was set for;
  * it is kept). Counts past 256 are found by bisection on the CDF instead of walked: a customer with 300 purchase
