@@ -10,6 +10,7 @@ import { SqlStatementLogger } from '../src/common/sql-statements';
 import { CUSTOMER_PAGE_QUERY } from './customer-page-query';
 import { createServices } from '../src/container';
 import { benchClv } from './clv';
+import { benchIntervals } from './intervals';
 import { benchApi, startScriptNodeFlags } from './api';
 import { benchIde } from './ide';
 import { benchValidation } from './validation';
@@ -31,6 +32,10 @@ async function main() {
     });
     benchClv(values.sizes.split(',').map(Number), values.reps.split(',').map(Number));
     await benchRefresh(Number(values.customers));
+    return;
+  }
+  if (command === 'intervals') {
+    benchIntervals();
     return;
   }
   if (command === 'validation') {

@@ -7,6 +7,7 @@ import { PurchaseHistoryQueries } from '../orders';
 import { FeedbackService } from '../feedback';
 import { runInSlices } from '../../common/cooperative';
 import { BACKTEST_MODELS, backtestModelsSteps } from './models/backtest';
+import { fitGammaGamma } from './models/gamma-gamma';
 import { toModelInput } from './model-fit.service';
 import { Cohort, ModelReport, NpsReport, Retention, SegmentSummary } from './analytics.types';
 import { PurchaseModel, RfmSegmentName } from './metrics.types';
@@ -130,16 +131,22 @@ export class AnalyticsService {
         field: 'calibrationEnd',
       });
     const [actualByCustomer, weeklyActual] = await Promise.all([
-      this.history.purchaseDaysBetween(calibrationEnd, holdoutEnd),
+      this.history.purchasesBetween(calibrationEnd, holdoutEnd),
       this.history.weeklyPurchaseDays(calibrationEnd, holdoutEnd),
     ]);
-    const customers = histories.map((h) => ({
-      ...toModelInput(h, 'week'),
-      actual: actualByCustomer.get(h.customerId) ?? 0,
-    }));
+    const customers = histories.map((h) => {
+      const actual = actualByCustomer.get(h.customerId);
+      return {
+        ...toModelInput(h, 'week'),
+        actual: actual?.days ?? 0,
+        actualSpend: actual?.spendMinor ?? 0,
+      };
+    });
+    const repeat = customers.filter((c) => c.x > 0 && c.mBar > 0);
+    const spend = repeat.length >= 2 ? fitGammaGamma(repeat).params : null;
     // Fits and backtests run in slices that yield to other requests and stop at the request's deadline.
     const { models, recommendation } = await runInSlices(
-      backtestModelsSteps(BACKTEST_MODELS, customers, holdoutDays / 7, 1, weeklyActual),
+      backtestModelsSteps(BACKTEST_MODELS, customers, holdoutDays / 7, 1, weeklyActual, spend),
     );
     // The top-level figures (deprecated) stay those of the BG/NBD, as before.
     const bgNbd = models.find((m) => m.model === 'BG_NBD')!;

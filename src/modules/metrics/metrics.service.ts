@@ -1,6 +1,6 @@
 import { Random } from '../../common/random';
 import { ShopTime } from '../../common/shop-time';
-import { checkpoint, mapInSlices } from '../../common/cooperative';
+import { checkpoint, mapInSlices, runInSlices } from '../../common/cooperative';
 import { money, currencyExponent, Money } from '../../common/money';
 import {
   CohortPurchaseGroup,
@@ -15,6 +15,7 @@ import { PARAMETER_NAMES, predictorFor, PurchasePredictor } from './models/purch
 import { expectedAverageSpend } from './models/gamma-gamma';
 import { discountedClv, UNITS_PER_MONTH } from './models/clv';
 import { drawParameters, quantile } from './models/uncertainty';
+import { predictiveIntervalSteps } from './models/purchase-count';
 import { churnRisk, SecondPurchaseGaps } from './models/churn-risk';
 import { rfmScores, rfmSegment } from './models/rfm';
 import { DAYS_PER_UNIT, FitRecord, ModelFitService, toModelInput } from './model-fit.service';
@@ -190,30 +191,24 @@ export class MetricsService {
   }
 
   /**
-   * Expected purchases in the next `days`, with the 10th and 90th percentiles over parameter draws. The draws run in
-   * slices (they are 200 predictions per customer) so that a page of them does not hold the event loop.
+   * Expected purchases in the next `days` with the 80% predictive interval of the count: the 10th and 90th percentiles
+   * of P(Y(t) = n | history) mixed over the parameter draws (purchase-count.ts), found in slices so that a page of
+   * customers does not hold the event loop.
    */
   async expectedPurchasesIn(source: MetricsSource, days: number) {
     if (!source.fit) return null;
     const model = this.modelView(source.fit, source.history);
     const t = days / DAYS_PER_UNIT[source.fit.timeUnit];
-    const spread = await mapInSlices(
-      this.draws(source.fit),
-      (p) => p.expectedPurchases(model.customer, t),
-      4,
-    );
-    await checkpoint();
-    return {
-      value: model.predictor.expectedPurchases(model.customer, t),
-      low: quantile(spread, 0.1),
-      high: quantile(spread, 0.9),
-    };
+    const { low, high } = await this.countInterval(source.fit, model.customer, t);
+    return { value: model.predictor.expectedPurchases(model.customer, t), low, high };
   }
 
   /**
-   * Discounted CLV over the horizon, with its 80% interval; the spend model is held at its estimate. Each draw is
-   * `months` predictions, so the draws run in slices (one draw at 120 months is about a tenth of a millisecond per month,
-   * so a checkpoint per draw), and so does the point prediction.
+   * Discounted CLV over the horizon with an 80% predictive interval. The value sums the month-by-month expected
+   * purchases, discounted, times Gamma-Gamma's expected spend. The interval is the count's over the whole horizon
+   * (10th and 90th percentiles of its predictive distribution, mixed over the parameter draws) times the expected
+   * spend (held at its estimate) times the point prediction's mean discount factor (its discounted over its
+   * undiscounted expected purchases): every purchase of the horizon discounted as an average one is.
    */
   async predictedClv(
     source: MetricsSource,
@@ -223,13 +218,25 @@ export class MetricsService {
   ): Promise<{ value: Money; low: Money; high: Money } | null> {
     const clv = this.clv(source, months, monthlyDiscountRate, currency);
     if (!clv) return null;
-    const spread = await mapInSlices(this.draws(clv.fit), (p) => clv.predict(p), 1);
+    const horizon = months * UNITS_PER_MONTH[clv.fit.timeUnit];
+    const value = clv.predict(clv.model.predictor);
     await checkpoint();
+    const expected = clv.model.predictor.expectedPurchases(clv.model.customer, horizon);
+    const perPurchase = expected > 0 ? value / expected : clv.spend;
+    const { low, high } = await this.countInterval(clv.fit, clv.model.customer, horizon);
     return {
-      value: clv.asMoney(clv.predict(clv.model.predictor)),
-      low: clv.asMoney(quantile(spread, 0.1)),
-      high: clv.asMoney(quantile(spread, 0.9)),
+      value: clv.asMoney(value),
+      low: clv.asMoney(low * perPurchase),
+      high: clv.asMoney(high * perPurchase),
     };
+  }
+
+  /** The 80% predictive interval of the purchase count in the next t (model units), over the fit's draws. */
+  private async countInterval(fit: FitRecord, customer: PurchaseSummary, t: number) {
+    const counts = await mapInSlices(this.draws(fit), (p) => p.countPmf(customer, t), 8);
+    const interval = await runInSlices(predictiveIntervalSteps(counts));
+    await checkpoint();
+    return interval;
   }
 
   /** The point prediction alone, for bulk refreshes. */
@@ -257,6 +264,7 @@ export class MetricsService {
     return {
       fit,
       model,
+      spend,
       asMoney: (major: number) => toMoney(major, currency),
       predict: (p: PurchasePredictor) =>
         discountedClv((t) => p.expectedPurchases(model.customer, t), spend, horizon),
@@ -358,7 +366,11 @@ export class MetricsService {
     );
     const names = PARAMETER_NAMES[fit.purchaseModel];
     const mean = names.map((name) => Math.log(fit.purchaseParams[name]));
-    const draws = drawParameters(mean, fit.purchaseCovariance, normals).map((theta) =>
+    // A draw whose parameters overflow (a flat likelihood on a small base) is no model: it is left out.
+    const finite = drawParameters(mean, fit.purchaseCovariance, normals).filter((theta) =>
+      theta.every((v) => Number.isFinite(Math.exp(v)) && Math.exp(v) > 0),
+    );
+    const draws = (finite.length > 0 ? finite : [mean]).map((theta) =>
       predictorFor(
         fit.purchaseModel,
         Object.fromEntries(names.map((name, i) => [name, Math.exp(theta[i])])),

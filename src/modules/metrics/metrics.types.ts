@@ -149,28 +149,49 @@ export class ModelFit {
 }
 
 @ObjectType({
-  description: 'A prediction with its 80% interval from the uncertainty of the fitted parameters.',
+  description:
+    'Predicted CLV with its 80% predictive interval: the randomness of purchasing as well as the uncertainty of the fitted parameters.',
 })
 export class MoneyPrediction {
-  @Field(() => Money, { description: 'Point prediction at the fitted parameters.' })
+  @Field(() => Money, {
+    description:
+      'Point prediction at the fitted parameters: month by month, expected purchases times the Gamma-Gamma expected spend, discounted.',
+  })
   value: Money;
 
-  @Field(() => Money, { description: '10th percentile over parameter draws.' })
+  @Field(() => Money, {
+    description:
+      'Low end of the 80% predictive interval: the 10th percentile of the purchase count over the whole horizon (as for expectedPurchases.low, mixed over 200 parameter draws) times the expected spend per purchase (held at its estimate) times the mean discount factor of the point prediction (its discounted over its undiscounted expected purchases). Spend per purchase does not vary in the interval.',
+  })
   low: Money;
 
-  @Field(() => Money, { description: '90th percentile over parameter draws.' })
+  @Field(() => Money, {
+    description:
+      'High end of the 80% predictive interval: the 90th percentile of the purchase count over the horizon, priced as low is. A skewed count can put it below value.',
+  })
   high: Money;
 }
 
-@ObjectType({ description: 'Expected purchases with an 80% interval.' })
+@ObjectType({
+  description:
+    'Expected purchases (purchase days) with an 80% predictive interval of the count: the interval includes the randomness of purchasing, P(X(t) = n | history), mixed over 200 draws of the fitted parameters.',
+})
 export class CountPrediction {
-  @Field(() => Float, { description: 'Point prediction.' })
+  @Field(() => Float, {
+    description: 'Point prediction: the expectation at the fitted parameters.',
+  })
   value: number;
 
-  @Field(() => Float, { description: '10th percentile over parameter draws.' })
+  @Field(() => Float, {
+    description:
+      'A whole number: the 10th percentile of the predictive count, the smallest n with P(count <= n) >= 0.1.',
+  })
   low: number;
 
-  @Field(() => Float, { description: '90th percentile over parameter draws.' })
+  @Field(() => Float, {
+    description:
+      'A whole number: the 90th percentile of the predictive count, the smallest n with P(count <= n) >= 0.9; so P(low <= count <= high) >= 0.8. A skewed count (most customers buy nothing soon) can put it below value.',
+  })
   high: number;
 }
 

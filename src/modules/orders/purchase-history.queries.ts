@@ -182,14 +182,19 @@ export class PurchaseHistoryQueries {
     return Array.from(weeks, (d) => d ?? 0);
   }
 
-  /** Distinct purchase days per customer in (from, to], for backtests. */
-  async purchaseDaysBetween(fromDay: string, toDay: string): Promise<Map<string, number>> {
-    const rows: { customer_id: string; days: number }[] = await this.dataSource.query(
-      `select customer_id, count(distinct ${this.shopTime.daySql('placed_at')})::int as days from orders
+  /** Distinct purchase days (shop days) and net spend (minor units) per customer in (from, to], for backtests. */
+  async purchasesBetween(
+    fromDay: string,
+    toDay: string,
+  ): Promise<Map<string, { days: number; spendMinor: number }>> {
+    const rows: { customer_id: string; days: number; spend: string }[] =
+      await this.dataSource.query(
+        `select customer_id, count(distinct ${this.shopTime.daySql('placed_at')})::int as days,
+         sum(${countedSpend()})::text as spend from orders
        where ${countedOrder()} and placed_at >= ${this.shopTime.endOfDaySql('$1')} and placed_at < ${this.shopTime.endOfDaySql('$2')}
        group by customer_id`,
-      [fromDay, toDay],
-    );
-    return new Map(rows.map((r) => [r.customer_id, r.days]));
+        [fromDay, toDay],
+      );
+    return new Map(rows.map((r) => [r.customer_id, { days: r.days, spendMinor: Number(r.spend) }]));
   }
 }

@@ -13,14 +13,25 @@ import {
 } from './bg-nbd';
 import { fitMbgNbdSteps } from './mbg-nbd';
 import { fitParetoNbdSteps } from './pareto-nbd';
-import { PurchaseModelName, predictorFor } from './purchase-models';
+import { PurchaseModelName, PurchasePredictor, predictorFor } from './purchase-models';
 import { runSteps, Steps } from './optimise';
+import { expectedAverageSpend, GammaGammaParams } from './gamma-gamma';
+import {
+  CalibrationDecile,
+  coverageSteps,
+  decileCalibration,
+  normalisedGini,
+} from './holdout-calibration';
 
 /** E[X(t) | history] for one customer under a fitted model. */
 export type PredictPurchases = (customer: PurchaseSummary, t: number) => number;
 
 export interface BacktestCustomer extends PurchaseSummary {
   actual: number;
+  /** Mean value of the calibration repeat purchases (major units), for predicted spend. */
+  mBar?: number;
+  /** Net spend in the holdout (any unit: the Gini does not depend on it). */
+  actualSpend?: number;
 }
 
 export interface BacktestReport {
@@ -153,21 +164,65 @@ export interface ModelBacktestWithFit extends ModelBacktest {
   params: Record<string, number>;
   iterations: number;
   converged: boolean;
+  /** Share of customers whose holdout count lies inside their 80% predictive interval. */
+  coverage: number;
+  deciles: CalibrationDecile[];
+  /** Normalised Gini of predicted holdout spend against actual holdout spend; null without spend data. */
+  spendGini: number | null;
 }
 
 /** Every purchase model a backtest compares, in the order of the report. */
 export const BACKTEST_MODELS: PurchaseModelName[] = ['BG_NBD', 'MBG_NBD', 'PARETO_NBD'];
 
-function fitSteps(model: PurchaseModelName, customers: PurchaseSummary[]) {
-  const columns = toColumns(customers.map(({ x, tx, T }) => ({ x, tx, T })));
+function fitSteps(model: PurchaseModelName, columns: ReturnType<typeof toColumns>) {
   if (model === 'PARETO_NBD') return fitParetoNbdSteps(columns);
   if (model === 'MBG_NBD') return fitMbgNbdSteps(columns);
   return fitBgNbdSteps(columns);
 }
 
 /**
+ * Coverage, deciles and Gini of one fitted model on the holdout. The intervals are the point-parameter PMF's: on
+ * CDNOW (39 weeks) mixing 50 or 200 parameter draws as the served intervals do changed no BG/NBD or MBG/NBD coverage
+ * and the Pareto/NBD's by 0.004 (0.8893 point, 0.8927 at 50 draws, 0.8914 at 200), and made the whole backtest 3
+ * (50) to 12 (200) times slower.
+ */
+function* calibrationSteps(
+  predictor: PurchasePredictor,
+  customers: BacktestCustomer[],
+  holdout: number,
+  spend: GammaGammaParams | null,
+) {
+  const coverage = yield* coverageSteps(
+    customers.length,
+    (i) => [predictor.countPmf(customers[i], holdout)],
+    (i) => customers[i].actual,
+  );
+  const predicted = customers.map((c) => predictor.expectedPurchases(c, holdout));
+  yield;
+  const spendGini =
+    spend && customers.every((c) => c.actualSpend !== undefined)
+      ? normalisedGini(
+          predicted.map(
+            (p, i) =>
+              p * expectedAverageSpend(spend, { x: customers[i].x, mBar: customers[i].mBar ?? 0 }),
+          ),
+          customers.map((c) => c.actualSpend!),
+        )
+      : null;
+  return {
+    coverage,
+    deciles: decileCalibration(
+      predicted,
+      customers.map((c) => c.actual),
+    ),
+    spendGini,
+  };
+}
+
+/**
  * Fits each model on the calibration summaries and backtests it on the same holdout, in steps (one optimiser
- * iteration, a few thousand predictions), then recommends one (recommendModel).
+ * iteration, a few thousand predictions), measures its intervals' coverage, deciles and Gini, then recommends one
+ * (recommendModel).
  */
 export function* backtestModelsSteps(
   models: PurchaseModelName[],
@@ -175,10 +230,13 @@ export function* backtestModelsSteps(
   holdout: number,
   unitsPerWeek: number,
   weeklyActual: number[],
+  /** Gamma-Gamma fitted on the calibration period, for predicted spend; null: no Gini. */
+  spend: GammaGammaParams | null = null,
 ): Steps<{ models: ModelBacktestWithFit[]; recommendation: PurchaseModelName }> {
   const results: ModelBacktestWithFit[] = [];
+  const columns = toColumns(customers.map(({ x, tx, T }) => ({ x, tx, T })));
   for (const model of models) {
-    const fit = yield* fitSteps(model, customers);
+    const fit = yield* fitSteps(model, columns);
     const params = fit.params as unknown as Record<string, number>;
     const predictor = predictorFor(model, params);
     const report = yield* backtestSteps(
@@ -188,6 +246,7 @@ export function* backtestModelsSteps(
       unitsPerWeek,
       weeklyActual,
     );
+    const calibration = yield* calibrationSteps(predictor, customers, holdout, spend);
     results.push({
       model,
       params,
@@ -195,6 +254,7 @@ export function* backtestModelsSteps(
       iterations: fit.iterations,
       converged: fit.converged,
       ...report,
+      ...calibration,
     });
   }
   return { models: results, recommendation: recommendModel(results) };

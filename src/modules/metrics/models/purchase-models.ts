@@ -20,6 +20,7 @@ import {
   mbgProbabilityAlive,
 } from './mbg-nbd';
 import { covarianceAt } from './uncertainty';
+import { bgNbdCountPmf, CountPmf, mbgNbdCountPmf, paretoCountPmf } from './purchase-count';
 
 export type PurchaseModelName = 'BG_NBD' | 'MBG_NBD' | 'PARETO_NBD';
 
@@ -32,6 +33,8 @@ export const PARAMETER_NAMES: Record<PurchaseModelName, [string, string, string,
 export interface PurchasePredictor {
   probabilityAlive(customer: PurchaseSummary): number;
   expectedPurchases(customer: PurchaseSummary, t: number): number;
+  /** P(Y(t) = n | history) for n = 0, 1, … in turn (purchase-count.ts). */
+  countPmf(customer: PurchaseSummary, t: number): CountPmf;
 }
 
 type Params = Record<string, number>;
@@ -42,6 +45,7 @@ export function predictorFor(model: PurchaseModelName, params: Params): Purchase
     return {
       probabilityAlive: (c) => paretoProbabilityAlive(p, c),
       expectedPurchases: (c, t) => paretoExpectedPurchases(p, c, t),
+      countPmf: (c, t) => paretoCountPmf(p, c, t),
     };
   }
   const p = { r: params.r, alpha: params.alpha, a: params.a, b: params.b };
@@ -49,10 +53,12 @@ export function predictorFor(model: PurchaseModelName, params: Params): Purchase
     return {
       probabilityAlive: (c) => mbgProbabilityAlive(p, c),
       expectedPurchases: (c, t) => mbgExpectedPurchases(p, c, t),
+      countPmf: (c, t) => mbgNbdCountPmf(p, c, t),
     };
   return {
     probabilityAlive: (c) => probabilityAlive(p, c),
     expectedPurchases: (c, t) => expectedPurchases(p, c, t),
+    countPmf: (c, t) => bgNbdCountPmf(p, c, t),
   };
 }
 

@@ -42,3 +42,38 @@ function logHyp2f1LogSpace(a: number, b: number, c: number, z: number): number {
   }
   return logSum;
 }
+
+/**
+ * I_x(a, b), the regularised incomplete beta function, by its continued fraction (modified Lentz; Numerical Recipes,
+ * 3rd ed., §6.4), on the side of x where it converges fast; the front factor in log space, so huge a and b are fine.
+ */
+export function incompleteBeta(x: number, a: number, b: number): number {
+  if (!(x > 0)) return 0;
+  if (!(x < 1)) return 1;
+  const logFront =
+    a * Math.log(x) + b * Math.log1p(-x) - (gammaln(a) + gammaln(b) - gammaln(a + b));
+  if (x < (a + 1) / (a + b + 2)) return Math.exp(logFront - Math.log(a)) * betaFraction(x, a, b);
+  return 1 - Math.exp(logFront - Math.log(b)) * betaFraction(1 - x, b, a);
+}
+
+function betaFraction(x: number, a: number, b: number): number {
+  const tiny = 1e-300;
+  const clamp = (v: number) => (Math.abs(v) < tiny ? tiny : v);
+  let c = 1;
+  let d = 1 / clamp(1 - ((a + b) * x) / (a + 1));
+  let h = d;
+  for (let m = 1; m <= 1_000_000; m++) {
+    const m2 = 2 * m;
+    const even = (m * (b - m) * x) / ((a - 1 + m2) * (a + m2));
+    d = 1 / clamp(1 + even * d);
+    c = clamp(1 + even / c);
+    h *= d * c;
+    const odd = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + 1 + m2));
+    d = 1 / clamp(1 + odd * d);
+    c = clamp(1 + odd / c);
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return h;
+}

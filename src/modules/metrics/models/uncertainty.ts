@@ -71,7 +71,7 @@ export function drawParameters(
   );
 }
 
-/** The q-quantile of values (linear interpolation). */
+/** The q-quantile of values (linear interpolation): the interval of a cohort forecast over parameter draws. */
 export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const position = (sorted.length - 1) * q;
