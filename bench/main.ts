@@ -9,6 +9,7 @@ import { seedDemoData } from '../src/seed/seed';
 import { SqlStatementLogger } from '../src/common/sql-statements';
 import { CUSTOMER_PAGE_QUERY } from './customer-page-query';
 import { createServices } from '../src/container';
+import { MetricsChangeCause } from '../src/modules/metrics';
 import { benchClv } from './clv';
 import { benchIntervals } from './intervals';
 import { benchApi, startScriptNodeFlags } from './api';
@@ -163,10 +164,10 @@ async function benchRefresh(customers: number) {
   const fitStarted = process.hrtime.bigint();
   const fit = await services.modelFits.fit(new Date().toISOString().slice(0, 10), 'week');
   const fitSeconds = Number(process.hrtime.bigint() - fitStarted) / 1e9;
-  const refresh = await services.metricsStore.refreshAll();
+  const refresh = await services.metricsStore.refreshAll(MetricsChangeCause.MANUAL_REFRESH);
   console.log(
     `PostgreSQL, ${fit.customers} customers with purchases, ${orders} orders: fit-models ${fitSeconds.toFixed(2)} s (SQL summary + BG/NBD + Gamma-Gamma), ` +
-      `refresh-metrics ${refresh.customers} customers ${refresh.seconds.toFixed(2)} s`,
+      `refresh-metrics ${refresh.customers} customers ${refresh.seconds.toFixed(2)} s (${refresh.changes} changed)`,
   );
   // cohortValue's forecast over every cohort of the seed (its two years of first purchases).
   const now = new Date();

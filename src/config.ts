@@ -29,6 +29,7 @@ export interface AppConfig {
   readonly logSql: boolean;
   readonly actionQuietDays: number;
   readonly metricsRefreshIntervalMinutes: number;
+  readonly metricsHistoryPerCustomer: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly apiKeyHashKey: string;
   readonly apiKeyCacheSeconds: number;
@@ -255,6 +256,14 @@ export const CONFIG_VARIABLES = [
     parse: integerIn(0, 10080),
     description:
       'The server recomputes every stored metric (probability alive decays with time) this often, in minutes (0: never). With several servers on one PostgreSQL, one at a time does it (an advisory lock).',
+  },
+  {
+    env: 'METRICS_HISTORY_PER_CUSTOMER',
+    key: 'metricsHistoryPerCustomer',
+    defaultValue: '100',
+    parse: integerIn(1, 10000),
+    description:
+      "Changes of stored metrics kept per customer (Customer.metricsHistory), 1 to 10000; a refresh that records a change drops that customer's oldest beyond this.",
   },
   {
     env: 'LOG_LEVEL',

@@ -7,6 +7,7 @@ import { openDatabase } from '../db/data-source';
 import { hasPendingMigrations, migrate, pendingMigrations } from '../db/bootstrap';
 import { createServices } from '../container';
 import { seedDemoData } from '../seed/seed';
+import { MetricsChangeCause } from '../modules/metrics';
 import { writeSchemaFile } from './emit-schema';
 import { exportCustomers } from './export-customers';
 import { runIntegrityCheck } from './check';
@@ -399,8 +400,9 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
   },
   'refresh-metrics': async () => {
     await withDatabase(async (db, config) => {
-      const report = await createServices(config, db.dataSource).metricsStore.refreshAll((done) =>
-        process.stderr.write(`\r${done} customers`),
+      const report = await createServices(config, db.dataSource).metricsStore.refreshAll(
+        MetricsChangeCause.MANUAL_REFRESH,
+        (done) => process.stderr.write(`\r${done} customers`),
       );
       process.stderr.write('\n');
       console.log(JSON.stringify(report));

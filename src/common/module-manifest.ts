@@ -14,6 +14,7 @@ export interface ModuleSettings {
   readonly actionQuietDays: number;
   readonly apiKeyHashKey: string;
   readonly apiKeyCacheSeconds: number;
+  readonly metricsHistoryPerCustomer: number;
 }
 
 /**

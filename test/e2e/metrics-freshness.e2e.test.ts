@@ -9,16 +9,14 @@ const FIT = `mutation($asOf: LocalDate!, $model: PurchaseModel) { fitModels(asOf
 
 /** Every stored row next to the live churn level computed by the same code for the stored as-of. */
 async function storedAndLive(t: TestApp) {
-  const rows = await t.sql<{ customer_id: string; churn_level: string | null; computed_at: Date }>(
-    'select customer_id, churn_level, computed_at from customer_metrics order by customer_id',
+  const rows = await t.sql<{ customer_id: string; churn_level: string | null; as_of: Date }>(
+    'select customer_id, churn_level, as_of from customer_metrics order by customer_id',
   );
-  const asOfs = new Set(rows.map((r) => new Date(r.computed_at).getTime()));
+  const asOfs = new Set(rows.map((r) => new Date(r.as_of).getTime()));
   const { metrics } = t.app.services;
   const live = new Map<string, string | null>();
   for (const asOf of asOfs) {
-    const ids = rows
-      .filter((r) => new Date(r.computed_at).getTime() === asOf)
-      .map((r) => r.customer_id);
+    const ids = rows.filter((r) => new Date(r.as_of).getTime() === asOf).map((r) => r.customer_id);
     for (const source of await metrics.sourcesFor(ids, new Date(asOf)))
       live.set(source.customerId, metrics.metrics(source, 'USD').churnRisk?.level ?? null);
   }
@@ -44,7 +42,7 @@ describe('stored metrics never stale (CDNOW)', () => {
     expect(afterBg).toHaveLength(n);
     expect(afterBg.filter((r) => r.stored !== r.live)).toEqual([]);
     const [meta] = await t.sql(
-      'select count(distinct fit_id)::int as fits, min(fit_id::text) as fit, count(*) filter (where computed_at is null)::int as undated from customer_metrics',
+      'select count(distinct fit_id)::int as fits, min(fit_id::text) as fit, count(*) filter (where as_of is null)::int as undated from customer_metrics',
     );
     expect(meta).toEqual({ fits: 1, fit: bg.id, undated: 0 });
 
@@ -62,14 +60,14 @@ describe('stored metrics never stale (CDNOW)', () => {
   it('an import refreshes the customers it touched', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'c360-')), 'late.txt');
     fs.writeFileSync(file, '99990 19970105 1 10.00\n99990 19970301 2 30.00\n');
-    const [{ at: before }] = await t.sql('select max(computed_at) as at from customer_metrics');
+    const [{ at: before }] = await t.sql('select max(as_of) as at from customer_metrics');
     await t.app.services.orderImport.importFile(file, { format: 'cdnow', source: 'cdnow' });
     const [row] = await t.sql(
-      `select m.computed_at, m.churn_level from customer_metrics m join customer_identifiers i on i.customer_id = m.customer_id
+      `select m.as_of, m.churn_level from customer_metrics m join customer_identifiers i on i.customer_id = m.customer_id
        where i.source = 'cdnow' and i.value = '99990'`,
     );
     expect(row).toBeDefined();
-    expect(new Date(row.computed_at).getTime()).toBeGreaterThan(new Date(before).getTime());
+    expect(new Date(row.as_of).getTime()).toBeGreaterThan(new Date(before).getTime());
   });
 });
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, recordOrder } from '../support/factories';
+import { MetricsChangeCause } from '../../src/modules/metrics';
 
 const SAMPLE = path.resolve(__dirname, '../../../shared/datasets/cdnow/CDNOW_sample.txt');
 
@@ -149,7 +150,7 @@ describe('metrics of a recent customer', () => {
 describe('stored metrics', () => {
   it('refreshes every customer after a fit, keeps one customer fresh after its writes, and filters and sorts on them', async () => {
     await t.ok(FIT, { asOf: '1998-06-30', unit: 'WEEK' });
-    const report = await t.app.services.metricsStore.refreshAll();
+    const report = await t.app.services.metricsStore.refreshAll(MetricsChangeCause.MANUAL_REFRESH);
     const [{ n }] = await t.sql('select count(*)::int as n from customers');
     expect(report.customers).toBe(n);
     const LIST = `query($filter: CustomerFilter) { customers(first: 5, filter: $filter, orderBy: { field: PREDICTED_CLV, direction: DESC }) {
@@ -327,7 +328,7 @@ describe('whole-base analytics', () => {
       `{ nps(from: "2030-01-01", to: "2030-01-31", touchpoint: "app") { promoters passives detractors responses score } }`,
     );
     expect(nps).toEqual({ promoters: 2, passives: 1, detractors: 1, responses: 4, score: 25 });
-    await t.app.services.metricsStore.refreshAll();
+    await t.app.services.metricsStore.refreshAll(MetricsChangeCause.MANUAL_REFRESH);
     const { segments } = await t.ok(
       `{ segments { segment customers totalPredictedClv { amount } averagePredictedClv { amount } } }`,
     );

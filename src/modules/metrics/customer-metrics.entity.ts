@@ -2,6 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { ModelFitEntity } from './model-fit.entity';
 import type { Relation } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
+import { MetricsHistoryEntity } from './metrics-history.entity';
 
 /**
  * Metrics stored per customer so that lists can filter and sort on them with an index; refreshed in bulk
@@ -37,8 +38,27 @@ export class CustomerMetricsEntity {
   @Column({ type: 'timestamptz', nullable: true })
   expectedNextOrderAt: Date | null;
 
+  /** The moment the metrics are computed for: only purchases up to it count. */
+  @Column({ type: 'timestamptz' })
+  asOf: Date;
+
+  /** When the refresh that wrote this row ran (wall clock): the refresh schedule's staleness. */
   @Column({ type: 'timestamptz' })
   computedAt: Date;
+
+  /**
+   * The values of the customer's newest history row, which the next refresh compares with (so a slow drift is
+   * recorded once it adds up to a change). Here rather than read from the history, so that the comparison sees the
+   * row a concurrent refresh just wrote (the upsert locks this row; see MetricsStoreService.write).
+   */
+  @Column({ type: 'text', nullable: true })
+  recordedChurnLevel: string | null;
+
+  @Column({ type: 'double precision', nullable: true })
+  recordedProbabilityAlive: number | null;
+
+  @Column({ type: 'bigint', nullable: true })
+  recordedPredictedClvMinor: string | null;
 
   @ManyToOne(() => CustomerEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'customer_id' })
@@ -46,4 +66,4 @@ export class CustomerMetricsEntity {
 }
 
 /** The module's tables, for the DataSource (src/db/entities.ts) and its manifest. */
-export const METRICS_ENTITIES = [CustomerMetricsEntity, ModelFitEntity];
+export const METRICS_ENTITIES = [CustomerMetricsEntity, MetricsHistoryEntity, ModelFitEntity];

@@ -89,6 +89,8 @@ export const metricsResolverOnly: ResolverOnlyFields = {
   Customer: {
     metrics:
       "the models (BG/NBD, Gamma-Gamma, churn risk, RFM) run in JS on fitted parameters, at the request's clock",
+    metricsHistory:
+      'a nested page of customer_metrics_history, by the loaders (one statement per page size)',
   },
   CustomerSummary: Object.fromEntries(
     [...SATISFACTION_FIELDS].map((field) => [field, SATISFACTION]),

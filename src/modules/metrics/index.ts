@@ -21,6 +21,9 @@ import {
   CustomerMetricsResolver,
 } from './metrics.resolver';
 import { MetricsStoreService } from './metrics-store.service';
+import { MetricsHistoryService } from './metrics-history.service';
+import { MetricsHistoryResolver } from './metrics-history.resolver';
+import { MetricsChangeCause } from './metrics-history.types';
 import { AnalyticsService } from './analytics.service';
 import { AnalyticsResolver } from './analytics.resolver';
 import { CohortValueService } from './cohort-value.service';
@@ -36,15 +39,30 @@ export { ModelFitService } from './model-fit.service';
 export { MetricsService } from './metrics.service';
 export { MetricsStoreService } from './metrics-store.service';
 export { MetricsRefreshSchedule } from './metrics-refresh.schedule';
+export { MetricsChangeCause } from './metrics-history.types';
 export { AnalyticsService } from './analytics.service';
 
-/** Stored metrics are recomputed after erasure from what remains; model fits describe the whole base. */
+/**
+ * Stored metrics and their history hold no personal text and are kept: erasure recomputes the metrics from what
+ * remains (a change is recorded with the cause ERASURE); model fits describe the whole base.
+ */
 const metricsTextColumns: TextColumns[] = [
   {
     table: 'customer_metrics',
     customerKey: 'customer_id',
     personal: {},
-    notPersonal: { churn_level: 'LOW, MEDIUM or HIGH', rfm_segment: 'RFM segment code' },
+    notPersonal: {
+      churn_level: 'LOW, MEDIUM or HIGH',
+      recorded_churn_level: 'LOW, MEDIUM or HIGH',
+      rfm_segment: 'RFM segment code',
+    },
+  },
+  {
+    // Derived from the pseudonymous orders and scores that erasure keeps, as customer_metrics is; kept.
+    table: 'customer_metrics_history',
+    customerKey: 'customer_id',
+    personal: {},
+    notPersonal: { churn_level: 'LOW, MEDIUM or HIGH', cause: 'MetricsChangeCause code' },
   },
   {
     table: 'model_fits',
@@ -66,6 +84,7 @@ interface MetricsServices {
   metrics: MetricsService;
   analytics: AnalyticsService;
   metricsStore: MetricsStoreService;
+  metricsHistory: MetricsHistoryService;
   cohortValue: CohortValueService;
 }
 interface MetricsDeps {
@@ -112,7 +131,9 @@ export const metricsModule = {
         modelFits,
         customers,
         settings.shopCurrency,
+        settings.metricsHistoryPerCustomer,
       ),
+      metricsHistory: new MetricsHistoryService(dataSource, settings.shopCurrency),
       cohortValue: new CohortValueService(
         cohortSpend,
         modelFits,
@@ -130,8 +151,12 @@ export const metricsModule = {
     new CohortForecastResolver(),
     new CustomerMetricsFieldResolver(s.metrics, settings.shopCurrency),
     new CustomerMetricsResolver(s.metrics, settings.shopCurrency),
+    new MetricsHistoryResolver(),
   ],
-  loaders: { key: 'metrics', create: (s, now) => createMetricsLoaders(s.metrics, now) },
+  loaders: {
+    key: 'metrics',
+    create: (s, now) => createMetricsLoaders(s.metrics, s.metricsHistory, now),
+  },
   projections: (settings) =>
     customerSummaryProjections(settings.shopCurrency, new ShopTime(settings.shopTimeZone)),
   resolverOnly: metricsResolverOnly,
@@ -139,9 +164,10 @@ export const metricsModule = {
   personalData: (s) => ({
     exportRows: async (id) => ({
       storedMetrics: (await s.metricsStore.storedByCustomerIds([id]))[0],
+      metricsHistory: await s.metricsHistory.exportRows(id),
     }),
     // Stored metrics are recomputed from what remains once the erasure is committed.
-    afterErasure: (id) => s.metricsStore.refreshCustomers([id]),
+    afterErasure: (id) => s.metricsStore.refreshCustomers([id], MetricsChangeCause.ERASURE),
   }),
   extend: { customers: metricsCustomerList },
   subscribe: subscribeMetrics,

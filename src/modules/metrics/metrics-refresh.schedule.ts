@@ -1,6 +1,7 @@
 import { BadUserInputError } from '../../common/errors';
 import { logger } from '../../common/logger';
 import type { MetricsStoreService } from './metrics-store.service';
+import { MetricsChangeCause } from './metrics-history.types';
 
 /**
  * Recomputes every stored metric at a fixed interval inside the server process, so that they age with time
@@ -54,12 +55,19 @@ export class MetricsRefreshSchedule {
     }
     this.running = (async () => {
       try {
-        const report = await this.store.refreshAllExclusively(this.sharedDatabase, {
-          signal: this.abort.signal,
-        });
+        const report = await this.store.refreshAllExclusively(
+          this.sharedDatabase,
+          MetricsChangeCause.TIME_PASSING,
+          { signal: this.abort.signal },
+        );
         if (report)
           logger.info(
-            { customers: report.customers, seconds: report.seconds, asOf: report.asOf },
+            {
+              customers: report.customers,
+              changes: report.changes,
+              seconds: report.seconds,
+              asOf: report.asOf,
+            },
             'metrics refresh: stored metrics refreshed',
           );
         else logger.info('metrics refresh: skipped, another server is refreshing');

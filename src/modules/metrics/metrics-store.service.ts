@@ -3,9 +3,16 @@ import { AppError, BadUserInputError } from '../../common/errors';
 import { CustomerService } from '../customers';
 import { MetricsService } from './metrics.service';
 import { FitRecord, ModelFitService } from './model-fit.service';
+import { currencyExponent } from '../../common/money';
+import {
+  HISTORY_MIN_CLV_CHANGE_MAJOR,
+  HISTORY_MIN_PROBABILITY_CHANGE,
+  HISTORY_RELATIVE_CHANGE,
+  MetricsChangeCause,
+} from './metrics-history.types';
 
 export interface RefreshOptions {
-  /** The moment the metrics are computed for (stored as computed_at): now by default. */
+  /** The moment the metrics are computed for (stored as as_of): now by default. */
   asOf?: Date;
   onProgress?: (done: number) => void;
   /** Stops between chunks (server shutdown); the chunks already written stay. */
@@ -17,6 +24,8 @@ export interface RefreshReport {
   seconds: number;
   asOf: Date;
   fitId: string;
+  /** Customers whose metrics changed (a history row each). */
+  changes: number;
 }
 
 /**
@@ -46,6 +55,51 @@ const LARGE_IMPORT = 20_000;
 const REFRESH_LOCK = 7_172_001;
 const STORED_CLV = { months: 12, monthlyDiscountRate: 0.01 };
 
+/** `b` moved from `a` by more than the relative threshold ($11) and the floor (`floor`), or one of them is null. */
+const moved = (a: string, b: string, floor: string) =>
+  `((${a} is null) <> (${b} is null) or coalesce(abs(${b} - ${a}) > greatest($11::float8 * greatest(abs(${a}), abs(${b})), ${floor}::float8), false))`;
+
+/** See MetricsStoreService.write; $1 fit, $2-$8 the batch, $9 as-of, $10 cause, $11-$13 thresholds, $14 rows kept. */
+const WRITE_SQL = `with m as (
+    select * from unnest($2::uuid[], $3::float8[], $4::bigint[], $5::float8[], $6::text[], $7::text[], $8::timestamptz[])
+      as m(id, alive, clv, score, level, segment, next)
+  ), old as (
+    select customer_id, recorded_churn_level, recorded_probability_alive, recorded_predicted_clv_minor
+    from customer_metrics where customer_id = any($2::uuid[]) for update
+  ), d as (
+    select m.*, old.recorded_churn_level, old.recorded_probability_alive, old.recorded_predicted_clv_minor,
+      (old.customer_id is null or old.recorded_churn_level is distinct from m.level
+        or ${moved('old.recorded_probability_alive', 'm.alive', '$12')}
+        or ${moved('old.recorded_predicted_clv_minor', 'm.clv', '$13')}) as changed
+    from m left join old on old.customer_id = m.id
+  ), stored as (
+    insert into customer_metrics (customer_id, fit_id, probability_alive, predicted_clv_minor, churn_score, churn_level, rfm_segment,
+      expected_next_order_at, as_of, computed_at, recorded_churn_level, recorded_probability_alive, recorded_predicted_clv_minor)
+    select id, $1, alive, clv, score, level, segment, next, $9, now(),
+      case when changed then level else recorded_churn_level end,
+      case when changed then alive else recorded_probability_alive end,
+      case when changed then clv else recorded_predicted_clv_minor end
+    from d
+    on conflict (customer_id) do update set fit_id = excluded.fit_id, probability_alive = excluded.probability_alive,
+      predicted_clv_minor = excluded.predicted_clv_minor, churn_score = excluded.churn_score, churn_level = excluded.churn_level,
+      rfm_segment = excluded.rfm_segment, expected_next_order_at = excluded.expected_next_order_at, as_of = excluded.as_of,
+      computed_at = excluded.computed_at, recorded_churn_level = excluded.recorded_churn_level,
+      recorded_probability_alive = excluded.recorded_probability_alive, recorded_predicted_clv_minor = excluded.recorded_predicted_clv_minor
+  ), history as (
+    insert into customer_metrics_history (customer_id, as_of, cause, fit_id, churn_level, probability_alive, predicted_clv_minor)
+    select id, $9, $10, $1, level, alive, clv from d where changed
+    returning 1
+  ), pruned as (
+    -- The statement sees the history as it was before it: keep the newest $14 - 1 beside the row it adds.
+    delete from customer_metrics_history h using (
+      select id from (
+        select id, row_number() over (partition by customer_id order by as_of desc, id desc) as n
+        from customer_metrics_history where customer_id in (select id from d where changed)) r
+      where n >= $14) p
+    where h.id = p.id
+  )
+  select count(*)::int as changed from history`;
+
 /** Keeps customer_metrics in step with the current fit, so lists filter and sort on metrics by index. */
 export class MetricsStoreService {
   constructor(
@@ -54,6 +108,8 @@ export class MetricsStoreService {
     private readonly fits: ModelFitService,
     private readonly customers: CustomerService,
     private readonly currency: string,
+    /** History rows kept per customer (METRICS_HISTORY_PER_CUSTOMER). */
+    private readonly historyPerCustomer: number,
   ) {}
 
   /**
@@ -62,6 +118,7 @@ export class MetricsStoreService {
    * their previous values, and the error says how far the refresh came.
    */
   async refreshAll(
+    cause: MetricsChangeCause,
     options: RefreshOptions | ((done: number) => void) = {},
   ): Promise<RefreshReport> {
     const {
@@ -74,12 +131,13 @@ export class MetricsStoreService {
     if (!fit) throw new BadUserInputError('Fit the models first (fit-models)', { field: 'fit' });
     let after: string | null = null;
     let done = 0;
+    let changes = 0;
     for (;;) {
       if (signal?.aborted) throw new MetricsRefreshError(done, asOf, 'it was stopped');
       const ids = await this.customers.idsAfter(after, CHUNK);
       if (ids.length === 0) break;
       try {
-        await this.write(ids, fit, asOf);
+        changes += await this.write(ids, fit, asOf, cause);
       } catch (error) {
         throw new MetricsRefreshError(done, asOf, 'a chunk failed', error);
       }
@@ -92,6 +150,7 @@ export class MetricsStoreService {
       seconds: Number(process.hrtime.bigint() - started) / 1e9,
       asOf,
       fitId: fit.id,
+      changes,
     };
   }
 
@@ -102,9 +161,10 @@ export class MetricsStoreService {
    */
   async refreshAllExclusively(
     sharedDatabase: boolean,
+    cause: MetricsChangeCause,
     options: RefreshOptions = {},
   ): Promise<RefreshReport | null> {
-    if (!sharedDatabase) return this.refreshAll(options);
+    if (!sharedDatabase) return this.refreshAll(cause, options);
     const runner = this.dataSource.createQueryRunner('master');
     await runner.connect();
     try {
@@ -113,7 +173,7 @@ export class MetricsStoreService {
       ]);
       if (!locked) return null;
       try {
-        return await this.refreshAll(options);
+        return await this.refreshAll(cause, options);
       } finally {
         await runner.query('select pg_advisory_unlock($1)', [REFRESH_LOCK]);
       }
@@ -127,13 +187,13 @@ export class MetricsStoreService {
     const fit = await this.fits.current();
     if (!fit) return;
     if (customerIds.length > LARGE_IMPORT) {
-      await this.refreshAll();
+      await this.refreshAll(MetricsChangeCause.IMPORT);
       return;
     }
     const asOf = new Date();
     for (let i = 0; i < customerIds.length; i += CHUNK) {
       try {
-        await this.write(customerIds.slice(i, i + CHUNK), fit, asOf);
+        await this.write(customerIds.slice(i, i + CHUNK), fit, asOf, MetricsChangeCause.IMPORT);
       } catch (error) {
         throw new MetricsRefreshError(i, asOf, 'a chunk failed', error);
       }
@@ -141,18 +201,33 @@ export class MetricsStoreService {
   }
 
   /** Recomputes some customers (after their orders or feedback changed); nothing before the first fit. */
-  async refreshCustomers(customerIds: readonly string[], failWithoutFit = false): Promise<void> {
+  async refreshCustomers(
+    customerIds: readonly string[],
+    cause: MetricsChangeCause,
+    failWithoutFit = false,
+  ): Promise<void> {
     const fit = await this.fits.current();
     if (!fit) {
       if (failWithoutFit)
         throw new BadUserInputError('Fit the models first (fit-models)', { field: 'fit' });
       return;
     }
-    await this.write(customerIds, fit, new Date());
+    await this.write(customerIds, fit, new Date(), cause);
   }
 
-  /** One upsert statement for a batch of customers, so a batch is stored whole or not at all. */
-  private async write(customerIds: readonly string[], fit: FitRecord, asOf: Date): Promise<void> {
+  /**
+   * One statement for a batch of customers, so a batch and its history are stored whole or not at all. It locks the
+   * batch's stored rows first (`for update` reads the newest committed version, so two refreshes of one customer
+   * never both record the same change), compares each with the values of the customer's newest history row
+   * (`recorded_*`), upserts every row, appends a history row for each one that changed and prunes those customers'
+   * history to the newest `historyPerCustomer`. Returns how many changed.
+   */
+  private async write(
+    customerIds: readonly string[],
+    fit: FitRecord,
+    asOf: Date,
+    cause: MetricsChangeCause,
+  ): Promise<number> {
     const sources = await this.metrics.sourcesFor(customerIds, asOf, fit);
     const rows = sources.map((source) => {
       const m = this.metrics.metrics(source, this.currency);
@@ -170,30 +245,25 @@ export class MetricsStoreService {
         level: m.churnRisk?.level ?? null,
         segment: m.rfm?.segment ?? null,
         next: m.expectedNextOrderAt,
-        at: m.computedAt,
       };
     });
-    await this.dataSource.query(
-      `insert into customer_metrics (customer_id, fit_id, probability_alive, predicted_clv_minor, churn_score, churn_level, rfm_segment,
-         expected_next_order_at, computed_at)
-       select id, $1, alive, clv, score, level, segment, next, at
-       from unnest($2::uuid[], $3::float8[], $4::bigint[], $5::float8[], $6::text[], $7::text[], $8::timestamptz[], $9::timestamptz[])
-         as m(id, alive, clv, score, level, segment, next, at)
-       on conflict (customer_id) do update set fit_id = excluded.fit_id, probability_alive = excluded.probability_alive,
-         predicted_clv_minor = excluded.predicted_clv_minor, churn_score = excluded.churn_score, churn_level = excluded.churn_level,
-         rfm_segment = excluded.rfm_segment, expected_next_order_at = excluded.expected_next_order_at, computed_at = excluded.computed_at`,
-      [
-        fit.id,
-        rows.map((r) => r.id),
-        rows.map((r) => r.alive),
-        rows.map((r) => r.clv),
-        rows.map((r) => r.score),
-        rows.map((r) => r.level),
-        rows.map((r) => r.segment),
-        rows.map((r) => r.next),
-        rows.map((r) => r.at),
-      ],
-    );
+    const [{ changed }] = await this.dataSource.query(WRITE_SQL, [
+      fit.id,
+      rows.map((r) => r.id),
+      rows.map((r) => r.alive),
+      rows.map((r) => r.clv),
+      rows.map((r) => r.score),
+      rows.map((r) => r.level),
+      rows.map((r) => r.segment),
+      rows.map((r) => r.next),
+      asOf,
+      cause,
+      HISTORY_RELATIVE_CHANGE,
+      HISTORY_MIN_PROBABILITY_CHANGE,
+      HISTORY_MIN_CLV_CHANGE_MAJOR * 10 ** currencyExponent(this.currency),
+      this.historyPerCustomer,
+    ]);
+    return changed;
   }
 
   /** When the stalest stored row was computed (null: none stored). */

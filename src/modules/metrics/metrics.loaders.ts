@@ -1,7 +1,10 @@
 import DataLoader from 'dataloader';
 import { BadUserInputError } from '../../common/errors';
 import { MetricsSource } from './customer-metrics';
+import { createNestedPageLoader } from '../../common/nested-pages';
 import { MetricsService } from './metrics.service';
+import { MetricsHistoryService } from './metrics-history.service';
+import { MetricsChange, MetricsHistoryArgs } from './metrics-history.types';
 
 /**
  * Each as-of day of a request is one batch of statements for all its customers, so a request may ask for a few
@@ -10,7 +13,12 @@ import { MetricsService } from './metrics.service';
 export const MAX_AS_OF_DAYS_PER_REQUEST = 10;
 
 /** Customer.metrics sources of one request: today's (the request's clock), and one batch per other asOf day. */
-export const createMetricsLoaders = (metrics: MetricsService, now: Date) => {
+export const createMetricsLoaders = (
+  metrics: MetricsService,
+  history: MetricsHistoryService,
+  now: Date,
+) => {
+  const historyCounts = new DataLoader((ids: readonly string[]) => history.countByCustomerIds(ids));
   const today = metrics.shopTime.dayOf(now);
   const sources = new DataLoader((ids: readonly string[]) => metrics.sourcesFor(ids, now));
   const byDay = new Map<string, DataLoader<string, MetricsSource>>();
@@ -32,6 +40,9 @@ export const createMetricsLoaders = (metrics: MetricsService, now: Date) => {
       }
       return loader;
     },
+    historyPage: createNestedPageLoader<MetricsChange, MetricsHistoryArgs>((ids, args) =>
+      history.pagesByCustomerIds(ids, args, (id) => historyCounts.load(id)),
+    ),
   };
 };
 

@@ -38,12 +38,18 @@ export type OrderWrittenListener = (
   event: { customerId: string; orderId: string; kind: 'RECORDED' | 'RETURNED' },
 ) => Promise<void>;
 
+/** Called after an order write committed: which customer, and whether an order or a return was recorded. */
+export type OrderCommittedListener = (
+  customerId: string,
+  kind: 'RECORDED' | 'RETURNED',
+) => Promise<void>;
+
 export const MAX_BATCH_ORDERS = 500;
 export const MAX_PRODUCTS = 1000;
 
 export class OrderWriterService {
   private readonly listeners: OrderWrittenListener[] = [];
-  private readonly committedListeners: ((customerId: string) => Promise<void>)[] = [];
+  private readonly committedListeners: OrderCommittedListener[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -57,13 +63,13 @@ export class OrderWriterService {
   }
 
   /** Called after the order's transaction committed; a failure there is logged, the write stands. */
-  onOrderCommitted(listener: (customerId: string) => Promise<void>) {
+  onOrderCommitted(listener: OrderCommittedListener) {
     this.committedListeners.push(listener);
   }
 
-  private async afterCommit(customerId: string) {
+  private async afterCommit(customerId: string, kind: 'RECORDED' | 'RETURNED') {
     for (const listener of this.committedListeners) {
-      await listener(customerId).catch((error) =>
+      await listener(customerId, kind).catch((error) =>
         logger.error({ err: error }, 'orders: an after-commit listener failed'),
       );
     }
@@ -104,7 +110,7 @@ export class OrderWriterService {
     const result = await this.dataSource.transaction((manager) =>
       this.recordOrderIn(manager, input),
     );
-    if (result.created) await this.afterCommit(result.order.customerId);
+    if (result.created) await this.afterCommit(result.order.customerId, 'RECORDED');
     return result;
   }
 
@@ -306,7 +312,7 @@ export class OrderWriterService {
         { customerOf: (order) => order.customerId },
       ),
     );
-    await this.afterCommit(returned.customerId);
+    await this.afterCommit(returned.customerId, 'RETURNED');
     return returned;
   }
 
