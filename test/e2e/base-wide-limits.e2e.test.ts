@@ -173,6 +173,27 @@ describe('long requests share the process and stop at the deadline', () => {
     expect(await logged).toContain('REQUEST_TIMEOUT');
   });
 
+  it('fits a model in slices through the API: /healthz answers meanwhile, and a fit past the deadline stops and stores nothing', async () => {
+    const before = await t.sql('select count(*)::int as fits from model_fits');
+    const logged = codesLoggedFor('SlowFit');
+    const { order, heavy, light } = await race(
+      () =>
+        post(
+          'mutation SlowFit { fitModels(asOf: "1997-09-30", timeUnit: DAY, purchaseModel: PARETO_NBD) { id } }',
+          t.adminKey,
+          scoring,
+        ),
+      () => request(scoring.app).get('/healthz'),
+      100,
+    );
+    expect(light.status).toBe(200);
+    expect(heavy.status).toBe(400);
+    expect(heavy.body.errors[0].extensions).toEqual({ code: 'REQUEST_TIMEOUT', timeoutMs: 250 });
+    expect(order).toEqual(['light', 'heavy']);
+    expect(await logged).toContain('REQUEST_TIMEOUT');
+    expect(await t.sql('select count(*)::int as fits from model_fits')).toEqual(before);
+  });
+
   it('computes an admin document’s per-customer models in slices: /healthz answers meanwhile, the deadline on time', async () => {
     const { order, heavy, light } = await race(
       () => post(ADMIN_MODELS, t.adminKey, hurried),

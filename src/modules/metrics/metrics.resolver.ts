@@ -63,7 +63,7 @@ export class ModelFitResolver {
   @RequireScopes('admin')
   @Mutation(() => ModelFit, {
     description:
-      'Fit a purchase model (BG/NBD by default) and Gamma-Gamma on the whole base with purchases up to asOf, store the fit and make it current.',
+      'Fit a purchase model (BG/NBD by default) and Gamma-Gamma on the whole base with purchases up to asOf, store the fit and make it current. The fit yields to other requests between optimiser iterations and stops at the request deadline (REQUEST_TIMEOUT, nothing stored): fit a large base with `npm run c360 -- fit-models`, which has none.',
   })
   async fitModels(
     @Arg('asOf', () => LocalDateScalar, { description: 'Use purchases up to the end of this day.' })

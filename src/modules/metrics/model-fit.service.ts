@@ -3,7 +3,8 @@ import { BadUserInputError } from '../../common/errors';
 import { ShopTime } from '../../common/shop-time';
 import { PurchaseHistory, PurchaseHistoryQueries } from '../orders';
 import { PurchaseSummary, toColumns } from './models/bg-nbd';
-import { fitPurchaseModel, PurchaseModelName } from './models/purchase-models';
+import { fitPurchaseModelSteps, PurchaseModelName } from './models/purchase-models';
+import { runInSlices } from '../../common/cooperative';
 import { fitGammaGamma } from './models/gamma-gamma';
 import { quintileCuts } from './models/rfm';
 import { TimeUnit } from './models/clv';
@@ -83,7 +84,9 @@ export class ModelFitService {
     }
     const inputs = histories.map((h) => toModelInput(h, unit));
     const columns = toColumns(inputs.map(({ x, tx, T }): PurchaseSummary => ({ x, tx, T })));
-    const purchase = fitPurchaseModel(model, columns);
+    // In slices: through the API the fit yields to other requests between optimiser iterations and stops at the
+    // request's deadline (REQUEST_TIMEOUT, nothing stored); the CLI has no deadline.
+    const purchase = await runInSlices(fitPurchaseModelSteps(model, columns));
     const repeat = inputs
       .filter((i) => i.x > 0 && i.mBar > 0)
       .map((i) => ({ x: i.x, mBar: i.mBar }));

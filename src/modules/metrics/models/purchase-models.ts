@@ -2,24 +2,25 @@
 import {
   bgNbdLogLikelihoodWithGradient,
   expectedPurchases,
-  fitBgNbd,
+  fitBgNbdSteps,
   probabilityAlive,
   PurchaseSummary,
   SummaryColumns,
 } from './bg-nbd';
 import {
-  fitParetoNbd,
+  fitParetoNbdSteps,
   paretoExpectedPurchases,
   paretoNbdTotalLogLikelihood,
   paretoProbabilityAlive,
 } from './pareto-nbd';
 import {
-  fitMbgNbd,
+  fitMbgNbdSteps,
   mbgExpectedPurchases,
   mbgNbdLogLikelihoodWithGradient,
   mbgProbabilityAlive,
 } from './mbg-nbd';
 import { covarianceAt } from './uncertainty';
+import { runSteps, Steps } from './optimise';
 import { bgNbdCountPmf, CountPmf, mbgNbdCountPmf, paretoCountPmf } from './purchase-count';
 
 export type PurchaseModelName = 'BG_NBD' | 'MBG_NBD' | 'PARETO_NBD';
@@ -64,13 +65,28 @@ export function predictorFor(model: PurchaseModelName, params: Params): Purchase
 
 /** Fits the model and measures the curvature of its likelihood at the optimum (log-parameters). */
 export function fitPurchaseModel(model: PurchaseModelName, data: SummaryColumns) {
+  return runSteps(fitPurchaseModelSteps(model, data));
+}
+
+/**
+ * The same in steps of one optimiser iteration, for a caller that serves other work meanwhile and may stop it (a fit
+ * through the API yields to other requests between iterations and stops at the request's deadline).
+ */
+export function* fitPurchaseModelSteps(model: PurchaseModelName, data: SummaryColumns) {
   const names = PARAMETER_NAMES[model];
-  const fit =
+  const steps: Steps<{
+    params: object;
+    logLikelihood: number;
+    iterations: number;
+    converged: boolean;
+    theta: number[];
+  }> =
     model === 'PARETO_NBD'
-      ? fitParetoNbd(data)
+      ? fitParetoNbdSteps(data)
       : model === 'MBG_NBD'
-        ? fitMbgNbd(data)
-        : fitBgNbd(data);
+        ? fitMbgNbdSteps(data)
+        : fitBgNbdSteps(data);
+  const fit = yield* steps;
   const toParams = (theta: number[]) =>
     Object.fromEntries(names.map((n, i) => [n, Math.exp(theta[i])]));
   const gradient =
