@@ -116,6 +116,32 @@ describe('CDNOW through the API as of 1997-09-30', () => {
     expect(total).toBeLessThan(1665);
   });
 
+  it('gives the first customers the 12-month discounted CLV of the same inputs, to the cent', async () => {
+    const { customers } = await t.ok(
+      `{ customers(first: 50) { nodes { identifiers { source value } metrics(asOf: "1997-09-30") {
+        predictedClv(months: 12, discountRate: 0.01) { value { amount } low { amount } high { amount } } } } } }`,
+    );
+    const summaries = calibrationSummaries();
+    const model = predictorFor('BG_NBD', { r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b });
+    const populationMean = (fit.p * fit.gamma) / (fit.q - 1);
+    expect(customers.nodes).toHaveLength(50);
+    for (const node of customers.nodes) {
+      const c = summaries.get(node.identifiers.find((i: any) => i.source === 'cdnow').value)!;
+      const weight = c.x === 0 ? 1 : (fit.q - 1) / (fit.p * c.x + fit.q - 1);
+      const spend = weight * populationMean + (1 - weight) * c.mBar;
+      let clv = 0;
+      for (let month = 1; month <= 12; month++) {
+        const added =
+          model.expectedPurchases(c, month * UNITS_PER_MONTH.week) -
+          model.expectedPurchases(c, (month - 1) * UNITS_PER_MONTH.week);
+        clv += (spend * added) / 1.01 ** month;
+      }
+      const { value, low, high } = node.metrics.predictedClv;
+      expect(Math.abs(Number(value.amount) - clv)).toBeLessThanOrEqual(0.005 + 1e-9);
+      expect(Number(low.amount)).toBeLessThanOrEqual(Number(high.amount));
+    }
+  });
+
   it('sees the 1997 base alive as of 1997, where today it sees it gone', () => {
     const repeat = (nodes: any[]) =>
       nodes.filter((n) => summariesOf(n).x > 0).map((n) => n.metrics.probabilityAlive as number);
