@@ -1,3 +1,4 @@
+import { asOfMoment } from '../../common/as-of';
 import { DataSource } from 'typeorm';
 import { mapInSlices } from '../../common/cooperative';
 import { ModelFitService } from './model-fit.service';
@@ -84,7 +85,7 @@ export class AnalyticsService {
   /** As of the end of `asOfDay` (up to `now` for today); a later day is refused. */
   async cohorts(from: string, to: string, asOfDay: string | null, now: Date): Promise<Cohort[]> {
     const { start, end } = periodOf(this.shopTime, from, to, 'to');
-    const asOf = this.shopTime.asOfMoment(asOfDay ?? this.shopTime.dayOf(now), now);
+    const asOf = asOfMoment(this.shopTime, asOfDay ?? this.shopTime.dayOf(now), now);
     return (await this.history.monthlyCohorts(start, end, asOf)).map((c) => ({
       cohort: c.cohort,
       size: c.size,
@@ -111,7 +112,7 @@ export class AnalyticsService {
    */
   async segments(asOfDay: string | null, now: Date): Promise<SegmentSummary[]> {
     if (asOfDay === null) return this.storedSegments();
-    this.shopTime.asOfMoment(asOfDay, now); // refuses a day still to come
+    asOfMoment(this.shopTime, asOfDay, now); // refuses a day still to come
     const fit = await this.fits.newestUpTo(asOfDay);
     if (!fit) return [];
     const histories = await this.history.purchaseSummaries(asOfDay, null);
