@@ -1,5 +1,3 @@
-import { BadUserInputError } from './errors';
-
 /**
  * The shop's calendar: which day a moment falls on, and where a day begins and ends, in SHOP_TIME_ZONE (an IANA
  * name, validated by src/config.ts and checked against the database's pg_timezone_names when it opens). Every
@@ -98,20 +96,6 @@ export class ShopTime {
   }
 
   // --- JavaScript: the same rules through Intl.
-
-  /**
-   * The moment an as-of day stands for: the last millisecond of that shop day, or `now` for today. A day still to come
-   * is refused (`asOf`, BAD_USER_INPUT): figures as of it would only be today's with more silence.
-   */
-  asOfMoment(day: string, now: Date): Date {
-    const today = this.dayOf(now);
-    if (day > today)
-      throw new BadUserInputError(`asOf ${day} is after today (${today})`, {
-        field: 'asOf',
-        max: today,
-      });
-    return day === today ? now : new Date(this.endOfDay(day).getTime() - 1);
-  }
 
   /** The shop day of a moment, YYYY-MM-DD. */
   dayOf(moment: Date): string {

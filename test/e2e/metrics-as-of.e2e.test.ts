@@ -210,6 +210,52 @@ describe('CDNOW through the API as of 1997-09-30', () => {
     }
   });
 
+  it('sums RFM segments as of the day from the same per-customer figures, and says the stored ones’ as-of', async () => {
+    const perCustomer: { segment: string; clv: bigint }[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { customers }: any = await t.ok(
+        `query($after: String) { customers(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
+          nodes { metrics(asOf: "1997-09-30") { rfm { segment } predictedClv(months: 12, discountRate: 0.01) { value { minorUnits } } } } } }`,
+        { after },
+      );
+      for (const n of customers.nodes)
+        perCustomer.push({
+          segment: n.metrics.rfm.segment,
+          clv: BigInt(n.metrics.predictedClv.value.minorUnits),
+        });
+      if (!customers.pageInfo.hasNextPage) break;
+      after = customers.pageInfo.endCursor;
+    }
+    const expected = new Map<string, { customers: number; minor: bigint }>();
+    for (const c of perCustomer) {
+      const e = expected.get(c.segment) ?? { customers: 0, minor: 0n };
+      e.customers += 1;
+      e.minor += c.clv;
+      expected.set(c.segment, e);
+    }
+    const { segments } = await t.ok(
+      `{ segments(asOf: "1997-09-30") { segment customers totalPredictedClv { minorUnits } asOf } }`,
+    );
+    expect(segments.reduce((s: number, x: any) => s + x.customers, 0)).toBe(2357);
+    for (const x of segments) {
+      expect(x.asOf).toBe(FIT_DAY);
+      expect({
+        segment: x.segment,
+        customers: x.customers,
+        minor: BigInt(x.totalPredictedClv.minorUnits),
+      }).toEqual({ segment: x.segment, ...expected.get(x.segment) });
+    }
+    expect(segments).toHaveLength(expected.size);
+    const stored = await t.ok(`{ segments { segment customers asOf } }`);
+    const today = new Date().toISOString().slice(0, 10);
+    for (const x of stored.segments) expect(x.asOf).toBe(today);
+    const later = await t.gql(`{ segments(asOf: "9999-12-31") { segment } }`);
+    expect(later.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+    const before = await t.ok(`{ segments(asOf: "1990-01-01") { segment } }`);
+    expect(before.segments).toEqual([]);
+  });
+
   it('reads the monthly retention cohorts as of the day', async () => {
     const cohorts = async (day: string | null) =>
       (

@@ -1,4 +1,9 @@
+import { asOfMoment } from '../../common/as-of';
 import { DataSource } from 'typeorm';
+import { mapInSlices } from '../../common/cooperative';
+import { ModelFitService } from './model-fit.service';
+import { MetricsService } from './metrics.service';
+import { STORED_CLV } from './metrics-store.service';
 import { BadUserInputError } from '../../common/errors';
 import { dayProblem } from '../../common/dates';
 import { daysBetween, ShopTime } from '../../common/shop-time';
@@ -56,6 +61,8 @@ export class AnalyticsService {
     private readonly feedback: FeedbackService,
     private readonly currency: string,
     private readonly shopTime: ShopTime,
+    private readonly fits: ModelFitService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async retention(periodStart: string, periodEnd: string, activeDays: number): Promise<Retention> {
@@ -78,7 +85,7 @@ export class AnalyticsService {
   /** As of the end of `asOfDay` (up to `now` for today); a later day is refused. */
   async cohorts(from: string, to: string, asOfDay: string | null, now: Date): Promise<Cohort[]> {
     const { start, end } = periodOf(this.shopTime, from, to, 'to');
-    const asOf = this.shopTime.asOfMoment(asOfDay ?? this.shopTime.dayOf(now), now);
+    const asOf = asOfMoment(this.shopTime, asOfDay ?? this.shopTime.dayOf(now), now);
     return (await this.history.monthlyCohorts(start, end, asOf)).map((c) => ({
       cohort: c.cohort,
       size: c.size,
@@ -98,18 +105,74 @@ export class AnalyticsService {
     };
   }
 
-  async segments(): Promise<SegmentSummary[]> {
-    const rows: { segment: RfmSegmentName; customers: number; total: string }[] =
-      await this.dataSource.query(
-        `select rfm_segment as segment, count(*)::int as customers, coalesce(sum(predicted_clv_minor), 0)::text as total
+  /**
+   * Customers and predicted CLV per RFM segment. Without an as-of day, from the stored metrics (an index-only
+   * aggregate; each summary says the oldest as-of among them); with one, computed from every customer's purchases up
+   * to its end under the newest fit as of it (one statement, then each customer's RFM and 12-month CLV, in slices).
+   */
+  async segments(asOfDay: string | null, now: Date): Promise<SegmentSummary[]> {
+    if (asOfDay === null) return this.storedSegments();
+    asOfMoment(this.shopTime, asOfDay, now); // refuses a day still to come
+    const fit = await this.fits.newestUpTo(asOfDay);
+    if (!fit) return [];
+    const histories = await this.history.purchaseSummaries(asOfDay, null);
+    const totals = new Map<RfmSegmentName, { customers: number; minor: bigint }>();
+    await mapInSlices(
+      histories,
+      (h) => {
+        const { segment, clv } = this.metrics.segmentAndClv(
+          fit,
+          h,
+          STORED_CLV.months,
+          STORED_CLV.monthlyDiscountRate,
+          this.currency,
+        );
+        const total = totals.get(segment) ?? { customers: 0, minor: 0n };
+        total.customers += 1;
+        total.minor += clv ? BigInt(clv.minorUnits) : 0n;
+        totals.set(segment, total);
+      },
+      256,
+    );
+    return [...totals]
+      .sort(([, a], [, b]) => (b.minor > a.minor ? 1 : b.minor < a.minor ? -1 : 0))
+      .map(([segment, t]) => this.summary(segment, t.customers, t.minor, asOfDay));
+  }
+
+  private async storedSegments(): Promise<SegmentSummary[]> {
+    const rows: {
+      segment: RfmSegmentName;
+      customers: number;
+      total: string;
+      as_of: Date | null;
+    }[] = await this.dataSource.query(
+      `select rfm_segment as segment, count(*)::int as customers, coalesce(sum(predicted_clv_minor), 0)::text as total,
+           min(as_of) as as_of
        from customer_metrics where rfm_segment is not null group by 1 order by 3::bigint desc`,
-      );
-    return rows.map((r) => ({
-      segment: r.segment,
-      customers: r.customers,
-      totalPredictedClv: money(r.total, this.currency),
-      averagePredictedClv: money(BigInt(r.total) / BigInt(r.customers), this.currency),
-    }));
+    );
+    return rows.map((r) =>
+      this.summary(
+        r.segment,
+        r.customers,
+        BigInt(r.total),
+        r.as_of ? this.shopTime.dayOf(new Date(r.as_of)) : null,
+      ),
+    );
+  }
+
+  private summary(
+    segment: RfmSegmentName,
+    customers: number,
+    totalMinor: bigint,
+    asOf: string | null,
+  ): SegmentSummary {
+    return {
+      segment,
+      customers,
+      totalPredictedClv: money(totalMinor, this.currency),
+      averagePredictedClv: money(totalMinor / BigInt(customers), this.currency),
+      asOf,
+    };
   }
 
   async modelReport(calibrationEnd: string, holdoutEnd: string): Promise<ModelReport> {

@@ -52,10 +52,18 @@ export class NpsReport {
 export class SegmentSummary {
   @Field(() => RfmSegmentName, { description: 'Segment.' }) segment: RfmSegmentName;
   @Field(() => Int, { description: 'Customers in it.' }) customers: number;
-  @Field(() => Money, { description: 'Sum of their stored 12-month predicted CLV.' })
+  @Field(() => Money, {
+    description: 'Sum of their 12-month predicted CLV (1% a month discount, as stored).',
+  })
   totalPredictedClv: Money;
   @Field(() => Money, { description: 'Mean stored 12-month predicted CLV.' })
   averagePredictedClv: Money;
+  @Field(() => LocalDateScalar, {
+    nullable: true,
+    description:
+      'The day the figures are as of: the asOf asked for, or, from the stored metrics, the oldest as-of among them (a refresh brings them to today).',
+  })
+  asOf: string | null;
 }
 
 @ObjectType({ description: 'Predicted against actual purchases in one holdout week.' })

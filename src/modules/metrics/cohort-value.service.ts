@@ -1,3 +1,4 @@
+import { asOfMoment } from '../../common/as-of';
 import { BadUserInputError } from '../../common/errors';
 import { currencyExponent, money, Money } from '../../common/money';
 import { ShopTime } from '../../common/shop-time';
@@ -54,7 +55,7 @@ export class CohortValueService {
         maxMonths: MAX_MONTHS_SINCE_ACQUISITION,
       });
     const day = asOfDay ?? this.shopTime.dayOf(now);
-    const asOf = this.shopTime.asOfMoment(day, now);
+    const asOf = asOfMoment(this.shopTime, day, now);
     const rows = await this.cohorts.cumulativeSpendByCohort(from, to, months, asOf);
     let forecasts: Promise<Map<string, CohortForecast> | null> | null = null;
     const forecastsOnce = () => (forecasts ??= this.forecasts(from, to, day, asOf));

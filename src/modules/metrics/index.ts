@@ -124,6 +124,8 @@ export const metricsModule = {
         feedback,
         settings.shopCurrency,
         shopTime,
+        modelFits,
+        metrics,
       ),
       metricsStore: new MetricsStoreService(
         dataSource,

@@ -53,7 +53,8 @@ const CHUNK = 5000;
 const LARGE_IMPORT = 20_000;
 /** pg_try_advisory_lock key of the whole-base refresh (any constant shared by every server of one database). */
 const REFRESH_LOCK = 7_172_001;
-const STORED_CLV = { months: 12, monthlyDiscountRate: 0.01 };
+/** The horizon of the stored predicted CLV (and of segments as of a day, which must agree with it). */
+export const STORED_CLV = { months: 12, monthlyDiscountRate: 0.01 };
 
 /** `b` moved from `a` by more than the relative threshold ($11) and the floor (`floor`), or one of them is null. */
 const moved = (a: string, b: string, floor: string) =>

@@ -1,3 +1,4 @@
+import { asOfMoment } from '../../common/as-of';
 import DataLoader from 'dataloader';
 import { BadUserInputError } from '../../common/errors';
 import { MetricsSource } from './customer-metrics';
@@ -27,7 +28,7 @@ export const createMetricsLoaders = (
     /** The loader for an asOf day: today's is `sources`; a later day is refused. */
     sourcesAsOf(day: string | null | undefined): DataLoader<string, MetricsSource> {
       if (day == null || day === today) return sources;
-      const moment = metrics.shopTime.asOfMoment(day, now);
+      const moment = asOfMoment(metrics.shopTime, day, now);
       let loader = byDay.get(day);
       if (!loader) {
         if (byDay.size >= MAX_AS_OF_DAYS_PER_REQUEST - 1)

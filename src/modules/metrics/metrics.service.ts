@@ -239,6 +239,31 @@ export class MetricsService {
     return interval;
   }
 
+  /**
+   * A purchase history's RFM segment and point predicted CLV under a fit, as metrics() and the stored refresh give
+   * them: for whole-base reads as of a day (`segments(asOf)`), which need nothing else of a customer.
+   */
+  segmentAndClv(
+    fit: FitRecord,
+    history: PurchaseHistory,
+    months: number,
+    monthlyDiscountRate: number,
+    currency: string,
+  ): { segment: RfmSegmentName; clv: Money | null } {
+    const scores = rfmScores(fit.rfmCuts, {
+      daysSinceLastPurchase: history.ageDays - history.recencyDays,
+      purchaseDays: history.x + 1,
+      netValueMinor: Number(history.totalValueMinor),
+    });
+    const segment = rfmSegment(
+      scores.recencyScore,
+      scores.frequencyScore,
+      scores.monetaryScore,
+    ) as RfmSegmentName;
+    const clv = this.clv({ fit, history }, months, monthlyDiscountRate, currency);
+    return { segment, clv: clv && clv.asMoney(clv.predict(clv.model.predictor)) };
+  }
+
   /** The point prediction alone, for bulk refreshes. */
   predictedClvValue(
     source: MetricsSource,
@@ -251,7 +276,7 @@ export class MetricsService {
   }
 
   private clv(
-    source: MetricsSource,
+    source: Pick<MetricsSource, 'fit' | 'history'>,
     months: number,
     monthlyDiscountRate: number,
     currency: string,
