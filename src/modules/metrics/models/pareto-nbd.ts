@@ -61,7 +61,7 @@ export function fitParetoNbd(
   return runSteps(fitParetoNbdSteps(data, start));
 }
 
-/** The same fit in steps of one optimiser iteration (nine likelihoods over the base each). */
+/** The same fit in steps of one optimiser iteration (nine likelihoods over the base each, one per line-search trial). */
 export function* fitParetoNbdSteps(
   data: SummaryColumns,
   start: ParetoNbdParams = { r: 1, alpha: 1, s: 1, beta: 1 },
@@ -87,6 +87,8 @@ export function* fitParetoNbdSteps(
       return { value, gradient };
     },
     [Math.log(start.r), Math.log(start.alpha), Math.log(start.s), Math.log(start.beta)],
+    500,
+    f,
   );
   return {
     params: toParams(result.theta),
