@@ -97,6 +97,13 @@ describe('base-wide costs', () => {
       '{ upcomingMoments(days: 366, first: 1) { edges { node { date } } } }',
       100 + 4,
     ],
+    ['RFM segments as of a day', '{ segments(asOf: "1997-09-30") { segment } }', 200],
+    // The spend matrix (50 + 1 per cohort month) and the forecast, charged once for the list (300).
+    [
+      'cohort forecasts',
+      '{ cohortValue(from: "1997-01-01", to: "1997-12-31", asOf: "1997-09-30") { cohort forecast { months } } }',
+      50 + 12 + 300,
+    ],
   ])('prices %s as a scan of the base', async (_name, query, cost) => {
     const res = await post(
       query,

@@ -38,11 +38,17 @@ export function maximiseLogLikelihood(
   return runSteps(maximiseLogLikelihoodSteps(objective, start, maxIterations));
 }
 
-/** The same, yielding after each iteration (each evaluates the objective a few times over the whole base). */
+/**
+ * The same, yielding after each iteration (each evaluates the objective a few times over the whole base).
+ * `valueOnly`, when the gradient costs more than the value (by differences: Pareto/NBD), is what the line search's
+ * trial points are judged by; the gradient is then computed at the accepted point only. The acceptance test reads
+ * the trial's value alone, so the path of the fit is the same either way.
+ */
 export function* maximiseLogLikelihoodSteps(
   objective: Objective,
   start: number[],
   maxIterations = 500,
+  valueOnly?: (theta: number[]) => number,
 ): Steps<OptimiseResult> {
   const n = start.length;
   // Minimise the negative log-likelihood.
@@ -50,6 +56,7 @@ export function* maximiseLogLikelihoodSteps(
     const { value, gradient } = objective(theta);
     return { value: -value, gradient: gradient.map((g) => -g) };
   };
+  const trialValue = valueOnly ? (theta: number[]) => -valueOnly(theta) : null;
   let theta = [...start];
   let current = f(theta);
   if (!Number.isFinite(current.value))
@@ -74,12 +81,14 @@ export function* maximiseLogLikelihoodSteps(
     let next = { theta, value: current.value, gradient: current.gradient };
     for (let tries = 0; tries < 60; tries++) {
       const candidate = theta.map((t, i) => t + step * direction[i]);
-      const evaluated = f(candidate);
+      const value = trialValue ? trialValue(candidate) : null;
+      const evaluated = value === null ? f(candidate) : null;
+      const judged = value ?? evaluated!.value;
       if (
-        Number.isFinite(evaluated.value) &&
-        evaluated.value <= current.value + 1e-4 * step * dot(current.gradient, direction)
+        Number.isFinite(judged) &&
+        judged <= current.value + 1e-4 * step * dot(current.gradient, direction)
       ) {
-        next = { theta: candidate, ...evaluated };
+        next = { theta: candidate, ...(evaluated ?? f(candidate)) };
         break;
       }
       step /= 2;

@@ -4,7 +4,7 @@
  * (2005), Eqs. 22–25. Purchases at rate lambda ~ Gamma(r, alpha) while alive; lifetime ~ Exp(mu) with
  * mu ~ Gamma(s, beta). Same summary (x, tx, T) and time units as BG/NBD.
  */
-import { gammaln, logHyp2f1AOne, logSumExp } from './special-functions';
+import { gammaln, logHyp2f1, logSumExp } from './special-functions';
 import { maximiseLogLikelihoodSteps, runSteps } from './optimise';
 import type { PurchaseSummary, SummaryColumns } from './bg-nbd';
 
@@ -26,7 +26,7 @@ function logA0({ r, alpha, s, beta }: ParetoNbdParams, { x, tx, T }: PurchaseSum
   const [big, second] = alpha >= beta ? [alpha, s + 1] : [beta, r + x];
   const diff = Math.abs(alpha - beta);
   const term = (t: number) =>
-    logHyp2f1AOne(rsx, second, diff / (big + t)) - rsx * Math.log(big + t);
+    logHyp2f1(rsx, second, rsx + 1, diff / (big + t)) - rsx * Math.log(big + t);
   return logDiffExp(term(tx), term(T));
 }
 
@@ -61,7 +61,7 @@ export function fitParetoNbd(
   return runSteps(fitParetoNbdSteps(data, start));
 }
 
-/** The same fit in steps of one optimiser iteration (nine likelihoods over the base each). */
+/** The same fit in steps of one optimiser iteration (nine likelihoods over the base each, one per line-search trial). */
 export function* fitParetoNbdSteps(
   data: SummaryColumns,
   start: ParetoNbdParams = { r: 1, alpha: 1, s: 1, beta: 1 },
@@ -87,6 +87,8 @@ export function* fitParetoNbdSteps(
       return { value, gradient };
     },
     [Math.log(start.r), Math.log(start.alpha), Math.log(start.s), Math.log(start.beta)],
+    500,
+    f,
   );
   return {
     params: toParams(result.theta),

@@ -43,67 +43,6 @@ function logHyp2f1LogSpace(a: number, b: number, c: number, z: number): number {
   return logSum;
 }
 
-/** ln σ(x) = −ln(1 + e^{−x}), accurate for every x. */
-const logSigmoid = (x: number) =>
-  x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
-
-/**
- * ln 2F1(a, b; a + 1; z) for a, b > 0 and 0 <= z < 1: the hypergeometric function of the Pareto/NBD likelihood.
- * Its series needs about (b + 40) / (1 − z) terms (used up to 1,000), millions when z nears 1 (a fit wandering toward huge α or β), so
- * there it is computed from its integral instead: 2F1(a, b; a+1; z) = a z^−a ∫_0^Y (1 − e^−y)^(a−1) e^((b−1)y) dy with
- * Y = −ln(1 − z) (substitute 1 − z t = e^−y in Euler's integral a ∫_0^1 t^(a−1) (1 − z t)^−b dt), by tanh-sinh
- * quadrature in log space, which takes the endpoint singularity (a < 1) and the peak at Y (large b) in its stride;
- * step halved until two estimates agree to 1e-14. A few thousand evaluations at most, whatever z.
- */
-export function logHyp2f1AOne(a: number, b: number, z: number): number {
-  if (z === 0) return 0;
-  if (!(z > 0 && z < 1)) throw new RangeError(`logHyp2f1AOne needs 0 <= z < 1, got ${z}`);
-  if ((Math.abs(b) + 40) / (1 - z) <= 1000) return logHyp2f1(a, b, a + 1, z);
-  return logHyp2f1AOneByQuadrature(a, b, z);
-}
-
-/** The quadrature of logHyp2f1AOne, for any z in (0, 1) (exported for its tests). */
-export function logHyp2f1AOneByQuadrature(a: number, b: number, z: number): number {
-  const Y = -Math.log1p(-z);
-  const logY = Math.log(Y);
-  // ln of integrand × dy/dt at t: y = Y σ(2u), Y − y = Y σ(−2u), u = (π/2) sinh t.
-  const logTerm = (t: number) => {
-    const u = (Math.PI / 2) * Math.sinh(t);
-    const logLow = logY + logSigmoid(2 * u); // ln y
-    const logHigh = logY + logSigmoid(-2 * u); // ln (Y − y)
-    const y = Math.exp(logLow);
-    // ln(1 − e^−y), accurate at both ends: near 0 from ln y, far from it by log1p (with a ≈ 1e6 the factor
-    // (a − 1) multiplies its rounding error).
-    const log1mExp =
-      y < 1e-8
-        ? logLow - y / 2
-        : y < Math.LN2
-          ? Math.log(-Math.expm1(-y))
-          : Math.log1p(-Math.exp(-y));
-    const logJacobian = Math.log(Math.PI) + logLow + logHigh - logY + Math.log(Math.cosh(t));
-    return (a - 1) * log1mExp + (b - 1) * y + logJacobian;
-  };
-  const T = 6.5; // beyond it the nodes sit closer to an end than a double can tell
-  let logSum = logTerm(0);
-  for (let k = 1; k * 0.5 <= T; k++)
-    logSum = logSumExp(logSum, logSumExp(logTerm(k * 0.5), logTerm(-k * 0.5)));
-  let h = 0.5;
-  let estimate = logSum + Math.log(h);
-  for (let level = 0; level < 12; level++) {
-    // Halve the step: add the new midpoints to the sum.
-    h /= 2;
-    for (let t = h; t <= T; t += 2 * h)
-      logSum = logSumExp(logSum, logSumExp(logTerm(t), logTerm(-t)));
-    const next = logSum + Math.log(h);
-    if (Math.abs(next - estimate) < 1e-14 * Math.max(1, Math.abs(next))) {
-      estimate = next;
-      break;
-    }
-    estimate = next;
-  }
-  return Math.log(a) - a * Math.log(z) + estimate;
-}
-
 /**
  * I_x(a, b), the regularised incomplete beta function, by its continued fraction (modified Lentz; Numerical Recipes,
  * 3rd ed., §6.4), on the side of x where it converges fast; the front factor in log space, so huge a and b are fine.
