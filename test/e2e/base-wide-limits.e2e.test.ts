@@ -183,20 +183,31 @@ describe('long requests share the process and stop at the deadline', () => {
   it('fits a model in slices through the API: /healthz answers meanwhile, and a fit past the deadline stops and stores nothing', async () => {
     const before = await t.sql('select count(*)::int as fits from model_fits');
     const logged = codesLoggedFor('SlowFit');
-    const { order, heavy, light } = await race(
+    let lightMs = 0;
+    const { heavy, light } = await race(
       () =>
         post(
           'mutation SlowFit { fitModels(asOf: "1997-09-30", timeUnit: DAY, purchaseModel: PARETO_NBD) { id } }',
           t.adminKey,
           scoring,
         ),
-      () => request(scoring.app).get('/healthz'),
+      () => {
+        const sent = Date.now();
+        return request(scoring.app)
+          .get('/healthz')
+          .then((res) => {
+            lightMs = Date.now() - sent;
+            return res;
+          }) as unknown as request.Test;
+      },
       100,
     );
     expect(light.status).toBe(200);
     expect(heavy.status).toBe(400);
     expect(heavy.body.errors[0].extensions).toEqual({ code: 'REQUEST_TIMEOUT', timeoutMs: 250 });
-    expect(order).toEqual(['light', 'heavy']);
+    // The probe waits at most for the optimiser iteration in progress (tens of ms; a few hundred on a loaded
+    // machine), not for the fit: unsliced, the fit held the event loop for its whole run (seconds) and then answered.
+    expect(lightMs).toBeLessThan(1500);
     expect(await logged).toContain('REQUEST_TIMEOUT');
     expect(await t.sql('select count(*)::int as fits from model_fits')).toEqual(before);
   });
