@@ -21,6 +21,7 @@ import { partnersModule } from './modules/partners';
 import { migrationTextColumns } from './db/data-source';
 import { idempotencyTextColumns } from './common/idempotency';
 import { NodeResolver } from './node.resolver';
+import { DomainEventBus } from './common/domain-events';
 import type { Loaders, RequestContext } from './common/request-context';
 import type { Principal } from './common/scopes';
 
@@ -65,6 +66,7 @@ export type Services = ServicesOf<typeof MODULES>;
 export function createServices(config: AppConfig, dataSource: DataSource): Services {
   const services: Record<string, unknown> = {};
   const personalData: PersonalDataHandler[] = [];
+  const events = new DomainEventBus();
   for (const manifest of manifests) {
     const env: ModuleEnvironment = {
       dataSource,
@@ -72,12 +74,13 @@ export function createServices(config: AppConfig, dataSource: DataSource): Servi
       textColumns: TEXT_COLUMNS,
       timelineSources: TIMELINE_SOURCES,
       personalData,
+      events,
       extensions: extensionsOf(manifest.name),
     };
     Object.assign(services, manifest.services(env, services as never));
   }
   for (const manifest of manifests) {
-    manifest.subscribe?.(services as never);
+    manifest.subscribe?.(services as never, events);
     const handler = manifest.personalData?.(services as never);
     if (handler) personalData.push(handler);
   }
@@ -100,6 +103,7 @@ export function createCompiledReads(config: AppConfig, dataSource: DataSource, s
     textColumns: TEXT_COLUMNS,
     timelineSources: TIMELINE_SOURCES,
     personalData: [],
+    events: new DomainEventBus(),
     extensions: [],
   };
   return {

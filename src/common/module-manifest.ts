@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { DomainEventBus } from './domain-events';
 import type { ResolverOnlyFields, RootReader, TypeProjections } from '../compiled-reads';
 import type { TextColumns } from './personal-data';
 import type { Loaders, RequestContext } from './request-context';
@@ -37,6 +38,8 @@ export interface PersonalDataHandler {
 /** What the composition root hands each module's service factory. */
 export interface ModuleEnvironment {
   dataSource: DataSource;
+  /** The one domain event bus: services publish on it, `subscribe` registers handlers on it. */
+  events: DomainEventBus;
   settings: ModuleSettings;
   /** What other modules contribute to this one (their `extend[name]`), in the order of the manifests. */
   extensions: unknown[];
@@ -86,8 +89,8 @@ export interface ModuleManifest<S extends object = object, D extends object = ob
   textColumns?: TextColumns[];
   /** What it adds to other modules, by their name (e.g. CustomerFilter fields and sort keys to `customers`). */
   extend?: Record<string, unknown>;
-  /** Registers its handlers of other modules' events, once every service exists. */
-  subscribe?(services: D & S): void;
+  /** Registers its handlers of domain events (its own and other modules'), once every service exists. */
+  subscribe?(services: D & S, events: DomainEventBus): void;
 }
 
 /** The services of a list of manifests, merged (each module's record keeps its own keys). */

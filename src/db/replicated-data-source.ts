@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError, QueryRunner, ReplicationMode } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { requestFacts } from '../common/observability';
+import { runInEventScope } from '../common/domain-events';
 
 // Statements that read only. A SELECT that locks rows or calls a function with side effects stays on the primary.
 const READ_ONLY = /^\s*(select|with)\b/i;
@@ -39,21 +40,21 @@ export class ReplicatedDataSource extends DataSource {
     second?: (manager: EntityManager) => Promise<T>,
   ): Promise<T> {
     const work = typeof first === 'function' ? first : second!;
+    const begin = (inner: (manager: EntityManager) => Promise<T>) =>
+      typeof first === 'function' ? super.transaction(inner) : super.transaction(first, inner);
+    // Every transaction collects its domain events (common/domain-events.ts): the outbox row is written before
+    // COMMIT, after-commit handlers run once it committed.
     const audit = requestFacts.getStore()?.auditWrite;
-    if (!audit || audit.committedId)
-      return typeof first === 'function' ? super.transaction(work) : super.transaction(first, work);
+    if (!audit || audit.committedId) return runInEventScope(begin, work);
     let auditId: string | null = null;
     const audited = async (manager: EntityManager) => {
       const result = await work(manager);
       auditId = await audit.record(manager);
       return result;
     };
-    const result =
-      typeof first === 'function'
-        ? await super.transaction(audited)
-        : await super.transaction(first, audited);
-    audit.committedId = auditId;
-    return result;
+    return runInEventScope(begin, audited, () => {
+      audit.committedId = auditId;
+    });
   }
 
   override createQueryRunner(mode: ReplicationMode = 'master'): QueryRunner {

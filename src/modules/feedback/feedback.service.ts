@@ -1,3 +1,4 @@
+import type { DomainEventBus } from '../../common/domain-events';
 import { DataSource, EntityManager } from 'typeorm';
 import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { BadUserInputError, NotFoundError } from '../../common/errors';
@@ -17,7 +18,6 @@ import {
   FeedbackTotals,
   toFeedback,
 } from './feedback.types';
-import { logger } from '../../common/logger';
 
 const DEFAULT_SCALES: Record<FeedbackKind, [number, number] | null> = {
   NPS: [0, 10],
@@ -40,12 +40,11 @@ export const CUSTOMER_FEEDBACK_PAGE: NestedPageSpec<CustomerFeedbackArgs> = {
 };
 
 export class FeedbackService {
-  private readonly committedListeners: ((customerId: string) => Promise<void>)[] = [];
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly customers: CustomerService,
     private readonly orders: OrderService,
+    private readonly events: DomainEventBus,
   ) {}
 
   /** The loaders' batch: reads outside any write. Inside a write use findByIdsIn with its manager. */
@@ -147,31 +146,9 @@ export class FeedbackService {
     };
   }
 
-  /** Called after feedback is committed; a failure there is logged, the write stands. */
-  onFeedbackCommitted(listener: (customerId: string) => Promise<void>) {
-    this.committedListeners.push(listener);
-  }
-
-  private async afterCommit(customerId: string) {
-    for (const listener of this.committedListeners) {
-      await listener(customerId).catch((error) =>
-        logger.error({ err: error }, 'feedback: an after-commit listener failed'),
-      );
-    }
-  }
-
   async record(
     input: RecordFeedbackInput,
     idempotency: IdempotentRequest | null = null,
-  ): Promise<Feedback> {
-    const feedback = await this.recordInTransaction(input, idempotency);
-    await this.afterCommit(feedback.customerId);
-    return feedback;
-  }
-
-  private async recordInTransaction(
-    input: RecordFeedbackInput,
-    idempotency: IdempotentRequest | null,
   ): Promise<Feedback> {
     const customerId = toDatabaseId(input.customerId, 'Customer', 'customerId');
     const [scaleMin, scaleMax] = this.scaleOf(input);
@@ -214,7 +191,11 @@ export class FeedbackService {
               input.kind === FeedbackKind.COMPLAINT ? ComplaintStatus.OPEN : null,
             ],
           );
-          return toFeedback(row);
+          const feedback = toFeedback(row);
+          await this.events.publish(manager, 'feedback.recorded', { feedback });
+          if (feedback.kind === FeedbackKind.COMPLAINT)
+            await this.events.publish(manager, 'complaint.opened', { feedback });
+          return feedback;
         },
         { customerOf: (feedback) => feedback.customerId },
       ),
@@ -240,9 +221,10 @@ export class FeedbackService {
         `update feedback set complaint_status = 'RESOLVED', resolution = $2, resolved_at = now() where id = $1 returning *`,
         [feedbackId, resolution.trim()],
       );
-      return toFeedback(updated);
+      const feedback = toFeedback(updated);
+      await this.events.publish(manager, 'complaint.resolved', { feedback });
+      return feedback;
     });
-    await this.afterCommit(resolved.customerId);
     return resolved;
   }
 

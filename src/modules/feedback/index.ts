@@ -30,8 +30,8 @@ const feedbackTextColumns: TextColumns[] = [
 export const feedbackModule = {
   name: 'feedback',
   entities: FEEDBACK_ENTITIES,
-  services: ({ dataSource }, { customers, orders }) => ({
-    feedback: new FeedbackService(dataSource, customers, orders),
+  services: ({ dataSource, events }, { customers, orders }) => ({
+    feedback: new FeedbackService(dataSource, customers, orders, events),
   }),
   resolvers: (s) => [new FeedbackResolver(s.feedback), new CustomerFeedbackResolver()],
   loaders: { key: 'feedback', create: (s) => createFeedbackLoaders(s.feedback) },

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import { currencyExponent } from '../../common/money';
-import { OrderService } from '../orders';
+import { OrderFacts, OrderService } from '../orders';
 import { LoyaltyProgramService } from './loyalty-program.service';
 import { LedgerMovement, pointsExpiryAt, remainingLots } from './loyalty-rules';
 import { ShopTime } from '../../common/shop-time';
@@ -135,10 +135,9 @@ export class LoyaltyEarningService {
   }
 
   /** Earns for a recorded order in the caller's transaction; a second call changes nothing. */
-  async earnForOrder(manager: EntityManager, orderId: string): Promise<number> {
+  async earnForOrder(manager: EntityManager, order: OrderFacts): Promise<number> {
     const program = await this.programs.findActiveIn(manager);
-    const order = await this.orders.orderForEarning(manager, orderId);
-    if (!program || !order) return 0;
+    if (!program) return 0;
     const rule = await this.ruleAt(manager, order.placedAt);
     if (!rule) return 0;
     await lock(manager, order.customerId);
@@ -191,7 +190,7 @@ export class LoyaltyEarningService {
   private async payCashback(
     manager: EntityManager,
     rule: RuleVersion,
-    order: NonNullable<Awaited<ReturnType<OrderService['orderForEarning']>>>,
+    order: OrderFacts,
     currency: string,
   ) {
     if (rule.cashbackPercent <= 0 || !isEligible(rule, order)) return;
@@ -212,10 +211,7 @@ export class LoyaltyEarningService {
   }
 
   /** Reverses the refunded share of an order's cashback, never below a zero store-credit balance. */
-  private async reverseCashback(
-    manager: EntityManager,
-    order: NonNullable<Awaited<ReturnType<OrderService['orderForEarning']>>>,
-  ) {
+  private async reverseCashback(manager: EntityManager, order: OrderFacts) {
     const [row] = await manager.query(
       `select coalesce(sum(amount_minor) filter (where kind = 'CASHBACK'), 0)::text as paid,
          coalesce(-sum(amount_minor) filter (where kind = 'REVERSAL'), 0)::text as reversed, max(currency) as currency
@@ -282,16 +278,15 @@ export class LoyaltyEarningService {
   }
 
   /** After a return: takes back the refunded share of what the order earned, never below a zero balance. */
-  async takeBackForReturn(manager: EntityManager, orderId: string): Promise<number> {
-    const order = await this.orders.orderForEarning(manager, orderId);
+  async takeBackForReturn(manager: EntityManager, order: OrderFacts): Promise<number> {
     const program = await this.programs.findActiveIn(manager);
-    if (!order || !program) return 0;
+    if (!program) return 0;
     await lock(manager, order.customerId);
     await this.reverseCashback(manager, order);
     const [row] = await manager.query(
       `select coalesce(sum(points) filter (where kind = 'EARN'), 0)::int as earned, coalesce(-sum(points) filter (where kind = 'ADJUST'), 0)::int as taken
        from loyalty_ledger_entries where customer_id = $1 and order_id = $2`,
-      [order.customerId, orderId],
+      [order.customerId, order.id],
     );
     const [{ balance }] = await manager.query(
       'select coalesce(sum(points), 0)::int as balance from loyalty_ledger_entries where customer_id = $1',
@@ -305,7 +300,7 @@ export class LoyaltyEarningService {
     await manager.query(
       `insert into loyalty_ledger_entries (customer_id, program_id, kind, points, reason, order_id, occurred_at)
        values ($1, $2, 'ADJUST', $3, $4, $5, now())`,
-      [order.customerId, program.id, -points, `Return of order ${order.externalRef}`, orderId],
+      [order.customerId, program.id, -points, `Return of order ${order.externalRef}`, order.id],
     );
     return points;
   }
@@ -323,7 +318,8 @@ export class LoyaltyEarningService {
       if (ids.length === 0) break;
       await this.dataSource.transaction(async (manager) => {
         for (const id of ids) {
-          const earned = await this.earnForOrder(manager, id);
+          const order = await this.orders.orderFacts(manager, id);
+          const earned = order ? await this.earnForOrder(manager, order) : 0;
           if (earned > 0) earningOrders += 1;
           points += earned;
         }

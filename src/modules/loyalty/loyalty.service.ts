@@ -157,11 +157,6 @@ export class LoyaltyService {
     return this.write(input, LedgerEntryKind.ADJUST, input.points, idempotency);
   }
 
-  /** Keeps stored tiers in step when an order is recorded or returned (same transaction). */
-  onOrderWritten = async (manager: EntityManager, event: { customerId: string }) => {
-    await this.programs.evaluate(manager, [event.customerId], new Date());
-  };
-
   private async write(
     input: LoyaltyPointsInput,
     kind: LedgerEntryKind,

@@ -1,23 +1,24 @@
-import type { OrderImportService, OrderWriterService } from '../orders';
+import type { DomainEventBus } from '../../common/domain-events';
 import type { LoyaltyEarningService } from './loyalty-earning.service';
 import type { LoyaltyProgramService } from './loyalty-program.service';
-import type { LoyaltyService } from './loyalty.service';
 
-/** What loyalty does when orders are written: all of it in the order's own transaction. */
-export function subscribeLoyalty(s: {
-  orderWriter: OrderWriterService;
-  orderImport: OrderImportService;
-  loyalty: LoyaltyService;
-  loyaltyEarning: LoyaltyEarningService;
-  loyaltyPrograms: LoyaltyProgramService;
-}): void {
-  // Earning is part of the order's own transaction: an order is never recorded without its points.
-  s.orderWriter.onOrderWritten(async (manager, event) => {
-    if (event.kind === 'RECORDED') await s.loyaltyEarning.earnForOrder(manager, event.orderId);
-    else await s.loyaltyEarning.takeBackForReturn(manager, event.orderId);
+/**
+ * What loyalty does when orders are written: all of it in the order's own transaction, so an order is never
+ * recorded without its points, and stored tiers stay in step with the orders they are computed from.
+ */
+export function subscribeLoyalty(
+  s: { loyaltyEarning: LoyaltyEarningService; loyaltyPrograms: LoyaltyProgramService },
+  events: DomainEventBus,
+): void {
+  events.inTransaction('order.recorded', async (manager, { order }) => {
+    await s.loyaltyEarning.earnForOrder(manager, order);
+    await s.loyaltyPrograms.evaluate(manager, [order.customerId], new Date());
   });
-  s.orderWriter.onOrderWritten(s.loyalty.onOrderWritten);
-  s.orderImport.onOrdersImported((manager, customerIds) =>
+  events.inTransaction('order.returned', async (manager, { order }) => {
+    await s.loyaltyEarning.takeBackForReturn(manager, order);
+    await s.loyaltyPrograms.evaluate(manager, [order.customerId], new Date());
+  });
+  events.inTransaction('orders.imported', (manager, { customerIds }) =>
     s.loyaltyPrograms.evaluate(manager, customerIds, new Date()),
   );
 }

@@ -102,11 +102,11 @@ export const metricsModule = {
   name: 'metrics',
   entities: METRICS_ENTITIES,
   services(
-    { dataSource, settings },
+    { dataSource, settings, events },
     { customers, purchaseHistory, cohortSpend, orderSpend, feedback, communications },
   ) {
     const shopTime = new ShopTime(settings.shopTimeZone);
-    const modelFits = new ModelFitService(dataSource, purchaseHistory, shopTime);
+    const modelFits = new ModelFitService(dataSource, purchaseHistory, shopTime, events);
     const metrics = new MetricsService(
       modelFits,
       purchaseHistory,

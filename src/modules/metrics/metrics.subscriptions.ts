@@ -1,7 +1,5 @@
-import type { FeedbackService } from '../feedback';
-import type { OrderImportService, OrderWriterService } from '../orders';
+import type { DomainEventBus } from '../../common/domain-events';
 import type { MetricsStoreService } from './metrics-store.service';
-import type { ModelFitService } from './model-fit.service';
 import { MetricsChangeCause } from './metrics-history.types';
 
 /**
@@ -9,24 +7,26 @@ import { MetricsChangeCause } from './metrics-history.types';
  * new fit (every customer, before fitModels / fit-models answers) and an import (the customers it touched); each
  * refresh says why it ran, which the history of a customer's metrics keeps with every change.
  */
-export function subscribeMetrics(s: {
-  orderWriter: OrderWriterService;
-  orderImport: OrderImportService;
-  feedback: FeedbackService;
-  modelFits: ModelFitService;
-  metricsStore: MetricsStoreService;
-}): void {
-  s.modelFits.onFitted(async () => {
+export function subscribeMetrics(
+  s: { metricsStore: MetricsStoreService },
+  events: DomainEventBus,
+): void {
+  events.afterCommit('model.fitted', async () => {
     await s.metricsStore.refreshAll(MetricsChangeCause.NEW_FIT);
   });
-  s.orderImport.onImportFinished((customerIds) => s.metricsStore.refreshAfterImport(customerIds));
-  s.orderWriter.onOrderCommitted((customerId, kind) =>
-    s.metricsStore.refreshCustomers(
-      [customerId],
-      kind === 'RETURNED' ? MetricsChangeCause.RETURN : MetricsChangeCause.NEW_ORDER,
-    ),
+  events.afterCommit('orders.import_finished', ({ customerIds }) =>
+    s.metricsStore.refreshAfterImport(customerIds),
   );
-  s.feedback.onFeedbackCommitted((customerId) =>
-    s.metricsStore.refreshCustomers([customerId], MetricsChangeCause.FEEDBACK),
+  events.afterCommit('order.recorded', ({ order }) =>
+    s.metricsStore.refreshCustomers([order.customerId], MetricsChangeCause.NEW_ORDER),
+  );
+  events.afterCommit('order.returned', ({ order }) =>
+    s.metricsStore.refreshCustomers([order.customerId], MetricsChangeCause.RETURN),
+  );
+  events.afterCommit('feedback.recorded', ({ feedback }) =>
+    s.metricsStore.refreshCustomers([feedback.customerId], MetricsChangeCause.FEEDBACK),
+  );
+  events.afterCommit('complaint.resolved', ({ feedback }) =>
+    s.metricsStore.refreshCustomers([feedback.customerId], MetricsChangeCause.FEEDBACK),
   );
 }

@@ -1,3 +1,4 @@
+import type { DomainEventBus } from '../../common/domain-events';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import { ShopTime } from '../../common/shop-time';
@@ -46,23 +47,22 @@ export interface FitRecord {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Runs after a fit is stored and current (the bulk refresh of stored metrics); awaited by fit(). */
-export type FitListener = (fit: FitRecord) => Promise<void>;
+declare module '../../common/domain-events' {
+  interface DomainEventMap {
+    /** A fit was stored and is now current; its handlers (the refresh of stored metrics) run before fit() answers. */
+    'model.fitted': { fit: FitRecord };
+  }
+}
 
 export class ModelFitService {
-  private readonly fittedListeners: FitListener[] = [];
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly purchases: PurchaseHistoryQueries,
     private readonly shopTime: ShopTime,
+    private readonly events: DomainEventBus,
   ) {}
 
-  onFitted(listener: FitListener) {
-    this.fittedListeners.push(listener);
-  }
-
-  /** Fits BG/NBD and Gamma-Gamma on every customer's purchases up to the end of asOf, stores the fit, and awaits onFitted (stored metrics). */
+  /** Fits BG/NBD and Gamma-Gamma on every customer's purchases up to the end of asOf, stores the fit, and awaits the model.fitted handlers (stored metrics). */
   async fit(asOf: string, unit: TimeUnit, model: PurchaseModelName = 'BG_NBD'): Promise<FitRecord> {
     if (!DAY.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`)))
       throw new BadUserInputError('asOf must be a date, YYYY-MM-DD', { field: 'asOf' });
@@ -115,7 +115,7 @@ export class ModelFitService {
       durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
     });
     const saved = toRecord(await this.dataSource.getRepository(ModelFitEntity).save(record));
-    for (const listener of this.fittedListeners) await listener(saved);
+    await this.events.publishCommitted('model.fitted', { fit: saved });
     return saved;
   }
 

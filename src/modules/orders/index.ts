@@ -25,7 +25,7 @@ export { CohortValueQueries } from './cohort-value.queries';
 export type { CohortPurchaseGroup, CohortSpendRow } from './cohort-value.queries';
 export type { ProductCycleRow, AssociationRow } from './product-affinity.queries';
 export { OrderWriterService } from './order-writer.service';
-export type { OrderWrittenListener } from './order-writer.service';
+export type { OrderFacts, OrderLineFacts, ReturnedLineFacts } from './order.events';
 export { OrderImportService } from './order-import.service';
 export { Order, OrderReturn, Product, OrderStatus, SalesChannel } from './order.types';
 export { countedOrdersSql, readSpendFigures, SPEND_SQL, spendFiguresSql } from './order.compiled';
@@ -66,7 +66,7 @@ const orderTextColumns: TextColumns[] = [
 export const ordersModule = {
   name: 'orders',
   entities: ORDER_ENTITIES,
-  services({ dataSource, settings }, { customers }) {
+  services({ dataSource, settings, events }, { customers }) {
     const orders = new OrderService(dataSource, settings.shopCurrency);
     const shopTime = new ShopTime(settings.shopTimeZone);
     const orderSpend = new OrderSpendService(dataSource, shopTime);
@@ -76,8 +76,15 @@ export const ordersModule = {
       purchaseHistory: new PurchaseHistoryQueries(dataSource, shopTime),
       productAffinity: new ProductAffinityQueries(dataSource, shopTime),
       cohortSpend: new CohortValueQueries(dataSource, shopTime),
-      orderWriter: new OrderWriterService(dataSource, orders, orderSpend, customers),
-      orderImport: new OrderImportService(dataSource, orders, orderSpend, customers, shopTime),
+      orderWriter: new OrderWriterService(dataSource, orders, orderSpend, customers, events),
+      orderImport: new OrderImportService(
+        dataSource,
+        orders,
+        orderSpend,
+        customers,
+        shopTime,
+        events,
+      ),
     };
   },
   resolvers: (s) => [

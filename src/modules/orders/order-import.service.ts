@@ -1,3 +1,4 @@
+import type { DomainEventBus } from '../../common/domain-events';
 import { DataSource, EntityManager } from 'typeorm';
 import { formatMinorUnits } from '../../common/money';
 import { BadUserInputError } from '../../common/errors';
@@ -32,14 +33,6 @@ export interface ImportReport {
   currency: string;
 }
 
-export type OrdersImportedListener = (
-  manager: EntityManager,
-  customerIds: string[],
-) => Promise<void>;
-
-/** Runs once an import has committed all its chunks, with every customer it touched (the stored metrics). */
-export type ImportFinishedListener = (customerIds: string[]) => Promise<void>;
-
 const MAX_REPORTED_REJECTIONS = 1000;
 
 /**
@@ -48,24 +41,14 @@ const MAX_REPORTED_REJECTIONS = 1000;
  * stays with the row that caused it.
  */
 export class OrderImportService {
-  private readonly listeners: OrdersImportedListener[] = [];
-  private readonly finishedListeners: ImportFinishedListener[] = [];
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrderService,
     private readonly spend: OrderSpendService,
     private readonly customers: CustomerService,
     private readonly shopTime: ShopTime,
+    private readonly events: DomainEventBus,
   ) {}
-
-  onOrdersImported(listener: OrdersImportedListener) {
-    this.listeners.push(listener);
-  }
-
-  onImportFinished(listener: ImportFinishedListener) {
-    this.finishedListeners.push(listener);
-  }
 
   async importFile(file: string, options: ImportOptions): Promise<ImportReport> {
     if (!options.source || options.source.length > MAX_SOURCE_LENGTH) {
@@ -122,8 +105,8 @@ export class OrderImportService {
       if (chunk.length >= (options.chunkSize ?? 2000)) await flush();
     }
     if (chunk.length > 0) await flush();
-    // The orders are committed by now: a failing listener fails the call, and its error says what is left stale.
-    for (const listener of this.finishedListeners) await listener([...customers]);
+    // The orders are committed by now; a failing handler is logged, and what it left stale is said there.
+    await this.events.publishCommitted('orders.import_finished', { customerIds: [...customers] });
     return report;
   }
 
@@ -230,7 +213,10 @@ export class OrderImportService {
     await this.customers.refreshOrderStats(manager, customerIds, (ids) =>
       this.spend.statsForCustomers(manager, ids),
     );
-    for (const listener of this.listeners) await listener(manager, customerIds);
+    await this.events.publish(manager, 'orders.imported', {
+      customerIds,
+      orderIds: inserted.map((o) => o.id),
+    });
     return {
       created: inserted.length,
       alreadyPresent: good.length - inserted.length,

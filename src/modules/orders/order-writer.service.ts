@@ -17,7 +17,9 @@ import {
   toOrder,
   toProduct,
 } from './order.types';
+import type { DomainEventBus } from '../../common/domain-events';
 import { logger } from '../../common/logger';
+import { orderFacts, ReturnedLineFacts } from './order.events';
 import { validateArgument } from '../../common/validation';
 
 export interface RecordOrderResult {
@@ -32,48 +34,17 @@ export interface BatchItemResult {
   error: AppError | null;
 }
 
-/** Called in the transaction of every order write, so other modules (loyalty) stay in step. */
-export type OrderWrittenListener = (
-  manager: EntityManager,
-  event: { customerId: string; orderId: string; kind: 'RECORDED' | 'RETURNED' },
-) => Promise<void>;
-
-/** Called after an order write committed: which customer, and whether an order or a return was recorded. */
-export type OrderCommittedListener = (
-  customerId: string,
-  kind: 'RECORDED' | 'RETURNED',
-) => Promise<void>;
-
 export const MAX_BATCH_ORDERS = 500;
 export const MAX_PRODUCTS = 1000;
 
 export class OrderWriterService {
-  private readonly listeners: OrderWrittenListener[] = [];
-  private readonly committedListeners: OrderCommittedListener[] = [];
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly orders: OrderService,
     private readonly spend: OrderSpendService,
     private readonly customers: CustomerService,
+    private readonly events: DomainEventBus,
   ) {}
-
-  onOrderWritten(listener: OrderWrittenListener) {
-    this.listeners.push(listener);
-  }
-
-  /** Called after the order's transaction committed; a failure there is logged, the write stands. */
-  onOrderCommitted(listener: OrderCommittedListener) {
-    this.committedListeners.push(listener);
-  }
-
-  private async afterCommit(customerId: string, kind: 'RECORDED' | 'RETURNED') {
-    for (const listener of this.committedListeners) {
-      await listener(customerId, kind).catch((error) =>
-        logger.error({ err: error }, 'orders: an after-commit listener failed'),
-      );
-    }
-  }
 
   async upsertProducts(inputs: ProductInput[]): Promise<Product[]> {
     if (inputs.length === 0 || inputs.length > MAX_PRODUCTS) {
@@ -107,11 +78,7 @@ export class OrderWriterService {
   }
 
   async recordOrder(input: RecordOrderInput): Promise<RecordOrderResult> {
-    const result = await this.dataSource.transaction((manager) =>
-      this.recordOrderIn(manager, input),
-    );
-    if (result.created) await this.afterCommit(result.order.customerId, 'RECORDED');
-    return result;
+    return this.dataSource.transaction((manager) => this.recordOrderIn(manager, input));
   }
 
   /**
@@ -213,7 +180,22 @@ export class OrderWriterService {
         ],
       );
     }
-    await this.afterWrite(manager, customerId, order.id, 'RECORDED');
+    await this.refreshRollUp(manager, customerId);
+    await this.events.publish(manager, 'order.recorded', {
+      order: orderFacts(
+        order,
+        lines.map((l, i) => ({
+          line_no: i + 1,
+          quantity: l.quantity,
+          unit_price_minor: l.unitMinor.toString(),
+          line_total_minor: l.totalMinor.toString(),
+          returned_quantity: 0,
+          refunded_minor: '0',
+          sku: l.sku,
+          category: l.category,
+        })),
+      ),
+    });
     return { order: toOrder(order), created: true };
   }
 
@@ -241,10 +223,13 @@ export class OrderWriterService {
             throw new BadUserInputError('A cancelled order cannot be returned', {
               field: 'orderId',
             });
-          const lines: OrderLineRow[] = await manager.query(
-            'select * from order_lines where order_id = $1 order by line_no',
-            [orderId],
-          );
+          const lines: (OrderLineRow & { sku: string | null; category: string | null })[] =
+            await manager.query(
+              `select l.*, p.sku, p.category from order_lines l left join products p on p.id = l.product_id
+               where l.order_id = $1 order by l.line_no`,
+              [orderId],
+            );
+          const returnedLines: ReturnedLineFacts[] = [];
           const byId = new Map(lines.map((l) => [l.id, l]));
           const paid = paidPerLine(lines, BigInt(order.gross_minor), BigInt(order.net_minor));
           let refundTotal = 0n;
@@ -289,6 +274,11 @@ export class OrderWriterService {
               [line.id, item.quantity, refund.toString()],
             );
             line.returned_quantity += item.quantity;
+            returnedLines.push({
+              lineNo: line.line_no,
+              quantity: item.quantity,
+              refundMinor: refund,
+            });
           }
           if (BigInt(order.refunded_minor) + refundTotal > BigInt(order.net_minor)) {
             throw new BadUserInputError('Refunds would exceed what was paid for the order', {
@@ -306,26 +296,27 @@ export class OrderWriterService {
               allBack ? OrderStatus.RETURNED : OrderStatus.PARTIALLY_RETURNED,
             ],
           );
-          await this.afterWrite(manager, order.customer_id, orderId, 'RETURNED');
+          await this.refreshRollUp(manager, order.customer_id);
+          await this.events.publish(manager, 'order.returned', {
+            order: orderFacts(updated, lines),
+            refundMinor: refundTotal,
+            reason: input.reason ?? null,
+            returnedAt: input.returnedAt ?? new Date(),
+            lines: returnedLines,
+          });
           return toOrder(updated);
         },
         { customerOf: (order) => order.customerId },
       ),
     );
-    await this.afterCommit(returned.customerId, 'RETURNED');
     return returned;
   }
 
-  private async afterWrite(
-    manager: EntityManager,
-    customerId: string,
-    orderId: string,
-    kind: 'RECORDED' | 'RETURNED',
-  ) {
+  /** The customer's order roll-up, in the order's transaction (filters and sorts read it). */
+  private async refreshRollUp(manager: EntityManager, customerId: string) {
     await this.customers.refreshOrderStats(manager, [customerId], (ids) =>
       this.spend.statsForCustomers(manager, ids),
     );
-    for (const listener of this.listeners) await listener(manager, { customerId, orderId, kind });
   }
 
   private async resolveCustomer(manager: EntityManager, input: RecordOrderInput): Promise<string> {
@@ -366,18 +357,20 @@ export class OrderWriterService {
     if (lines.length > 0 && input.gross != null)
       throw new BadUserInputError('Give lines or gross, not both', { field: 'gross' });
     if (lines.length === 0) return [];
-    const products: { id: string; sku: string }[] = await manager.query(
-      'select id, sku from products where sku = any($1::text[])',
+    const products: { id: string; sku: string; category: string | null }[] = await manager.query(
+      'select id, sku, category from products where sku = any($1::text[])',
       [lines.map((l) => l.sku)],
     );
-    const bySku = new Map(products.map((p) => [p.sku, p.id]));
+    const bySku = new Map(products.map((p) => [p.sku, p]));
     return lines.map((line, i) => {
-      const productId = bySku.get(line.sku);
-      if (!productId)
+      const product = bySku.get(line.sku);
+      if (!product)
         throw new BadUserInputError(`Unknown sku ${line.sku}`, { field: `lines[${i}].sku` });
       const unitMinor = parseMoney(line.unitPrice, input.currency, `lines[${i}].unitPrice`);
       return {
-        productId,
+        productId: product.id,
+        sku: product.sku,
+        category: product.category,
         quantity: line.quantity,
         unitMinor,
         totalMinor: unitMinor * BigInt(line.quantity),

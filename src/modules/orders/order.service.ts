@@ -1,3 +1,4 @@
+import { OrderFacts, orderFacts } from './order.events';
 import { DataSource, EntityManager } from 'typeorm';
 import { alignToKeys, groupToKeys } from '../../common/loaders';
 import { fetchNestedPages, mapPage, NestedPageSpec } from '../../common/nested-pages';
@@ -189,32 +190,18 @@ export class OrderService {
   }
 
   /** An order with what earning rules need of its lines: the paid share, the product's sku and category. */
-  async orderForEarning(manager: EntityManager, orderId: string) {
+  /** An order with its lines as its events carry it (OrderFacts), for work that replays past orders. */
+  async orderFacts(manager: EntityManager, orderId: string): Promise<OrderFacts | null> {
     const [order]: OrderRow[] = await manager.query('select * from orders where id = $1', [
       orderId,
     ]);
     if (!order) return null;
-    const lines: { line_total_minor: string; sku: string | null; category: string | null }[] =
-      await manager.query(
-        `select l.line_total_minor, p.sku, p.category from order_lines l left join products p on p.id = l.product_id
+    const lines = await manager.query(
+      `select l.*, p.sku, p.category from order_lines l left join products p on p.id = l.product_id
        where l.customer_id = $1 and l.order_id = $2 order by l.line_no`,
-        [order.customer_id, orderId],
-      );
-    return {
-      id: order.id,
-      customerId: order.customer_id,
-      externalRef: order.external_ref,
-      status: order.status,
-      placedAt: order.placed_at,
-      grossMinor: BigInt(order.gross_minor),
-      netMinor: BigInt(order.net_minor),
-      refundedMinor: BigInt(order.refunded_minor),
-      lines: lines.map((l) => ({
-        totalMinor: BigInt(l.line_total_minor),
-        sku: l.sku,
-        category: l.category,
-      })),
-    };
+      [order.customer_id, orderId],
+    );
+    return orderFacts(order, lines);
   }
 
   /** Order ids in id order after a given one, for replays over the whole history. */
