@@ -9,6 +9,7 @@ import type {
   PersonalDataHandler,
   ServicesOf,
 } from './common/module-manifest';
+import { eventsModule } from './modules/events';
 import { customersModule } from './modules/customers';
 import { ordersModule } from './modules/orders';
 import { feedbackModule } from './modules/feedback';
@@ -30,6 +31,7 @@ import type { Principal } from './common/scopes';
  * only place that names them; everything below iterates it.
  */
 export const MODULES = [
+  eventsModule,
   customersModule,
   ordersModule,
   feedbackModule,
@@ -60,6 +62,9 @@ export const PERSONAL_DATA_CATEGORIES: Record<string, string> = Object.assign(
 /** Every kind of event on a customer's timeline, from the manifests. */
 const TIMELINE_SOURCES = manifests.flatMap((m) => m.timelineSources ?? []);
 
+/** Every public change event type, from the manifests. */
+const PUBLIC_EVENTS = manifests.flatMap((m) => m.publicEvents ?? []);
+
 export type Services = ServicesOf<typeof MODULES>;
 
 /** The composition root: every module's services, built once, in the order of MODULES; then their subscriptions. */
@@ -73,6 +78,7 @@ export function createServices(config: AppConfig, dataSource: DataSource): Servi
       settings: config,
       textColumns: TEXT_COLUMNS,
       timelineSources: TIMELINE_SOURCES,
+      publicEvents: PUBLIC_EVENTS,
       personalData,
       events,
       extensions: extensionsOf(manifest.name),
@@ -102,6 +108,7 @@ export function createCompiledReads(config: AppConfig, dataSource: DataSource, s
     settings: config,
     textColumns: TEXT_COLUMNS,
     timelineSources: TIMELINE_SOURCES,
+    publicEvents: PUBLIC_EVENTS,
     personalData: [],
     events: new DomainEventBus(),
     extensions: [],

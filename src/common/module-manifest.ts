@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DomainEventBus } from './domain-events';
+import type { PublicEventSpec } from './public-events';
 import type { ResolverOnlyFields, RootReader, TypeProjections } from '../compiled-reads';
 import type { TextColumns } from './personal-data';
 import type { Loaders, RequestContext } from './request-context';
@@ -45,6 +46,8 @@ export interface ModuleEnvironment {
   extensions: unknown[];
   /** Every table's classified text columns, from every manifest and the root's own tables (export and erasure). */
   textColumns: readonly TextColumns[];
+  /** Every manifest's public event types, in the order of the manifests. */
+  publicEvents: readonly PublicEventSpec[];
   /** Every manifest's timeline sources, in the order of the manifests. */
   timelineSources: readonly TimelineSource[];
   /** Every manifest's personal-data handlers, in the order of the manifests; complete once all services exist. */
@@ -79,6 +82,8 @@ export interface ModuleManifest<S extends object = object, D extends object = ob
   rootReaders?(env: ModuleEnvironment, services: D & S): Record<string, RootReader>;
   /** GraphQL types node(id) can return, by type name. */
   nodeTypes?: Record<string, NodeType>;
+  /** Its public change event types (outbox, `events`, webhooks, subscriptions, NATS), made from its domain events. */
+  publicEvents?: PublicEventSpec[];
   /** The kinds of events it puts on a customer's timeline. */
   timelineSources?: TimelineSource<any>[]; // each describes its own records
   /** Its part of export and erasure beyond `textColumns`, given its services. */

@@ -1,3 +1,4 @@
+import { EVENT_ENTITIES } from '../modules/events/outbox-event.entity';
 import { CUSTOMER_ENTITIES } from '../modules/customers/customer.entity';
 import { ORDER_ENTITIES } from '../modules/orders/order.entity';
 import { FEEDBACK_ENTITIES } from '../modules/feedback/feedback.entity';
@@ -14,6 +15,7 @@ import { IdempotencyKeyEntity } from '../common/idempotency-key.entity';
  * service. One line per module, never a module's classes; a test checks this equals the manifests' entities.
  */
 export const ENTITIES = [
+  ...EVENT_ENTITIES,
   ...CUSTOMER_ENTITIES,
   ...ORDER_ENTITIES,
   ...FEEDBACK_ENTITIES,

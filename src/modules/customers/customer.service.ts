@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import type { DomainEventBus } from '../../common/domain-events';
 import { addDays } from '../../common/shop-time';
 import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { BadUserInputError, ConflictError, NotFoundError } from '../../common/errors';
@@ -57,6 +58,7 @@ export class CustomerService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly phoneRegion: string,
+    private readonly events: DomainEventBus,
   ) {}
 
   async findByIds(ids: readonly string[]): Promise<(Customer | null)[]> {
@@ -156,6 +158,7 @@ export class CustomerService {
     const quotable = [found.email, found.phone, ...found.identifiers].filter(
       (v): v is string => !!v,
     );
+    await this.events.publish(manager, 'customer.erased', { customerId });
     return { quotable: [...new Set(quotable)] };
   }
 
@@ -231,7 +234,9 @@ export class CustomerService {
           await this.writeProfile(manager, id, input);
           await this.addIdentifiers(manager, id, input.identifiers ?? []);
           await this.recordConsents(manager, id, input.consents ?? []);
-          return this.getByIdOrThrow(id, manager);
+          const customer = await this.getByIdOrThrow(id, manager);
+          await this.events.publish(manager, 'customer.created', { customer });
+          return customer;
         },
         {
           customerOf: (customer) => customer.databaseId,
@@ -265,7 +270,12 @@ export class CustomerService {
       await this.addIdentifiers(manager, id, input.addIdentifiers ?? []);
       await this.recordConsents(manager, id, input.consents ?? []);
       await manager.query('update customers set updated_at = now() where id = $1', [id]);
-      return this.getByIdOrThrow(id, manager);
+      const customer = await this.getByIdOrThrow(id, manager);
+      const changed = Object.keys(input).filter(
+        (k) => (input as Record<string, unknown>)[k] !== undefined,
+      );
+      await this.events.publish(manager, 'customer.updated', { customer, changed });
+      return customer;
     });
   }
 
@@ -297,7 +307,7 @@ export class CustomerService {
       // once it committed, skips that identifier (on conflict do nothing); a customer row is made only for the
       // identifiers this statement inserted, and find() then sees the winner's customer for the others. The
       // foreign key is checked at the end of the statement, so the customer may be inserted after its identifier.
-      await manager.query(
+      const created: CustomerRow[] = await manager.query(
         `with refs as (
            select gen_random_uuid() as id, r.* from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
              as r(type, source, value, signup_at)),
@@ -305,7 +315,8 @@ export class CustomerService {
            insert into customer_identifiers (customer_id, type, source, value)
            select id, type, source, value from refs
            on conflict (type, source, value) do nothing returning customer_id)
-         insert into customers (id, signup_at) select id, signup_at from refs where id in (select customer_id from claimed)`,
+         insert into customers (id, signup_at) select id, signup_at from refs where id in (select customer_id from claimed)
+         returning *`,
         [
           missing.map((r) => r.type),
           missing.map((r) => r.source),
@@ -313,6 +324,8 @@ export class CustomerService {
           missing.map((r) => r.signupAt),
         ],
       );
+      for (const row of created)
+        await this.events.publish(manager, 'customer.created', { customer: toCustomer(row) });
       return find();
     }
     return found;

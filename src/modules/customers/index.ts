@@ -1,3 +1,4 @@
+import { CUSTOMER_PUBLIC_EVENTS } from './customer.events';
 import { ERASED, type TextColumns } from '../../common/personal-data';
 import type { ModuleManifest } from '../../common/module-manifest';
 import { CustomerService } from './customer.service';
@@ -65,13 +66,14 @@ const customerTextColumns: TextColumns[] = [
 export const customersModule = {
   name: 'customers',
   entities: CUSTOMER_ENTITIES,
-  services({ dataSource, settings, extensions }) {
+  publicEvents: CUSTOMER_PUBLIC_EVENTS,
+  services({ dataSource, settings, extensions, events }) {
     const added = extensions as CustomerListExtension[];
     const filters = added.flatMap((e) => (e.filter ? [e.filter] : []));
     const sorts = added.flatMap((e) => e.sorts ?? []);
     assembleCustomerFilter(filters, sorts);
     return {
-      customers: new CustomerService(dataSource, settings.phoneDefaultRegion),
+      customers: new CustomerService(dataSource, settings.phoneDefaultRegion, events),
       customerList: new CustomerListService(dataSource, settings.shopCurrency, filters, sorts),
     };
   },

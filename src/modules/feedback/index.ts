@@ -1,3 +1,4 @@
+import { FEEDBACK_PUBLIC_EVENTS } from './feedback.events';
 import type { TextColumns } from '../../common/personal-data';
 import type { ModuleManifest } from '../../common/module-manifest';
 import type { CustomerService } from '../customers';
@@ -30,6 +31,7 @@ const feedbackTextColumns: TextColumns[] = [
 export const feedbackModule = {
   name: 'feedback',
   entities: FEEDBACK_ENTITIES,
+  publicEvents: FEEDBACK_PUBLIC_EVENTS,
   services: ({ dataSource, events }, { customers, orders }) => ({
     feedback: new FeedbackService(dataSource, customers, orders, events),
   }),

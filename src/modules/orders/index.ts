@@ -15,6 +15,7 @@ import { CustomerOrdersResolver } from './customer-orders.resolver';
 import { orderProjections, orderResolverOnly } from './order.compiled';
 import { ORDER_ENTITIES } from './order.entity';
 import { orderTimelineSources } from './order.timeline';
+import { ORDER_PUBLIC_EVENTS } from './order.events';
 export { OrderService } from './order.service';
 export { countedOrder, countedSpend, OrderSpendService } from './order-spend.service';
 export type { OrderTotals } from './order-spend.service';
@@ -66,6 +67,7 @@ const orderTextColumns: TextColumns[] = [
 export const ordersModule = {
   name: 'orders',
   entities: ORDER_ENTITIES,
+  publicEvents: ORDER_PUBLIC_EVENTS,
   services({ dataSource, settings, events }, { customers }) {
     const orders = new OrderService(dataSource, settings.shopCurrency);
     const shopTime = new ShopTime(settings.shopTimeZone);

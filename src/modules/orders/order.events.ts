@@ -1,3 +1,6 @@
+import { formatMinorUnits } from '../../common/money';
+import { publicEvent } from '../../common/public-events';
+import { toGlobalId } from '../../common/relay';
 import type { OrderLineRow, OrderRow } from './order.types';
 
 /** An order as its events carry it: the facts its subscribers need, so none of them reads the order again. */
@@ -94,3 +97,76 @@ export function orderFacts(
     })),
   };
 }
+
+const money = (minor: bigint, currency: string) => ({
+  amount: formatMinorUnits(minor, currency),
+  currency,
+});
+
+/** An order as public events show it: global ids, amounts in major units (the GraphQL Money shape). */
+export function orderPayload(order: OrderFacts) {
+  return {
+    id: toGlobalId('Order', order.id),
+    databaseId: order.id,
+    customerId: toGlobalId('Customer', order.customerId),
+    source: order.source,
+    externalRef: order.externalRef,
+    status: order.status,
+    channel: order.channel,
+    placedAt: order.placedAt,
+    gross: money(order.grossMinor, order.currency),
+    discount: money(order.discountMinor, order.currency),
+    net: money(order.netMinor, order.currency),
+    refunded: money(order.refundedMinor, order.currency),
+    itemCount: order.itemCount,
+    lines: order.lines.map((l) => ({
+      lineNo: l.lineNo,
+      sku: l.sku,
+      category: l.category,
+      quantity: l.quantity,
+      unitPrice: money(l.unitMinor, order.currency),
+      total: money(l.totalMinor, order.currency),
+      returnedQuantity: l.returnedQuantity,
+      refunded: money(l.refundedMinor, order.currency),
+    })),
+  };
+}
+
+export const ORDER_PUBLIC_EVENTS = [
+  publicEvent({
+    type: 'order.recorded',
+    enumName: 'ORDER_RECORDED',
+    description: 'An order was recorded, with its lines and totals (data.order).',
+    from: 'order.recorded',
+    scope: 'orders:read',
+    personal: [],
+    toOutbox: ({ order }) => [
+      { customerId: order.customerId, data: { order: orderPayload(order) } },
+    ],
+  }),
+  publicEvent({
+    type: 'order.returned',
+    enumName: 'ORDER_RETURNED',
+    description:
+      'Lines of an order were returned: data.refund, data.lines (lineNo, quantity, refund), data.order after the return.',
+    from: 'order.returned',
+    scope: 'orders:read',
+    personal: ['reason'],
+    toOutbox: ({ order, refundMinor, reason, returnedAt, lines }) => [
+      {
+        customerId: order.customerId,
+        data: {
+          order: orderPayload(order),
+          refund: money(refundMinor, order.currency),
+          reason,
+          returnedAt,
+          lines: lines.map((l) => ({
+            lineNo: l.lineNo,
+            quantity: l.quantity,
+            refund: money(l.refundMinor, order.currency),
+          })),
+        },
+      },
+    ],
+  }),
+];

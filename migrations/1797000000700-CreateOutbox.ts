@@ -1,0 +1,28 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The transactional outbox (issue 18): outbox_events, one row per change of interest written in the change's own
+ * transaction, read in commit order by (tx_id, id); customer_event_sequences numbers each customer's events, and
+ * the unique (customer_id, sequence) index proves no number is given twice. No foreign key to customers: the
+ * events are pruned after EVENT_RETENTION_DAYS, and a customer's erasure empties their data.
+ */
+export class CreateOutbox1797000000700 implements MigrationInterface {
+    name = 'CreateOutbox1797000000700'
+
+    public async up(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`CREATE TABLE "outbox_events" ("id" BIGSERIAL NOT NULL, "tx_id" bigint NOT NULL, "customer_id" uuid, "sequence" bigint, "type" text NOT NULL, "occurred_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "data" jsonb NOT NULL, CONSTRAINT "PK_6689a16c00d09b8089f6237f1d2" PRIMARY KEY ("id"))`);
+        await queryRunner.query(`CREATE INDEX "outbox_events_occurred_idx" ON "outbox_events"  ("occurred_at") `);
+        await queryRunner.query(`CREATE UNIQUE INDEX "outbox_events_customer_idx" ON "outbox_events"  ("customer_id", "sequence") `);
+        await queryRunner.query(`CREATE INDEX "outbox_events_position_idx" ON "outbox_events"  ("tx_id", "id") `);
+        await queryRunner.query(`CREATE TABLE "customer_event_sequences" ("customer_id" uuid NOT NULL, "last_sequence" bigint NOT NULL, CONSTRAINT "PK_5df67c563d1d1b348fbcf97e2de" PRIMARY KEY ("customer_id"))`);
+    }
+
+    public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DROP TABLE "customer_event_sequences"`);
+        await queryRunner.query(`DROP INDEX "public"."outbox_events_position_idx"`);
+        await queryRunner.query(`DROP INDEX "public"."outbox_events_customer_idx"`);
+        await queryRunner.query(`DROP INDEX "public"."outbox_events_occurred_idx"`);
+        await queryRunner.query(`DROP TABLE "outbox_events"`);
+    }
+
+}

@@ -1,0 +1,38 @@
+import type { ModuleManifest } from '../../common/module-manifest';
+import type { TextColumns } from '../../common/personal-data';
+import { ChangeEventService } from './change-event.service';
+import { EventsResolver } from './events.resolver';
+import { registerChangeEventTypes } from './events.types';
+import { EVENT_ENTITIES } from './outbox-event.entity';
+import { OutboxService } from './outbox.service';
+export { ChangeEventService } from './change-event.service';
+export { OutboxService, START_OF_OUTBOX } from './outbox.service';
+export type { OutboxEvent, OutboxPosition } from './outbox.service';
+export { ChangeEvent, ChangeEventType } from './events.types';
+
+/** The outbox's facts can quote personal data (a customer's email in customer.updated): erased with the customer. */
+const eventTextColumns: TextColumns[] = [
+  {
+    table: 'outbox_events',
+    customerKey: 'customer_id',
+    personal: { data: "'{}'::jsonb" },
+    notPersonal: { type: 'ChangeEventType name' },
+  },
+];
+
+/**
+ * Change events: the transactional outbox every public event is written to (in the transaction of its change),
+ * and the `events` connection that reads it. Every other module only publishes domain events.
+ */
+export const eventsModule = {
+  name: 'events',
+  entities: EVENT_ENTITIES,
+  services({ dataSource, publicEvents }) {
+    registerChangeEventTypes(publicEvents);
+    const outbox = new OutboxService(dataSource);
+    return { outbox, changeEvents: new ChangeEventService(outbox, publicEvents) };
+  },
+  resolvers: (s) => [new EventsResolver(s.changeEvents)],
+  subscribe: (s, events) => s.changeEvents.subscribe(events),
+  textColumns: eventTextColumns,
+} satisfies ModuleManifest<{ outbox: OutboxService; changeEvents: ChangeEventService }>;
