@@ -14,11 +14,19 @@ export class CreateOutbox1797000000700 implements MigrationInterface {
         await queryRunner.query(`CREATE INDEX "outbox_events_occurred_idx" ON "outbox_events"  ("occurred_at") `);
         await queryRunner.query(`CREATE UNIQUE INDEX "outbox_events_customer_idx" ON "outbox_events"  ("customer_id", "sequence") `);
         await queryRunner.query(`CREATE INDEX "outbox_events_position_idx" ON "outbox_events"  ("tx_id", "id") `);
+        await queryRunner.query(`CREATE TABLE "outbox_consumers" ("name" text NOT NULL, "tx_id" bigint NOT NULL, "event_id" bigint NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_outbox_consumers_name" PRIMARY KEY ("name"))`);
+        // Readers on other server processes wake up when events commit: one NOTIFY per statement that wrote events,
+        // delivered at COMMIT (and never for a rollback). The payload is empty: readers read from their position.
+        await queryRunner.query(`CREATE FUNCTION "outbox_events_notify"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('c360_outbox', ''); RETURN NULL; END $$`);
+        await queryRunner.query(`CREATE TRIGGER "outbox_events_notify" AFTER INSERT ON "outbox_events" FOR EACH STATEMENT EXECUTE FUNCTION "outbox_events_notify"()`);
         await queryRunner.query(`CREATE TABLE "customer_event_sequences" ("customer_id" uuid NOT NULL, "last_sequence" bigint NOT NULL, CONSTRAINT "PK_5df67c563d1d1b348fbcf97e2de" PRIMARY KEY ("customer_id"))`);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`DROP TABLE "customer_event_sequences"`);
+        await queryRunner.query(`DROP TRIGGER "outbox_events_notify" ON "outbox_events"`);
+        await queryRunner.query(`DROP FUNCTION "outbox_events_notify"()`);
+        await queryRunner.query(`DROP TABLE "outbox_consumers"`);
         await queryRunner.query(`DROP INDEX "public"."outbox_events_position_idx"`);
         await queryRunner.query(`DROP INDEX "public"."outbox_events_customer_idx"`);
         await queryRunner.query(`DROP INDEX "public"."outbox_events_occurred_idx"`);

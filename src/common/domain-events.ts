@@ -87,6 +87,11 @@ export function beforeCommit(
   if (!scope.beforeCommit.has(key)) scope.beforeCommit.set(key, flush);
 }
 
+/** Queues `task` to run once the transaction running in `manager` committed (after its connection is back). */
+export function afterCommit(manager: EntityManager, task: () => Promise<void>): void {
+  scopeOf(manager, 'after-commit work').afterCommit.push(task);
+}
+
 /**
  * The typed event bus, as Vendure's: handlers subscribe by event name, either in the publishing transaction or
  * after it committed. One bus per composition root (src/container.ts); modules subscribe in their

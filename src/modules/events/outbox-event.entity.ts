@@ -49,4 +49,27 @@ export class CustomerEventSequenceEntity {
   lastSequence: string;
 }
 
-export const EVENT_ENTITIES = [OutboxEventEntity, CustomerEventSequenceEntity];
+/**
+ * How far each reader of the outbox that runs in the server (the NATS publisher, the webhook fan-out) has read:
+ * its position (tx_id, id) is advanced only after what it read was handed on, so a restart resumes there.
+ */
+@Entity({ name: 'outbox_consumers' })
+export class OutboxConsumerEntity {
+  @PrimaryColumn({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'bigint' })
+  txId: string;
+
+  @Column({ type: 'bigint' })
+  eventId: string;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
+}
+
+export const EVENT_ENTITIES = [
+  OutboxEventEntity,
+  CustomerEventSequenceEntity,
+  OutboxConsumerEntity,
+];

@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { beforeCommit } from '../../common/domain-events';
+import { afterCommit, beforeCommit } from '../../common/domain-events';
+import { logger } from '../../common/logger';
 import { BadUserInputError } from '../../common/errors';
 import { decodeCursor, encodeCursor } from '../../common/pagination';
 
@@ -75,7 +76,27 @@ const APPEND_SQL = `
  * just before its COMMIT; `readAfter` reads in commit order from a position.
  */
 export class OutboxService {
+  private readonly appendedListeners: (() => void)[] = [];
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Called in this process after a transaction that wrote events committed (readers wake up at once; other
+   * processes hear the `c360_outbox` NOTIFY the insert trigger sends on PostgreSQL). Listeners must not throw.
+   */
+  onAppended(listener: () => void): void {
+    this.appendedListeners.push(listener);
+  }
+
+  private notifyAppended(): void {
+    for (const listener of this.appendedListeners) {
+      try {
+        listener();
+      } catch (error) {
+        logger.error({ err: error }, 'outbox: an appended listener failed');
+      }
+    }
+  }
 
   /** Queues events for the outbox in the write running in `manager`'s transaction. */
   append(manager: EntityManager, events: Pending[]): void {
@@ -89,6 +110,7 @@ export class OutboxService {
         buffers.delete(manager);
         await this.write(manager, fresh);
       });
+      afterCommit(manager, async () => this.notifyAppended());
     }
     buffer.push(...events);
   }
@@ -164,6 +186,25 @@ export class OutboxService {
        order by tx_id desc, id desc limit 1`,
     );
     return row ? { txId: row.tx_id, id: row.id } : START_OF_OUTBOX;
+  }
+
+  /** Where the named reader stands (the start of the outbox for a new one). */
+  async consumerPosition(name: string): Promise<OutboxPosition> {
+    const [row]: { tx_id: string; event_id: string }[] = await this.dataSource.query(
+      'select tx_id, event_id from outbox_consumers where name = $1',
+      [name],
+    );
+    return row ? { txId: row.tx_id, id: row.event_id } : START_OF_OUTBOX;
+  }
+
+  /** Moves the named reader to `position` (never backwards: a slower process of the same reader cannot undo it). */
+  async advanceConsumer(name: string, position: OutboxPosition): Promise<void> {
+    await this.dataSource.query(
+      `insert into outbox_consumers (name, tx_id, event_id, updated_at) values ($1, $2, $3, now())
+       on conflict (name) do update set tx_id = excluded.tx_id, event_id = excluded.event_id, updated_at = now()
+       where (outbox_consumers.tx_id, outbox_consumers.event_id) < (excluded.tx_id, excluded.event_id)`,
+      [name, position.txId, position.id],
+    );
   }
 
   /** Deletes events that occurred before `before`, in slices; how many. */
