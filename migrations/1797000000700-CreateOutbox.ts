@@ -5,6 +5,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * transaction, read in commit order by (tx_id, id); customer_event_sequences numbers each customer's events, and
  * the unique (customer_id, sequence) index proves no number is given twice. No foreign key to customers: the
  * events are pruned after EVENT_RETENTION_DAYS, and a customer's erasure empties their data.
+ *
+ * customer_metrics.announced_predicted_clv_minor is the CLV the last metrics.clv_changed event announced; it starts
+ * as the stored CLV, so the first refresh after this migration announces only real moves.
  */
 export class CreateOutbox1797000000700 implements MigrationInterface {
     name = 'CreateOutbox1797000000700'
@@ -19,6 +22,8 @@ export class CreateOutbox1797000000700 implements MigrationInterface {
         // delivered at COMMIT (and never for a rollback). The payload is empty: readers read from their position.
         await queryRunner.query(`CREATE FUNCTION "outbox_events_notify"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('c360_outbox', ''); RETURN NULL; END $$`);
         await queryRunner.query(`CREATE TRIGGER "outbox_events_notify" AFTER INSERT ON "outbox_events" FOR EACH STATEMENT EXECUTE FUNCTION "outbox_events_notify"()`);
+        await queryRunner.query(`ALTER TABLE "customer_metrics" ADD "announced_predicted_clv_minor" bigint`);
+        await queryRunner.query(`UPDATE "customer_metrics" SET "announced_predicted_clv_minor" = "predicted_clv_minor"`);
         await queryRunner.query(`CREATE TABLE "customer_event_sequences" ("customer_id" uuid NOT NULL, "last_sequence" bigint NOT NULL, CONSTRAINT "PK_5df67c563d1d1b348fbcf97e2de" PRIMARY KEY ("customer_id"))`);
     }
 
@@ -27,6 +32,7 @@ export class CreateOutbox1797000000700 implements MigrationInterface {
         await queryRunner.query(`DROP TRIGGER "outbox_events_notify" ON "outbox_events"`);
         await queryRunner.query(`DROP FUNCTION "outbox_events_notify"()`);
         await queryRunner.query(`DROP TABLE "outbox_consumers"`);
+        await queryRunner.query(`ALTER TABLE "customer_metrics" DROP COLUMN "announced_predicted_clv_minor"`);
         await queryRunner.query(`DROP INDEX "public"."outbox_events_position_idx"`);
         await queryRunner.query(`DROP INDEX "public"."outbox_events_customer_idx"`);
         await queryRunner.query(`DROP INDEX "public"."outbox_events_occurred_idx"`);

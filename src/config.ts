@@ -30,6 +30,8 @@ export interface AppConfig {
   readonly actionQuietDays: number;
   readonly metricsRefreshIntervalMinutes: number;
   readonly metricsHistoryPerCustomer: number;
+  readonly clvEventPercent: number;
+  readonly eventRetentionDays: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly apiKeyHashKey: string;
   readonly apiKeyCacheSeconds: number;
@@ -264,6 +266,22 @@ export const CONFIG_VARIABLES = [
     parse: integerIn(1, 10000),
     description:
       "Changes of stored metrics kept per customer (Customer.metricsHistory), 1 to 10000; a refresh that records a change drops that customer's oldest beyond this.",
+  },
+  {
+    env: 'METRICS_CLV_EVENT_PERCENT',
+    key: 'clvEventPercent',
+    defaultValue: '20',
+    parse: integerIn(1, 1000),
+    description:
+      'A metrics.clv_changed event is published when a customer’s stored 12-month predicted CLV moved by more than this percentage (1 to 1000) since the value of their last such event (and by at least one unit of the currency).',
+  },
+  {
+    env: 'EVENT_RETENTION_DAYS',
+    key: 'eventRetentionDays',
+    defaultValue: '30',
+    parse: integerIn(1, 3650),
+    description:
+      'Change events older than this many days are pruned from the outbox (the events connection, redelivery), 1 to 3650.',
   },
   {
     env: 'LOG_LEVEL',

@@ -17,6 +17,10 @@ export interface ModuleSettings {
   readonly apiKeyHashKey: string;
   readonly apiKeyCacheSeconds: number;
   readonly metricsHistoryPerCustomer: number;
+  /** METRICS_CLV_EVENT_PERCENT: the CLV move that publishes metrics.clv_changed. */
+  readonly clvEventPercent: number;
+  /** EVENT_RETENTION_DAYS: how long the outbox keeps events. */
+  readonly eventRetentionDays: number;
 }
 
 /**

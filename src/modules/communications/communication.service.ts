@@ -1,3 +1,4 @@
+import type { DomainEventBus } from '../../common/domain-events';
 import { DataSource } from 'typeorm';
 import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { BadUserInputError } from '../../common/errors';
@@ -36,6 +37,7 @@ export class CommunicationService {
     private readonly customers: CustomerService,
     private readonly orders: OrderService,
     private readonly feedback: FeedbackService,
+    private readonly events: DomainEventBus,
   ) {}
 
   async findByIds(ids: readonly string[]): Promise<(Communication | null)[]> {
@@ -166,7 +168,9 @@ export class CommunicationService {
               input.agent ?? null,
             ],
           );
-          return toCommunication(row);
+          const communication = toCommunication(row);
+          await this.events.publish(manager, 'communication.logged', { communication });
+          return communication;
         },
         { customerOf: (communication) => communication.customerId },
       ),

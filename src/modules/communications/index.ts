@@ -1,3 +1,4 @@
+import { COMMUNICATION_PUBLIC_EVENTS } from './communication.events';
 import type { TextColumns } from '../../common/personal-data';
 import type { ModuleManifest } from '../../common/module-manifest';
 import type { CustomerService } from '../customers';
@@ -30,8 +31,9 @@ const communicationTextColumns: TextColumns[] = [
 export const communicationsModule = {
   name: 'communications',
   entities: COMMUNICATION_ENTITIES,
-  services: ({ dataSource }, { customers, orders, feedback }) => ({
-    communications: new CommunicationService(dataSource, customers, orders, feedback),
+  publicEvents: COMMUNICATION_PUBLIC_EVENTS,
+  services: ({ dataSource, events }, { customers, orders, feedback }) => ({
+    communications: new CommunicationService(dataSource, customers, orders, feedback, events),
   }),
   resolvers: (s) => [
     new CommunicationResolver(s.communications),

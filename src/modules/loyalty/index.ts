@@ -1,3 +1,4 @@
+import { LOYALTY_PUBLIC_EVENTS } from './loyalty.events';
 import { ERASED, type TextColumns } from '../../common/personal-data';
 import { ShopTime } from '../../common/shop-time';
 import type { ModuleManifest } from '../../common/module-manifest';
@@ -116,14 +117,21 @@ type LoyaltyDeps = {
 export const loyaltyModule = {
   name: 'loyalty',
   entities: LOYALTY_ENTITIES,
-  services({ dataSource, settings }, { customers, orders, orderSpend }) {
+  publicEvents: LOYALTY_PUBLIC_EVENTS,
+  services({ dataSource, settings, events }, { customers, orders, orderSpend }) {
     const shopTime = new ShopTime(settings.shopTimeZone);
-    const loyaltyPrograms = new LoyaltyProgramService(dataSource, orders, orderSpend);
-    const loyaltyEarning = new LoyaltyEarningService(dataSource, loyaltyPrograms, orders, shopTime);
+    const loyaltyPrograms = new LoyaltyProgramService(dataSource, orders, orderSpend, events);
+    const loyaltyEarning = new LoyaltyEarningService(
+      dataSource,
+      loyaltyPrograms,
+      orders,
+      shopTime,
+      events,
+    );
     return {
       loyaltyPrograms,
       loyaltyEarning,
-      loyalty: new LoyaltyService(dataSource, loyaltyPrograms, customers, orders, shopTime),
+      loyalty: new LoyaltyService(dataSource, loyaltyPrograms, customers, orders, shopTime, events),
       loyaltyAnalytics: new LoyaltyAnalyticsService(
         dataSource,
         loyaltyPrograms,

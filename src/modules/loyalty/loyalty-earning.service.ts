@@ -1,3 +1,5 @@
+import type { DomainEventBus } from '../../common/domain-events';
+import { ledgerEntryAdded } from './loyalty.events';
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import { currencyExponent } from '../../common/money';
@@ -73,6 +75,7 @@ export class LoyaltyEarningService {
     private readonly programs: LoyaltyProgramService,
     private readonly orders: OrderService,
     private readonly shopTime: ShopTime,
+    private readonly events: DomainEventBus,
   ) {}
 
   async setRules(input: RuleVersionInput): Promise<RuleVersion> {
@@ -170,6 +173,14 @@ export class LoyaltyEarningService {
         order.placedAt,
       ],
     );
+    if (inserted.length > 0)
+      ledgerEntryAdded(this.events, manager, order.customerId, {
+        kind: 'EARN',
+        points,
+        reason: `Order ${order.externalRef} (rules v${rule.version})`,
+        orderId: order.id,
+        expiresAt,
+      });
     if (inserted.length > 0 && rule.welcomeBonus > 0) {
       const welcomed = await manager.query(
         `select 1 from loyalty_ledger_entries where customer_id = $1 and kind = 'EARN' and reason = 'Welcome bonus'`,
@@ -181,6 +192,13 @@ export class LoyaltyEarningService {
            values ($1, $2, 'EARN', $3, 'Welcome bonus', $4, $5, $6)`,
           [order.customerId, program.id, rule.welcomeBonus, rule.id, expiresAt, order.placedAt],
         );
+        ledgerEntryAdded(this.events, manager, order.customerId, {
+          kind: 'EARN',
+          points: rule.welcomeBonus,
+          reason: 'Welcome bonus',
+          orderId: null,
+          expiresAt,
+        });
       }
     }
     return inserted.length > 0 ? points : 0;
@@ -271,6 +289,13 @@ export class LoyaltyEarningService {
            values ($1, $2, 'EARN', $3, $4, $5, $6, $7)`,
           [customerId, program.id, rule.birthdayBonus, reason, rule.id, expiresAt, on],
         );
+        ledgerEntryAdded(this.events, manager, customerId, {
+          kind: 'EARN',
+          points: rule.birthdayBonus,
+          reason,
+          orderId: null,
+          expiresAt,
+        });
         granted += 1;
       });
     }
@@ -302,6 +327,13 @@ export class LoyaltyEarningService {
        values ($1, $2, 'ADJUST', $3, $4, $5, now())`,
       [order.customerId, program.id, -points, `Return of order ${order.externalRef}`, order.id],
     );
+    ledgerEntryAdded(this.events, manager, order.customerId, {
+      kind: 'ADJUST',
+      points: -points,
+      reason: `Return of order ${order.externalRef}`,
+      orderId: order.id,
+      expiresAt: null,
+    });
     return points;
   }
 
@@ -359,6 +391,13 @@ export class LoyaltyEarningService {
             `insert into loyalty_ledger_entries (customer_id, program_id, kind, points, reason, occurred_at) values ($1, $2, 'EXPIRE', $3, 'Points expired', $4)`,
             [customerId, program.id, -lot.remaining, lot.expiresAt],
           );
+          ledgerEntryAdded(this.events, manager, customerId, {
+            kind: 'EXPIRE',
+            points: -lot.remaining,
+            reason: 'Points expired',
+            orderId: null,
+            expiresAt: null,
+          });
           points += lot.remaining;
         }
         if (due.length > 0) customers += 1;

@@ -1,3 +1,4 @@
+import type { DomainEventBus } from '../../common/domain-events';
 import { DataSource, EntityManager } from 'typeorm';
 import { BadUserInputError } from '../../common/errors';
 import { money, parseMoney } from '../../common/money';
@@ -28,6 +29,7 @@ export class LoyaltyProgramService {
     private readonly dataSource: DataSource,
     private readonly orders: OrderService,
     private readonly spend: OrderSpendService,
+    private readonly events: DomainEventBus,
   ) {}
 
   /** For reads outside any write (loaders, resolvers, jobs). Inside a write use findActiveIn with its manager. */
@@ -193,6 +195,15 @@ export class LoyaltyProgramService {
           asOf,
         ],
       );
+      for (const change of changes) {
+        await this.events.publish(manager, 'loyalty.tier_changed', {
+          customerId: change.id,
+          fromTier: current.get(change.id) ?? null,
+          toTier: change.code,
+          reason: change.reason!,
+          changedAt: asOf,
+        });
+      }
     }
     await manager.query(
       `insert into loyalty_memberships (customer_id, program_id, tier_code, tier_since, evaluated_at)

@@ -1,3 +1,5 @@
+import type { DomainEventBus } from '../../common/domain-events';
+import { ledgerEntryAdded } from './loyalty.events';
 import { DataSource, EntityManager } from 'typeorm';
 import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { BadUserInputError, ConflictError } from '../../common/errors';
@@ -30,6 +32,7 @@ export class LoyaltyService {
     private readonly customers: CustomerService,
     private readonly orders: OrderService,
     private readonly shopTime: ShopTime,
+    private readonly events: DomainEventBus,
   ) {}
 
   async findByIds(ids: readonly string[]): Promise<(LoyaltyLedgerEntry | null)[]> {
@@ -211,6 +214,13 @@ export class LoyaltyService {
           );
           if (inserted.length === 0)
             throw new ConflictError('This order has already earned points', { field: 'orderId' });
+          ledgerEntryAdded(this.events, manager, customerId, {
+            kind,
+            points,
+            reason: input.reason,
+            orderId,
+            expiresAt,
+          });
           if (program.tierBasis === TierBasis.POINTS_12M)
             await this.programs.evaluate(manager, [customerId], new Date());
           return toLedgerEntry(inserted[0]);

@@ -60,6 +60,10 @@ export class CustomerMetricsEntity {
   @Column({ type: 'bigint', nullable: true })
   recordedPredictedClvMinor: string | null;
 
+  /** The predicted CLV the last metrics.clv_changed event announced (or the first stored): the next compares with it. */
+  @Column({ type: 'bigint', nullable: true })
+  announcedPredictedClvMinor: string | null;
+
   @ManyToOne(() => CustomerEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'customer_id' })
   private customerRef?: Relation<CustomerEntity>;

@@ -1,3 +1,4 @@
+import { METRICS_PUBLIC_EVENTS } from './metrics.events';
 import type { TextColumns } from '../../common/personal-data';
 import type { ModuleManifest } from '../../common/module-manifest';
 import { ShopTime } from '../../common/shop-time';
@@ -101,6 +102,7 @@ interface MetricsDeps {
 export const metricsModule = {
   name: 'metrics',
   entities: METRICS_ENTITIES,
+  publicEvents: METRICS_PUBLIC_EVENTS,
   services(
     { dataSource, settings, events },
     { customers, purchaseHistory, cohortSpend, orderSpend, feedback, communications },
@@ -134,6 +136,8 @@ export const metricsModule = {
         customers,
         settings.shopCurrency,
         settings.metricsHistoryPerCustomer,
+        settings.clvEventPercent,
+        events,
       ),
       metricsHistory: new MetricsHistoryService(dataSource, settings.shopCurrency),
       cohortValue: new CohortValueService(

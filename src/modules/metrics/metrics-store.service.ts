@@ -1,3 +1,4 @@
+import type { DomainEventBus } from '../../common/domain-events';
 import { DataSource } from 'typeorm';
 import { AppError, BadUserInputError } from '../../common/errors';
 import { CustomerService } from '../customers';
@@ -60,32 +61,45 @@ export const STORED_CLV = { months: 12, monthlyDiscountRate: 0.01 };
 const moved = (a: string, b: string, floor: string) =>
   `((${a} is null) <> (${b} is null) or coalesce(abs(${b} - ${a}) > greatest($11::float8 * greatest(abs(${a}), abs(${b})), ${floor}::float8), false))`;
 
-/** See MetricsStoreService.write; $1 fit, $2-$8 the batch, $9 as-of, $10 cause, $11-$13 thresholds, $14 rows kept. */
+/**
+ * See MetricsStoreService.write; $1 fit, $2-$8 the batch, $9 as-of, $10 cause, $11-$13 thresholds, $14 rows kept,
+ * $15 the CLV share that is announced (metrics.clv_changed). Returns the count of history rows and, as JSON, the
+ * customers whose churn level changed or whose CLV moved past $15 since its last announcement.
+ */
 const WRITE_SQL = `with m as (
     select * from unnest($2::uuid[], $3::float8[], $4::bigint[], $5::float8[], $6::text[], $7::text[], $8::timestamptz[])
       as m(id, alive, clv, score, level, segment, next)
   ), old as (
-    select customer_id, recorded_churn_level, recorded_probability_alive, recorded_predicted_clv_minor
+    select customer_id, churn_level, recorded_churn_level, recorded_probability_alive, recorded_predicted_clv_minor,
+      announced_predicted_clv_minor
     from customer_metrics where customer_id = any($2::uuid[]) for update
   ), d as (
     select m.*, old.recorded_churn_level, old.recorded_probability_alive, old.recorded_predicted_clv_minor,
+      old.churn_level as old_level, old.announced_predicted_clv_minor as announced,
+      (old.customer_id is not null and old.churn_level is distinct from m.level) as level_changed,
+      (old.customer_id is not null and ${moved('old.announced_predicted_clv_minor', 'm.clv', '$13')
+        .split('$11')
+        .join('$15')}) as clv_changed,
       (old.customer_id is null or old.recorded_churn_level is distinct from m.level
         or ${moved('old.recorded_probability_alive', 'm.alive', '$12')}
         or ${moved('old.recorded_predicted_clv_minor', 'm.clv', '$13')}) as changed
     from m left join old on old.customer_id = m.id
   ), stored as (
     insert into customer_metrics (customer_id, fit_id, probability_alive, predicted_clv_minor, churn_score, churn_level, rfm_segment,
-      expected_next_order_at, as_of, computed_at, recorded_churn_level, recorded_probability_alive, recorded_predicted_clv_minor)
+      expected_next_order_at, as_of, computed_at, recorded_churn_level, recorded_probability_alive, recorded_predicted_clv_minor,
+      announced_predicted_clv_minor)
     select id, $1, alive, clv, score, level, segment, next, $9, now(),
       case when changed then level else recorded_churn_level end,
       case when changed then alive else recorded_probability_alive end,
-      case when changed then clv else recorded_predicted_clv_minor end
+      case when changed then clv else recorded_predicted_clv_minor end,
+      case when clv_changed or announced is null then clv else announced end
     from d
     on conflict (customer_id) do update set fit_id = excluded.fit_id, probability_alive = excluded.probability_alive,
       predicted_clv_minor = excluded.predicted_clv_minor, churn_score = excluded.churn_score, churn_level = excluded.churn_level,
       rfm_segment = excluded.rfm_segment, expected_next_order_at = excluded.expected_next_order_at, as_of = excluded.as_of,
       computed_at = excluded.computed_at, recorded_churn_level = excluded.recorded_churn_level,
-      recorded_probability_alive = excluded.recorded_probability_alive, recorded_predicted_clv_minor = excluded.recorded_predicted_clv_minor
+      recorded_probability_alive = excluded.recorded_probability_alive, recorded_predicted_clv_minor = excluded.recorded_predicted_clv_minor,
+      announced_predicted_clv_minor = excluded.announced_predicted_clv_minor
   ), history as (
     insert into customer_metrics_history (customer_id, as_of, cause, fit_id, churn_level, probability_alive, predicted_clv_minor)
     select id, $9, $10, $1, level, alive, clv from d where changed
@@ -99,7 +113,22 @@ const WRITE_SQL = `with m as (
       where n >= $14) p
     where h.id = p.id
   )
-  select count(*)::int as changed from history`;
+  select (select count(*)::int from history) as changed,
+    coalesce((select json_agg(json_build_object('customerId', id, 'fromLevel', old_level, 'toLevel', level,
+      'levelChanged', level_changed, 'fromClvMinor', announced::text, 'toClvMinor', clv::text, 'clvChanged', clv_changed,
+      'score', score) order by id)
+      from d where level_changed or clv_changed), '[]'::json) as announced`;
+
+interface Announcement {
+  customerId: string;
+  fromLevel: string | null;
+  toLevel: string | null;
+  levelChanged: boolean;
+  fromClvMinor: string | null;
+  toClvMinor: string | null;
+  clvChanged: boolean;
+  score: number | null;
+}
 
 /** Keeps customer_metrics in step with the current fit, so lists filter and sort on metrics by index. */
 export class MetricsStoreService {
@@ -111,6 +140,9 @@ export class MetricsStoreService {
     private readonly currency: string,
     /** History rows kept per customer (METRICS_HISTORY_PER_CUSTOMER). */
     private readonly historyPerCustomer: number,
+    /** METRICS_CLV_EVENT_PERCENT. */
+    private readonly clvEventPercent: number,
+    private readonly events: DomainEventBus,
   ) {}
 
   /**
@@ -248,7 +280,7 @@ export class MetricsStoreService {
         next: m.expectedNextOrderAt,
       };
     });
-    const [{ changed }] = await this.dataSource.query(WRITE_SQL, [
+    const params = [
       fit.id,
       rows.map((r) => r.id),
       rows.map((r) => r.alive),
@@ -263,8 +295,34 @@ export class MetricsStoreService {
       HISTORY_MIN_PROBABILITY_CHANGE,
       HISTORY_MIN_CLV_CHANGE_MAJOR * 10 ** currencyExponent(this.currency),
       this.historyPerCustomer,
-    ]);
-    return changed;
+      this.clvEventPercent / 100,
+    ];
+    // A transaction of one statement, so the change events of the batch commit with it (the outbox).
+    return this.dataSource.transaction(async (manager) => {
+      const [{ changed, announced }]: { changed: number; announced: Announcement[] }[] =
+        await manager.query(WRITE_SQL, params);
+      for (const a of announced) {
+        if (a.levelChanged)
+          await this.events.publish(manager, 'metrics.churn_risk_changed', {
+            customerId: a.customerId,
+            fromLevel: a.fromLevel,
+            toLevel: a.toLevel,
+            score: a.score,
+            cause,
+            asOf,
+          });
+        if (a.clvChanged)
+          await this.events.publish(manager, 'metrics.clv_changed', {
+            customerId: a.customerId,
+            fromMinor: a.fromClvMinor,
+            toMinor: a.toClvMinor,
+            currency: this.currency,
+            cause,
+            asOf,
+          });
+      }
+      return changed;
+    });
   }
 
   /** When the stalest stored row was computed (null: none stored). */
