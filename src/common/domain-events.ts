@@ -9,7 +9,7 @@ import { logger } from './logger';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface DomainEventMap {}
 
-export type DomainEventName = keyof DomainEventMap & string;
+export type DomainEventName = Extract<keyof DomainEventMap, string>;
 
 /** Runs in the write's own transaction: what it writes commits or rolls back with the write. */
 export type InTransactionHandler<K extends DomainEventName> = (
@@ -103,13 +103,13 @@ export class DomainEventBus {
 
   inTransaction<K extends DomainEventName>(name: K, handler: InTransactionHandler<K>): void {
     const list = this.inTransactionHandlers.get(name) ?? [];
-    list.push(handler as InTransactionHandler<never>);
+    list.push(handler);
     this.inTransactionHandlers.set(name, list);
   }
 
   afterCommit<K extends DomainEventName>(name: K, handler: AfterCommitHandler<K>): void {
     const list = this.afterCommitHandlers.get(name) ?? [];
-    list.push(handler as AfterCommitHandler<never>);
+    list.push(handler);
     this.afterCommitHandlers.set(name, list);
   }
 

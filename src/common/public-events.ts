@@ -31,7 +31,7 @@ export interface PublicEventSpec<K extends DomainEventName = DomainEventName> {
 
 /** A spec with its domain event's type checked, stored among others (the list is of mixed event names). */
 export function publicEvent<K extends DomainEventName>(spec: PublicEventSpec<K>): PublicEventSpec {
-  return spec as unknown as PublicEventSpec;
+  return spec;
 }
 
 export const REDACTED_NOTE = 'needs pii:read';

@@ -98,7 +98,7 @@ export class ChangeEventService {
     const rows = await this.outbox.readAfter(after, types, args.first + 1);
     const pageRows = rows.slice(0, args.first);
     const nodes = pageRows.map((r) => this.view(r, principal)!);
-    const edges = pageRows.map((r, i) => ({ cursor: positionCursor(r), node: nodes[i] }));
+    const edges = pageRows.map((r, i) => ({ cursor: positionCursor(r.position), node: nodes[i] }));
     const pageInfo: PageInfo = {
       hasNextPage: rows.length > args.first,
       hasPreviousPage: args.after != null,

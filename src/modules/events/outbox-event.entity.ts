@@ -2,22 +2,25 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 
 /**
  * The transactional outbox: one row per change of interest, written in the transaction of the change (so an event
- * exists exactly when its change committed). Read in commit order by (tx_id, id): `tx_id` is the writing
- * transaction's id, and a reader takes only rows of transactions older than every transaction still running
- * (pg_snapshot_xmin), so a row can never appear behind a position a reader has passed. Per customer, `sequence`
- * counts 1, 2, 3… in commit order (customer_event_sequences serialises a customer's writers).
+ * exists exactly when its change committed). Readers read by `position`, which the relay (OutboxRelay) gives rows
+ * after they committed, one relay at a time, counting up from the highest given: so a row can never appear behind a
+ * position a reader has passed, whatever order the writers committed in. (Reading by transaction id under the
+ * snapshot's xmin was tried first: one idle transaction anywhere in the cluster, in any database, held every event
+ * back.) Per customer, `sequence` counts 1, 2, 3… in commit order (customer_event_sequences serialises a customer's
+ * writers), and positions keep that order.
  */
 @Entity({ name: 'outbox_events' })
-@Index('outbox_events_position_idx', ['txId', 'id'])
+@Index('outbox_events_position_idx', ['position'], { unique: true })
+@Index('outbox_events_unpositioned_idx', ['id'], { where: '"position" IS NULL' })
 @Index('outbox_events_customer_idx', ['customerId', 'sequence'], { unique: true })
 @Index('outbox_events_occurred_idx', ['occurredAt'])
 export class OutboxEventEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
 
-  /** pg_current_xact_id() of the writing transaction, as a number. */
-  @Column({ type: 'bigint' })
-  txId: string;
+  /** 1, 2, 3… in the order the relay saw the rows committed; null until then. */
+  @Column({ type: 'bigint', nullable: true })
+  position: string | null;
 
   /** The customer the event is about; null for events of the system (a webhook endpoint disabled). */
   @Column({ type: 'uuid', nullable: true })
@@ -51,7 +54,7 @@ export class CustomerEventSequenceEntity {
 
 /**
  * How far each reader of the outbox that runs in the server (the NATS publisher, the webhook fan-out) has read:
- * its position (tx_id, id) is advanced only after what it read was handed on, so a restart resumes there.
+ * its position is advanced only after what it read was handed on, so a restart resumes there.
  */
 @Entity({ name: 'outbox_consumers' })
 export class OutboxConsumerEntity {
@@ -59,10 +62,7 @@ export class OutboxConsumerEntity {
   name: string;
 
   @Column({ type: 'bigint' })
-  txId: string;
-
-  @Column({ type: 'bigint' })
-  eventId: string;
+  position: string;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;

@@ -8,7 +8,8 @@ import { decodeCursor, encodeCursor } from '../../common/pagination';
 export interface OutboxEvent {
   /** The outbox row id: unique, and the de-duplication id of deliveries (webhook-id, NATS Nats-Msg-Id). */
   id: string;
-  txId: string;
+  /** Its place in the outbox, in the order the relay saw the events committed. */
+  position: string;
   customerId: string | null;
   sequence: string | null;
   type: string;
@@ -18,7 +19,7 @@ export interface OutboxEvent {
 
 interface OutboxRow {
   id: string;
-  tx_id: string;
+  position: string;
   customer_id: string | null;
   sequence: string | null;
   type: string;
@@ -28,7 +29,7 @@ interface OutboxRow {
 
 const toEvent = (r: OutboxRow): OutboxEvent => ({
   id: r.id,
-  txId: r.tx_id,
+  position: r.position,
   customerId: r.customer_id,
   sequence: r.sequence,
   type: r.type,
@@ -36,13 +37,12 @@ const toEvent = (r: OutboxRow): OutboxEvent => ({
   data: r.data,
 });
 
-/** A reader's position in the outbox: after the event with this (transaction, id). */
-export interface OutboxPosition {
-  txId: string;
-  id: string;
-}
+/** A reader's position in the outbox: it has read every event up to this position (a decimal string). */
+export type OutboxPosition = string;
 
-export const START_OF_OUTBOX: OutboxPosition = { txId: '0', id: '0' };
+export const START_OF_OUTBOX: OutboxPosition = '0';
+
+const COLUMNS = 'id, position, customer_id, sequence, type, occurred_at, data';
 
 interface Pending {
   customerId: string | null;
@@ -64,8 +64,8 @@ const APPEND_SQL = `
     select customer_id, c from counts order by customer_id
     on conflict (customer_id) do update set last_sequence = customer_event_sequences.last_sequence + excluded.last_sequence
     returning customer_id, last_sequence)
-  insert into outbox_events (tx_id, customer_id, sequence, type, data)
-  select pg_current_xact_id()::text::bigint, ev.customer_id,
+  insert into outbox_events (customer_id, sequence, type, data)
+  select ev.customer_id,
     seq.last_sequence - counts.c + row_number() over (partition by ev.customer_id order by ev.n),
     ev.type, ev.data
   from ev left join counts using (customer_id) left join seq using (customer_id)
@@ -78,11 +78,16 @@ const APPEND_SQL = `
 export class OutboxService {
   private readonly appendedListeners: (() => void)[] = [];
 
-  constructor(private readonly dataSource: DataSource) {}
+  /** Gives committed events their positions (one relay at a time across processes). */
+  readonly relay: OutboxRelay;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.relay = new OutboxRelay(dataSource, () => this.notifyAppended());
+  }
 
   /**
-   * Called in this process after a transaction that wrote events committed (readers wake up at once; other
-   * processes hear the `c360_outbox` NOTIFY the insert trigger sends on PostgreSQL). Listeners must not throw.
+   * Called in this process when the relay gave events their positions (readers wake up at once; other processes
+   * hear the `c360_outbox` NOTIFY the relay sends on PostgreSQL). Listeners must not throw.
    */
   onAppended(listener: () => void): void {
     this.appendedListeners.push(listener);
@@ -110,7 +115,7 @@ export class OutboxService {
         buffers.delete(manager);
         await this.write(manager, fresh);
       });
-      afterCommit(manager, async () => this.notifyAppended());
+      afterCommit(manager, () => this.relay.request());
     }
     buffer.push(...events);
   }
@@ -138,34 +143,27 @@ export class OutboxService {
     ]);
   }
 
-  /**
-   * Up to `limit` events after `position`, in commit order, of these types (all when null). Only transactions older
-   * than every one still running are read, so nothing can later appear before the last event returned.
-   */
+  /** Up to `limit` events after `position`, in position order, of these types (all when null). */
   async readAfter(
     position: OutboxPosition,
     types: readonly string[] | null,
     limit: number,
   ): Promise<OutboxEvent[]> {
     const rows: OutboxRow[] = await this.dataSource.query(
-      `select id, tx_id, customer_id, sequence, type, occurred_at, data from outbox_events
-       where (tx_id, id) > ($1::bigint, $2::bigint)
-         and tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-         and ($3::text[] is null or type = any($3::text[]))
-       order by tx_id, id limit $4`,
-      [position.txId, position.id, types, limit],
+      `select ${COLUMNS} from outbox_events
+       where position > $1::bigint and ($2::text[] is null or type = any($2::text[]))
+       order by position limit $3`,
+      [position, types, limit],
     );
     return rows.map(toEvent);
   }
 
-  /** How many readable events of these types follow `position`. */
+  /** How many events of these types follow `position`. */
   async countAfter(position: OutboxPosition, types: readonly string[] | null): Promise<number> {
     const [row]: { n: string }[] = await this.dataSource.query(
       `select count(*) as n from outbox_events
-       where (tx_id, id) > ($1::bigint, $2::bigint)
-         and tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-         and ($3::text[] is null or type = any($3::text[]))`,
-      [position.txId, position.id, types],
+       where position > $1::bigint and ($2::text[] is null or type = any($2::text[]))`,
+      [position, types],
     );
     return Number(row.n);
   }
@@ -173,7 +171,7 @@ export class OutboxService {
   /** Events by id (redelivery, the webhook deliveries' events). */
   async findByIds(ids: readonly string[]): Promise<OutboxEvent[]> {
     const rows: OutboxRow[] = await this.dataSource.query(
-      `select id, tx_id, customer_id, sequence, type, occurred_at, data from outbox_events where id = any($1::bigint[])`,
+      `select ${COLUMNS} from outbox_events where id = any($1::bigint[]) and position is not null`,
       [ids],
     );
     return rows.map(toEvent);
@@ -181,29 +179,28 @@ export class OutboxService {
 
   /** The position after the newest readable event (a subscriber that wants only what comes next starts here). */
   async head(): Promise<OutboxPosition> {
-    const [row]: { tx_id: string; id: string }[] = await this.dataSource.query(
-      `select tx_id, id from outbox_events where tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
-       order by tx_id desc, id desc limit 1`,
+    const [row]: { position: string | null }[] = await this.dataSource.query(
+      'select max(position)::text as position from outbox_events',
     );
-    return row ? { txId: row.tx_id, id: row.id } : START_OF_OUTBOX;
+    return row?.position ?? START_OF_OUTBOX;
   }
 
   /** Where the named reader stands (the start of the outbox for a new one). */
   async consumerPosition(name: string): Promise<OutboxPosition> {
-    const [row]: { tx_id: string; event_id: string }[] = await this.dataSource.query(
-      'select tx_id, event_id from outbox_consumers where name = $1',
+    const [row]: { position: string }[] = await this.dataSource.query(
+      'select position from outbox_consumers where name = $1',
       [name],
     );
-    return row ? { txId: row.tx_id, id: row.event_id } : START_OF_OUTBOX;
+    return row?.position ?? START_OF_OUTBOX;
   }
 
   /** Moves the named reader to `position` (never backwards: a slower process of the same reader cannot undo it). */
   async advanceConsumer(name: string, position: OutboxPosition): Promise<void> {
     await this.dataSource.query(
-      `insert into outbox_consumers (name, tx_id, event_id, updated_at) values ($1, $2, $3, now())
-       on conflict (name) do update set tx_id = excluded.tx_id, event_id = excluded.event_id, updated_at = now()
-       where (outbox_consumers.tx_id, outbox_consumers.event_id) < (excluded.tx_id, excluded.event_id)`,
-      [name, position.txId, position.id],
+      `insert into outbox_consumers (name, position, updated_at) values ($1, $2, now())
+       on conflict (name) do update set position = excluded.position, updated_at = now()
+       where outbox_consumers.position < excluded.position`,
+      [name, position],
     );
   }
 
@@ -222,21 +219,116 @@ export class OutboxService {
 }
 
 /** A position as an opaque cursor of the `events` connection. */
-export const positionCursor = (p: OutboxPosition) => encodeCursor([p.txId, p.id]);
+export const positionCursor = (position: OutboxPosition) => encodeCursor([position]);
 
 export function positionFromCursor(
   cursor: string | null | undefined,
   field: string,
 ): OutboxPosition {
   if (cursor == null) return START_OF_OUTBOX;
-  const [txId, id] = decodeCursor(cursor, field, 2);
-  const counter = /^\d{1,18}$/;
-  if (
-    typeof txId !== 'string' ||
-    typeof id !== 'string' ||
-    !counter.test(txId) ||
-    !counter.test(id)
-  )
+  const [position] = decodeCursor(cursor, field, 1);
+  if (typeof position !== 'string' || !/^\d{1,18}$/.test(position))
     throw new BadUserInputError(`${field} is not a cursor of this list`, { field });
-  return { txId, id };
+  return position;
+}
+
+/** pg_try_advisory_xact_lock key of the relay (one relay at a time over one database). */
+const RELAY_LOCK = 7_172_018;
+const RELAY_BATCH = 5000;
+/** How long a write waits for its events' positions before answering (the periodic tick finishes the job). */
+const RELAY_WAIT_MS = 2000;
+
+/**
+ * Gives committed events their positions, counting up from the highest given, in id order (per customer that is
+ * the sequence order, since a customer's writers take turns on its sequence row). Only one relay runs at a time
+ * (a transaction-scoped advisory lock; on the embedded database there is one process anyway), so positions are
+ * committed in the order they count: a reader that has read position N can never later find a row below N.
+ *
+ * Hand-written, because it is the outbox's own ordering rule. Each process relays after its own commits (the write
+ * waits, so a client that wrote reads its events next); `tick()` on a timer (OutboxRelay.start) picks up what a
+ * process that died before relaying left, and what a relay busy elsewhere skipped.
+ */
+export class OutboxRelay {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly relayed: () => void,
+  ) {}
+
+  /** Resolves once a relay pass that began after this call has finished (or after RELAY_WAIT_MS); never rejects. */
+  request(): Promise<void> {
+    if (this.running) this.again = true;
+    else this.running = this.loop();
+    const done = this.running;
+    let timeout: NodeJS.Timeout | undefined;
+    return Promise.race([
+      done,
+      new Promise<void>((resolve) => {
+        timeout = setTimeout(resolve, RELAY_WAIT_MS);
+        timeout.unref();
+      }),
+    ]).finally(() => clearTimeout(timeout));
+  }
+
+  /** Ticks every `intervalMs` while anything waits for a position (another process's leftovers). */
+  start(intervalMs = 1000): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.request(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      for (let attempt = 0; ;) {
+        this.again = false;
+        const outcome = await this.pass();
+        if (outcome === 'busy' && attempt < 20) {
+          // Another process holds the relay: its pass may have begun before our commit, so try again shortly.
+          attempt += 1;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+          continue;
+        }
+        if (outcome === 'more' || this.again) continue;
+        return;
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'outbox relay: a pass failed; the next write or tick retries');
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** One pass: 'busy' when another relay holds the lock, 'more' when a full batch was positioned. */
+  private async pass(): Promise<'busy' | 'more' | 'done'> {
+    const result = await this.dataSource.transaction(async (manager) => {
+      const [{ locked }]: { locked: boolean }[] = await manager.query(
+        'select pg_try_advisory_xact_lock($1) as locked',
+        [RELAY_LOCK],
+      );
+      if (!locked) return 'busy' as const;
+      const [{ n }]: { n: number }[] = await manager.query(
+        `with waiting as (
+           select id, row_number() over (order by id) as k
+           from (select id from outbox_events where position is null order by id limit $1) w),
+         top as (select coalesce(max(position), 0) as p from outbox_events),
+         done as (
+           update outbox_events o set position = top.p + waiting.k from waiting, top
+           where o.id = waiting.id returning 1),
+         counted as (select count(*)::int as n from done)
+         select n, case when n > 0 then pg_notify('c360_outbox', '') end as notified from counted`,
+        [RELAY_BATCH],
+      );
+      return n === RELAY_BATCH ? ('more' as const) : n > 0 ? ('done' as const) : ('none' as const);
+    });
+    if (result === 'more' || result === 'done') this.relayed();
+    return result === 'none' ? 'done' : result;
+  }
 }

@@ -1,6 +1,6 @@
 import type { DomainEventBus } from '../../common/domain-events';
 import { ledgerEntryAdded } from './loyalty.events';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { IdempotentRequest, runIdempotent } from '../../common/idempotency';
 import { BadUserInputError, ConflictError } from '../../common/errors';
 import { alignToKeys, groupToKeys } from '../../common/loaders';
