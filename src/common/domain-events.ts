@@ -25,6 +25,8 @@ export type AfterCommitHandler<K extends DomainEventName> = (
 /** What one transaction has queued: work for just before COMMIT (one per key) and for after it. */
 interface TransactionScope {
   beforeCommit: Map<string, () => Promise<void>>;
+  /** Before-commit work that must be the transaction's last (the outbox insert, which holds a lock to COMMIT). */
+  lastBeforeCommit: Map<string, () => Promise<void>>;
   afterCommit: (() => Promise<void>)[];
 }
 
@@ -46,14 +48,21 @@ export async function runInEventScope<T>(
 ): Promise<T> {
   let scope: TransactionScope | null = null;
   const result = await open(async (manager) => {
-    const attempt: TransactionScope = { beforeCommit: new Map(), afterCommit: [] };
+    const attempt: TransactionScope = {
+      beforeCommit: new Map(),
+      lastBeforeCommit: new Map(),
+      afterCommit: [],
+    };
     scope = attempt;
     scopes.set(manager, attempt);
     const value = await work(manager);
-    // A flush may queue another (an outbox row for an event a flush published), so drain until nothing is left.
-    while (attempt.beforeCommit.size > 0) {
-      const [key, flush] = attempt.beforeCommit.entries().next().value!;
-      attempt.beforeCommit.delete(key);
+    // A flush may queue another (an outbox row for an event a flush published), so drain until nothing is left,
+    // the work that must come last only once the rest is done.
+    for (;;) {
+      const queue = attempt.beforeCommit.size > 0 ? attempt.beforeCommit : attempt.lastBeforeCommit;
+      if (queue.size === 0) break;
+      const [key, flush] = queue.entries().next().value!;
+      queue.delete(key);
       await flush();
     }
     return value;
@@ -76,15 +85,18 @@ function scopeOf(manager: EntityManager, what: string): TransactionScope {
 
 /**
  * Queues `flush` to run once, at the end of the transaction, before COMMIT; a second call with the same key while
- * the first is pending is ignored (callers buffer rows and flush them in one statement: the outbox).
+ * the first is pending is ignored (callers buffer rows and flush them in one statement: the outbox). `last` work runs
+ * after all other before-commit work is done.
  */
 export function beforeCommit(
   manager: EntityManager,
   key: string,
   flush: () => Promise<void>,
+  options: { last?: boolean } = {},
 ): void {
   const scope = scopeOf(manager, `before-commit work ${key}`);
-  if (!scope.beforeCommit.has(key)) scope.beforeCommit.set(key, flush);
+  const queue = options.last ? scope.lastBeforeCommit : scope.beforeCommit;
+  if (!queue.has(key)) queue.set(key, flush);
 }
 
 /** Queues `task` to run once the transaction running in `manager` committed (after its connection is back). */

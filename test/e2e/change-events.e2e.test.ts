@@ -2,6 +2,7 @@ import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, createProducts, recordOrder } from '../support/factories';
 import { describeIf } from '../support/requirements';
+import { beforeCommit } from '../../src/common/domain-events';
 
 // Issue 18: typed domain events and the transactional outbox, read through `events`.
 let t: TestApp;
@@ -395,37 +396,42 @@ describeIf({
   met: Boolean(process.env.DATABASE_URL),
   reason: 'two transactions open at once need PostgreSQL (the embedded database runs one session)',
 })('change events across transactions', () => {
-  it('never shows an event behind one already read: a transaction that began first and commits last comes after', async () => {
+  it('positions commit in the order they count: a writer waits for the one before it to commit', async () => {
     const c = await createCustomer(t);
     const other = await createCustomer(t);
     const { cursor } = await readAll();
-    const { dataSource } = t.database.db;
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    let inserted!: () => void;
-    const written = new Promise<void>((resolve) => (inserted = resolve));
-    // Its outbox row is inserted first (the lower id), and it commits after the other write.
-    const slow = dataSource.transaction(async (manager) => {
-      await manager.query(
-        `insert into outbox_events (customer_id, sequence, type, data) values ($1, null, 'order.recorded', '{"slow": true}'::jsonb)`,
-        [c.databaseId],
+    let paused!: () => void;
+    const atCommit = new Promise<void>((resolve) => (paused = resolve));
+    // A write that has inserted its event (and holds the outbox lock) but not yet committed.
+    const slow = t.database.db.dataSource.transaction(async (manager) => {
+      t.app.services.outbox.append(manager, [
+        { customerId: c.databaseId, type: 'order.recorded', data: { slow: true } },
+      ]);
+      beforeCommit(
+        manager,
+        'test: pause before COMMIT',
+        async () => {
+          paused();
+          await held;
+        },
+        { last: true },
       );
-      inserted();
-      await held;
     });
-    await written;
-    await recordOrder(t, other.id, { gross: '2.00' });
-    const first = await readAll(t.adminKey, null, cursor);
-    expect(ofCustomer(first.events, other.id).map((e) => e.name)).toContain('order.recorded');
-    expect(first.events.some((e) => e.customerId === c.id)).toBe(false);
+    await atCommit;
+    const fast = recordOrder(t, other.id, { gross: '2.00' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Readers are not blocked, and see neither write yet.
+    const meanwhile = await readAll(t.adminKey, null, cursor);
+    expect(meanwhile.events.filter((e) => [c.id, other.id].includes(e.customerId!))).toEqual([]);
     release();
     await slow;
-    // Its row waits for the relay (the next write relays it, or the timer of a running server).
-    await createCustomer(t);
-    const next = await readAll(t.adminKey, null, first.cursor);
-    const slowEvent = next.events.find((e) => e.customerId === c.id);
-    expect(slowEvent?.data).toEqual({ slow: true });
-    const before = first.events.map((e) => Number(e.id));
-    expect(Math.min(...before)).toBeGreaterThan(Number(slowEvent!.id));
+    await fast;
+    const after = await readAll(t.adminKey, null, cursor);
+    const mine = after.events.filter((e) => [c.id, other.id].includes(e.customerId!));
+    expect(mine[0]).toMatchObject({ customerId: c.id, data: { slow: true } });
+    expect(mine.slice(1).every((e) => e.customerId === other.id)).toBe(true);
+    expect(mine.slice(1).map((e) => e.name)).toContain('order.recorded');
   });
 });

@@ -2,25 +2,23 @@ import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'ty
 
 /**
  * The transactional outbox: one row per change of interest, written in the transaction of the change (so an event
- * exists exactly when its change committed). Readers read by `position`, which the relay (OutboxRelay) gives rows
- * after they committed, one relay at a time, counting up from the highest given: so a row can never appear behind a
- * position a reader has passed, whatever order the writers committed in. (Reading by transaction id under the
- * snapshot's xmin was tried first: one idle transaction anywhere in the cluster, in any database, held every event
- * back.) Per customer, `sequence` counts 1, 2, 3… in commit order (customer_event_sequences serialises a customer's
- * writers), and positions keep that order.
+ * exists exactly when its change committed). Readers read by `position`: the insert takes the outbox's advisory
+ * lock (held until COMMIT) and numbers its rows from a sequence, so positions are committed in the order they count
+ * and a row can never appear behind a position a reader has passed. (Reading by transaction id under the snapshot's
+ * xmin was tried first: one idle transaction anywhere in the cluster, in any database, held every event back.) Per
+ * customer, `sequence` counts 1, 2, 3… in commit order (customer_event_sequences serialises a customer's writers).
  */
 @Entity({ name: 'outbox_events' })
 @Index('outbox_events_position_idx', ['position'], { unique: true })
-@Index('outbox_events_unpositioned_idx', ['id'], { where: '"position" IS NULL' })
 @Index('outbox_events_customer_idx', ['customerId', 'sequence'], { unique: true })
 @Index('outbox_events_occurred_idx', ['occurredAt'])
 export class OutboxEventEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id: string;
 
-  /** 1, 2, 3… in the order the relay saw the rows committed; null until then. */
-  @Column({ type: 'bigint', nullable: true })
-  position: string | null;
+  /** Counts up in commit order (from outbox_position_seq; gaps where a transaction rolled back). */
+  @Column({ type: 'bigint' })
+  position: string;
 
   /** The customer the event is about; null for events of the system (a webhook endpoint disabled). */
   @Column({ type: 'uuid', nullable: true })

@@ -52,11 +52,26 @@ interface Pending {
 
 const buffers = new WeakMap<EntityManager, Pending[]>();
 
-/** The events of one statement are written in one INSERT, and each customer's sequence numbers in one upsert. */
+/** pg_advisory_xact_lock key of the outbox: writers number their rows one at a time, and hold it until COMMIT. */
+const OUTBOX_LOCK = 7_172_018;
+
+/**
+ * A transaction's events in one statement, its last before COMMIT: it takes the outbox lock (waiting for the writer
+ * that holds it to commit), reserves as many positions as it has rows from outbox_position_seq (not transactional,
+ * so the reservation is fresh whatever the snapshot), gives each customer's rows the next sequence numbers (the
+ * upsert locks that customer's row until COMMIT) and sends NOTIFY c360_outbox, delivered at COMMIT. Holding the lock
+ * from here to COMMIT is what makes positions commit in the order they count; it serialises only this last statement
+ * and the COMMIT of the transactions that write events.
+ */
 const APPEND_SQL = `
   with ev as (
     select e.customer_id, e.type, e.data, e.n
     from unnest($1::uuid[], $2::text[], $3::jsonb[]) with ordinality as e(customer_id, type, data, n)),
+  locked as (select pg_advisory_xact_lock(${OUTBOX_LOCK}) as ok),
+  reserved as (
+    select setval('outbox_position_seq', nextval('outbox_position_seq') + (select count(*) from ev) - 1) as last
+    from locked),
+  notified as (select pg_notify('c360_outbox', '') as ok from reserved),
   counts as (
     select customer_id, count(*)::bigint as c from ev where customer_id is not null group by customer_id),
   seq as (
@@ -64,11 +79,11 @@ const APPEND_SQL = `
     select customer_id, c from counts order by customer_id
     on conflict (customer_id) do update set last_sequence = customer_event_sequences.last_sequence + excluded.last_sequence
     returning customer_id, last_sequence)
-  insert into outbox_events (customer_id, sequence, type, data)
-  select ev.customer_id,
+  insert into outbox_events (position, customer_id, sequence, type, data)
+  select reserved.last - (select count(*) from ev) + ev.n, ev.customer_id,
     seq.last_sequence - counts.c + row_number() over (partition by ev.customer_id order by ev.n),
     ev.type, ev.data
-  from ev left join counts using (customer_id) left join seq using (customer_id)
+  from ev cross join reserved cross join notified left join counts using (customer_id) left join seq using (customer_id)
   order by ev.n`;
 
 /**
@@ -78,16 +93,11 @@ const APPEND_SQL = `
 export class OutboxService {
   private readonly appendedListeners: (() => void)[] = [];
 
-  /** Gives committed events their positions (one relay at a time across processes). */
-  readonly relay: OutboxRelay;
-
-  constructor(private readonly dataSource: DataSource) {
-    this.relay = new OutboxRelay(dataSource, () => this.notifyAppended());
-  }
+  constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Called in this process when the relay gave events their positions (readers wake up at once; other processes
-   * hear the `c360_outbox` NOTIFY the relay sends on PostgreSQL). Listeners must not throw.
+   * Called in this process after a transaction that wrote events committed (readers wake up at once; other
+   * processes hear the `c360_outbox` NOTIFY the insert sends on PostgreSQL, at COMMIT). Listeners must not throw.
    */
   onAppended(listener: () => void): void {
     this.appendedListeners.push(listener);
@@ -111,11 +121,16 @@ export class OutboxService {
       const fresh: Pending[] = [];
       buffer = fresh;
       buffers.set(manager, fresh);
-      beforeCommit(manager, 'outbox', async () => {
-        buffers.delete(manager);
-        await this.write(manager, fresh);
-      });
-      afterCommit(manager, () => this.relay.request());
+      beforeCommit(
+        manager,
+        'outbox',
+        async () => {
+          buffers.delete(manager);
+          await this.write(manager, fresh);
+        },
+        { last: true },
+      );
+      afterCommit(manager, async () => this.notifyAppended());
     }
     buffer.push(...events);
   }
@@ -171,7 +186,7 @@ export class OutboxService {
   /** Events by id (redelivery, the webhook deliveries' events). */
   async findByIds(ids: readonly string[]): Promise<OutboxEvent[]> {
     const rows: OutboxRow[] = await this.dataSource.query(
-      `select ${COLUMNS} from outbox_events where id = any($1::bigint[]) and position is not null`,
+      `select ${COLUMNS} from outbox_events where id = any($1::bigint[])`,
       [ids],
     );
     return rows.map(toEvent);
@@ -230,105 +245,4 @@ export function positionFromCursor(
   if (typeof position !== 'string' || !/^\d{1,18}$/.test(position))
     throw new BadUserInputError(`${field} is not a cursor of this list`, { field });
   return position;
-}
-
-/** pg_try_advisory_xact_lock key of the relay (one relay at a time over one database). */
-const RELAY_LOCK = 7_172_018;
-const RELAY_BATCH = 5000;
-/** How long a write waits for its events' positions before answering (the periodic tick finishes the job). */
-const RELAY_WAIT_MS = 2000;
-
-/**
- * Gives committed events their positions, counting up from the highest given, in id order (per customer that is
- * the sequence order, since a customer's writers take turns on its sequence row). Only one relay runs at a time
- * (a transaction-scoped advisory lock; on the embedded database there is one process anyway), so positions are
- * committed in the order they count: a reader that has read position N can never later find a row below N.
- *
- * Hand-written, because it is the outbox's own ordering rule. Each process relays after its own commits (the write
- * waits, so a client that wrote reads its events next); `tick()` on a timer (OutboxRelay.start) picks up what a
- * process that died before relaying left, and what a relay busy elsewhere skipped.
- */
-export class OutboxRelay {
-  private running: Promise<void> | null = null;
-  private again = false;
-  private timer: NodeJS.Timeout | null = null;
-
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly relayed: () => void,
-  ) {}
-
-  /** Resolves once a relay pass that began after this call has finished (or after RELAY_WAIT_MS); never rejects. */
-  request(): Promise<void> {
-    if (this.running) this.again = true;
-    else this.running = this.loop();
-    const done = this.running;
-    let timeout: NodeJS.Timeout | undefined;
-    return Promise.race([
-      done,
-      new Promise<void>((resolve) => {
-        timeout = setTimeout(resolve, RELAY_WAIT_MS);
-        timeout.unref();
-      }),
-    ]).finally(() => clearTimeout(timeout));
-  }
-
-  /** Ticks every `intervalMs` while anything waits for a position (another process's leftovers). */
-  start(intervalMs = 1000): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.request(), intervalMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private async loop(): Promise<void> {
-    try {
-      for (let attempt = 0; ;) {
-        this.again = false;
-        const outcome = await this.pass();
-        if (outcome === 'busy' && attempt < 20) {
-          // Another process holds the relay: its pass may have begun before our commit, so try again shortly.
-          attempt += 1;
-          await new Promise((resolve) => setTimeout(resolve, 25));
-          continue;
-        }
-        if (outcome === 'more' || this.again) continue;
-        return;
-      }
-    } catch (error) {
-      logger.warn({ err: error }, 'outbox relay: a pass failed; the next write or tick retries');
-    } finally {
-      this.running = null;
-    }
-  }
-
-  /** One pass: 'busy' when another relay holds the lock, 'more' when a full batch was positioned. */
-  private async pass(): Promise<'busy' | 'more' | 'done'> {
-    const result = await this.dataSource.transaction(async (manager) => {
-      const [{ locked }]: { locked: boolean }[] = await manager.query(
-        'select pg_try_advisory_xact_lock($1) as locked',
-        [RELAY_LOCK],
-      );
-      if (!locked) return 'busy' as const;
-      const [{ n }]: { n: number }[] = await manager.query(
-        `with waiting as (
-           select id, row_number() over (order by id) as k
-           from (select id from outbox_events where position is null order by id limit $1) w),
-         top as (select coalesce(max(position), 0) as p from outbox_events),
-         done as (
-           update outbox_events o set position = top.p + waiting.k from waiting, top
-           where o.id = waiting.id returning 1),
-         counted as (select count(*)::int as n from done)
-         select n, case when n > 0 then pg_notify('c360_outbox', '') end as notified from counted`,
-        [RELAY_BATCH],
-      );
-      return n === RELAY_BATCH ? ('more' as const) : n > 0 ? ('done' as const) : ('none' as const);
-    });
-    if (result === 'more' || result === 'done') this.relayed();
-    return result === 'none' ? 'done' : result;
-  }
 }

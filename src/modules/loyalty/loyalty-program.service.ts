@@ -37,7 +37,23 @@ export class LoyaltyProgramService {
     return this.findActiveIn(this.dataSource.manager);
   }
 
+  /**
+   * The active program, read once per write transaction (an order's earning and its tier evaluation both need it);
+   * outside a transaction every call reads. configure() reads it only once its own writes are done.
+   */
   async findActiveIn(manager: EntityManager): Promise<LoyaltyProgram | null> {
+    if (!manager.queryRunner?.isTransactionActive) return this.readActive(manager);
+    let read = this.readInTransaction.get(manager);
+    if (!read) {
+      read = this.readActive(manager);
+      this.readInTransaction.set(manager, read);
+    }
+    return read;
+  }
+
+  private readonly readInTransaction = new WeakMap<EntityManager, Promise<LoyaltyProgram | null>>();
+
+  private async readActive(manager: EntityManager): Promise<LoyaltyProgram | null> {
     // One statement: every loyalty field of every request starts here.
     const [program]: (ProgramRow & { tiers: TierRow[] })[] = await manager.query(
       `select p.*, coalesce((select json_agg(json_build_object('code', t.code, 'name', t.name, 'threshold', t.threshold::text,
