@@ -1,0 +1,251 @@
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import {
+  jetstream,
+  jetstreamManager,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamClient,
+} from '@nats-io/jetstream';
+import type { DataSource } from 'typeorm';
+import { logger } from '../../common/logger';
+import { READ_SCOPES, type Principal } from '../../common/scopes';
+import type { ChangeEventService } from './change-event.service';
+import type { OutboxEvent, OutboxPosition } from './outbox.service';
+
+export interface NatsStreamOptions {
+  url: string;
+  /** The JetStream stream (created with subjects `c360.>` when missing). */
+  stream: string;
+  /** Personal fields on the stream (NATS_PERSONAL_DATA); withheld, as from a key without pii:read, when false. */
+  personalData: boolean;
+  /** Name of the reader in outbox_consumers. */
+  consumerName?: string;
+  /** How long JetStream remembers a message id (duplicates within it are dropped). */
+  duplicateWindowMs?: number;
+  /** Wake-up for writes of other processes (this process's commits wake it at once). */
+  pollMs?: number;
+  batchSize?: number;
+}
+
+/** What /readyz reports of the stream: information only, it never makes the server unready. */
+export interface NatsStreamStatus {
+  state: 'stopped' | 'connecting' | 'publishing' | 'idle' | 'standby' | 'retrying';
+  stream: string;
+  published: number;
+  lastError: string | null;
+}
+
+export const NATS_SUBJECT_PREFIX = 'c360';
+const MIN_BACKOFF_MS = 250;
+const MAX_BACKOFF_MS = 30_000;
+/** Batches published under one hold of the lock before it is given back (and stop() is looked at). */
+const BATCHES_PER_ROUND = 20;
+
+/**
+ * Publishes every outbox event, in commit order, to the JetStream subject `c360.<type>` with the outbox id as its
+ * de-duplication id (Nats-Msg-Id). The reader's position (outbox_consumers) only moves after JetStream acknowledged
+ * every event before it, so a crash or a NATS outage loses nothing; what was published but not yet recorded is
+ * published again and dropped by JetStream as a duplicate (within the duplicate window). Each message is awaited
+ * before the next is sent, so a failure can never leave a later event stored before an earlier one. On PostgreSQL
+ * a round runs under a transaction-scoped advisory lock, so of several servers one publishes at a time. Nothing
+ * here throws into the server: failures are logged and retried with backoff.
+ */
+export class NatsStreamPublisher {
+  private nc: NatsConnection | null = null;
+  private js: JetStreamClient | null = null;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private pending = false;
+  private readonly state: NatsStreamStatus;
+  private readonly reader: Principal;
+  private readonly consumerName: string;
+
+  constructor(
+    private readonly changeEvents: ChangeEventService,
+    private readonly dataSource: DataSource,
+    /** PostgreSQL, which several servers may share: publish under the advisory lock. */
+    private readonly sharedDatabase: boolean,
+    private readonly options: NatsStreamOptions,
+  ) {
+    this.consumerName = options.consumerName ?? 'nats';
+    this.state = { state: 'stopped', stream: options.stream, published: 0, lastError: null };
+    this.reader = {
+      keyId: 'nats-stream',
+      name: 'NATS JetStream stream',
+      scopes: new Set<string>(options.personalData ? [...READ_SCOPES, 'pii:read'] : READ_SCOPES),
+      trustedDocumentsOnly: false,
+    };
+    changeEvents.outbox.onAppended(() => this.poke());
+  }
+
+  status(): NatsStreamStatus {
+    return { ...this.state };
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.state.state = 'connecting';
+    this.loop = this.run();
+  }
+
+  /** Stops after the message in flight; the position stays where the last acknowledged batch left it. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.poke();
+    await this.loop;
+    this.loop = null;
+    await this.disconnect();
+    this.state.state = 'stopped';
+  }
+
+  private poke(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.pending || this.stopping) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  private async run(): Promise<void> {
+    let backoff = MIN_BACKOFF_MS;
+    while (!this.stopping) {
+      try {
+        this.pending = false;
+        const js = await this.connected();
+        const more = await this.round(js);
+        backoff = MIN_BACKOFF_MS;
+        this.state.lastError = null;
+        if (!more) await this.sleep(this.options.pollMs ?? 1000);
+      } catch (error) {
+        if (this.stopping) break;
+        this.state.state = 'retrying';
+        this.state.lastError = (error as Error).message;
+        logger.warn(
+          { err: error, stream: this.options.stream, retryInMs: backoff },
+          'nats stream: publishing failed, retrying',
+        );
+        if (this.nc?.isClosed()) await this.disconnect();
+        this.pending = false;
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  /** The JetStream client, connecting (and making sure the stream exists) first when there is none. */
+  private async connected(): Promise<JetStreamClient> {
+    if (this.js && this.nc && !this.nc.isClosed()) return this.js;
+    await this.disconnect();
+    this.state.state = 'connecting';
+    const nc = await connect({
+      servers: this.options.url,
+      name: 'customer360-outbox',
+      timeout: 3000,
+      reconnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1000,
+    });
+    try {
+      const jsm = await jetstreamManager(nc, { timeout: 5000 });
+      try {
+        await jsm.streams.info(this.options.stream);
+      } catch (error) {
+        if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound))
+          throw error;
+        await jsm.streams.add({
+          name: this.options.stream,
+          subjects: [`${NATS_SUBJECT_PREFIX}.>`],
+          duplicate_window: nanos(this.options.duplicateWindowMs ?? 24 * 3600_000),
+        });
+        logger.info({ stream: this.options.stream }, 'nats stream: created the JetStream stream');
+      }
+    } catch (error) {
+      await nc.close().catch(() => undefined);
+      throw error;
+    }
+    this.nc = nc;
+    this.js = jetstream(nc, { timeout: 5000 });
+    return this.js;
+  }
+
+  private async disconnect(): Promise<void> {
+    const nc = this.nc;
+    this.nc = null;
+    this.js = null;
+    if (nc && !nc.isClosed()) await nc.close().catch(() => undefined);
+  }
+
+  /** Publishes what follows the position (under the lock on PostgreSQL); whether more may be waiting. */
+  private async round(js: JetStreamClient): Promise<boolean> {
+    if (!this.sharedDatabase) return this.publishBatches(js);
+    const runner = this.dataSource.createQueryRunner('master');
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      const [{ locked }]: { locked: boolean }[] = await runner.query(
+        'select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as locked',
+        [`outbox-consumer:${this.consumerName}`],
+      );
+      if (!locked) {
+        this.state.state = 'standby';
+        return false;
+      }
+      return await this.publishBatches(js);
+    } finally {
+      await runner.commitTransaction().catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  private async publishBatches(js: JetStreamClient): Promise<boolean> {
+    const outbox = this.changeEvents.outbox;
+    const batchSize = this.options.batchSize ?? 100;
+    let position: OutboxPosition = await outbox.consumerPosition(this.consumerName);
+    for (let batch = 0; batch < BATCHES_PER_ROUND && !this.stopping; batch++) {
+      const events = await outbox.readAfter(position, null, batchSize);
+      if (events.length === 0) {
+        this.state.state = 'idle';
+        return false;
+      }
+      this.state.state = 'publishing';
+      for (const event of events) {
+        if (this.stopping) break;
+        await this.publishOne(js, event);
+        position = { txId: event.txId, id: event.id };
+      }
+      await outbox.advanceConsumer(this.consumerName, position);
+      if (events.length < batchSize) return this.pending;
+    }
+    return true;
+  }
+
+  private async publishOne(js: JetStreamClient, event: OutboxEvent): Promise<void> {
+    const view = this.changeEvents.view(event, this.reader);
+    if (!view) return; // a type no module declares any more: nothing to say about it
+    const body = {
+      id: view.id,
+      type: view.name,
+      customerId: view.customerId,
+      sequence: view.sequence,
+      occurredAt: view.occurredAt.toISOString(),
+      data: view.data,
+      redacted: view.redacted,
+    };
+    const ack = await js.publish(`${NATS_SUBJECT_PREFIX}.${event.type}`, JSON.stringify(body), {
+      msgID: event.id,
+    });
+    if (!ack.duplicate) this.state.published += 1;
+  }
+}
