@@ -92,6 +92,7 @@ export async function createApp(
     ? new NatsStreamPublisher(services.changeEvents, db.dataSource, db.kind === 'postgres', {
         url: config.natsUrl,
         stream: config.natsStream,
+        subjectPrefix: config.natsSubjectPrefix,
         personalData: config.natsPersonalData,
       })
     : null;

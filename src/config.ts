@@ -43,6 +43,7 @@ export interface AppConfig {
   readonly otelServiceName: string;
   readonly natsUrl: string | null;
   readonly natsStream: string;
+  readonly natsSubjectPrefix: string;
   readonly natsPersonalData: boolean;
 }
 
@@ -398,7 +399,19 @@ export const CONFIG_VARIABLES = [
       return raw;
     },
     description:
-      'JetStream stream of the change events (created with subjects c360.> and a 24 h duplicate window when missing).',
+      'JetStream stream of the change events (created with the subjects NATS_SUBJECT_PREFIX.> and a 24 h duplicate window when missing).',
+  },
+  {
+    env: 'NATS_SUBJECT_PREFIX',
+    key: 'natsSubjectPrefix',
+    defaultValue: 'c360',
+    parse: (raw: string) => {
+      if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(raw))
+        throw new ConfigValueError('must be NATS subject tokens such as c360 or shop1.c360');
+      return raw;
+    },
+    description:
+      'First tokens of the stream’s subjects: events go to <prefix>.<type> (c360.order.recorded) and a missing stream is created with the subjects <prefix>.>. Another prefix lets several environments share one NATS.',
   },
   {
     env: 'NATS_PERSONAL_DATA',

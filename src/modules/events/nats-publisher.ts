@@ -14,8 +14,10 @@ import type { OutboxEvent, OutboxPosition } from './outbox.service';
 
 export interface NatsStreamOptions {
   url: string;
-  /** The JetStream stream (created with subjects `c360.>` when missing). */
+  /** The JetStream stream (created with the subjects `<subjectPrefix>.>` when missing). */
   stream: string;
+  /** Events go to `<subjectPrefix>.<type>`; `c360` by default. */
+  subjectPrefix?: string;
   /** Personal fields on the stream (NATS_PERSONAL_DATA); withheld, as from a key without pii:read, when false. */
   personalData: boolean;
   /** Name of the reader in outbox_consumers. */
@@ -42,7 +44,7 @@ const MAX_BACKOFF_MS = 30_000;
 const BATCHES_PER_ROUND = 20;
 
 /**
- * Publishes every outbox event, in commit order, to the JetStream subject `c360.<type>` with the outbox id as its
+ * Publishes every outbox event, in commit order, to the JetStream subject `c360.<type>` (NATS_SUBJECT_PREFIX) with the outbox id as its
  * de-duplication id (Nats-Msg-Id). The reader's position (outbox_consumers) only moves after JetStream acknowledged
  * every event before it, so a crash or a NATS outage loses nothing; what was published but not yet recorded is
  * published again and dropped by JetStream as a duplicate (within the duplicate window). Each message is awaited
@@ -60,6 +62,7 @@ export class NatsStreamPublisher {
   private readonly state: NatsStreamStatus;
   private readonly reader: Principal;
   private readonly consumerName: string;
+  private readonly prefix: string;
 
   constructor(
     private readonly changeEvents: ChangeEventService,
@@ -69,6 +72,7 @@ export class NatsStreamPublisher {
     private readonly options: NatsStreamOptions,
   ) {
     this.consumerName = options.consumerName ?? 'nats';
+    this.prefix = options.subjectPrefix ?? NATS_SUBJECT_PREFIX;
     this.state = { state: 'stopped', stream: options.stream, published: 0, lastError: null };
     this.reader = {
       keyId: 'nats-stream',
@@ -166,7 +170,7 @@ export class NatsStreamPublisher {
           throw error;
         await jsm.streams.add({
           name: this.options.stream,
-          subjects: [`${NATS_SUBJECT_PREFIX}.>`],
+          subjects: [`${this.prefix}.>`],
           duplicate_window: nanos(this.options.duplicateWindowMs ?? 24 * 3600_000),
         });
         logger.info({ stream: this.options.stream }, 'nats stream: created the JetStream stream');
@@ -226,7 +230,10 @@ export class NatsStreamPublisher {
         position = { txId: event.txId, id: event.id };
       }
       await outbox.advanceConsumer(this.consumerName, position);
-      if (events.length < batchSize) return this.pending;
+      if (events.length < batchSize) {
+        if (!this.pending) this.state.state = 'idle';
+        return this.pending;
+      }
     }
     return true;
   }
@@ -243,7 +250,7 @@ export class NatsStreamPublisher {
       data: view.data,
       redacted: view.redacted,
     };
-    const ack = await js.publish(`${NATS_SUBJECT_PREFIX}.${event.type}`, JSON.stringify(body), {
+    const ack = await js.publish(`${this.prefix}.${event.type}`, JSON.stringify(body), {
       msgID: event.id,
     });
     if (!ack.duplicate) this.state.published += 1;
