@@ -6,7 +6,8 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, recordOrder } from '../support/factories';
 import { testPort } from '../support/own-cluster-db';
 import { natsServerAvailable, OwnNats, startOwnNats } from '../support/nats-server';
-import { describeIf, natsServer, NATS_TEST_URL } from '../support/requirements';
+import { Client } from 'pg';
+import { describeIf, natsServer, NATS_TEST_URL, postgres } from '../support/requirements';
 import { toGlobalId } from '../../src/common/relay';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -152,6 +153,9 @@ describeIf(natsServer())('the outbox on a NATS JetStream stream', () => {
     expect(created.body.data.customer.email).toBeUndefined();
     expect(created.body.redacted).toContain('customer.email');
 
+    // /readyz reports the stream as information (idle once the last batch's position is recorded).
+    const until = Date.now() + 10_000;
+    while (publisher.status().state !== 'idle' && Date.now() < until) await sleep(50);
     const ready = await request(t!.app.app).get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body.natsStream).toMatchObject({ stream, state: 'idle', lastError: null });
@@ -236,3 +240,35 @@ describeIf({ met: natsServerAvailable(), reason: 'needs nats-server on PATH' })(
     });
   },
 );
+
+describeIf(natsServer(), postgres())('two servers on one PostgreSQL', () => {
+  it('publish one at a time: while another holds the lock, this one stands by', async () => {
+    const stream = `C360_TEST_${unique()}`;
+    const prefix = `c360test${unique()}`;
+    const nc = await connect({ servers: NATS_TEST_URL });
+    const t = await startTestApp({ natsUrl: NATS_TEST_URL, natsStream: stream, natsSubjectPrefix: prefix });
+    // The other server: a session of its own holding the publisher's lock.
+    const other = new Client({ connectionString: t.database.config.databaseUrl! });
+    await other.connect();
+    try {
+      await other.query('select pg_advisory_lock(hashtextextended($1, 0))', ['outbox-consumer:nats']);
+      const publisher = t.app.natsStream!;
+      publisher.start();
+      await writeSome(t, 1);
+      const end = Date.now() + 10_000;
+      while (publisher.status().state !== 'standby' && Date.now() < end) await sleep(50);
+      expect(publisher.status().state).toBe('standby');
+      expect(publisher.status().published).toBe(0);
+
+      await other.query('select pg_advisory_unlock(hashtextextended($1, 0))', ['outbox-consumer:nats']);
+      const count = Number((await t.sql('select count(*) as n from outbox_events'))[0].n);
+      await untilStreamHolds(nc, stream, count);
+      await expectExactlyOnce(t, await readStream(nc, stream), prefix);
+    } finally {
+      await other.end();
+      await t.close();
+      await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
+      await nc.close();
+    }
+  });
+});
