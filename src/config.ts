@@ -387,7 +387,7 @@ export const CONFIG_VARIABLES = [
       return raw;
     },
     description:
-      'NATS server with JetStream. Set: every change event of the outbox is published once, in commit order, to the subject c360.<type> of the stream NATS_STREAM, with its outbox id as Nats-Msg-Id (see docs/events.md). An internal system-to-system channel: give it only to systems that may hold what it carries. Empty: no stream.',
+      'NATS server with JetStream. Set: every change event of the outbox is published once, in commit order, to the subject NATS_SUBJECT_PREFIX.<type> (c360.order.recorded) of the stream NATS_STREAM, with its outbox id as Nats-Msg-Id (see docs/events.md). An internal system-to-system channel: give it only to systems that may hold what it carries. Empty: no stream.',
   },
   {
     env: 'NATS_STREAM',

@@ -38,7 +38,9 @@ export async function runServer(config: AppConfig, tracing: Tracing | null) {
   }
   const demoKey =
     db.kind === 'pglite' && config.pgliteDataDir ? await ensureDemoKey(db, config) : null;
-  const { httpServer, services, natsStream, stop } = await createApp(config, db, { ideKey: demoKey });
+  const { httpServer, services, natsStream, stop } = await createApp(config, db, {
+    ideKey: demoKey,
+  });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', (error: NodeJS.ErrnoException) =>
       reject(

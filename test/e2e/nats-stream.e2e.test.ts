@@ -108,7 +108,11 @@ describeIf(natsServer())('the outbox on a NATS JetStream stream', () => {
 
   beforeAll(async () => {
     nc = await connect({ servers: NATS_TEST_URL });
-    t = await startTestApp({ natsUrl: NATS_TEST_URL, natsStream: stream, natsSubjectPrefix: prefix });
+    t = await startTestApp({
+      natsUrl: NATS_TEST_URL,
+      natsStream: stream,
+      natsSubjectPrefix: prefix,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -138,7 +142,9 @@ describeIf(natsServer())('the outbox on a NATS JetStream stream', () => {
     // The position catches up with the head: everything re-sent was acknowledged (as a duplicate or not).
     const end = Date.now() + 30_000;
     while (Date.now() < end) {
-      const [row] = await t!.sql("select event_id::text as id from outbox_consumers where name = 'nats'");
+      const [row] = await t!.sql(
+        "select event_id::text as id from outbox_consumers where name = 'nats'",
+      );
       const [head] = await t!.sql('select max(id)::text as id from outbox_events');
       if (row?.id === head.id) break;
       await sleep(100);
@@ -246,12 +252,18 @@ describeIf(natsServer(), postgres())('two servers on one PostgreSQL', () => {
     const stream = `C360_TEST_${unique()}`;
     const prefix = `c360test${unique()}`;
     const nc = await connect({ servers: NATS_TEST_URL });
-    const t = await startTestApp({ natsUrl: NATS_TEST_URL, natsStream: stream, natsSubjectPrefix: prefix });
+    const t = await startTestApp({
+      natsUrl: NATS_TEST_URL,
+      natsStream: stream,
+      natsSubjectPrefix: prefix,
+    });
     // The other server: a session of its own holding the publisher's lock.
     const other = new Client({ connectionString: t.database.config.databaseUrl! });
     await other.connect();
     try {
-      await other.query('select pg_advisory_lock(hashtextextended($1, 0))', ['outbox-consumer:nats']);
+      await other.query('select pg_advisory_lock(hashtextextended($1, 0))', [
+        'outbox-consumer:nats',
+      ]);
       const publisher = t.app.natsStream!;
       publisher.start();
       await writeSome(t, 1);
@@ -260,7 +272,9 @@ describeIf(natsServer(), postgres())('two servers on one PostgreSQL', () => {
       expect(publisher.status().state).toBe('standby');
       expect(publisher.status().published).toBe(0);
 
-      await other.query('select pg_advisory_unlock(hashtextextended($1, 0))', ['outbox-consumer:nats']);
+      await other.query('select pg_advisory_unlock(hashtextextended($1, 0))', [
+        'outbox-consumer:nats',
+      ]);
       const count = Number((await t.sql('select count(*) as n from outbox_events'))[0].n);
       await untilStreamHolds(nc, stream, count);
       await expectExactlyOnce(t, await readStream(nc, stream), prefix);

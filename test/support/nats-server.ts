@@ -24,7 +24,10 @@ async function launch(port: number, store: string): Promise<ChildProcess> {
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`nats-server did not start:\n${output}`)), 10_000);
+    const timer = setTimeout(
+      () => reject(new Error(`nats-server did not start:\n${output}`)),
+      10_000,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (/Server is ready/.test(output)) {
@@ -32,8 +35,8 @@ async function launch(port: number, store: string): Promise<ChildProcess> {
         resolve();
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', () => {
       clearTimeout(timer);
       reject(new Error(`nats-server exited:\n${output}`));

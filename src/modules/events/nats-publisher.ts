@@ -166,7 +166,9 @@ export class NatsStreamPublisher {
       try {
         await jsm.streams.info(this.options.stream);
       } catch (error) {
-        if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound))
+        if (!(
+          error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound
+        ))
           throw error;
         await jsm.streams.add({
           name: this.options.stream,
