@@ -3,6 +3,7 @@ import request from 'supertest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { startTestApp, TestApp } from '../support/test-app';
+import { startServerProcess } from '../support/server-process';
 import { createCustomer, recordOrder } from '../support/factories';
 import { testPort } from '../support/own-cluster-db';
 import { natsServerAvailable, OwnNats, startOwnNats } from '../support/nats-server';
@@ -281,6 +282,41 @@ describeIf(natsServer(), postgres())('two servers on one PostgreSQL', () => {
     } finally {
       await other.end();
       await t.close();
+      await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
+      await nc.close();
+    }
+  });
+});
+
+describeIf(natsServer(), postgres())('the server process with NATS_URL', () => {
+  it('publishes from src/main.ts and still exits 0 on SIGTERM', async () => {
+    const stream = `C360_TEST_${unique()}`;
+    const prefix = `c360test${unique()}`;
+    const nc = await connect({ servers: NATS_TEST_URL });
+    // Events written before the server starts (its publisher begins at the start of the outbox).
+    const t = await startTestApp();
+    await writeSome(t, 2);
+    await t.app.stop();
+    const server = await startServerProcess(
+      {
+        DATABASE_URL: t.database.config.databaseUrl!,
+        LOG_LEVEL: 'silent',
+        NATS_URL: NATS_TEST_URL,
+        NATS_STREAM: stream,
+        NATS_SUBJECT_PREFIX: prefix,
+      },
+      testPort(8),
+    );
+    try {
+      const count = Number((await t.sql('select count(*) as n from outbox_events'))[0].n);
+      await untilStreamHolds(nc, stream, count);
+      await expectExactlyOnce(t, await readStream(nc, stream), prefix);
+      const ready = await request(server.baseUrl).get('/readyz');
+      expect(ready.body.natsStream.stream).toBe(stream);
+      expect(await server.terminate()).toBe(0);
+    } finally {
+      if (server.child.exitCode === null) server.child.kill('SIGKILL');
+      await t.database.drop();
       await (await jetstreamManager(nc)).streams.delete(stream).catch(() => undefined);
       await nc.close();
     }

@@ -58,6 +58,7 @@ export class NatsStreamPublisher {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
+  private wakeOnAppend = true;
   private pending = false;
   private readonly state: NatsStreamStatus;
   private readonly reader: Principal;
@@ -106,11 +107,13 @@ export class NatsStreamPublisher {
 
   private poke(): void {
     this.pending = true;
-    this.wake?.();
+    if (this.wakeOnAppend || this.stopping) this.wake?.();
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (this.pending || this.stopping) return Promise.resolve();
+  /** Sleeps `ms`; a commit (onAppended) cuts it short unless `untilStopOnly` (a backoff), stop() always does. */
+  private sleep(ms: number, untilStopOnly = false): Promise<void> {
+    if (this.stopping || (this.pending && !untilStopOnly)) return Promise.resolve();
+    this.wakeOnAppend = !untilStopOnly;
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -141,8 +144,7 @@ export class NatsStreamPublisher {
           'nats stream: publishing failed, retrying',
         );
         if (this.nc?.isClosed()) await this.disconnect();
-        this.pending = false;
-        await this.sleep(backoff);
+        await this.sleep(backoff, true);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
     }
