@@ -8,6 +8,7 @@ import {
 } from '@nats-io/jetstream';
 import type { DataSource } from 'typeorm';
 import { logger } from '../../common/logger';
+import { requestFacts } from '../../common/observability';
 import { READ_SCOPES, type Principal } from '../../common/scopes';
 import type { ChangeEventService } from './change-event.service';
 import type { OutboxEvent, OutboxPosition } from './outbox.service';
@@ -92,7 +93,11 @@ export class NatsStreamPublisher {
     if (this.loop) return;
     this.stopping = false;
     this.state.state = 'connecting';
-    this.loop = this.run();
+    // Its reads go to the primary, as a writer's do: a replica's older position would only cause re-sends.
+    this.loop = requestFacts.run(
+      { requestId: 'nats-stream', sqlStatements: 0, readsFromPrimary: true },
+      () => this.run(),
+    );
   }
 
   /** Stops after the message in flight; the position stays where the last acknowledged batch left it. */
