@@ -89,12 +89,16 @@ export async function createApp(
       : null;
   keyChanges?.start();
   const natsStream = config.natsUrl
-    ? new NatsStreamPublisher(services.changeEvents, db.dataSource, db.kind === 'postgres', {
-        url: config.natsUrl,
-        stream: config.natsStream,
-        subjectPrefix: config.natsSubjectPrefix,
-        personalData: config.natsPersonalData,
-      })
+    ? new NatsStreamPublisher(
+        services.changeEvents,
+        db.kind === 'postgres' ? config.databaseUrl : null,
+        {
+          url: config.natsUrl,
+          stream: config.natsStream,
+          subjectPrefix: config.natsSubjectPrefix,
+          personalData: config.natsPersonalData,
+        },
+      )
     : null;
   let shuttingDown = false;
   const apollo = createApolloServer({

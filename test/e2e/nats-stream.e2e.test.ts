@@ -253,10 +253,12 @@ describeIf(natsServer(), postgres())('two servers on one PostgreSQL', () => {
     const stream = `C360_TEST_${unique()}`;
     const prefix = `c360test${unique()}`;
     const nc = await connect({ servers: NATS_TEST_URL });
+    // A pool of one: the lock is held on a connection of its own, so the publisher's reads still get one.
     const t = await startTestApp({
       natsUrl: NATS_TEST_URL,
       natsStream: stream,
       natsSubjectPrefix: prefix,
+      dbPoolSize: 1,
     });
     // The other server: a session of its own holding the publisher's lock.
     const other = new Client({ connectionString: t.database.config.databaseUrl! });

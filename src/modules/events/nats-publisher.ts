@@ -6,7 +6,7 @@ import {
   JetStreamApiError,
   type JetStreamClient,
 } from '@nats-io/jetstream';
-import type { DataSource } from 'typeorm';
+import { Client } from 'pg';
 import { logger } from '../../common/logger';
 import { requestFacts } from '../../common/observability';
 import { READ_SCOPES, type Principal } from '../../common/scopes';
@@ -50,7 +50,7 @@ const BATCHES_PER_ROUND = 20;
  * every event before it, so a crash or a NATS outage loses nothing; what was published but not yet recorded is
  * published again and dropped by JetStream as a duplicate (within the duplicate window). Each message is awaited
  * before the next is sent, so a failure can never leave a later event stored before an earlier one. On PostgreSQL
- * a round runs under a transaction-scoped advisory lock, so of several servers one publishes at a time. Nothing
+ * it publishes only while holding a session advisory lock, so of several servers one publishes at a time. Nothing
  * here throws into the server: failures are logged and retried with backoff.
  */
 export class NatsStreamPublisher {
@@ -60,6 +60,8 @@ export class NatsStreamPublisher {
   private stopping = false;
   private wake: (() => void) | null = null;
   private wakeOnAppend = true;
+  private lockClient: Client | null = null;
+  private locked = false;
   private pending = false;
   private readonly state: NatsStreamStatus;
   private readonly reader: Principal;
@@ -68,9 +70,8 @@ export class NatsStreamPublisher {
 
   constructor(
     private readonly changeEvents: ChangeEventService,
-    private readonly dataSource: DataSource,
-    /** PostgreSQL, which several servers may share: publish under the advisory lock. */
-    private readonly sharedDatabase: boolean,
+    /** PostgreSQL, which several servers may share: publish while holding an advisory lock on this database. */
+    private readonly lockDatabaseUrl: string | null,
     private readonly options: NatsStreamOptions,
   ) {
     this.consumerName = options.consumerName ?? 'nats';
@@ -106,6 +107,7 @@ export class NatsStreamPublisher {
     this.poke();
     await this.loop;
     this.loop = null;
+    await this.releaseLock();
     await this.disconnect();
     this.state.state = 'stopped';
   }
@@ -200,26 +202,59 @@ export class NatsStreamPublisher {
     if (nc && !nc.isClosed()) await nc.close().catch(() => undefined);
   }
 
-  /** Publishes what follows the position (under the lock on PostgreSQL); whether more may be waiting. */
+  /** Publishes what follows the position (on PostgreSQL only while holding the lock); whether more may be waiting. */
   private async round(js: JetStreamClient): Promise<boolean> {
-    if (!this.sharedDatabase) return this.publishBatches(js);
-    const runner = this.dataSource.createQueryRunner('master');
+    if (this.lockDatabaseUrl && !(await this.holdsLock(this.lockDatabaseUrl))) {
+      this.state.state = 'standby';
+      return false;
+    }
+    return this.publishBatches(js);
+  }
+
+  /**
+   * A session advisory lock on a connection of its own (not the pool's, so a pool of one still serves the reads):
+   * held while this server publishes, given back when the connection ends (stop(), a crash, a lost connection).
+   */
+  private async holdsLock(url: string): Promise<boolean> {
+    if (this.locked && this.lockClient) return true;
+    if (!this.lockClient) {
+      const client = new Client({
+        connectionString: url,
+        connectionTimeoutMillis: 5000,
+        keepAlive: true,
+        application_name: 'c360 nats stream lock',
+      });
+      client.on('error', (error) => {
+        logger.warn({ err: error }, 'nats stream: the lock connection failed');
+        if (this.lockClient === client) void this.releaseLock();
+      });
+      this.lockClient = client;
+      this.locked = false;
+      try {
+        await client.connect();
+      } catch (error) {
+        await this.releaseLock();
+        throw error;
+      }
+    }
     try {
-      await runner.connect();
-      await runner.startTransaction();
-      const [{ locked }]: { locked: boolean }[] = await runner.query(
-        'select pg_try_advisory_xact_lock(hashtextextended($1, 0)) as locked',
+      const { rows } = await this.lockClient.query<{ locked: boolean }>(
+        'select pg_try_advisory_lock(hashtextextended($1, 0)) as locked',
         [`outbox-consumer:${this.consumerName}`],
       );
-      if (!locked) {
-        this.state.state = 'standby';
-        return false;
-      }
-      return await this.publishBatches(js);
-    } finally {
-      await runner.commitTransaction().catch(() => undefined);
-      await runner.release();
+      this.locked = rows[0].locked;
+    } catch (error) {
+      await this.releaseLock();
+      throw error;
     }
+    return this.locked;
+  }
+
+  private async releaseLock(): Promise<void> {
+    const client = this.lockClient;
+    this.lockClient = null;
+    this.locked = false;
+    await client?.end().catch(() => undefined);
   }
 
   private async publishBatches(js: JetStreamClient): Promise<boolean> {
