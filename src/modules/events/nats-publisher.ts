@@ -230,8 +230,11 @@ export class NatsStreamPublisher {
       });
       this.lockClient = client;
       this.locked = false;
+      // Commits of other processes wake the publisher at once (the outbox trigger's NOTIFY); the poll is the fallback.
+      client.on('notification', () => this.poke());
       try {
         await client.connect();
+        await client.query('listen c360_outbox');
       } catch (error) {
         await this.releaseLock();
         throw error;
