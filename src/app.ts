@@ -26,6 +26,7 @@ import { toSubgraphSchema } from './federation';
 import { loadTrustedDocuments } from './common/persisted-query-manifest';
 import { useCursorSecret } from './common/cursor-crypto';
 import { requestGuards } from './common/request-guards';
+import { NatsStreamPublisher } from './modules/events';
 
 /**
  * The HTTP application: express with the drain first, the probes, and /graphql behind the IDE page, the key check,
@@ -35,7 +36,9 @@ export interface App {
   app: express.Express;
   httpServer: http.Server;
   services: Services;
-  /** Stops Apollo (draining in-flight requests); the caller closes the database. */
+  /** The outbox's NATS JetStream publisher when NATS_URL is set; the caller starts it (runServer, tests). */
+  natsStream: NatsStreamPublisher | null;
+  /** Stops Apollo (draining in-flight requests) and the NATS publisher; the caller closes the database. */
   stop: () => Promise<void>;
 }
 
@@ -85,6 +88,18 @@ export async function createApp(
       ? new KeyChangeListener(config.databaseUrl, services.apiKeys.keyChanges)
       : null;
   keyChanges?.start();
+  const natsStream = config.natsUrl
+    ? new NatsStreamPublisher(
+        services.changeEvents,
+        db.kind === 'postgres' ? config.databaseUrl : null,
+        {
+          url: config.natsUrl,
+          stream: config.natsStream,
+          subjectPrefix: config.natsSubjectPrefix,
+          personalData: config.natsPersonalData,
+        },
+      )
+    : null;
   let shuttingDown = false;
   const apollo = createApolloServer({
     schema,
@@ -104,7 +119,10 @@ export async function createApp(
     metrics,
     probeTimeoutMs: config.dbProbeTimeoutMs,
     shuttingDown: () => shuttingDown,
-    sharedStatus: () => shared.status(),
+    sharedStatus: () => ({
+      ...shared.status(),
+      ...(natsStream ? { natsStream: natsStream.status() } : {}),
+    }),
   });
   app.use(
     '/graphql',
@@ -139,10 +157,12 @@ export async function createApp(
     app,
     httpServer,
     services,
+    natsStream,
     stop: async () => {
       shuttingDown = true;
       await drain.drain();
       await apollo.stop();
+      await natsStream?.stop();
       await keyChanges?.stop();
       await bucket.close();
       await shared.close();

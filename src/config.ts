@@ -43,6 +43,10 @@ export interface AppConfig {
   readonly ideEnabled: boolean;
   readonly otlpEndpoint: string | null;
   readonly otelServiceName: string;
+  readonly natsUrl: string | null;
+  readonly natsStream: string;
+  readonly natsSubjectPrefix: string;
+  readonly natsPersonalData: boolean;
 }
 
 interface VariableSpec<K extends keyof AppConfig> {
@@ -389,6 +393,51 @@ export const CONFIG_VARIABLES = [
     defaultValue: 'customer360',
     parse: (raw: string) => raw || 'customer360',
     description: 'Service name on the traces.',
+  },
+  {
+    env: 'NATS_URL',
+    key: 'natsUrl',
+    defaultValue: '',
+    parse: (raw: string) => {
+      if (raw === '') return null;
+      if (!/^(nats|tls):\/\/[^/]+/.test(raw))
+        throw new ConfigValueError('must be a NATS URL such as nats://127.0.0.1:4222');
+      return raw;
+    },
+    description:
+      'NATS server with JetStream. Set: every change event of the outbox is published once, in commit order, to the subject NATS_SUBJECT_PREFIX.<type> (c360.order.recorded) of the stream NATS_STREAM, with its outbox id as Nats-Msg-Id (see docs/events.md). An internal system-to-system channel: give it only to systems that may hold what it carries. Empty: no stream.',
+  },
+  {
+    env: 'NATS_STREAM',
+    key: 'natsStream',
+    defaultValue: 'C360',
+    parse: (raw: string) => {
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw))
+        throw new ConfigValueError('must be 1 to 64 letters, digits, _ or -');
+      return raw;
+    },
+    description:
+      'JetStream stream of the change events (created with the subjects NATS_SUBJECT_PREFIX.> and a 24 h duplicate window when missing).',
+  },
+  {
+    env: 'NATS_SUBJECT_PREFIX',
+    key: 'natsSubjectPrefix',
+    defaultValue: 'c360',
+    parse: (raw: string) => {
+      if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(raw))
+        throw new ConfigValueError('must be NATS subject tokens such as c360 or shop1.c360');
+      return raw;
+    },
+    description:
+      'First tokens of the stream’s subjects: events go to <prefix>.<type> (c360.order.recorded) and a missing stream is created with the subjects <prefix>.>. Another prefix lets several environments share one NATS.',
+  },
+  {
+    env: 'NATS_PERSONAL_DATA',
+    key: 'natsPersonalData',
+    defaultValue: 'false',
+    parse: boolean,
+    description:
+      'true: the stream carries personal fields (names, emails, phones) in full, as a key with pii:read sees them, and erasing a customer does not reach messages already in the stream. false: they are withheld and listed in each message’s redacted.',
   },
   {
     env: 'LOG_SQL',

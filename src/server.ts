@@ -38,7 +38,9 @@ export async function runServer(config: AppConfig, tracing: Tracing | null) {
   }
   const demoKey =
     db.kind === 'pglite' && config.pgliteDataDir ? await ensureDemoKey(db, config) : null;
-  const { httpServer, services, stop } = await createApp(config, db, { ideKey: demoKey });
+  const { httpServer, services, natsStream, stop } = await createApp(config, db, {
+    ideKey: demoKey,
+  });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', (error: NodeJS.ErrnoException) =>
       reject(
@@ -70,6 +72,8 @@ export async function runServer(config: AppConfig, tracing: Tracing | null) {
     db.kind === 'postgres',
   );
   metricsRefresh.start();
+  // The outbox to NATS JetStream (NATS_URL); never throws, retries while NATS is away. stop() below stops it.
+  natsStream?.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {

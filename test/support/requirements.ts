@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { pgBinariesAvailable } from './pg-cluster';
 import { redisServerAvailable } from './redis-server';
 
@@ -28,6 +29,22 @@ export const redisServer = (): Requirement => ({
   met: redisServerAvailable(),
   reason: 'needs redis-server on PATH',
 });
+
+/** The machine's NATS server (JetStream on), probed once per file with a TCP connect. */
+export const NATS_TEST_URL = 'nats://127.0.0.1:4222';
+let natsReachable: boolean | undefined;
+export const natsServer = (): Requirement => {
+  natsReachable ??=
+    spawnSync(
+      process.execPath,
+      [
+        '-e',
+        "require('net').connect(4222, '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))",
+      ],
+      { timeout: 3000 },
+    ).status === 0;
+  return { met: natsReachable, reason: `needs a NATS server with JetStream at ${NATS_TEST_URL}` };
+};
 
 function unmet(requirements: Requirement[]): string | null {
   const reasons = requirements.filter((r) => !r.met).map((r) => r.reason);

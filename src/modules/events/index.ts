@@ -9,6 +9,8 @@ export { ChangeEventService } from './change-event.service';
 export { OutboxService, START_OF_OUTBOX } from './outbox.service';
 export type { OutboxEvent, OutboxPosition } from './outbox.service';
 export { ChangeEvent, ChangeEventType } from './events.types';
+export { NatsStreamPublisher, NATS_SUBJECT_PREFIX } from './nats-publisher';
+export type { NatsStreamOptions, NatsStreamStatus } from './nats-publisher';
 
 /** The outbox's facts can quote personal data (a customer's email in customer.updated): erased with the customer. */
 const eventTextColumns: TextColumns[] = [
