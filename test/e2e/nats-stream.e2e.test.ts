@@ -76,7 +76,7 @@ async function writeSome(t: TestApp, customers: number) {
 /** Every outbox event is on the stream exactly once, with its subject, its id as Nats-Msg-Id, in order per customer. */
 async function expectExactlyOnce(t: TestApp, received: Received[], prefix: string) {
   const outbox: OutboxRow[] = await t.sql(
-    'select id::text, type, customer_id, sequence::text from outbox_events order by tx_id, id',
+    'select id::text, type, customer_id, sequence::text from outbox_events order by position',
   );
   expect(outbox.length).toBeGreaterThan(0);
   expect(received.map((m) => m.body.id)).toEqual(outbox.map((e) => e.id));
@@ -144,10 +144,10 @@ describeIf(natsServer())('the outbox on a NATS JetStream stream', () => {
     const end = Date.now() + 30_000;
     while (Date.now() < end) {
       const [row] = await t!.sql(
-        "select event_id::text as id from outbox_consumers where name = 'nats'",
+        "select position::text as position from outbox_consumers where name = 'nats'",
       );
-      const [head] = await t!.sql('select max(id)::text as id from outbox_events');
-      if (row?.id === head.id) break;
+      const [head] = await t!.sql('select max(position)::text as position from outbox_events');
+      if (row?.position === head.position) break;
       await sleep(100);
     }
     const received = await readStream(nc!, stream);
