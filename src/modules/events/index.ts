@@ -2,6 +2,7 @@ import type { ModuleManifest } from '../../common/module-manifest';
 import type { TextColumns } from '../../common/personal-data';
 import { ChangeEventService } from './change-event.service';
 import { EventsResolver } from './events.resolver';
+import { EventsSubscriptionResolver } from './events-subscription.resolver';
 import { registerChangeEventTypes } from './events.types';
 import { EVENT_ENTITIES } from './outbox-event.entity';
 import { OutboxService } from './outbox.service';
@@ -9,6 +10,8 @@ export { ChangeEventService } from './change-event.service';
 export { OutboxService, START_OF_OUTBOX } from './outbox.service';
 export type { OutboxEvent, OutboxPosition } from './outbox.service';
 export { ChangeEvent, ChangeEventType } from './events.types';
+export { OutboxFeed, OUTBOX_CHANNEL } from './outbox-feed';
+export { ChangeSubscriptions } from './change-subscriptions';
 
 /** The outbox's facts can quote personal data (a customer's email in customer.updated): erased with the customer. */
 const eventTextColumns: TextColumns[] = [
@@ -32,7 +35,7 @@ export const eventsModule = {
     const outbox = new OutboxService(dataSource);
     return { outbox, changeEvents: new ChangeEventService(outbox, publicEvents) };
   },
-  resolvers: (s) => [new EventsResolver(s.changeEvents)],
+  resolvers: (s) => [new EventsResolver(s.changeEvents), new EventsSubscriptionResolver()],
   subscribe: (s, events) => s.changeEvents.subscribe(events),
   textColumns: eventTextColumns,
 } satisfies ModuleManifest<{ outbox: OutboxService; changeEvents: ChangeEventService }>;
