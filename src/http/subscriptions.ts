@@ -73,6 +73,19 @@ const asErrors = (error: unknown): readonly GraphQLError[] => {
   throw error;
 };
 
+/** graphql-js's own errors with the codes Apollo gives them over HTTP. */
+const withCode = (errors: readonly GraphQLError[], code: string) =>
+  errors.map((e) =>
+    e.extensions.code
+      ? e
+      : new GraphQLError(e.message, {
+          nodes: e.nodes,
+          source: e.source,
+          positions: e.positions,
+          extensions: { ...e.extensions, code },
+        }),
+  );
+
 /**
  * GraphQL subscriptions over WebSocket (the graphql-ws protocol) on the HTTP server's /graphql: the API key in
  * connection_init (none: 4401, refused: 4403), then every subscribe message passes what an HTTP request passes
@@ -128,10 +141,10 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
     try {
       document = parse(query, { maxTokens: MAX_TOKENS });
     } catch (error) {
-      return asErrors(error);
+      return withCode(asErrors(error), 'GRAPHQL_PARSE_FAILED');
     }
     const invalid = validate(schema, document, rules);
-    if (invalid.length) return invalid;
+    if (invalid.length) return withCode(invalid, 'GRAPHQL_VALIDATION_FAILED');
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) throw new AppError('The document names no such operation', 'BAD_REQUEST');
     if (operation.operation !== 'subscription')
@@ -144,7 +157,7 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
       operation.variableDefinitions ?? [],
       payload.variables ?? {},
     );
-    if (coerced.errors) return coerced.errors;
+    if (coerced.errors) return withCode(coerced.errors, 'BAD_USER_INPUT');
     checkOperationInput(schema, document, operation, payload.variables ?? {});
     const fragments: Record<string, FragmentDefinitionNode> = {};
     for (const d of document.definitions)
