@@ -105,6 +105,7 @@ export async function createApp(
   const feed = new OutboxFeed(
     services.outbox,
     db.kind === 'postgres' ? (config.databaseUrl ?? null) : null,
+    config.subscriptionPollSeconds * 1000,
   );
   const subscriptions = createSubscriptionServer({
     httpServer,

@@ -5,8 +5,6 @@ import type { OutboxEvent, OutboxPosition, OutboxService } from './outbox.servic
 export const OUTBOX_CHANNEL = 'c360_outbox';
 
 const READ_SLICE = 500;
-/** The safety net: new events are looked for this often even if no wake-up came (a NOTIFY lost with its connection). */
-const POLL_MS = 2_000;
 /** A subscriber this far behind is ended (its client reads slower than events come), rather than kept in memory. */
 const MAX_QUEUED = 1_000;
 const FIRST_RETRY_MS = 500;
@@ -27,7 +25,7 @@ interface Subscriber {
  * outbox's head when the first subscriber comes, reads in commit order (`readAfter`) and stops when the last one
  * leaves. It reads when a transaction of this process appended events (`onAppended`), when PostgreSQL announces a
  * commit of any process (`LISTEN c360_outbox`, on a connection of its own that is made again when it drops), and
- * every POLL_MS besides.
+ * every `pollMs` besides (the safety net for a notification lost with its connection).
  */
 export class OutboxFeed {
   private readonly subscribers = new Set<Subscriber>();
@@ -45,6 +43,7 @@ export class OutboxFeed {
     private readonly outbox: OutboxService,
     /** PostgreSQL's URL for LISTEN; null on the embedded database (one process: in-process wake-ups suffice). */
     private readonly listenUrl: string | null,
+    private readonly pollMs = 2_000,
   ) {
     outbox.onAppended(() => this.wake());
   }
@@ -129,7 +128,7 @@ export class OutboxFeed {
       try {
         if (this.listenUrl) this.listen(this.listenUrl);
         this.position = await this.outbox.head();
-        this.poll = setInterval(() => this.wake(), POLL_MS);
+        this.poll = setInterval(() => this.wake(), this.pollMs);
         this.poll.unref();
       } finally {
         this.starting = null;
