@@ -79,7 +79,7 @@ async function firstDelivered(sub: Subscription, write: (round: number) => Promi
     await write(round);
     for (let message = await sub.next(500); message; message = await sub.next(100))
       if (isUpdate(message)) return message;
-    if (sub.ended) throw new Error(`the subscription ended: ${String(sub.ended)}`);
+    if (sub.ended) throw new Error(`the subscription ended: ${JSON.stringify(sub.ended)}`);
   }
   throw new Error('no event arrived');
 }
