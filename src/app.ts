@@ -165,8 +165,8 @@ export async function createApp(
     stop: async () => {
       shuttingDown = true;
       // Before the drain, which would cut the upgraded sockets without a close frame.
-      await feed.stop();
       await subscriptions.close();
+      await feed.stop();
       await drain.drain();
       await apollo.stop();
       await keyChanges?.stop();

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { AppError } from '../../common/errors';
 import { logger } from '../../common/logger';
 import type { OutboxEvent, OutboxPosition, OutboxService } from './outbox.service';
 
@@ -10,8 +11,12 @@ const MAX_QUEUED = 1_000;
 const FIRST_RETRY_MS = 500;
 const LAST_RETRY_MS = 30_000;
 
-/** The end of one subscriber's stream: it fell behind, or the server is stopping. */
-export class FeedEndedError extends Error {}
+/** The end of one subscriber's stream: it fell behind, or the server is stopping (the client subscribes again). */
+export class FeedEndedError extends AppError {
+  constructor(message: string) {
+    super(message, 'SERVICE_UNAVAILABLE');
+  }
+}
 
 interface Subscriber {
   accepts: (event: OutboxEvent) => boolean;
