@@ -27,6 +27,10 @@ import { loadTrustedDocuments } from './common/persisted-query-manifest';
 import { useCursorSecret } from './common/cursor-crypto';
 import { requestGuards } from './common/request-guards';
 import { NatsStreamPublisher } from './modules/events';
+import { ChangeSubscriptions, OutboxFeed } from './modules/events';
+import { createSubscriptionServer } from './http/subscriptions';
+import { createErrorFormatter } from './common/errors';
+import { logger } from './common/logger';
 
 /**
  * The HTTP application: express with the drain first, the probes, and /graphql behind the IDE page, the key check,
@@ -112,6 +116,25 @@ export async function createApp(
     trustedDocuments,
   });
   await apollo.start();
+  // GraphQL subscriptions over WebSocket on the same server and path (graphql-ws), fed by one outbox reader.
+  const feed = new OutboxFeed(
+    services.outbox,
+    db.kind === 'postgres' ? (config.databaseUrl ?? null) : null,
+    config.subscriptionPollSeconds * 1000,
+  );
+  const subscriptions = createSubscriptionServer({
+    httpServer,
+    schema,
+    services,
+    changeSubscriptions: new ChangeSubscriptions(feed, services.changeEvents),
+    bucket,
+    trustedDocuments,
+    formatError: createErrorFormatter({
+      exposeInternals: config.nodeEnv === 'development',
+      log: (error) => logger.error({ err: error }, 'subscriptions: internal error'),
+    }),
+    isProduction: config.nodeEnv === 'production',
+  });
 
   probeRoutes(app, {
     db,
@@ -160,6 +183,9 @@ export async function createApp(
     natsStream,
     stop: async () => {
       shuttingDown = true;
+      // Before the drain, which would cut the upgraded sockets without a close frame.
+      await subscriptions.close();
+      await feed.stop();
       await drain.drain();
       await apollo.stop();
       await natsStream?.stop();

@@ -35,6 +35,7 @@ export interface AppConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly apiKeyHashKey: string;
   readonly apiKeyCacheSeconds: number;
+  readonly subscriptionPollSeconds: number;
   readonly redisUrl: string | null;
   readonly redisCommandTimeoutMs: number;
   readonly trustedDocumentsFile: string | null;
@@ -313,6 +314,14 @@ export const CONFIG_VARIABLES = [
     parse: integerIn(0, 3600),
     description:
       'PostgreSQL only: how long a verified API key is kept in memory while the server LISTENs for key changes (a revoked or changed key drops out as soon as PostgreSQL announces it; without the LISTEN connection nothing is kept). 0: every request reads its key. Set 0 when DATABASE_URL goes through a pooler in transaction mode, which does not deliver notifications.',
+  },
+  {
+    env: 'SUBSCRIPTION_POLL_SECONDS',
+    key: 'subscriptionPollSeconds',
+    defaultValue: '2',
+    parse: integerIn(1, 3600),
+    description:
+      'While GraphQL subscriptions are open, how often the outbox is read even without a wake-up (a commit of this process, or on PostgreSQL the c360_outbox notification): the safety net for a notification lost with its connection.',
   },
   {
     env: 'REDIS_URL',

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchema, NonEmptyArray } from 'type-graphql';
+import { buildSchema, NonEmptyArray, PubSub } from 'type-graphql';
 import { enforceScopes } from './modules/partners';
 import { PERSONAL_DATA_CATEGORIES } from './container';
 import { validateArgument } from './common/validation';
@@ -10,6 +10,15 @@ import { DateTimeScalar } from './common/dates';
 export const SCHEMA_FILE = path.resolve(__dirname, '..', 'schema.graphql');
 
 type ResolverInstance = object;
+
+const NO_TOPICS: PubSub = {
+  publish: () => undefined,
+  subscribe: () => {
+    throw new Error(
+      'Subscriptions here have a subscribe function of their own; there are no topics',
+    );
+  },
+};
 
 /** Builds the executable schema from resolver instances made in the composition root. */
 export async function createSchema(resolvers: ResolverInstance[]): Promise<GraphQLSchema> {
@@ -21,6 +30,8 @@ export async function createSchema(resolvers: ResolverInstance[]): Promise<Graph
     validateFn: validateArgument,
     // Every `Date` is an instant (see common/dates.ts); days are declared with LocalDateScalar.
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    // Every @Subscription brings its own `subscribe` (the outbox feed); type-graphql asks for a pubSub all the same.
+    pubSub: NO_TOPICS,
   });
   enforceScopes(schema, PERSONAL_DATA_CATEGORIES);
   // type-graphql gives the root types no description; BI tools show them first.
@@ -28,6 +39,10 @@ export async function createSchema(resolvers: ResolverInstance[]): Promise<Graph
     'Reads: customers with everything about them, single objects by id, the loyalty program.';
   schema.getMutationType()!.description =
     'Writes from the systems that feed the graph; each runs in one transaction.';
+  const subscriptions = schema.getSubscriptionType();
+  if (subscriptions)
+    subscriptions.description =
+      'Change events pushed as they commit, over WebSocket only (graphql-ws protocol on /graphql).';
   return schema;
 }
 

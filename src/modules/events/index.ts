@@ -2,6 +2,7 @@ import type { ModuleManifest } from '../../common/module-manifest';
 import type { TextColumns } from '../../common/personal-data';
 import { ChangeEventService } from './change-event.service';
 import { EventsResolver } from './events.resolver';
+import { EventsSubscriptionResolver } from './events-subscription.resolver';
 import { registerChangeEventTypes } from './events.types';
 import { EVENT_ENTITIES } from './outbox-event.entity';
 import { OutboxService } from './outbox.service';
@@ -11,6 +12,8 @@ export type { OutboxEvent, OutboxPosition } from './outbox.service';
 export { ChangeEvent, ChangeEventType } from './events.types';
 export { NatsStreamPublisher, NATS_SUBJECT_PREFIX } from './nats-publisher';
 export type { NatsStreamOptions, NatsStreamStatus } from './nats-publisher';
+export { OutboxFeed, OUTBOX_CHANNEL } from './outbox-feed';
+export { ChangeSubscriptions } from './change-subscriptions';
 
 /** The outbox's facts can quote personal data (a customer's email in customer.updated): erased with the customer. */
 const eventTextColumns: TextColumns[] = [
@@ -34,7 +37,7 @@ export const eventsModule = {
     const outbox = new OutboxService(dataSource);
     return { outbox, changeEvents: new ChangeEventService(outbox, publicEvents) };
   },
-  resolvers: (s) => [new EventsResolver(s.changeEvents)],
+  resolvers: (s) => [new EventsResolver(s.changeEvents), new EventsSubscriptionResolver()],
   subscribe: (s, events) => s.changeEvents.subscribe(events),
   textColumns: eventTextColumns,
 } satisfies ModuleManifest<{ outbox: OutboxService; changeEvents: ChangeEventService }>;

@@ -98,14 +98,39 @@ export class ApiKeyService {
 
   /** Where a KeyChangeListener reports; without one (PGlite, or a cache of 0 seconds) every request reads its key. */
   readonly keyChanges: KeyChangeSink = {
-    listening: () => this.forgetAll(true),
+    listening: () => {
+      this.forgetAll(true);
+      // Changes made while the listener was away went unheard.
+      this.announceChange(null);
+    },
     deaf: () => this.forgetAll(false),
     changed: (publicId) => {
       this.generation += 1;
       this.recent.delete(publicId);
       this.recentUnknown.delete(publicId);
+      this.announceChange(publicId);
     },
   };
+
+  private readonly changeListeners: ((publicId: string | null) => void)[] = [];
+
+  /**
+   * Called when a key changed (its public id), here or, with a KeyChangeListener, in any process; with null when
+   * changes may have gone unheard. Long-lived holders of a principal (WebSocket connections) check their key again.
+   */
+  onKeyChanged(listener: (publicId: string | null) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private announceChange(publicId: string | null): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener(publicId);
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
+  }
 
   constructor(
     private readonly dataSource: DataSource,

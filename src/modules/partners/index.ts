@@ -15,7 +15,8 @@ export type { PersonalDataCategories } from './auth';
 export { SCOPES, READ_SCOPES, hasScope } from '../../common/scopes';
 export type { Principal, Scope } from '../../common/scopes';
 export { costPlugin, MAX_QUERY_COST } from './cost';
-export { documentAuthorisationPlugin } from './document-auth';
+export { documentAuthorisationPlugin, missingRootScopes, rootFields } from './document-auth';
+export { queryCost } from './query-cost';
 export { refuseUntrustedDocuments, trustedDocumentsPlugin } from './trusted-documents';
 
 /** Keys belong to partners; audit events never hold personal values (SECURITY.md A.10), so erasure leaves them. */
