@@ -4,7 +4,15 @@ import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { AppConfig } from './config';
 import { Database } from './db/data-source';
-import { createContext, createResolvers, createServices, Services } from './container';
+import {
+  collectJobs,
+  createContext,
+  createResolvers,
+  createServices,
+  Services,
+} from './container';
+import { startJobs, type JobsOptions } from './jobs';
+import type { JobRunner } from './jobs/runner';
 import { createSchema } from './schema';
 import { createMetrics, requestFacts } from './common/observability';
 import { configureLogger } from './common/logger';
@@ -35,6 +43,8 @@ export interface App {
   app: express.Express;
   httpServer: http.Server;
   services: Services;
+  /** The job runner of this process (null unless createApp was given `jobs`); see src/jobs/. */
+  jobs: JobRunner | null;
   /** Stops Apollo (draining in-flight requests); the caller closes the database. */
   stop: () => Promise<void>;
 }
@@ -44,9 +54,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export async function createApp(
   config: AppConfig,
   db: Database,
-  options: { ideKey?: string | null } = {},
+  options: { ideKey?: string | null; jobs?: JobsOptions } = {},
 ): Promise<App> {
   const services = createServices(config, db.dataSource);
+  // The jobs are listed (the `jobs` query) in every app; they run only where `jobs` is given (server.ts, tests).
+  const jobs = await startJobs(config, db, services, collectJobs(config, services), options.jobs);
   useCursorSecret(config.apiKeyHashKey);
   const graph = await createSchema(createResolvers(config, services));
   const schema = config.federationSubgraph
@@ -139,10 +151,12 @@ export async function createApp(
     app,
     httpServer,
     services,
+    jobs,
     stop: async () => {
       shuttingDown = true;
       await drain.drain();
       await apollo.stop();
+      await jobs?.stop();
       await keyChanges?.stop();
       await bucket.close();
       await shared.close();

@@ -9,6 +9,7 @@ import type {
   PersonalDataHandler,
   ServicesOf,
 } from './common/module-manifest';
+import { jobsModule } from './modules/jobs';
 import { customersModule } from './modules/customers';
 import { ordersModule } from './modules/orders';
 import { feedbackModule } from './modules/feedback';
@@ -23,12 +24,14 @@ import { idempotencyTextColumns } from './common/idempotency';
 import { NodeResolver } from './node.resolver';
 import type { Loaders, RequestContext } from './common/request-context';
 import type { Principal } from './common/scopes';
+import type { JobDefinition } from './common/jobs';
 
 /**
  * The modules, each after the modules it depends on (its services factory receives theirs). This list is the
  * only place that names them; everything below iterates it.
  */
 export const MODULES = [
+  jobsModule,
   customersModule,
   ordersModule,
   feedbackModule,
@@ -156,4 +159,9 @@ export function createContext(
 ): RequestContext {
   const now = new Date();
   return { requestId, principal, now, loaders: createLoaders(services, now) };
+}
+
+/** Every module's background jobs (their manifest's `jobs`), in the order of MODULES. */
+export function collectJobs(config: AppConfig, services: Services): JobDefinition[] {
+  return manifests.flatMap((m) => m.jobs?.(services as never, config) ?? []);
 }
