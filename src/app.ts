@@ -4,13 +4,7 @@ import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { AppConfig } from './config';
 import { Database } from './db/data-source';
-import {
-  collectJobs,
-  createContext,
-  createResolvers,
-  createServices,
-  Services,
-} from './container';
+import { collectJobs, createContext, createResolvers, createServices, Services } from './container';
 import { startJobs, type JobsOptions } from './jobs';
 import type { JobRunner } from './jobs/runner';
 import { createSchema } from './schema';

@@ -72,7 +72,11 @@ export interface EnqueueOptions {
 /** How code enqueues a one-off background run of a registered job. */
 export interface JobQueue {
   /** The job's id, or null when `dedupeKey` was already enqueued. Throws when `name` is no registered job. */
-  enqueue(name: string, data: Record<string, unknown>, options?: EnqueueOptions): Promise<string | null>;
+  enqueue(
+    name: string,
+    data: Record<string, unknown>,
+    options?: EnqueueOptions,
+  ): Promise<string | null>;
 }
 
 /** A job's schedule variable: metrics-refresh → JOB_SCHEDULE_METRICS_REFRESH. */

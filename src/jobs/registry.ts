@@ -13,7 +13,10 @@ export interface RegisteredJob {
  * Checks the manifests' jobs and applies JOB_SCHEDULE_<JOB>: a unique valid name, a valid default cron, and no
  * schedule variable that names no job (a typo would otherwise silently keep the default).
  */
-export function registerJobs(config: AppConfig, definitions: JobDefinition<any>[]): RegisteredJob[] {
+export function registerJobs(
+  config: AppConfig,
+  definitions: JobDefinition<any>[],
+): RegisteredJob[] {
   const problems: string[] = [];
   const seen = new Set<string>();
   const registered: RegisteredJob[] = [];
@@ -28,7 +31,12 @@ export function registerJobs(config: AppConfig, definitions: JobDefinition<any>[
       problems.push(`job ${name}: default schedule ${cronProblem(definition.schedule)}`);
     if (override !== undefined && definition.schedule === null)
       problems.push(`${variable}: ${name} runs only when enqueued and has no schedule`);
-    const cron = definition.schedule === null ? null : override === 'off' ? null : (override ?? definition.schedule);
+    const cron =
+      definition.schedule === null
+        ? null
+        : override === 'off'
+          ? null
+          : (override ?? definition.schedule);
     registered.push({
       definition,
       entry: {
@@ -47,6 +55,7 @@ export function registerJobs(config: AppConfig, definitions: JobDefinition<any>[
   for (const variable of Object.keys(config.jobSchedules))
     if (!variables.has(variable))
       problems.push(`${variable}: no such job (jobs: ${[...seen].join(', ')})`);
-  if (problems.length) throw new ConfigError(`Invalid job configuration:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length)
+    throw new ConfigError(`Invalid job configuration:\n  - ${problems.join('\n  - ')}`);
   return registered;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import PgBoss from 'pg-boss';
 import { logger, safeError } from '../common/logger';
 import type { EnqueueOptions, JobQueue } from '../common/jobs';
@@ -72,7 +72,7 @@ export class JobRunner implements JobQueue {
           id: stableId(name, `slot:${slot.toISOString()}`),
           db: { executeSql: (text: string, values?: unknown[]) => client.query(text, values) },
         }),
-      () => options.pool.connect() as Promise<PoolClient>,
+      () => options.pool.connect(),
     );
   }
 
@@ -156,7 +156,7 @@ export class JobRunner implements JobQueue {
 
   private async fetchAndStart(job: RegisteredJob): Promise<void> {
     const name = job.entry.name;
-    let fetched: PgBoss.JobWithMetadata<Record<string, unknown>>[] = [];
+    let fetched: PgBoss.JobWithMetadata<Record<string, unknown>>[];
     try {
       fetched = await this.boss.fetch<Record<string, unknown>>(name, { includeMetadata: true });
     } catch (error) {
@@ -228,8 +228,12 @@ export class JobRunner implements JobQueue {
         await call();
         return;
       } catch (error) {
-        logger.warn({ ...log, err: safeError(error), attempt }, 'jobs: could not record the outcome');
-        if (attempt < SETTLE_ATTEMPTS && !this.stopping) await this.sleep(this.options.pollIntervalMs);
+        logger.warn(
+          { ...log, err: safeError(error), attempt },
+          'jobs: could not record the outcome',
+        );
+        if (attempt < SETTLE_ATTEMPTS && !this.stopping)
+          await this.sleep(this.options.pollIntervalMs);
       }
     }
     logger.error(log, 'jobs: outcome not recorded; the run is redelivered when its lease expires');

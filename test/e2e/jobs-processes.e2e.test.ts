@@ -64,7 +64,9 @@ describeOnPostgres('two server processes on one database', () => {
     const completed = runs.filter((r) => r.state === 'completed');
     expect(new Set(completed.map((r) => r.slot)).size).toBe(completed.length);
     for (let i = 1; i < completed.length; i++)
-      expect(completed[i].started.getTime()).toBeGreaterThanOrEqual(completed[i - 1].completed!.getTime());
+      expect(completed[i].started.getTime()).toBeGreaterThanOrEqual(
+        completed[i - 1].completed!.getTime(),
+      );
     // Both processes ticked (each logs the slots it claimed); whichever claimed, a slot ran once.
     const claims = servers.map((s) => (s.output().match(/schedule slot enqueued/g) ?? []).length);
     expect(claims.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(completed.length);
@@ -128,18 +130,25 @@ describeOnOwnCluster('a job while PostgreSQL goes away', () => {
     await new Promise((resolve) => setTimeout(resolve, 3000)); // let the loop meet the stopped database
     cluster.start();
     // The outcome was never recorded: pg-boss expires the lease (3 s) and the run is delivered again.
-    const state = await eventually(async () => {
-      const rows: { state: string }[] = await database.db.dataSource
-        .query(`select state from pgboss.job where name = 'test-blocking'`)
-        .catch(() => []);
-      return rows[0]?.state === 'completed' ? rows[0].state : undefined;
-    }, 'the run to complete after the outage', 120_000);
+    const state = await eventually(
+      async () => {
+        const rows: { state: string }[] = await database.db.dataSource
+          .query(`select state from pgboss.job where name = 'test-blocking'`)
+          .catch(() => []);
+        return rows[0]?.state === 'completed' ? rows[0].state : undefined;
+      },
+      'the run to complete after the outage',
+      120_000,
+    );
     expect(state).toBe('completed');
     expect(runs).toBeGreaterThanOrEqual(1);
     expect(unhandled).toEqual([]);
     // And the queue still works.
     await app.services.jobQueue.enqueue('test-blocking', {});
-    await eventually(async () => ((await completedCount()) === 2 ? true : undefined), 'a later run');
+    await eventually(
+      async () => ((await completedCount()) === 2 ? true : undefined),
+      'a later run',
+    );
     expect(unhandled).toEqual([]);
   }, 180_000);
 

@@ -64,7 +64,11 @@ describe('jobs', () => {
     },
   };
 
-  const gql = (query: string, variables: Record<string, unknown> = {}, key: string | null = adminKey) => {
+  const gql = (
+    query: string,
+    variables: Record<string, unknown> = {},
+    key: string | null = adminKey,
+  ) => {
     const req = request(app.app).post('/graphql').set('content-type', 'application/json');
     if (key) req.set('authorization', `Bearer ${key}`);
     return req.send({ query, variables }).then((res) => res.body);
@@ -76,7 +80,9 @@ describe('jobs', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase({ jobSchedules: { JOB_SCHEDULE_ASSOCIATION_MINING: 'off' } });
+    database = await createTestDatabase({
+      jobSchedules: { JOB_SCHEDULE_ASSOCIATION_MINING: 'off' },
+    });
     app = await createApp(database.config, database.db, {
       jobs: { work: true, clock: clock.now, extraJobs: [flaky, ticking] },
     });
@@ -92,7 +98,12 @@ describe('jobs', () => {
     const body = await gql(JOBS);
     expect(body.errors).toBeUndefined();
     const byName = Object.fromEntries(body.data.jobs.map((j: any) => [j.name, j]));
-    for (const name of ['metrics-refresh', 'points-expiry', 'birthday-bonuses', 'prune-idempotency-keys'])
+    for (const name of [
+      'metrics-refresh',
+      'points-expiry',
+      'birthday-bonuses',
+      'prune-idempotency-keys',
+    ])
       expect(byName[name]?.schedule).toMatchObject({ enabled: true, timeZone: 'UTC' });
     expect(byName['metrics-refresh'].schedule).toMatchObject({
       cron: '0 3 * * *',
@@ -141,7 +152,9 @@ describe('jobs', () => {
       return job.lastRun?.status === 'SUCCEEDED' ? job : undefined;
     }, 'the prune run');
     expect(prune.nextRunAt).toBe('2027-03-12T04:30:00.000Z');
-    const keys = await database.db.dataSource.query(`select key from idempotency_keys where scope = 'test'`);
+    const keys = await database.db.dataSource.query(
+      `select key from idempotency_keys where scope = 'test'`,
+    );
     expect(keys).toEqual([{ key: 'new' }]);
     for (const name of ['metrics-refresh', 'points-expiry', 'birthday-bonuses'])
       await eventually(async () => {
@@ -174,11 +187,19 @@ describe('jobs', () => {
     flakyRuns.length = 0;
     flakyFailures = 10;
     await app.services.jobQueue.enqueue('test-flaky', { n: 2 });
-    const failed = await eventually(async () => {
-      const job = await jobNamed('test-flaky');
-      return job.lastRun?.status === 'FAILED' ? job : undefined;
-    }, 'the run to fail for good', 90_000);
-    expect(failed.lastRun).toMatchObject({ retryCount: 3, retryLimit: 3, error: 'flaky failure 4' });
+    const failed = await eventually(
+      async () => {
+        const job = await jobNamed('test-flaky');
+        return job.lastRun?.status === 'FAILED' ? job : undefined;
+      },
+      'the run to fail for good',
+      90_000,
+    );
+    expect(failed.lastRun).toMatchObject({
+      retryCount: 3,
+      retryLimit: 3,
+      error: 'flaky failure 4',
+    });
     expect(failed.lastRun.finishedAt).not.toBeNull();
   }, 120_000);
 

@@ -53,7 +53,8 @@ export class JobRunService {
        order by name, "createdOn" desc, id desc`,
       [names, perJob],
     );
-    for (const row of rows) byName.get(row.name)?.push({ ...row, retryCount: Number(row.retryCount) });
+    for (const row of rows)
+      byName.get(row.name)?.push({ ...row, retryCount: Number(row.retryCount) });
     return byName;
   }
 

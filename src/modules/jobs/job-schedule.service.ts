@@ -71,7 +71,10 @@ export class JobScheduleService {
   }
 
   async recordJobId(executor: SqlExecutor, name: string, jobId: string | null): Promise<void> {
-    await executor.query('update job_schedules set last_job_id = $2 where name = $1', [name, jobId]);
+    await executor.query('update job_schedules set last_job_id = $2 where name = $1', [
+      name,
+      jobId,
+    ]);
   }
 
   async list(): Promise<ScheduleRow[]> {

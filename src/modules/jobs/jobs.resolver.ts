@@ -20,7 +20,8 @@ export class JobsResolver {
     })
     runs: number,
   ) {
-    if (runs < 1 || runs > 50) throw new BadUserInputError('runs must be 1 to 50', { field: 'runs' });
+    if (runs < 1 || runs > 50)
+      throw new BadUserInputError('runs must be 1 to 50', { field: 'runs' });
     return (await this.jobsAdmin.list(runs)).map((j) => ({
       ...j,
       schedule: j.scheduled

@@ -92,7 +92,10 @@ function toRunView(row: JobRunRow): JobRunView {
     status: STATUS[row.state],
     queuedAt: row.createdOn,
     startedAt: row.startedOn,
-    finishedAt: row.state === 'completed' || row.state === 'failed' || row.state === 'cancelled' ? row.completedOn : null,
+    finishedAt:
+      row.state === 'completed' || row.state === 'failed' || row.state === 'cancelled'
+        ? row.completedOn
+        : null,
     nextAttemptAt: waiting ? row.startAfter : null,
     retryCount: row.retryCount,
     retryLimit: row.retryLimit,

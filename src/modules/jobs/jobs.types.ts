@@ -15,9 +15,13 @@ registerEnumType(JobRunStatus, {
   valuesConfig: {
     QUEUED: { description: 'Enqueued (or due), not started yet.' },
     RUNNING: { description: 'A server process is running it now.' },
-    RETRYING: { description: 'An attempt failed; the next one waits for its backoff (nextAttemptAt).' },
+    RETRYING: {
+      description: 'An attempt failed; the next one waits for its backoff (nextAttemptAt).',
+    },
     SUCCEEDED: { description: 'Finished without error.' },
-    FAILED: { description: 'Its last allowed attempt failed (or its process died with no retry left).' },
+    FAILED: {
+      description: 'Its last allowed attempt failed (or its process died with no retry left).',
+    },
     CANCELLED: { description: 'Cancelled before it finished.' },
   },
 });
@@ -54,7 +58,10 @@ export class JobRun {
   @Field(() => Date, { nullable: true, description: 'When its latest attempt started.' })
   startedAt: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'When it finished (succeeded, failed for good or cancelled).' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When it finished (succeeded, failed for good or cancelled).',
+  })
   finishedAt: Date | null;
 
   @Field(() => Date, {
@@ -76,7 +83,9 @@ export class JobRun {
   error: string | null;
 }
 
-@ObjectType({ description: 'A background job of the server: scheduled, or run when code enqueues it.' })
+@ObjectType({
+  description: 'A background job of the server: scheduled, or run when code enqueues it.',
+})
 export class Job {
   @Field({ description: 'Its name (the pg-boss queue), e.g. metrics-refresh.' })
   name: string;
@@ -97,23 +106,31 @@ export class Job {
   })
   nextRunAt: Date | null;
 
-  @Field(() => JobRun, { nullable: true, description: 'Its latest run (queued, running or finished).' })
+  @Field(() => JobRun, {
+    nullable: true,
+    description: 'Its latest run (queued, running or finished).',
+  })
   lastRun: JobRun | null;
 
-  @Field(() => [JobRun], { description: 'Its latest runs, newest first (at most `runs` of the query).' })
+  @Field(() => [JobRun], {
+    description: 'Its latest runs, newest first (at most `runs` of the query).',
+  })
   recentRuns: JobRun[];
 
   @Field(() => Int, { description: 'Retries after a failed first attempt.' })
   retryLimit: number;
 
-  @Field(() => Int, { description: 'Seconds before the first retry; doubled each time when retryBackoff.' })
+  @Field(() => Int, {
+    description: 'Seconds before the first retry; doubled each time when retryBackoff.',
+  })
   retryDelaySeconds: number;
 
   @Field({ description: 'Whether retries back off exponentially.' })
   retryBackoff: boolean;
 
   @Field(() => Int, {
-    description: 'Seconds a run may take before its process is presumed dead and the run is redelivered.',
+    description:
+      'Seconds a run may take before its process is presumed dead and the run is redelivered.',
   })
   expireInSeconds: number;
 }

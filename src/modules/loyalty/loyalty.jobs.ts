@@ -31,7 +31,10 @@ export function loyaltyJobs(
     run: async ({ now, data, signal }) => {
       const today = shopTime.dayOf(now);
       const since = data.missedSince ? shopTime.dayOf(new Date(data.missedSince)) : today;
-      const first = since < addDays(today, -BIRTHDAY_CATCH_UP_DAYS) ? addDays(today, -BIRTHDAY_CATCH_UP_DAYS) : since;
+      const first =
+        since < addDays(today, -BIRTHDAY_CATCH_UP_DAYS)
+          ? addDays(today, -BIRTHDAY_CATCH_UP_DAYS)
+          : since;
       let granted = 0;
       for (let day = first; day <= today; day = addDays(day, 1)) {
         signal.throwIfAborted();
