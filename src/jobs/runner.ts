@@ -41,7 +41,7 @@ const STOP_GRACE_MS = 8000;
 export class JobRunner implements JobQueue {
   private readonly boss: PgBoss;
   private readonly jobs = new Map<string, RegisteredJob>();
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, Promise<unknown>>();
   private readonly aborts = new Set<AbortController>();
   private readonly scheduler: Scheduler;
   private stopping = false;
@@ -172,11 +172,29 @@ export class JobRunner implements JobQueue {
     this.running.set(name, run);
   }
 
+  /**
+   * Enqueues a run of `name` and runs it in this process (`c360 jobs run`), after any run of it already queued.
+   * Null when another process is running that job now (its singleton queue hands out nothing).
+   */
+  async runNow(name: string): Promise<RunOutcome | null> {
+    const job = this.jobs.get(name);
+    if (!job) throw new Error(`No job named ${name}`);
+    const id = await this.enqueue(name, { manual: true });
+    for (;;) {
+      const [next] = await this.boss.fetch<Record<string, unknown>>(name, {
+        includeMetadata: true,
+      });
+      if (!next) return null;
+      const outcome = await this.execute(job, next);
+      if (next.id === id) return outcome;
+    }
+  }
+
   /** Runs one fetched job and settles it in pg-boss; never rejects. */
   private async execute(
     { definition, entry }: RegisteredJob,
     job: PgBoss.JobWithMetadata<Record<string, unknown>>,
-  ): Promise<void> {
+  ): Promise<RunOutcome> {
     const abort = new AbortController();
     this.aborts.add(abort);
     // Stop a little before the lease ends, when pg-boss would hand the job to another process.
@@ -208,6 +226,7 @@ export class JobRunner implements JobQueue {
       await this.settle(log, () =>
         this.boss.complete(entry.name, job.id, toOutput(outcome.output)),
       );
+      return { id: job.id, ok: true, output: outcome.output };
     } else {
       const error = safeError(outcome.error);
       logger.warn({ ...log, ms, err: error }, 'jobs: run failed');
@@ -218,6 +237,7 @@ export class JobRunner implements JobQueue {
           ...(error.code ? { code: error.code } : {}),
         }),
       );
+      return { id: job.id, ok: false, error: String(error.message ?? error.type) };
     }
   }
 
@@ -258,6 +278,10 @@ export class JobRunner implements JobQueue {
     });
   }
 }
+
+/** How one run ended in this process. */
+export type RunOutcome =
+  { id: string; ok: true; output: unknown } | { id: string; ok: false; error: string };
 
 /** pg-boss stores an object as the output; anything else is wrapped. */
 function toOutput(value: unknown): object | undefined {

@@ -75,6 +75,87 @@ describeOnPostgres('two server processes on one database', () => {
   }, 180_000);
 });
 
+describeOnPostgres('a server killed in the middle of a job', () => {
+  let database: TestDatabase;
+  let locker: Client | null = null;
+  const servers: ServerProcess[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    await locker?.end().catch(() => undefined);
+    await database?.drop();
+  });
+
+  it('catches up the slot missed while it was down, and the next server runs the killed run again', async () => {
+    const sql = database.db.dataSource;
+    // The daily prune's slot of yesterday was missed (no server ran): the next start runs it once.
+    await sql.query(
+      `insert into job_schedules (name, cron, time_zone, next_due_at)
+       values ('prune-idempotency-keys', '30 4 * * *', 'UTC', now() - interval '1 day')`,
+    );
+    await sql.query(
+      `insert into idempotency_keys (scope, key, fingerprint, created_at)
+       values ('test', 'old', 'f', now() - interval '3 days')`,
+    );
+    // The run blocks on this lock until the test lets go, so that the server can be killed in the middle of it.
+    locker = new Client({ connectionString: database.config.databaseUrl! });
+    await locker.connect();
+    await locker.query('begin');
+    await locker.query('lock table idempotency_keys in access exclusive mode');
+    const env = {
+      DATABASE_URL: database.config.databaseUrl!,
+      JOBS_POLL_INTERVAL_MS: '500',
+      DB_STATEMENT_TIMEOUT_MS: '120000',
+      JOB_SCHEDULE_METRICS_REFRESH: 'off',
+      JOB_SCHEDULE_POINTS_EXPIRY: 'off',
+      JOB_SCHEDULE_BIRTHDAY_BONUSES: 'off',
+      JOB_SCHEDULE_ASSOCIATION_MINING: 'off',
+    };
+    const first = await startServerProcess(env, testPort(14));
+    servers.push(first);
+    const active = await eventually(async () => {
+      const rows: { id: string }[] = await sql.query(
+        `select id from pgboss.job where name = 'prune-idempotency-keys' and state = 'active'`,
+      );
+      return rows[0];
+    }, 'the catch-up run to start');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // A lease of one second instead of the job's 15 minutes, so that the test need not wait for it.
+    await sql.query(
+      `update pgboss.job set expire_in = interval '1 second', retry_delay = 1 where id = $1`,
+      [active.id],
+    );
+    await locker.query('rollback');
+    const second = await startServerProcess(env, testPort(15));
+    servers.push(second);
+    const done = await eventually(
+      async () => {
+        const rows: { state: string; retryCount: number }[] = await sql.query(
+          `select state, retry_count as "retryCount" from pgboss.job where id = $1`,
+          [active.id],
+        );
+        return rows[0]?.state === 'completed' ? rows[0] : undefined;
+      },
+      'the killed run to be redelivered and complete',
+      150_000,
+    );
+    expect(done.retryCount).toBeGreaterThanOrEqual(1);
+    const runs = await sql.query(`select id from pgboss.job where name = 'prune-idempotency-keys'`);
+    expect(runs).toHaveLength(1); // one run for the missed slot, not one per server or per attempt
+    const [row] = await sql.query(
+      `select next_due_at > now() as future from job_schedules where name = 'prune-idempotency-keys'`,
+    );
+    expect(row.future).toBe(true);
+    expect(await sql.query(`select key from idempotency_keys where scope = 'test'`)).toEqual([]);
+    expect(await second.terminate()).toBe(0);
+  }, 240_000);
+});
+
 describeOnOwnCluster('a job while PostgreSQL goes away', () => {
   let cluster: PgCluster;
   let database: TestDatabase;
