@@ -110,6 +110,7 @@ describeOnPostgres('a server killed in the middle of a job', () => {
       DATABASE_URL: database.config.databaseUrl!,
       JOBS_POLL_INTERVAL_MS: '500',
       DB_STATEMENT_TIMEOUT_MS: '120000',
+      LOG_LEVEL: 'info',
       JOB_SCHEDULE_METRICS_REFRESH: 'off',
       JOB_SCHEDULE_POINTS_EXPIRY: 'off',
       JOB_SCHEDULE_BIRTHDAY_BONUSES: 'off',
@@ -122,7 +123,11 @@ describeOnPostgres('a server killed in the middle of a job', () => {
         `select id from pgboss.job where name = 'prune-idempotency-keys' and state = 'active'`,
       );
       return rows[0];
-    }, 'the catch-up run to start');
+    }, 'the catch-up run to start').catch(async (error: Error) => {
+      const state = await sql.query(`select name, state from pgboss.job`).catch((e) => String(e));
+      const rows = await sql.query(`select * from job_schedules`);
+      throw new Error(`${error.message}\n${JSON.stringify({ state, rows })}\n${first.output()}`);
+    });
     first.child.kill('SIGKILL');
     await first.exited;
     // A lease of one second instead of the job's 15 minutes, so that the test need not wait for it.

@@ -55,7 +55,9 @@ export class JobScheduleService {
   }
 
   /**
-   * Claims a due slot: moves next_due_at from `expected` to `next` unless another server did first. True when this
+   * Claims a due slot: moves next_due_at from `expected` to `next` unless another server did first (the row lock
+   * makes a concurrent UPDATE re-read the row, which then no longer matches). Compared to the millisecond, the
+   * precision of the JavaScript Date it was read into. True when this
    * call claimed it. Run through `executor` to enqueue in the same transaction.
    */
   async claim(
@@ -64,7 +66,8 @@ export class JobScheduleService {
   ): Promise<boolean> {
     const result = await executor.query(
       `update job_schedules set next_due_at = $3, last_slot_at = $4, last_claimed_at = $5, updated_at = now()
-       where name = $1 and next_due_at = $2`,
+       where name = $1 and next_due_at <= $5
+         and date_trunc('milliseconds', next_due_at) = date_trunc('milliseconds', $2::timestamptz)`,
       [claim.name, claim.expected, claim.next, claim.slot, claim.now],
     );
     return (result.rowCount ?? 0) === 1;
