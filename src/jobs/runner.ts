@@ -36,7 +36,7 @@ export interface JobRunnerOptions {
 /** How many times a finished run's complete/fail is tried before it is left to pg-boss' lease expiry. */
 const SETTLE_ATTEMPTS = 5;
 /** Leaves shutdown this long for runs to stop at their next check of the signal. */
-const STOP_GRACE_MS = 8000;
+const STOP_GRACE_MS = 5000;
 
 export class JobRunner implements JobQueue {
   private readonly boss: PgBoss;
@@ -95,7 +95,10 @@ export class JobRunner implements JobQueue {
     this.options.catalog.attach(this);
     if (!this.options.work) return;
     await this.scheduler.sync();
-    this.loop = this.pollLoop();
+    // The loop catches every failure itself; this is only so that a bug in it is logged, never an unhandled rejection.
+    this.loop = this.pollLoop().catch((error) =>
+      logger.error({ err: safeError(error) }, 'jobs: the poll loop stopped'),
+    );
   }
 
   async enqueue(name: string, data: Record<string, unknown>, options: EnqueueOptions = {}) {

@@ -13,8 +13,13 @@ import { describeIf, pgBinaries, postgres } from '../support/requirements';
  * process (a second server refuses its folder, embedded-lock.ts), so two servers never share one PGlite and its jobs;
  * and an in-memory PGlite cannot be stopped under a running server.
  */
-const describeOnPostgres = describeIf(postgres());
-const describeOnOwnCluster = describeIf(postgres(), pgBinaries());
+// The reason shows in the skip report of a run on PGlite.
+const sharedDatabase = {
+  met: postgres().met,
+  reason: 'PostgreSQL only: an embedded database has one owner process, so no two servers share its jobs',
+};
+const describeOnPostgres = describeIf(sharedDatabase);
+const describeOnOwnCluster = describeIf(sharedDatabase, pgBinaries());
 
 async function eventually<T>(check: () => Promise<T | undefined>, what: string, bound = 90_000) {
   const until = Date.now() + bound;

@@ -244,6 +244,35 @@ describe('jobs configuration', () => {
     }
   });
 
+  it('with JOBS_ENABLED=false enqueues but runs and schedules nothing', async () => {
+    const database = await createTestDatabase();
+    const app = await createApp(database.config, database.db, { jobs: { work: false } });
+    try {
+      const id = await app.services.jobQueue.enqueue('prune-idempotency-keys', {});
+      const key = (await app.services.apiKeys.create('admin', ['admin'], null)).key;
+      const res = await request(app.app)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('authorization', `Bearer ${key}`)
+        .send({ query: '{ jobs { name nextRunAt lastRun { id status } } }' });
+      const prune = res.body.data.jobs.find(
+        (j: { name: string }) => j.name === 'prune-idempotency-keys',
+      );
+      expect(prune).toEqual({
+        name: 'prune-idempotency-keys',
+        nextRunAt: null,
+        lastRun: { id, status: 'QUEUED' },
+      });
+    } finally {
+      await app.stop();
+      await database.drop();
+    }
+    // After stop, nothing enqueues silently.
+    await expect(app.services.jobQueue.enqueue('prune-idempotency-keys', {})).rejects.toThrow(
+      /not started/,
+    );
+  });
+
   it('answers the jobs query in production', async () => {
     const database = await createTestDatabase();
     const app = await createApp({ ...database.config, nodeEnv: 'production' }, database.db, {

@@ -40,7 +40,7 @@ export class JobCatalog implements JobQueue {
     return this.published.find((e) => e.name === name) ?? null;
   }
 
-  enqueue(name: string, data: Record<string, unknown>, options?: EnqueueOptions) {
+  async enqueue(name: string, data: Record<string, unknown>, options?: EnqueueOptions) {
     if (!this.queue) throw new JobQueueUnavailableError();
     return this.queue.enqueue(name, data, options);
   }
