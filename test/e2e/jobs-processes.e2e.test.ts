@@ -16,7 +16,8 @@ import { describeIf, pgBinaries, postgres } from '../support/requirements';
 // The reason shows in the skip report of a run on PGlite.
 const sharedDatabase = {
   met: postgres().met,
-  reason: 'PostgreSQL only: an embedded database has one owner process, so no two servers share its jobs',
+  reason:
+    'PostgreSQL only: an embedded database has one owner process, so no two servers share its jobs',
 };
 const describeOnPostgres = describeIf(sharedDatabase);
 const describeOnOwnCluster = describeIf(sharedDatabase, pgBinaries());
