@@ -52,7 +52,7 @@ export class Scheduler {
     for (const row of await this.schedules.due(now)) {
       const job = this.jobs.get(row.name);
       // Another server may run with another schedule for a while (a rolling deploy): the row's cron is the one in force.
-      if (!job || !row.cron || !row.nextDueAt) continue;
+      if (!job?.entry.scheduled || !row.cron || !row.nextDueAt) continue; // a job that lost its schedule
       const slot = latestSlotAtOrBefore(row.cron, row.timeZone, now) ?? row.nextDueAt;
       const next = nextSlotAfter(row.cron, row.timeZone, now);
       const client = await this.connect();
