@@ -4,7 +4,9 @@ import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { AppConfig } from './config';
 import { Database } from './db/data-source';
-import { createContext, createResolvers, createServices, Services } from './container';
+import { collectJobs, createContext, createResolvers, createServices, Services } from './container';
+import { startJobs, type JobsOptions } from './jobs';
+import type { JobRunner } from './jobs/runner';
 import { createSchema } from './schema';
 import { createMetrics, requestFacts } from './common/observability';
 import { configureLogger } from './common/logger';
@@ -42,7 +44,9 @@ export interface App {
   services: Services;
   /** The outbox's NATS JetStream publisher when NATS_URL is set; the caller starts it (runServer, tests). */
   natsStream: NatsStreamPublisher | null;
-  /** Stops Apollo (draining in-flight requests) and the NATS publisher; the caller closes the database. */
+  /** The job runner of this process (null unless createApp was given `jobs`); see src/jobs/. */
+  jobs: JobRunner | null;
+  /** Stops Apollo (draining in-flight requests), the NATS publisher and the jobs; the caller closes the database. */
   stop: () => Promise<void>;
 }
 
@@ -51,9 +55,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export async function createApp(
   config: AppConfig,
   db: Database,
-  options: { ideKey?: string | null } = {},
+  options: { ideKey?: string | null; jobs?: JobsOptions } = {},
 ): Promise<App> {
   const services = createServices(config, db.dataSource);
+  // The jobs are listed (the `jobs` query) in every app; they run only where `jobs` is given (server.ts, tests).
+  const jobs = await startJobs(config, db, services, collectJobs(config, services), options.jobs);
   useCursorSecret(config.apiKeyHashKey);
   const graph = await createSchema(createResolvers(config, services));
   const schema = config.federationSubgraph
@@ -181,6 +187,7 @@ export async function createApp(
     httpServer,
     services,
     natsStream,
+    jobs,
     stop: async () => {
       shuttingDown = true;
       // Before the drain, which would cut the upgraded sockets without a close frame.
@@ -189,6 +196,7 @@ export async function createApp(
       await drain.drain();
       await apollo.stop();
       await natsStream?.stop();
+      await jobs?.stop();
       await keyChanges?.stop();
       await bucket.close();
       await shared.close();

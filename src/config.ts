@@ -1,6 +1,7 @@
 import { loadTrustedDocuments } from './common/persisted-query-manifest';
 import { isPhoneRegion } from './common/phone';
 import { DEFAULT_SHOP_TIME_ZONE, timeZoneProblem } from './common/shop-time';
+import { cronProblem } from './common/cron';
 
 /**
  * Every environment variable the server reads, parsed once into a frozen AppConfig.
@@ -28,7 +29,10 @@ export interface AppConfig {
   readonly demoSeedCustomers: number;
   readonly logSql: boolean;
   readonly actionQuietDays: number;
-  readonly metricsRefreshIntervalMinutes: number;
+  readonly jobsEnabled: boolean;
+  readonly jobsPollIntervalMs: number;
+  /** JOB_SCHEDULE_<JOB> variables that are set, by variable name: a cron expression, or `off`. */
+  readonly jobSchedules: Readonly<Record<string, string>>;
   readonly metricsHistoryPerCustomer: number;
   readonly clvEventPercent: number;
   readonly eventRetentionDays: number;
@@ -257,12 +261,28 @@ export const CONFIG_VARIABLES = [
       'Next best actions propose nothing to a customer contacted (outbound) within this many days.',
   },
   {
-    env: 'METRICS_REFRESH_INTERVAL_MINUTES',
-    key: 'metricsRefreshIntervalMinutes',
-    defaultValue: '1440',
-    parse: integerIn(0, 10080),
+    env: 'JOBS_ENABLED',
+    key: 'jobsEnabled',
+    defaultValue: 'true',
+    parse: boolean,
     description:
-      'The server recomputes every stored metric (probability alive decays with time) this often, in minutes (0: never). With several servers on one PostgreSQL, one at a time does it (an advisory lock).',
+      'Run background jobs (scheduled and enqueued, on pg-boss in the database) in this server process. false: it runs none and schedules none (the `jobs` query still answers); several servers may share the work.',
+  },
+  {
+    env: 'JOBS_POLL_INTERVAL_MS',
+    key: 'jobsPollIntervalMs',
+    defaultValue: '2000',
+    parse: integerIn(500, 600000),
+    description:
+      'How often a server looks for due schedule slots and for queued jobs (a job enqueued in the same process starts at once).',
+  },
+  {
+    env: 'JOB_SCHEDULE_<JOB>',
+    key: 'jobSchedules',
+    defaultValue: '',
+    parse: () => Object.freeze({}),
+    description:
+      'One per job (JOB_SCHEDULE_METRICS_REFRESH, JOB_SCHEDULE_POINTS_EXPIRY, JOB_SCHEDULE_BIRTHDAY_BONUSES, JOB_SCHEDULE_ASSOCIATION_MINING, JOB_SCHEDULE_PRUNE_IDEMPOTENCY_KEYS): a cron expression (5 fields, or 6 with seconds) in SHOP_TIME_ZONE, or `off`. Unset: the job’s default (docs/jobs.md). A slot missed while no server ran runs once at the next start.',
   },
   {
     env: 'METRICS_HISTORY_PER_CUSTOMER',
@@ -471,6 +491,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(`${spec.env}=${JSON.stringify(raw)}: ${error.message}`);
     }
   }
+  config.jobSchedules = Object.freeze(jobSchedulesOf(env, problems));
+  if (env.METRICS_REFRESH_INTERVAL_MINUTES !== undefined)
+    problems.push(
+      'METRICS_REFRESH_INTERVAL_MINUTES was replaced by JOB_SCHEDULE_METRICS_REFRESH, a cron expression (default "0 3 * * *"; `off` disables it): see docs/jobs.md',
+    );
   if (config.ideEnabled === null) config.ideEnabled = config.nodeEnv !== 'production';
   if (config.nodeEnv === 'production' && config.apiKeyHashKey === DEVELOPMENT_HASH_KEY) {
     problems.push('API_KEY_HASH_KEY must be set in production (a long random secret)');
@@ -484,4 +509,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return Object.freeze(config) as unknown as AppConfig;
+}
+
+/** The JOB_SCHEDULE_* variables that are set; whether each names a job is checked when the jobs are registered. */
+function jobSchedulesOf(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string> {
+  const schedules: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('JOB_SCHEDULE_') || raw === undefined) continue;
+    const value = raw.trim();
+    const problem = value === 'off' ? null : cronProblem(value);
+    if (problem) problems.push(`${name}=${JSON.stringify(raw)}: ${problem}`);
+    else schedules[name] = value;
+  }
+  return schedules;
 }

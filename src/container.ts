@@ -9,6 +9,7 @@ import type {
   PersonalDataHandler,
   ServicesOf,
 } from './common/module-manifest';
+import { jobsModule } from './modules/jobs';
 import { eventsModule } from './modules/events';
 import { customersModule } from './modules/customers';
 import { ordersModule } from './modules/orders';
@@ -25,12 +26,14 @@ import { NodeResolver } from './node.resolver';
 import { DomainEventBus } from './common/domain-events';
 import type { Loaders, RequestContext } from './common/request-context';
 import type { Principal } from './common/scopes';
+import type { JobDefinition } from './common/jobs';
 
 /**
  * The modules, each after the modules it depends on (its services factory receives theirs). This list is the
  * only place that names them; everything below iterates it.
  */
 export const MODULES = [
+  jobsModule,
   eventsModule,
   customersModule,
   ordersModule,
@@ -167,4 +170,9 @@ export function createContext(
 ): RequestContext {
   const now = new Date();
   return { requestId, principal, now, loaders: createLoaders(services, now) };
+}
+
+/** Every module's background jobs (their manifest's `jobs`), in the order of MODULES. */
+export function collectJobs(config: AppConfig, services: Services): JobDefinition[] {
+  return manifests.flatMap((m) => m.jobs?.(services as never, config) ?? []);
 }

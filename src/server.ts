@@ -3,7 +3,6 @@ import { AppConfig, ConfigError } from './config';
 import { openDatabase } from './db/data-source';
 import { hasPendingMigrations, isEmpty, migrate } from './db/bootstrap';
 import { createApp } from './app';
-import { MetricsRefreshSchedule } from './modules/metrics';
 import { seedDemoData } from './seed/seed';
 import { ensureDemoKey } from './demo-key';
 import type { Tracing } from './tracing';
@@ -38,8 +37,10 @@ export async function runServer(config: AppConfig, tracing: Tracing | null) {
   }
   const demoKey =
     db.kind === 'pglite' && config.pgliteDataDir ? await ensureDemoKey(db, config) : null;
-  const { httpServer, services, natsStream, stop } = await createApp(config, db, {
+  // Background jobs run here unless JOBS_ENABLED=false (docs/jobs.md); the stored-metrics refresh is one of them.
+  const { httpServer, natsStream, stop } = await createApp(config, db, {
     ideKey: demoKey,
+    jobs: { work: config.jobsEnabled },
   });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', (error: NodeJS.ErrnoException) =>
@@ -65,13 +66,6 @@ export async function runServer(config: AppConfig, tracing: Tracing | null) {
     `Customer 360 GraphQL API on http://${config.host}:${config.port}/graphql (${where})`,
   );
 
-  // Stored metrics age with time between fits and imports: recomputed on a timer (METRICS_REFRESH_INTERVAL_MINUTES).
-  const metricsRefresh = new MetricsRefreshSchedule(
-    services.metricsStore,
-    config.metricsRefreshIntervalMinutes,
-    db.kind === 'postgres',
-  );
-  metricsRefresh.start();
   // The outbox to NATS JetStream (NATS_URL); never throws, retries while NATS is away. stop() below stops it.
   natsStream?.start();
 
@@ -82,7 +76,6 @@ export async function runServer(config: AppConfig, tracing: Tracing | null) {
     console.log(`${signal}: finishing in-flight requests…`);
     // A hard deadline, so that a stuck request cannot keep the process from exiting.
     setTimeout(() => process.exit(1), 20_000).unref();
-    await metricsRefresh.stop();
     await stop();
     await db.close();
     await tracing?.shutdown();

@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/data-source';
 import { hasPendingMigrations, migrate, pendingMigrations } from '../db/bootstrap';
-import { createServices } from '../container';
+import { collectJobs, createServices } from '../container';
+import { startJobs } from '../jobs';
 import { seedDemoData } from '../seed/seed';
 import { MetricsChangeCause } from '../modules/metrics';
 import { writeSchemaFile } from './emit-schema';
@@ -420,6 +421,43 @@ const COMMANDS: Record<string, (rest: string[]) => Promise<void>> = {
   'prune-idempotency-keys': async () => {
     await withDatabase(async (db) => {
       console.log(`${await pruneIdempotencyKeys(db.dataSource.manager)} idempotency keys deleted`);
+    });
+  },
+  jobs: async (rest) => {
+    const [action, name] = rest;
+    if (action !== undefined && action !== 'run')
+      throw new ConfigError('jobs takes no argument (list) or: run <name>');
+    if (action === 'run' && !name) throw new ConfigError('jobs run takes a job name');
+    await withDatabase(async (db, config) => {
+      const services = createServices(config, db.dataSource);
+      // Started for this command only: no schedules, no poll loop; `run` runs the job here.
+      const runner = await startJobs(config, db, services, collectJobs(config, services), {
+        work: false,
+      });
+      try {
+        if (action === 'run') {
+          const outcome = await runner!.runNow(name);
+          if (!outcome) throw new ConfigError(`${name} is running in another process now`);
+          console.log(JSON.stringify(outcome));
+          if (!outcome.ok) process.exitCode = 1;
+          return;
+        }
+        for (const job of await services.jobsAdmin.list(1)) {
+          const when = job.scheduled
+            ? job.cron
+              ? `${job.cron} ${job.timeZone}`
+              : 'off'
+            : 'enqueued';
+          const last = job.lastRun
+            ? `${job.lastRun.status} ${(job.lastRun.finishedAt ?? job.lastRun.startedAt ?? job.lastRun.queuedAt).toISOString()}${job.lastRun.error ? ` (${job.lastRun.error})` : ''}`
+            : 'never run';
+          console.log(
+            `${job.name.padEnd(24)} ${when.padEnd(22)} next ${job.nextRunAt?.toISOString() ?? '-'}  last ${last}`,
+          );
+        }
+      } finally {
+        await runner?.stop();
+      }
     });
   },
   'emit-schema': async () => {

@@ -33,6 +33,8 @@ Commands:
   check                                     integrity: indexes against tables (amcheck), foreign keys, order roll-ups,
                                             loyalty ledger; exits 3 on damage
   prune-idempotency-keys                    delete idempotency keys older than their 24-hour retention (run daily)
+  jobs                                      the background jobs: schedule, next run, last run (docs/jobs.md)
+  jobs run <name>                           run one job now in this process (after any run of it already queued)
   emit-schema                               write schema.graphql from the code
   config                                    list the environment variables as a Markdown table
 

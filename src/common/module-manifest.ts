@@ -6,6 +6,7 @@ import type { TextColumns } from './personal-data';
 import type { Loaders, RequestContext } from './request-context';
 import type { Node } from './relay';
 import type { TimelineSource } from './timeline-source';
+import type { JobDefinition } from './jobs';
 
 /** The settings a module may read: the part of AppConfig (src/config.ts) that modules need, so no module imports it. */
 export interface ModuleSettings {
@@ -21,6 +22,8 @@ export interface ModuleSettings {
   readonly clvEventPercent: number;
   /** EVENT_RETENTION_DAYS: how long the outbox keeps events. */
   readonly eventRetentionDays: number;
+  /** DATABASE_URL: PostgreSQL, which several servers may share (null: the embedded PGlite). */
+  readonly databaseUrl: string | null;
 }
 
 /**
@@ -98,6 +101,11 @@ export interface ModuleManifest<S extends object = object, D extends object = ob
   textColumns?: TextColumns[];
   /** What it adds to other modules, by their name (e.g. CustomerFilter fields and sort keys to `customers`). */
   extend?: Record<string, unknown>;
+  /**
+   * Its background jobs (common/jobs.ts): scheduled ones (a default cron, JOB_SCHEDULE_<JOB> overrides it) and
+   * handlers of what code enqueues; collected by the composition root and run by src/jobs/ on pg-boss.
+   */
+  jobs?(services: D & S, settings: ModuleSettings): JobDefinition<any>[]; // each reads its own data
   /** Registers its handlers of domain events (its own and other modules'), once every service exists. */
   subscribe?(services: D & S, events: DomainEventBus): void;
 }

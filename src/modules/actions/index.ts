@@ -7,6 +7,7 @@ import type { CommunicationService } from '../communications';
 import type { LoyaltyEarningService, LoyaltyService } from '../loyalty';
 import type { MetricsService, MetricsStoreService } from '../metrics';
 import { ActionsService } from './actions.service';
+import { actionsJobs } from './actions.jobs';
 import { createActionsLoaders } from './actions.loaders';
 import { actionsResolverOnly } from './actions.compiled';
 import {
@@ -89,4 +90,5 @@ export const actionsModule = {
     eraseInTransaction: (manager, _id, quotable) => s.segments.redact(manager, [...quotable]),
   }),
   extend: { customers: segmentFilter },
+  jobs: (s) => actionsJobs(s.actions),
 } satisfies ModuleManifest<{ segments: SegmentsService; actions: ActionsService }, ActionsDeps>;

@@ -25,6 +25,7 @@ import { LOYALTY_ENTITIES } from './loyalty.entity';
 import { tierFilter } from './tier-filter.inputs';
 import { loyaltyTimelineSource } from './loyalty.timeline';
 import { subscribeLoyalty } from './loyalty.subscriptions';
+import { loyaltyJobs } from './loyalty.jobs';
 export { LoyaltyService } from './loyalty.service';
 export { LoyaltyProgramService } from './loyalty-program.service';
 export { LoyaltyLedgerEntry, LedgerEntryKind, TierBasis } from './loyalty.types';
@@ -163,4 +164,6 @@ export const loyaltyModule = {
   timelineSources: [loyaltyTimelineSource],
   extend: { customers: tierFilter },
   subscribe: subscribeLoyalty,
+  jobs: (s, settings) =>
+    loyaltyJobs(s.loyaltyEarning, s.customers, new ShopTime(settings.shopTimeZone)),
 } satisfies ModuleManifest<LoyaltyServices, LoyaltyDeps>;

@@ -33,13 +33,13 @@ import { customerSummaryProjections, metricsResolverOnly } from './customer-summ
 import { METRICS_ENTITIES } from './customer-metrics.entity';
 import { metricsCustomerList } from './metrics-filter.inputs';
 import { subscribeMetrics } from './metrics.subscriptions';
+import { metricsJobs } from './metrics.jobs';
 export { CustomerSummary, summariseCustomer } from './customer-summary';
 export { fitBgBb } from './models/bg-bb';
 export type { PeriodSummary } from './models/bg-bb';
 export { ModelFitService } from './model-fit.service';
 export { MetricsService } from './metrics.service';
 export { MetricsStoreService } from './metrics-store.service';
-export { MetricsRefreshSchedule } from './metrics-refresh.schedule';
 export { MetricsChangeCause } from './metrics-history.types';
 export { AnalyticsService } from './analytics.service';
 
@@ -177,4 +177,5 @@ export const metricsModule = {
   }),
   extend: { customers: metricsCustomerList },
   subscribe: subscribeMetrics,
+  jobs: (s, settings) => metricsJobs(s.metricsStore, settings),
 } satisfies ModuleManifest<MetricsServices, MetricsDeps>;

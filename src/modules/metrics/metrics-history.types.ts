@@ -36,7 +36,7 @@ describeEnum(
     RETURN: 'A return of one of their orders was recorded.',
     FEEDBACK: 'Feedback of the customer was recorded (NPS and complaints weigh in churn risk).',
     TIME_PASSING:
-      'The scheduled refresh (METRICS_REFRESH_INTERVAL_MINUTES): time passed without purchases.',
+      'The scheduled refresh (the metrics-refresh job, JOB_SCHEDULE_METRICS_REFRESH): time passed without purchases.',
     NEW_FIT: 'The models were fitted again (fitModels, fit-models).',
     IMPORT: 'An order import touched the customer (or, after a large import, everyone).',
     ERASURE: "Recomputed after the customer's personal data was erased.",
