@@ -36,6 +36,7 @@ export interface AppConfig {
   readonly metricsHistoryPerCustomer: number;
   readonly clvEventPercent: number;
   readonly eventRetentionDays: number;
+  readonly loyaltyExpiryNoticeDays: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly apiKeyHashKey: string;
   readonly apiKeyCacheSeconds: number;
@@ -299,6 +300,14 @@ export const CONFIG_VARIABLES = [
     parse: integerIn(1, 1000),
     description:
       'A metrics.clv_changed event is published when a customer’s stored 12-month predicted CLV moved by more than this percentage (1 to 1000) since the value of their last such event (and by at least one unit of the currency).',
+  },
+  {
+    env: 'LOYALTY_EXPIRY_NOTICE_DAYS',
+    key: 'loyaltyExpiryNoticeDays',
+    defaultValue: '14',
+    parse: integerIn(1, 365),
+    description:
+      'The points-expiry-notice job announces loyalty points this many days before they lapse (loyalty.points_expiring), 1 to 365.',
   },
   {
     env: 'EVENT_RETENTION_DAYS',

@@ -22,6 +22,8 @@ export interface ModuleSettings {
   readonly clvEventPercent: number;
   /** EVENT_RETENTION_DAYS: how long the outbox keeps events. */
   readonly eventRetentionDays: number;
+  /** LOYALTY_EXPIRY_NOTICE_DAYS: how long before points lapse they are announced. */
+  readonly loyaltyExpiryNoticeDays: number;
   /** DATABASE_URL: PostgreSQL, which several servers may share (null: the embedded PGlite). */
   readonly databaseUrl: string | null;
 }

@@ -25,6 +25,8 @@ export interface PublicEventSpec<K extends DomainEventName = DomainEventName> {
   scope: string;
   /** Dotted paths in `data` that are personal data: present only for readers with pii:read. */
   personal: readonly string[];
+  /** A further scope one event's data needs (a reorder reminder names a purchase: orders:read); null: none. */
+  alsoNeeds?(data: Record<string, unknown>): string | null;
   /** The outbox rows of one domain event (most give one; none when nothing public changed). */
   toOutbox(event: DomainEventMap[K]): OutboxRecord[];
 }
@@ -67,6 +69,17 @@ function removePath(value: unknown, path: string[]): boolean {
   }
   return removePath(record[head], rest);
 }
+
+/** Whether a principal may read this event (its type's scope, and what its data needs beyond it). */
+export const mayReadEvent = (
+  spec: Pick<PublicEventSpec, 'scope' | 'alsoNeeds'>,
+  data: Record<string, unknown>,
+  principal: Principal | null,
+) => {
+  if (!hasScope(principal, spec.scope)) return false;
+  const also = spec.alsoNeeds?.(data);
+  return !also || hasScope(principal, also);
+};
 
 /** Whether a principal may read events of this type. */
 export const mayRead = (spec: Pick<PublicEventSpec, 'scope'>, principal: Principal | null) =>

@@ -81,7 +81,7 @@ describe('jobs', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({
-      jobSchedules: { JOB_SCHEDULE_ASSOCIATION_MINING: 'off' },
+      jobSchedules: { JOB_SCHEDULE_ASSOCIATION_MINING: 'off', JOB_SCHEDULE_PRUNE_EVENTS: 'off' },
     });
     app = await createApp(database.config, database.db, {
       jobs: { work: true, clock: clock.now, extraJobs: [flaky, ticking] },
@@ -146,7 +146,7 @@ describe('jobs', () => {
        values ('test', 'old', 'f', now() - interval '3 days'), ('test', 'new', 'f', now())`,
     );
     clock.set('2027-03-11T04:30:00Z'); // 04:30 (prune), past 00:15 (expiry), 00:30 (birthdays), 03:00 (metrics)
-    expect(await app.jobs!.tick()).toBe(5); // four module jobs and test-ticking
+    expect(await app.jobs!.tick()).toBe(5); // four module jobs and test-ticking (prune-events is off here)
     const prune = await eventually(async () => {
       const job = await jobNamed('prune-idempotency-keys');
       return job.lastRun?.status === 'SUCCEEDED' ? job : undefined;

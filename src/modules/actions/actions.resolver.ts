@@ -36,6 +36,7 @@ import {
 } from './actions.types';
 import type { ProposedAction } from './next-best-action';
 import { RequireScopes } from '../../common/require-scopes';
+import { ACTION_SOURCE_SCOPE } from './actions.events';
 import { CostOf } from '../../common/cost-hints';
 import { EARLIEST_DAY, LATEST_DAY, MAX_WINDOW_DAYS } from './day-window';
 
@@ -109,14 +110,6 @@ function notePersonal<T extends { customerId: string }>(
  * An action's reason and value speak of the data it was built from ("Detractor NPS answer (5)", "159 points expire
  * within 30 days", a product bought): it is listed only to keys that may read that data themselves.
  */
-const ACTION_SOURCE_SCOPE: Partial<Record<string, string>> = {
-  REORDER_REMINDER: 'orders:read',
-  COMPLEMENTARY_PRODUCT: 'orders:read',
-  SERVICE_FOLLOW_UP: 'feedback:read',
-  THANK_YOU: 'feedback:read',
-  TIER_NUDGE: 'loyalty:read',
-  POINTS_EXPIRING: 'loyalty:read',
-};
 
 function readableActions<T extends { kind: string; personalData?: string }>(
   principal: Principal | null,

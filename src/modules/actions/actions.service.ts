@@ -1,3 +1,5 @@
+import type { DomainEventBus } from '../../common/domain-events';
+import { ActionKindName } from './actions.types';
 import { DataSource } from 'typeorm';
 import { isConsentable } from '../../common/channels';
 import { BadUserInputError } from '../../common/errors';
@@ -49,7 +51,29 @@ export class ActionsService {
     private readonly currency: string,
     private readonly quietDays: number,
     private readonly shopTime: ShopTime,
+    private readonly events: DomainEventBus,
   ) {}
+
+  /**
+   * Announces every next best action due on the shop days `fromDay` to `toDay` across the base (action.due), all in
+   * one transaction, so a retried run announces nothing twice; the daily job passes the days of the slots it runs for.
+   */
+  async announceDue(fromDay: string, toDay: string, now: Date): Promise<{ actions: number }> {
+    const due: { customerId: string; action: ProposedAction }[] = [];
+    for (const kind of Object.values(ActionKindName))
+      due.push(...(await this.actionsAcrossBase(kind, fromDay, toDay, now)));
+    if (due.length > 0) {
+      await this.dataSource.transaction(async (manager) => {
+        for (const { customerId, action } of due)
+          await this.events.publish(manager, 'action.due', {
+            customerId,
+            action,
+            currency: this.currency,
+          });
+      });
+    }
+    return { actions: due.length };
+  }
 
   toReplenishment(row: ProductCycleRow): Replenishment | null {
     const cycle = purchaseCycle(row.gaps, row.lastDay);

@@ -1,3 +1,4 @@
+import { ACTION_PUBLIC_EVENTS } from './actions.events';
 import type { TextColumns } from '../../common/personal-data';
 import { ShopTime } from '../../common/shop-time';
 import type { ModuleManifest } from '../../common/module-manifest';
@@ -55,7 +56,8 @@ interface ActionsDeps {
 export const actionsModule = {
   name: 'actions',
   entities: ACTIONS_ENTITIES,
-  services: ({ dataSource, settings }, d) => ({
+  publicEvents: ACTION_PUBLIC_EVENTS,
+  services: ({ dataSource, settings, events }, d) => ({
     segments: new SegmentsService(dataSource, settings.shopCurrency),
     actions: new ActionsService(
       dataSource,
@@ -70,6 +72,7 @@ export const actionsModule = {
       settings.shopCurrency,
       settings.actionQuietDays,
       new ShopTime(settings.shopTimeZone),
+      events,
     ),
   }),
   resolvers: (s, settings) => [
@@ -90,5 +93,5 @@ export const actionsModule = {
     eraseInTransaction: (manager, _id, quotable) => s.segments.redact(manager, [...quotable]),
   }),
   extend: { customers: segmentFilter },
-  jobs: (s) => actionsJobs(s.actions),
+  jobs: (s, settings) => actionsJobs(s.actions, new ShopTime(settings.shopTimeZone)),
 } satisfies ModuleManifest<{ segments: SegmentsService; actions: ActionsService }, ActionsDeps>;

@@ -1,7 +1,7 @@
 import type { DomainEventBus } from '../../common/domain-events';
 import { AppError, BadUserInputError } from '../../common/errors';
 import { MAX_PAGE_SIZE, PageInfo } from '../../common/pagination';
-import { dataFor, mayRead, PublicEventSpec } from '../../common/public-events';
+import { dataFor, mayRead, mayReadEvent, PublicEventSpec } from '../../common/public-events';
 import { toGlobalId } from '../../common/relay';
 import type { Principal } from '../../common/scopes';
 import { OutboxEvent, OutboxService, positionCursor, positionFromCursor } from './outbox.service';
@@ -65,7 +65,7 @@ export class ChangeEventService {
   /** What `principal` may see of one event; null when its key may not read the type. */
   view(event: OutboxEvent, principal: Principal | null): ChangeEvent | null {
     const spec = this.byType.get(event.type);
-    if (!spec || !mayRead(spec, principal)) return null;
+    if (!spec || !mayReadEvent(spec, event.data, principal)) return null;
     const { data, redacted } = dataFor(spec, event.data, principal);
     return {
       id: event.id,
@@ -97,14 +97,19 @@ export class ChangeEventService {
     const after = positionFromCursor(args.after, 'after');
     const rows = await this.outbox.readAfter(after, types, args.first + 1);
     const pageRows = rows.slice(0, args.first);
-    const nodes = pageRows.map((r) => this.view(r, principal)!);
-    const edges = pageRows.map((r, i) => ({ cursor: positionCursor(r.position), node: nodes[i] }));
+    // An event whose data needs a further scope (action.due of a reorder reminder) is skipped, not cut short.
+    const edges = pageRows.flatMap((r) => {
+      const node = this.view(r, principal);
+      return node ? [{ cursor: positionCursor(r.position), node }] : [];
+    });
+    const nodes = edges.map((e) => e.node);
+    const last = pageRows[pageRows.length - 1];
     const pageInfo: PageInfo = {
       hasNextPage: rows.length > args.first,
       hasPreviousPage: args.after != null,
       startCursor: edges[0]?.cursor ?? null,
       // An empty page keeps the reader where it was, so it can poll with the same cursor.
-      endCursor: edges[edges.length - 1]?.cursor ?? args.after ?? null,
+      endCursor: last ? positionCursor(last.position) : (args.after ?? null),
     };
     return { edges, nodes, pageInfo, countAll: () => this.outbox.countAfter(after, types) };
   }

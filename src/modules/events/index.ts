@@ -23,6 +23,12 @@ const eventTextColumns: TextColumns[] = [
     personal: { data: "'{}'::jsonb" },
     notPersonal: { type: 'ChangeEventType name' },
   },
+  {
+    table: 'outbox_consumers',
+    customerKey: null,
+    personal: {},
+    notPersonal: { name: 'name of a reader inside the server (nats, webhooks)' },
+  },
 ];
 
 /**
@@ -40,4 +46,18 @@ export const eventsModule = {
   resolvers: (s) => [new EventsResolver(s.changeEvents), new EventsSubscriptionResolver()],
   subscribe: (s, events) => s.changeEvents.subscribe(events),
   textColumns: eventTextColumns,
+  jobs: (s, settings) => [
+    {
+      name: 'prune-events',
+      description: `Deletes change events older than EVENT_RETENTION_DAYS (${settings.eventRetentionDays}) from the outbox.`,
+      schedule: '45 3 * * *',
+      retry: { retryLimit: 3, retryDelaySeconds: 300, backoff: true },
+      expireInSeconds: 30 * 60,
+      run: async ({ now }) => ({
+        deleted: await s.outbox.prune(
+          new Date(now.getTime() - settings.eventRetentionDays * 86_400_000),
+        ),
+      }),
+    },
+  ],
 } satisfies ModuleManifest<{ outbox: OutboxService; changeEvents: ChangeEventService }>;

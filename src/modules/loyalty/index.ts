@@ -165,5 +165,10 @@ export const loyaltyModule = {
   extend: { customers: tierFilter },
   subscribe: subscribeLoyalty,
   jobs: (s, settings) =>
-    loyaltyJobs(s.loyaltyEarning, s.customers, new ShopTime(settings.shopTimeZone)),
+    loyaltyJobs(
+      s.loyaltyEarning,
+      s.customers,
+      new ShopTime(settings.shopTimeZone),
+      settings.loyaltyExpiryNoticeDays,
+    ),
 } satisfies ModuleManifest<LoyaltyServices, LoyaltyDeps>;

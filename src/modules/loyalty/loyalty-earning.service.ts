@@ -406,6 +406,55 @@ export class LoyaltyEarningService {
     return { customers, points };
   }
 
+  /**
+   * Announces points that lapse on the shop days `fromDay` to `toDay` (loyalty.points_expiring, one event per customer
+   * and expiry day, with what will still be left of those lots then, oldest spent first): all in one transaction,
+   * so a retried run announces nothing twice. The daily job passes the days N ahead of the slots it runs for.
+   */
+  async announceExpiring(
+    fromDay: string,
+    toDay: string,
+  ): Promise<{ customers: number; points: number }> {
+    const start = this.shopTime.startOfDay(fromDay);
+    const end = this.shopTime.endOfDay(toDay);
+    const movements: (LedgerMovement & { customerId: string })[] = await this.dataSource.query(
+      `select customer_id as "customerId", kind, points, occurred_at as "occurredAt", expires_at as "expiresAt"
+       from loyalty_ledger_entries where customer_id in (
+         select distinct customer_id from loyalty_ledger_entries where kind = 'EARN' and expires_at >= $1 and expires_at < $2)
+       order by customer_id, occurred_at, created_at, id`,
+      [start, end],
+    );
+    const byCustomer = new Map<string, LedgerMovement[]>();
+    for (const m of movements) {
+      const list = byCustomer.get(m.customerId) ?? [];
+      list.push(m);
+      byCustomer.set(m.customerId, list);
+    }
+    const notices: { customerId: string; points: number; expiresAt: Date }[] = [];
+    for (const [customerId, list] of byCustomer) {
+      const byDay = new Map<string, { points: number; expiresAt: Date }>();
+      for (const lot of remainingLots(list)) {
+        if (!lot.expiresAt || lot.expiresAt < start || lot.expiresAt >= end) continue;
+        const day = this.shopTime.dayOf(lot.expiresAt);
+        const notice = byDay.get(day) ?? { points: 0, expiresAt: lot.expiresAt };
+        notice.points += lot.remaining;
+        if (lot.expiresAt < notice.expiresAt) notice.expiresAt = lot.expiresAt;
+        byDay.set(day, notice);
+      }
+      for (const notice of byDay.values()) notices.push({ customerId, ...notice });
+    }
+    if (notices.length > 0) {
+      await this.dataSource.transaction(async (manager) => {
+        for (const notice of notices)
+          await this.events.publish(manager, 'loyalty.points_expiring', notice);
+      });
+    }
+    return {
+      customers: new Set(notices.map((n) => n.customerId)).size,
+      points: notices.reduce((sum, n) => sum + n.points, 0),
+    };
+  }
+
   /** Balance integrity: no customer's balance is negative and no FIFO replay of a ledger overdraws. */
   async check(): Promise<{
     customers: number;

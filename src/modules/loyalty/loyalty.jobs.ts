@@ -11,6 +11,8 @@ export function loyaltyJobs(
   earning: LoyaltyEarningService,
   customers: CustomerService,
   shopTime: ShopTime,
+  /** LOYALTY_EXPIRY_NOTICE_DAYS. */
+  noticeDays: number,
 ): JobDefinition<any>[] {
   const expiry: JobDefinition = {
     name: 'points-expiry',
@@ -45,5 +47,24 @@ export function loyaltyJobs(
       return { from: first, to: today, granted };
     },
   };
-  return [expiry, birthdays];
+  const notices: JobDefinition<Partial<ScheduledRunData>> = {
+    name: 'points-expiry-notice',
+    description: `Announces loyalty points that lapse in ${noticeDays} days (loyalty.points_expiring, LOYALTY_EXPIRY_NOTICE_DAYS); after a downtime, for each missed day too (at most 31).`,
+    schedule: '0 8 * * *',
+    retry: { retryLimit: 5, retryDelaySeconds: 60, backoff: true },
+    expireInSeconds: 30 * 60,
+    run: async ({ now, data }) => {
+      const today = shopTime.dayOf(now);
+      const since = data.missedSince ? shopTime.dayOf(new Date(data.missedSince)) : today;
+      const first =
+        since < addDays(today, -BIRTHDAY_CATCH_UP_DAYS)
+          ? addDays(today, -BIRTHDAY_CATCH_UP_DAYS)
+          : since;
+      // Each run announces the expiry days N days after the slots it stands for, so every day is announced once.
+      const from = addDays(first, noticeDays);
+      const to = addDays(today, noticeDays);
+      return { from, to, ...(await earning.announceExpiring(from, to)) };
+    },
+  };
+  return [expiry, birthdays, notices];
 }
