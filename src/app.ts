@@ -176,6 +176,8 @@ export async function createApp(
     }),
   );
   app.use(lastResortErrors);
+  // Webhook deliveries (idle until an endpoint exists); stopped first on shutdown, its requests bounded.
+  services.webhookDispatcher.start();
   return {
     app,
     httpServer,
@@ -183,6 +185,7 @@ export async function createApp(
     natsStream,
     stop: async () => {
       shuttingDown = true;
+      await services.webhookDispatcher.stop();
       // Before the drain, which would cut the upgraded sockets without a close frame.
       await subscriptions.close();
       await feed.stop();

@@ -21,6 +21,18 @@ export interface ModuleSettings {
   readonly clvEventPercent: number;
   /** EVENT_RETENTION_DAYS: how long the outbox keeps events. */
   readonly eventRetentionDays: number;
+  /** NODE_ENV: webhooks accept only https URLs in production. */
+  readonly nodeEnv: string;
+  /** WEBHOOK_ALLOW_PRIVATE: webhooks may go to private and loopback addresses (tests, local receivers). */
+  readonly webhookAllowPrivate: boolean;
+  /** WEBHOOK_TIMEOUT_MS: one delivery attempt's deadline, answer included. */
+  readonly webhookTimeoutMs: number;
+  /** WEBHOOK_RETRY_BASE_MS: the first retry's delay; later ones are multiples of it (webhook-retry.ts). */
+  readonly webhookRetryBaseMs: number;
+  /** WEBHOOK_MAX_ATTEMPTS: attempts of one delivery before it is given up and its endpoint disabled. */
+  readonly webhookMaxAttempts: number;
+  /** WEBHOOK_POLL_INTERVAL_MS: how often the delivery worker looks for due work besides being woken. */
+  readonly webhookPollIntervalMs: number;
 }
 
 /**

@@ -7,6 +7,7 @@ import { LOYALTY_ENTITIES } from '../modules/loyalty/loyalty.entity';
 import { METRICS_ENTITIES } from '../modules/metrics/customer-metrics.entity';
 import { ACTIONS_ENTITIES } from '../modules/actions/saved-segment.entity';
 import { PARTNER_ENTITIES } from '../modules/partners/api-key.entity';
+import { WEBHOOK_ENTITIES } from '../modules/webhooks/webhook.entity';
 import { IdempotencyKeyEntity } from '../common/idempotency-key.entity';
 
 /**
@@ -24,5 +25,6 @@ export const ENTITIES = [
   ...METRICS_ENTITIES,
   ...ACTIONS_ENTITIES,
   ...PARTNER_ENTITIES,
+  ...WEBHOOK_ENTITIES,
   IdempotencyKeyEntity,
 ];
