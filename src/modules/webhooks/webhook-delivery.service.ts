@@ -123,8 +123,12 @@ export class WebhookDeliveryService {
       const types = [...new Set(endpoints.flatMap((e) => e.event_types))];
       const events = await this.outbox.readAfter(position, types, FAN_OUT_BATCH, manager);
       if (events.length === 0) return 0;
-      const rows: { endpoint: string; event: string; customer: string | null; seq: string | null }[] =
-        [];
+      const rows: {
+        endpoint: string;
+        event: string;
+        customer: string | null;
+        seq: string | null;
+      }[] = [];
       for (const event of events) {
         for (const endpoint of endpoints) {
           const after =
@@ -142,7 +146,11 @@ export class WebhookDeliveryService {
       }
       if (rows.length > 0) await this.insertDeliveries(manager, rows);
       const last = events[events.length - 1];
-      await this.outbox.advanceConsumer(WEBHOOK_CONSUMER, { txId: last.txId, id: last.id }, manager);
+      await this.outbox.advanceConsumer(
+        WEBHOOK_CONSUMER,
+        { txId: last.txId, id: last.id },
+        manager,
+      );
       return events.length;
     });
   }
@@ -217,9 +225,16 @@ export class WebhookDeliveryService {
     });
   }
 
-  async page(args: { endpointId: string; status?: string | null; first: number; after?: string | null }) {
+  async page(args: {
+    endpointId: string;
+    status?: string | null;
+    first: number;
+    after?: string | null;
+  }) {
     if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE_SIZE)
-      throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`, { field: 'first' });
+      throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`, {
+        field: 'first',
+      });
     await this.endpoints.getRowOrThrow(args.endpointId, 'endpointId');
     const before = args.after ? decodeCursor(args.after, 'after', 1)[0] : null;
     if (before !== null && (typeof before !== 'string' || !/^\d{1,18}$/.test(before)))
@@ -259,7 +274,9 @@ export class WebhookDeliveryService {
    */
   async redeliver(id: string): Promise<WebhookDeliveryRecord> {
     if (!/^\d{1,18}$/.test(id))
-      throw new BadUserInputError('deliveryId is not a webhook delivery id', { field: 'deliveryId' });
+      throw new BadUserInputError('deliveryId is not a webhook delivery id', {
+        field: 'deliveryId',
+      });
     const [current]: DeliveryRow[] = await this.dataSource.query(
       'select * from webhook_deliveries where id = $1',
       [id],

@@ -2,7 +2,11 @@ import { logger } from '../../common/logger';
 import type { Principal } from '../../common/scopes';
 import type { ChangeEventService, OutboxEvent, OutboxService } from '../events';
 import type { ApiKeyService } from '../partners';
-import type { AttemptOutcome, DeliveryRow, WebhookDeliveryService } from './webhook-delivery.service';
+import type {
+  AttemptOutcome,
+  DeliveryRow,
+  WebhookDeliveryService,
+} from './webhook-delivery.service';
 import type { EndpointRow, WebhookEndpointService } from './webhook-endpoint.service';
 import { retryDelayMs } from './webhook-retry';
 import { sendWebhook } from './webhook-sender';
@@ -138,10 +142,19 @@ export class WebhookDispatcher {
         try {
           const endpoint = endpointRows.get(delivery.endpoint_id);
           if (!endpoint) return;
-          await this.deliverOne(delivery, endpoint, events.get(delivery.event_id), principalOf, now);
+          await this.deliverOne(
+            delivery,
+            endpoint,
+            events.get(delivery.event_id),
+            principalOf,
+            now,
+          );
         } catch (error) {
           // The lease runs out and the delivery is tried again.
-          logger.warn({ err: error, deliveryId: delivery.id }, 'webhooks: a delivery failed to record');
+          logger.warn(
+            { err: error, deliveryId: delivery.id },
+            'webhooks: a delivery failed to record',
+          );
         }
       }),
     );
@@ -198,9 +211,13 @@ export class WebhookDispatcher {
     result: { statusCode: number | null; error: string | null; latencyMs: number },
   ): Promise<void> {
     const code = result.statusCode;
-    const error = result.error ?? (code !== null && (code < 200 || code > 299) ? `HTTP ${code}` : null);
+    const error =
+      result.error ?? (code !== null && (code < 200 || code > 299) ? `HTTP ${code}` : null);
     if (code !== null && code >= 200 && code <= 299) {
-      await this.deliveries.recordAttempt(delivery, this.final('DELIVERED', code, result.latencyMs, null));
+      await this.deliveries.recordAttempt(
+        delivery,
+        this.final('DELIVERED', code, result.latencyMs, null),
+      );
       return;
     }
     const failed = delivery.attempts - delivery.schedule_offset;

@@ -174,7 +174,8 @@ export class WebhookEndpointService {
   }
 
   async getRowOrThrow(id: string, field = 'id'): Promise<EndpointRow> {
-    if (!isUuid(id)) throw new BadUserInputError(`${field} is not a webhook endpoint id`, { field });
+    if (!isUuid(id))
+      throw new BadUserInputError(`${field} is not a webhook endpoint id`, { field });
     const [row] = await this.findRows([id]);
     if (!row) throw new NotFoundError('WebhookEndpoint', id);
     return row;
@@ -255,7 +256,11 @@ export class WebhookEndpointService {
   /** The secrets that sign now: the current one, and the previous one during a rotation's overlap. */
   signingSecrets(row: EndpointRow, now: Date): string[] {
     const secrets = [this.secrets.open(row.secret_sealed)];
-    if (row.previous_secret_sealed && row.previous_secret_expires_at && row.previous_secret_expires_at > now)
+    if (
+      row.previous_secret_sealed &&
+      row.previous_secret_expires_at &&
+      row.previous_secret_expires_at > now
+    )
       secrets.push(this.secrets.open(row.previous_secret_sealed));
     return secrets;
   }

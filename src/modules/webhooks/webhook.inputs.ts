@@ -14,17 +14,22 @@ export class CreateWebhookEndpointInput {
   url: string;
 
   @Field(() => [ChangeEventType], {
-    description: 'The event types to deliver; each must be readable by the API key (else FORBIDDEN).',
+    description:
+      'The event types to deliver; each must be readable by the API key (else FORBIDDEN).',
   })
   eventTypes: string[];
 
   @Field(() => ID, {
-    description: 'The API key whose view of each event is sent (its scopes, pii:read for personal fields).',
+    description:
+      'The API key whose view of each event is sent (its scopes, pii:read for personal fields).',
   })
   apiKeyId: string;
 
   @MaxLength(500)
-  @Field(() => String, { nullable: true, description: 'What the endpoint is for (up to 500 characters).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the endpoint is for (up to 500 characters).',
+  })
   description?: string | null;
 }
 
@@ -34,7 +39,10 @@ export class UpdateWebhookEndpointInput {
   @Field(() => String, { nullable: true, description: 'A new URL (checked as at creation).' })
   url?: string | null;
 
-  @Field(() => [ChangeEventType], { nullable: true, description: 'New event types (readable by the key).' })
+  @Field(() => [ChangeEventType], {
+    nullable: true,
+    description: 'New event types (readable by the key).',
+  })
   eventTypes?: string[] | null;
 
   @Field(() => ID, { nullable: true, description: 'Another API key whose view is sent.' })
@@ -50,12 +58,18 @@ export class WebhookDeliveriesArgs {
   @Field(() => ID, { description: 'The endpoint whose deliveries to list.' })
   endpointId: string;
 
-  @Field(() => WebhookDeliveryStatus, { nullable: true, description: 'Only deliveries in this status.' })
+  @Field(() => WebhookDeliveryStatus, {
+    nullable: true,
+    description: 'Only deliveries in this status.',
+  })
   status?: string | null;
 
   @Field(() => Int, { description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
   first: number;
 
-  @Field(() => String, { nullable: true, description: 'Opaque cursor: the endCursor of the previous page.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Opaque cursor: the endCursor of the previous page.',
+  })
   after?: string | null;
 }

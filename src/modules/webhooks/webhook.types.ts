@@ -27,7 +27,9 @@ registerEnumType(WebhookDeliveryStatus, {
   name: 'WebhookDeliveryStatus',
   description: 'Where one delivery of one event to one endpoint stands.',
   valuesConfig: {
-    PENDING: { description: 'Not yet answered with a 2xx: being sent, or waiting for its next attempt.' },
+    PENDING: {
+      description: 'Not yet answered with a 2xx: being sent, or waiting for its next attempt.',
+    },
     DELIVERED: { description: 'The endpoint answered with a 2xx.' },
     FAILED: {
       description:
@@ -74,7 +76,9 @@ export class WebhookEndpoint {
   @Field({ description: 'When it was last changed.' }) updatedAt: Date;
 }
 
-@ObjectType({ description: 'An endpoint with its signing secret: the only time the secret is shown.' })
+@ObjectType({
+  description: 'An endpoint with its signing secret: the only time the secret is shown.',
+})
 export class WebhookEndpointWithSecret {
   @Field(() => WebhookEndpoint, { description: 'The endpoint.' }) endpoint: WebhookEndpoint;
   @Field({
@@ -85,7 +89,8 @@ export class WebhookEndpointWithSecret {
 }
 
 @ObjectType({
-  description: 'One event to one endpoint: its status and its last attempt (attempts are retried with backoff).',
+  description:
+    'One event to one endpoint: its status and its last attempt (attempts are retried with backoff).',
 })
 export class WebhookDelivery {
   @Field(() => ID, { description: 'Delivery id (for redeliverWebhook).' }) id: string;
@@ -96,22 +101,34 @@ export class WebhookDelivery {
   eventId: string;
   @Field(() => String, {
     nullable: true,
-    description: 'The sequence of the event among its customer’s events (a decimal string); null for system events.',
+    description:
+      'The sequence of the event among its customer’s events (a decimal string); null for system events.',
   })
   sequence: string | null;
   @Field(() => WebhookDeliveryStatus, { description: 'Where it stands.' }) status: string;
-  @Field(() => Int, { description: 'Attempts made so far (one under way counts).' }) attempts: number;
-  @Field(() => Date, { nullable: true, description: 'When the next attempt is due; null unless PENDING.' })
+  @Field(() => Int, { description: 'Attempts made so far (one under way counts).' })
+  attempts: number;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the next attempt is due; null unless PENDING.',
+  })
   nextAttemptAt: Date | null;
   @Field(() => Date, { nullable: true, description: 'When the last attempt started.' })
   lastAttemptAt: Date | null;
-  @Field(() => Int, { nullable: true, description: 'The HTTP status of the last answer; null without one.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The HTTP status of the last answer; null without one.',
+  })
   lastStatusCode: number | null;
-  @Field(() => Int, { nullable: true, description: 'How long the last attempt took, in milliseconds.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'How long the last attempt took, in milliseconds.',
+  })
   lastLatencyMs: number | null;
   @Field(() => String, {
     nullable: true,
-    description: 'What went wrong on the last attempt (HTTP 500, ETIMEDOUT, ECONNREFUSED…); null after a success.',
+    description:
+      'What went wrong on the last attempt (HTTP 500, ETIMEDOUT, ECONNREFUSED…); null after a success.',
   })
   lastError: string | null;
   @Field(() => Date, { nullable: true, description: 'When a 2xx came.' }) deliveredAt: Date | null;
