@@ -113,10 +113,9 @@ export class WebhookDeliveryService {
       const endpoints: {
         id: string;
         event_types: string[];
-        from_tx_id: string;
-        from_event_id: string;
+        from_position: string;
       }[] = await manager.query(
-        `select id, event_types, from_tx_id, from_event_id from webhook_endpoints where status = 'ENABLED'`,
+        `select id, event_types, from_position from webhook_endpoints where status = 'ENABLED'`,
       );
       if (endpoints.length === 0) return 0;
       const position = await this.outbox.consumerPosition(WEBHOOK_CONSUMER, { manager });
@@ -131,10 +130,7 @@ export class WebhookDeliveryService {
       }[] = [];
       for (const event of events) {
         for (const endpoint of endpoints) {
-          const after =
-            BigInt(event.txId) > BigInt(endpoint.from_tx_id) ||
-            (event.txId === endpoint.from_tx_id &&
-              BigInt(event.id) > BigInt(endpoint.from_event_id));
+          const after = BigInt(event.position) > BigInt(endpoint.from_position);
           if (after && endpoint.event_types.includes(event.type))
             rows.push({
               endpoint: endpoint.id,
@@ -146,11 +142,7 @@ export class WebhookDeliveryService {
       }
       if (rows.length > 0) await this.insertDeliveries(manager, rows);
       const last = events[events.length - 1];
-      await this.outbox.advanceConsumer(
-        WEBHOOK_CONSUMER,
-        { txId: last.txId, id: last.id },
-        manager,
-      );
+      await this.outbox.advanceConsumer(WEBHOOK_CONSUMER, last.position, manager);
       return events.length;
     });
   }

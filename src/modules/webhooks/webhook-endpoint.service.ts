@@ -26,8 +26,7 @@ export interface EndpointRow {
   secret_sealed: string;
   previous_secret_sealed: string | null;
   previous_secret_expires_at: Date | null;
-  from_tx_id: string;
-  from_event_id: string;
+  from_position: string;
   created_at: Date;
   updated_at: Date;
 }
@@ -143,17 +142,9 @@ export class WebhookEndpointService {
     const from = await this.outbox.head();
     const [row]: EndpointRow[] = await this.dataSource.transaction((manager) =>
       manager.query(
-        `insert into webhook_endpoints (url, description, event_types, api_key_id, secret_sealed, from_tx_id, from_event_id)
-         values ($1, $2, $3, $4, $5, $6, $7) returning *`,
-        [
-          url,
-          input.description ?? null,
-          types,
-          input.apiKeyId,
-          this.secrets.seal(secret),
-          from.txId,
-          from.id,
-        ],
+        `insert into webhook_endpoints (url, description, event_types, api_key_id, secret_sealed, from_position)
+         values ($1, $2, $3, $4, $5, $6) returning *`,
+        [url, input.description ?? null, types, input.apiKeyId, this.secrets.seal(secret), from],
       ),
     );
     this.changed();

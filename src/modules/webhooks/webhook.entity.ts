@@ -46,10 +46,7 @@ export class WebhookEndpointEntity {
 
   /** The outbox position at creation: the endpoint receives the events after it. */
   @Column({ type: 'bigint' })
-  fromTxId: string;
-
-  @Column({ type: 'bigint' })
-  fromEventId: string;
+  fromPosition: string;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
