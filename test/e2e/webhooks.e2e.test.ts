@@ -279,6 +279,24 @@ describe('signed webhooks', () => {
     });
   }, 60_000);
 
+  it('cuts off a receiver that hangs at WEBHOOK_TIMEOUT_MS and retries it', async () => {
+    const { endpoint } = await createEndpoint('/slow', ['CUSTOMER_CREATED']);
+    rx.answer((r) => (r.path === '/slow' && rx.at('/slow').length === 1 ? 'hang' : 200));
+    await createCustomer(t);
+    const [held, retried] = await eventually(
+      () => rx.at('/slow').length >= 2 && rx.at('/slow'),
+      'the retry after the timeout',
+    );
+    expect(retried.id).toBe(held.id);
+    const page = await eventually(async () => {
+      const p = await t.ok(DELIVERIES, { id: endpoint.id, status: 'DELIVERED' });
+      return p.webhookDeliveries.nodes.length === 1 && p;
+    }, 'delivered');
+    expect(page.webhookDeliveries.nodes[0]).toMatchObject({ attempts: 2, lastStatusCode: 200 });
+    rx.answer(() => 200);
+    await t.ok(`mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: endpoint.id });
+  }, 60_000);
+
   it('signs with both secrets during a rotation’s overlap, and only with the new one after', async () => {
     const { endpoint, secret: oldSecret } = await createEndpoint('/rotate', ['CUSTOMER_CREATED']);
     const rotate = `mutation($id: ID!, $h: Int!) { rotateWebhookSecret(id: $id, overlapHours: $h) { secret endpoint { previousSecretExpiresAt } } }`;
@@ -433,7 +451,7 @@ describe('a server killed mid-delivery', () => {
       ...db.env,
       LOG_LEVEL: 'silent',
       WEBHOOK_ALLOW_PRIVATE: 'true',
-      WEBHOOK_TIMEOUT_MS: '1000',
+      WEBHOOK_TIMEOUT_MS: '3000',
       WEBHOOK_POLL_INTERVAL_MS: '50',
     };
     first = await startServerProcess(env, testPort(31));

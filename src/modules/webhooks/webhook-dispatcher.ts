@@ -106,7 +106,7 @@ export class WebhookDispatcher {
       this.sinceCheck += this.settings.webhookPollIntervalMs;
       if (this.sinceCheck < 30_000) return;
       this.sinceCheck = 0;
-      this.active = (await this.endpoints.list()).length > 0;
+      this.active = await this.endpoints.hasEnabled();
       if (!this.active) return;
     }
     while (!this.stopped && (await this.deliveries.fanOutOnce()) > 0);

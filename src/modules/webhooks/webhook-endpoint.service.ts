@@ -158,6 +158,14 @@ export class WebhookEndpointService {
     return rows.map(this.toRecord);
   }
 
+  /** Whether any endpoint is enabled (the delivery worker idles until one is). */
+  async hasEnabled(): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `select 1 from webhook_endpoints where status = 'ENABLED' limit 1`,
+    );
+    return rows.length > 0;
+  }
+
   async findRows(ids: readonly string[]): Promise<EndpointRow[]> {
     return this.dataSource.query('select * from webhook_endpoints where id = any($1::uuid[])', [
       ids,

@@ -47,14 +47,16 @@ export async function sendWebhook(
   const latency = () => Math.round(performance.now() - started);
   try {
     const url = new URL(message.url);
-    const addresses = await resolveAllowed(url, policy);
+    // The resolver has deadlines of its own (seconds per try): the attempt's deadline covers it too.
+    const addresses = await withDeadline(resolveAllowed(url, policy), timeoutMs, 'DNS lookup');
     const headers = {
       ...signatureHeaders(message, new Date()),
       'content-type': 'application/json',
       'content-length': String(Buffer.byteLength(message.body)),
       'user-agent': 'customer360-webhooks/1',
     };
-    const statusCode = await post(url, headers, message.body, timeoutMs, addresses);
+    const left = Math.max(1, timeoutMs - latency());
+    const statusCode = await post(url, headers, message.body, left, addresses);
     return { statusCode, error: null, latencyMs: latency() };
   } catch (error) {
     return { statusCode: null, error: describe(error), latencyMs: latency() };
@@ -97,6 +99,14 @@ function post(
     });
     request.end(body);
   });
+}
+
+function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 function describe(error: unknown): string {
