@@ -177,7 +177,7 @@ export async function createApp(
   );
   app.use(lastResortErrors);
   // Webhook deliveries (idle until an endpoint exists); stopped first on shutdown, its requests bounded.
-  services.webhookDispatcher.start();
+  await services.webhookDispatcher.start();
   return {
     app,
     httpServer,

@@ -20,6 +20,8 @@ export interface DispatcherSettings {
 
 /** Deliveries sent at once by one process (each the head of its endpoint and customer). */
 const BATCH = 20;
+/** How often an idle worker looks for endpoints made by another process. */
+const IDLE_RECHECK_MS = 300_000;
 /** The lease beyond the request's deadline, for recording the outcome. */
 const LEASE_MARGIN_MS = 5_000;
 
@@ -39,7 +41,7 @@ export class WebhookDispatcher {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
-  /** Whether any endpoint exists; until then a round costs nothing (checked at start and every poll). */
+  /** Whether any endpoint is enabled; until then a round costs nothing (see IDLE_RECHECK_MS). */
   private active = false;
   private sinceCheck = 0;
 
@@ -52,15 +54,20 @@ export class WebhookDispatcher {
     private readonly settings: DispatcherSettings,
   ) {}
 
-  start(): void {
+  /**
+   * Starts the worker once it knows whether any endpoint is enabled (awaited, so that the look happens before the
+   * app serves; a database that is down leaves it idle until the next look).
+   */
+  async start(): Promise<void> {
     if (!this.stopped) return;
     this.stopped = false;
+    this.active = await this.endpoints.hasEnabled().catch(() => false);
     this.outbox.onAppended(() => {
       if (this.active) this.wake();
     });
     this.timer = setInterval(() => this.wake(), this.settings.webhookPollIntervalMs);
     this.timer.unref();
-    this.wake(true);
+    this.wake();
   }
 
   /** Stops waking; resolves when the round under way (its requests bounded by the timeout) has finished. */
@@ -77,9 +84,8 @@ export class WebhookDispatcher {
     this.wake();
   }
 
-  wake(checkEndpoints = false): void {
+  wake(): void {
     if (this.stopped) return;
-    if (checkEndpoints) this.sinceCheck = Number.MAX_SAFE_INTEGER;
     if (this.running) {
       this.again = true;
       return;
@@ -102,9 +108,10 @@ export class WebhookDispatcher {
 
   private async round(): Promise<void> {
     if (!this.active) {
-      // Idle (no endpoint yet): one cheap look about every 30 s, for endpoints made by another process.
+      // Idle (no endpoint enabled at start): one cheap look every few minutes, for endpoints made by another
+      // process (which delivers them itself meanwhile); an endpoint made or enabled here wakes it at once.
       this.sinceCheck += this.settings.webhookPollIntervalMs;
-      if (this.sinceCheck < 30_000) return;
+      if (this.sinceCheck < IDLE_RECHECK_MS) return;
       this.sinceCheck = 0;
       this.active = await this.endpoints.hasEnabled();
       if (!this.active) return;
