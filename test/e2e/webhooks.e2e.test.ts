@@ -6,10 +6,13 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
-import { startTestApp, TestApp } from '../support/test-app';
+import { Client } from 'pg';
+import { startTestApp, startTestAppOn, TestApp } from '../support/test-app';
+import { PgCluster, startPgCluster } from '../support/pg-cluster';
+import { describeIf, pgBinaries, postgres } from '../support/requirements';
 import { createCustomer, recordOrder } from '../support/factories';
 import { startServerProcess, ServerProcess } from '../support/server-process';
-import { testPort } from '../support/own-cluster-db';
+import { databaseOn, testPort } from '../support/own-cluster-db';
 
 /** What the loopback receiver got: one entry per request, its signature checked against the endpoint's secrets. */
 interface Received {
@@ -494,4 +497,55 @@ describe('a server killed mid-delivery', () => {
     expect(delivered.eventId).toBe(again[0].id);
     expect(await second.terminate()).toBe(0);
   }, 180_000);
+});
+
+// The database stops under the worker and comes back: rounds fail and are logged, the process goes on, and the
+// deliveries resume. A cluster of the test's own (the machine's PostgreSQL is never stopped).
+describeIf(postgres(), pgBinaries())('webhooks while the database is away', () => {
+  let cluster: PgCluster;
+  let t: TestApp;
+  let rx: Awaited<ReturnType<typeof startReceiver>>;
+
+  beforeAll(async () => {
+    rx = await startReceiver();
+    cluster = startPgCluster(testPort(33));
+    const admin = new Client({ connectionString: cluster.url() });
+    await admin.connect();
+    await admin.query('create database c360');
+    await admin.end();
+    t = await startTestAppOn(
+      await databaseOn(cluster.url('c360'), {
+        webhookAllowPrivate: true,
+        webhookPollIntervalMs: 20,
+        webhookRetryBaseMs: 100,
+      }),
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close().catch(() => undefined);
+    cluster?.stop('immediate');
+    cluster?.remove();
+    await rx?.close();
+  });
+
+  it('keeps running through the outage and delivers what was written before and after it', async () => {
+    const apiKeyId = await keyId(t, t.adminKey);
+    await t.ok(CREATE, {
+      input: { url: rx.url('/outage'), eventTypes: ['CUSTOMER_CREATED'], apiKeyId },
+    });
+    await createCustomer(t);
+    await eventually(() => rx.at('/outage').length === 1, 'the first delivery');
+    cluster.stop('fast');
+    // Many worker rounds fail meanwhile (each poll, 20 ms); none may take the process down.
+    await new Promise((r) => setTimeout(r, 1000));
+    cluster.start();
+    await eventually(async () => {
+      const res = await t.gql(`{ webhookEndpoints { id } }`);
+      return !res.errors;
+    }, 'the database back');
+    await createCustomer(t);
+    const got = await eventually(() => rx.at('/outage').length >= 2 && rx.at('/outage'), 'after');
+    expect(new Set(got.map((r) => r.id)).size).toBe(2);
+  }, 120_000);
 });
