@@ -182,6 +182,8 @@ export async function createApp(
     }),
   );
   app.use(lastResortErrors);
+  // Webhook deliveries (idle until an endpoint exists); stopped first on shutdown, its requests bounded.
+  await services.webhookDispatcher.start();
   return {
     app,
     httpServer,
@@ -190,6 +192,7 @@ export async function createApp(
     jobs,
     stop: async () => {
       shuttingDown = true;
+      await services.webhookDispatcher.stop();
       // Before the drain, which would cut the upgraded sockets without a close frame.
       await subscriptions.close();
       await feed.stop();

@@ -37,6 +37,11 @@ export interface AppConfig {
   readonly clvEventPercent: number;
   readonly eventRetentionDays: number;
   readonly loyaltyExpiryNoticeDays: number;
+  readonly webhookAllowPrivate: boolean;
+  readonly webhookTimeoutMs: number;
+  readonly webhookRetryBaseMs: number;
+  readonly webhookMaxAttempts: number;
+  readonly webhookPollIntervalMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   readonly apiKeyHashKey: string;
   readonly apiKeyCacheSeconds: number;
@@ -316,6 +321,46 @@ export const CONFIG_VARIABLES = [
     parse: integerIn(1, 3650),
     description:
       'Change events older than this many days are pruned from the outbox (the events connection, redelivery), 1 to 3650.',
+  },
+  {
+    env: 'WEBHOOK_ALLOW_PRIVATE',
+    key: 'webhookAllowPrivate',
+    defaultValue: 'false',
+    parse: boolean,
+    description:
+      'Allow webhook endpoints on private, loopback and link-local addresses (local receivers, tests). Never in a deployment reachable from outside: an endpoint could make the server probe its own network.',
+  },
+  {
+    env: 'WEBHOOK_TIMEOUT_MS',
+    key: 'webhookTimeoutMs',
+    defaultValue: '10000',
+    parse: integerIn(100, 60000),
+    description:
+      'Deadline of one webhook delivery attempt in milliseconds, answer included; a receiver slower than this gets a retry.',
+  },
+  {
+    env: 'WEBHOOK_RETRY_BASE_MS',
+    key: 'webhookRetryBaseMs',
+    defaultValue: '5000',
+    parse: integerIn(1, 3600000),
+    description:
+      'Delay before the first webhook retry in milliseconds; later retries wait 6, 24, 120, 360, 720, 1440, 2880, 5760 and 5760 times it (5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h, 8 h: about a day), each ±20% at random.',
+  },
+  {
+    env: 'WEBHOOK_MAX_ATTEMPTS',
+    key: 'webhookMaxAttempts',
+    defaultValue: '11',
+    parse: integerIn(1, 11),
+    description:
+      'Attempts of one webhook delivery (the first and its retries) before it is given up and its endpoint disabled (a webhook.endpoint_disabled event).',
+  },
+  {
+    env: 'WEBHOOK_POLL_INTERVAL_MS',
+    key: 'webhookPollIntervalMs',
+    defaultValue: '1000',
+    parse: integerIn(10, 600000),
+    description:
+      'How often the webhook worker looks for new events and due retries, in milliseconds; a commit in this process wakes it at once.',
   },
   {
     env: 'LOG_LEVEL',

@@ -20,6 +20,7 @@ import { metricsModule } from './modules/metrics';
 import { timelineModule } from './modules/timeline';
 import { actionsModule } from './modules/actions';
 import { partnersModule } from './modules/partners';
+import { webhooksModule } from './modules/webhooks';
 import { migrationTextColumns } from './db/data-source';
 import { idempotencyTextColumns } from './common/idempotency';
 import { NodeResolver } from './node.resolver';
@@ -44,6 +45,7 @@ export const MODULES = [
   timelineModule,
   actionsModule,
   partnersModule,
+  webhooksModule,
 ] as const;
 
 type Manifest = ModuleManifest<object, never>;

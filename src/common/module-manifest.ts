@@ -26,6 +26,18 @@ export interface ModuleSettings {
   readonly loyaltyExpiryNoticeDays: number;
   /** DATABASE_URL: PostgreSQL, which several servers may share (null: the embedded PGlite). */
   readonly databaseUrl: string | null;
+  /** NODE_ENV: webhooks accept only https URLs in production. */
+  readonly nodeEnv: string;
+  /** WEBHOOK_ALLOW_PRIVATE: webhooks may go to private and loopback addresses (tests, local receivers). */
+  readonly webhookAllowPrivate: boolean;
+  /** WEBHOOK_TIMEOUT_MS: one delivery attempt's deadline, answer included. */
+  readonly webhookTimeoutMs: number;
+  /** WEBHOOK_RETRY_BASE_MS: the first retry's delay; later ones are multiples of it (webhook-retry.ts). */
+  readonly webhookRetryBaseMs: number;
+  /** WEBHOOK_MAX_ATTEMPTS: attempts of one delivery before it is given up and its endpoint disabled. */
+  readonly webhookMaxAttempts: number;
+  /** WEBHOOK_POLL_INTERVAL_MS: how often the delivery worker looks for due work besides being woken. */
+  readonly webhookPollIntervalMs: number;
 }
 
 /**

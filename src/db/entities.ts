@@ -8,6 +8,7 @@ import { METRICS_ENTITIES } from '../modules/metrics/customer-metrics.entity';
 import { ACTIONS_ENTITIES } from '../modules/actions/saved-segment.entity';
 import { PARTNER_ENTITIES } from '../modules/partners/api-key.entity';
 import { JOBS_ENTITIES } from '../modules/jobs/job-schedule.entity';
+import { WEBHOOK_ENTITIES } from '../modules/webhooks/webhook.entity';
 import { IdempotencyKeyEntity } from '../common/idempotency-key.entity';
 
 /**
@@ -26,5 +27,6 @@ export const ENTITIES = [
   ...ACTIONS_ENTITIES,
   ...PARTNER_ENTITIES,
   ...JOBS_ENTITIES,
+  ...WEBHOOK_ENTITIES,
   IdempotencyKeyEntity,
 ];

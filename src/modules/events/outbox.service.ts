@@ -163,8 +163,10 @@ export class OutboxService {
     position: OutboxPosition,
     types: readonly string[] | null,
     limit: number,
+    /** A reader that writes what it read in the same transaction as its new position passes its manager. */
+    manager?: EntityManager,
   ): Promise<OutboxEvent[]> {
-    const rows: OutboxRow[] = await this.dataSource.query(
+    const rows: OutboxRow[] = await (manager ?? this.dataSource).query(
       `select ${COLUMNS} from outbox_events
        where position > $1::bigint and ($2::text[] is null or type = any($2::text[]))
        order by position limit $3`,
@@ -200,18 +202,32 @@ export class OutboxService {
     return row?.position ?? START_OF_OUTBOX;
   }
 
-  /** Where the named reader stands (the start of the outbox for a new one). */
-  async consumerPosition(name: string): Promise<OutboxPosition> {
-    const [row]: { position: string }[] = await this.dataSource.query(
-      'select position from outbox_consumers where name = $1',
+  /**
+   * Where the named reader stands (the start of the outbox for a new one). With `lock`, inside the reader's
+   * transaction, the position row is locked until it commits, so two processes of one reader never read the same
+   * events to hand them on twice.
+   */
+  async consumerPosition(name: string, lock?: { manager: EntityManager }): Promise<OutboxPosition> {
+    if (lock) {
+      await lock.manager.query(
+        `insert into outbox_consumers (name, position) values ($1, 0) on conflict (name) do nothing`,
+        [name],
+      );
+    }
+    const [row]: { position: string }[] = await (lock?.manager ?? this.dataSource).query(
+      `select position from outbox_consumers where name = $1${lock ? ' for update' : ''}`,
       [name],
     );
     return row?.position ?? START_OF_OUTBOX;
   }
 
   /** Moves the named reader to `position` (never backwards: a slower process of the same reader cannot undo it). */
-  async advanceConsumer(name: string, position: OutboxPosition): Promise<void> {
-    await this.dataSource.query(
+  async advanceConsumer(
+    name: string,
+    position: OutboxPosition,
+    manager?: EntityManager,
+  ): Promise<void> {
+    await (manager ?? this.dataSource).query(
       `insert into outbox_consumers (name, position, updated_at) values ($1, $2, now())
        on conflict (name) do update set position = excluded.position, updated_at = now()
        where outbox_consumers.position < excluded.position`,

@@ -266,6 +266,25 @@ export class ApiKeyService {
     return { key: rotated.key, record: rotated.record };
   }
 
+  /**
+   * The principal of a key by its id, for work the server does on a key's behalf (webhook payloads are what the key
+   * may read); null when the key is unknown, revoked or expired, read on the primary every time.
+   */
+  async principalById(id: string): Promise<Principal | null> {
+    if (!isUuid(id)) return null;
+    const [row]: KeyRow[] = await this.dataSource.query('select * from api_keys where id = $1', [
+      id,
+    ]);
+    if (!row || row.revoked_at || (row.expires_at && row.expires_at.getTime() <= Date.now()))
+      return null;
+    return {
+      keyId: row.id,
+      name: row.name,
+      scopes: new Set(row.scopes),
+      trustedDocumentsOnly: row.trusted_documents_only,
+    };
+  }
+
   /** The principal behind a presented key, or null when it is malformed, unknown, revoked or expired. */
   async authenticate(presented: string): Promise<Principal | null> {
     const match = /^c360_([0-9A-Za-z]{12})_([0-9A-Za-z]{32})_([0-9a-f]{6})$/.exec(presented.trim());
