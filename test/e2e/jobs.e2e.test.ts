@@ -81,7 +81,11 @@ describe('jobs', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase({
-      jobSchedules: { JOB_SCHEDULE_ASSOCIATION_MINING: 'off', JOB_SCHEDULE_PRUNE_EVENTS: 'off' },
+      jobSchedules: {
+        JOB_SCHEDULE_ASSOCIATION_MINING: 'off',
+        JOB_SCHEDULE_PRUNE_EVENTS: 'off',
+        JOB_SCHEDULE_PRUNE_WEBHOOK_DELIVERIES: 'off',
+      },
     });
     app = await createApp(database.config, database.db, {
       jobs: { work: true, clock: clock.now, extraJobs: [flaky, ticking] },

@@ -83,6 +83,20 @@ export const webhooksModule = {
   ],
   publicEvents: WEBHOOK_PUBLIC_EVENTS,
   textColumns: webhookTextColumns,
+  jobs: (s, settings) => [
+    {
+      name: 'prune-webhook-deliveries',
+      description: `Deletes finished webhook deliveries (delivered or given up) older than EVENT_RETENTION_DAYS (${settings.eventRetentionDays}).`,
+      schedule: '50 3 * * *',
+      retry: { retryLimit: 3, retryDelaySeconds: 300, backoff: true },
+      expireInSeconds: 30 * 60,
+      run: async ({ now }) => ({
+        deleted: await s.webhookDeliveries.pruneFinished(
+          new Date(now.getTime() - settings.eventRetentionDays * 86_400_000),
+        ),
+      }),
+    },
+  ],
 } satisfies ModuleManifest<
   WebhookServices,
   { apiKeys: ApiKeyService; changeEvents: ChangeEventService; outbox: OutboxService }

@@ -165,6 +165,20 @@ export class WebhookDeliveryService {
   }
 
   /** Up to `limit` due deliveries, claimed for `leaseMs` (attempts counted at the claim: a crash counts too). */
+  /** Deletes finished deliveries (DELIVERED, FAILED) created before `before`, in slices; how many. */
+  async pruneFinished(before: Date, slice = 10_000): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const [, affected]: [unknown, number] = await this.dataSource.query(
+        `delete from webhook_deliveries where id in (
+           select id from webhook_deliveries where status in ('DELIVERED', 'FAILED') and created_at < $1 limit $2)`,
+        [before, slice],
+      );
+      deleted += affected;
+      if (affected < slice) return deleted;
+    }
+  }
+
   async claimDue(limit: number, leaseMs: number): Promise<DeliveryRow[]> {
     const [rows]: [DeliveryRow[], number] = await this.dataSource.transaction((manager) =>
       manager.query(CLAIM_SQL, [limit, leaseMs]),
