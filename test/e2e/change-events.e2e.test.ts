@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createCustomer, createProducts, recordOrder } from '../support/factories';
@@ -173,6 +176,50 @@ describe('change events', () => {
       'feedback.recorded',
       'order.recorded',
     ]);
+  });
+
+  it('writes order.recorded for every order an import creates, after its new customer, and none for a repeat', async () => {
+    const { cursor } = await readAll();
+    const file = path.join(os.tmpdir(), `c360-events-import-${process.pid}.csv`);
+    fs.writeFileSync(
+      file,
+      [
+        'customer_ref,order_ref,date,amount,quantity,sku',
+        'ev-imp-1,EI-1,2026-01-05,24.00,2,BEANS',
+        'ev-imp-1,EI-2,2026-03-05,12.00,,',
+        'ev-imp-2,EI-3,2026-02-01,bad,,',
+      ].join('\n'),
+    );
+    const report = await t.app.services.orderImport.importFile(file, {
+      format: 'csv',
+      source: 'events-import',
+    });
+    expect(report).toMatchObject({ created: 2 });
+    const again = await t.app.services.orderImport.importFile(file, {
+      format: 'csv',
+      source: 'events-import',
+    });
+    expect(again).toMatchObject({ created: 0 });
+    fs.rmSync(file);
+    const { events } = await readAll(t.adminKey, null, cursor);
+    const imported = events.filter(
+      (e) => e.name === 'customer.created' || e.data.order?.source === 'events-import',
+    );
+    expect(imported.map((e) => e.name)).toEqual([
+      'customer.created',
+      'order.recorded',
+      'order.recorded',
+    ]);
+    expect(imported.map((e) => e.sequence)).toEqual(['1', '2', '3']);
+    expect(imported[1].data).toMatchObject({
+      imported: true,
+      order: {
+        externalRef: 'EI-1',
+        net: { amount: '24.00' },
+        lines: [{ sku: 'BEANS', category: 'coffee', quantity: 2, unitPrice: { amount: '12.00' } }],
+      },
+    });
+    expect(imported[2].data.order).toMatchObject({ externalRef: 'EI-2', lines: [] });
   });
 
   it('numbers one customer’s concurrent writes 1, 2, 3… without a gap or a repeat', async () => {

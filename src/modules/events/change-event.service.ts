@@ -20,9 +20,10 @@ export class ChangeEventService {
     readonly outbox: OutboxService,
     readonly specs: readonly PublicEventSpec[],
   ) {
+    // A type made from several domain events has one spec each; they share scope, personal fields and enum value.
     for (const spec of specs) {
-      this.byType.set(spec.type, spec);
-      this.byEnum.set(spec.enumName, spec);
+      if (!this.byType.has(spec.type)) this.byType.set(spec.type, spec);
+      if (!this.byEnum.has(spec.enumName)) this.byEnum.set(spec.enumName, spec);
     }
   }
 
@@ -45,7 +46,7 @@ export class ChangeEventService {
   /** Public names of the enum values a client passed; FORBIDDEN for a type its key may not read. */
   typesFor(principal: Principal | null, enumNames: readonly string[] | null | undefined): string[] {
     if (enumNames == null) {
-      return this.specs.filter((s) => mayRead(s, principal)).map((s) => s.type);
+      return [...this.byType.values()].filter((s) => mayRead(s, principal)).map((s) => s.type);
     }
     if (enumNames.length === 0)
       throw new BadUserInputError('types must name at least one type', { field: 'types' });

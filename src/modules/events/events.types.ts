@@ -15,6 +15,8 @@ export function registerChangeEventTypes(specs: readonly PublicEventSpec[]): voi
   registered = true;
   const descriptions: Record<string, { description: string }> = {};
   for (const spec of specs) {
+    // One type may be made from several domain events (order.recorded: a recorded order, an import's orders).
+    if (spec.enumName in ChangeEventType) continue;
     ChangeEventType[spec.enumName] = spec.enumName;
     descriptions[spec.enumName] = {
       description: `${spec.type}: ${spec.description} Needs ${spec.scope}.`,

@@ -152,10 +152,13 @@ export class OrderImportService {
     const currency = this.orders.shopCurrency;
     const rejected: { line: number; message: string }[] = [];
     const skus = [...new Set(rows.map((r) => r.sku).filter((s): s is string => s !== null))];
-    const products: { id: string; sku: string }[] = skus.length
-      ? await manager.query('select id, sku from products where sku = any($1::text[])', [skus])
+    const products: { id: string; sku: string; category: string | null }[] = skus.length
+      ? await manager.query('select id, sku, category from products where sku = any($1::text[])', [
+          skus,
+        ])
       : [];
     const productIdBySku = new Map(products.map((p) => [p.sku, p.id]));
+    const categoryBySku = new Map(products.map((p) => [p.sku, p.category ?? null]));
     const good = rows.filter((r) => {
       if (r.sku && !productIdBySku.has(r.sku))
         rejected.push({ line: r.line, message: `unknown sku ${r.sku}` });
@@ -216,6 +219,40 @@ export class OrderImportService {
     await this.events.publish(manager, 'orders.imported', {
       customerIds,
       orderIds: inserted.map((o) => o.id),
+      // The facts of each order the slice created, as order.recorded carries them (the import's own layout).
+      orders: inserted.map(({ id, external_ref }) => {
+        const r = rowByRef.get(external_ref)!;
+        const quantity = r.quantity ?? 1;
+        return {
+          id,
+          customerId: customerOf(r),
+          source: options.source,
+          externalRef: external_ref,
+          status: OrderStatus.FULFILLED,
+          channel: options.channel ?? SalesChannel.WEB,
+          currency,
+          placedAt: r.placedAt,
+          grossMinor: r.amountMinor,
+          discountMinor: 0n,
+          netMinor: r.amountMinor,
+          refundedMinor: 0n,
+          itemCount: quantity,
+          lines: r.sku
+            ? [
+                {
+                  lineNo: 1,
+                  sku: r.sku,
+                  category: categoryBySku.get(r.sku) ?? null,
+                  quantity,
+                  unitMinor: r.amountMinor / BigInt(quantity),
+                  totalMinor: r.amountMinor,
+                  returnedQuantity: 0,
+                  refundedMinor: 0n,
+                },
+              ]
+            : [],
+        };
+      }),
     });
     return {
       created: inserted.length,

@@ -52,7 +52,7 @@ declare module '../../common/domain-events' {
       lines: ReturnedLineFacts[];
     };
     /** A slice of an import wrote orders of these customers (in the slice's transaction). */
-    'orders.imported': { customerIds: string[]; orderIds: string[] };
+    'orders.imported': { customerIds: string[]; orderIds: string[]; orders: OrderFacts[] };
     /** An import finished: every slice committed; the customers whose orders it wrote. */
     'orders.import_finished': { customerIds: string[] };
   }
@@ -132,17 +132,32 @@ export function orderPayload(order: OrderFacts) {
   };
 }
 
+const RECORDED = {
+  type: 'order.recorded',
+  enumName: 'ORDER_RECORDED',
+  description:
+    'An order was recorded, with its lines and totals (data.order), through the API or an import (data.imported: true).',
+  scope: 'orders:read',
+  personal: [],
+};
+
 export const ORDER_PUBLIC_EVENTS = [
   publicEvent({
-    type: 'order.recorded',
-    enumName: 'ORDER_RECORDED',
-    description: 'An order was recorded, with its lines and totals (data.order).',
+    ...RECORDED,
     from: 'order.recorded',
-    scope: 'orders:read',
-    personal: [],
     toOutbox: ({ order }) => [
       { customerId: order.customerId, data: { order: orderPayload(order) } },
     ],
+  }),
+  // An import's slice: one order.recorded per order it created, in the slice's transaction.
+  publicEvent({
+    ...RECORDED,
+    from: 'orders.imported',
+    toOutbox: ({ orders }) =>
+      orders.map((order) => ({
+        customerId: order.customerId,
+        data: { order: orderPayload(order), imported: true },
+      })),
   }),
   publicEvent({
     type: 'order.returned',
