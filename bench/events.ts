@@ -318,20 +318,23 @@ export async function benchEvents(
       },
     });
 
-    // Warm-up: one order that must reach both channels, so the subscription is live and the worker awake.
-    const warm = (await gql(recordOrder, orderInput('warm-up', customers[0]))) as {
-      recordOrder: { order: { id: string } };
-    };
-    const warmId = warm.recordOrder.order.id;
-    const warmUntil = Date.now() + 30_000;
-    while (!(webhook.byOrder.has(warmId) && subscription.byOrder.has(warmId))) {
+    // Warm-up: an order every 2 s until one has reached both channels, so the subscription is live (one set up
+    // after an order committed never sees it) and the delivery worker awake.
+    const warmIds = new Set<string>();
+    const warmUntil = Date.now() + 60_000;
+    const warmedUp = () =>
+      [...warmIds].some((id) => webhook.byOrder.has(id) && subscription.byOrder.has(id));
+    while (!warmedUp()) {
       if (subscriptionError)
         throw new Error(`subscription failed: ${JSON.stringify(subscriptionError)}`);
       if (Date.now() > warmUntil)
-        throw new Error(
-          `the warm-up order did not reach ${webhook.byOrder.has(warmId) ? 'the subscription' : 'the webhook'} within 30 s`,
-        );
-      await sleep(20);
+        throw new Error('no warm-up order reached both the webhook and the subscription in 60 s');
+      const warm = (await gql(
+        recordOrder,
+        orderInput(`warm-up-${warmIds.size}`, customers[warmIds.size % customers.length]),
+      )) as { recordOrder: { order: { id: string } } };
+      warmIds.add(warm.recordOrder.order.id);
+      for (let waited = 0; waited < 2000 && !warmedUp(); waited += 20) await sleep(20);
     }
 
     sql = new Client({ connectionString: databaseUrl });
@@ -413,7 +416,7 @@ export async function benchEvents(
         if (seen.count > 1) duplicatedOrders += 1;
       }
       const unexpected = [...channel.byOrder.keys()].filter(
-        (id) => id !== warmId && !acks.has(id),
+        (id) => !warmIds.has(id) && !acks.has(id),
       ).length;
       return {
         received: fromAck.length,
