@@ -59,7 +59,7 @@ export interface ApiBenchOptions {
  * Resolves on the child's start-up line, then stops listening: a listener left on its output would keep every
  * request log line the server writes, and the bench's own process would spend CPU on them while it measures.
  */
-function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
+export function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promise<void> {
   let seen = '';
   return new Promise((resolve, reject) => {
     const onOutput = (chunk: Buffer) => {
@@ -99,7 +99,7 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string): Promis
  * CPU seconds (user + system) a process has used, from /proc (clock ticks of 1/100 s on Linux); with
  * `children`, also what its ended children used (the postmaster's, for backends that closed meanwhile).
  */
-function cpuSeconds(pid: number, children = false): number {
+export function cpuSeconds(pid: number, children = false): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (
@@ -114,7 +114,7 @@ function cpuSeconds(pid: number, children = false): number {
 }
 
 /** CPU seconds of every local PostgreSQL process (postmaster and backends); 0 when the server is elsewhere. */
-function postgresCpuSeconds(): number {
+export function postgresCpuSeconds(): number {
   let total = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

@@ -15,6 +15,7 @@ import { benchIntervals } from './intervals';
 import { benchApi, startScriptNodeFlags } from './api';
 import { benchIde } from './ide';
 import { benchValidation } from './validation';
+import { benchEvents } from './events';
 
 /**
  * `npm run bench -- customer-page [--customers 100000] [--runs 200]`: seeds the database once (reused when it
@@ -85,9 +86,25 @@ async function main() {
     await benchIde({ concurrency: Number(values.concurrency), rounds: Number(values.rounds) });
     return;
   }
+  if (command === 'events') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        rate: { type: 'string', default: '100' },
+        seconds: { type: 'string', default: '60' },
+        customers: { type: 'string', default: '200' },
+      },
+    });
+    const ok = await benchEvents(loadConfig(), {
+      rate: Number(values.rate),
+      seconds: Number(values.seconds),
+      customers: Number(values.customers),
+    });
+    process.exit(ok ? 0 : 1);
+  }
   if (command !== 'customer-page')
     throw new Error(
-      'usage: npm run bench -- api [--customers 100000] [--seconds 15] [--rounds 6] [--warmup 5] [--connections 10] [--only NAME] | customer-page [--customers N] [--runs N] | clv [--sizes 100000,1000000] [--reps 5,3] | ide [--concurrency 200] [--rounds 5] | validation [--runs 50] [--random 2000]',
+      'usage: npm run bench -- api [--customers 100000] [--seconds 15] [--rounds 6] [--warmup 5] [--connections 10] [--only NAME] | customer-page [--customers N] [--runs N] | clv [--sizes 100000,1000000] [--reps 5,3] | events [--rate 100] [--seconds 60] [--customers 200] | ide [--concurrency 200] [--rounds 5] | validation [--runs 50] [--random 2000]',
     );
   const { values } = parseArgs({
     args: rest,
