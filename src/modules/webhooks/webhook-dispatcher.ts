@@ -19,7 +19,7 @@ export interface DispatcherSettings {
 }
 
 /** Deliveries sent at once by one process (each the head of its endpoint and customer). */
-const BATCH = 20;
+const BATCH = 100;
 /** How often an idle worker looks for endpoints made by another process. */
 const IDLE_RECHECK_MS = 300_000;
 /** The lease beyond the request's deadline, for recording the outcome. */
@@ -118,6 +118,8 @@ export class WebhookDispatcher {
     }
     while (!this.stopped && (await this.deliveries.fanOutOnce()) > 0);
     while (!this.stopped) {
+      // Under a steady stream of events, new ones are fanned out between sends, not only once nothing is due.
+      await this.deliveries.fanOutOnce();
       const claimed = await this.deliveries.claimDue(
         BATCH,
         this.settings.webhookTimeoutMs + LEASE_MARGIN_MS,
