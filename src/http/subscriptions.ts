@@ -56,6 +56,8 @@ export interface SubscriptionServerDeps {
   trustedDocuments: TrustedDocuments | null;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   isProduction: boolean;
+  /** The largest WebSocket message read (the HTTP body limit); a larger one closes the socket with 1009. */
+  maxMessageBytes: number;
 }
 
 /** The key of `connection_init`: `{ authorization: 'Bearer …' }`, `{ apiKey }` or `{ 'x-api-key' }`. */
@@ -94,7 +96,11 @@ const withCode = (errors: readonly GraphQLError[], code: string) =>
  */
 export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   const { schema, services, bucket } = deps;
-  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql' });
+  const wss = new WebSocketServer({
+    server: deps.httpServer,
+    path: '/graphql',
+    maxPayload: deps.maxMessageBytes,
+  });
   const connections = new Map<WebSocket, Connection>();
   const rules = [...specifiedRules, queryLimits(), directiveLimit()];
 
