@@ -1,7 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { Client } from 'pg';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, startTestAppOn, TestApp } from '../support/test-app';
+import { PgCluster, startPgCluster } from '../support/pg-cluster';
+import { databaseOn, testPort } from '../support/own-cluster-db';
+import { describeIf, pgBinaries, postgres } from '../support/requirements';
 import { createCustomer, recordOrder } from '../support/factories';
 
 /**
@@ -771,4 +776,76 @@ describe('webhook admin arguments (an endpoint on a private address, allowed her
       expect(JSON.stringify(res.body)).not.toContain('127.0.0.1:9');
     }
   });
+});
+
+// Stops and starts a PostgreSQL cluster of the test's own; PostgreSQL deployments only.
+describeIf(postgres(), pgBinaries())('the event surfaces while PostgreSQL is away', () => {
+  let cluster: PgCluster;
+  let d: TestApp;
+  let url: string;
+
+  beforeAll(async () => {
+    cluster = startPgCluster(testPort(61));
+    const admin = new Client({ connectionString: cluster.url() });
+    await admin.connect();
+    await admin.query('create database c360');
+    await admin.end();
+    d = await startTestAppOn(
+      await databaseOn(cluster.url('c360'), {
+        nodeEnv: 'production',
+        apiKeyHashKey: randomBytes(32).toString('hex'),
+      }),
+    );
+    await new Promise<void>((resolve) => d.app.httpServer.listen(0, '127.0.0.1', resolve));
+    url = `ws://127.0.0.1:${(d.app.httpServer.address() as AddressInfo).port}/graphql`;
+  }, 120_000);
+
+  afterAll(async () => {
+    await d?.close();
+    cluster?.remove();
+  });
+
+  const connectionClose = (key: string) =>
+    new Promise<number | 'ack'>((resolve) => {
+      const socket = new WebSocket(url, 'graphql-transport-ws');
+      socket.on('error', () => undefined);
+      socket.on('open', () =>
+        socket.send(JSON.stringify({ type: 'connection_init', payload: { apiKey: key } })),
+      );
+      socket.on('message', (data: Buffer) => {
+        if (JSON.parse(data.toString('utf8')).type === 'connection_ack') {
+          socket.close();
+          resolve('ack');
+        }
+      });
+      socket.on('close', (code) => resolve(code));
+    });
+
+  it('answers 503 SERVICE_UNAVAILABLE for events, jobs and webhooks, closes a new socket with 1013, and recovers', async () => {
+    const key = await d.keyWith(['customers:read']);
+    const unused = await d.keyWith(['customers:read']);
+    expect(await connectionClose(key)).toBe('ack');
+    cluster.stop();
+    for (const query of [
+      '{ events(first: 5) { edges { cursor } } }',
+      '{ jobs { name } }',
+      '{ webhookEndpoints { id } }',
+    ]) {
+      const res = await d.gql(query);
+      expect(res.status).toBe(503);
+      expect(res.errors?.[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+    }
+    const closed = await connectionClose(unused);
+    // Not 4500 (an internal error): the key could not be checked, a temporary condition as HTTP's 503.
+    expect(closed).toBe(1013);
+    cluster.start();
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) {
+      status = (await request(d.app.app).get('/readyz')).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(200);
+    expect((await d.gql('{ events(first: 5) { edges { cursor } } }')).errors).toBeUndefined();
+    expect(await connectionClose(key)).toBe('ack');
+  }, 90_000);
 });
