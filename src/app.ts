@@ -140,6 +140,7 @@ export async function createApp(
       log: (error) => logger.error({ err: error }, 'subscriptions: internal error'),
     }),
     isProduction: config.nodeEnv === 'production',
+    maxMessageBytes: MAX_BODY_BYTES,
   });
 
   probeRoutes(app, {

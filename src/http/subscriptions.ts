@@ -39,6 +39,8 @@ import { directiveLimit } from './document-limits';
 export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
 /** Keys are checked again this often (a revocation elsewhere reaches a process without a key-change listener). */
 const KEY_RECHECK_MS = 30_000;
+/** WebSocket close code for a temporary condition of the server (RFC 6455 registry: Try Again Later). */
+const TRY_AGAIN_LATER = 1013;
 /** After the close frames are sent, sockets still open are cut past this. */
 const CLOSE_GRACE_MS = 2_000;
 
@@ -56,6 +58,8 @@ export interface SubscriptionServerDeps {
   trustedDocuments: TrustedDocuments | null;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   isProduction: boolean;
+  /** The largest WebSocket message read (the HTTP body limit); a larger one closes the socket with 1009. */
+  maxMessageBytes: number;
 }
 
 /** The key of `connection_init`: `{ authorization: 'Bearer …' }`, `{ apiKey }` or `{ 'x-api-key' }`. */
@@ -88,13 +92,18 @@ const withCode = (errors: readonly GraphQLError[], code: string) =>
 
 /**
  * GraphQL subscriptions over WebSocket (the graphql-ws protocol) on the HTTP server's /graphql: the API key in
- * connection_init (none: 4401, refused: 4403), then every subscribe message passes what an HTTP request passes
- * (parse and token limit, validation with depth, alias and directive limits, input guard, cost and the key's
- * bucket, trusted documents, the whole-document scope check). A key revoked or changed closes its sockets (4403).
+ * connection_init (none: 4401, refused: 4403, database away: 1013), then every subscribe message passes what an
+ * HTTP request passes (parse and token limit, validation with depth, alias and directive limits, input guard, cost
+ * and the key's bucket, trusted documents, the whole-document scope check). A key revoked or changed closes its
+ * sockets (4403). A message over the HTTP body limit closes the socket (1009).
  */
 export function createSubscriptionServer(deps: SubscriptionServerDeps) {
   const { schema, services, bucket } = deps;
-  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql' });
+  const wss = new WebSocketServer({
+    server: deps.httpServer,
+    path: '/graphql',
+    maxPayload: deps.maxMessageBytes,
+  });
   const connections = new Map<WebSocket, Connection>();
   const rules = [...specifiedRules, queryLimits(), directiveLimit()];
 
@@ -200,7 +209,15 @@ export function createSubscriptionServer(deps: SubscriptionServerDeps) {
           ctx.extra.socket.close(CloseCode.Unauthorized, 'An API key is required');
           return false;
         }
-        const principal = await services.apiKeys.authenticate(key);
+        let principal: Principal | null;
+        try {
+          principal = await services.apiKeys.authenticate(key);
+        } catch (error) {
+          // The database is away: a temporary condition (1013 Try Again Later), as HTTP answers 503.
+          logger.warn({ err: error }, 'subscriptions: the API key could not be checked');
+          ctx.extra.socket.close(TRY_AGAIN_LATER, 'The database is unavailable; try again later');
+          return false;
+        }
         if (!principal) return false;
         connections.set(ctx.extra.socket, { key, principal });
         return true;

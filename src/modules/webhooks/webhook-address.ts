@@ -41,12 +41,16 @@ for (const [net, prefix] of [
 ] as const)
   BLOCKED.addSubnet(net, prefix, 'ipv6');
 
-/** The IPv4 address embedded in an IPv4-mapped (::ffff:a.b.c.d), -compatible or NAT64 (64:ff9b::/96) IPv6 address. */
+/**
+ * The IPv4 address embedded in an IPv4-mapped (::ffff:a.b.c.d), -translated (::ffff:0:a.b.c.d), -compatible
+ * (::a.b.c.d) or NAT64 (64:ff9b::/96) IPv6 address, dotted or in hex (the URL parser writes `[::127.0.0.1]` as
+ * `::7f00:1`).
+ */
 function embeddedIpv4(address: string): string | null {
   const lower = address.toLowerCase();
-  const dotted = /^(?:::ffff:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  const dotted = /^(?:::ffff:(?:0:)?|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
   if (dotted) return dotted[1];
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
+  const hex = /^(?:::ffff:(?:0:)?|::|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
   if (!hex) return null;
   const hi = parseInt(hex[1], 16);
   const lo = parseInt(hex[2], 16);
