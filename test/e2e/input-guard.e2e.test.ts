@@ -143,6 +143,9 @@ function nulCases(): { cases: Case[]; unreachable: string[] } {
   const unreachable: string[] = [];
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    // Subscriptions are not served over HTTP; their arguments' NUL bytes are refused over the WebSocket
+    // (test/e2e/hostile-events.e2e.test.ts, customerChanged(id: "a\u0000b")).
+    if (type === schema.getSubscriptionType()) continue;
     const isMutation = type === schema.getMutationType();
     const wrap = isMutation ? (inner: string) => inner : paths.get(type.name);
     for (const field of Object.values(type.getFields())) {
