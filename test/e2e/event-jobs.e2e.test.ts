@@ -41,7 +41,8 @@ async function eventually<T>(check: () => Promise<T | undefined>, what: string, 
 async function runAt(iso: string, job: string) {
   clock = new Date(iso);
   const before = await runsOf(job);
-  expect(await app.jobs!.tick()).toBeGreaterThanOrEqual(1);
+  // The runner's own loop ticks too (with the same clock), so either may claim the slot: no count is asserted.
+  await app.jobs!.tick();
   return eventually(async () => {
     const runs = await runsOf(job);
     return runs.filter((r) => r.status === 'SUCCEEDED').length >
